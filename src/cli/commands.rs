@@ -1,0 +1,278 @@
+//! What each subcommand does. Output goes to the writers given, so tests can read it.
+
+use std::io::Write;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::Command;
+use crate::analysis::Stats;
+use crate::io::{Diagnostic, Format, Parsed, export, read_path, save_atomic, write_geojson};
+use crate::model::{FuzzyDate, synthetic};
+
+/// Exit status: everything fine.
+pub const OK: i32 = 0;
+/// Exit status: the input is invalid.
+pub const INVALID: i32 = 1;
+/// Exit status: usage or I/O error.
+pub const FAILURE: i32 = 2;
+
+/// Runs one subcommand; returns the process exit status.
+pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let result = match command {
+        Command::Validate { files, json } => validate(&files, json, out, err),
+        Command::Convert {
+            input,
+            output,
+            to,
+            force,
+            partial,
+            status_date,
+        } => convert(
+            &input,
+            &output,
+            to.as_deref(),
+            force,
+            partial,
+            status_date.as_deref(),
+            err,
+        ),
+        Command::Stats {
+            file,
+            at,
+            top,
+            json,
+        } => stats(&file, at.as_deref(), top, json, out, err),
+        Command::Generate {
+            strips,
+            seed,
+            output,
+            force,
+        } => generate(strips, seed, &output, force, out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = writeln!(err, "pistas: {message}");
+            FAILURE
+        }
+    }
+}
+
+type Outcome = Result<i32, String>;
+
+fn validate(
+    files: &[std::path::PathBuf],
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Outcome {
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut code = OK;
+    for path in files {
+        let parsed = read_path(path).map_err(|e| e.to_string())?;
+        if parsed.has_errors() {
+            code = INVALID;
+        }
+        if !json {
+            for d in &parsed.diagnostics {
+                let _ = writeln!(err, "{d}");
+            }
+            let _ = writeln!(err, "{}", summary_line(path, &parsed));
+        }
+        all.extend(parsed.diagnostics);
+    }
+    if json {
+        let text = serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?;
+        let _ = writeln!(out, "{text}");
+    }
+    Ok(code)
+}
+
+fn summary_line(path: &Path, parsed: &Parsed) -> String {
+    let doc = &parsed.document;
+    let strips = doc.strips().count();
+    let (errors, warnings) = (parsed.error_count(), parsed.warning_count());
+    if parsed.fatal {
+        format!(
+            "{}: invalid: cannot be read ({errors} error)",
+            path.display()
+        )
+    } else if errors == 0 {
+        format!(
+            "{}: valid: {} features, {strips} strips, {warnings} warnings",
+            path.display(),
+            doc.features.len()
+        )
+    } else {
+        format!(
+            "{}: invalid: {errors} errors, {warnings} warnings; {} of {} features have errors",
+            path.display(),
+            parsed.rejected.len(),
+            parsed.rejected.len() + doc.features.len()
+        )
+    }
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    FuzzyDate::parse(text)
+        .map(|d| d.end())
+        .map_err(|e| e.to_string())
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn convert(
+    input: &Path,
+    output: &Path,
+    to: Option<&str>,
+    force: bool,
+    partial: bool,
+    status_date: Option<&str>,
+    err: &mut dyn Write,
+) -> Outcome {
+    let format = match to {
+        Some(name) => Format::from_name(name).ok_or_else(|| format!("unknown format {name}"))?,
+        None => Format::from_path(output).ok_or_else(|| {
+            format!(
+                "cannot tell the format from {}; add --to geojson|csv|events-csv|events-geojson|kml",
+                output.display()
+            )
+        })?,
+    };
+    let status_date = status_date
+        .map(parse_day)
+        .transpose()?
+        .unwrap_or_else(today);
+    if !force && output.exists() {
+        return Err(format!(
+            "{} already exists (use --force to overwrite it)",
+            output.display()
+        ));
+    }
+    let parsed = read_path(input).map_err(|e| e.to_string())?;
+    for d in &parsed.diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+    if parsed.fatal || (parsed.has_errors() && !partial) {
+        let _ = writeln!(
+            err,
+            "{}\nnothing written; use --partial to convert the valid features only",
+            summary_line(input, &parsed)
+        );
+        return Ok(INVALID);
+    }
+    if !parsed.rejected.is_empty() {
+        let _ = writeln!(
+            err,
+            "left out {} features with errors (file indices {:?})",
+            parsed.rejected.len(),
+            parsed.rejected
+        );
+    }
+    let text = export(&parsed.document, format, status_date).map_err(|e| e.to_string())?;
+    save_atomic(output, text.as_bytes(), force).map_err(|e| e.to_string())?;
+    let _ = writeln!(
+        err,
+        "wrote {} ({}, {} features)",
+        output.display(),
+        format.name(),
+        parsed.document.features.len()
+    );
+    Ok(OK)
+}
+
+fn stats(
+    path: &Path,
+    at: Option<&str>,
+    top: usize,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Outcome {
+    let at = at.map(parse_day).transpose()?.unwrap_or_else(today);
+    let parsed = read_path(path).map_err(|e| e.to_string())?;
+    if parsed.has_errors() {
+        for d in &parsed.diagnostics {
+            let _ = writeln!(err, "{d}");
+        }
+        let _ = writeln!(err, "{}", summary_line(path, &parsed));
+        return Ok(INVALID);
+    }
+    let stats = Stats::of(&parsed.document, at, top);
+    if json {
+        let text = serde_json::to_string_pretty(&stats).map_err(|e| e.to_string())?;
+        let _ = writeln!(out, "{text}");
+    } else {
+        let _ = write!(out, "{}", stats_text(&stats));
+    }
+    Ok(OK)
+}
+
+/// The statistics as a plain-text report.
+pub fn stats_text(s: &Stats) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let _ = writeln!(t, "{} strips; status at {}:", s.strips, s.at);
+    for (status, n) in &s.by_status {
+        let _ = writeln!(t, "  {:<10} {n:>6}", status.as_str());
+    }
+    let _ = writeln!(
+        t,
+        "\nDestructions and rebuilds per year:\n  year   destroyed  rebuilt"
+    );
+    for (year, (d, r)) in &s.per_year {
+        let _ = writeln!(t, "  {year}  {d:>9}  {r:>7}");
+    }
+    let _ = writeln!(
+        t,
+        "\nDestructions per operation (and how many were followed by a rebuild):"
+    );
+    for op in &s.per_operation {
+        let _ = writeln!(
+            t,
+            "  {:>5} destroyed, {:>5} rebuilt after ({:>3.0}%)  {}",
+            op.destructions,
+            op.rebuilt_after,
+            op.share_rebuilt * 100.0,
+            op.operation
+        );
+    }
+    match &s.days_to_rebuild {
+        Some(d) => {
+            let _ = writeln!(
+                t,
+                "\nDays from destruction to rebuild ({} rebuilds): median {:.1}, mean {:.1}, \
+                 quartiles {:.1} to {:.1}, range {} to {}",
+                d.count, d.median, d.mean, d.q1, d.q3, d.min, d.max
+            );
+        }
+        None => {
+            let _ = writeln!(t, "\nNo destruction followed by a rebuild.");
+        }
+    }
+    let _ = writeln!(t, "\nMost rebuilt strips:");
+    for r in &s.most_rebuilt {
+        let _ = writeln!(
+            t,
+            "  {:>3} rebuilt, {:>3} destroyed  {}  {}",
+            r.times_rebuilt, r.times_destroyed, r.id, r.name
+        );
+    }
+    t
+}
+
+fn generate(strips: usize, seed: u64, output: &Path, force: bool, out: &mut dyn Write) -> Outcome {
+    let doc = synthetic::generate(strips, seed);
+    let text = write_geojson(&doc, &crate::io::WriteOptions::default());
+    save_atomic(output, text.as_bytes(), force).map_err(|e| e.to_string())?;
+    let _ = writeln!(
+        out,
+        "wrote {} synthetic strips to {}",
+        strips,
+        output.display()
+    );
+    Ok(OK)
+}

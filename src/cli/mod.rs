@@ -1,0 +1,82 @@
+//! The headless command line: the same library as the window, without one.
+
+mod commands;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use commands::run;
+
+/// Pistas: clandestine landing strips with dated histories.
+///
+/// With no command, opens the map window (on FILE, or on the bundled sample).
+#[derive(Debug, Parser)]
+#[command(name = "pistas", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A GeoJSON file to open in the window.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check GeoJSON files against RFC 7946 and the Pistas profile.
+    ///
+    /// Prints each problem as FILE:LINE:COL: error|warning: message on stderr and a summary
+    /// line per file. Exit status: 0 valid, 1 invalid, 2 usage or I/O error.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the diagnostics as JSON on stdout instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Convert a file to another format (chosen from OUT's extension unless --to is given).
+    ///
+    /// A file name with "events" in it selects the events exports (events.csv, events.geojson).
+    Convert {
+        input: PathBuf,
+        output: PathBuf,
+        /// geojson, csv (one row per strip), events-csv, events-geojson or kml.
+        #[arg(long, value_parser = ["geojson", "csv", "events-csv", "events-geojson", "kml"])]
+        to: Option<String>,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Convert the valid features of a file that has bad ones (they are listed).
+        #[arg(long)]
+        partial: bool,
+        /// Date the derived status is computed at (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        status_date: Option<String>,
+    },
+    /// Statistics: strips by status at a date, destructions and rebuilds per year and
+    /// operation, days to rebuild, the most rebuilt strips.
+    Stats {
+        file: PathBuf,
+        /// Date of the status counts (YYYY, YYYY-MM or YYYY-MM-DD); today by default.
+        #[arg(long)]
+        at: Option<String>,
+        /// How many of the most rebuilt strips to list.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Print the statistics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a reproducible synthetic dataset of strips inside the VRAEM (invented data).
+    Generate {
+        /// How many strips.
+        #[arg(long)]
+        strips: usize,
+        /// Seed: the same seed gives the same file.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        output: PathBuf,
+        /// Overwrite OUTPUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}

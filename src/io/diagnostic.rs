@@ -1,0 +1,156 @@
+//! Problems found in input files, located and explained.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The file or feature cannot be read as it is.
+    Error,
+    /// The data was read, but something was changed or may not mean what it seems.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One problem in one file, with where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file's name as given by the caller.
+    pub file: String,
+    /// 1-based line, where the text gives one.
+    pub line: Option<usize>,
+    /// 1-based column in characters, where the text gives one.
+    pub column: Option<usize>,
+    /// 0-based index of the feature in the file's `features` list.
+    pub feature_index: Option<usize>,
+    /// The feature's id as written, if it has one.
+    pub feature_id: Option<String>,
+    /// 0-based index of the event in the feature's `events` list.
+    pub event_index: Option<usize>,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// "feature #4 (id "x"), event #2" for messages: counted from 1 as people count.
+    pub fn subject(&self) -> Option<String> {
+        let feature = self.feature_index?;
+        let mut text = format!("feature #{}", feature + 1);
+        if let Some(id) = &self.feature_id {
+            text.push_str(&format!(" (id \"{id}\")"));
+        }
+        if let Some(event) = self.event_index {
+            text.push_str(&format!(", event #{}", event + 1));
+        }
+        Some(text)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `FILE:LINE:COL: error: message`, or `FILE: error: ...` when no line is known.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}: ", self.severity)?;
+        if let Some(subject) = self.subject() {
+            write!(f, "{subject}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Converts byte offsets in a text into 1-based line and character column.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, line_starts }
+    }
+
+    /// Line and column (both from 1, column in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// The byte offset of a 1-based line and byte column as serde_json reports them.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        (start + column.saturating_sub(1)).min(self.text.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "{\n  \"ñame\": 1,\n  \"x\": 2\n}";
+        let index = LineIndex::new(text);
+        let at = text.find("\"x\"").expect("x");
+        assert_eq!(index.line_col(at), (3, 3));
+        let after_enye = text.find(": 1").expect("colon");
+        assert_eq!(index.line_col(after_enye), (2, 9));
+        assert_eq!(index.offset(3, 3), at);
+    }
+
+    #[test]
+    fn display_names_file_line_and_feature() {
+        let d = Diagnostic {
+            severity: Severity::Error,
+            file: "a.geojson".into(),
+            line: Some(4),
+            column: Some(7),
+            feature_index: Some(2),
+            feature_id: Some("vraem-1".into()),
+            event_index: Some(0),
+            message: "bad date".into(),
+        };
+        assert_eq!(
+            d.to_string(),
+            "a.geojson:4:7: error: feature #3 (id \"vraem-1\"), event #1: bad date"
+        );
+    }
+}

@@ -1,0 +1,499 @@
+//! Exports for other tools: strips CSV, events CSV, events as points (GeoJSON) and KML.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use quick_xml::escape::escape;
+use wkt::ToWkt;
+
+use super::write::{number, string};
+use crate::analysis::{StripSummary, representative_point};
+use crate::model::{Document, Event, EventType, Feature, Source, Status};
+
+/// The formats Pistas writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// GeoJSON in the Pistas profile (the working format).
+    GeoJson,
+    /// One row per strip with its summary and WKT geometry.
+    StripsCsv,
+    /// One row per event with the strip id and date bounds.
+    EventsCsv,
+    /// One Point feature per event: what QGIS's Temporal Controller and kepler.gl animate.
+    EventsGeoJson,
+    /// Google Earth: a placemark per strip styled by status, events with time spans.
+    Kml,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::GeoJson,
+        Format::StripsCsv,
+        Format::EventsCsv,
+        Format::EventsGeoJson,
+        Format::Kml,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::GeoJson => "geojson",
+            Format::StripsCsv => "csv",
+            Format::EventsCsv => "events-csv",
+            Format::EventsGeoJson => "events-geojson",
+            Format::Kml => "kml",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Guesses the format from a file name: `.kml`, `.csv`, `.geojson`/`.json`, with
+    /// `events` in the name choosing the events exports.
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        let name = path.file_name()?.to_str()?.to_lowercase();
+        let events = name.contains("events");
+        let ext = path.extension()?.to_str()?.to_lowercase();
+        Some(match ext.as_str() {
+            "kml" => Format::Kml,
+            "csv" if events => Format::EventsCsv,
+            "csv" => Format::StripsCsv,
+            "geojson" | "json" if events => Format::EventsGeoJson,
+            "geojson" | "json" => Format::GeoJson,
+            _ => return None,
+        })
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("could not write CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// Writes `doc` in `format`; the derived status is computed at `status_date`.
+pub fn export(
+    doc: &Document,
+    format: Format,
+    status_date: NaiveDate,
+) -> Result<String, ExportError> {
+    Ok(match format {
+        Format::GeoJson => super::write_geojson(doc, &super::WriteOptions { status_date }),
+        Format::StripsCsv => strips_csv(doc, status_date)?,
+        Format::EventsCsv => events_csv(doc)?,
+        Format::EventsGeoJson => events_geojson(doc),
+        Format::Kml => kml(doc, status_date),
+    })
+}
+
+fn day(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn rounded(value: Option<f64>) -> String {
+    value.map(|v| format!("{}", v.round())).unwrap_or_default()
+}
+
+fn lon_lat(feature: &Feature) -> (String, String) {
+    feature
+        .geometry
+        .as_ref()
+        .and_then(|g| representative_point(g.shape()))
+        .map(|p| (number(p.x()), number(p.y())))
+        .unwrap_or_default()
+}
+
+fn sources_text(sources: &[Source]) -> String {
+    sources
+        .iter()
+        .map(Source::label)
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn source_urls(sources: &[Source]) -> String {
+    sources
+        .iter()
+        .filter_map(|s| match s {
+            Source::Reference(r) => r.url.as_deref().or(r.archived_url.as_deref()),
+            Source::Text(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// One row per strip: id, name, status at the date, summary figures, lon/lat and WKT.
+pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "name",
+        "status",
+        "status_date",
+        "times_destroyed",
+        "times_rebuilt",
+        "first_event",
+        "last_event",
+        "events",
+        "median_days_to_rebuild",
+        "runway_length_m",
+        "runway_heading_deg",
+        "lon",
+        "lat",
+        "WKT",
+    ])?;
+    for feature in doc.strips() {
+        let s = StripSummary::of(feature, status_date);
+        let h = &s.history;
+        let mut days: Vec<i64> = h.rebuilds.iter().map(|r| r.days).collect();
+        days.sort_unstable();
+        let median = crate::analysis::median(&days)
+            .map(|m| format!("{m}"))
+            .unwrap_or_default();
+        let (lon, lat) = lon_lat(feature);
+        let wkt = feature
+            .geometry
+            .as_ref()
+            .map(|g| g.shape().wkt_string())
+            .unwrap_or_default();
+        w.write_record([
+            feature.id.as_str(),
+            feature.name().unwrap_or(""),
+            s.status.as_str(),
+            &status_date.to_string(),
+            &h.times_destroyed.to_string(),
+            &h.times_rebuilt.to_string(),
+            &day(h.first_event),
+            &day(h.last_event),
+            &feature.events().len().to_string(),
+            &median,
+            &rounded(s.runway_length_m),
+            &rounded(s.runway_heading_deg),
+            &lon,
+            &lat,
+            &wkt,
+        ])?;
+    }
+    into_string(w)
+}
+
+fn into_string(w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The status a strip is in right after each of its events, by event index.
+fn status_after_each(events: &[Event]) -> Vec<Status> {
+    let history = crate::model::History::of(events);
+    let mut after = vec![Status::Unknown; events.len()];
+    let mut status = Status::Unknown;
+    let mut destroyed = false;
+    for &i in &history.order {
+        status = match events[i].kind {
+            EventType::Destroyed => {
+                destroyed = true;
+                Status::Destroyed
+            }
+            EventType::Reported => status,
+            _ if destroyed => Status::Rebuilt,
+            _ => Status::Active,
+        };
+        after[i] = status;
+    }
+    after
+}
+
+/// One row per event, with its strip and date bounds.
+pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "strip_id",
+        "strip_name",
+        "event_index",
+        "event_id",
+        "type",
+        "date",
+        "date_start",
+        "date_end",
+        "confidence",
+        "operation",
+        "sources",
+        "source_urls",
+        "note",
+        "status_after",
+        "lon",
+        "lat",
+    ])?;
+    for feature in doc.strips() {
+        let (lon, lat) = lon_lat(feature);
+        let after = status_after_each(feature.events());
+        for (i, event) in feature.events().iter().enumerate() {
+            w.write_record([
+                feature.id.as_str(),
+                feature.name().unwrap_or(""),
+                &i.to_string(),
+                event.id.as_deref().unwrap_or(""),
+                event.kind.as_str(),
+                &event.date.to_string(),
+                &event.date.start().to_string(),
+                &event.date.end().to_string(),
+                event.confidence.map_or("", |c| c.as_str()),
+                event.operation.as_deref().unwrap_or(""),
+                &sources_text(&event.sources),
+                &source_urls(&event.sources),
+                event.note.as_deref().unwrap_or(""),
+                after[i].as_str(),
+                &lon,
+                &lat,
+            ])?;
+        }
+    }
+    into_string(w)
+}
+
+/// One Point feature per event at its strip's location, with `strip_id`, `type`,
+/// `date_start` and `date_end`: the shape time-aware GIS tools animate.
+pub fn events_geojson(doc: &Document) -> String {
+    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+    let mut first = true;
+    for feature in doc.strips() {
+        let Some(point) = feature
+            .geometry
+            .as_ref()
+            .and_then(|g| representative_point(g.shape()))
+        else {
+            continue;
+        };
+        let after = status_after_each(feature.events());
+        for (i, event) in feature.events().iter().enumerate() {
+            out.push_str(if first { "\n" } else { ",\n" });
+            first = false;
+            out.push_str("{\"type\":\"Feature\",\"id\":");
+            string(&mut out, &format!("{}/{}", feature.id, i + 1));
+            let _ = write!(
+                out,
+                ",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{},{}]}},\"properties\":{{",
+                number(point.x()),
+                number(point.y())
+            );
+            let fields: [(&str, Option<&str>); 11] = [
+                ("strip_id", Some(feature.id.as_str())),
+                ("strip_name", feature.name()),
+                ("event_id", event.id.as_deref()),
+                ("type", Some(event.kind.as_str())),
+                ("date", Some(&event.date.to_string())),
+                ("date_start", Some(&event.date.start().to_string())),
+                ("date_end", Some(&event.date.end().to_string())),
+                ("confidence", event.confidence.map(|c| c.as_str())),
+                ("operation", event.operation.as_deref()),
+                ("sources", Some(&sources_text(&event.sources))),
+                ("status_after", Some(after[i].as_str())),
+            ];
+            for (n, (key, value)) in fields.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                string(&mut out, key);
+                out.push(':');
+                match value {
+                    Some(v) => string(&mut out, v),
+                    None => out.push_str("null"),
+                }
+            }
+            let _ = write!(out, ",\"event_index\":{i}}}}}");
+        }
+    }
+    out.push_str("\n]}\n");
+    out
+}
+
+/// KML colours are aabbggrr.
+fn kml_colour(status: Status) -> &'static str {
+    match status {
+        Status::Active => "ff2f2fd6",    // red: in use
+        Status::Rebuilt => "ff0a8cf5",   // orange: back in use after a destruction
+        Status::Destroyed => "ff7f7f7f", // grey: destroyed
+        Status::Unknown => "ffd09a4a",   // blue: no state known
+    }
+}
+
+/// A KML document: styles per status, a folder of strips, a folder of dated events.
+pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n<name>Pistas export</name>\n",
+    );
+    for status in Status::ALL {
+        let _ = write!(
+            out,
+            "<Style id=\"status-{s}\"><IconStyle><color>{c}</color></IconStyle>\
+             <LineStyle><color>{c}</color><width>4</width></LineStyle>\
+             <PolyStyle><color>7f{rgb}</color></PolyStyle></Style>\n",
+            s = status.as_str(),
+            c = kml_colour(status),
+            rgb = &kml_colour(status)[2..]
+        );
+    }
+    let _ = writeln!(out, "<Folder><name>Strips (status at {status_date})</name>");
+    for feature in doc.strips() {
+        let s = StripSummary::of(feature, status_date);
+        let _ = write!(
+            out,
+            "<Placemark id=\"{id}\"><name>{name}</name><styleUrl>#status-{status}</styleUrl>",
+            id = escape(feature.id.as_str()),
+            name = escape(feature.label()),
+            status = s.status.as_str()
+        );
+        if let Some(first) = s.history.first_event {
+            let _ = write!(out, "<TimeSpan><begin>{first}</begin></TimeSpan>");
+        }
+        let mut history = String::new();
+        for &i in &s.history.order {
+            let e = &feature.events()[i];
+            let _ = writeln!(
+                history,
+                "{} {}: {}",
+                e.date,
+                e.kind,
+                sources_text(&e.sources)
+            );
+        }
+        let _ = write!(
+            out,
+            "<description>{}</description>",
+            escape(history.trim_end())
+        );
+        out.push_str("<ExtendedData>");
+        let data = [
+            ("id", feature.id.as_str().to_owned()),
+            ("status", s.status.as_str().to_owned()),
+            ("times_destroyed", s.history.times_destroyed.to_string()),
+            ("times_rebuilt", s.history.times_rebuilt.to_string()),
+            ("first_event", day(s.history.first_event)),
+            ("last_event", day(s.history.last_event)),
+            ("runway_length_m", rounded(s.runway_length_m)),
+        ];
+        for (name, value) in data {
+            let _ = write!(
+                out,
+                "<Data name=\"{name}\"><value>{}</value></Data>",
+                escape(&value)
+            );
+        }
+        out.push_str("</ExtendedData>");
+        if let Some(g) = &feature.geometry {
+            kml_geometry(&mut out, g.shape());
+        }
+        out.push_str("</Placemark>\n");
+    }
+    out.push_str("</Folder>\n<Folder><name>Events</name>\n");
+    for feature in doc.strips() {
+        let Some(point) = feature
+            .geometry
+            .as_ref()
+            .and_then(|g| representative_point(g.shape()))
+        else {
+            continue;
+        };
+        let after = status_after_each(feature.events());
+        for (i, e) in feature.events().iter().enumerate() {
+            let _ = write!(
+                out,
+                "<Placemark><name>{kind} {date}: {name}</name><styleUrl>#status-{status}</styleUrl>",
+                kind = e.kind,
+                date = e.date,
+                name = escape(feature.label()),
+                status = after[i].as_str()
+            );
+            let (start, end) = (e.date.start(), e.date.end());
+            if start == end {
+                let _ = write!(out, "<TimeStamp><when>{start}</when></TimeStamp>");
+            } else {
+                let _ = write!(
+                    out,
+                    "<TimeSpan><begin>{start}</begin><end>{end}</end></TimeSpan>"
+                );
+            }
+            let mut text = format!("strip {}: {} {}", feature.id, e.kind, e.date);
+            if let Some(op) = &e.operation {
+                let _ = write!(text, "\noperation: {op}");
+            }
+            if !e.sources.is_empty() {
+                let _ = write!(text, "\nsources: {}", sources_text(&e.sources));
+            }
+            if let Some(note) = &e.note {
+                let _ = write!(text, "\n{note}");
+            }
+            let _ = write!(
+                out,
+                "<description>{}</description><ExtendedData><Data name=\"strip_id\"><value>{}</value></Data>\
+                 <Data name=\"type\"><value>{}</value></Data></ExtendedData>\
+                 <Point><coordinates>{},{}</coordinates></Point></Placemark>\n",
+                escape(&text),
+                escape(feature.id.as_str()),
+                e.kind,
+                number(point.x()),
+                number(point.y())
+            );
+        }
+    }
+    out.push_str("</Folder>\n</Document>\n</kml>\n");
+    out
+}
+
+fn kml_coords(out: &mut String, coords: &[geo::Coord<f64>]) {
+    out.push_str("<coordinates>");
+    for (i, c) in coords.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let _ = write!(out, "{},{}", number(c.x), number(c.y));
+    }
+    out.push_str("</coordinates>");
+}
+
+fn kml_geometry(out: &mut String, shape: &geo::Geometry<f64>) {
+    match shape {
+        geo::Geometry::Point(p) => {
+            out.push_str("<Point>");
+            kml_coords(out, &[p.0]);
+            out.push_str("</Point>");
+        }
+        geo::Geometry::LineString(l) => {
+            out.push_str("<LineString><tessellate>1</tessellate>");
+            kml_coords(out, &l.0);
+            out.push_str("</LineString>");
+        }
+        geo::Geometry::Polygon(p) => {
+            out.push_str("<Polygon><outerBoundaryIs><LinearRing>");
+            kml_coords(out, &p.exterior().0);
+            out.push_str("</LinearRing></outerBoundaryIs>");
+            for ring in p.interiors() {
+                out.push_str("<innerBoundaryIs><LinearRing>");
+                kml_coords(out, &ring.0);
+                out.push_str("</LinearRing></innerBoundaryIs>");
+            }
+            out.push_str("</Polygon>");
+        }
+        other => {
+            let parts: Vec<geo::Geometry<f64>> = match other {
+                geo::Geometry::MultiPoint(m) => m.iter().map(|p| (*p).into()).collect(),
+                geo::Geometry::MultiLineString(m) => m.iter().map(|l| l.clone().into()).collect(),
+                geo::Geometry::MultiPolygon(m) => m.iter().map(|p| p.clone().into()).collect(),
+                geo::Geometry::GeometryCollection(c) => c.0.clone(),
+                geo::Geometry::Line(l) => vec![geo::LineString(vec![l.start, l.end]).into()],
+                geo::Geometry::Rect(r) => vec![r.to_polygon().into()],
+                geo::Geometry::Triangle(t) => vec![t.to_polygon().into()],
+                _ => Vec::new(),
+            };
+            out.push_str("<MultiGeometry>");
+            for part in &parts {
+                kml_geometry(out, part);
+            }
+            out.push_str("</MultiGeometry>");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Files in and out: GeoJSON in the Pistas profile, diagnostics, exports, atomic saving.
+
+mod diagnostic;
+mod geometry;
+mod read;
+mod read_parse;
+
+pub use diagnostic::{Diagnostic, LineIndex, Severity};
+pub use geometry::{GeometryError, parse_geometry};
+pub use read::{Parsed, ReadFileError, decode_str, read_bytes, read_path, read_str};
+mod save;
+mod write;
+
+pub use save::{SaveError, save_atomic};
+pub use write::{WriteOptions, write_geojson};
+mod export;
+
+pub use export::{ExportError, Format, events_csv, events_geojson, export, kml, strips_csv};

@@ -1,0 +1,296 @@
+//! Writing documents as RFC 7946 GeoJSON in the Pistas profile.
+//!
+//! Everything read is written back as it was read: unknown members as their original text,
+//! in their original order, and unedited geometries byte for byte. Strips also get the
+//! derived summary and each event its `date_start`/`date_end` bounds.
+
+use chrono::NaiveDate;
+use geo::{Coord, LineString, Polygon};
+
+use crate::analysis::StripSummary;
+use crate::model::{Document, Event, Extra, Feature, FeatureId, Geometry, Source};
+
+/// Choices for writing.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteOptions {
+    /// The date the derived `status` is computed at.
+    pub status_date: NaiveDate,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        WriteOptions {
+            status_date: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// Writes a document as a GeoJSON FeatureCollection, one feature per line.
+pub fn write_geojson(doc: &Document, options: &WriteOptions) -> String {
+    let mut out = String::with_capacity(256 + doc.features.len() * 512);
+    out.push_str("{\"type\":\"FeatureCollection\"");
+    for (key, value) in &doc.foreign {
+        member(&mut out, key, value.get());
+    }
+    out.push_str(",\"features\":[");
+    for (i, feature) in doc.features.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        write_feature(&mut out, feature, options);
+    }
+    out.push_str("\n]}\n");
+    out
+}
+
+/// Appends `,"key":value` with `value` already JSON.
+fn member(out: &mut String, key: &str, value: &str) {
+    out.push(',');
+    string(out, key);
+    out.push(':');
+    out.push_str(value);
+}
+
+/// Appends a JSON string.
+pub(crate) fn string(out: &mut String, text: &str) {
+    // Writing a str to a String through serde_json cannot fail.
+    if let Ok(encoded) = serde_json::to_string(text) {
+        out.push_str(&encoded);
+    }
+}
+
+fn string_member(out: &mut String, key: &str, text: &str) {
+    out.push(',');
+    string(out, key);
+    out.push(':');
+    string(out, text);
+}
+
+pub(crate) fn number(value: f64) -> String {
+    serde_json::Number::from_f64(value).map_or_else(|| "null".to_owned(), |n| n.to_string())
+}
+
+fn write_feature(out: &mut String, feature: &Feature, options: &WriteOptions) {
+    out.push_str("{\"type\":\"Feature\",\"id\":");
+    match &feature.id {
+        FeatureId::String(s) => string(out, s),
+        FeatureId::Number(n) => out.push_str(n),
+    }
+    out.push_str(",\"geometry\":");
+    match &feature.geometry {
+        Some(geometry) => write_geometry(out, geometry),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"properties\":");
+    if feature.properties_null && !feature.is_strip() {
+        out.push_str("null");
+    } else {
+        write_properties(out, feature, options);
+    }
+    for (key, value) in &feature.foreign {
+        member(out, key, value.get());
+    }
+    out.push('}');
+}
+
+fn write_properties(out: &mut String, feature: &Feature, options: &WriteOptions) {
+    let mut first = true;
+    let mut open = |out: &mut String| {
+        out.push(if first { '{' } else { ',' });
+        first = false;
+    };
+    let properties = feature.properties();
+    for (i, (key, value)) in properties.iter().enumerate() {
+        if i == feature.events_position() {
+            if let Some(events) = &feature.events {
+                open(out);
+                write_events(out, events);
+            }
+        }
+        open(out);
+        string(out, key);
+        out.push(':');
+        out.push_str(value.get());
+    }
+    if let Some(events) = &feature.events {
+        if feature.events_position() >= properties.len() {
+            open(out);
+            write_events(out, events);
+        }
+        open(out);
+        write_summary(out, &StripSummary::of(feature, options.status_date));
+    }
+    if first {
+        out.push('{');
+    }
+    out.push('}');
+}
+
+fn write_summary(out: &mut String, summary: &StripSummary) {
+    out.push_str("\"status\":");
+    string(out, summary.status.as_str());
+    let h = &summary.history;
+    out.push_str(&format!(
+        ",\"times_destroyed\":{},\"times_rebuilt\":{}",
+        h.times_destroyed, h.times_rebuilt
+    ));
+    let day = |d: Option<NaiveDate>| d.map_or_else(|| "null".to_owned(), |d| format!("\"{d}\""));
+    out.push_str(&format!(
+        ",\"first_event\":{},\"last_event\":{}",
+        day(h.first_event),
+        day(h.last_event)
+    ));
+    if let Some(length) = summary.runway_length_m {
+        out.push_str(&format!(",\"runway_length_m\":{}", length.round()));
+    }
+    if let Some(heading) = summary.runway_heading_deg {
+        out.push_str(&format!(",\"runway_heading_deg\":{}", heading.round()));
+    }
+}
+
+fn write_events(out: &mut String, events: &[Event]) {
+    out.push_str("\"events\":[");
+    for (i, event) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_event(out, event);
+    }
+    out.push(']');
+}
+
+fn write_event(out: &mut String, event: &Event) {
+    out.push('{');
+    if let Some(id) = &event.id {
+        out.push_str("\"id\":");
+        string(out, id);
+        out.push(',');
+    }
+    out.push_str("\"type\":");
+    string(out, event.kind.as_str());
+    string_member(out, "date", &event.date.to_string());
+    string_member(out, "date_start", &event.date.start().to_string());
+    string_member(out, "date_end", &event.date.end().to_string());
+    if let Some(confidence) = event.confidence {
+        string_member(out, "confidence", confidence.as_str());
+    }
+    if let Some(operation) = &event.operation {
+        string_member(out, "operation", operation);
+    }
+    if !event.sources.is_empty() {
+        out.push_str(",\"sources\":[");
+        for (i, source) in event.sources.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_source(out, source);
+        }
+        out.push(']');
+    }
+    if let Some(note) = &event.note {
+        string_member(out, "note", note);
+    }
+    write_extra(out, &event.extra);
+    out.push('}');
+}
+
+fn write_extra(out: &mut String, extra: &Extra) {
+    for (key, value) in extra {
+        member(out, key, value.get());
+    }
+}
+
+fn write_source(out: &mut String, source: &Source) {
+    match source {
+        Source::Text(text) => string(out, text),
+        Source::Reference(r) => {
+            let mut body = String::new();
+            let fields = [
+                ("title", &r.title),
+                ("url", &r.url),
+                ("archived_url", &r.archived_url),
+                ("accessed", &r.accessed),
+            ];
+            for (key, value) in fields {
+                if let Some(value) = value {
+                    string_member(&mut body, key, value);
+                }
+            }
+            write_extra(&mut body, &r.extra);
+            out.push('{');
+            out.push_str(body.strip_prefix(',').unwrap_or(&body));
+            out.push('}');
+        }
+    }
+}
+
+/// Writes a geometry: as read when unedited, else from its shape.
+pub(crate) fn write_geometry(out: &mut String, geometry: &Geometry) {
+    match geometry.raw() {
+        Some(raw) => out.push_str(raw.get()),
+        None => write_shape(out, geometry.shape()),
+    }
+}
+
+/// Writes a `geo` shape as a GeoJSON geometry object.
+pub(crate) fn write_shape(out: &mut String, shape: &geo::Geometry<f64>) {
+    let kind = crate::model::GeometryKind::of(shape);
+    out.push_str("{\"type\":\"");
+    out.push_str(kind.as_str());
+    if let geo::Geometry::GeometryCollection(parts) = shape {
+        out.push_str("\",\"geometries\":[");
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_shape(out, part);
+        }
+        out.push_str("]}");
+        return;
+    }
+    out.push_str("\",\"coordinates\":");
+    match shape {
+        geo::Geometry::Point(p) => coord(out, p.0),
+        geo::Geometry::MultiPoint(mp) => list(out, &mp.0, |out, p| coord(out, p.0)),
+        geo::Geometry::Line(l) => line(out, &LineString(vec![l.start, l.end])),
+        geo::Geometry::LineString(l) => line(out, l),
+        geo::Geometry::MultiLineString(ml) => list(out, &ml.0, line),
+        geo::Geometry::Polygon(p) => polygon(out, p),
+        geo::Geometry::MultiPolygon(mp) => list(out, &mp.0, polygon),
+        geo::Geometry::Rect(r) => polygon(out, &r.to_polygon()),
+        geo::Geometry::Triangle(t) => polygon(out, &t.to_polygon()),
+        geo::Geometry::GeometryCollection(_) => {}
+    }
+    out.push('}');
+}
+
+fn list<T>(out: &mut String, items: &[T], each: impl Fn(&mut String, &T)) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        each(out, item);
+    }
+    out.push(']');
+}
+
+fn coord(out: &mut String, c: Coord<f64>) {
+    out.push('[');
+    out.push_str(&number(c.x));
+    out.push(',');
+    out.push_str(&number(c.y));
+    out.push(']');
+}
+
+fn line(out: &mut String, l: &LineString<f64>) {
+    list(out, &l.0, |out, c| coord(out, *c));
+}
+
+fn polygon(out: &mut String, p: &Polygon<f64>) {
+    out.push('[');
+    line(out, p.exterior());
+    for ring in p.interiors() {
+        out.push(',');
+        line(out, ring);
+    }
+    out.push(']');
+}

@@ -1,0 +1,116 @@
+//! Figures derived from a strip's history: counts, first and last event, rebuild intervals.
+
+use chrono::NaiveDate;
+
+use super::event::{Event, EventType};
+use super::status::{Status, chronological, status_at};
+
+/// The time from a destruction to the rebuild that follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RebuildInterval {
+    /// Index of the destruction among the strip's events.
+    pub destroyed: usize,
+    /// Index of the rebuild among the strip's events.
+    pub rebuilt: usize,
+    /// Best estimate in days: between the middles of the two dates, never negative.
+    pub days: i64,
+    /// The fewest days the two dates allow (never negative).
+    pub min_days: i64,
+    /// The most days the two dates allow.
+    pub max_days: i64,
+    /// True when either date is approximate, uncertain or not a single day.
+    pub fuzzy: bool,
+}
+
+/// The summary of a strip's history that the profile writes next to its events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    /// Event indices in chronological order.
+    pub order: Vec<usize>,
+    pub times_destroyed: usize,
+    pub times_rebuilt: usize,
+    pub first_event: Option<NaiveDate>,
+    pub last_event: Option<NaiveDate>,
+    pub rebuilds: Vec<RebuildInterval>,
+}
+
+impl History {
+    /// Reads the history of a list of events.
+    pub fn of(events: &[Event]) -> Self {
+        let order = chronological(events);
+        let count = |kind| events.iter().filter(|e| e.kind == kind).count();
+        let mut rebuilds = Vec::new();
+        let mut pending_destruction: Option<usize> = None;
+        for &i in &order {
+            match events[i].kind {
+                EventType::Destroyed => pending_destruction = Some(i),
+                EventType::Rebuilt => {
+                    if let Some(d) = pending_destruction.take() {
+                        let (a, b) = (&events[d].date, &events[i].date);
+                        rebuilds.push(RebuildInterval {
+                            destroyed: d,
+                            rebuilt: i,
+                            days: (b.midpoint() - a.midpoint()).num_days().max(0),
+                            min_days: (b.start() - a.end()).num_days().max(0),
+                            max_days: (b.end() - a.start()).num_days().max(0),
+                            fuzzy: a.is_fuzzy() || b.is_fuzzy(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        History {
+            times_destroyed: count(EventType::Destroyed),
+            times_rebuilt: count(EventType::Rebuilt),
+            first_event: events.iter().map(|e| e.date.start()).min(),
+            last_event: events.iter().map(|e| e.date.end()).max(),
+            rebuilds,
+            order,
+        }
+    }
+
+    /// The state at `day` and whether it rests on a fuzzy date.
+    pub fn status_at(&self, events: &[Event], day: NaiveDate) -> (Status, bool) {
+        status_at(events, &self.order, day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FuzzyDate;
+
+    fn ev(kind: EventType, date: &str) -> Event {
+        Event::new(kind, FuzzyDate::parse(date).expect("test date"))
+    }
+
+    #[test]
+    fn counts_and_intervals() {
+        let events = vec![
+            ev(EventType::Sighted, "2014-03"),
+            ev(EventType::Destroyed, "2014-09-05"),
+            ev(EventType::Rebuilt, "2014-09~"),
+            ev(EventType::Destroyed, "2015-01-10"),
+            ev(EventType::Rebuilt, "2015-01-14"),
+            ev(EventType::Rebuilt, "2015-06-01"),
+        ];
+        let h = History::of(&events);
+        assert_eq!((h.times_destroyed, h.times_rebuilt), (2, 3));
+        assert_eq!(h.first_event, Some("2014-03-01".parse().expect("day")));
+        assert_eq!(h.last_event, Some("2015-06-01".parse().expect("day")));
+        assert_eq!(
+            h.rebuilds.len(),
+            2,
+            "a rebuild with no destruction before it has no interval"
+        );
+        let first = h.rebuilds[0];
+        assert_eq!((first.destroyed, first.rebuilt), (1, 2));
+        assert_eq!(first.days, 10); // 5 September to the middle of September (the 15th)
+        assert_eq!((first.min_days, first.max_days), (0, 25));
+        assert!(first.fuzzy);
+        let second = h.rebuilds[1];
+        assert_eq!((second.days, second.min_days, second.max_days), (4, 4, 4));
+        assert!(!second.fuzzy);
+    }
+}

@@ -1,0 +1,136 @@
+//! A strip's state at a date, derived from its events.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use super::event::{Event, EventType};
+
+/// The state of a strip at some date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// No state-changing event yet.
+    Unknown,
+    /// Built or seen in use, never destroyed before.
+    Active,
+    /// Usable again after at least one destruction.
+    Rebuilt,
+    /// Destroyed and not (yet) rebuilt.
+    Destroyed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Active,
+        Status::Rebuilt,
+        Status::Destroyed,
+        Status::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Unknown => "unknown",
+            Status::Active => "active",
+            Status::Rebuilt => "rebuilt",
+            Status::Destroyed => "destroyed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The order in which a history is read: by the middle of each date's range, then its
+/// latest day, then as written. So `2014-09~` (rebuilt) follows `2014-09-05` (destroyed).
+pub fn chronological(events: &[Event]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by_key(|&i| (events[i].date.midpoint(), events[i].date.end()));
+    order
+}
+
+/// The state at `day`, and whether it rests on an approximate or uncertain date.
+///
+/// An event counts from its earliest day: `2014-09` already counts on 2014-09-01.
+pub fn status_at(events: &[Event], order: &[usize], day: NaiveDate) -> (Status, bool) {
+    let mut status = Status::Unknown;
+    let mut fuzzy = false;
+    let mut ever_destroyed = false;
+    for &i in order {
+        let event = &events[i];
+        if event.date.start() > day {
+            continue;
+        }
+        if !event.kind.changes_state() {
+            continue;
+        }
+        fuzzy = event.date.is_fuzzy();
+        status = match event.kind {
+            EventType::Destroyed => {
+                ever_destroyed = true;
+                Status::Destroyed
+            }
+            _ if ever_destroyed => Status::Rebuilt,
+            _ => Status::Active,
+        };
+    }
+    (status, fuzzy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FuzzyDate;
+
+    fn ev(kind: EventType, date: &str) -> Event {
+        Event::new(kind, FuzzyDate::parse(date).expect("test date"))
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("test day")
+    }
+
+    #[test]
+    fn follows_the_rules_of_the_design() {
+        let events = vec![
+            ev(EventType::Rebuilt, "2014-09~"),
+            ev(EventType::Sighted, "2014-03"),
+            ev(EventType::Destroyed, "2014-09-05"),
+            ev(EventType::Reported, "2015"),
+        ];
+        let order = chronological(&events);
+        assert_eq!(order, vec![1, 2, 0, 3]);
+        let at = |d: &str| status_at(&events, &order, day(d));
+        assert_eq!(at("2014-01-01"), (Status::Unknown, false));
+        assert_eq!(at("2014-03-01"), (Status::Active, true));
+        // "2014-09~" counts from its earliest day, and is read after the destruction it follows.
+        assert_eq!(at("2014-09-02"), (Status::Active, true));
+        assert_eq!(at("2014-09-05"), (Status::Rebuilt, true));
+        assert_eq!(at("2016-01-01"), (Status::Rebuilt, true));
+    }
+
+    #[test]
+    fn rebuilt_after_destruction() {
+        let events = vec![
+            ev(EventType::Built, "2013"),
+            ev(EventType::Destroyed, "2014-09-05"),
+            ev(EventType::Rebuilt, "2014-09-20"),
+        ];
+        let order = chronological(&events);
+        assert_eq!(
+            status_at(&events, &order, day("2014-10-01")),
+            (Status::Rebuilt, false)
+        );
+        assert_eq!(
+            status_at(&events, &order, day("2013-06-01")),
+            (Status::Active, true)
+        );
+    }
+}

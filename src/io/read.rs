@@ -126,6 +126,10 @@ struct Reader<'t> {
     text: &'t str,
     file: &'t str,
     problems: Vec<Problem>,
+    /// The file is a bare geometry: its problems are not about a "feature #1".
+    bare: bool,
+    /// Each feature's id by its index in the file, to name it in diagnostics.
+    ids: std::collections::BTreeMap<usize, String>,
 }
 
 impl<'t> Reader<'t> {
@@ -177,6 +181,8 @@ pub fn read_str(text: &str, file: &str) -> Parsed {
         text,
         file,
         problems: Vec::new(),
+        bare: false,
+        ids: Default::default(),
     };
     let root = match root {
         Root::Object(root) => root,
@@ -226,8 +232,8 @@ pub fn read_str(text: &str, file: &str) -> Parsed {
                         None,
                         None,
                         format!(
-                            "a FeatureCollection must not have a \"{key}\" member (RFC 7946 §7.1); \
-                             properties belong to each feature"
+                            "a FeatureCollection must not have a \"{key}\" member (RFC 7946 §7.1){}",
+                            if key == "properties" { "; properties belong to each feature" } else { "" }
                         ),
                     );
                 } else if key == "bbox" {
@@ -259,7 +265,10 @@ pub fn read_str(text: &str, file: &str) -> Parsed {
             }
         }
         name => match GeometryKind::parse(name) {
-            Some(_) => vec![Slot::Object(bare_geometry(text))],
+            Some(_) => {
+                reader.bare = true;
+                vec![Slot::Object(bare_geometry(text))]
+            }
             None => {
                 let at = LineIndex::new(text).line_col(reader.offset_of(type_raw));
                 let hint = ["FeatureCollection", "Feature"]
@@ -300,7 +309,7 @@ fn bare_geometry(text: &str) -> FeatureIn<'_> {
 impl<'t> Reader<'t> {
     fn finish_fatal(mut self, message: String) -> Parsed {
         self.push(Severity::Error, None, None, None, message);
-        let mut parsed = self.finish(Document::default(), Vec::new(), Vec::new());
+        let mut parsed = self.finish(Document::default(), Vec::new());
         parsed.fatal = true;
         parsed
     }
@@ -381,12 +390,10 @@ impl<'t> Reader<'t> {
                 ),
             );
         }
-        let ids: Vec<(usize, String)> = file_index
-            .iter()
-            .zip(&document.features)
-            .map(|(&i, f)| (i, f.id.as_str().to_owned()))
-            .collect();
-        let mut parsed = self.finish(document, rejected, ids);
+        for (&i, f) in file_index.iter().zip(&document.features) {
+            self.ids.insert(i, f.id.as_str().to_owned());
+        }
+        let mut parsed = self.finish(document, rejected);
         parsed.fatal = false;
         parsed
     }
@@ -561,6 +568,9 @@ impl<'t> Reader<'t> {
                 )
             }
         };
+        if let Some(id) = &id {
+            self.ids.insert(index, id.as_str().to_owned());
+        }
         let had_id = id.is_some();
         let id = id.unwrap_or(FeatureId::String(String::new()));
         let feature =
@@ -577,7 +587,11 @@ impl<'t> Reader<'t> {
                     offset: Some(base + e.offset.unwrap_or(0)),
                     feature: Some(index),
                     event: None,
-                    message: format!("in its geometry: {}", e.message),
+                    message: if self.bare {
+                        e.message
+                    } else {
+                        format!("in its geometry: {}", e.message)
+                    },
                 });
                 None
             }
@@ -774,27 +788,23 @@ impl<'t> Reader<'t> {
         })
     }
 
-    fn finish(self, document: Document, rejected: Vec<usize>, ids: Vec<(usize, String)>) -> Parsed {
+    fn finish(self, document: Document, rejected: Vec<usize>) -> Parsed {
         let index = LineIndex::new(self.text);
-        let id_of = |i: usize| {
-            ids.binary_search_by_key(&i, |(f, _)| *f)
-                .ok()
-                .map(|p| ids[p].1.clone())
-        };
+        let id_of = |i: usize| self.ids.get(&i).cloned();
         let mut diagnostics: Vec<Diagnostic> = self
             .problems
             .into_iter()
             .map(|p| {
                 // A problem of the whole file with no better place is shown at its start.
-                let offset = p.offset.or(p.feature.is_none().then_some(0));
+                let offset = p.offset.or((p.feature.is_none() || self.bare).then_some(0));
                 let at = offset.map(|o| index.line_col(o));
                 Diagnostic {
                     severity: p.severity,
                     file: self.file.to_owned(),
                     line: at.map(|a| a.0),
                     column: at.map(|a| a.1),
-                    feature_index: p.feature,
-                    feature_id: p.feature.and_then(id_of),
+                    feature_index: p.feature.filter(|_| !self.bare),
+                    feature_id: p.feature.filter(|_| !self.bare).and_then(id_of),
                     event_index: p.event,
                     message: p.message,
                 }

@@ -1,0 +1,140 @@
+//! The Pistas profile: histories read and written, nothing lost, problems reported.
+
+mod common;
+
+use pistas::io::{Severity, WriteOptions, read_path, read_str, write_geojson};
+use pistas::model::{EventType, FeatureId, Status};
+use serde_json::Value;
+
+fn options() -> WriteOptions {
+    WriteOptions {
+        status_date: "2026-01-01".parse().expect("date"),
+    }
+}
+
+#[test]
+fn unknown_members_order_ids_and_numbers_survive() {
+    let path = common::project_file("tests/fixtures/pistas/good/profile.geojson");
+    let parsed = read_path(&path).expect("read");
+    assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
+    let doc = parsed.document;
+    assert_eq!(doc.features[1].id, FeatureId::Number("17".into()));
+    assert_eq!(doc.features[2].id, FeatureId::Number("3.50".into()));
+    let written = write_geojson(&doc, &options());
+    // Coordinates and numbers keep their spelling; property order is kept with events in place.
+    assert!(written.contains("[-74.12350000, -12.3457]"), "{written}");
+    assert!(written.contains("\"id\":3.50"), "{written}");
+    assert!(written.contains("[-73.9, -12.1, 600]"));
+    let out: Value = serde_json::from_str(&written).expect("json");
+    let strip = &out["features"][0];
+    assert_eq!(strip["foreign_member"]["a"], 1);
+    let props = strip["properties"].as_object().expect("properties");
+    let keys: Vec<&str> = props.keys().map(String::as_str).collect();
+    let position = |k: &str| keys.iter().position(|x| *x == k).unwrap_or(usize::MAX);
+    assert!(position("zeta") < position("name") && position("name") < position("alpha"));
+    assert!(position("alpha") < position("events") && position("events") < position("notes"));
+    assert!(position("notes") < position("mid"));
+    // Derived fields are recomputed, never trusted.
+    assert_eq!(props["status"], "rebuilt");
+    assert_eq!(props["times_destroyed"], 1);
+    assert_eq!(props["times_rebuilt"], 1);
+    assert_eq!(props["first_event"], "2014-03-01");
+    assert_eq!(props["last_event"], "2014-09-30");
+    let length = props["runway_length_m"].as_f64().expect("length");
+    assert!((600.0..700.0).contains(&length), "{length}");
+    // Event bounds are written; unknown event and source members kept.
+    let e1 = &props["events"][0];
+    assert_eq!(
+        (e1["date_start"].as_str(), e1["date_end"].as_str()),
+        (Some("2014-03-01"), Some("2014-03-31"))
+    );
+    assert_eq!(e1["analyst"], "RM");
+    assert_eq!(e1["sources"][0]["page"], 7);
+    assert_eq!(props["events"][1]["date_start"], "2014-09-05");
+    // Non-strips keep even properties named like derived ones.
+    let ctx = &out["features"][3]["properties"];
+    assert_eq!(ctx["status"], "kept as is: not a strip");
+    assert_eq!(ctx["times_destroyed"], "also kept");
+    assert!(out["features"][2]["properties"].is_null());
+    assert_eq!(out["name"], "profile test");
+    assert_eq!(out["crs_note"]["kept"][1], 2.5);
+    assert!(written.contains("[1, 2.50, \"x\"]"));
+}
+
+#[test]
+fn bad_events_are_named_and_good_features_still_load() {
+    let path = common::project_file("tests/fixtures/pistas/bad/bad-events.geojson");
+    let parsed = read_path(&path).expect("read");
+    let text: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
+    let find = |needle: &str| {
+        text.iter()
+            .find(|t| t.contains(needle))
+            .unwrap_or_else(|| panic!("no diagnostic with {needle:?} in {text:#?}"))
+    };
+    let month = find("month 13 does not exist");
+    assert!(month.contains("bad-events.geojson:7:"), "{month}");
+    assert!(
+        month.contains("feature #2 (id \"bad-date\"), event #2"),
+        "{month}"
+    );
+    assert!(find("\"Sept 2014\" is not a date").contains("feature #3"));
+    assert!(find("did you mean \"destroyed\"").contains("event #1"));
+    assert!(find("the date is the number 2014").contains("event #2"));
+    let duplicate = find("already used by an earlier feature");
+    assert!(duplicate.contains("warning"), "{duplicate}");
+    let confidence = find("confidence \"alta\"");
+    assert!(confidence.contains("warning"));
+    // Three features are rejected; the good ones load, the duplicate id renamed, not merged.
+    assert_eq!(parsed.rejected, vec![1, 2, 3]);
+    let ids: Vec<&str> = parsed
+        .document
+        .features
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(ids, ["good-1", "good-1-1"]);
+    assert!(parsed.clone().into_strict().is_err());
+    // The unknown confidence is kept as written.
+    let written = write_geojson(&parsed.document, &options());
+    assert!(written.contains("\"confidence\":\"alta\""), "{written}");
+}
+
+#[test]
+fn a_strip_history_reads_as_the_design_says() {
+    let text = r#"{"type":"Feature","id":"s","geometry":{"type":"Point","coordinates":[-74,-12]},
+        "properties":{"events":[
+          {"type":"built","date":"2013"},
+          {"type":"destroyed","date":"2014-09-05"},
+          {"type":"rebuilt","date":"2014-09-20"},
+          {"type":"reported","date":"2015"}]}}"#;
+    let parsed = read_str(text, "inline");
+    assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
+    let strip = &parsed.document.features[0];
+    assert_eq!(strip.events()[1].kind, EventType::Destroyed);
+    let summary = pistas::analysis::StripSummary::of(strip, "2014-09-10".parse().expect("day"));
+    assert_eq!(summary.status, Status::Destroyed);
+    assert_eq!(summary.history.rebuilds[0].days, 15);
+}
+
+#[test]
+fn syntax_errors_and_non_utf8_stop_the_read_with_a_location() {
+    let parsed = read_str(
+        "{\"type\": \"FeatureCollection\",\n \"features\": [\n {\"type\": }",
+        "cut.geojson",
+    );
+    assert!(parsed.fatal);
+    let d = &parsed.diagnostics[0];
+    assert_eq!((d.severity, d.line), (Severity::Error, Some(3)));
+    let parsed = read_str(
+        "{\"type\": \"FeatureCollection\", \"features\": [",
+        "short.geojson",
+    );
+    assert!(parsed.diagnostics[0].message.contains("ends too early"));
+    let parsed = pistas::io::read_bytes(
+        b"{\"type\": \"Feature\",\n \"name\": \"Caf\xe9\"}",
+        "latin1.geojson",
+    );
+    assert!(parsed.fatal);
+    assert!(parsed.diagnostics[0].message.contains("not UTF-8"));
+    assert_eq!(parsed.diagnostics[0].line, Some(2));
+}

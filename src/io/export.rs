@@ -337,7 +337,11 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
             rgb = &kml_colour(status)[2..]
         );
     }
-    let _ = writeln!(out, "<Folder><name>Strips (status at {status_date})</name>");
+    // Layer names stay fixed for GIS tools; the date goes in the description.
+    let _ = writeln!(
+        out,
+        "<Folder><name>Strips</name><description>Strips styled by their status at {status_date}</description>"
+    );
     for feature in doc.strips() {
         let s = StripSummary::of(feature, status_date);
         let _ = write!(

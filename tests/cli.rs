@@ -1,0 +1,171 @@
+//! The real `pistas` binary on fixtures and the sample.
+
+mod common;
+
+use assert_cmd::Command;
+
+fn pistas() -> Command {
+    Command::cargo_bin("pistas").expect("binary")
+}
+
+fn sample() -> String {
+    common::project_file("data/vraem-sample.geojson")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn validate_rejects_every_bad_fixture_with_located_errors() {
+    for path in common::fixtures("check-geojson/bad") {
+        let out = pistas().arg("validate").arg(&path).output().expect("run");
+        assert_eq!(out.status.code(), Some(1), "{}", path.display());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let shown = path.display().to_string();
+        let located = stderr
+            .lines()
+            .any(|l| l.starts_with(&format!("{shown}:")) && l.contains(": error: "));
+        assert!(located, "{stderr}");
+        assert!(stderr.contains(": invalid:"), "no summary: {stderr}");
+    }
+}
+
+#[test]
+fn validate_accepts_the_sample_and_speaks_json() {
+    pistas().args(["validate", &sample()]).assert().code(0);
+    let bad = common::project_file("tests/fixtures/pistas/bad/bad-events.geojson");
+    let out = pistas()
+        .arg("validate")
+        .arg("--json")
+        .arg(&bad)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let first_error = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .expect("an error");
+    assert_eq!(first_error["feature_index"], 1);
+    assert_eq!(first_error["event_index"], 1);
+    assert!(first_error["line"].as_u64().is_some());
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    pistas()
+        .args(["validate", "/no/such/file.geojson"])
+        .assert()
+        .code(2);
+    pistas().args(["convert"]).assert().code(2);
+    pistas()
+        .args(["stats", &sample(), "--at", "Sept 2014"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn convert_writes_every_format_and_never_overwrites_without_force() {
+    let dir = tempfile::tempdir().expect("temp");
+    for (name, needle) in [
+        ("out.geojson", "\"times_rebuilt\""),
+        ("out.csv", "id,name,status"),
+        ("events.csv", "strip_id,strip_name"),
+        ("events.geojson", "\"date_start\""),
+        ("out.kml", "<TimeSpan>"),
+    ] {
+        let out = dir.path().join(name);
+        pistas()
+            .args(["convert", &sample()])
+            .arg(&out)
+            .assert()
+            .code(0);
+        let text = std::fs::read_to_string(&out).expect("written");
+        assert!(text.contains(needle), "{name}");
+        pistas()
+            .args(["convert", &sample()])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("already exists"));
+        pistas()
+            .args(["convert", "--force", &sample()])
+            .arg(&out)
+            .assert()
+            .code(0);
+    }
+    let out = dir.path().join("plain.txt");
+    pistas()
+        .args(["convert", &sample()])
+        .arg(&out)
+        .arg("--to")
+        .arg("events-csv")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn convert_refuses_bad_files_unless_partial() {
+    let dir = tempfile::tempdir().expect("temp");
+    let bad = common::project_file("tests/fixtures/pistas/bad/bad-events.geojson");
+    let out = dir.path().join("good.geojson");
+    pistas().arg("convert").arg(&bad).arg(&out).assert().code(1);
+    assert!(!out.exists());
+    pistas()
+        .arg("convert")
+        .arg("--partial")
+        .arg(&bad)
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("left out 3 features"));
+    let parsed = pistas::io::read_path(&out).expect("read");
+    assert_eq!(parsed.document.features.len(), 2);
+}
+
+#[test]
+fn stats_report_the_sample_operation() {
+    let out = pistas()
+        .args(["stats", &sample(), "--at", "2015-12-31", "--json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(stats["strips"], 60);
+    let ops = stats["per_operation"].as_array().expect("operations");
+    let destroyed = |name: &str| {
+        ops.iter()
+            .find(|o| o["operation"].as_str().is_some_and(|n| n.contains(name)))
+            .map(|o| o["destructions"].as_u64().unwrap_or(0))
+    };
+    assert_eq!(destroyed("phase 1"), Some(10));
+    assert_eq!(destroyed("phase 2"), Some(44));
+    assert_eq!(stats["most_rebuilt"][0]["times_rebuilt"], 4);
+    assert_eq!(stats["most_rebuilt"][1]["times_rebuilt"], 4);
+    // The text report agrees with the JSON.
+    let text = pistas()
+        .args(["stats", &sample(), "--at", "2015-12-31"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("60 strips; status at 2015-12-31"), "{text}");
+    assert!(text.contains("10 destroyed"), "{text}");
+}
+
+#[test]
+fn generate_is_reproducible_and_valid() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (a, b) = (dir.path().join("a.geojson"), dir.path().join("b.geojson"));
+    for path in [&a, &b] {
+        pistas()
+            .args(["generate", "--strips", "200", "--seed", "9"])
+            .arg(path)
+            .assert()
+            .code(0);
+    }
+    assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    pistas().arg("validate").arg(&a).assert().code(0);
+    let parsed = pistas::io::read_path(&a).expect("read");
+    assert_eq!(parsed.document.strips().count(), 200);
+}

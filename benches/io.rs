@@ -1,1 +1,48 @@
-fn main() {}
+//! Load (parse + validate + spatial index) and save of generated strips, against the floor
+//! of serde_json merely scanning the same bytes into `IgnoredAny`.
+//!
+//! Run: `cargo bench --bench io` (figures in BENCHMARKS.md).
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use pistas::analysis::SpatialIndex;
+use pistas::io::{WriteOptions, read_str, write_geojson};
+use pistas::model::synthetic;
+use serde::de::IgnoredAny;
+
+fn io(c: &mut Criterion) {
+    let options = WriteOptions {
+        status_date: "2026-01-01".parse().expect("date"),
+    };
+    let mut group = c.benchmark_group("io");
+    group.sample_size(10);
+    for strips in [1_000usize, 10_000, 100_000] {
+        let doc = synthetic::generate(strips, 1);
+        let text = write_geojson(&doc, &options);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::new("floor_ignored_any", strips),
+            &text,
+            |b, text| b.iter(|| serde_json::from_str::<IgnoredAny>(text).expect("json")),
+        );
+        // For reference: a generic DOM of the same bytes (no validation, no model).
+        group.bench_with_input(
+            BenchmarkId::new("serde_json_value", strips),
+            &text,
+            |b, text| b.iter(|| serde_json::from_str::<serde_json::Value>(text).expect("json")),
+        );
+        group.bench_with_input(BenchmarkId::new("load", strips), &text, |b, text| {
+            b.iter(|| {
+                let parsed = read_str(text, "bench");
+                assert!(!parsed.has_errors());
+                SpatialIndex::build(&parsed.document)
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("save", strips), &doc, |b, doc| {
+            b.iter(|| write_geojson(doc, &options))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, io);
+criterion_main!(benches);

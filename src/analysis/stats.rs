@@ -142,7 +142,7 @@ impl Stats {
                 },
             )
             .collect();
-        per_operation.sort_by(|a, b| b.destructions.cmp(&a.destructions));
+        per_operation.sort_by_key(|op| std::cmp::Reverse(op.destructions));
         // Most rebuilt first; ties by id so the list is stable.
         rebuilt.sort_by(|a, b| {
             b.times_rebuilt

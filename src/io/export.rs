@@ -327,11 +327,11 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n<name>Pistas export</name>\n",
     );
     for status in Status::ALL {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<Style id=\"status-{s}\"><IconStyle><color>{c}</color></IconStyle>\
              <LineStyle><color>{c}</color><width>4</width></LineStyle>\
-             <PolyStyle><color>7f{rgb}</color></PolyStyle></Style>\n",
+             <PolyStyle><color>7f{rgb}</color></PolyStyle></Style>",
             s = status.as_str(),
             c = kml_colour(status),
             rgb = &kml_colour(status)[2..]
@@ -431,11 +431,11 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
             if let Some(note) = &e.note {
                 let _ = write!(text, "\n{note}");
             }
-            let _ = write!(
+            let _ = writeln!(
                 out,
                 "<description>{}</description><ExtendedData><Data name=\"strip_id\"><value>{}</value></Data>\
                  <Data name=\"type\"><value>{}</value></Data></ExtendedData>\
-                 <Point><coordinates>{},{}</coordinates></Point></Placemark>\n",
+                 <Point><coordinates>{},{}</coordinates></Point></Placemark>",
                 escape(&text),
                 escape(feature.id.as_str()),
                 e.kind,

@@ -674,7 +674,10 @@ mod tests {
                 r#"{"type":"Point","coordinates":[2,4,6,8]}"#,
                 "at most three",
             ),
-            (r#"{"type":"Point","coordinates":[-12.3,-74.1]}"#, "swapped"),
+            (
+                r#"{"type":"Point","coordinates":[-12.3,-100.5]}"#,
+                "swapped",
+            ),
             (
                 r#"{"type":"Point","coordinates":[612000,8630000]}"#,
                 "projected",

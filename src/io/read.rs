@@ -236,10 +236,10 @@ pub fn read_str(text: &str, file: &str) -> Parsed {
                             if key == "properties" { "; properties belong to each feature" } else { "" }
                         ),
                     );
-                } else if key == "bbox" {
-                    if let Err(message) = check_bbox(value) {
-                        reader.push(Severity::Error, Some(value), None, None, message);
-                    }
+                } else if key == "bbox"
+                    && let Err(message) = check_bbox(value)
+                {
+                    reader.push(Severity::Error, Some(value), None, None, message);
                 }
                 foreign.push((key.to_string(), (*value).to_owned()));
             }
@@ -391,7 +391,9 @@ impl<'t> Reader<'t> {
             );
         }
         for (&i, f) in file_index.iter().zip(&document.features) {
-            self.ids.insert(i, f.id.as_str().to_owned());
+            if self.ids.contains_key(&i) || self.problems.iter().any(|p| p.feature == Some(i)) {
+                self.ids.insert(i, f.id.as_str().to_owned());
+            }
         }
         let mut parsed = self.finish(document, rejected);
         parsed.fatal = false;
@@ -473,10 +475,10 @@ impl<'t> Reader<'t> {
                          put the shape in \"geometry\""
                     ),
                 );
-            } else if key == "bbox" {
-                if let Err(message) = check_bbox(value) {
-                    err(self, Some(value), message);
-                }
+            } else if key == "bbox"
+                && let Err(message) = check_bbox(value)
+            {
+                err(self, Some(value), message);
             }
             foreign.push((key.to_string(), (*value).to_owned()));
         }
@@ -568,7 +570,12 @@ impl<'t> Reader<'t> {
                 )
             }
         };
-        if let Some(id) = &id {
+        if let Some(id) = &id
+            && self
+                .problems
+                .last()
+                .is_some_and(|p| p.feature == Some(index))
+        {
             self.ids.insert(index, id.as_str().to_owned());
         }
         let had_id = id.is_some();
@@ -789,7 +796,12 @@ impl<'t> Reader<'t> {
     }
 
     fn finish(self, document: Document, rejected: Vec<usize>) -> Parsed {
-        let index = LineIndex::new(self.text);
+        // Building the line index scans the whole text: only worth it when there is a problem.
+        let index = if self.problems.is_empty() {
+            LineIndex::new("")
+        } else {
+            LineIndex::new(self.text)
+        };
         let id_of = |i: usize| self.ids.get(&i).cloned();
         let mut diagnostics: Vec<Diagnostic> = self
             .problems
@@ -826,13 +838,13 @@ fn strip_derived(members: Members<'_>, events_at: Option<usize>) -> (Extra, Opti
     let mut kept = Vec::with_capacity(members.len());
     let mut new_at = events_at;
     for (i, (key, value)) in members.into_iter().enumerate() {
-        if let Some(at) = events_at {
-            if DERIVED_PROPERTIES.contains(&key.as_ref()) {
-                if i < at {
-                    new_at = new_at.map(|n| n - 1);
-                }
-                continue;
+        if let Some(at) = events_at
+            && DERIVED_PROPERTIES.contains(&key.as_ref())
+        {
+            if i < at {
+                new_at = new_at.map(|n| n - 1);
             }
+            continue;
         }
         kept.push((key.into_owned(), value.to_owned()));
     }

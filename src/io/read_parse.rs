@@ -89,11 +89,10 @@ const EVENT_FIELDS: [&str; 6] = ["id", "type", "date", "confidence", "operation"
 /// Member names of an event that Pistas derives and writes itself.
 const EVENT_DERIVED: [&str; 2] = ["date_start", "date_end"];
 
-fn remember<'de>(seen: &mut Vec<Cow<'de, str>>, duplicates: &mut Vec<String>, key: &Cow<'de, str>) {
-    if seen.iter().any(|k| k == key) {
-        duplicates.push(key.to_string());
-    } else {
-        seen.push(key.clone());
+/// Records `key` as a duplicate when `members` already has it.
+fn check_duplicate(members: &Members<'_>, duplicates: &mut Vec<String>, key: &str) {
+    if members.iter().any(|(k, _)| k == key) {
+        duplicates.push(key.to_owned());
     }
 }
 
@@ -159,13 +158,16 @@ impl<'de> Visitor<'de> for RootSeed {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Root<'de>, A::Error> {
         let mut root = RootObject::default();
-        let mut seen = Vec::new();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            if seen.contains(&key) {
+            let seen = match key.as_ref() {
+                "type" => root.type_.is_some(),
+                "features" => root.features.is_some(),
+                k => root.members.iter().any(|(m, _)| m == k),
+            };
+            if seen {
                 root.duplicates.push((key.into_owned(), map.next_value()?));
                 continue;
             }
-            seen.push(key.clone());
             match key.as_ref() {
                 "type" => root.type_ = Some(map.next_value()?),
                 "features" => root.features = Some(map.next_value_seed(SlotsSeed(FeatureSeed))?),
@@ -262,14 +264,26 @@ impl<'de> ElementSeed<'de> for FeatureSeed {
     type Value = FeatureIn<'de>;
     fn read<A: MapAccess<'de>>(self, mut map: A) -> Result<FeatureIn<'de>, A::Error> {
         let mut f = FeatureIn::default();
-        let mut seen = Vec::new();
+        let mut has_properties = false;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            remember(&mut seen, &mut f.duplicates, &key);
+            let seen = match key.as_ref() {
+                "type" => f.type_.is_some(),
+                "id" => f.id.is_some(),
+                "geometry" => f.geometry.is_some(),
+                "properties" => has_properties,
+                k => f.members.iter().any(|(m, _)| m == k),
+            };
+            if seen {
+                f.duplicates.push(key.into_owned());
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
             let raw_slot = match key.as_ref() {
                 "type" => &mut f.type_,
                 "id" => &mut f.id,
                 "geometry" => &mut f.geometry,
                 "properties" => {
+                    has_properties = true;
                     f.properties = map.next_value_seed(PropertiesSeed)?;
                     continue;
                 }
@@ -324,13 +338,17 @@ impl<'de> Visitor<'de> for PropertiesSeed {
     skip_seq!(PropertiesIn::NotObject);
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut members = Vec::new();
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
         let mut events = None;
         let mut duplicates = Vec::new();
-        let mut seen = Vec::new();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            remember(&mut seen, &mut duplicates, &key);
-            if key == "events" && events.is_none() {
+            if key == "events" && events.is_some() {
+                duplicates.push(key.into_owned());
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            check_duplicate(&members, &mut duplicates, &key);
+            if key == "events" {
                 events = Some((members.len(), map.next_value_seed(SlotsSeed(EventSeed))?));
             } else {
                 members.push((key, map.next_value()?));
@@ -350,10 +368,16 @@ struct EventSeed;
 impl<'de> ElementSeed<'de> for EventSeed {
     type Value = EventIn<'de>;
     fn read<A: MapAccess<'de>>(self, mut map: A) -> Result<EventIn<'de>, A::Error> {
-        let mut e = EventIn::default();
-        let mut seen = Vec::new();
+        let mut e = EventIn {
+            known: Vec::with_capacity(6),
+            ..EventIn::default()
+        };
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            remember(&mut seen, &mut e.duplicates, &key);
+            check_duplicate(&e.known, &mut e.duplicates, &key);
+            check_duplicate(&e.extra, &mut e.duplicates, &key);
+            if key == "sources" && e.sources.is_some() {
+                e.duplicates.push(key.to_string());
+            }
             if key == "sources" && e.sources.is_none() {
                 e.sources = Some(map.next_value_seed(SlotsSeed(SourceSeed))?);
             } else if EVENT_DERIVED.contains(&key.as_ref()) {

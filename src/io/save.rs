@@ -39,6 +39,16 @@ pub fn save_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Sav
         .suffix(".tmp")
         .tempfile_in(folder)
         .map_err(io)?;
+    // Temporary files are private (0600); the saved file keeps the old file's permissions,
+    // or gets the usual 0644 when it is new.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        temp.as_file().set_permissions(permissions).map_err(io)?;
+    }
     temp.write_all(bytes).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
     if overwrite {
@@ -69,6 +79,16 @@ mod tests {
             Err(SaveError::Exists(_))
         ));
         save_atomic(&path, b"second", true).expect("overwrite");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(
+                mode & 0o777,
+                0o644,
+                "saved files are readable like any other"
+            );
+        }
         assert_eq!(std::fs::read(&path).expect("read"), b"second");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .expect("list")

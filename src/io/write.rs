@@ -99,11 +99,11 @@ fn write_properties(out: &mut String, feature: &Feature, options: &WriteOptions)
     };
     let properties = feature.properties();
     for (i, (key, value)) in properties.iter().enumerate() {
-        if i == feature.events_position() {
-            if let Some(events) = &feature.events {
-                open(out);
-                write_events(out, events);
-            }
+        if i == feature.events_position()
+            && let Some(events) = &feature.events
+        {
+            open(out);
+            write_events(out, events);
         }
         open(out);
         string(out, key);

@@ -91,14 +91,21 @@ impl FuzzyDate {
             ),
             _ => (trimmed, Qualifier::None),
         };
-        let parts: Vec<&str> = body.split('-').collect();
+        let mut split = body.split('-');
+        let parts: [&str; 3] = [
+            split.next().unwrap_or(""),
+            split.next().unwrap_or(""),
+            split.next().unwrap_or(""),
+        ];
+        let count = 3 - parts.iter().rev().take_while(|p| p.is_empty()).count();
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-        let shape_ok = match parts.as_slice() {
-            [y] => digits(y, 4),
-            [y, m] => digits(y, 4) && digits(m, 2),
-            [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
-            _ => false,
-        };
+        let shape_ok = split.next().is_none()
+            && match count {
+                1 => digits(parts[0], 4),
+                2 => digits(parts[0], 4) && digits(parts[1], 2),
+                3 => digits(parts[0], 4) && digits(parts[1], 2) && digits(parts[2], 2),
+                _ => false,
+            };
         if !shape_ok {
             if body.contains('/') || body.contains("..") {
                 return Err(fail(format!(
@@ -110,7 +117,7 @@ impl FuzzyDate {
         // The shape check above guarantees these are ASCII digits of fitting length.
         let number = |s: &str| s.parse::<u32>().unwrap_or(0);
         let year = number(parts[0]) as i32;
-        let (month, day, precision) = match parts.len() {
+        let (month, day, precision) = match count {
             1 => (1, 1, Precision::Year),
             2 => (number(parts[1]), 1, Precision::Month),
             _ => (number(parts[1]), number(parts[2]), Precision::Day),

@@ -41,21 +41,23 @@ impl Document {
     ) -> (Self, Vec<IdChange>) {
         let mut doc = Document { features, foreign };
         let missing: HashSet<usize> = missing.iter().copied().collect();
-        let mut used: HashSet<String> = doc
-            .features
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !missing.contains(i))
-            .map(|(_, f)| f.id.as_str().to_owned())
-            .collect();
-        let mut seen: HashSet<String> = HashSet::new();
+        // First find who needs a new id, borrowing the ids; then assign.
+        let mut needs_new = Vec::new();
+        let mut used: HashSet<&str> = HashSet::with_capacity(doc.features.len());
+        for (index, feature) in doc.features.iter().enumerate() {
+            if missing.contains(&index) || !used.insert(feature.id.as_str()) {
+                needs_new.push(index);
+            }
+        }
+        if needs_new.is_empty() {
+            return (doc, Vec::new());
+        }
+        let mut used: HashSet<String> = used.into_iter().map(str::to_owned).collect();
         let mut changes = Vec::new();
         let mut counter = 0usize;
-        for (index, feature) in doc.features.iter_mut().enumerate() {
+        for index in needs_new {
+            let feature = &mut doc.features[index];
             let is_missing = missing.contains(&index);
-            if !is_missing && seen.insert(feature.id.as_str().to_owned()) {
-                continue;
-            }
             let base = if is_missing {
                 "pistas".to_owned()
             } else {
@@ -69,7 +71,6 @@ impl Document {
                 }
             };
             used.insert(new.clone());
-            seen.insert(new.clone());
             let new = FeatureId::String(new);
             let old = std::mem::replace(&mut feature.id, new.clone());
             changes.push(IdChange {

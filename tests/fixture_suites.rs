@@ -3,14 +3,8 @@
 
 mod common;
 
-use pistas::io::{WriteOptions, read_path, read_str, write_geojson};
+use pistas::io::{read_path, read_str, write_geojson};
 use serde_json::Value;
-
-fn options() -> WriteOptions {
-    WriteOptions {
-        status_date: "2026-01-01".parse().expect("date"),
-    }
-}
 
 #[test]
 fn every_bad_fixture_is_rejected_with_a_clear_message() {
@@ -79,7 +73,7 @@ fn round_trip(path: &std::path::Path) {
     let name = path.display().to_string();
     let parsed = read_str(&text, &name);
     assert!(!parsed.has_errors(), "{name}: {:#?}", parsed.diagnostics);
-    let written = write_geojson(&parsed.document, &options());
+    let written = write_geojson(&parsed.document, &common::options());
     let output: Value = serde_json::from_str(&written).expect("valid JSON out");
     let input: Value = serde_json::from_str(&text).expect("valid JSON in");
     let (inputs, outputs) = (as_features(&input), as_features(&output));
@@ -97,7 +91,7 @@ fn round_trip(path: &std::path::Path) {
     assert!(!again.has_errors(), "{name}: {:#?}", again.diagnostics);
     assert_eq!(again.document, parsed.document, "{name}: document changed");
     assert_eq!(
-        write_geojson(&again.document, &options()),
+        write_geojson(&again.document, &common::options()),
         written,
         "{name}: not stable"
     );

@@ -2,15 +2,9 @@
 
 mod common;
 
-use pistas::io::{Severity, WriteOptions, read_path, read_str, write_geojson};
+use pistas::io::{Severity, read_path, read_str, write_geojson};
 use pistas::model::{EventType, FeatureId, Status};
 use serde_json::Value;
-
-fn options() -> WriteOptions {
-    WriteOptions {
-        status_date: "2026-01-01".parse().expect("date"),
-    }
-}
 
 #[test]
 fn unknown_members_order_ids_and_numbers_survive() {
@@ -20,7 +14,7 @@ fn unknown_members_order_ids_and_numbers_survive() {
     let doc = parsed.document;
     assert_eq!(doc.features[1].id, FeatureId::Number("17".into()));
     assert_eq!(doc.features[2].id, FeatureId::Number("3.50".into()));
-    let written = write_geojson(&doc, &options());
+    let written = write_geojson(&doc, &common::options());
     // Coordinates and numbers keep their spelling; property order is kept with events in place.
     assert!(written.contains("[-74.12350000, -12.3457]"), "{written}");
     assert!(written.contains("\"id\":3.50"), "{written}");
@@ -95,7 +89,7 @@ fn bad_events_are_named_and_good_features_still_load() {
     assert_eq!(ids, ["good-1", "good-1-1"]);
     assert!(parsed.clone().into_strict().is_err());
     // The unknown confidence is kept as written.
-    let written = write_geojson(&parsed.document, &options());
+    let written = write_geojson(&parsed.document, &common::options());
     assert!(written.contains("\"confidence\":\"alta\""), "{written}");
 }
 

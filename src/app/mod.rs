@@ -21,6 +21,8 @@ pub struct PistasApp {
     rejected: usize,
     selected: Option<usize>,
     today: NaiveDate,
+    /// Each feature's status today, computed once per document rather than every frame.
+    statuses: Vec<Status>,
 }
 
 impl PistasApp {
@@ -42,13 +44,21 @@ impl PistasApp {
                 read_bytes(SAMPLE_GEOJSON, SAMPLE_NAME),
             ),
         };
+        let today = chrono::Local::now().date_naive();
+        let statuses = parsed
+            .document
+            .features
+            .iter()
+            .map(|f| StripSummary::of(f, today).status)
+            .collect();
         PistasApp {
             title,
             rejected: parsed.rejected.len(),
             document: parsed.document,
             diagnostics: parsed.diagnostics,
             selected: None,
-            today: chrono::Local::now().date_naive(),
+            today,
+            statuses,
         }
     }
 
@@ -65,7 +75,7 @@ impl PistasApp {
                 if !feature.is_strip() {
                     continue;
                 }
-                let status = StripSummary::of(feature, self.today).status;
+                let status = self.statuses[index];
                 let text = format!("{}  ·  {}", feature.label(), status);
                 let selected = self.selected == Some(index);
                 if ui

@@ -8,7 +8,7 @@ use wkt::ToWkt;
 
 use super::write::{number, string};
 use crate::analysis::{StripSummary, representative_point};
-use crate::model::{Document, Event, EventType, Feature, Source, Status};
+use crate::model::{Document, Event, Feature, Source, Status};
 
 /// The formats Pistas writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,23 +188,7 @@ fn into_string(w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
 
 /// The status a strip is in right after each of its events, by event index.
 fn status_after_each(events: &[Event]) -> Vec<Status> {
-    let history = crate::model::History::of(events);
-    let mut after = vec![Status::Unknown; events.len()];
-    let mut status = Status::Unknown;
-    let mut destroyed = false;
-    for &i in &history.order {
-        status = match events[i].kind {
-            EventType::Destroyed => {
-                destroyed = true;
-                Status::Destroyed
-            }
-            EventType::Reported => status,
-            _ if destroyed => Status::Rebuilt,
-            _ => Status::Active,
-        };
-        after[i] = status;
-    }
-    after
+    crate::model::statuses_after(events, &crate::model::chronological(events))
 }
 
 /// One row per event, with its strip and date bounds.

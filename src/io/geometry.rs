@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 
 use geo::{Coord, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -405,11 +404,11 @@ where
 {
     type Value = Vec<S::Value>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(ListVisitor(self, PhantomData))
+        d.deserialize_any(ListVisitor(self))
     }
 }
 
-struct ListVisitor<S>(List<S>, PhantomData<()>);
+struct ListVisitor<S>(List<S>);
 
 /// A position as read: longitude/latitude, and the altitude if one was given.
 #[derive(Debug, Clone, Copy, PartialEq)]

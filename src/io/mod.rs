@@ -7,7 +7,7 @@ mod read_parse;
 
 pub use diagnostic::{Diagnostic, LineIndex, Severity};
 pub use geometry::{GeometryError, parse_geometry};
-pub use read::{Parsed, ReadFileError, decode_str, read_bytes, read_path, read_str};
+pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str};
 mod save;
 mod write;
 

@@ -4,7 +4,6 @@
 //! the features without errors are still read, so the caller can choose to refuse the
 //! file (strict) or take the good features (partial).
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use serde::de::DeserializeSeed;
@@ -352,6 +351,7 @@ impl<'t> Reader<'t> {
         let mut missing_count = 0;
         for change in changes {
             let index = file_index[change.index];
+            self.ids.insert(index, change.new.as_str().to_owned());
             match &change.old {
                 None => {
                     missing_count += 1;
@@ -390,11 +390,6 @@ impl<'t> Reader<'t> {
                 ),
             );
         }
-        for (&i, f) in file_index.iter().zip(&document.features) {
-            if self.ids.contains_key(&i) || self.problems.iter().any(|p| p.feature == Some(i)) {
-                self.ids.insert(i, f.id.as_str().to_owned());
-            }
-        }
         let mut parsed = self.finish(document, rejected);
         parsed.fatal = false;
         parsed
@@ -426,6 +421,7 @@ impl<'t> Reader<'t> {
 
     /// Reads one feature; `None` when it has errors (all of them are recorded).
     fn feature(&mut self, index: usize, f: FeatureIn<'t>) -> Option<(Feature, bool)> {
+        let problems_before = self.problems.len();
         let at = f.anchor;
         let err = |reader: &mut Self, raw: Option<&RawValue>, message: String| {
             reader.push(Severity::Error, raw.or(at), Some(index), None, message);
@@ -570,11 +566,9 @@ impl<'t> Reader<'t> {
                 )
             }
         };
+        // Problems name their feature's id; only features with problems need it kept.
         if let Some(id) = &id
-            && self
-                .problems
-                .last()
-                .is_some_and(|p| p.feature == Some(index))
+            && self.problems.len() > problems_before
         {
             self.ids.insert(index, id.as_str().to_owned());
         }
@@ -883,9 +877,4 @@ fn unknown_event_type(name: &str) -> String {
             "unknown event type \"{name}\"; it must be one of built, sighted, destroyed, rebuilt, reported"
         ),
     }
-}
-
-/// Used by tests and the CLI: the text of a string property, decoded.
-pub fn decode_str(raw: &RawValue) -> Option<Cow<'_, str>> {
-    raw_str(raw)
 }

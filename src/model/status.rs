@@ -56,6 +56,17 @@ pub fn chronological(events: &[Event]) -> Vec<usize> {
     order
 }
 
+/// The state after `kind` happens to a strip in state `before`; `ever_destroyed` says
+/// whether it was destroyed at any time before.
+fn next_status(before: Status, kind: EventType, ever_destroyed: bool) -> Status {
+    match kind {
+        EventType::Reported => before,
+        EventType::Destroyed => Status::Destroyed,
+        _ if ever_destroyed => Status::Rebuilt,
+        _ => Status::Active,
+    }
+}
+
 /// The state at `day`, and whether it rests on an approximate or uncertain date.
 ///
 /// An event counts from its earliest day: `2014-09` already counts on 2014-09-01.
@@ -65,23 +76,27 @@ pub fn status_at(events: &[Event], order: &[usize], day: NaiveDate) -> (Status, 
     let mut ever_destroyed = false;
     for &i in order {
         let event = &events[i];
-        if event.date.start() > day {
-            continue;
-        }
-        if !event.kind.changes_state() {
+        if event.date.start() > day || !event.kind.changes_state() {
             continue;
         }
         fuzzy = event.date.is_fuzzy();
-        status = match event.kind {
-            EventType::Destroyed => {
-                ever_destroyed = true;
-                Status::Destroyed
-            }
-            _ if ever_destroyed => Status::Rebuilt,
-            _ => Status::Active,
-        };
+        status = next_status(status, event.kind, ever_destroyed);
+        ever_destroyed |= event.kind == EventType::Destroyed;
     }
     (status, fuzzy)
+}
+
+/// The state right after each event, by event index, reading them in `order`.
+pub fn statuses_after(events: &[Event], order: &[usize]) -> Vec<Status> {
+    let mut after = vec![Status::Unknown; events.len()];
+    let mut status = Status::Unknown;
+    let mut ever_destroyed = false;
+    for &i in order {
+        status = next_status(status, events[i].kind, ever_destroyed);
+        ever_destroyed |= events[i].kind == EventType::Destroyed;
+        after[i] = status;
+    }
+    after
 }
 
 #[cfg(test)]
@@ -114,6 +129,11 @@ mod tests {
         assert_eq!(at("2014-09-02"), (Status::Active, true));
         assert_eq!(at("2014-09-05"), (Status::Rebuilt, true));
         assert_eq!(at("2016-01-01"), (Status::Rebuilt, true));
+        use Status::*;
+        assert_eq!(
+            statuses_after(&events, &order),
+            vec![Rebuilt, Active, Destroyed, Rebuilt]
+        );
     }
 
     #[test]

@@ -27,3 +27,10 @@ pub fn fixtures(folder: &str) -> Vec<PathBuf> {
 pub fn project_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
+
+/// Write options with a fixed status date, so written files do not depend on the clock.
+pub fn options() -> pistas::io::WriteOptions {
+    pistas::io::WriteOptions {
+        status_date: "2026-01-01".parse().expect("date"),
+    }
+}

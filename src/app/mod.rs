@@ -100,8 +100,10 @@ impl PistasApp {
         ui.heading(feature.label());
         ui.label(format!("id {}", feature.id));
         ui.label(format!(
-            "status today: {}   ·   destroyed {} times, rebuilt {} times",
-            summary.status, summary.history.times_destroyed, summary.history.times_rebuilt
+            "status today: {}   ·   destroyed {}, rebuilt {}",
+            summary.status,
+            times(summary.history.times_destroyed),
+            times(summary.history.times_rebuilt)
         ));
         if let Some(length) = summary.runway_length_m {
             ui.label(format!(
@@ -152,6 +154,16 @@ impl PistasApp {
                     ui.label(d.to_string());
                 }
             });
+    }
+}
+
+/// "never", "once", "twice", "3 times".
+fn times(n: usize) -> String {
+    match n {
+        0 => "never".to_owned(),
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
     }
 }
 

@@ -8,5 +8,6 @@
 pub mod analysis;
 pub mod app;
 pub mod cli;
+pub mod edit;
 pub mod io;
 pub mod model;

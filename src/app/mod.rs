@@ -1,209 +1,1252 @@
-//! The window. For now a reader of one document: its strips, each strip's dated history,
-//! and the problems found in the file. The map window (issue 3) builds on this.
+//! The window: a map of the strips with an inspector, menus, files and undo. UI code pushes
+//! [`Action`]s and edit commands; `apply` carries them out in one place.
+
+mod actions;
+mod files;
+pub mod i18n;
+mod inspector;
+pub mod map;
+mod settings;
+pub mod theme;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
-use crate::analysis::StripSummary;
-use crate::io::{Diagnostic, read_bytes, read_path};
-use crate::model::{Document, Status};
+pub use actions::Action;
+pub use files::{FileDialogs, NativeDialogs, Recovery, ScriptedDialogs};
+use files::{Job, JobKind, JobResult, Recovered};
+use i18n::{Lang, T};
+use inspector::Inspector;
+use map::strips::StripCache;
+use map::{BasemapChoice, MapView, Tool};
+pub use settings::Settings;
 
-/// The bundled illustrative sample, shown when no file is given.
+use crate::edit::{Editor, parse_coordinates};
+use crate::io::{Diagnostic, Format, Parsed, Severity, WriteOptions, read_bytes, write_geojson};
+use crate::model::{Document, FuzzyDate};
+
+/// The bundled illustrative sample, shown when there is nothing else to open.
 pub const SAMPLE_GEOJSON: &[u8] = include_bytes!("../../data/vraem-sample.geojson");
-pub const SAMPLE_NAME: &str = "vraem-sample.geojson (illustrative sample)";
+pub const SAMPLE_NAME: &str = "vraem-sample.geojson";
+
+/// Seconds without edits before unsaved work is written to the recovery file.
+const AUTOSAVE_IDLE: Duration = Duration::from_secs(3);
+
+/// How the window starts.
+pub struct AppOptions {
+    /// A file to open; else the last file, else the sample.
+    pub file: Option<PathBuf>,
+    pub dialogs: Box<dyn FileDialogs>,
+    /// Where autosave writes; `None` turns autosave off.
+    pub recovery: Option<Recovery>,
+    /// Settings to start from; `None` reads them from eframe's storage.
+    pub settings: Option<Settings>,
+    /// Force a language (tests); else settings, else the system's.
+    pub lang: Option<Lang>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            file: None,
+            dialogs: Box::new(NativeDialogs),
+            recovery: Recovery::default_dir().map(Recovery::new),
+            settings: None,
+            lang: None,
+        }
+    }
+}
+
+/// Something waiting for the person's answer.
+enum Modal {
+    /// Unsaved changes: Save / Discard / Cancel, then do `then`.
+    Unsaved(Action),
+    ConfirmDelete(usize),
+    /// The file had bad features: load the valid ones?
+    Partial {
+        path: PathBuf,
+        parsed: Box<Parsed>,
+    },
+    Recover(Recovered),
+    Message(String),
+    About,
+}
 
 /// The state of the window.
 pub struct PistasApp {
-    title: String,
-    document: Document,
-    diagnostics: Vec<Diagnostic>,
-    rejected: usize,
+    editor: Editor,
+    /// The file the document is saved to; `None` for a new document or the sample.
+    path: Option<PathBuf>,
+    /// Shown in the title when there is no path.
+    untitled: String,
+    lang: Lang,
+    settings: Settings,
+    dialogs: Box<dyn FileDialogs>,
+    recovery: Option<Recovery>,
+    map: MapView,
+    cache: StripCache,
     selected: Option<usize>,
-    today: NaiveDate,
-    /// Each feature's status today, computed once per document rather than every frame.
-    statuses: Vec<Status>,
+    hovered: Option<usize>,
+    tool: Tool,
+    /// The date statuses are shown at.
+    date: NaiveDate,
+    date_text: String,
+    goto_text: String,
+    goto_error: Option<String>,
+    inspector: Inspector,
+    diagnostics: Vec<Diagnostic>,
+    diagnostics_file: String,
+    show_diagnostics: bool,
+    modal: Option<Modal>,
+    job: Option<Job>,
+    pending: Vec<Action>,
+    /// The window may close (the person answered the unsaved-changes question).
+    allow_close: bool,
+    last_edit: Instant,
+    autosaved_state: u64,
+    title: String,
+    /// Status-bar message after a save or export.
+    notice: Option<String>,
+    /// What to do once the running save succeeds (the unsaved-changes question).
+    after_save: Option<Action>,
 }
 
 impl PistasApp {
-    /// Opens `file`, or the bundled sample when `None`. Bad features are listed, not loaded.
-    pub fn new(file: Option<&Path>) -> Self {
-        let (title, parsed) = match file {
-            Some(path) => match read_path(path) {
-                Ok(parsed) => (path.display().to_string(), parsed),
-                Err(e) => {
-                    let mut parsed = read_bytes(SAMPLE_GEOJSON, SAMPLE_NAME);
-                    parsed
-                        .diagnostics
-                        .insert(0, io_diagnostic(path, &e.to_string()));
-                    (SAMPLE_NAME.to_owned(), parsed)
-                }
-            },
-            None => (
-                SAMPLE_NAME.to_owned(),
-                read_bytes(SAMPLE_GEOJSON, SAMPLE_NAME),
-            ),
-        };
+    /// Builds the window's state; `cc` gives storage and the renderer.
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        // Vector tiles (PMTiles) draw with walkers' wgpu renderer when there is one.
+        if cc.wgpu_render_state.is_some() {
+            walkers::install_renderer(cc.wgpu_render_state.as_ref());
+        }
+        let settings = options
+            .settings
+            .unwrap_or_else(|| Settings::load(cc.storage));
+        Self::with_context(
+            &cc.egui_ctx,
+            settings,
+            options.file,
+            options.dialogs,
+            options.recovery,
+            options.lang,
+        )
+    }
+
+    /// Builds the window without eframe (benchmarks drive egui directly).
+    pub fn with_context(
+        ctx: &egui::Context,
+        settings: Settings,
+        file: Option<PathBuf>,
+        dialogs: Box<dyn FileDialogs>,
+        recovery: Option<Recovery>,
+        lang: Option<Lang>,
+    ) -> Self {
+        // A light window matches the light map and keeps the status colours readable.
+        ctx.set_theme(egui::ThemePreference::Light);
+        let lang = lang.or(settings.lang).unwrap_or_else(Lang::system);
         let today = chrono::Local::now().date_naive();
-        let statuses = parsed
-            .document
-            .features
-            .iter()
-            .map(|f| StripSummary::of(f, today).status)
-            .collect();
-        PistasApp {
-            title,
-            rejected: parsed.rejected.len(),
-            document: parsed.document,
-            diagnostics: parsed.diagnostics,
+        let parsed = read_bytes(SAMPLE_GEOJSON, SAMPLE_NAME);
+        let document = parsed.document;
+        let mut app = PistasApp {
+            cache: StripCache::build(&document, 0, today),
+            editor: Editor::new(document),
+            path: None,
+            untitled: format!("{SAMPLE_NAME} ({})", lang.t(T::Illustrative)),
+            lang,
+            dialogs,
+            recovery,
+            map: MapView::new(),
             selected: None,
-            today,
-            statuses,
+            hovered: None,
+            tool: Tool::Select,
+            date: today,
+            date_text: today.to_string(),
+            goto_text: String::new(),
+            goto_error: None,
+            inspector: Inspector::default(),
+            diagnostics: parsed.diagnostics,
+            diagnostics_file: SAMPLE_NAME.to_owned(),
+            show_diagnostics: false,
+            modal: None,
+            job: None,
+            pending: Vec::new(),
+            allow_close: false,
+            last_edit: Instant::now(),
+            autosaved_state: 0,
+            title: String::new(),
+            notice: None,
+            after_save: None,
+            settings,
+        };
+        app.map.show_labels = app.settings.labels;
+        app.set_basemap(ctx, app.settings.basemap.clone());
+        if let Some((lon, lat, zoom)) = app.settings.view {
+            app.map.set_view(lon, lat, zoom);
+        }
+        let to_open = file.or_else(|| app.settings.last_file.clone().filter(|p| p.exists()));
+        if let Some(found) = app.recovery.as_ref().and_then(Recovery::find) {
+            app.modal = Some(Modal::Recover(found));
+        } else if let Some(path) = to_open {
+            app.open_now(&path);
+        }
+        app
+    }
+
+    // ----- queries used by tests and the status bar -----
+
+    pub fn document(&self) -> &Document {
+        self.editor.document()
+    }
+
+    pub fn editor(&self) -> &Editor {
+        &self.editor
+    }
+
+    pub fn selected(&self) -> Option<usize> {
+        self.selected
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// True while a file is being opened, saved or exported in the background.
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Where feature `index` is drawn on screen, once the map has been shown.
+    pub fn screen_position(&self, index: usize) -> Option<egui::Pos2> {
+        let t = self.map.transform?;
+        let item = self.cache.items.get(index)?.as_ref()?;
+        Some(t.to_screen(item.anchor))
+    }
+
+    /// The screen position of a longitude and latitude, once the map has been shown.
+    pub fn screen_position_of(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
+        Some(
+            self.map
+                .transform?
+                .to_screen(map::transform::mercator(lon, lat)),
+        )
+    }
+
+    /// The map's view as (lon, lat, zoom).
+    pub fn view(&self) -> (f64, f64, f64) {
+        self.map.view()
+    }
+
+    /// Asks for an action as a menu or shortcut would.
+    pub fn request(&mut self, action: Action) {
+        self.pending.push(action);
+    }
+
+    pub fn select(&mut self, index: Option<usize>) {
+        self.selected = index.filter(|i| *i < self.document().features.len());
+    }
+
+    // ----- documents -----
+
+    fn title_name(&self) -> String {
+        match &self.path {
+            Some(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            None => self.untitled.clone(),
         }
     }
 
-    fn strips_ui(&mut self, ui: &mut egui::Ui) {
-        ui.heading("Strips");
-        ui.label(format!(
-            "{} features, {} strips",
-            self.document.features.len(),
-            self.document.strips().count()
-        ));
-        ui.separator();
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            for (index, feature) in self.document.features.iter().enumerate() {
-                if !feature.is_strip() {
-                    continue;
-                }
-                let status = self.statuses[index];
-                let text = format!("{}  ·  {}", feature.label(), status);
-                let selected = self.selected == Some(index);
-                if ui
-                    .selectable_label(
-                        selected,
-                        egui::RichText::new(text).color(status_colour(status)),
-                    )
-                    .clicked()
-                {
-                    self.selected = Some(index);
-                }
-            }
-        });
+    fn set_document(&mut self, document: Document, path: Option<PathBuf>, untitled: String) {
+        self.editor.replace_document(document);
+        self.path = path;
+        self.untitled = untitled;
+        self.selected = None;
+        self.hovered = None;
+        self.tool = Tool::Select;
+        self.map.cancel_drag();
+        self.map.fit_pending = true;
+        self.autosaved_state = self.editor.state();
+        self.inspector = Inspector::default();
+        self.refresh_cache();
+        if let Some(p) = &self.path {
+            files::remember(&mut self.settings.recent, p);
+            self.settings.last_file = Some(p.clone());
+        }
     }
 
-    fn history_ui(&self, ui: &mut egui::Ui) {
-        let Some(feature) = self.selected.and_then(|i| self.document.features.get(i)) else {
-            ui.heading("Select a strip on the left to read its history.");
+    /// Opens a file on this thread (start-up, where the window is not yet shown).
+    fn open_now(&mut self, path: &Path) {
+        match crate::io::read_path(path) {
+            Ok(parsed) => self.opened(path.to_path_buf(), parsed),
+            Err(e) => self.modal = Some(Modal::Message(e.to_string())),
+        }
+    }
+
+    /// A file was read: load it, ask about bad features, or show why it cannot be read.
+    fn opened(&mut self, path: PathBuf, parsed: Parsed) {
+        self.diagnostics_file = path.display().to_string();
+        self.diagnostics = parsed.diagnostics.clone();
+        self.show_diagnostics = !self.diagnostics.is_empty();
+        if parsed.fatal {
+            self.modal = Some(Modal::Message(
+                self.lang
+                    .fill(T::CannotOpen, &[&path.display().to_string()]),
+            ));
+            return;
+        }
+        if !parsed.rejected.is_empty() {
+            self.modal = Some(Modal::Partial {
+                path,
+                parsed: Box::new(parsed),
+            });
+            return;
+        }
+        self.set_document(parsed.document, Some(path), String::new());
+    }
+
+    fn refresh_cache(&mut self) {
+        let doc = self.editor.document();
+        if self.cache.state != self.editor.state() || self.cache.items.len() != doc.features.len() {
+            self.cache = StripCache::build(doc, self.editor.state(), self.date);
+        } else if self.cache.date != self.date {
+            self.cache.restatus(doc, self.date);
+        }
+        if self.selected.is_some_and(|i| i >= doc.features.len()) {
+            self.selected = None;
+        }
+    }
+
+    fn set_basemap(&mut self, ctx: &egui::Context, choice: BasemapChoice) {
+        self.map.tiles = match &choice {
+            BasemapChoice::Offline => None,
+            BasemapChoice::OpenStreetMap => {
+                let cache = directories::ProjectDirs::from("org", "Pistas", "Pistas")
+                    .map(|d| d.cache_dir().join("osm-tiles"));
+                let options = walkers::HttpOptions {
+                    cache,
+                    user_agent: Some(walkers::HeaderValue::from_static(concat!(
+                        "Pistas/",
+                        env!("CARGO_PKG_VERSION"),
+                        " (desktop research tool; tile usage per OSMF policy)"
+                    ))),
+                    ..Default::default()
+                };
+                Some(Box::new(walkers::HttpTiles::with_options(
+                    walkers::sources::OpenStreetMap,
+                    options,
+                    ctx.clone(),
+                )))
+            }
+            BasemapChoice::PmTiles(path) => {
+                if !path.exists() {
+                    self.modal = Some(Modal::Message(
+                        self.lang
+                            .fill(T::CannotOpen, &[&path.display().to_string()]),
+                    ));
+                    self.settings.basemap = BasemapChoice::Offline;
+                    self.map.choice = BasemapChoice::Offline;
+                    return;
+                }
+                Some(Box::new(walkers::PmTiles::with_style(
+                    path,
+                    walkers::Style::protomaps_basemap_light(),
+                    ctx.clone(),
+                )))
+            }
+        };
+        self.map.choice = choice.clone();
+        self.settings.basemap = choice;
+    }
+
+    fn status_date_for_writing(&self) -> NaiveDate {
+        self.date
+    }
+
+    fn start_save(&mut self, path: PathBuf) {
+        let kind = JobKind::Save {
+            path,
+            state: self.editor.state(),
+        };
+        self.job = Some(Job::write(
+            kind,
+            self.document().clone(),
+            self.status_date_for_writing(),
+        ));
+    }
+
+    /// Carries out an action (menus, shortcuts and buttons all end here).
+    fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::New | Action::Open | Action::OpenPath(_) | Action::Quit
+                if self.editor.is_dirty() && !matches!(self.modal, Some(Modal::Unsaved(_))) =>
+            {
+                self.modal = Some(Modal::Unsaved(action));
+            }
+            action => self.apply_now(ctx, action),
+        }
+    }
+
+    fn apply_now(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::New => {
+                let untitled = self.lang.t(T::Untitled).to_owned();
+                self.set_document(Document::default(), None, untitled);
+                self.diagnostics.clear();
+                self.clear_recovery();
+            }
+            Action::Open => {
+                if let Some(path) = self.dialogs.open_geojson() {
+                    self.apply_now(ctx, Action::OpenPath(path));
+                }
+            }
+            Action::OpenPath(path) => {
+                self.clear_recovery();
+                if let Some(job) = self.job.take() {
+                    job.cancel();
+                }
+                self.job = Some(Job::open(path));
+            }
+            Action::Save => match self.path.clone() {
+                Some(path) => self.start_save(path),
+                None => self.apply_now(ctx, Action::SaveAs),
+            },
+            Action::SaveAs => {
+                let name = format!("{}.geojson", self.title_name().trim_end_matches(".geojson"));
+                if let Some(path) = self.dialogs.save_as(&name, Format::GeoJson) {
+                    self.start_save(path);
+                }
+            }
+            Action::Export(format) => {
+                let stem = self.title_name();
+                let stem = stem.split('.').next().unwrap_or("pistas");
+                let name = format!("{stem}-export.{}", files::extension(format));
+                if let Some(path) = self.dialogs.save_as(&name, format) {
+                    self.job = Some(Job::write(
+                        JobKind::Export { path, format },
+                        self.document().clone(),
+                        self.date,
+                    ));
+                }
+            }
+            Action::Quit => {
+                self.allow_close = true;
+                self.clear_recovery();
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Action::Undo => {
+                if self.editor.undo().is_some() {
+                    self.after_edit();
+                }
+            }
+            Action::Redo => {
+                if self.editor.redo().is_some() {
+                    self.after_edit();
+                }
+            }
+            Action::AddPoint => self.tool = Tool::AddPoint,
+            Action::AddRunway => self.tool = Tool::AddRunway(None),
+            Action::Delete => {
+                if let Some(i) = self.selected {
+                    self.modal = Some(Modal::ConfirmDelete(i));
+                }
+            }
+            Action::Escape => {
+                if self.modal.is_some() {
+                    self.modal = None;
+                } else if self.tool != Tool::Select {
+                    self.tool = Tool::Select;
+                } else {
+                    self.selected = None;
+                    self.map.cancel_drag();
+                }
+            }
+            Action::FitToData => self.map.fit_pending = true,
+            Action::ToggleLabels => {
+                self.map.show_labels = !self.map.show_labels;
+                self.settings.labels = self.map.show_labels;
+            }
+            Action::Basemap(choice) => self.set_basemap(ctx, choice),
+            Action::OpenPmtiles => {
+                if let Some(path) = self.dialogs.open_pmtiles() {
+                    self.set_basemap(ctx, BasemapChoice::PmTiles(path));
+                }
+            }
+            Action::Language(lang) => {
+                self.lang = lang;
+                self.settings.lang = Some(lang);
+            }
+            Action::About => self.modal = Some(Modal::About),
+        }
+    }
+
+    /// After any change to the document: caches, selection and autosave timing.
+    fn after_edit(&mut self) {
+        self.last_edit = Instant::now();
+        self.map.cancel_drag();
+        self.refresh_cache();
+        self.inspector.invalidate();
+    }
+
+    fn edit_result(&mut self, result: Result<(), crate::edit::EditError>) {
+        match result {
+            Ok(()) => self.after_edit(),
+            Err(e) => self.modal = Some(Modal::Message(e.to_string())),
+        }
+    }
+
+    fn clear_recovery(&mut self) {
+        if let Some(r) = &self.recovery {
+            r.clear();
+        }
+    }
+
+    fn autosave(&mut self) {
+        let Some(recovery) = &self.recovery else {
             return;
         };
-        let summary = StripSummary::of(feature, self.today);
-        ui.heading(feature.label());
-        ui.label(format!("id {}", feature.id));
-        ui.label(format!(
-            "status today: {}   ·   destroyed {}, rebuilt {}",
-            summary.status,
-            times(summary.history.times_destroyed),
-            times(summary.history.times_rebuilt)
-        ));
-        if let Some(length) = summary.runway_length_m {
-            ui.label(format!(
-                "runway {:.0} m, heading {:.0}°",
-                length,
-                summary.runway_heading_deg.unwrap_or(0.0)
-            ));
+        if !self.editor.is_dirty()
+            || self.editor.state() == self.autosaved_state
+            || self.last_edit.elapsed() < AUTOSAVE_IDLE
+        {
+            return;
         }
-        if let Some(notes) = feature.notes() {
-            ui.label(notes);
-        }
-        ui.separator();
-        egui::Grid::new("history").striped(true).show(ui, |ui| {
-            for header in ["date", "event", "confidence", "operation", "sources"] {
-                ui.strong(header);
-            }
-            ui.end_row();
-            for &i in &summary.history.order {
-                let e = &feature.events()[i];
-                ui.label(e.date.to_string());
-                ui.label(e.kind.as_str());
-                ui.label(e.confidence.map_or("", |c| c.as_str()));
-                ui.label(e.operation.as_deref().unwrap_or(""));
-                let sources: Vec<&str> = e.sources.iter().map(|s| s.label()).collect();
-                ui.label(sources.join("; "));
-                ui.end_row();
-            }
-        });
-        for r in &summary.history.rebuilds {
-            ui.label(format!(
-                "rebuilt {} days after the destruction of {}",
-                r.days,
-                feature.events()[r.destroyed].date
-            ));
+        self.autosaved_state = self.editor.state();
+        let text = write_geojson(
+            self.document(),
+            &WriteOptions {
+                status_date: self.date,
+            },
+        );
+        if let Err(e) = recovery.write(&text, self.path.as_deref()) {
+            self.notice = Some(format!("{}: {e}", self.lang.t(T::AutosaveFailed)));
         }
     }
 
-    fn diagnostics_ui(&self, ui: &mut egui::Ui) {
-        ui.strong(format!(
-            "{} problems in the file; {} features with errors were not loaded",
-            self.diagnostics.len(),
-            self.rejected
-        ));
+    fn poll_job(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.job else { return };
+        let Some(result) = job.poll() else {
+            ctx.request_repaint_after(Duration::from_millis(50));
+            return;
+        };
+        let kind = job.kind.clone();
+        self.job = None;
+        match (kind, result) {
+            (JobKind::Open(path), JobResult::Opened(Ok(parsed))) => self.opened(path, parsed),
+            (JobKind::Open(_), JobResult::Opened(Err(e))) => self.modal = Some(Modal::Message(e)),
+            (JobKind::Save { path, state }, JobResult::Written(Ok(()))) => {
+                if self.editor.state() == state {
+                    self.editor.mark_saved();
+                    self.clear_recovery();
+                }
+                self.path = Some(path.clone());
+                files::remember(&mut self.settings.recent, &path);
+                self.settings.last_file = Some(path.clone());
+                self.notice = Some(self.lang.fill(T::Saved, &[&path.display().to_string()]));
+                // A save that answered "Save" in the unsaved-changes question goes on.
+                if let Some(then) = self.after_save.take() {
+                    self.pending.push(then);
+                }
+            }
+            (JobKind::Export { path, .. }, JobResult::Written(Ok(()))) => {
+                self.notice = Some(self.lang.fill(T::Exported, &[&path.display().to_string()]));
+            }
+            (_, JobResult::Written(Err(e))) | (_, JobResult::Opened(Err(e))) => {
+                self.after_save = None;
+                self.modal = Some(Modal::Message(e));
+            }
+            _ => {}
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let marker = if self.editor.is_dirty() { "● " } else { "" };
+        let title = format!("{marker}{} — Pistas", self.title_name());
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// The window's title as last set.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Go to: coordinates, then a strip's name or id, then a town or aerodrome.
+    fn go_to(&mut self) {
+        let text = self.goto_text.trim().to_owned();
+        if text.is_empty() {
+            return;
+        }
+        self.goto_error = None;
+        if let Ok((lon, lat)) = parse_coordinates(&text) {
+            self.map.go_to(lon, lat, 12.0);
+            return;
+        }
+        let q = map::basemap::fold(&text);
+        let doc = self.editor.document();
+        let found = doc
+            .features
+            .iter()
+            .position(|f| map::basemap::fold(f.label()) == q || f.id.as_str() == text)
+            .or_else(|| {
+                doc.features
+                    .iter()
+                    .position(|f| map::basemap::fold(f.label()).contains(&q))
+            });
+        if let Some(i) = found {
+            self.selected = Some(i);
+            if let Some(Some(item)) = self.cache.items.get(i) {
+                let (lon, lat) = map::transform::lon_lat_of(item.anchor);
+                self.map.go_to(lon, lat, 12.0);
+            }
+            return;
+        }
+        if let Some(place) = map::basemap::basemap().find_place(&text) {
+            let (lon, lat) = place.lon_lat;
+            self.map.go_to(lon, lat, 11.0);
+            return;
+        }
+        self.goto_error = Some(self.lang.fill(T::NotFound, &[&text]));
+    }
+
+    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
+        let typing = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
+        for action in Action::with_shortcuts() {
+            if !action.global() && typing {
+                continue;
+            }
+            for shortcut in action.shortcuts() {
+                if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                    self.pending.push(action.clone());
+                    break;
+                }
+            }
+        }
+        // Files dropped on the window open.
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.pending.push(Action::OpenPath(path));
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
+            if self.editor.is_dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.modal = Some(Modal::Unsaved(Action::Quit));
+            } else {
+                self.clear_recovery();
+            }
+        }
+    }
+
+    /// One frame of the whole window.
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.handle_shortcuts(&ctx);
+        self.poll_job(&ctx);
+        self.menu_bar_ui(ui);
+        self.toolbar_ui(ui);
+        self.status_bar_ui(ui);
+        if self.show_diagnostics && !self.diagnostics.is_empty() {
+            egui::Panel::bottom("diagnostics")
+                .resizable(true)
+                .default_size(140.0)
+                .show(ui, |ui| self.diagnostics_ui(ui));
+        }
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(380.0)
+            .min_size(300.0)
+            .show(ui, |ui| {
+                let commands = self.inspector.ui(
+                    ui,
+                    self.lang,
+                    self.editor.document(),
+                    self.selected,
+                    self.editor.state(),
+                    self.date,
+                );
+                for command in commands {
+                    let result = command.apply(&mut self.editor);
+                    if let Some(go) = result.go_to {
+                        self.map.go_to(go.0, go.1, self.map.view().2);
+                    }
+                    self.edit_result(result.result);
+                }
+            });
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| self.map_ui(ui));
+        self.modal_ui(&ctx);
+        for action in std::mem::take(&mut self.pending) {
+            self.apply(&ctx, action);
+        }
+        self.refresh_cache();
+        self.autosave();
+        if self.editor.is_dirty()
+            && self.recovery.is_some()
+            && self.editor.state() != self.autosaved_state
+        {
+            ctx.request_repaint_after(AUTOSAVE_IDLE);
+        }
+        self.settings.view = Some(self.map.view());
+        self.update_title(&ctx);
+    }
+
+    fn map_ui(&mut self, ui: &mut egui::Ui) {
+        let frame = map::MapFrame {
+            cache: &self.cache,
+            selected: self.selected,
+            hovered: self.hovered,
+            tool: &self.tool,
+            lang: self.lang,
+            selected_feature: self
+                .selected
+                .and_then(|i| self.editor.document().features.get(i)),
+        };
+        let out = map::map_ui(ui, &mut self.map, frame);
+        self.hovered = out.hovered;
+        if let Some((index, shape)) = out.moved {
+            let r = self.editor.set_shape(index, shape);
+            self.edit_result(r);
+        }
+        if let Some((pos, picked)) = out.clicked {
+            match self.tool.clone() {
+                Tool::Select => self.selected = picked,
+                Tool::AddPoint => {
+                    let name = self.lang.t(T::NewStrip).to_owned();
+                    let shape = geo::Point::new(pos.x(), pos.y()).into();
+                    match self.editor.add_strip(&name, shape) {
+                        Ok(i) => {
+                            self.selected = Some(i);
+                            self.after_edit();
+                        }
+                        Err(e) => self.modal = Some(Modal::Message(e.to_string())),
+                    }
+                    self.tool = Tool::Select;
+                }
+                Tool::AddRunway(None) => self.tool = Tool::AddRunway(Some(pos)),
+                Tool::AddRunway(Some(first)) => {
+                    let name = self.lang.t(T::NewRunway).to_owned();
+                    let shape =
+                        geo::LineString::from(vec![(first.x(), first.y()), (pos.x(), pos.y())])
+                            .into();
+                    match self.editor.add_strip(&name, shape) {
+                        Ok(i) => {
+                            self.selected = Some(i);
+                            self.after_edit();
+                        }
+                        Err(e) => self.modal = Some(Modal::Message(e.to_string())),
+                    }
+                    self.tool = Tool::Select;
+                }
+            }
+        }
+    }
+
+    fn menu_item(&mut self, ui: &mut egui::Ui, action: Action, enabled: bool) {
+        let mut button = egui::Button::new(action.text(self.lang));
+        if let Some(shortcut) = action.shortcuts().first() {
+            button = button.shortcut_text(ui.ctx().format_shortcut(shortcut));
+        }
+        if ui.add_enabled(enabled, button).clicked() {
+            self.pending.push(action);
+        }
+    }
+
+    fn menu_bar_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("menu").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                let lang = self.lang;
+                ui.menu_button(lang.t(T::File), |ui| {
+                    self.menu_item(ui, Action::New, true);
+                    self.menu_item(ui, Action::Open, true);
+                    ui.menu_button(lang.t(T::Recent), |ui| {
+                        if self.settings.recent.is_empty() {
+                            ui.label(lang.t(T::NoRecent));
+                        }
+                        for path in self.settings.recent.clone() {
+                            self.menu_item(ui, Action::OpenPath(path), true);
+                        }
+                    });
+                    ui.separator();
+                    self.menu_item(ui, Action::Save, true);
+                    self.menu_item(ui, Action::SaveAs, true);
+                    ui.menu_button(lang.t(T::Export), |ui| {
+                        for format in [
+                            Format::GeoJson,
+                            Format::StripsCsv,
+                            Format::EventsCsv,
+                            Format::EventsGeoJson,
+                            Format::Kml,
+                        ] {
+                            self.menu_item(ui, Action::Export(format), true);
+                        }
+                    });
+                    ui.separator();
+                    self.menu_item(ui, Action::Quit, true);
+                });
+                ui.menu_button(lang.t(T::Edit), |ui| {
+                    let undo = self.editor.can_undo();
+                    let redo = self.editor.can_redo();
+                    self.menu_item(ui, Action::Undo, undo);
+                    self.menu_item(ui, Action::Redo, redo);
+                    ui.separator();
+                    self.menu_item(ui, Action::AddPoint, true);
+                    self.menu_item(ui, Action::AddRunway, true);
+                    let has = self.selected.is_some();
+                    self.menu_item(ui, Action::Delete, has);
+                });
+                ui.menu_button(lang.t(T::View), |ui| {
+                    self.menu_item(ui, Action::FitToData, true);
+                    let mut labels = self.map.show_labels;
+                    if ui.checkbox(&mut labels, lang.t(T::Labels)).changed() {
+                        self.pending.push(Action::ToggleLabels);
+                    }
+                    ui.separator();
+                    ui.label(lang.t(T::Basemap));
+                    let current = self.map.choice.clone();
+                    if ui
+                        .radio(current == BasemapChoice::Offline, lang.t(T::BasemapOffline))
+                        .clicked()
+                    {
+                        self.pending.push(Action::Basemap(BasemapChoice::Offline));
+                    }
+                    if ui
+                        .radio(
+                            current == BasemapChoice::OpenStreetMap,
+                            lang.t(T::BasemapOsm),
+                        )
+                        .on_hover_text(lang.t(T::OsmWarning))
+                        .clicked()
+                    {
+                        self.pending
+                            .push(Action::Basemap(BasemapChoice::OpenStreetMap));
+                    }
+                    if ui
+                        .radio(
+                            matches!(current, BasemapChoice::PmTiles(_)),
+                            lang.t(T::OpenPmtiles),
+                        )
+                        .clicked()
+                    {
+                        self.pending.push(Action::OpenPmtiles);
+                    }
+                    ui.separator();
+                    ui.label(lang.t(T::Language));
+                    for l in [Lang::En, Lang::Es] {
+                        if ui
+                            .radio(self.lang == l, Action::Language(l).text(lang))
+                            .clicked()
+                        {
+                            self.pending.push(Action::Language(l));
+                        }
+                    }
+                });
+                ui.menu_button(lang.t(T::Help), |ui| {
+                    self.menu_item(ui, Action::About, true)
+                });
+            });
+        });
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let adding_point = self.tool == Tool::AddPoint;
+                if ui
+                    .selectable_label(adding_point, format!("+ {}", lang.t(T::AddPoint)))
+                    .on_hover_text(lang.t(T::AddPointHelp))
+                    .clicked()
+                {
+                    self.pending.push(if adding_point {
+                        Action::Escape
+                    } else {
+                        Action::AddPoint
+                    });
+                }
+                let adding_runway = matches!(self.tool, Tool::AddRunway(_));
+                if ui
+                    .selectable_label(adding_runway, format!("✈ {}", lang.t(T::AddRunway)))
+                    .on_hover_text(lang.t(T::AddRunwayHelp))
+                    .clicked()
+                {
+                    self.pending.push(if adding_runway {
+                        Action::Escape
+                    } else {
+                        Action::AddRunway
+                    });
+                }
+                ui.separator();
+                if ui
+                    .add_enabled(self.editor.can_undo(), egui::Button::new("⟲"))
+                    .on_hover_text(lang.t(T::Undo))
+                    .clicked()
+                {
+                    self.pending.push(Action::Undo);
+                }
+                if ui
+                    .add_enabled(self.editor.can_redo(), egui::Button::new("⟳"))
+                    .on_hover_text(lang.t(T::Redo))
+                    .clicked()
+                {
+                    self.pending.push(Action::Redo);
+                }
+                ui.separator();
+                ui.label(lang.t(T::StatusOn));
+                let date = ui.add(
+                    egui::TextEdit::singleline(&mut self.date_text)
+                        .desired_width(90.0)
+                        .hint_text("2014-09-05"),
+                );
+                if date.lost_focus() || date.changed() {
+                    match FuzzyDate::parse(self.date_text.trim()) {
+                        Ok(d) if !self.date_text.trim().is_empty() => {
+                            if d.start() != self.date {
+                                self.date = d.start();
+                            }
+                        }
+                        _ if date.lost_focus() => self.date_text = self.date.to_string(),
+                        _ => {}
+                    }
+                }
+                ui.separator();
+                ui.label(lang.t(T::GoTo));
+                let goto = ui.add(
+                    egui::TextEdit::singleline(&mut self.goto_text)
+                        .desired_width(220.0)
+                        .hint_text(lang.t(T::GoToHint)),
+                );
+                if goto.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    self.go_to();
+                }
+                if ui.button(lang.t(T::Go)).clicked() {
+                    self.go_to();
+                }
+                if let Some(e) = &self.goto_error {
+                    ui.colored_label(theme::ERROR_TEXT, e);
+                }
+            });
+        });
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                match self.map.cursor {
+                    Some((lon, lat)) => ui.monospace(format!(
+                        "{lat:.5}, {lon:.5}  ({})",
+                        crate::edit::format_dms(lon, lat)
+                    )),
+                    None => ui.monospace("—"),
+                };
+                ui.separator();
+                let doc = self.editor.document();
+                ui.label(lang.fill(
+                    T::Counts,
+                    &[
+                        &doc.strips().count().to_string(),
+                        &doc.features.len().to_string(),
+                    ],
+                ));
+                ui.separator();
+                if self.editor.is_dirty() {
+                    ui.colored_label(theme::WARNING_TEXT, lang.t(T::Unsaved));
+                } else {
+                    ui.label(lang.t(T::AllSaved));
+                }
+                let tool_hint = match self.tool {
+                    Tool::Select => None,
+                    Tool::AddPoint => Some(T::AddPointHelp),
+                    Tool::AddRunway(None) => Some(T::AddRunwayHelp),
+                    Tool::AddRunway(Some(_)) => Some(T::AddRunwaySecond),
+                };
+                if let Some(hint) = tool_hint {
+                    ui.separator();
+                    ui.strong(lang.t(hint));
+                }
+                if !self.diagnostics.is_empty() {
+                    ui.separator();
+                    let errors = self
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error)
+                        .count();
+                    let text = lang.fill(
+                        T::Problems,
+                        &[&self.diagnostics.len().to_string(), &errors.to_string()],
+                    );
+                    if ui.selectable_label(self.show_diagnostics, text).clicked() {
+                        self.show_diagnostics = !self.show_diagnostics;
+                    }
+                }
+                if let Some(job) = &self.job {
+                    ui.separator();
+                    let what = match &job.kind {
+                        JobKind::Open(p) => lang.fill(T::Opening, &[&p.display().to_string()]),
+                        JobKind::Save { path, .. } => {
+                            lang.fill(T::Saving, &[&path.display().to_string()])
+                        }
+                        JobKind::Export { path, .. } => {
+                            lang.fill(T::Exporting, &[&path.display().to_string()])
+                        }
+                    };
+                    ui.label(what);
+                    match job.progress() {
+                        Some(p) => {
+                            ui.add(
+                                egui::ProgressBar::new(p)
+                                    .desired_width(120.0)
+                                    .show_percentage(),
+                            );
+                        }
+                        None => {
+                            ui.spinner();
+                        }
+                    }
+                    if ui.button(lang.t(T::Cancel)).clicked() {
+                        job.cancel();
+                        self.job = None;
+                        self.after_save = None;
+                    }
+                } else if let Some(notice) = &self.notice {
+                    ui.separator();
+                    ui.label(notice);
+                }
+            });
+        });
+    }
+
+    fn diagnostics_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        ui.horizontal(|ui| {
+            ui.strong(lang.fill(T::ProblemsIn, &[&self.diagnostics_file]));
+            if ui.small_button(lang.t(T::Hide)).clicked() {
+                self.show_diagnostics = false;
+            }
+        });
         egui::ScrollArea::vertical()
-            .max_height(120.0)
+            .auto_shrink([false, false])
             .show(ui, |ui| {
                 for d in &self.diagnostics {
-                    ui.label(d.to_string());
+                    let colour = if d.is_error() {
+                        theme::ERROR_TEXT
+                    } else {
+                        theme::WARNING_TEXT
+                    };
+                    let target = d
+                        .feature_id
+                        .as_deref()
+                        .and_then(|id| self.editor.document().position(id));
+                    let text = egui::RichText::new(d.to_string()).color(colour).monospace();
+                    if target.is_some() {
+                        if ui
+                            .link(text)
+                            .on_hover_text(lang.t(T::ClickToSelect))
+                            .clicked()
+                        {
+                            self.selected = target;
+                            if let Some(Some(item)) = target.and_then(|i| self.cache.items.get(i)) {
+                                let (lon, lat) = map::transform::lon_lat_of(item.anchor);
+                                self.map.go_to(lon, lat, 11.0);
+                            }
+                        }
+                    } else {
+                        ui.label(text);
+                    }
                 }
             });
     }
-}
 
-/// "never", "once", "twice", "3 times".
-fn times(n: usize) -> String {
-    match n {
-        0 => "never".to_owned(),
-        1 => "once".to_owned(),
-        2 => "twice".to_owned(),
-        n => format!("{n} times"),
+    fn modal_ui(&mut self, ctx: &egui::Context) {
+        let Some(modal) = self.modal.take() else {
+            return;
+        };
+        let lang = self.lang;
+        let mut keep = true;
+        let mut load_valid = false;
+        let mut then: Vec<Action> = Vec::new();
+        egui::Modal::new(egui::Id::unique("pistas-modal")).show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            match &modal {
+                Modal::Unsaved(action) => {
+                    ui.heading(lang.t(T::UnsavedTitle));
+                    ui.label(lang.fill(T::UnsavedBody, &[&self.title_name()]));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.t(T::Save)).clicked() {
+                            keep = false;
+                            match self.path.clone() {
+                                Some(path) => {
+                                    self.start_save(path);
+                                    self.after_save = Some(action.clone());
+                                }
+                                None => {
+                                    let name = format!("{}.geojson", self.title_name());
+                                    if let Some(path) = self.dialogs.save_as(&name, Format::GeoJson)
+                                    {
+                                        self.start_save(path);
+                                        self.after_save = Some(action.clone());
+                                    }
+                                }
+                            }
+                        }
+                        if ui.button(lang.t(T::Discard)).clicked() {
+                            keep = false;
+                            self.editor.mark_saved();
+                            self.clear_recovery();
+                            then.push(action.clone());
+                        }
+                        if ui.button(lang.t(T::Cancel)).clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Modal::ConfirmDelete(index) => {
+                    let (name, events) = self
+                        .editor
+                        .document()
+                        .features
+                        .get(*index)
+                        .map(|f| (f.label().to_owned(), f.events().len()))
+                        .unwrap_or_default();
+                    ui.heading(lang.t(T::DeleteTitle));
+                    ui.label(lang.fill(T::DeleteBody, &[&name, &events.to_string()]));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.t(T::Delete)).clicked() {
+                            keep = false;
+                            let r = self.editor.delete(*index);
+                            self.selected = None;
+                            self.edit_result(r);
+                        }
+                        if ui.button(lang.t(T::Cancel)).clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Modal::Partial { path, parsed } => {
+                    ui.heading(lang.t(T::PartialTitle));
+                    let good = parsed.document.features.len();
+                    ui.label(lang.fill(
+                        T::PartialBody,
+                        &[
+                            &path.display().to_string(),
+                            &parsed.rejected.len().to_string(),
+                            &good.to_string(),
+                        ],
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.t(T::LoadValid)).clicked() {
+                            keep = false;
+                            load_valid = true;
+                        }
+                        if ui.button(lang.t(T::Cancel)).clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Modal::Recover(found) => {
+                    ui.heading(lang.t(T::RecoverTitle));
+                    let original = found
+                        .original
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| lang.t(T::Untitled).to_owned());
+                    ui.label(lang.fill(T::RecoverBody, &[&found.written, &original]));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.t(T::Restore)).clicked() {
+                            keep = false;
+                            match crate::io::read_path(&found.geojson) {
+                                Ok(parsed) => {
+                                    let untitled = lang.t(T::Recovered).to_owned();
+                                    self.set_document(
+                                        parsed.document,
+                                        found.original.clone(),
+                                        untitled,
+                                    );
+                                    self.editor.mark_unsaved();
+                                }
+                                Err(e) => self.modal = Some(Modal::Message(e.to_string())),
+                            }
+                        }
+                        if ui.button(lang.t(T::Discard)).clicked() {
+                            keep = false;
+                            self.clear_recovery();
+                        }
+                    });
+                }
+                Modal::Message(text) => {
+                    ui.label(text);
+                    if ui.button(lang.t(T::Ok)).clicked() {
+                        keep = false;
+                    }
+                }
+                Modal::About => {
+                    ui.heading("Pistas");
+                    ui.label(lang.t(T::AboutBody));
+                    ui.label(basemap_credits());
+                    if ui.button(lang.t(T::Ok)).clicked() {
+                        keep = false;
+                    }
+                }
+            }
+        });
+        match modal {
+            Modal::Partial { path, parsed } if load_valid => {
+                // The valid part is a new, unsaved document: saving it over the original
+                // would drop the rejected features, so Save asks for a name.
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let untitled = lang.fill(T::ValidPart, &[&stem]);
+                self.set_document(parsed.document, None, untitled);
+                self.editor.mark_unsaved();
+                self.show_diagnostics = true;
+            }
+            modal if keep && self.modal.is_none() => self.modal = Some(modal),
+            _ => {}
+        }
+        self.pending.extend(then);
     }
 }
 
-fn io_diagnostic(path: &Path, message: &str) -> Diagnostic {
-    Diagnostic {
-        severity: crate::io::Severity::Error,
-        file: path.display().to_string(),
-        line: None,
-        column: None,
-        feature_index: None,
-        feature_id: None,
-        event_index: None,
-        message: message.to_owned(),
-    }
-}
-
-fn status_colour(status: Status) -> egui::Color32 {
-    match status {
-        Status::Active => egui::Color32::from_rgb(0xd6, 0x2f, 0x2f),
-        Status::Rebuilt => egui::Color32::from_rgb(0xf5, 0x8c, 0x0a),
-        Status::Destroyed => egui::Color32::from_rgb(0x7f, 0x7f, 0x7f),
-        Status::Unknown => egui::Color32::from_rgb(0x4a, 0x9a, 0xd0),
-    }
+fn basemap_credits() -> String {
+    format!(
+        "{}\n{}",
+        map::basemap::ATTRIBUTION,
+        "Natural Earth (public domain); GSHHG/WDBII rivers, LGPL-3.0-or-later; GeoNames towns, CC BY 4.0; OurAirports aerodromes, public domain."
+    )
 }
 
 impl eframe::App for PistasApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::Panel::top("title").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.strong("Pistas");
-                ui.label(&self.title);
-            });
-        });
-        if !self.diagnostics.is_empty() {
-            egui::Panel::bottom("diagnostics").show(ui, |ui| self.diagnostics_ui(ui));
-        }
-        egui::Panel::left("strips")
-            .default_size(320.0)
-            .show(ui, |ui| self.strips_ui(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.history_ui(ui));
+        self.frame_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, settings::KEY, &self.settings);
     }
 }
 
@@ -212,12 +1255,22 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Pistas")
-            .with_inner_size([1200.0, 800.0]),
+            .with_inner_size([1200.0, 800.0])
+            .with_drag_and_drop(true),
         ..Default::default()
     };
     eframe::run_native(
         "Pistas",
         options,
-        Box::new(move |_cc| Ok(Box::new(PistasApp::new(file.as_deref())))),
+        Box::new(move |cc| {
+            let app = PistasApp::new(
+                cc,
+                AppOptions {
+                    file,
+                    ..AppOptions::default()
+                },
+            );
+            Ok(Box::new(app))
+        }),
     )
 }

@@ -1,0 +1,115 @@
+//! One enum of everything a person can ask the window to do. Menus, shortcuts and buttons
+//! all read their text and keys from here, so a shortcut is never defined twice.
+
+use std::path::PathBuf;
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use super::i18n::{Lang, T};
+use super::map::BasemapChoice;
+use crate::io::Format;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    New,
+    Open,
+    OpenPath(PathBuf),
+    Save,
+    SaveAs,
+    Export(Format),
+    Quit,
+    Undo,
+    Redo,
+    AddPoint,
+    AddRunway,
+    Delete,
+    Escape,
+    FitToData,
+    ToggleLabels,
+    Basemap(BasemapChoice),
+    OpenPmtiles,
+    Language(Lang),
+    About,
+}
+
+impl Action {
+    /// The menu text.
+    pub fn text(&self, lang: Lang) -> String {
+        let key = match self {
+            Action::New => T::New,
+            Action::Open => T::Open,
+            Action::OpenPath(p) => return p.display().to_string(),
+            Action::Save => T::Save,
+            Action::SaveAs => T::SaveAs,
+            Action::Export(f) => return lang.format(*f).to_owned(),
+            Action::Quit => T::Quit,
+            Action::Undo => T::Undo,
+            Action::Redo => T::Redo,
+            Action::AddPoint => T::AddPoint,
+            Action::AddRunway => T::AddRunway,
+            Action::Delete => T::DeleteStrip,
+            Action::Escape => T::Cancel,
+            Action::FitToData => T::FitToData,
+            Action::ToggleLabels => T::Labels,
+            Action::Basemap(BasemapChoice::Offline) => T::BasemapOffline,
+            Action::Basemap(BasemapChoice::OpenStreetMap) => T::BasemapOsm,
+            Action::Basemap(BasemapChoice::PmTiles(_)) | Action::OpenPmtiles => T::OpenPmtiles,
+            Action::Language(Lang::En) => return "English".to_owned(),
+            Action::Language(Lang::Es) => return "Español".to_owned(),
+            Action::About => T::About,
+        };
+        lang.t(key).to_owned()
+    }
+
+    /// The keyboard shortcuts that trigger the action (the first is shown in menus).
+    pub fn shortcuts(&self) -> Vec<KeyboardShortcut> {
+        const CTRL: Modifiers = Modifiers::COMMAND;
+        const CTRL_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+        match self {
+            Action::New => vec![KeyboardShortcut::new(CTRL, Key::N)],
+            Action::Open => vec![KeyboardShortcut::new(CTRL, Key::O)],
+            Action::Save => vec![KeyboardShortcut::new(CTRL, Key::S)],
+            Action::SaveAs => vec![KeyboardShortcut::new(CTRL_SHIFT, Key::S)],
+            Action::Quit => vec![KeyboardShortcut::new(CTRL, Key::Q)],
+            Action::Undo => vec![KeyboardShortcut::new(CTRL, Key::Z)],
+            Action::Redo => vec![
+                KeyboardShortcut::new(CTRL_SHIFT, Key::Z),
+                KeyboardShortcut::new(CTRL, Key::Y),
+            ],
+            Action::Delete => vec![KeyboardShortcut::new(Modifiers::NONE, Key::Delete)],
+            Action::Escape => vec![KeyboardShortcut::new(Modifiers::NONE, Key::Escape)],
+            Action::FitToData => vec![KeyboardShortcut::new(CTRL, Key::Num0)],
+            _ => vec![],
+        }
+    }
+
+    /// Actions whose shortcuts work anywhere in the window; the others only when no text
+    /// field has the keyboard (so Delete and Ctrl+Z edit the text being typed).
+    pub fn global(&self) -> bool {
+        matches!(
+            self,
+            Action::New
+                | Action::Open
+                | Action::Save
+                | Action::SaveAs
+                | Action::Quit
+                | Action::FitToData
+        )
+    }
+
+    /// Every action that has a shortcut.
+    pub fn with_shortcuts() -> [Action; 10] {
+        [
+            Action::New,
+            Action::Open,
+            Action::Save,
+            Action::SaveAs,
+            Action::Quit,
+            Action::Undo,
+            Action::Redo,
+            Action::Delete,
+            Action::Escape,
+            Action::FitToData,
+        ]
+    }
+}

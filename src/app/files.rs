@@ -1,0 +1,366 @@
+//! Files for the window: native dialogs behind a trait (tests hand in paths), opening,
+//! saving and exporting off the UI thread with progress and cancel, recent files, and the
+//! recovery file that autosave writes.
+
+use std::collections::VecDeque;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+
+use crate::io::{Format, Parsed, WriteOptions, export, read_bytes, save_atomic, write_geojson};
+use crate::model::Document;
+
+/// What the window asks of file dialogs. The real one is rfd; tests script the answers.
+pub trait FileDialogs {
+    /// A GeoJSON file to open.
+    fn open_geojson(&mut self) -> Option<PathBuf>;
+    /// Where to save or export, suggesting `name`.
+    fn save_as(&mut self, name: &str, format: Format) -> Option<PathBuf>;
+    /// A `.pmtiles` file to use as basemap.
+    fn open_pmtiles(&mut self) -> Option<PathBuf>;
+}
+
+/// Native dialogs through rfd.
+pub struct NativeDialogs;
+
+impl FileDialogs for NativeDialogs {
+    fn open_geojson(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .add_filter("GeoJSON", &["geojson", "json"])
+            .add_filter("*", &["*"])
+            .pick_file()
+    }
+
+    fn save_as(&mut self, name: &str, format: Format) -> Option<PathBuf> {
+        let ext = extension(format);
+        rfd::FileDialog::new()
+            .set_file_name(name)
+            .add_filter(format.name(), &[ext])
+            .save_file()
+    }
+
+    fn open_pmtiles(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .add_filter("PMTiles", &["pmtiles"])
+            .pick_file()
+    }
+}
+
+/// The usual file extension of an export format.
+pub fn extension(format: Format) -> &'static str {
+    match format {
+        Format::GeoJson | Format::EventsGeoJson => "geojson",
+        Format::StripsCsv | Format::EventsCsv => "csv",
+        Format::Kml => "kml",
+    }
+}
+
+/// Dialog answers queued by a test; an empty queue is a cancelled dialog.
+#[derive(Clone, Default)]
+pub struct ScriptedDialogs {
+    answers: Arc<Mutex<VecDeque<PathBuf>>>,
+}
+
+impl ScriptedDialogs {
+    /// Queues the path the next dialog returns.
+    pub fn push(&self, path: impl Into<PathBuf>) {
+        if let Ok(mut q) = self.answers.lock() {
+            q.push_back(path.into());
+        }
+    }
+
+    fn next(&self) -> Option<PathBuf> {
+        self.answers.lock().ok()?.pop_front()
+    }
+}
+
+impl FileDialogs for ScriptedDialogs {
+    fn open_geojson(&mut self) -> Option<PathBuf> {
+        self.next()
+    }
+    fn save_as(&mut self, _name: &str, _format: Format) -> Option<PathBuf> {
+        self.next()
+    }
+    fn open_pmtiles(&mut self) -> Option<PathBuf> {
+        self.next()
+    }
+}
+
+/// What a background job was asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobKind {
+    Open(PathBuf),
+    /// Save the working document; `state` is the editor state that was written.
+    Save {
+        path: PathBuf,
+        state: u64,
+    },
+    Export {
+        path: PathBuf,
+        format: Format,
+    },
+}
+
+/// What a finished job reports.
+pub enum JobResult {
+    Opened(Result<Parsed, String>),
+    Written(Result<(), String>),
+}
+
+/// Work running off the UI thread.
+pub struct Job {
+    pub kind: JobKind,
+    /// Progress in thousandths; `u32::MAX` while the amount of work is unknown.
+    progress: Arc<AtomicU32>,
+    cancel: Arc<AtomicBool>,
+    rx: Receiver<JobResult>,
+}
+
+const UNKNOWN: u32 = u32::MAX;
+
+impl Job {
+    /// Reads and checks a GeoJSON file; progress follows the bytes read.
+    pub fn open(path: PathBuf) -> Self {
+        let (tx, rx) = channel();
+        let progress = Arc::new(AtomicU32::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (p, c, file) = (progress.clone(), cancel.clone(), path.clone());
+        std::thread::spawn(move || {
+            let result = read_with_progress(&file, &p, &c);
+            if c.load(Ordering::Relaxed) {
+                return;
+            }
+            let _ = tx.send(JobResult::Opened(result));
+        });
+        Job {
+            kind: JobKind::Open(path),
+            progress,
+            cancel,
+            rx,
+        }
+    }
+
+    /// Writes `doc` as Pistas GeoJSON (atomically) or in an export format.
+    pub fn write(kind: JobKind, doc: Document, date: NaiveDate) -> Self {
+        let (tx, rx) = channel();
+        let progress = Arc::new(AtomicU32::new(UNKNOWN));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let c = cancel.clone();
+        let job_kind = kind.clone();
+        std::thread::spawn(move || {
+            let (path, bytes) = match &job_kind {
+                JobKind::Save { path, .. } => (
+                    path,
+                    Ok(write_geojson(&doc, &WriteOptions { status_date: date })),
+                ),
+                JobKind::Export { path, format } => {
+                    (path, export(&doc, *format, date).map_err(|e| e.to_string()))
+                }
+                JobKind::Open(_) => return,
+            };
+            // Cancelling before the file is replaced leaves the old file as it was.
+            if c.load(Ordering::Relaxed) {
+                return;
+            }
+            let result = bytes
+                .and_then(|b| save_atomic(path, b.as_bytes(), true).map_err(|e| e.to_string()));
+            let _ = tx.send(JobResult::Written(result));
+        });
+        Job {
+            kind,
+            progress,
+            cancel,
+            rx,
+        }
+    }
+
+    /// Progress from 0 to 1, or `None` when unknown.
+    pub fn progress(&self) -> Option<f32> {
+        match self.progress.load(Ordering::Relaxed) {
+            UNKNOWN => None,
+            p => Some(p as f32 / 1000.0),
+        }
+    }
+
+    /// Asks the work to stop; its result, if any, is dropped.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The result once the job is done.
+    pub fn poll(&self) -> Option<JobResult> {
+        match self.rx.try_recv() {
+            Ok(r) => Some(r),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(JobResult::Written(Err(
+                "the background task stopped unexpectedly".to_owned(),
+            ))),
+        }
+    }
+}
+
+fn read_with_progress(
+    path: &Path,
+    progress: &AtomicU32,
+    cancel: &AtomicBool,
+) -> Result<Parsed, String> {
+    let name = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0).max(1);
+    let mut bytes = Vec::with_capacity(total as usize);
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err("cancelled".to_owned());
+        }
+        let n = file.read(&mut chunk).map_err(|e| format!("{name}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        // Reading is the first half of the bar; checking the features is the second.
+        progress.store(
+            (bytes.len() as u64 * 500 / total).min(500) as u32,
+            Ordering::Relaxed,
+        );
+    }
+    progress.store(UNKNOWN, Ordering::Relaxed);
+    Ok(read_bytes(&bytes, &name))
+}
+
+/// Unsaved work written every few idle seconds, offered back after a crash.
+#[derive(Debug, Clone)]
+pub struct Recovery {
+    dir: PathBuf,
+}
+
+/// A recovery file found at start-up.
+#[derive(Debug, Clone)]
+pub struct Recovered {
+    pub geojson: PathBuf,
+    /// The file the work belonged to, if it had been saved before.
+    pub original: Option<PathBuf>,
+    pub written: String,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct RecoveryMeta {
+    original: Option<PathBuf>,
+    written: String,
+}
+
+impl Recovery {
+    pub fn new(dir: PathBuf) -> Self {
+        Recovery { dir }
+    }
+
+    /// The per-user folder, or `None` when the system has none.
+    pub fn default_dir() -> Option<PathBuf> {
+        directories::ProjectDirs::from("org", "Pistas", "Pistas")
+            .map(|d| d.data_local_dir().join("recovery"))
+    }
+
+    fn geojson(&self) -> PathBuf {
+        self.dir.join("recovery.geojson")
+    }
+
+    fn meta(&self) -> PathBuf {
+        self.dir.join("recovery.json")
+    }
+
+    /// Writes the recovery file atomically.
+    pub fn write(&self, geojson: &str, original: Option<&Path>) -> Result<(), String> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
+        save_atomic(&self.geojson(), geojson.as_bytes(), true).map_err(|e| e.to_string())?;
+        let meta = RecoveryMeta {
+            original: original.map(Path::to_path_buf),
+            written: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+        };
+        let text = serde_json::to_string(&meta).map_err(|e| e.to_string())?;
+        save_atomic(&self.meta(), text.as_bytes(), true).map_err(|e| e.to_string())
+    }
+
+    /// The recovery file left by a session that did not end cleanly.
+    pub fn find(&self) -> Option<Recovered> {
+        let geojson = self.geojson();
+        if !geojson.exists() {
+            return None;
+        }
+        let meta: Option<RecoveryMeta> = std::fs::read_to_string(self.meta())
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        Some(Recovered {
+            geojson,
+            original: meta.as_ref().and_then(|m| m.original.clone()),
+            written: meta.map(|m| m.written).unwrap_or_default(),
+        })
+    }
+
+    /// Removes the recovery file (after a save, a discard or a clean exit).
+    pub fn clear(&self) {
+        let _ = std::fs::remove_file(self.geojson());
+        let _ = std::fs::remove_file(self.meta());
+    }
+}
+
+/// Puts `path` first in the recent list, at most ten entries.
+pub fn remember(recent: &mut Vec<PathBuf>, path: &Path) {
+    recent.retain(|p| p != path);
+    recent.insert(0, path.to_path_buf());
+    recent.truncate(10);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_are_unique_and_bounded() {
+        let mut recent = Vec::new();
+        for i in 0..12 {
+            remember(&mut recent, Path::new(&format!("/f{i}")));
+        }
+        remember(&mut recent, Path::new("/f5"));
+        assert_eq!(recent.len(), 10);
+        assert_eq!(recent[0], Path::new("/f5"));
+        assert_eq!(recent.iter().filter(|p| *p == Path::new("/f5")).count(), 1);
+    }
+
+    #[test]
+    fn recovery_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Recovery::new(dir.path().join("rec"));
+        assert!(r.find().is_none());
+        r.write(
+            "{\"type\":\"FeatureCollection\",\"features\":[]}",
+            Some(Path::new("/x.geojson")),
+        )
+        .unwrap();
+        let found = r.find().unwrap();
+        assert_eq!(found.original.as_deref(), Some(Path::new("/x.geojson")));
+        r.clear();
+        assert!(r.find().is_none());
+    }
+
+    #[test]
+    fn open_job_reports_and_finishes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.geojson");
+        std::fs::write(&path, crate::app::SAMPLE_GEOJSON).unwrap();
+        let job = Job::open(path);
+        let result = loop {
+            if let Some(r) = job.poll() {
+                break r;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        match result {
+            JobResult::Opened(Ok(parsed)) => assert_eq!(parsed.document.features.len(), 60),
+            _ => panic!("the sample should open"),
+        }
+    }
+}

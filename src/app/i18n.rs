@@ -1,0 +1,260 @@
+//! Every string the window shows, in English and Spanish, in one table. Templates use `{}`
+//! for values, filled in order by [`Lang::fill`].
+
+use crate::io::Format;
+use crate::model::{Confidence, EventType, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    /// Spanish when the system's language is Spanish, else English.
+    pub fn system() -> Self {
+        match sys_locale::get_locale() {
+            Some(l) if l.to_lowercase().starts_with("es") => Lang::Es,
+            _ => Lang::En,
+        }
+    }
+}
+
+macro_rules! table {
+    ($($key:ident => $en:expr, $es:expr;)*) => {
+        /// A user-facing text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key),* }
+
+        impl T {
+            pub const ALL: &'static [T] = &[$(T::$key),*];
+        }
+
+        impl Lang {
+            /// The text in this language.
+            pub fn t(self, key: T) -> &'static str {
+                match (self, key) {
+                    $((Lang::En, T::$key) => $en, (Lang::Es, T::$key) => $es,)*
+                }
+            }
+        }
+    };
+}
+
+table! {
+    File => "File", "Archivo";
+    Edit => "Edit", "Editar";
+    View => "View", "Ver";
+    Help => "Help", "Ayuda";
+    New => "New", "Nuevo";
+    Open => "Open…", "Abrir…";
+    Recent => "Recent files", "Archivos recientes";
+    NoRecent => "No recent files", "Sin archivos recientes";
+    Save => "Save", "Guardar";
+    SaveAs => "Save As…", "Guardar como…";
+    Export => "Export", "Exportar";
+    Quit => "Quit", "Salir";
+    Undo => "Undo", "Deshacer";
+    Redo => "Redo", "Rehacer";
+    AddPoint => "Add strip", "Añadir pista";
+    AddPointHelp => "Click on the map where the strip is.", "Haga clic en el mapa donde está la pista.";
+    AddRunway => "Add runway", "Añadir pista (línea)";
+    AddRunwayHelp => "Click one end of the runway on the map.", "Haga clic en un extremo de la pista en el mapa.";
+    AddRunwaySecond => "Click the other end of the runway (Esc cancels).", "Haga clic en el otro extremo de la pista (Esc cancela).";
+    DeleteStrip => "Delete strip", "Eliminar pista";
+    FitToData => "Fit to data", "Ajustar a los datos";
+    Labels => "Labels", "Etiquetas";
+    Basemap => "Basemap", "Mapa base";
+    BasemapOffline => "Offline map (embedded, no network)", "Mapa sin conexión (incluido, sin red)";
+    BasemapOsm => "OpenStreetMap (online)", "OpenStreetMap (en línea)";
+    OsmWarning => "Downloads tiles from openstreetmap.org: the tile server sees which area you look at.", "Descarga teselas de openstreetmap.org: el servidor ve qué zona consulta.";
+    OpenPmtiles => "Offline tiles (.pmtiles)…", "Teselas sin conexión (.pmtiles)…";
+    TilesAttribution => "© OpenStreetMap contributors", "© colaboradores de OpenStreetMap";
+    Language => "Language", "Idioma";
+    About => "About Pistas", "Acerca de Pistas";
+    AboutBody => "Pistas maps clandestine landing strips and their dated histories. The bundled sample is illustrative: its strips, dates and sources are invented.", "Pistas cartografía pistas de aterrizaje clandestinas y su historia fechada. La muestra incluida es ilustrativa: sus pistas, fechas y fuentes son inventadas.";
+    Illustrative => "illustrative sample", "muestra ilustrativa";
+    Untitled => "Untitled", "Sin título";
+    Recovered => "Recovered work", "Trabajo recuperado";
+    ValidPart => "{} (valid features)", "{} (elementos válidos)";
+    StatusOn => "Status on", "Estado al";
+    GoTo => "Go to", "Ir a";
+    GoToHint => "12°21'05\"S 73°57'10\"W, strip or town", "12°21'05\"S 73°57'10\"W, pista o pueblo";
+    Go => "Go", "Ir";
+    NotFound => "Nothing called “{}”", "Nada se llama «{}»";
+    Counts => "{} strips, {} features", "{} pistas, {} elementos";
+    Unsaved => "● unsaved changes", "● cambios sin guardar";
+    AllSaved => "saved", "guardado";
+    Problems => "{} problems ({} errors)", "{} problemas ({} errores)";
+    ProblemsIn => "Problems in {}", "Problemas en {}";
+    Hide => "Hide", "Ocultar";
+    ClickToSelect => "Select this feature", "Seleccionar este elemento";
+    Opening => "Opening {}", "Abriendo {}";
+    Saving => "Saving {}", "Guardando {}";
+    Exporting => "Exporting {}", "Exportando {}";
+    Saved => "Saved {}", "Guardado {}";
+    Exported => "Exported {}", "Exportado {}";
+    AutosaveFailed => "Autosave failed", "Falló el autoguardado";
+    CannotOpen => "{} cannot be opened: see the problems below.", "No se puede abrir {}: vea los problemas abajo.";
+    Cancel => "Cancel", "Cancelar";
+    Ok => "OK", "Aceptar";
+    Discard => "Discard", "Descartar";
+    Delete => "Delete", "Eliminar";
+    Restore => "Restore", "Restaurar";
+    LoadValid => "Load valid features", "Cargar los elementos válidos";
+    UnsavedTitle => "Unsaved changes", "Cambios sin guardar";
+    UnsavedBody => "{} has changes that are not saved. Save them first?", "{} tiene cambios sin guardar. ¿Guardarlos antes?";
+    DeleteTitle => "Delete strip?", "¿Eliminar la pista?";
+    DeleteBody => "Delete “{}” and its {} events? Undo brings it back.", "¿Eliminar «{}» y sus {} eventos? Deshacer la recupera.";
+    PartialTitle => "Some features have errors", "Algunos elementos tienen errores";
+    PartialBody => "{}: {} features have errors and cannot be loaded (listed in the problems panel). Load the {} valid features as a new document? The original file is not changed.", "{}: {} elementos tienen errores y no se pueden cargar (ver el panel de problemas). ¿Cargar los {} elementos válidos como documento nuevo? El archivo original no cambia.";
+    RecoverTitle => "Restore unsaved work?", "¿Restaurar el trabajo sin guardar?";
+    RecoverBody => "Pistas did not close normally. Work autosaved at {} ({}) can be restored.", "Pistas no se cerró normalmente. Se puede restaurar el trabajo autoguardado a las {} ({}).";
+    Aerodrome => "Registered aerodrome", "Aeródromo registrado";
+    OtherFeature => "Other feature", "Otro elemento";
+    Status => "Status", "Estado";
+    StatusAt => "Status on {}:", "Estado al {}:";
+    FuzzyStatus => "(depends on an approximate date)", "(depende de una fecha aproximada)";
+    NothingSelected => "No strip selected", "Ninguna pista seleccionada";
+    NothingSelectedHelp => "Click a strip on the map to read and edit its history, or type its name in “Go to”.", "Haga clic en una pista del mapa para ver y editar su historia, o escriba su nombre en «Ir a».";
+    Id => "id", "id";
+    NotAStrip => "Not a strip: this feature has no event history.", "No es una pista: este elemento no tiene historia de eventos.";
+    DestroyedRebuilt => "Destroyed {}, rebuilt {}", "Destruida {}, reconstruida {}";
+    Runway => "Runway {} m, heading {}°", "Pista de {} m, rumbo {}°";
+    Name => "Name", "Nombre";
+    Coordinates => "Coordinates", "Coordenadas";
+    RunwayStart => "Runway start", "Inicio de pista";
+    RunwayEnd => "Runway end", "Fin de pista";
+    Notes => "Notes", "Notas";
+    History => "History ({} events)", "Historia ({} eventos)";
+    AddEvent => "Add event", "Añadir evento";
+    NewEvent => "New event", "Nuevo evento";
+    EditEvent => "Edit event", "Editar evento";
+    DeleteEvent => "Delete event", "Eliminar evento";
+    SaveEvent => "Save event", "Guardar evento";
+    EventType => "Type", "Tipo";
+    Date => "Date", "Fecha";
+    Confidence => "Confidence", "Confianza";
+    NotSaid => "not stated", "sin indicar";
+    Operation => "Operation", "Operativo";
+    Sources => "Sources", "Fuentes";
+    SourcesHelp => "One per line: a title, a URL, or “title | URL”.", "Una por línea: un título, una URL o «título | URL».";
+    Note => "Note", "Nota";
+    RebuiltAfter => "Rebuilt {} days after the destruction of {}", "Reconstruida {} días después de la destrucción del {}";
+    OtherProperties => "Other properties", "Otras propiedades";
+    PropertiesHelp => "Text is kept as text; numbers, true/false, [lists] and {objects} stay JSON.", "El texto se guarda como texto; números, true/false, [listas] y {objetos} siguen siendo JSON.";
+    RemoveProperty => "Remove property", "Quitar propiedad";
+    Key => "key", "clave";
+    Value => "value", "valor";
+    Add => "Add", "Añadir";
+    BadKey => "Choose a key that is not empty, “events” or a derived field.", "Elija una clave no vacía que no sea «events» ni un campo derivado.";
+    NewStrip => "New strip", "Pista nueva";
+    NewRunway => "New runway", "Pista nueva (línea)";
+}
+
+impl Lang {
+    /// Fills the `{}` of a template in order.
+    pub fn fill(self, key: T, values: &[&str]) -> String {
+        let mut out = String::new();
+        let mut values = values.iter();
+        let mut parts = self.t(key).split("{}").peekable();
+        while let Some(part) = parts.next() {
+            out.push_str(part);
+            if parts.peek().is_some() {
+                out.push_str(values.next().copied().unwrap_or(""));
+            }
+        }
+        out
+    }
+
+    pub fn status(self, status: Status) -> &'static str {
+        match (self, status) {
+            (Lang::En, Status::Active) => "active",
+            (Lang::En, Status::Rebuilt) => "rebuilt",
+            (Lang::En, Status::Destroyed) => "destroyed",
+            (Lang::En, Status::Unknown) => "unknown",
+            (Lang::Es, Status::Active) => "activa",
+            (Lang::Es, Status::Rebuilt) => "reconstruida",
+            (Lang::Es, Status::Destroyed) => "destruida",
+            (Lang::Es, Status::Unknown) => "desconocido",
+        }
+    }
+
+    pub fn event(self, kind: EventType) -> &'static str {
+        match (self, kind) {
+            (Lang::En, k) => k.as_str(),
+            (Lang::Es, EventType::Built) => "construida",
+            (Lang::Es, EventType::Sighted) => "avistada",
+            (Lang::Es, EventType::Destroyed) => "destruida",
+            (Lang::Es, EventType::Rebuilt) => "reconstruida",
+            (Lang::Es, EventType::Reported) => "reportada",
+        }
+    }
+
+    pub fn confidence(self, c: Confidence) -> &'static str {
+        match (self, c) {
+            (Lang::En, c) => c.as_str(),
+            (Lang::Es, Confidence::Confirmed) => "confirmado",
+            (Lang::Es, Confidence::Probable) => "probable",
+            (Lang::Es, Confidence::Unverified) => "sin verificar",
+        }
+    }
+
+    pub fn format(self, f: Format) -> &'static str {
+        match (self, f) {
+            (Lang::En, Format::GeoJson) => "Pistas GeoJSON…",
+            (Lang::En, Format::StripsCsv) => "Strips CSV…",
+            (Lang::En, Format::EventsCsv) => "Events CSV…",
+            (Lang::En, Format::EventsGeoJson) => "Events as points (GeoJSON)…",
+            (Lang::En, Format::Kml) => "KML (Google Earth)…",
+            (Lang::Es, Format::GeoJson) => "GeoJSON de Pistas…",
+            (Lang::Es, Format::StripsCsv) => "CSV de pistas…",
+            (Lang::Es, Format::EventsCsv) => "CSV de eventos…",
+            (Lang::Es, Format::EventsGeoJson) => "Eventos como puntos (GeoJSON)…",
+            (Lang::Es, Format::Kml) => "KML (Google Earth)…",
+        }
+    }
+
+    /// "never", "once", "twice", "3 times".
+    pub fn times(self, n: usize) -> String {
+        match (self, n) {
+            (Lang::En, 0) => "never".to_owned(),
+            (Lang::En, 1) => "once".to_owned(),
+            (Lang::En, 2) => "twice".to_owned(),
+            (Lang::En, n) => format!("{n} times"),
+            (Lang::Es, 0) => "nunca".to_owned(),
+            (Lang::Es, 1) => "una vez".to_owned(),
+            (Lang::Es, n) => format!("{n} veces"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_are_complete_and_templates_agree() {
+        for &key in T::ALL {
+            let (en, es) = (Lang::En.t(key), Lang::Es.t(key));
+            assert!(!en.is_empty() && !es.is_empty(), "{key:?}");
+            assert_eq!(
+                en.matches("{}").count(),
+                es.matches("{}").count(),
+                "{key:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fill_puts_values_in_order() {
+        assert_eq!(
+            Lang::En.fill(T::Counts, &["3", "5"]),
+            "3 strips, 5 features"
+        );
+        assert_eq!(
+            Lang::Es.fill(T::Counts, &["3", "5"]),
+            "3 pistas, 5 elementos"
+        );
+    }
+}

@@ -1,0 +1,700 @@
+//! The inspector: the selected feature's name, coordinates, runway figures, notes, dated
+//! history (add, edit, delete events) and every other property. It returns edits; the app
+//! applies them as commands.
+
+use chrono::NaiveDate;
+use egui::{Color32, RichText, Ui};
+
+use super::i18n::{Lang, T};
+use super::theme;
+use crate::analysis::StripSummary;
+use crate::edit::{EditError, Editor, format_dms, parse_coordinates};
+use crate::model::{Confidence, Document, Event, EventType, Feature, FuzzyDate, Reference, Source};
+
+/// An edit asked for in the inspector.
+#[derive(Debug)]
+pub enum Edit {
+    Rename(usize, String),
+    Notes(usize, String),
+    /// A new shape; the map centres on the given lon/lat.
+    Shape(usize, geo::Geometry<f64>, (f64, f64)),
+    AddEvent(usize, Event),
+    SetEvent(usize, usize, Event),
+    DeleteEvent(usize, usize),
+    SetProperty(usize, String, String),
+    RemoveProperty(usize, String),
+}
+
+/// The result of applying an [`Edit`].
+pub struct Outcome {
+    pub result: Result<(), EditError>,
+    pub go_to: Option<(f64, f64)>,
+}
+
+impl Edit {
+    pub fn apply(self, editor: &mut Editor) -> Outcome {
+        let mut go_to = None;
+        let result = match self {
+            Edit::Rename(i, name) => editor.rename(i, &name),
+            Edit::Notes(i, notes) => editor.set_notes(i, &notes),
+            Edit::Shape(i, shape, at) => {
+                go_to = Some(at);
+                editor.set_shape(i, shape)
+            }
+            Edit::AddEvent(i, e) => editor.add_event(i, e).map(|_| ()),
+            Edit::SetEvent(i, j, e) => editor.set_event(i, j, e),
+            Edit::DeleteEvent(i, j) => editor.delete_event(i, j),
+            Edit::SetProperty(i, k, v) => editor.set_property(i, &k, &v),
+            Edit::RemoveProperty(i, k) => editor.remove_property(i, &k),
+        };
+        Outcome { result, go_to }
+    }
+}
+
+/// An event being written or edited.
+#[derive(Debug, Clone)]
+struct Draft {
+    /// `None` for a new event.
+    index: Option<usize>,
+    original: Option<Event>,
+    kind: EventType,
+    date: String,
+    confidence: Option<Confidence>,
+    operation: String,
+    sources: String,
+    note: String,
+}
+
+/// One line per source: `title | url`, a URL, or text.
+fn source_line(source: &Source) -> String {
+    match source {
+        Source::Text(t) => t.clone(),
+        Source::Reference(r) => match (&r.title, r.url.as_ref().or(r.archived_url.as_ref())) {
+            (Some(t), Some(u)) => format!("{t} | {u}"),
+            (Some(t), None) => t.clone(),
+            (None, Some(u)) => u.clone(),
+            (None, None) => String::new(),
+        },
+    }
+}
+
+impl Draft {
+    fn new() -> Self {
+        Draft {
+            index: None,
+            original: None,
+            kind: EventType::Sighted,
+            date: String::new(),
+            confidence: None,
+            operation: String::new(),
+            sources: String::new(),
+            note: String::new(),
+        }
+    }
+
+    fn of(index: usize, e: &Event) -> Self {
+        Draft {
+            index: Some(index),
+            original: Some(e.clone()),
+            kind: e.kind,
+            date: e.date.to_string(),
+            confidence: e.confidence,
+            operation: e.operation.clone().unwrap_or_default(),
+            sources: e
+                .sources
+                .iter()
+                .map(source_line)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            note: e.note.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The event, keeping the original's id, unknown fields and unchanged sources.
+    fn event(&self) -> Result<Event, String> {
+        let date = FuzzyDate::parse(self.date.trim()).map_err(|e| e.to_string())?;
+        let mut event = self
+            .original
+            .clone()
+            .unwrap_or_else(|| Event::new(self.kind, date));
+        event.kind = self.kind;
+        event.date = date;
+        event.confidence = self.confidence;
+        event.operation = Some(self.operation.trim().to_owned()).filter(|s| !s.is_empty());
+        event.note = Some(self.note.trim().to_owned()).filter(|s| !s.is_empty());
+        let old = self
+            .original
+            .as_ref()
+            .map(|e| e.sources.clone())
+            .unwrap_or_default();
+        event.sources = self
+            .sources
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|line| {
+                if let Some(s) = old.iter().find(|s| source_line(s) == line) {
+                    return s.clone();
+                }
+                match line.split_once(" | ") {
+                    Some((title, url)) => Source::Reference(Reference {
+                        title: Some(title.trim().to_owned()),
+                        url: Some(url.trim().to_owned()),
+                        ..Reference::default()
+                    }),
+                    None if line.starts_with("http://") || line.starts_with("https://") => {
+                        Source::Reference(Reference {
+                            url: Some(line.to_owned()),
+                            ..Reference::default()
+                        })
+                    }
+                    None => Source::Text(line.to_owned()),
+                }
+            })
+            .collect();
+        Ok(event)
+    }
+}
+
+/// Text buffers of the inspector, reloaded when the selection or the document changes.
+#[derive(Default)]
+pub struct Inspector {
+    loaded: Option<(usize, u64)>,
+    name: String,
+    notes: String,
+    /// One text per editable position: the point, or each end of a runway.
+    coords: Vec<String>,
+    coord_error: Option<String>,
+    properties: Vec<(String, String)>,
+    property_error: Option<String>,
+    new_key: String,
+    new_value: String,
+    draft: Option<Draft>,
+    draft_for: Option<usize>,
+}
+
+/// A property value as text: strings without quotes, anything else as JSON.
+fn value_text(raw: &serde_json::value::RawValue) -> String {
+    serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned())
+}
+
+/// The JSON for typed text: JSON values other than bare strings stay JSON; anything else is
+/// a string.
+fn text_json(text: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(text.trim()) {
+        Ok(v) if !v.is_string() || text.trim().starts_with('"') => text.trim().to_owned(),
+        _ => serde_json::to_string(text).unwrap_or_else(|_| "null".to_owned()),
+    }
+}
+
+fn positions(feature: &Feature) -> Vec<(f64, f64)> {
+    match feature.geometry.as_ref().map(|g| g.shape()) {
+        Some(geo::Geometry::Point(p)) => vec![(p.x(), p.y())],
+        Some(geo::Geometry::LineString(ls)) if ls.0.len() >= 2 => {
+            let (a, b) = (ls.0[0], ls.0[ls.0.len() - 1]);
+            vec![(a.x, a.y), (b.x, b.y)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+impl Inspector {
+    /// Reloads the buffers on the next frame.
+    pub fn invalidate(&mut self) {
+        self.loaded = None;
+    }
+
+    fn load(&mut self, feature: &Feature, index: usize, state: u64) {
+        self.loaded = Some((index, state));
+        self.name = feature.name().unwrap_or_default().to_owned();
+        self.notes = feature.notes().unwrap_or_default().to_owned();
+        self.coords = positions(feature)
+            .into_iter()
+            .map(|(lon, lat)| format_dms(lon, lat))
+            .collect();
+        self.coord_error = None;
+        self.properties = feature
+            .properties()
+            .iter()
+            .filter(|(k, _)| k != "name" && k != "notes")
+            .map(|(k, v)| (k.clone(), value_text(v)))
+            .collect();
+        if self.draft_for != Some(index) {
+            self.draft = None;
+            self.draft_for = Some(index);
+        }
+    }
+
+    /// Shows the inspector; returns the edits asked for.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        doc: &Document,
+        selected: Option<usize>,
+        state: u64,
+        date: NaiveDate,
+    ) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        let Some((index, feature)) = selected.and_then(|i| doc.features.get(i).map(|f| (i, f)))
+        else {
+            ui.heading(lang.t(T::NothingSelected));
+            ui.label(lang.t(T::NothingSelectedHelp));
+            self.loaded = None;
+            self.draft_for = None;
+            return edits;
+        };
+        if self.loaded != Some((index, state)) {
+            self.load(feature, index, state);
+        }
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                self.header_ui(ui, lang, feature, date);
+                ui.separator();
+                self.fields_ui(ui, lang, feature, index, &mut edits);
+                if feature.is_strip() {
+                    ui.separator();
+                    self.history_ui(ui, lang, feature, index, date, &mut edits);
+                }
+                ui.separator();
+                self.properties_ui(ui, lang, index, feature, &mut edits);
+            });
+        edits
+    }
+
+    fn header_ui(&self, ui: &mut Ui, lang: Lang, feature: &Feature, date: NaiveDate) {
+        ui.heading(feature.label());
+        ui.label(format!(
+            "{} {}  ·  {}",
+            lang.t(T::Id),
+            feature.id,
+            feature.geometry.as_ref().map_or("—", |g| g.kind().as_str())
+        ));
+        if feature.is_strip() {
+            let summary = StripSummary::of(feature, date);
+            ui.horizontal_wrapped(|ui| {
+                ui.label(lang.fill(T::StatusAt, &[&date.to_string()]));
+                ui.label(
+                    RichText::new(lang.status(summary.status))
+                        .strong()
+                        .color(theme::status_colour(summary.status)),
+                );
+                if summary.status_fuzzy {
+                    ui.label(RichText::new(lang.t(T::FuzzyStatus)).italics());
+                }
+            });
+            ui.label(lang.fill(
+                T::DestroyedRebuilt,
+                &[
+                    &lang.times(summary.history.times_destroyed),
+                    &lang.times(summary.history.times_rebuilt),
+                ],
+            ));
+            if let Some(length) = summary.runway_length_m {
+                ui.label(lang.fill(
+                    T::Runway,
+                    &[
+                        &format!("{length:.0}"),
+                        &format!("{:.0}", summary.runway_heading_deg.unwrap_or(0.0)),
+                    ],
+                ));
+            }
+        } else {
+            ui.label(RichText::new(lang.t(T::NotAStrip)).italics());
+        }
+    }
+
+    fn fields_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        feature: &Feature,
+        index: usize,
+        edits: &mut Vec<Edit>,
+    ) {
+        egui::Grid::new("fields")
+            .num_columns(2)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.label(lang.t(T::Name));
+                let r = ui
+                    .add(egui::TextEdit::singleline(&mut self.name).desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
+                if r.lost_focus() && self.name != feature.name().unwrap_or_default() {
+                    edits.push(Edit::Rename(index, self.name.clone()));
+                }
+                ui.end_row();
+
+                let ends = self.coords.len();
+                for k in 0..ends {
+                    let text = match (ends, k) {
+                        (1, _) => lang.t(T::Coordinates),
+                        (_, 0) => lang.t(T::RunwayStart),
+                        _ => lang.t(T::RunwayEnd),
+                    };
+                    let label = ui.label(text);
+                    let r = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.coords[k])
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                    if r.lost_focus() {
+                        let current = positions(feature);
+                        match parse_coordinates(&self.coords[k]) {
+                            Ok((lon, lat)) => {
+                                self.coord_error = None;
+                                let (old_lon, old_lat) = current[k];
+                                if (lon - old_lon).abs() > 1e-9 || (lat - old_lat).abs() > 1e-9 {
+                                    let shape: geo::Geometry<f64> =
+                                        match feature.geometry.as_ref().map(|g| g.shape()) {
+                                            Some(geo::Geometry::LineString(ls)) => {
+                                                let mut ls = ls.clone();
+                                                let v = if k == 0 { 0 } else { ls.0.len() - 1 };
+                                                ls.0[v] = geo::Coord { x: lon, y: lat };
+                                                ls.into()
+                                            }
+                                            _ => geo::Point::new(lon, lat).into(),
+                                        };
+                                    edits.push(Edit::Shape(index, shape, (lon, lat)));
+                                }
+                            }
+                            Err(e) => self.coord_error = Some(e.to_string()),
+                        }
+                    }
+                    ui.end_row();
+                }
+                if let Some(e) = &self.coord_error {
+                    ui.label("");
+                    ui.colored_label(theme::ERROR_TEXT, e);
+                    ui.end_row();
+                }
+                if let Some(&(lon, lat)) = positions(feature).first().filter(|_| ends == 1) {
+                    ui.label("");
+                    ui.label(
+                        RichText::new(format!("{lat:.6}, {lon:.6}"))
+                            .monospace()
+                            .weak(),
+                    );
+                    ui.end_row();
+                }
+
+                let label = ui.label(lang.t(T::Notes));
+                let r = ui
+                    .add(
+                        egui::TextEdit::multiline(&mut self.notes)
+                            .desired_rows(2)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id);
+                if r.lost_focus() && self.notes != feature.notes().unwrap_or_default() {
+                    edits.push(Edit::Notes(index, self.notes.clone()));
+                }
+                ui.end_row();
+            });
+    }
+
+    fn history_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        feature: &Feature,
+        index: usize,
+        date: NaiveDate,
+        edits: &mut Vec<Edit>,
+    ) {
+        let summary = StripSummary::of(feature, date);
+        let events = feature.events();
+        ui.horizontal(|ui| {
+            ui.strong(lang.fill(T::History, &[&events.len().to_string()]));
+            if self.draft.is_none() && ui.button(lang.t(T::AddEvent)).clicked() {
+                self.draft = Some(Draft::new());
+            }
+        });
+        if let Some(draft) = &mut self.draft {
+            let mut close = false;
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.strong(if draft.index.is_some() {
+                    lang.t(T::EditEvent)
+                } else {
+                    lang.t(T::NewEvent)
+                });
+                egui::Grid::new("draft")
+                    .num_columns(2)
+                    .spacing([8.0, 4.0])
+                    .show(ui, |ui| {
+                        ui.label(lang.t(T::EventType));
+                        egui::ComboBox::from_id_salt("event-type")
+                            .selected_text(lang.event(draft.kind))
+                            .show_ui(ui, |ui| {
+                                for k in EventType::ALL {
+                                    ui.selectable_value(&mut draft.kind, k, lang.event(k));
+                                }
+                            });
+                        ui.end_row();
+                        let label = ui.label(lang.t(T::Date));
+                        ui.add(
+                            egui::TextEdit::singleline(&mut draft.date)
+                                .hint_text("2014-09-05, 2014-09~, 2014?")
+                                .desired_width(160.0),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                        ui.label(lang.t(T::Confidence));
+                        let shown = draft
+                            .confidence
+                            .map_or(lang.t(T::NotSaid), |c| lang.confidence(c));
+                        egui::ComboBox::from_id_salt("confidence")
+                            .selected_text(shown)
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(
+                                    &mut draft.confidence,
+                                    None,
+                                    lang.t(T::NotSaid),
+                                );
+                                for c in Confidence::ALL {
+                                    ui.selectable_value(
+                                        &mut draft.confidence,
+                                        Some(c),
+                                        lang.confidence(c),
+                                    );
+                                }
+                            });
+                        ui.end_row();
+                        let label = ui.label(lang.t(T::Operation));
+                        ui.add(
+                            egui::TextEdit::singleline(&mut draft.operation)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                        let label = ui
+                            .label(lang.t(T::Sources))
+                            .on_hover_text(lang.t(T::SourcesHelp));
+                        ui.add(
+                            egui::TextEdit::multiline(&mut draft.sources)
+                                .desired_rows(2)
+                                .hint_text("IDL-Reporteros | https://…")
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                        let label = ui.label(lang.t(T::Note));
+                        ui.add(
+                            egui::TextEdit::multiline(&mut draft.note)
+                                .desired_rows(1)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                    });
+                let event = draft.event();
+                if let Err(e) = &event {
+                    if !draft.date.trim().is_empty() {
+                        ui.colored_label(theme::ERROR_TEXT, e);
+                    }
+                }
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(event.is_ok(), egui::Button::new(lang.t(T::SaveEvent)))
+                        .clicked()
+                        && let Ok(event) = event
+                    {
+                        edits.push(match draft.index {
+                            Some(j) => Edit::SetEvent(index, j, event),
+                            None => Edit::AddEvent(index, event),
+                        });
+                        close = true;
+                    }
+                    if ui.button(lang.t(T::Cancel)).clicked() {
+                        close = true;
+                    }
+                });
+            });
+            if close {
+                self.draft = None;
+            }
+        }
+        for &i in &summary.history.order {
+            let e = &events[i];
+            ui.add_space(4.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(e.date.to_string()).monospace().strong());
+                ui.label(
+                    RichText::new(lang.event(e.kind))
+                        .color(event_colour(e.kind))
+                        .strong(),
+                );
+                if let Some(c) = e.confidence {
+                    ui.label(RichText::new(lang.confidence(c)).italics());
+                }
+                if let Some(op) = &e.operation {
+                    ui.label(format!("· {op}"));
+                }
+                if ui
+                    .small_button("✏")
+                    .on_hover_text(lang.t(T::EditEvent))
+                    .clicked()
+                {
+                    self.draft = Some(Draft::of(i, e));
+                }
+                if ui
+                    .small_button("✖")
+                    .on_hover_text(lang.t(T::DeleteEvent))
+                    .clicked()
+                {
+                    edits.push(Edit::DeleteEvent(index, i));
+                }
+            });
+            for s in &e.sources {
+                let line = source_line(s);
+                match s {
+                    Source::Reference(r) if r.url.is_some() => {
+                        ui.hyperlink_to(
+                            format!("  ↗ {}", s.label()),
+                            r.url.clone().unwrap_or_default(),
+                        );
+                    }
+                    _ => {
+                        ui.label(RichText::new(format!("  {line}")).weak());
+                    }
+                }
+            }
+            if let Some(note) = &e.note {
+                ui.label(RichText::new(format!("  {note}")).italics());
+            }
+        }
+        if !summary.history.rebuilds.is_empty() {
+            ui.add_space(6.0);
+            for r in &summary.history.rebuilds {
+                let days = if r.fuzzy {
+                    format!("≈{} ({}–{})", r.days, r.min_days, r.max_days)
+                } else {
+                    r.days.to_string()
+                };
+                ui.label(lang.fill(
+                    T::RebuiltAfter,
+                    &[&days, &events[r.destroyed].date.to_string()],
+                ));
+            }
+        }
+    }
+
+    fn properties_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        index: usize,
+        feature: &Feature,
+        edits: &mut Vec<Edit>,
+    ) {
+        ui.strong(lang.t(T::OtherProperties));
+        egui::Grid::new("properties")
+            .num_columns(3)
+            .striped(true)
+            .spacing([6.0, 4.0])
+            .show(ui, |ui| {
+                for (key, text) in &mut self.properties {
+                    let label = ui.label(key.as_str());
+                    let r = ui
+                        .add(egui::TextEdit::singleline(text).desired_width(200.0))
+                        .labelled_by(label.id);
+                    if r.lost_focus() {
+                        let old = feature.property(key).map(value_text).unwrap_or_default();
+                        if *text != old {
+                            edits.push(Edit::SetProperty(index, key.clone(), text_json(text)));
+                        }
+                    }
+                    if ui
+                        .small_button("✖")
+                        .on_hover_text(lang.t(T::RemoveProperty))
+                        .clicked()
+                    {
+                        edits.push(Edit::RemoveProperty(index, key.clone()));
+                    }
+                    ui.end_row();
+                }
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.new_key)
+                        .hint_text(lang.t(T::Key))
+                        .desired_width(90.0),
+                );
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.new_value)
+                        .hint_text(lang.t(T::Value))
+                        .desired_width(200.0),
+                );
+                if ui.button(lang.t(T::Add)).clicked() {
+                    let key = self.new_key.trim().to_owned();
+                    if key.is_empty()
+                        || key == "events"
+                        || crate::model::DERIVED_PROPERTIES.contains(&key.as_str())
+                    {
+                        self.property_error = Some(lang.t(T::BadKey).to_owned());
+                    } else {
+                        self.property_error = None;
+                        edits.push(Edit::SetProperty(index, key, text_json(&self.new_value)));
+                        self.new_key.clear();
+                        self.new_value.clear();
+                    }
+                }
+                ui.end_row();
+            });
+        if let Some(e) = &self.property_error {
+            ui.colored_label(theme::ERROR_TEXT, e);
+        }
+        ui.label(RichText::new(lang.t(T::PropertiesHelp)).weak().small());
+    }
+}
+
+fn event_colour(kind: EventType) -> Color32 {
+    use crate::model::Status;
+    match kind {
+        EventType::Built | EventType::Sighted => theme::status_colour(Status::Active),
+        EventType::Destroyed => theme::status_colour(Status::Destroyed),
+        EventType::Rebuilt => theme::status_colour(Status::Rebuilt),
+        EventType::Reported => theme::status_colour(Status::Unknown),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_values_stay_json_or_become_text() {
+        assert_eq!(text_json("[1, 2]"), "[1, 2]");
+        assert_eq!(text_json("12"), "12");
+        assert_eq!(text_json("hello"), "\"hello\"");
+        assert_eq!(text_json("\"12\""), "\"12\"");
+        assert_eq!(text_json("[1,"), "\"[1,\"");
+    }
+
+    #[test]
+    fn drafts_keep_unknown_source_fields() {
+        let mut e = Event::new(EventType::Destroyed, FuzzyDate::parse("2014-09").unwrap());
+        let mut r = Reference {
+            title: Some("AP".into()),
+            url: Some("https://apnews.com/x".into()),
+            ..Reference::default()
+        };
+        r.extra.push((
+            "lang".into(),
+            serde_json::value::RawValue::from_string("\"en\"".into()).unwrap(),
+        ));
+        e.sources.push(Source::Reference(r));
+        let mut d = Draft::of(0, &e);
+        d.sources.push_str("\nIDL-Reporteros");
+        d.date = "2014-09~".into();
+        let out = d.event().unwrap();
+        assert_eq!(out.sources.len(), 2);
+        assert_eq!(
+            out.sources[0], e.sources[0],
+            "the unchanged source keeps its extra members"
+        );
+        assert_eq!(out.sources[1], Source::Text("IDL-Reporteros".into()));
+        d.date = "Sept 2014".into();
+        assert!(d.event().is_err());
+    }
+}

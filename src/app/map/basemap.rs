@@ -1,0 +1,415 @@
+//! The embedded offline basemap: Peru's outline, department borders and names, rivers with
+//! the Apurímac, Ene and Mantaro labelled, towns, and the registered aerodromes. Parsed once
+//! from the GeoJSON under `assets/` with the library's own reader and kept in Mercator.
+
+use std::sync::OnceLock;
+
+use egui::{Align2, FontId, Painter, Rect, Shape, Stroke, pos2, vec2};
+
+use super::transform::{Merc, Transform, mercator};
+use crate::app::theme;
+use crate::io::read_bytes;
+use crate::model::Document;
+
+const OUTLINE: &[u8] = include_bytes!("../../../assets/basemap/peru_ne10m_worldatlas.geojson");
+const DEPARTMENTS: &[u8] =
+    include_bytes!("../../../assets/basemap/peru_departments_ne10m_admin1.geojson");
+const RIVERS: &[u8] =
+    include_bytes!("../../../assets/basemap/vraem_rivers_gshhg_wdbii_full.geojson");
+const TOWNS: &[u8] =
+    include_bytes!("../../../assets/basemap/vraem_places_geonames_cities1000.geojson");
+const AERODROMES: &[u8] = include_bytes!("../../../data/aerodromes-vraem.geojson");
+
+/// Sources drawn by the offline basemap, for the attribution corner.
+pub const ATTRIBUTION: &str =
+    "Natural Earth · GSHHG/WDBII (LGPL) · GeoNames (CC BY 4.0) · OurAirports";
+
+/// A line with its Mercator bounding box, for culling.
+pub struct Line {
+    pub points: Vec<Merc>,
+    min: Merc,
+    max: Merc,
+}
+
+impl Line {
+    fn new(points: Vec<Merc>) -> Self {
+        let mut min = [f64::MAX; 2];
+        let mut max = [f64::MIN; 2];
+        for p in &points {
+            min = [min[0].min(p[0]), min[1].min(p[1])];
+            max = [max[0].max(p[0]), max[1].max(p[1])];
+        }
+        Line { points, min, max }
+    }
+
+    fn visible(&self, view: &(Merc, Merc)) -> bool {
+        self.max[0] >= view.0[0]
+            && self.min[0] <= view.1[0]
+            && self.max[1] >= view.0[1]
+            && self.min[1] <= view.1[1]
+    }
+}
+
+/// A named place.
+pub struct Place {
+    pub name: String,
+    pub at: Merc,
+    pub lon_lat: (f64, f64),
+    /// Drawn and labelled before other places when space is short.
+    pub priority: bool,
+    pub detail: String,
+}
+
+pub struct Basemap {
+    pub outline: Vec<Line>,
+    pub departments: Vec<Line>,
+    pub department_labels: Vec<Place>,
+    /// Rivers with their WDBII level (1 = major).
+    pub rivers: Vec<(Line, i64)>,
+    pub river_labels: Vec<Place>,
+    pub towns: Vec<Place>,
+    pub aerodromes: Vec<Place>,
+}
+
+/// The basemap, parsed on first use.
+pub fn basemap() -> &'static Basemap {
+    static BASEMAP: OnceLock<Basemap> = OnceLock::new();
+    BASEMAP.get_or_init(Basemap::load)
+}
+
+fn doc(bytes: &[u8], name: &str) -> Document {
+    read_bytes(bytes, name).document
+}
+
+fn rings(shape: &geo::Geometry<f64>, out: &mut Vec<Line>) {
+    let ring =
+        |ls: &geo::LineString<f64>| Line::new(ls.0.iter().map(|c| mercator(c.x, c.y)).collect());
+    match shape {
+        geo::Geometry::Polygon(p) => {
+            out.push(ring(p.exterior()));
+            out.extend(p.interiors().iter().map(ring));
+        }
+        geo::Geometry::MultiPolygon(mp) => mp.0.iter().for_each(|p| rings(&p.clone().into(), out)),
+        geo::Geometry::LineString(ls) => out.push(ring(ls)),
+        geo::Geometry::MultiLineString(mls) => out.extend(mls.0.iter().map(ring)),
+        _ => {}
+    }
+}
+
+fn place(f: &crate::model::Feature, priority: bool, detail: String) -> Option<Place> {
+    let shape = f.geometry.as_ref()?.shape();
+    let p = crate::analysis::representative_point(shape)?;
+    Some(Place {
+        name: f.label().to_owned(),
+        at: mercator(p.x(), p.y()),
+        lon_lat: (p.x(), p.y()),
+        priority,
+        detail,
+    })
+}
+
+impl Basemap {
+    fn load() -> Self {
+        let mut outline = Vec::new();
+        for f in &doc(OUTLINE, "peru outline").features {
+            if let Some(g) = &f.geometry {
+                rings(g.shape(), &mut outline);
+            }
+        }
+        let mut departments = Vec::new();
+        let mut department_labels = Vec::new();
+        for f in &doc(DEPARTMENTS, "departments").features {
+            if let Some(g) = &f.geometry {
+                rings(g.shape(), &mut departments);
+                // The interior point of a department, not its centroid, which may fall outside.
+                if let Some(p) = geo::InteriorPoint::interior_point(g.shape()) {
+                    department_labels.push(Place {
+                        name: f
+                            .property_str("name_es")
+                            .unwrap_or(f.label())
+                            .to_uppercase(),
+                        at: mercator(p.x(), p.y()),
+                        lon_lat: (p.x(), p.y()),
+                        priority: true,
+                        detail: String::new(),
+                    });
+                }
+            }
+        }
+        let mut rivers = Vec::new();
+        for f in &doc(RIVERS, "rivers").features {
+            let level = f
+                .property("wdbii_level")
+                .and_then(|v| v.get().parse::<i64>().ok())
+                .unwrap_or(9);
+            if let Some(g) = &f.geometry {
+                let mut lines = Vec::new();
+                rings(g.shape(), &mut lines);
+                rivers.extend(lines.into_iter().map(|l| (l, level)));
+            }
+        }
+        // The river lines carry no names: label each named river at the vertex nearest to a
+        // point well inside its course (the Apurímac above, the Ene below, the Mantaro before
+        // their confluence).
+        let river_labels = [
+            ("Río Apurímac", -73.75, -12.65),
+            ("Río Ene", -74.0, -11.5),
+            ("Río Mantaro", -74.2, -12.2),
+        ]
+        .into_iter()
+        .filter_map(|(name, lon, lat)| {
+            let target = mercator(lon, lat);
+            let at = rivers
+                .iter()
+                .flat_map(|(l, _)| l.points.iter())
+                .min_by(|a, b| dist2(**a, target).total_cmp(&dist2(**b, target)))?;
+            Some(Place {
+                name: name.to_owned(),
+                at: *at,
+                lon_lat: super::transform::lon_lat_of(*at),
+                priority: true,
+                detail: String::new(),
+            })
+        })
+        .collect();
+        let towns = doc(TOWNS, "towns")
+            .features
+            .iter()
+            .filter_map(|f| {
+                let in_box = f
+                    .property("in_vraem_box")
+                    .is_some_and(|v| v.get() == "true");
+                let detail = [f.property_str("admin2"), f.property_str("admin1")]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                place(f, in_box, detail)
+            })
+            .collect();
+        let aerodromes = doc(AERODROMES, "aerodromes")
+            .features
+            .iter()
+            .filter_map(|f| {
+                let detail = [f.property_str("ident"), f.property_str("type")]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                place(f, true, detail)
+            })
+            .collect();
+        Basemap {
+            outline,
+            departments,
+            department_labels,
+            rivers,
+            river_labels,
+            towns,
+            aerodromes,
+        }
+    }
+
+    /// A town, department or aerodrome whose name matches `query` (case- and
+    /// accent-insensitive), for the Go to box.
+    pub fn find_place(&self, query: &str) -> Option<&Place> {
+        let q = fold(query);
+        let all = || {
+            self.towns
+                .iter()
+                .chain(&self.aerodromes)
+                .chain(&self.department_labels)
+        };
+        all()
+            .find(|p| fold(&p.name) == q)
+            .or_else(|| all().find(|p| fold(&p.name).starts_with(&q)))
+    }
+}
+
+/// Lower case without accents, for matching names as people type them.
+pub fn fold(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            'á' | 'Á' => 'a',
+            'é' | 'É' => 'e',
+            'í' | 'Í' => 'i',
+            'ó' | 'Ó' => 'o',
+            'ú' | 'Ú' | 'ü' => 'u',
+            'ñ' | 'Ñ' => 'n',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+fn dist2(a: Merc, b: Merc) -> f64 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
+}
+
+/// Screen rectangles already taken by labels, so labels never overlap.
+#[derive(Default)]
+pub struct LabelSpace {
+    taken: Vec<Rect>,
+}
+
+impl LabelSpace {
+    /// Reserves `rect` when it is free; returns whether it was.
+    pub fn claim(&mut self, rect: Rect) -> bool {
+        if self.taken.iter().any(|r| r.intersects(rect)) {
+            return false;
+        }
+        self.taken.push(rect);
+        true
+    }
+}
+
+fn polyline(painter: &Painter, t: &Transform, line: &Line, stroke: Stroke) {
+    let points: Vec<_> = line.points.iter().map(|&m| t.to_screen(m)).collect();
+    painter.add(Shape::line(points, stroke));
+}
+
+/// Draws the basemap's lines and labels; `aerodromes` draws the context layer.
+pub fn draw(painter: &Painter, t: &Transform, zoom: f64, labels: &mut LabelSpace, vector: bool) {
+    let map = basemap();
+    let view = t.visible(20.0);
+    if vector {
+        for line in map.departments.iter().filter(|l| l.visible(&view)) {
+            polyline(painter, t, line, Stroke::new(1.0, theme::DEPARTMENT_BORDER));
+        }
+        for (line, level) in map.rivers.iter().filter(|(l, _)| l.visible(&view)) {
+            let width = match level {
+                1 => 2.2,
+                2 | 3 => 1.4,
+                _ => 0.8,
+            };
+            if *level <= 3 || zoom >= 9.0 {
+                polyline(painter, t, line, Stroke::new(width, theme::RIVER));
+            }
+        }
+        for line in map.outline.iter().filter(|l| l.visible(&view)) {
+            polyline(painter, t, line, Stroke::new(2.0, theme::COUNTRY_BORDER));
+        }
+    }
+    // Labels by priority: rivers, departments, aerodromes, then towns while space remains.
+    if vector && zoom >= 7.0 {
+        for p in &map.river_labels {
+            text_label(painter, t, p, 14.0, theme::RIVER_LABEL, labels, false);
+        }
+    }
+    if vector && zoom >= 5.0 && zoom < 10.5 {
+        for p in &map.department_labels {
+            text_label(painter, t, p, 13.0, theme::DEPARTMENT_LABEL, labels, false);
+        }
+    }
+    for p in &map.aerodromes {
+        let at = t.to_screen(p.at);
+        if !t.rect.contains(at) {
+            continue;
+        }
+        aerodrome_symbol(painter, at);
+        if zoom >= 9.0 {
+            let rect =
+                Rect::from_min_size(at + vec2(7.0, -7.0), vec2(7.0 * p.name.len() as f32, 14.0));
+            if labels.claim(rect) {
+                painter.text(
+                    at + vec2(7.0, 0.0),
+                    Align2::LEFT_CENTER,
+                    &p.name,
+                    FontId::proportional(11.0),
+                    theme::AERODROME,
+                );
+            }
+        }
+    }
+    if vector && zoom >= 7.5 {
+        let towns = map
+            .towns
+            .iter()
+            .filter(|p| p.priority)
+            .chain(map.towns.iter().filter(|p| !p.priority));
+        for p in towns {
+            let at = t.to_screen(p.at);
+            if !t.rect.contains(at) {
+                continue;
+            }
+            painter.circle_filled(at, 2.2, theme::TOWN);
+            if zoom >= 8.5 {
+                text_label(painter, t, p, 11.0, theme::TOWN, labels, true);
+            }
+        }
+    }
+}
+
+fn text_label(
+    painter: &Painter,
+    t: &Transform,
+    place: &Place,
+    size: f32,
+    colour: egui::Color32,
+    labels: &mut LabelSpace,
+    beside: bool,
+) {
+    let at = t.to_screen(place.at);
+    if !t.rect.contains(at) {
+        return;
+    }
+    let font = FontId::proportional(size);
+    let galley = painter.layout_no_wrap(place.name.clone(), font, colour);
+    let size = galley.size();
+    let min = if beside {
+        at + vec2(4.0, -size.y / 2.0)
+    } else {
+        at - size / 2.0
+    };
+    let rect = Rect::from_min_size(min, size);
+    if labels.claim(rect.expand(2.0)) {
+        painter.rect_filled(rect.expand(1.0), 2.0, theme::TOWN_HALO);
+        painter.galley(rect.min, galley, colour);
+    }
+}
+
+/// The registered-aerodrome symbol: a small square with a runway stroke.
+pub fn aerodrome_symbol(painter: &Painter, at: egui::Pos2) {
+    let r = Rect::from_center_size(at, vec2(9.0, 9.0));
+    painter.rect_filled(r, 1.5, egui::Color32::WHITE);
+    painter.rect_stroke(
+        r,
+        1.5,
+        Stroke::new(1.5, theme::AERODROME),
+        egui::StrokeKind::Inside,
+    );
+    painter.line_segment(
+        [
+            pos2(r.left() + 2.0, r.bottom() - 2.0),
+            pos2(r.right() - 2.0, r.top() + 2.0),
+        ],
+        Stroke::new(1.5, theme::AERODROME),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basemap_has_every_layer() {
+        let m = basemap();
+        assert!(m.outline.len() >= 1);
+        assert!(m.departments.len() >= 25);
+        assert!(m.rivers.len() > 40);
+        assert_eq!(m.river_labels.len(), 3);
+        assert!(m.towns.len() > 200);
+        assert!(m.aerodromes.len() >= 20);
+        assert!(m.department_labels.iter().any(|d| d.name == "AYACUCHO"));
+    }
+
+    #[test]
+    fn places_are_found_without_accents() {
+        let m = basemap();
+        let p = m
+            .find_place("pichari")
+            .expect("Pichari is a town in the VRAEM");
+        assert!(p.lon_lat.0 < -73.0 && p.lon_lat.0 > -75.0);
+        assert!(m.find_place("no such place").is_none());
+    }
+}

@@ -1,0 +1,520 @@
+//! The map: walkers with the offline basemap and the strips drawn as plugins, optional online
+//! or PMTiles tiles underneath, a legend, a scale bar and the attribution of what is drawn.
+
+pub mod basemap;
+pub mod strips;
+pub mod transform;
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Stroke, Ui, vec2};
+use geo::MapCoords;
+use walkers::{MapMemory, Plugin, Position, Projector, Tiles, lon_lat};
+
+use self::basemap::LabelSpace;
+use self::strips::{Drawn, StripCache};
+use self::transform::{Merc, Transform, lon_lat_of, mercator, zoom_to_fit};
+use crate::app::i18n::{Lang, T};
+use crate::app::theme;
+use crate::model::{Feature, Status};
+
+/// Which tiles lie under the vector layers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+pub enum BasemapChoice {
+    /// The embedded vector basemap: no network.
+    #[default]
+    Offline,
+    /// OpenStreetMap raster tiles over the network, cached on disk.
+    OpenStreetMap,
+    /// A local `.pmtiles` file in the Protomaps schema.
+    PmTiles(PathBuf),
+}
+
+/// The centre of the VRAEM, where the map opens when there is nothing to fit.
+pub const VRAEM_CENTRE: (f64, f64) = (-74.0, -12.4);
+
+/// What the person is doing with the pointer on the map.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tool {
+    Select,
+    AddPoint,
+    /// Adding a runway: the first end once clicked.
+    AddRunway(Option<Position>),
+}
+
+/// A strip being dragged: the whole shape, or one end of a runway.
+#[derive(Debug, Clone)]
+struct Drag {
+    index: usize,
+    vertex: Option<usize>,
+    start: Merc,
+    original: geo::Geometry<f64>,
+    preview: geo::Geometry<f64>,
+}
+
+/// What happened on the map this frame, for the app to act on.
+#[derive(Debug, Default)]
+pub struct MapOutput {
+    /// A click (not a drag) at a position, with the feature under it.
+    pub clicked: Option<(Position, Option<usize>)>,
+    pub hovered: Option<usize>,
+    /// A drag of a strip ended: its new shape.
+    pub moved: Option<(usize, geo::Geometry<f64>)>,
+    pub drawn: Drawn,
+}
+
+/// The map's state between frames.
+pub struct MapView {
+    pub memory: MapMemory,
+    pub tiles: Option<Box<dyn Tiles>>,
+    pub choice: BasemapChoice,
+    pub show_labels: bool,
+    pub cursor: Option<(f64, f64)>,
+    /// Fit to the data on the next frame (when the map's size is known).
+    pub fit_pending: bool,
+    pub transform: Option<Transform>,
+    drag: Option<Drag>,
+}
+
+impl MapView {
+    pub fn new() -> Self {
+        let mut memory = MapMemory::default();
+        memory.center_at(lon_lat(VRAEM_CENTRE.0, VRAEM_CENTRE.1));
+        let _ = memory.set_zoom(8.0);
+        MapView {
+            memory,
+            tiles: None,
+            choice: BasemapChoice::Offline,
+            show_labels: true,
+            cursor: None,
+            fit_pending: true,
+            transform: None,
+            drag: None,
+        }
+    }
+
+    /// The view as (lon, lat, zoom), for saving between sessions.
+    pub fn view(&self) -> (f64, f64, f64) {
+        let centre = self
+            .memory
+            .detached()
+            .unwrap_or(lon_lat(VRAEM_CENTRE.0, VRAEM_CENTRE.1));
+        (centre.x(), centre.y(), self.memory.zoom())
+    }
+
+    pub fn set_view(&mut self, lon: f64, lat: f64, zoom: f64) {
+        self.memory.center_at(lon_lat(lon, lat));
+        let _ = self.memory.set_zoom(zoom.clamp(2.0, 18.0));
+        self.fit_pending = false;
+    }
+
+    /// Centres on a position, zooming in to at least `zoom`.
+    pub fn go_to(&mut self, lon: f64, lat: f64, zoom: f64) {
+        let z = self.memory.zoom().max(zoom);
+        self.set_view(lon, lat, z);
+    }
+
+    /// Fits the Mercator box in a map of `rect`.
+    pub fn fit(&mut self, rect: Rect, bounds: (Merc, Merc)) {
+        let (min, max) = bounds;
+        let centre = lon_lat_of([(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0]);
+        let zoom = zoom_to_fit(rect, min, max).min(14.0);
+        self.set_view(centre.0, centre.1, zoom);
+    }
+
+    pub fn dragging(&self) -> Option<usize> {
+        self.drag.as_ref().map(|d| d.index)
+    }
+
+    /// Forgets a drag in progress (the document changed under it).
+    pub fn cancel_drag(&mut self) {
+        self.drag = None;
+    }
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+struct BasemapPlugin<'a> {
+    labels: &'a RefCell<LabelSpace>,
+    vector: bool,
+}
+
+impl Plugin for BasemapPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, memory: &MapMemory) {
+        let t = Transform::from_projector(projector);
+        let painter = ui.painter().with_clip_rect(projector.clip_rect());
+        if self.vector {
+            painter.rect_filled(projector.clip_rect(), 0.0, theme::LAND);
+        }
+        basemap::draw(
+            &painter,
+            &t,
+            memory.zoom(),
+            &mut self.labels.borrow_mut(),
+            self.vector,
+        );
+    }
+}
+
+struct StripsPlugin<'a> {
+    cache: &'a StripCache,
+    emphasis: Vec<(usize, Color32)>,
+    labels: &'a RefCell<LabelSpace>,
+    show_labels: bool,
+    drawn: &'a RefCell<Drawn>,
+    preview: Option<&'a Feature>,
+    tool: &'a Tool,
+}
+
+impl Plugin for StripsPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, memory: &MapMemory) {
+        let t = Transform::from_projector(projector);
+        let painter = ui.painter().with_clip_rect(projector.clip_rect());
+        let drawn = strips::draw(
+            &painter,
+            &t,
+            memory.zoom(),
+            self.cache,
+            &self.emphasis,
+            &mut self.labels.borrow_mut(),
+            self.show_labels,
+        );
+        *self.drawn.borrow_mut() = drawn;
+        if let Some(feature) = self.preview
+            && let Some(item) = strips::item_of(feature, self.cache.date)
+        {
+            let one = StripCache::from_item(item);
+            strips::draw(
+                &painter,
+                &t,
+                memory.zoom(),
+                &one,
+                &[(0, theme::DRAFT)],
+                &mut LabelSpace::default(),
+                false,
+            );
+        }
+        if let Tool::AddRunway(Some(first)) = self.tool {
+            let a = t.to_screen(mercator(first.x(), first.y()));
+            painter.circle(a, 4.0, theme::DRAFT, Stroke::new(1.5, Color32::WHITE));
+            if let Some(hover) = ui.ctx().pointer_hover_pos().filter(|p| t.rect.contains(*p)) {
+                painter.line_segment(
+                    [a, hover],
+                    Stroke::new(theme::RUNWAY_WIDTH_PX, theme::DRAFT),
+                );
+            }
+        }
+    }
+}
+
+/// Everything the map needs from the app for one frame.
+pub struct MapFrame<'a> {
+    pub cache: &'a StripCache,
+    pub selected: Option<usize>,
+    pub hovered: Option<usize>,
+    pub tool: &'a Tool,
+    pub lang: Lang,
+    /// The selected feature, for starting a drag.
+    pub selected_feature: Option<&'a Feature>,
+}
+
+/// Shows the map filling `ui`; returns what the pointer did.
+pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput {
+    let mut out = MapOutput::default();
+    // Pressing on the selected strip drags it instead of panning the map.
+    let press = ui.input(|i| {
+        (
+            i.pointer.press_origin(),
+            i.pointer.primary_down(),
+            i.pointer.primary_pressed(),
+        )
+    });
+    let mut grab = view.drag.is_some();
+    if !grab
+        && matches!(frame.tool, Tool::Select)
+        && let (Some(origin), true, _) = press
+        && let (Some(t), Some(sel)) = (view.transform, frame.selected)
+        && t.rect.contains(origin)
+        && frame.cache.pick(&t, origin, theme::HIT_TOLERANCE_PX) == Some(sel)
+    {
+        grab = true;
+    }
+    let labels = RefCell::new(LabelSpace::default());
+    let drawn = RefCell::new(Drawn::default());
+    let mut emphasis = Vec::new();
+    if let Some(h) = frame.hovered.filter(|h| Some(*h) != frame.selected) {
+        emphasis.push((h, theme::HOVERED));
+    }
+    if let Some(s) = frame.selected {
+        emphasis.push((s, theme::SELECTED));
+    }
+    let preview_feature = view.drag.as_ref().and_then(|d| {
+        let mut f = frame.selected_feature?.clone();
+        f.geometry.as_mut()?.set_shape(d.preview.clone());
+        Some(f)
+    });
+    let vector = view.choice == BasemapChoice::Offline;
+    let tiles: Option<&mut dyn Tiles> = match &mut view.tiles {
+        Some(t) if !vector => Some(t.as_mut()),
+        _ => None,
+    };
+    let my_position = lon_lat(VRAEM_CENTRE.0, VRAEM_CENTRE.1);
+    let map = walkers::Map::new(tiles, &mut view.memory, my_position)
+        .zoom_with_ctrl(false)
+        .panning(!grab)
+        .drag_pan_buttons(if grab {
+            egui::DragPanButtons::empty()
+        } else {
+            egui::DragPanButtons::PRIMARY
+        })
+        .with_plugin(BasemapPlugin {
+            labels: &labels,
+            vector,
+        })
+        .with_plugin(StripsPlugin {
+            cache: frame.cache,
+            emphasis,
+            labels: &labels,
+            show_labels: view.show_labels,
+            drawn: &drawn,
+            preview: preview_feature.as_ref(),
+            tool: frame.tool,
+        });
+    let inner = map.show(ui, |ui, response, projector, memory| {
+        let t = Transform::from_projector(projector);
+        overlays_ui(ui, &t, projector, memory, frame.lang, vector, frame.cache);
+        (t, response.clone())
+    });
+    let (t, response) = inner.inner;
+    let first_frame = view.transform.is_none();
+    view.transform = Some(t);
+    out.drawn = *drawn.borrow();
+
+    if view.fit_pending
+        && let Some(bounds) = frame.cache.bounds
+    {
+        view.fit(t.rect, bounds);
+        // The first frame's map may not have its final size yet: fit again on the next.
+        view.fit_pending = first_frame;
+        ui.ctx().request_repaint();
+    } else if first_frame {
+        ui.ctx().request_repaint();
+    }
+
+    let hover = response.hover_pos();
+    view.cursor = hover.map(|p| {
+        let pos = t.position(p);
+        (pos.x(), pos.y())
+    });
+    if view.drag.is_none() {
+        out.hovered = hover.and_then(|p| frame.cache.pick(&t, p, theme::HIT_TOLERANCE_PX));
+    }
+
+    // Dragging the selected strip, or one end of its runway.
+    if grab
+        && view.drag.is_none()
+        && response.drag_started()
+        && let (Some(origin), Some(sel), Some(feature)) =
+            (press.0, frame.selected, frame.selected_feature)
+        && let Some(shape) = feature.geometry.as_ref().map(|g| g.shape().clone())
+    {
+        let vertex = match &shape {
+            geo::Geometry::LineString(ls) if ls.0.len() >= 2 => {
+                [0, ls.0.len() - 1].into_iter().find(|&v| {
+                    let c = ls.0[v];
+                    t.to_screen(mercator(c.x, c.y)).distance(origin) <= 9.0
+                })
+            }
+            _ => None,
+        };
+        view.drag = Some(Drag {
+            index: sel,
+            vertex,
+            start: t.to_merc(origin),
+            original: shape.clone(),
+            preview: shape,
+        });
+    }
+    if let Some(drag) = &mut view.drag {
+        if let Some(p) = response.interact_pointer_pos().or(hover) {
+            let m = t.to_merc(p);
+            drag.preview = moved(
+                &drag.original,
+                drag.vertex,
+                [m[0] - drag.start[0], m[1] - drag.start[1]],
+            );
+        }
+        if !ui.input(|i| i.pointer.primary_down()) {
+            let drag = view.drag.take();
+            if let Some(d) = drag
+                && d.preview != d.original
+            {
+                out.moved = Some((d.index, d.preview));
+            }
+        }
+        ui.ctx().request_repaint();
+    } else if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        out.clicked = Some((
+            t.position(p),
+            frame.cache.pick(&t, p, theme::HIT_TOLERANCE_PX),
+        ));
+    }
+    if let Some(h) = out.hovered
+        && view.drag.is_none()
+        && let Some(Some(item)) = frame.cache.items.get(h)
+    {
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.strong(&item.label);
+            ui.label(format!(
+                "{}: {}",
+                frame.lang.t(T::Status),
+                frame.lang.status(item.status)
+            ));
+            if item.fuzzy {
+                ui.label(frame.lang.t(T::FuzzyStatus));
+            }
+        });
+    }
+    out
+}
+
+/// Moves the whole shape by a Mercator offset, or only vertex `vertex`.
+fn moved(shape: &geo::Geometry<f64>, vertex: Option<usize>, delta: Merc) -> geo::Geometry<f64> {
+    let shift = |c: geo::Coord<f64>| {
+        let m = mercator(c.x, c.y);
+        let (x, y) = lon_lat_of([m[0] + delta[0], m[1] + delta[1]]);
+        geo::Coord {
+            x: round9(x),
+            y: round9(y),
+        }
+    };
+    match (shape, vertex) {
+        (geo::Geometry::LineString(ls), Some(v)) => {
+            let mut ls = ls.clone();
+            if let Some(c) = ls.0.get_mut(v) {
+                *c = shift(*c);
+            }
+            ls.into()
+        }
+        _ => shape.map_coords(shift),
+    }
+}
+
+/// Coordinates written by the app keep nine decimals (a tenth of a millimetre).
+fn round9(v: f64) -> f64 {
+    (v * 1e9).round() / 1e9
+}
+
+/// Legend, scale bar and attribution drawn over the map.
+fn overlays_ui(
+    ui: &mut Ui,
+    t: &Transform,
+    projector: &Projector,
+    memory: &MapMemory,
+    lang: Lang,
+    vector: bool,
+    cache: &StripCache,
+) {
+    let painter = ui.painter().with_clip_rect(t.rect);
+    let rect = t.rect;
+    // Legend, top right.
+    let rows: Vec<(String, Color32)> = Status::ALL
+        .iter()
+        .map(|s| (lang.status(*s).to_owned(), theme::status_colour(*s)))
+        .chain([(lang.t(T::OtherFeature).to_owned(), theme::NON_STRIP)])
+        .collect();
+    let legend_w = 190.0;
+    let legend = Rect::from_min_size(
+        rect.right_top() + vec2(-legend_w - 10.0, 10.0),
+        vec2(legend_w, 22.0 + 18.0 * (rows.len() as f32 + 1.0)),
+    );
+    painter.rect_filled(legend, 4.0, theme::MAP_PANEL_FILL);
+    painter.text(
+        legend.min + vec2(8.0, 6.0),
+        Align2::LEFT_TOP,
+        format!("{} {}", lang.t(T::StatusOn), cache.date),
+        FontId::proportional(12.0),
+        Color32::BLACK,
+    );
+    for (i, (label, colour)) in rows.iter().enumerate() {
+        let y = legend.top() + 30.0 + 18.0 * i as f32;
+        painter.circle(
+            Pos2::new(legend.left() + 14.0, y),
+            5.0,
+            *colour,
+            Stroke::new(1.0, Color32::WHITE),
+        );
+        painter.text(
+            Pos2::new(legend.left() + 26.0, y),
+            Align2::LEFT_CENTER,
+            label,
+            FontId::proportional(12.0),
+            Color32::BLACK,
+        );
+    }
+    let y = legend.top() + 30.0 + 18.0 * rows.len() as f32;
+    basemap::aerodrome_symbol(&painter, Pos2::new(legend.left() + 14.0, y));
+    painter.text(
+        Pos2::new(legend.left() + 26.0, y),
+        Align2::LEFT_CENTER,
+        lang.t(T::Aerodrome),
+        FontId::proportional(12.0),
+        Color32::BLACK,
+    );
+
+    // Scale bar, bottom left: the longest round distance that fits in 120 points.
+    let centre = projector.unproject(rect.center().to_vec2());
+    let px_per_m = f64::from(projector.scale_pixel_per_meter(centre));
+    if px_per_m > 0.0 {
+        let max_m = 120.0 / px_per_m;
+        let magnitude = 10f64.powf(max_m.log10().floor());
+        let nice = [5.0, 2.0, 1.0]
+            .into_iter()
+            .map(|k| k * magnitude)
+            .find(|d| *d <= max_m)
+            .unwrap_or(magnitude);
+        let width = (nice * px_per_m) as f32;
+        let base = rect.left_bottom() + vec2(14.0, -30.0);
+        let bg = Rect::from_min_max(base + vec2(-6.0, -20.0), base + vec2(width + 8.0, 8.0));
+        painter.rect_filled(bg, 3.0, theme::MAP_PANEL_FILL);
+        let stroke = Stroke::new(2.0, theme::SCALE_BAR);
+        painter.line_segment([base, base + vec2(width, 0.0)], stroke);
+        painter.line_segment([base, base + vec2(0.0, -6.0)], stroke);
+        painter.line_segment([base + vec2(width, 0.0), base + vec2(width, -6.0)], stroke);
+        let text = if nice >= 1000.0 {
+            format!("{} km", nice / 1000.0)
+        } else {
+            format!("{nice} m")
+        };
+        painter.text(
+            base + vec2(width / 2.0, -8.0),
+            Align2::CENTER_BOTTOM,
+            text,
+            FontId::proportional(11.0),
+            theme::SCALE_BAR,
+        );
+    }
+    let _ = memory;
+
+    // Attribution of what is drawn, bottom right.
+    let text = if vector {
+        basemap::ATTRIBUTION.to_owned()
+    } else {
+        format!("{} · OurAirports", lang.t(T::TilesAttribution))
+    };
+    let galley = painter.layout_no_wrap(text, FontId::proportional(11.0), Color32::from_gray(40));
+    let at = rect.right_bottom() - galley.size() - vec2(6.0, 4.0);
+    painter.rect_filled(
+        Rect::from_min_size(at, galley.size()).expand(3.0),
+        2.0,
+        theme::MAP_PANEL_FILL,
+    );
+    painter.galley(at, galley, Color32::from_gray(40));
+}

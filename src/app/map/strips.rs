@@ -1,0 +1,535 @@
+//! The strips layer: every feature projected once per document change into Mercator, an
+//! R-tree of their boxes for culling and hit tests, statuses at the chosen date, and drawing
+//! that aggregates overlapping points on a screen grid when too many are in view.
+
+use chrono::NaiveDate;
+use egui::{Align2, FontId, Painter, Pos2, Rect, Shape, Stroke, vec2};
+use rstar::{AABB, RTree, RTreeObject};
+
+use super::basemap::LabelSpace;
+use super::transform::{Merc, Transform, mercator};
+use crate::analysis::representative_point;
+use crate::app::theme;
+use crate::model::{Document, Feature, History, Status};
+
+/// Above this many features in view, points are aggregated on a screen grid.
+pub const AGGREGATE_ABOVE: usize = 2_000;
+/// Size of an aggregation cell, in points.
+const CELL_PX: f32 = 12.0;
+/// Labels are drawn when at most this many features are in view.
+const LABEL_AT_MOST: usize = 300;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartKind {
+    Point,
+    Line,
+    Ring,
+}
+
+/// One drawable piece of a feature's geometry, in Mercator.
+#[derive(Debug, Clone)]
+struct Part {
+    kind: PartKind,
+    points: Vec<Merc>,
+}
+
+/// A feature ready to draw.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub anchor: Merc,
+    parts: Vec<Part>,
+    pub status: Status,
+    /// The status rests on an approximate or uncertain date.
+    pub fuzzy: bool,
+    pub strip: bool,
+    pub label: String,
+}
+
+struct Entry {
+    index: usize,
+    envelope: AABB<Merc>,
+}
+
+impl RTreeObject for Entry {
+    type Envelope = AABB<Merc>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
+impl rstar::PointDistance for Entry {
+    fn distance_2(&self, point: &Merc) -> f64 {
+        self.envelope.distance_2(point)
+    }
+}
+
+/// The projected features of one document state at one date.
+pub struct StripCache {
+    pub state: u64,
+    pub date: NaiveDate,
+    pub items: Vec<Option<Item>>,
+    tree: RTree<Entry>,
+    /// Mercator box of every feature.
+    pub bounds: Option<(Merc, Merc)>,
+}
+
+fn parts_of(shape: &geo::Geometry<f64>, out: &mut Vec<Part>) {
+    let m = |c: &geo::Coord<f64>| mercator(c.x, c.y);
+    let line = |kind, ls: &geo::LineString<f64>| Part {
+        kind,
+        points: ls.0.iter().map(m).collect(),
+    };
+    match shape {
+        geo::Geometry::Point(p) => out.push(Part {
+            kind: PartKind::Point,
+            points: vec![m(&p.0)],
+        }),
+        geo::Geometry::MultiPoint(mp) => out.extend(mp.0.iter().map(|p| Part {
+            kind: PartKind::Point,
+            points: vec![m(&p.0)],
+        })),
+        geo::Geometry::LineString(ls) => out.push(line(PartKind::Line, ls)),
+        geo::Geometry::MultiLineString(mls) => {
+            out.extend(mls.0.iter().map(|ls| line(PartKind::Line, ls)))
+        }
+        geo::Geometry::Polygon(p) => {
+            out.push(line(PartKind::Ring, p.exterior()));
+            out.extend(p.interiors().iter().map(|r| line(PartKind::Ring, r)));
+        }
+        geo::Geometry::MultiPolygon(mp) => {
+            for p in &mp.0 {
+                out.push(line(PartKind::Ring, p.exterior()));
+                out.extend(p.interiors().iter().map(|r| line(PartKind::Ring, r)));
+            }
+        }
+        geo::Geometry::GeometryCollection(gc) => gc.0.iter().for_each(|g| parts_of(g, out)),
+        geo::Geometry::Line(l) => out.push(Part {
+            kind: PartKind::Line,
+            points: vec![m(&l.start), m(&l.end)],
+        }),
+        geo::Geometry::Rect(r) => out.push(line(PartKind::Ring, r.to_polygon().exterior())),
+        geo::Geometry::Triangle(t) => out.push(line(PartKind::Ring, t.to_polygon().exterior())),
+    }
+}
+
+/// Status of a feature at `date`, with whether a fuzzy date decides it.
+pub fn status_of(feature: &Feature, date: NaiveDate) -> (Status, bool) {
+    let events = feature.events();
+    if events.is_empty() {
+        return (Status::Unknown, false);
+    }
+    History::of(events).status_at(events, date)
+}
+
+/// Projects one feature; `None` when it has no geometry to draw.
+pub fn item_of(feature: &Feature, date: NaiveDate) -> Option<Item> {
+    let shape = feature.geometry.as_ref()?.shape();
+    let anchor = representative_point(shape)?;
+    let mut parts = Vec::new();
+    parts_of(shape, &mut parts);
+    let (status, fuzzy) = status_of(feature, date);
+    Some(Item {
+        anchor: mercator(anchor.x(), anchor.y()),
+        parts,
+        status,
+        fuzzy,
+        strip: feature.is_strip(),
+        label: feature.label().to_owned(),
+    })
+}
+
+impl StripCache {
+    pub fn build(doc: &Document, state: u64, date: NaiveDate) -> Self {
+        let items: Vec<Option<Item>> = doc.features.iter().map(|f| item_of(f, date)).collect();
+        Self::from_items(items, state, date)
+    }
+
+    /// A cache holding one item, for drawing a preview.
+    pub fn from_item(item: Item) -> Self {
+        Self::from_items(vec![Some(item)], 0, NaiveDate::MIN)
+    }
+
+    fn from_items(items: Vec<Option<Item>>, state: u64, date: NaiveDate) -> Self {
+        let mut bounds: Option<(Merc, Merc)> = None;
+        let entries: Vec<Entry> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(index, item)| {
+                let item = item.as_ref()?;
+                let mut min = item.anchor;
+                let mut max = item.anchor;
+                for p in item.parts.iter().flat_map(|p| &p.points) {
+                    min = [min[0].min(p[0]), min[1].min(p[1])];
+                    max = [max[0].max(p[0]), max[1].max(p[1])];
+                }
+                bounds = Some(match bounds {
+                    None => (min, max),
+                    Some((a, b)) => (
+                        [a[0].min(min[0]), a[1].min(min[1])],
+                        [b[0].max(max[0]), b[1].max(max[1])],
+                    ),
+                });
+                Some(Entry {
+                    index,
+                    envelope: AABB::from_corners(min, max),
+                })
+            })
+            .collect();
+        StripCache {
+            state,
+            date,
+            items,
+            tree: RTree::bulk_load(entries),
+            bounds,
+        }
+    }
+
+    /// Recomputes the statuses only, for a new date.
+    pub fn restatus(&mut self, doc: &Document, date: NaiveDate) {
+        for (item, feature) in self.items.iter_mut().zip(&doc.features) {
+            if let Some(item) = item {
+                (item.status, item.fuzzy) = status_of(feature, date);
+            }
+        }
+        self.date = date;
+    }
+
+    /// Indices of the features whose boxes meet the Mercator box.
+    pub fn in_view(&self, view: (Merc, Merc)) -> Vec<usize> {
+        let whole = self.bounds.is_some_and(|(a, b)| {
+            view.0[0] <= a[0] && view.0[1] <= a[1] && view.1[0] >= b[0] && view.1[1] >= b[1]
+        });
+        if whole {
+            return (0..self.items.len())
+                .filter(|&i| self.items[i].is_some())
+                .collect();
+        }
+        let mut found: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&AABB::from_corners(view.0, view.1))
+            .map(|e| e.index)
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// The feature nearest to the screen point `pos` within `tolerance_px`, by its drawn shape.
+    pub fn pick(&self, t: &Transform, pos: Pos2, tolerance_px: f32) -> Option<usize> {
+        let reach = f64::from(tolerance_px + theme::STRIP_RADIUS_PX) * t.merc_per_px();
+        let m = t.to_merc(pos);
+        let query = AABB::from_corners([m[0] - reach, m[1] - reach], [m[0] + reach, m[1] + reach]);
+        let mut best: Option<(f32, usize)> = None;
+        for entry in self.tree.locate_in_envelope_intersecting(&query) {
+            let Some(item) = &self.items[entry.index] else {
+                continue;
+            };
+            let d = screen_distance(t, item, pos);
+            if d <= tolerance_px && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, entry.index));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+}
+
+/// Distance in points from `pos` to the drawn shape (0 inside a polygon or marker).
+fn screen_distance(t: &Transform, item: &Item, pos: Pos2) -> f32 {
+    let mut best = f32::MAX;
+    for part in &item.parts {
+        let pts: Vec<Pos2> = part.points.iter().map(|&m| t.to_screen(m)).collect();
+        let d = match part.kind {
+            PartKind::Point => (pts[0].distance(pos) - theme::STRIP_RADIUS_PX).max(0.0),
+            PartKind::Line => segments_distance(&pts, pos) - theme::RUNWAY_WIDTH_PX / 2.0,
+            PartKind::Ring => {
+                if inside(&pts, pos) {
+                    0.0
+                } else {
+                    segments_distance(&pts, pos)
+                }
+            }
+        };
+        best = best.min(d.max(0.0));
+    }
+    best
+}
+
+fn segments_distance(pts: &[Pos2], p: Pos2) -> f32 {
+    if pts.len() == 1 {
+        return pts[0].distance(p);
+    }
+    pts.windows(2)
+        .map(|w| {
+            let (a, b) = (w[0], w[1]);
+            let ab = b - a;
+            let len2 = ab.length_sq();
+            let t = if len2 > 0.0 {
+                ((p - a).dot(ab) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            (a + ab * t).distance(p)
+        })
+        .fold(f32::MAX, f32::min)
+}
+
+fn inside(ring: &[Pos2], p: Pos2) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().saturating_sub(1);
+    for i in 0..ring.len() {
+        let (a, b) = (ring[i], ring[j]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+fn colour(item: &Item) -> egui::Color32 {
+    if item.strip {
+        theme::status_colour(item.status)
+    } else {
+        theme::NON_STRIP
+    }
+}
+
+fn status_slot(status: Status) -> usize {
+    Status::ALL.iter().position(|s| *s == status).unwrap_or(3)
+}
+
+/// What the strips layer drew, for the status bar and tests.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Drawn {
+    pub in_view: usize,
+    pub aggregated: bool,
+}
+
+/// Draws the features in view; `emphasis` are (index, colour) pairs drawn on top.
+pub fn draw(
+    painter: &Painter,
+    t: &Transform,
+    zoom: f64,
+    cache: &StripCache,
+    emphasis: &[(usize, egui::Color32)],
+    labels: &mut LabelSpace,
+    show_labels: bool,
+) -> Drawn {
+    let visible = cache.in_view(t.visible(10.0));
+    let aggregated = visible.len() > AGGREGATE_ABOVE;
+    if aggregated {
+        draw_aggregated(painter, t, cache, &visible);
+    } else {
+        // Polygons first, then runways, then points, so small things stay on top.
+        for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
+            for &i in &visible {
+                if let Some(item) = &cache.items[i] {
+                    draw_parts(painter, t, item, kind, colour(item), false);
+                }
+            }
+        }
+        if show_labels && visible.len() <= LABEL_AT_MOST && zoom >= 9.0 {
+            for &i in &visible {
+                if let Some(item) = &cache.items[i] {
+                    let at = t.to_screen(item.anchor) + vec2(8.0, 0.0);
+                    let galley = painter.layout_no_wrap(
+                        item.label.clone(),
+                        FontId::proportional(12.0),
+                        egui::Color32::BLACK,
+                    );
+                    let rect =
+                        Rect::from_min_size(at - vec2(0.0, galley.size().y / 2.0), galley.size());
+                    if labels.claim(rect.expand(1.0)) {
+                        painter.rect_filled(rect.expand(1.0), 2.0, theme::TOWN_HALO);
+                        painter.galley(rect.min, galley, egui::Color32::BLACK);
+                    }
+                }
+            }
+        }
+    }
+    for &(i, highlight) in emphasis {
+        if let Some(Some(item)) = cache.items.get(i) {
+            for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
+                draw_parts(painter, t, item, kind, colour(item), true);
+                draw_parts_outline(painter, t, item, kind, highlight);
+            }
+        }
+    }
+    Drawn {
+        in_view: visible.len(),
+        aggregated,
+    }
+}
+
+fn draw_parts(
+    painter: &Painter,
+    t: &Transform,
+    item: &Item,
+    kind: PartKind,
+    fill: egui::Color32,
+    big: bool,
+) {
+    let grow = if big { 1.5 } else { 0.0 };
+    for part in item.parts.iter().filter(|p| p.kind == kind) {
+        match kind {
+            PartKind::Point => {
+                let at = t.to_screen(part.points[0]);
+                painter.circle(
+                    at,
+                    theme::STRIP_RADIUS_PX + grow,
+                    fill,
+                    Stroke::new(1.5, theme::STRIP_OUTLINE),
+                );
+                if item.fuzzy {
+                    painter.circle_stroke(
+                        at,
+                        theme::STRIP_RADIUS_PX + 3.0 + grow,
+                        Stroke::new(1.0, fill),
+                    );
+                }
+            }
+            PartKind::Line => {
+                let pts: Vec<Pos2> = part.points.iter().map(|&m| t.to_screen(m)).collect();
+                painter.add(Shape::line(
+                    pts.clone(),
+                    Stroke::new(theme::RUNWAY_WIDTH_PX + 2.0 + grow, theme::STRIP_OUTLINE),
+                ));
+                painter.add(Shape::line(
+                    pts,
+                    Stroke::new(theme::RUNWAY_WIDTH_PX + grow, fill),
+                ));
+            }
+            PartKind::Ring => {
+                let pts: Vec<Pos2> = part.points.iter().map(|&m| t.to_screen(m)).collect();
+                painter.add(Shape::closed_line(pts, Stroke::new(2.0 + grow, fill)));
+            }
+        }
+    }
+}
+
+fn draw_parts_outline(
+    painter: &Painter,
+    t: &Transform,
+    item: &Item,
+    kind: PartKind,
+    highlight: egui::Color32,
+) {
+    for part in item.parts.iter().filter(|p| p.kind == kind) {
+        match kind {
+            PartKind::Point => {
+                painter.circle_stroke(
+                    t.to_screen(part.points[0]),
+                    theme::STRIP_RADIUS_PX + 4.5,
+                    Stroke::new(2.5, highlight),
+                );
+            }
+            PartKind::Line | PartKind::Ring => {
+                for &m in part.points.iter().take(1).chain(part.points.last()) {
+                    painter.circle(
+                        t.to_screen(m),
+                        4.0,
+                        egui::Color32::WHITE,
+                        Stroke::new(2.0, highlight),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Many features in view: one disc per occupied screen cell, sized by count and coloured by
+/// the most common status in it.
+fn draw_aggregated(painter: &Painter, t: &Transform, cache: &StripCache, visible: &[usize]) {
+    let rect = t.rect;
+    let cols = (rect.width() / CELL_PX).ceil() as usize + 1;
+    let rows = (rect.height() / CELL_PX).ceil() as usize + 1;
+    #[derive(Clone, Copy, Default)]
+    struct Cell {
+        count: u32,
+        by_status: [u32; 5],
+        sum: [f32; 2],
+    }
+    let mut cells = vec![Cell::default(); cols * rows];
+    for &i in visible {
+        let Some(item) = &cache.items[i] else {
+            continue;
+        };
+        let p = t.to_screen(item.anchor);
+        if !rect.contains(p) {
+            continue;
+        }
+        let (cx, cy) = (
+            ((p.x - rect.left()) / CELL_PX) as usize,
+            ((p.y - rect.top()) / CELL_PX) as usize,
+        );
+        let cell = &mut cells[cy.min(rows - 1) * cols + cx.min(cols - 1)];
+        cell.count += 1;
+        let slot = if item.strip {
+            status_slot(item.status)
+        } else {
+            4
+        };
+        cell.by_status[slot] += 1;
+        cell.sum[0] += p.x;
+        cell.sum[1] += p.y;
+    }
+    let many = cells.iter().filter(|c| c.count > 0).count() > 600;
+    for cell in cells.iter().filter(|c| c.count > 0) {
+        let at = Pos2::new(
+            cell.sum[0] / cell.count as f32,
+            cell.sum[1] / cell.count as f32,
+        );
+        let (slot, _) = cell
+            .by_status
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, n)| **n)
+            .unwrap_or((0, &0));
+        let fill = match slot {
+            4 => theme::NON_STRIP,
+            s => theme::status_colour(Status::ALL[s]),
+        };
+        let radius = 3.0 + (cell.count as f32).log2().min(6.0);
+        painter.circle(at, radius, fill, Stroke::new(1.0, theme::STRIP_OUTLINE));
+        if !many && cell.count >= 10 {
+            painter.text(
+                at,
+                Align2::CENTER_CENTER,
+                cell.count.to_string(),
+                FontId::proportional(9.0),
+                egui::Color32::WHITE,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::synthetic::generate;
+
+    #[test]
+    fn picks_the_strip_under_the_cursor() {
+        let doc = generate(500, 7);
+        let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let cache = StripCache::build(&doc, 0, date);
+        let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
+        let target = cache.items[42].as_ref().unwrap().anchor;
+        let t = Transform::centred(rect, target, 16.0);
+        assert_eq!(cache.pick(&t, rect.center(), 6.0), Some(42));
+        assert_eq!(cache.pick(&t, rect.center() + vec2(200.0, 0.0), 6.0), None);
+    }
+
+    #[test]
+    fn culls_to_the_view() {
+        let doc = generate(2000, 3);
+        let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let cache = StripCache::build(&doc, 0, date);
+        let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
+        let anchor = cache.items[0].as_ref().unwrap().anchor;
+        let near = Transform::centred(rect, anchor, 14.0);
+        let far = Transform::centred(rect, anchor, 4.0);
+        let n_near = cache.in_view(near.visible(0.0)).len();
+        let n_far = cache.in_view(far.visible(0.0)).len();
+        assert!(n_near < 50 && n_far == 2000, "{n_near} {n_far}");
+    }
+}

@@ -1,0 +1,42 @@
+//! Every colour and size the window draws with. Nowhere else builds a `Color32` from numbers.
+
+use egui::Color32;
+
+use crate::model::Status;
+
+/// Strip colour for a status.
+pub fn status_colour(status: Status) -> Color32 {
+    match status {
+        Status::Active => Color32::from_rgb(0xd6, 0x2f, 0x2f),
+        Status::Rebuilt => Color32::from_rgb(0xe8, 0x7d, 0x00),
+        Status::Destroyed => Color32::from_rgb(0x55, 0x55, 0x55),
+        Status::Unknown => Color32::from_rgb(0x2f, 0x7f, 0xc1),
+    }
+}
+
+pub const STRIP_OUTLINE: Color32 = Color32::WHITE;
+pub const SELECTED: Color32 = Color32::from_rgb(0xff, 0xd4, 0x00);
+pub const HOVERED: Color32 = Color32::from_rgb(0x00, 0xe5, 0xff);
+pub const NON_STRIP: Color32 = Color32::from_rgb(0x6a, 0x3d, 0x9a);
+pub const DRAFT: Color32 = Color32::from_rgb(0xc0, 0x00, 0xc0);
+
+pub const LAND: Color32 = Color32::from_rgb(0xf2, 0xef, 0xe6);
+pub const COUNTRY_BORDER: Color32 = Color32::from_rgb(0x6b, 0x5b, 0x4b);
+pub const DEPARTMENT_BORDER: Color32 = Color32::from_rgb(0xa8, 0x98, 0x88);
+pub const DEPARTMENT_LABEL: Color32 = Color32::from_rgb(0x8a, 0x7a, 0x6a);
+pub const RIVER: Color32 = Color32::from_rgb(0x5d, 0x9c, 0xd6);
+pub const RIVER_LABEL: Color32 = Color32::from_rgb(0x1f, 0x5f, 0x9f);
+pub const TOWN: Color32 = Color32::from_rgb(0x33, 0x33, 0x33);
+pub const TOWN_HALO: Color32 = Color32::from_rgba_premultiplied(0xf2, 0xef, 0xe6, 0xc0);
+pub const AERODROME: Color32 = Color32::from_rgb(0x00, 0x6d, 0x5b);
+pub const SCALE_BAR: Color32 = Color32::from_rgb(0x20, 0x20, 0x20);
+pub const MAP_PANEL_FILL: Color32 = Color32::from_rgba_premultiplied(0xf8, 0xf8, 0xf8, 0xe0);
+pub const ERROR_TEXT: Color32 = Color32::from_rgb(0xc0, 0x20, 0x20);
+pub const WARNING_TEXT: Color32 = Color32::from_rgb(0xa0, 0x60, 0x00);
+
+/// Marker radius of a point strip, in points.
+pub const STRIP_RADIUS_PX: f32 = 5.5;
+/// Width of a runway line, in points.
+pub const RUNWAY_WIDTH_PX: f32 = 4.0;
+/// How far from a strip a click still selects it, in points.
+pub const HIT_TOLERANCE_PX: f32 = 6.0;

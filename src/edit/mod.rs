@@ -1,0 +1,496 @@
+//! Every change to the document is a command here, so undo/redo, the unsaved-changes flag
+//! and autosave work the same way for every edit. No egui: the window and tests share it.
+
+mod coords;
+
+pub use coords::{CoordError, format_dms, parse_coordinates};
+
+use crate::model::{Document, Event, Feature, FeatureId, json_string};
+use serde_json::value::RawValue;
+
+/// One primitive change to the document's list of features.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Replace the feature at `index`.
+    Replace { index: usize, feature: Box<Feature> },
+    /// Insert a feature at `index`.
+    Insert { index: usize, feature: Box<Feature> },
+    /// Remove the feature at `index`.
+    Remove { index: usize },
+}
+
+/// What the person asked for, in words for the Edit menu ("Undo rename").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditKind {
+    Rename,
+    Notes,
+    Move,
+    AddStrip,
+    DeleteStrip,
+    AddEvent,
+    EditEvent,
+    DeleteEvent,
+    SetProperty,
+    RemoveProperty,
+    Merge,
+}
+
+/// A command: a kind and the changes it makes.
+#[derive(Debug, Clone)]
+pub struct Command {
+    pub kind: EditKind,
+    pub changes: Vec<Change>,
+}
+
+/// Why a command could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The command names a feature that is not there.
+    #[error("there is no feature #{0}")]
+    NoFeature(usize),
+    /// The command names an event that is not there.
+    #[error("feature #{0} has no event #{1}")]
+    NoEvent(usize, usize),
+    /// Events can only be added to strips.
+    #[error("feature #{0} is not a strip (it has no events list)")]
+    NotStrip(usize),
+    /// A property value that is not JSON.
+    #[error("not a JSON value: {0}")]
+    BadJson(String),
+}
+
+struct Step {
+    kind: EditKind,
+    /// The changes that undo (or, on the redo stack, redo) this step.
+    changes: Vec<Change>,
+    before: u64,
+    after: u64,
+}
+
+/// The document with its undo and redo history.
+pub struct Editor {
+    document: Document,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    /// Identifies the current state of the document; a new number for every applied command.
+    state: u64,
+    next_state: u64,
+    saved_state: u64,
+}
+
+impl Editor {
+    pub fn new(document: Document) -> Self {
+        Editor {
+            document,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            state: 0,
+            next_state: 1,
+            saved_state: 0,
+        }
+    }
+
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+
+    /// A number that changes whenever the document changes (for caches).
+    pub fn state(&self) -> u64 {
+        self.state
+    }
+
+    /// True when the document differs from the last saved (or opened) state.
+    pub fn is_dirty(&self) -> bool {
+        self.state != self.saved_state
+    }
+
+    /// Records that the current state is what is on disk.
+    pub fn mark_saved(&mut self) {
+        self.saved_state = self.state;
+    }
+
+    /// Marks the document as unsaved (e.g. a restored recovery file).
+    pub fn mark_unsaved(&mut self) {
+        self.saved_state = u64::MAX;
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn undo_kind(&self) -> Option<EditKind> {
+        self.undo.last().map(|s| s.kind)
+    }
+
+    pub fn redo_kind(&self) -> Option<EditKind> {
+        self.redo.last().map(|s| s.kind)
+    }
+
+    /// Applies a command as one undo step.
+    pub fn apply(&mut self, command: Command) -> Result<(), EditError> {
+        let before = self.state;
+        let inverse = apply_changes(&mut self.document, command.changes)?;
+        self.state = self.next_state;
+        self.next_state += 1;
+        self.undo.push(Step {
+            kind: command.kind,
+            changes: inverse,
+            before,
+            after: self.state,
+        });
+        self.redo.clear();
+        Ok(())
+    }
+
+    /// Undoes the last step; returns its kind.
+    pub fn undo(&mut self) -> Option<EditKind> {
+        let step = self.undo.pop()?;
+        match apply_changes(&mut self.document, step.changes) {
+            Ok(redo) => {
+                self.state = step.before;
+                self.redo.push(Step {
+                    changes: redo,
+                    ..step
+                });
+                Some(step.kind)
+            }
+            // Inverse changes are built from the state they undo, so this cannot fail;
+            // if it ever did, the history is dropped rather than applied half-way.
+            Err(_) => {
+                self.undo.clear();
+                None
+            }
+        }
+    }
+
+    /// Redoes the last undone step; returns its kind.
+    pub fn redo(&mut self) -> Option<EditKind> {
+        let step = self.redo.pop()?;
+        match apply_changes(&mut self.document, step.changes) {
+            Ok(undo) => {
+                self.state = step.after;
+                self.undo.push(Step {
+                    changes: undo,
+                    ..step
+                });
+                Some(step.kind)
+            }
+            Err(_) => {
+                self.redo.clear();
+                None
+            }
+        }
+    }
+
+    /// Replaces the whole document (New, Open) and forgets the history.
+    pub fn replace_document(&mut self, document: Document) {
+        *self = Editor::new(document);
+    }
+
+    fn feature(&self, index: usize) -> Result<&Feature, EditError> {
+        self.document
+            .features
+            .get(index)
+            .ok_or(EditError::NoFeature(index))
+    }
+
+    fn replace_with(
+        &mut self,
+        kind: EditKind,
+        index: usize,
+        edit: impl FnOnce(&mut Feature) -> Result<(), EditError>,
+    ) -> Result<(), EditError> {
+        let mut feature = self.feature(index)?.clone();
+        edit(&mut feature)?;
+        self.apply(Command {
+            kind,
+            changes: vec![Change::Replace {
+                index,
+                feature: Box::new(feature),
+            }],
+        })
+    }
+
+    /// Renames feature `index`. An empty name removes the property.
+    pub fn rename(&mut self, index: usize, name: &str) -> Result<(), EditError> {
+        self.replace_with(EditKind::Rename, index, |f| {
+            if name.is_empty() {
+                f.remove_property("name");
+            } else {
+                f.set_name(name);
+            }
+            Ok(())
+        })
+    }
+
+    /// Sets the notes of feature `index`. Empty notes remove the property.
+    pub fn set_notes(&mut self, index: usize, notes: &str) -> Result<(), EditError> {
+        self.replace_with(EditKind::Notes, index, |f| {
+            if notes.is_empty() {
+                f.remove_property("notes");
+            } else {
+                f.set_property("notes", json_string(notes));
+            }
+            Ok(())
+        })
+    }
+
+    /// Gives feature `index` a new shape (a move, or a runway end dragged).
+    pub fn set_shape(&mut self, index: usize, shape: geo::Geometry<f64>) -> Result<(), EditError> {
+        self.replace_with(EditKind::Move, index, |f| {
+            match &mut f.geometry {
+                Some(g) => g.set_shape(shape),
+                None => f.geometry = Some(crate::model::Geometry::new(shape)),
+            }
+            Ok(())
+        })
+    }
+
+    /// Adds a strip at the end of the document; returns its index.
+    pub fn add_strip(&mut self, name: &str, shape: geo::Geometry<f64>) -> Result<usize, EditError> {
+        let id: FeatureId = self.document.fresh_id("strip");
+        let feature = Feature::new_strip(id, name, shape);
+        let index = self.document.features.len();
+        self.apply(Command {
+            kind: EditKind::AddStrip,
+            changes: vec![Change::Insert {
+                index,
+                feature: Box::new(feature),
+            }],
+        })?;
+        Ok(index)
+    }
+
+    /// Deletes feature `index`.
+    pub fn delete(&mut self, index: usize) -> Result<(), EditError> {
+        self.feature(index)?;
+        self.apply(Command {
+            kind: EditKind::DeleteStrip,
+            changes: vec![Change::Remove { index }],
+        })
+    }
+
+    /// Appends an event to strip `index`; returns the event's index.
+    pub fn add_event(&mut self, index: usize, event: Event) -> Result<usize, EditError> {
+        let mut at = 0;
+        self.replace_with(EditKind::AddEvent, index, |f| {
+            let events = f.events.as_mut().ok_or(EditError::NotStrip(index))?;
+            events.push(event);
+            at = events.len() - 1;
+            Ok(())
+        })?;
+        Ok(at)
+    }
+
+    /// Replaces event `event` of strip `index`.
+    pub fn set_event(&mut self, index: usize, event: usize, value: Event) -> Result<(), EditError> {
+        self.replace_with(EditKind::EditEvent, index, |f| {
+            let slot = f
+                .events
+                .as_mut()
+                .and_then(|e| e.get_mut(event))
+                .ok_or(EditError::NoEvent(index, event))?;
+            *slot = value;
+            Ok(())
+        })
+    }
+
+    /// Deletes event `event` of strip `index`.
+    pub fn delete_event(&mut self, index: usize, event: usize) -> Result<(), EditError> {
+        self.replace_with(EditKind::DeleteEvent, index, |f| {
+            let events = f.events.as_mut().ok_or(EditError::NoEvent(index, event))?;
+            if event >= events.len() {
+                return Err(EditError::NoEvent(index, event));
+            }
+            events.remove(event);
+            Ok(())
+        })
+    }
+
+    /// Sets property `key` of feature `index` to `json` (any JSON value, kept as written).
+    pub fn set_property(&mut self, index: usize, key: &str, json: &str) -> Result<(), EditError> {
+        let value = RawValue::from_string(json.trim().to_owned())
+            .map_err(|e| EditError::BadJson(e.to_string()))?;
+        self.replace_with(EditKind::SetProperty, index, |f| {
+            f.set_property(key, value);
+            Ok(())
+        })
+    }
+
+    /// Removes property `key` of feature `index`.
+    pub fn remove_property(&mut self, index: usize, key: &str) -> Result<(), EditError> {
+        self.replace_with(EditKind::RemoveProperty, index, |f| {
+            f.remove_property(key);
+            Ok(())
+        })
+    }
+}
+
+/// Applies `changes` in order; returns the changes that undo them, or leaves the document
+/// untouched when one of them does not fit.
+fn apply_changes(doc: &mut Document, changes: Vec<Change>) -> Result<Vec<Change>, EditError> {
+    let mut inverse = Vec::with_capacity(changes.len());
+    for change in changes {
+        let undo = match change {
+            Change::Replace { index, feature } => match doc.features.get_mut(index) {
+                Some(slot) => Change::Replace {
+                    index,
+                    feature: Box::new(std::mem::replace(slot, *feature)),
+                },
+                None => return rollback(doc, inverse, EditError::NoFeature(index)),
+            },
+            Change::Insert { index, feature } => {
+                if index > doc.features.len() {
+                    return rollback(doc, inverse, EditError::NoFeature(index));
+                }
+                doc.features.insert(index, *feature);
+                Change::Remove { index }
+            }
+            Change::Remove { index } => {
+                if index >= doc.features.len() {
+                    return rollback(doc, inverse, EditError::NoFeature(index));
+                }
+                Change::Insert {
+                    index,
+                    feature: Box::new(doc.features.remove(index)),
+                }
+            }
+        };
+        inverse.push(undo);
+    }
+    inverse.reverse();
+    Ok(inverse)
+}
+
+fn rollback(
+    doc: &mut Document,
+    mut done: Vec<Change>,
+    error: EditError,
+) -> Result<Vec<Change>, EditError> {
+    done.reverse();
+    // Undoing what was just done cannot fail.
+    let _ = apply_changes(doc, done);
+    Err(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EventType, FuzzyDate};
+    use geo::point;
+
+    fn editor() -> Editor {
+        let mut doc = Document::default();
+        doc.features.push(Feature::new_strip(
+            FeatureId::String("a".into()),
+            "Alfa",
+            point!(x: -74.0, y: -12.0).into(),
+        ));
+        Editor::new(doc)
+    }
+
+    #[test]
+    fn undo_and_redo_restore_each_state() {
+        let mut ed = editor();
+        assert!(!ed.is_dirty());
+        ed.rename(0, "Bravo").unwrap();
+        assert!(ed.is_dirty());
+        let date = FuzzyDate::parse("2014-09~").unwrap();
+        ed.add_event(0, Event::new(EventType::Destroyed, date))
+            .unwrap();
+        assert_eq!(ed.document().features[0].events().len(), 1);
+        assert_eq!(ed.undo(), Some(EditKind::AddEvent));
+        assert_eq!(ed.document().features[0].events().len(), 0);
+        assert_eq!(ed.document().features[0].name(), Some("Bravo"));
+        assert_eq!(ed.undo(), Some(EditKind::Rename));
+        assert_eq!(ed.document().features[0].name(), Some("Alfa"));
+        assert!(!ed.is_dirty(), "back at the opened state");
+        assert_eq!(ed.redo(), Some(EditKind::Rename));
+        assert_eq!(ed.redo(), Some(EditKind::AddEvent));
+        assert_eq!(ed.document().features[0].events().len(), 1);
+        assert!(ed.redo().is_none());
+    }
+
+    #[test]
+    fn saved_state_is_remembered_across_undo() {
+        let mut ed = editor();
+        ed.rename(0, "Bravo").unwrap();
+        ed.mark_saved();
+        assert!(!ed.is_dirty());
+        ed.undo();
+        assert!(ed.is_dirty());
+        ed.redo();
+        assert!(!ed.is_dirty());
+    }
+
+    #[test]
+    fn add_and_delete_strips() {
+        let mut ed = editor();
+        let i = ed
+            .add_strip("New", point!(x: -73.5, y: -12.5).into())
+            .unwrap();
+        assert_eq!(i, 1);
+        assert_ne!(ed.document().features[1].id, ed.document().features[0].id);
+        ed.delete(0).unwrap();
+        assert_eq!(ed.document().features.len(), 1);
+        assert_eq!(ed.document().features[0].name(), Some("New"));
+        ed.undo();
+        assert_eq!(ed.document().features[0].name(), Some("Alfa"));
+        assert!(ed.delete(7).is_err());
+        assert_eq!(
+            ed.document().features.len(),
+            2,
+            "a failed command changes nothing"
+        );
+    }
+
+    #[test]
+    fn a_new_command_clears_redo() {
+        let mut ed = editor();
+        ed.rename(0, "B").unwrap();
+        ed.undo();
+        assert!(ed.can_redo());
+        ed.set_notes(0, "seen from the air").unwrap();
+        assert!(!ed.can_redo());
+        assert_eq!(ed.document().features[0].notes(), Some("seen from the air"));
+    }
+
+    #[test]
+    fn properties_stay_json() {
+        let mut ed = editor();
+        ed.set_property(0, "tags", r#"["a", 2]"#).unwrap();
+        assert_eq!(
+            ed.document().features[0].property("tags").unwrap().get(),
+            r#"["a", 2]"#
+        );
+        assert!(matches!(
+            ed.set_property(0, "x", "not json"),
+            Err(EditError::BadJson(_))
+        ));
+        ed.remove_property(0, "tags").unwrap();
+        assert!(ed.document().features[0].property("tags").is_none());
+    }
+
+    #[test]
+    fn events_on_non_strips_are_refused() {
+        let mut doc = Document::default();
+        let mut f = Feature::new_strip(
+            FeatureId::Number("1".into()),
+            "x",
+            point!(x: 0.0, y: 0.0).into(),
+        );
+        f.events = None;
+        doc.features.push(f);
+        let mut ed = Editor::new(doc);
+        let date = FuzzyDate::parse("2014").unwrap();
+        assert_eq!(
+            ed.add_event(0, Event::new(EventType::Built, date)),
+            Err(EditError::NotStrip(0))
+        );
+        assert!(!ed.can_undo());
+    }
+}

@@ -99,14 +99,15 @@ impl Action {
 
     /// Every action that has a shortcut.
     pub fn with_shortcuts() -> [Action; 10] {
+        // The more specific shortcut first: egui matches Ctrl+Z when Ctrl+Shift+Z is pressed.
         [
             Action::New,
             Action::Open,
-            Action::Save,
             Action::SaveAs,
+            Action::Save,
             Action::Quit,
-            Action::Undo,
             Action::Redo,
+            Action::Undo,
             Action::Delete,
             Action::Escape,
             Action::FitToData,

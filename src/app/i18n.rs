@@ -83,7 +83,8 @@ table! {
     Go => "Go", "Ir";
     NotFound => "Nothing called “{}”", "Nada se llama «{}»";
     Counts => "{} strips, {} features", "{} pistas, {} elementos";
-    Unsaved => "● unsaved changes", "● cambios sin guardar";
+    Unsaved => "• unsaved changes", "• cambios sin guardar";
+    EditShort => "edit", "editar";
     AllSaved => "saved", "guardado";
     Problems => "{} problems ({} errors)", "{} problemas ({} errores)";
     ProblemsIn => "Problems in {}", "Problemas en {}";

@@ -424,14 +424,16 @@ impl Inspector {
                     .num_columns(2)
                     .spacing([8.0, 4.0])
                     .show(ui, |ui| {
-                        ui.label(lang.t(T::EventType));
+                        let label = ui.label(lang.t(T::EventType));
                         egui::ComboBox::from_id_salt("event-type")
                             .selected_text(lang.event(draft.kind))
                             .show_ui(ui, |ui| {
                                 for k in EventType::ALL {
                                     ui.selectable_value(&mut draft.kind, k, lang.event(k));
                                 }
-                            });
+                            })
+                            .response
+                            .labelled_by(label.id);
                         ui.end_row();
                         let label = ui.label(lang.t(T::Date));
                         ui.add(
@@ -441,7 +443,7 @@ impl Inspector {
                         )
                         .labelled_by(label.id);
                         ui.end_row();
-                        ui.label(lang.t(T::Confidence));
+                        let confidence_label = ui.label(lang.t(T::Confidence));
                         let shown = draft
                             .confidence
                             .map_or(lang.t(T::NotSaid), |c| lang.confidence(c));
@@ -460,7 +462,9 @@ impl Inspector {
                                         lang.confidence(c),
                                     );
                                 }
-                            });
+                            })
+                            .response
+                            .labelled_by(confidence_label.id);
                         ui.end_row();
                         let label = ui.label(lang.t(T::Operation));
                         ui.add(
@@ -533,14 +537,14 @@ impl Inspector {
                     ui.label(format!("· {op}"));
                 }
                 if ui
-                    .small_button("✏")
+                    .small_button(lang.t(T::EditShort))
                     .on_hover_text(lang.t(T::EditEvent))
                     .clicked()
                 {
                     self.draft = Some(Draft::of(i, e));
                 }
                 if ui
-                    .small_button("✖")
+                    .small_button("×")
                     .on_hover_text(lang.t(T::DeleteEvent))
                     .clicked()
                 {
@@ -552,7 +556,7 @@ impl Inspector {
                 match s {
                     Source::Reference(r) if r.url.is_some() => {
                         ui.hyperlink_to(
-                            format!("  ↗ {}", s.label()),
+                            format!("  {}", s.label()),
                             r.url.clone().unwrap_or_default(),
                         );
                     }
@@ -607,7 +611,7 @@ impl Inspector {
                         }
                     }
                     if ui
-                        .small_button("✖")
+                        .small_button("×")
                         .on_hover_text(lang.t(T::RemoveProperty))
                         .clicked()
                     {

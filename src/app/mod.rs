@@ -888,7 +888,7 @@ impl PistasApp {
                 }
                 let adding_runway = matches!(self.tool, Tool::AddRunway(_));
                 if ui
-                    .selectable_label(adding_runway, format!("✈ {}", lang.t(T::AddRunway)))
+                    .selectable_label(adding_runway, lang.t(T::AddRunway).to_owned())
                     .on_hover_text(lang.t(T::AddRunwayHelp))
                     .clicked()
                 {
@@ -900,26 +900,26 @@ impl PistasApp {
                 }
                 ui.separator();
                 if ui
-                    .add_enabled(self.editor.can_undo(), egui::Button::new("⟲"))
-                    .on_hover_text(lang.t(T::Undo))
+                    .add_enabled(self.editor.can_undo(), egui::Button::new(lang.t(T::Undo)))
                     .clicked()
                 {
                     self.pending.push(Action::Undo);
                 }
                 if ui
-                    .add_enabled(self.editor.can_redo(), egui::Button::new("⟳"))
-                    .on_hover_text(lang.t(T::Redo))
+                    .add_enabled(self.editor.can_redo(), egui::Button::new(lang.t(T::Redo)))
                     .clicked()
                 {
                     self.pending.push(Action::Redo);
                 }
                 ui.separator();
-                ui.label(lang.t(T::StatusOn));
-                let date = ui.add(
-                    egui::TextEdit::singleline(&mut self.date_text)
-                        .desired_width(90.0)
-                        .hint_text("2014-09-05"),
-                );
+                let label = ui.label(lang.t(T::StatusOn));
+                let date = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.date_text)
+                            .desired_width(90.0)
+                            .hint_text("2014-09-05"),
+                    )
+                    .labelled_by(label.id);
                 if date.lost_focus() || date.changed() {
                     match FuzzyDate::parse(self.date_text.trim()) {
                         Ok(d) if !self.date_text.trim().is_empty() => {
@@ -932,12 +932,14 @@ impl PistasApp {
                     }
                 }
                 ui.separator();
-                ui.label(lang.t(T::GoTo));
-                let goto = ui.add(
-                    egui::TextEdit::singleline(&mut self.goto_text)
-                        .desired_width(220.0)
-                        .hint_text(lang.t(T::GoToHint)),
-                );
+                let label = ui.label(lang.t(T::GoTo));
+                let goto = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.goto_text)
+                            .desired_width(220.0)
+                            .hint_text(lang.t(T::GoToHint)),
+                    )
+                    .labelled_by(label.id);
                 if goto.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     self.go_to();
                 }

@@ -111,6 +111,8 @@ pub struct PistasApp {
     notice: Option<String>,
     /// What to do once the running save succeeds (the unsaved-changes question).
     after_save: Option<Action>,
+    /// Set by the autosave thread when writing the recovery file failed.
+    autosave_error: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl PistasApp {
@@ -177,6 +179,7 @@ impl PistasApp {
             title: String::new(),
             notice: None,
             after_save: None,
+            autosave_error: Default::default(),
             settings,
         };
         app.map.show_labels = app.settings.labels;
@@ -249,6 +252,23 @@ impl PistasApp {
         self.map.view()
     }
 
+    /// Moves the map to a longitude, latitude and zoom.
+    pub fn set_view(&mut self, lon: f64, lat: f64, zoom: f64) {
+        self.map.set_view(lon, lat, zoom);
+    }
+
+    /// The feature drawn under a screen point, as a click would find it.
+    pub fn pick(&self, pos: egui::Pos2) -> Option<usize> {
+        let t = self.map.transform?;
+        self.cache.pick(&t, pos, theme::HIT_TOLERANCE_PX)
+    }
+
+    /// Renames a feature through the editor, as the inspector does (benchmarks).
+    pub fn rename_for_bench(&mut self, index: usize, name: &str) {
+        let r = self.editor.rename(index, name);
+        self.edit_result(r);
+    }
+
     /// Asks for an action as a menu or shortcut would.
     pub fn request(&mut self, action: Action) {
         self.pending.push(action);
@@ -281,7 +301,7 @@ impl PistasApp {
         self.map.fit_pending = true;
         self.autosaved_state = self.editor.state();
         self.inspector = Inspector::default();
-        self.refresh_cache();
+        self.cache = StripCache::build(self.editor.document(), self.editor.state(), self.date);
         if let Some(p) = &self.path {
             files::remember(&mut self.settings.recent, p);
             self.settings.last_file = Some(p.clone());
@@ -321,7 +341,19 @@ impl PistasApp {
     fn refresh_cache(&mut self) {
         let doc = self.editor.document();
         if self.cache.state != self.editor.state() || self.cache.items.len() != doc.features.len() {
-            self.cache = StripCache::build(doc, self.editor.state(), self.date);
+            match self.editor.touched() {
+                // An edit in place: update only what changed (a full rebuild at 100k strips
+                // takes a quarter of a second).
+                Some((before, indices))
+                    if before == self.cache.state
+                        && self.cache.items.len() == doc.features.len()
+                        && self.cache.date == self.date =>
+                {
+                    let indices = indices.to_vec();
+                    self.cache.update(doc, &indices, self.editor.state());
+                }
+                _ => self.cache = StripCache::build(doc, self.editor.state(), self.date),
+            }
         } else if self.cache.date != self.date {
             self.cache.restatus(doc, self.date);
         }
@@ -515,6 +547,9 @@ impl PistasApp {
     }
 
     fn autosave(&mut self) {
+        if let Some(e) = self.autosave_error.lock().ok().and_then(|mut e| e.take()) {
+            self.notice = Some(format!("{}: {e}", self.lang.t(T::AutosaveFailed)));
+        }
         let Some(recovery) = &self.recovery else {
             return;
         };
@@ -525,15 +560,21 @@ impl PistasApp {
             return;
         }
         self.autosaved_state = self.editor.state();
-        let text = write_geojson(
-            self.document(),
-            &WriteOptions {
-                status_date: self.date,
-            },
+        // Writing 100k strips takes about a second: do it off the UI thread on a copy.
+        let (recovery, doc, date, path) = (
+            recovery.clone(),
+            self.document().clone(),
+            self.date,
+            self.path.clone(),
         );
-        if let Err(e) = recovery.write(&text, self.path.as_deref()) {
-            self.notice = Some(format!("{}: {e}", self.lang.t(T::AutosaveFailed)));
-        }
+        let failed = self.autosave_error.clone();
+        std::thread::spawn(move || {
+            let text = write_geojson(&doc, &WriteOptions { status_date: date });
+            let result = recovery.write(&text, path.as_deref());
+            if let (Err(e), Ok(mut slot)) = (result, failed.lock()) {
+                *slot = Some(e);
+            }
+        });
     }
 
     fn poll_job(&mut self, ctx: &egui::Context) {

@@ -76,6 +76,21 @@ pub struct Editor {
     state: u64,
     next_state: u64,
     saved_state: u64,
+    /// Features replaced in place by the last apply, undo or redo; `None` when features
+    /// were added or removed (callers then rebuild what they derive from the document).
+    touched: Option<Vec<usize>>,
+    /// The state before the last change.
+    previous_state: u64,
+}
+
+fn touched_by(changes: &[Change]) -> Option<Vec<usize>> {
+    changes
+        .iter()
+        .map(|c| match c {
+            Change::Replace { index, .. } => Some(*index),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Editor {
@@ -87,7 +102,15 @@ impl Editor {
             state: 0,
             next_state: 1,
             saved_state: 0,
+            touched: None,
+            previous_state: 0,
         }
+    }
+
+    /// The state before the last change and the features it replaced in place; `None`
+    /// after a structural change (features added or removed).
+    pub fn touched(&self) -> Option<(u64, &[usize])> {
+        Some((self.previous_state, self.touched.as_deref()?))
     }
 
     pub fn document(&self) -> &Document {
@@ -133,7 +156,10 @@ impl Editor {
     /// Applies a command as one undo step.
     pub fn apply(&mut self, command: Command) -> Result<(), EditError> {
         let before = self.state;
+        let touched = touched_by(&command.changes);
         let inverse = apply_changes(&mut self.document, command.changes)?;
+        self.touched = touched;
+        self.previous_state = before;
         self.state = self.next_state;
         self.next_state += 1;
         self.undo.push(Step {
@@ -149,6 +175,8 @@ impl Editor {
     /// Undoes the last step; returns its kind.
     pub fn undo(&mut self) -> Option<EditKind> {
         let step = self.undo.pop()?;
+        self.touched = touched_by(&step.changes);
+        self.previous_state = self.state;
         match apply_changes(&mut self.document, step.changes) {
             Ok(redo) => {
                 self.state = step.before;
@@ -170,6 +198,8 @@ impl Editor {
     /// Redoes the last undone step; returns its kind.
     pub fn redo(&mut self) -> Option<EditKind> {
         let step = self.redo.pop()?;
+        self.touched = touched_by(&step.changes);
+        self.previous_state = self.state;
         match apply_changes(&mut self.document, step.changes) {
             Ok(undo) => {
                 self.state = step.after;

@@ -45,9 +45,23 @@ pub struct Item {
     pub label: String,
 }
 
+#[derive(Debug, Clone, PartialEq)]
 struct Entry {
     index: usize,
     envelope: AABB<Merc>,
+}
+
+fn entry_of(index: usize, item: &Item) -> Entry {
+    let mut min = item.anchor;
+    let mut max = item.anchor;
+    for p in item.parts.iter().flat_map(|p| &p.points) {
+        min = [min[0].min(p[0]), min[1].min(p[1])];
+        max = [max[0].max(p[0]), max[1].max(p[1])];
+    }
+    Entry {
+        index,
+        envelope: AABB::from_corners(min, max),
+    }
 }
 
 impl RTreeObject for Entry {
@@ -150,31 +164,21 @@ impl StripCache {
     }
 
     fn from_items(items: Vec<Option<Item>>, state: u64, date: NaiveDate) -> Self {
-        let mut bounds: Option<(Merc, Merc)> = None;
         let entries: Vec<Entry> = items
             .iter()
             .enumerate()
-            .filter_map(|(index, item)| {
-                let item = item.as_ref()?;
-                let mut min = item.anchor;
-                let mut max = item.anchor;
-                for p in item.parts.iter().flat_map(|p| &p.points) {
-                    min = [min[0].min(p[0]), min[1].min(p[1])];
-                    max = [max[0].max(p[0]), max[1].max(p[1])];
-                }
-                bounds = Some(match bounds {
-                    None => (min, max),
-                    Some((a, b)) => (
-                        [a[0].min(min[0]), a[1].min(min[1])],
-                        [b[0].max(max[0]), b[1].max(max[1])],
-                    ),
-                });
-                Some(Entry {
-                    index,
-                    envelope: AABB::from_corners(min, max),
-                })
-            })
+            .filter_map(|(index, item)| Some(entry_of(index, item.as_ref()?)))
             .collect();
+        let bounds = entries.iter().fold(None, |b: Option<(Merc, Merc)>, e| {
+            let (min, max) = (e.envelope.lower(), e.envelope.upper());
+            Some(match b {
+                None => (min, max),
+                Some((a, b)) => (
+                    [a[0].min(min[0]), a[1].min(min[1])],
+                    [b[0].max(max[0]), b[1].max(max[1])],
+                ),
+            })
+        });
         StripCache {
             state,
             date,
@@ -182,6 +186,35 @@ impl StripCache {
             tree: RTree::bulk_load(entries),
             bounds,
         }
+    }
+
+    /// Updates the features at `indices` after they were replaced in place.
+    pub fn update(&mut self, doc: &Document, indices: &[usize], state: u64) {
+        for &index in indices {
+            let Some(feature) = doc.features.get(index) else {
+                continue;
+            };
+            if let Some(Some(old)) = self.items.get(index) {
+                self.tree.remove(&entry_of(index, old));
+            }
+            let item = item_of(feature, self.date);
+            if let Some(item) = &item {
+                let entry = entry_of(index, item);
+                let (min, max) = (entry.envelope.lower(), entry.envelope.upper());
+                self.bounds = Some(match self.bounds {
+                    None => (min, max),
+                    Some((a, b)) => (
+                        [a[0].min(min[0]), a[1].min(min[1])],
+                        [b[0].max(max[0]), b[1].max(max[1])],
+                    ),
+                });
+                self.tree.insert(entry);
+            }
+            if let Some(slot) = self.items.get_mut(index) {
+                *slot = item;
+            }
+        }
+        self.state = state;
     }
 
     /// Recomputes the statuses only, for a new date.
@@ -517,6 +550,23 @@ mod tests {
         let t = Transform::centred(rect, target, 16.0);
         assert_eq!(cache.pick(&t, rect.center(), 6.0), Some(42));
         assert_eq!(cache.pick(&t, rect.center() + vec2(200.0, 0.0), 6.0), None);
+    }
+
+    #[test]
+    fn updating_in_place_matches_a_rebuild() {
+        let mut doc = generate(300, 9);
+        let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let mut cache = StripCache::build(&doc, 0, date);
+        let shape: geo::Geometry<f64> = geo::Point::new(-73.1, -13.7).into();
+        doc.features[10].geometry.as_mut().unwrap().set_shape(shape);
+        cache.update(&doc, &[10], 1);
+        let fresh = StripCache::build(&doc, 1, date);
+        let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
+        let t = Transform::centred(rect, mercator(-73.1, -13.7), 15.0);
+        assert_eq!(cache.pick(&t, rect.center(), 6.0), Some(10));
+        assert_eq!(fresh.pick(&t, rect.center(), 6.0), Some(10));
+        let whole = (mercator(-76.0, -10.0), mercator(-72.0, -15.0));
+        assert_eq!(cache.in_view(whole), fresh.in_view(whole));
     }
 
     #[test]

@@ -1,0 +1,85 @@
+//! A full frame of the window (layout, painting and tessellation) with 10k and 100k
+//! generated strips, headless: the whole data in view (aggregated) and a zoomed-in view,
+//! each frame panned a little from the last. Also the hover/click hit test.
+//!
+//! Run: `cargo bench --bench frame` (figures in BENCHMARKS.md).
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use egui::{Pos2, RawInput, Rect, pos2, vec2};
+use pistas::app::i18n::Lang;
+use pistas::app::{PistasApp, ScriptedDialogs, Settings};
+use pistas::io::{WriteOptions, write_geojson};
+use pistas::model::synthetic;
+
+fn input() -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1400.0, 900.0))),
+        ..Default::default()
+    }
+}
+
+/// Runs one frame and tessellates it, as eframe does before handing meshes to the GPU.
+fn frame(ctx: &egui::Context, app: &mut PistasApp) -> usize {
+    let out = ctx.run_ui(input(), |ui| app.frame_ui(ui));
+    ctx.tessellate(out.shapes, out.pixels_per_point).len()
+}
+
+fn frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame");
+    group.sample_size(20);
+    let dir = tempfile::tempdir().expect("temp dir");
+    for strips in [10_000usize, 100_000] {
+        let path = dir.path().join(format!("{strips}.geojson"));
+        let doc = synthetic::generate(strips, 1);
+        let options = WriteOptions {
+            status_date: "2026-01-01".parse().expect("date"),
+        };
+        std::fs::write(&path, write_geojson(&doc, &options)).expect("write");
+        let ctx = egui::Context::default();
+        let mut app = PistasApp::with_context(
+            &ctx,
+            Settings::default(),
+            Some(path),
+            Box::new(ScriptedDialogs::default()),
+            None,
+            Some(Lang::En),
+        );
+        for _ in 0..3 {
+            frame(&ctx, &mut app);
+        }
+        // The whole VRAEM in view: every strip drawn, aggregated on the screen grid.
+        for (view, zoom) in [("all", 8.0), ("zoomed", 12.0)] {
+            let mut step = 0u32;
+            group.bench_function(BenchmarkId::new(format!("pan_{view}"), strips), |b| {
+                b.iter(|| {
+                    step += 1;
+                    let dx = f64::from(step % 20) * 0.002;
+                    app.set_view(-74.0 + dx, -12.4, zoom);
+                    frame(&ctx, &mut app)
+                })
+            });
+        }
+        // An edit (rename) and the frame that shows it: caches follow the document.
+        let mut n = 0u32;
+        group.bench_function(BenchmarkId::new("edit_and_frame", strips), |b| {
+            b.iter(|| {
+                n += 1;
+                app.rename_for_bench(5, &format!("renamed {n}"));
+                frame(&ctx, &mut app)
+            })
+        });
+        app.set_view(-74.0, -12.4, 12.0);
+        frame(&ctx, &mut app);
+        let mut k = 0u32;
+        group.bench_function(BenchmarkId::new("hit_test", strips), |b| {
+            b.iter(|| {
+                k = (k + 37) % 900;
+                app.pick(pos2(100.0 + (k % 600) as f32, 100.0 + (k % 500) as f32))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, frames);
+criterion_main!(benches);

@@ -10,7 +10,7 @@ fn main() {
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
             run(command, &mut out, &mut err)
         }
-        None => match pistas::app::run(cli.file) {
+        None => match pistas::app::run(cli.file, cli.tiles) {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("pistas: cannot open the window: {e}");

@@ -453,3 +453,63 @@ fn export_writes_every_format() {
     let kml = std::fs::read_to_string(&out).expect("the export is written");
     assert!(kml.contains("<kml") && kml.contains("Pista ejemplo 20"));
 }
+
+#[test]
+fn autosave_writes_recovery_and_next_start_offers_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recovery = Recovery::new(dir.path().join("recovery"));
+    // A session that crashed left its autosave behind.
+    let doc = pistas::model::synthetic::generate(5, 3);
+    let text = pistas::io::write_geojson(
+        &doc,
+        &pistas::io::WriteOptions {
+            status_date: "2026-01-01".parse().unwrap(),
+        },
+    );
+    recovery.write(&text, None).expect("recovery written");
+    let options = AppOptions {
+        file: None,
+        dialogs: Box::new(ScriptedDialogs::default()),
+        recovery: Some(recovery.clone()),
+        settings: Some(Settings::default()),
+        lang: Some(Lang::En),
+    };
+    let mut harness = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| PistasApp::new(cc, options));
+    harness.run_steps(3);
+    harness.get_by_label("Restore unsaved work?");
+    harness.get_by_label("Restore").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().document().features.len(), 5);
+    assert!(
+        harness.state().editor().is_dirty(),
+        "restored work is unsaved until saved"
+    );
+}
+
+#[test]
+fn idle_unsaved_work_is_autosaved() {
+    let (mut ui, _) = app_on_sample_copy();
+    select_by_click(&mut ui, "Pista ejemplo 15");
+    replace_text(&mut ui, "Name", "Autoguardada");
+    let recovery = Recovery::new(ui.dir.path().join("recovery"));
+    let start = Instant::now();
+    loop {
+        ui.harness.step();
+        if let Some(found) = recovery.find()
+            && std::fs::read_to_string(&found.geojson).is_ok_and(|t| t.contains("Autoguardada"))
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no recovery file after idle time"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Saving removes the recovery file.
+    ctrl(&mut ui, Key::S);
+    wait(&mut ui);
+    assert!(recovery.find().is_none());
+}

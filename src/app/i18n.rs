@@ -2,7 +2,7 @@
 //! for values, filled in order by [`Lang::fill`].
 
 use crate::io::Format;
-use crate::model::{Confidence, EventType, Status};
+use crate::model::{Confidence, EventType, GeometryKind, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
@@ -70,6 +70,7 @@ table! {
     OsmWarning => "Downloads tiles from openstreetmap.org: the tile server sees which area you look at.", "Descarga teselas de openstreetmap.org: el servidor ve qué zona consulta.";
     OpenPmtiles => "Offline tiles (.pmtiles)…", "Teselas sin conexión (.pmtiles)…";
     TilesAttribution => "© OpenStreetMap contributors", "© colaboradores de OpenStreetMap";
+    PmtilesAttribution => "Tiles: {} (sources as credited by its maker)", "Teselas: {} (fuentes según su autor)";
     Language => "Language", "Idioma";
     About => "About Pistas", "Acerca de Pistas";
     AboutBody => "Pistas maps clandestine landing strips and their dated histories. The bundled sample is illustrative: its strips, dates and sources are invented.", "Pistas cartografía pistas de aterrizaje clandestinas y su historia fechada. La muestra incluida es ilustrativa: sus pistas, fechas y fuentes son inventadas.";
@@ -189,6 +190,19 @@ impl Lang {
             (Lang::Es, EventType::Destroyed) => "destruida",
             (Lang::Es, EventType::Rebuilt) => "reconstruida",
             (Lang::Es, EventType::Reported) => "reportada",
+        }
+    }
+
+    pub fn geometry(self, kind: GeometryKind) -> &'static str {
+        match (self, kind) {
+            (Lang::Es, GeometryKind::Point) => "Punto",
+            (Lang::Es, GeometryKind::LineString) => "Línea",
+            (Lang::Es, GeometryKind::Polygon) => "Polígono",
+            (Lang::Es, GeometryKind::MultiPoint) => "Multipunto",
+            (Lang::Es, GeometryKind::MultiLineString) => "Multilínea",
+            (Lang::Es, GeometryKind::MultiPolygon) => "Multipolígono",
+            (Lang::Es, GeometryKind::GeometryCollection) => "Colección de geometrías",
+            (_, kind) => kind.as_str(),
         }
     }
 

@@ -269,7 +269,10 @@ impl Inspector {
             "{} {}  ·  {}",
             lang.t(T::Id),
             feature.id,
-            feature.geometry.as_ref().map_or("—", |g| g.kind().as_str())
+            feature
+                .geometry
+                .as_ref()
+                .map_or("—", |g| lang.geometry(g.kind()))
         ));
         if feature.is_strip() {
             let summary = StripSummary::of(feature, date);
@@ -494,10 +497,10 @@ impl Inspector {
                         ui.end_row();
                     });
                 let event = draft.event();
-                if let Err(e) = &event {
-                    if !draft.date.trim().is_empty() {
-                        ui.colored_label(theme::ERROR_TEXT, e);
-                    }
+                if let Err(e) = &event
+                    && !draft.date.trim().is_empty()
+                {
+                    ui.colored_label(theme::ERROR_TEXT, e);
                 }
                 ui.horizontal(|ui| {
                     if ui

@@ -252,6 +252,13 @@ impl PistasApp {
         self.map.view()
     }
 
+    /// Shows statuses at `date`.
+    pub fn set_date(&mut self, date: NaiveDate) {
+        self.date = date;
+        self.date_text = date.to_string();
+        self.refresh_cache();
+    }
+
     /// Moves the map to a longitude, latitude and zoom.
     pub fn set_view(&mut self, lon: f64, lat: f64, zoom: f64) {
         self.map.set_view(lon, lat, zoom);
@@ -963,11 +970,8 @@ impl PistasApp {
                     .labelled_by(label.id);
                 if date.lost_focus() || date.changed() {
                     match FuzzyDate::parse(self.date_text.trim()) {
-                        Ok(d) if !self.date_text.trim().is_empty() => {
-                            if d.start() != self.date {
-                                self.date = d.start();
-                            }
-                        }
+                        // A month or a year shows the status on its first day.
+                        Ok(d) if !self.date_text.trim().is_empty() => self.date = d.start(),
                         _ if date.lost_focus() => self.date_text = self.date.to_string(),
                         _ => {}
                     }
@@ -1294,7 +1298,7 @@ impl eframe::App for PistasApp {
 }
 
 /// Opens the window; blocks until it is closed.
-pub fn run(file: Option<PathBuf>) -> eframe::Result {
+pub fn run(file: Option<PathBuf>, tiles: Option<PathBuf>) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Pistas")
@@ -1306,13 +1310,16 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
         "Pistas",
         options,
         Box::new(move |cc| {
-            let app = PistasApp::new(
+            let mut app = PistasApp::new(
                 cc,
                 AppOptions {
                     file,
                     ..AppOptions::default()
                 },
             );
+            if let Some(path) = tiles {
+                app.request(Action::Basemap(BasemapChoice::PmTiles(path)));
+            }
             Ok(Box::new(app))
         }),
     )

@@ -18,6 +18,9 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A GeoJSON file to open in the window.
     pub file: Option<PathBuf>,
+    /// Draw this offline vector tile file (.pmtiles, Protomaps schema) under the strips.
+    #[arg(long, value_name = "FILE.pmtiles")]
+    pub tiles: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -129,7 +129,7 @@ pub fn parse_coordinates(text: &str) -> Result<(f64, f64), CoordError> {
     // Plain numbers separated by spaces only: split them evenly.
     if groups.len() == 1 && !had_marks && !had_separator {
         let numbers = std::mem::take(&mut groups[0].numbers);
-        if numbers.len() % 2 == 0 && numbers.len() <= 6 {
+        if numbers.len().is_multiple_of(2) && numbers.len() <= 6 {
             let half = numbers.len() / 2;
             groups = vec![
                 Group {

@@ -296,7 +296,7 @@ pub fn draw(painter: &Painter, t: &Transform, zoom: f64, labels: &mut LabelSpace
             text_label(painter, t, p, 14.0, theme::RIVER_LABEL, labels, false);
         }
     }
-    if vector && zoom >= 5.0 && zoom < 10.5 {
+    if vector && (5.0..10.5).contains(&zoom) {
         for p in &map.department_labels {
             text_label(painter, t, p, 13.0, theme::DEPARTMENT_LABEL, labels, false);
         }
@@ -394,7 +394,7 @@ mod tests {
     #[test]
     fn basemap_has_every_layer() {
         let m = basemap();
-        assert!(m.outline.len() >= 1);
+        assert!(!m.outline.is_empty());
         assert!(m.departments.len() >= 25);
         assert!(m.rivers.len() > 40);
         assert_eq!(m.river_labels.len(), 3);

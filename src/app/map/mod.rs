@@ -259,6 +259,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         Some(f)
     });
     let vector = view.choice == BasemapChoice::Offline;
+    let choice = view.choice.clone();
     let tiles: Option<&mut dyn Tiles> = match &mut view.tiles {
         Some(t) if !vector => Some(t.as_mut()),
         _ => None,
@@ -287,7 +288,31 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         });
     let inner = map.show(ui, |ui, response, projector, memory| {
         let t = Transform::from_projector(projector);
-        overlays_ui(ui, &t, projector, memory, frame.lang, vector, frame.cache);
+        let attribution = match &choice {
+            BasemapChoice::Offline => basemap::ATTRIBUTION.to_owned(),
+            BasemapChoice::OpenStreetMap => {
+                format!("{} · OurAirports", frame.lang.t(T::TilesAttribution))
+            }
+            BasemapChoice::PmTiles(path) => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!(
+                    "{} · OurAirports",
+                    frame.lang.fill(T::PmtilesAttribution, &[&name])
+                )
+            }
+        };
+        overlays_ui(
+            ui,
+            &t,
+            projector,
+            memory,
+            frame.lang,
+            &attribution,
+            frame.cache,
+        );
         (t, response.clone())
     });
     let (t, response) = inner.inner;
@@ -419,7 +444,7 @@ fn overlays_ui(
     projector: &Projector,
     memory: &MapMemory,
     lang: Lang,
-    vector: bool,
+    attribution: &str,
     cache: &StripCache,
 ) {
     let painter = ui.painter().with_clip_rect(t.rect);
@@ -504,12 +529,11 @@ fn overlays_ui(
     let _ = memory;
 
     // Attribution of what is drawn, bottom right.
-    let text = if vector {
-        basemap::ATTRIBUTION.to_owned()
-    } else {
-        format!("{} · OurAirports", lang.t(T::TilesAttribution))
-    };
-    let galley = painter.layout_no_wrap(text, FontId::proportional(11.0), Color32::from_gray(40));
+    let galley = painter.layout_no_wrap(
+        attribution.to_owned(),
+        FontId::proportional(11.0),
+        Color32::from_gray(40),
+    );
     let at = rect.right_bottom() - galley.size() - vec2(6.0, 4.0);
     painter.rect_filled(
         Rect::from_min_size(at, galley.size()).expand(3.0),

@@ -513,3 +513,22 @@ fn idle_unsaved_work_is_autosaved() {
     wait(&mut ui);
     assert!(recovery.find().is_none());
 }
+
+#[test]
+fn hovering_a_strip_shows_its_status_and_last_event() {
+    let (mut ui, _) = app_on_sample_copy();
+    let index = index_of(&ui, "Pista ejemplo 20");
+    let p = ui.harness.state().screen_position(index).unwrap();
+    ui.harness.hover_at(p);
+    for _ in 0..40 {
+        ui.harness.step();
+    }
+    ui.harness
+        .get_by_label_contains("Last event: rebuilt on 2014-11-10");
+    // Esc clears a selection.
+    click_map(&mut ui, p);
+    assert_eq!(ui.harness.state().selected(), Some(index));
+    ui.harness.key_press(Key::Escape);
+    ui.harness.run_steps(2);
+    assert_eq!(ui.harness.state().selected(), None);
+}

@@ -71,6 +71,7 @@ table! {
     OpenPmtiles => "Offline tiles (.pmtiles)…", "Teselas sin conexión (.pmtiles)…";
     TilesAttribution => "© OpenStreetMap contributors", "© colaboradores de OpenStreetMap";
     PmtilesAttribution => "Tiles: {} (sources as credited by its maker)", "Teselas: {} (fuentes según su autor)";
+    LastEvent => "Last event: {} on {}", "Último evento: {} el {}";
     Language => "Language", "Idioma";
     About => "About Pistas", "Acerca de Pistas";
     AboutBody => "Pistas maps clandestine landing strips and their dated histories. The bundled sample is illustrative: its strips, dates and sources are invented.", "Pistas cartografía pistas de aterrizaje clandestinas y su historia fechada. La muestra incluida es ilustrativa: sus pistas, fechas y fuentes son inventadas.";

@@ -771,6 +771,7 @@ impl PistasApp {
             selected_feature: self
                 .selected
                 .and_then(|i| self.editor.document().features.get(i)),
+            document: self.editor.document(),
         };
         let out = map::map_ui(ui, &mut self.map, frame);
         self.hovered = out.hovered;

@@ -221,6 +221,7 @@ pub struct MapFrame<'a> {
     pub lang: Lang,
     /// The selected feature, for starting a drag.
     pub selected_feature: Option<&'a Feature>,
+    pub document: &'a crate::model::Document,
 }
 
 /// Shows the map filling `ui`; returns what the pointer did.
@@ -404,6 +405,17 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
             ));
             if item.fuzzy {
                 ui.label(frame.lang.t(T::FuzzyStatus));
+            }
+            if let Some(feature) = frame.document.features.get(h) {
+                let events = feature.events();
+                let history = crate::model::History::of(events);
+                if let Some(&last) = history.order.last() {
+                    let e = &events[last];
+                    ui.label(frame.lang.fill(
+                        T::LastEvent,
+                        &[frame.lang.event(e.kind), &e.date.to_string()],
+                    ));
+                }
             }
         });
     }

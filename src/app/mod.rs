@@ -783,34 +783,29 @@ impl PistasApp {
             match self.tool.clone() {
                 Tool::Select => self.selected = picked,
                 Tool::AddPoint => {
-                    let name = self.lang.t(T::NewStrip).to_owned();
                     let shape = geo::Point::new(pos.x(), pos.y()).into();
-                    match self.editor.add_strip(&name, shape) {
-                        Ok(i) => {
-                            self.selected = Some(i);
-                            self.after_edit();
-                        }
-                        Err(e) => self.modal = Some(Modal::Message(e.to_string())),
-                    }
-                    self.tool = Tool::Select;
+                    self.add_strip(T::NewStrip, shape);
                 }
                 Tool::AddRunway(None) => self.tool = Tool::AddRunway(Some(pos)),
                 Tool::AddRunway(Some(first)) => {
-                    let name = self.lang.t(T::NewRunway).to_owned();
-                    let shape =
-                        geo::LineString::from(vec![(first.x(), first.y()), (pos.x(), pos.y())])
-                            .into();
-                    match self.editor.add_strip(&name, shape) {
-                        Ok(i) => {
-                            self.selected = Some(i);
-                            self.after_edit();
-                        }
-                        Err(e) => self.modal = Some(Modal::Message(e.to_string())),
-                    }
-                    self.tool = Tool::Select;
+                    let ends = vec![(first.x(), first.y()), (pos.x(), pos.y())];
+                    self.add_strip(T::NewRunway, geo::LineString::from(ends).into());
                 }
             }
         }
+    }
+
+    /// Adds a strip drawn on the map, selects it and goes back to selecting.
+    fn add_strip(&mut self, name: T, shape: geo::Geometry<f64>) {
+        let name = self.lang.t(name).to_owned();
+        match self.editor.add_strip(&name, shape) {
+            Ok(i) => {
+                self.selected = Some(i);
+                self.after_edit();
+            }
+            Err(e) => self.modal = Some(Modal::Message(e.to_string())),
+        }
+        self.tool = Tool::Select;
     }
 
     fn menu_item(&mut self, ui: &mut egui::Ui, action: Action, enabled: bool) {

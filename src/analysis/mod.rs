@@ -6,6 +6,10 @@ mod stats;
 mod summary;
 
 pub use index::SpatialIndex;
+mod filter;
+mod nearest;
+pub use filter::{FactBook, Facts, Filter};
 pub use measure::{distance_m, representative_point, runway_heading_deg, runway_length_m};
-pub use stats::{DaysToRebuild, OperationStats, Rebuilt, Stats, median, quantile};
+pub use nearest::{Nearest, path_length_and_area};
+pub use stats::{DaysToRebuild, OperationStats, Rebuilt, Stats, median, quantile, stats_csv};
 pub use summary::StripSummary;

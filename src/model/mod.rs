@@ -17,4 +17,4 @@ pub use feature::{
     DERIVED_PROPERTIES, Feature, FeatureId, Geometry, GeometryKind, json_null, json_string,
 };
 pub use history::{History, RebuildInterval};
-pub use status::{Status, chronological, status_at, statuses_after};
+pub use status::{Status, StatusTimeline, chronological, status_at, statuses_after};

@@ -154,3 +154,76 @@ mod tests {
         );
     }
 }
+
+/// A strip's status as a step function of the day: the same answers as [`status_at`], looked
+/// up by binary search, so statuses for many strips at a new date cost one search each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatusTimeline {
+    /// From each day on (until the next entry): the status and whether it is fuzzy.
+    steps: Vec<(NaiveDate, Status, bool)>,
+}
+
+impl StatusTimeline {
+    pub fn of(events: &[Event], order: &[usize]) -> Self {
+        let mut days: Vec<NaiveDate> = events
+            .iter()
+            .filter(|e| e.kind.changes_state())
+            .map(|e| e.date.start())
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        let steps = days
+            .into_iter()
+            .map(|day| {
+                let (status, fuzzy) = status_at(events, order, day);
+                (day, status, fuzzy)
+            })
+            .collect();
+        StatusTimeline { steps }
+    }
+
+    /// The status at `day` and whether it rests on a fuzzy date.
+    pub fn at(&self, day: NaiveDate) -> (Status, bool) {
+        let n = self.steps.partition_point(|(d, _, _)| *d <= day);
+        match n {
+            0 => (Status::Unknown, false),
+            n => {
+                let (_, status, fuzzy) = self.steps[n - 1];
+                (status, fuzzy)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod timeline_tests {
+    use super::*;
+    use crate::model::FuzzyDate;
+
+    fn event(kind: EventType, date: &str) -> Event {
+        Event::new(kind, FuzzyDate::parse(date).unwrap())
+    }
+
+    #[test]
+    fn timeline_agrees_with_status_at_every_day() {
+        let events = vec![
+            event(EventType::Built, "2013"),
+            event(EventType::Destroyed, "2014-09-05"),
+            event(EventType::Rebuilt, "2014-09~"),
+            event(EventType::Reported, "2014-10-02"),
+            event(EventType::Destroyed, "2015-02?"),
+            event(EventType::Rebuilt, "2015-02-20"),
+        ];
+        let order = chronological(&events);
+        let timeline = StatusTimeline::of(&events, &order);
+        let mut day = NaiveDate::from_ymd_opt(2012, 12, 1).unwrap();
+        while day < NaiveDate::from_ymd_opt(2015, 6, 1).unwrap() {
+            assert_eq!(timeline.at(day), status_at(&events, &order, day), "{day}");
+            day = day.succ_opt().unwrap();
+        }
+        // A month counts from its first day (the rebuild of 2014-09~ before the destruction
+        // of 2014-09-05 reads as "in use"), and says it rests on an approximate date.
+        let first = NaiveDate::from_ymd_opt(2014, 9, 1).unwrap();
+        assert_eq!(timeline.at(first), (Status::Active, true));
+    }
+}

@@ -1,0 +1,117 @@
+//! The nearest of a set of places to a point, by geodesic distance: an R-tree on locally
+//! scaled degrees proposes a few candidates, and the ellipsoid decides among them.
+
+use geo::orient::{Direction, Orient};
+use geo::{GeodesicArea, LineString, Point, Polygon};
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use super::distance_m;
+
+/// Places to search, each with an index into the caller's list.
+pub struct Nearest {
+    tree: RTree<GeomWithData<[f64; 2], usize>>,
+    /// Longitude is scaled by the cosine of this latitude, so degrees are about square.
+    scale: f64,
+    points: Vec<(f64, f64)>,
+}
+
+/// How many candidates by scaled degrees are measured on the ellipsoid.
+const CANDIDATES: usize = 4;
+
+impl Nearest {
+    /// `points` are (longitude, latitude) in degrees.
+    pub fn new(points: Vec<(f64, f64)>) -> Self {
+        let mean_lat = if points.is_empty() {
+            0.0
+        } else {
+            points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64
+        };
+        let scale = mean_lat.to_radians().cos();
+        let tree = RTree::bulk_load(
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, &(lon, lat))| GeomWithData::new([lon * scale, lat], i))
+                .collect(),
+        );
+        Nearest {
+            tree,
+            scale,
+            points,
+        }
+    }
+
+    /// The nearest place other than `except`, and its distance in metres.
+    ///
+    /// # Units
+    /// Metres; coordinates are longitude, latitude.
+    pub fn nearest(&self, lon: f64, lat: f64, except: Option<usize>) -> Option<(usize, f64)> {
+        let at = Point::new(lon, lat);
+        self.tree
+            .nearest_neighbor_iter(&[lon * self.scale, lat])
+            .filter(|c| Some(c.data) != except)
+            .take(CANDIDATES)
+            .map(|c| {
+                let (x, y) = self.points[c.data];
+                (c.data, distance_m(at, Point::new(x, y)))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+}
+
+/// The geodesic length of a path and, when it has three or more points, the area it closes.
+///
+/// # Units
+/// Metres and square metres; coordinates are longitude, latitude.
+pub fn path_length_and_area(points: &[(f64, f64)]) -> (f64, Option<f64>) {
+    let length = points
+        .windows(2)
+        .map(|w| distance_m(Point::new(w[0].0, w[0].1), Point::new(w[1].0, w[1].1)))
+        .sum();
+    let area = (points.len() >= 3).then(|| {
+        let ring = LineString::from(points.to_vec());
+        // The ellipsoid's area formula reads a clockwise ring as the rest of the Earth.
+        Polygon::new(ring, vec![])
+            .orient(Direction::Default)
+            .geodesic_area_unsigned()
+    });
+    (length, area)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_geodesically_nearest_other_place() {
+        let places = vec![
+            (-74.0, -12.0),
+            (-74.01, -12.0),
+            (-73.5, -12.5),
+            (-74.0, -12.02),
+        ];
+        let n = Nearest::new(places);
+        let (i, d) = n.nearest(-74.0, -12.0, Some(0)).unwrap();
+        assert_eq!(i, 1);
+        assert!((d - 1089.0).abs() < 5.0, "{d}");
+        assert_eq!(n.nearest(-73.49, -12.5, None).unwrap().0, 2);
+        assert!(Nearest::new(vec![]).nearest(0.0, 0.0, None).is_none());
+    }
+
+    #[test]
+    fn measures_a_path_and_its_area() {
+        // About 1.1 km a side near 12°S.
+        let square = [
+            (-74.0, -12.0),
+            (-73.99, -12.0),
+            (-73.99, -12.01),
+            (-74.0, -12.01),
+        ];
+        let (length, area) = path_length_and_area(&square);
+        assert!((length - 3.0 * 1100.0).abs() < 50.0, "{length}");
+        let area = area.unwrap();
+        assert!((area - 1.2e6).abs() < 0.05e6, "{area}");
+        assert_eq!(path_length_and_area(&square[..2]).1, None);
+    }
+}

@@ -56,6 +56,9 @@ pub struct Facts {
     /// Type, earliest and latest day, confidence and operation (lower case) of each event.
     events: Vec<(EventType, NaiveDate, NaiveDate, Option<Confidence>, String)>,
     pub lon_lat: Option<(f64, f64)>,
+    pub last_event: Option<NaiveDate>,
+    /// Geodesic length of a LineString runway.
+    pub runway_length_m: Option<f64>,
 }
 
 impl Facts {
@@ -92,6 +95,11 @@ impl Facts {
                     (e.kind, e.date.start(), e.date.end(), e.confidence, op)
                 })
                 .collect(),
+            last_event: history.last_event,
+            runway_length_m: match feature.geometry.as_ref().map(|g| g.shape()) {
+                Some(geo::Geometry::LineString(ls)) => Some(super::runway_length_m(ls)),
+                _ => None,
+            },
             lon_lat: feature
                 .geometry
                 .as_ref()
@@ -100,12 +108,24 @@ impl Facts {
         }
     }
 
+    /// Whether an event's date range meets `from..=to`.
+    pub fn has_event_between(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.events
+            .iter()
+            .any(|(_, start, end, _, _)| *start <= to && *end >= from)
+    }
+
+    /// Events as (type, earliest day), for histograms.
+    pub fn event_days(&self) -> impl Iterator<Item = (EventType, NaiveDate)> + '_ {
+        self.events.iter().map(|(kind, start, ..)| (*kind, *start))
+    }
+
     /// Whether the feature passes `filter`, given its status at the date.
     pub fn passes(&self, filter: &Filter, status: Status, words: &[String]) -> bool {
         if !words.iter().all(|w| self.search.contains(w.as_str())) {
             return false;
         }
-        if !filter.statuses.is_empty() && !(self.strip && filter.statuses.contains(&status)) {
+        if !(filter.statuses.is_empty() || self.strip && filter.statuses.contains(&status)) {
             return false;
         }
         if self.times_destroyed < filter.min_destroyed || self.times_rebuilt < filter.min_rebuilt {

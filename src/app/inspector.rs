@@ -226,6 +226,7 @@ impl Inspector {
     }
 
     /// Shows the inspector; returns the edits asked for.
+    #[allow(clippy::too_many_arguments)]
     pub fn ui(
         &mut self,
         ui: &mut Ui,
@@ -234,6 +235,7 @@ impl Inspector {
         selected: Option<usize>,
         state: u64,
         date: NaiveDate,
+        nearest: &[String],
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
         let Some((index, feature)) = selected.and_then(|i| doc.features.get(i).map(|f| (i, f)))
@@ -253,6 +255,12 @@ impl Inspector {
                 self.header_ui(ui, lang, feature, date);
                 ui.separator();
                 self.fields_ui(ui, lang, feature, index, &mut edits);
+                if !nearest.is_empty() {
+                    ui.label(RichText::new(lang.t(T::Distances)).strong());
+                    for line in nearest {
+                        ui.label(line);
+                    }
+                }
                 if feature.is_strip() {
                     ui.separator();
                     self.history_ui(ui, lang, feature, index, date, &mut edits);
@@ -277,9 +285,13 @@ impl Inspector {
         if feature.is_strip() {
             let summary = StripSummary::of(feature, date);
             ui.horizontal_wrapped(|ui| {
-                ui.label(lang.fill(T::StatusAt, &[&date.to_string()]));
+                let text = format!(
+                    "{} {}",
+                    lang.fill(T::StatusAt, &[&date.to_string()]),
+                    lang.status(summary.status)
+                );
                 ui.label(
-                    RichText::new(lang.status(summary.status))
+                    RichText::new(text)
                         .strong()
                         .color(theme::status_colour(summary.status)),
                 );
@@ -409,6 +421,7 @@ impl Inspector {
     ) {
         let summary = StripSummary::of(feature, date);
         let events = feature.events();
+        super::lifeline::lifeline_ui(ui, lang, feature, date);
         ui.horizontal(|ui| {
             ui.strong(lang.fill(T::History, &[&events.len().to_string()]));
             if self.draft.is_none() && ui.button(lang.t(T::AddEvent)).clicked() {

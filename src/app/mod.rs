@@ -3,11 +3,17 @@
 
 mod actions;
 mod files;
+mod filters;
 pub mod i18n;
 mod inspector;
+mod lifeline;
 pub mod map;
+mod panels;
 mod settings;
+mod stats_view;
+mod table;
 pub mod theme;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -23,9 +29,11 @@ use map::strips::StripCache;
 use map::{BasemapChoice, MapView, Tool};
 pub use settings::Settings;
 
+use crate::analysis::{FactBook, Filter, Nearest, Stats, path_length_and_area};
 use crate::edit::{Editor, parse_coordinates};
 use crate::io::{Diagnostic, Format, Parsed, Severity, WriteOptions, read_bytes, write_geojson};
-use crate::model::{Document, FuzzyDate};
+use crate::model::Document;
+use crate::model::Status;
 
 /// The bundled illustrative sample, shown when there is nothing else to open.
 pub const SAMPLE_GEOJSON: &[u8] = include_bytes!("../../data/vraem-sample.geojson");
@@ -113,6 +121,54 @@ pub struct PistasApp {
     after_save: Option<Action>,
     /// Set by the autosave thread when writing the recovery file failed.
     autosave_error: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    facts: FactBook,
+    /// Each feature's status at `date` and whether a fuzzy date decides it.
+    statuses: Vec<(Status, bool)>,
+    /// Features that pass the filters.
+    passes: Vec<bool>,
+    /// Features shown: passing the filters and, in window mode, with events in the window.
+    visible: Vec<bool>,
+    filter: Filter,
+    /// Changes whenever `filter` does (cheap cache keys).
+    filter_generation: u64,
+    filter_panel: filters::FilterPanel,
+    derived: Option<(u64, u64, NaiveDate, timeline::Mode, i64)>,
+    timeline: timeline::Timeline,
+    tab: Tab,
+    table: table::Table,
+    stats: Option<((u64, u64, NaiveDate), Stats)>,
+    strip_points: Option<(u64, Nearest, Vec<usize>)>,
+    /// Where the last chart was saved as PNG, or why it was not (set by the screenshot).
+    png_result: std::sync::Arc<std::sync::Mutex<Option<Result<PathBuf, String>>>>,
+}
+
+/// What the centre of the window shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Map,
+    Table,
+    Statistics,
+}
+
+/// The registered aerodromes and towns of the basemap, for nearest-place measures.
+struct ContextPlaces {
+    aerodromes: Nearest,
+    aerodrome_names: Vec<String>,
+    towns: Nearest,
+    town_names: Vec<String>,
+}
+
+fn context_places() -> &'static ContextPlaces {
+    static PLACES: std::sync::OnceLock<ContextPlaces> = std::sync::OnceLock::new();
+    PLACES.get_or_init(|| {
+        let b = map::basemap::basemap();
+        ContextPlaces {
+            aerodromes: Nearest::new(b.aerodromes.iter().map(|p| p.lon_lat).collect()),
+            aerodrome_names: b.aerodromes.iter().map(|p| p.name.clone()).collect(),
+            towns: Nearest::new(b.towns.iter().map(|p| p.lon_lat).collect()),
+            town_names: b.towns.iter().map(|p| p.name.clone()).collect(),
+        }
+    })
 }
 
 impl PistasApp {
@@ -180,8 +236,24 @@ impl PistasApp {
             notice: None,
             after_save: None,
             autosave_error: Default::default(),
+            facts: FactBook::default(),
+            statuses: Vec::new(),
+            passes: Vec::new(),
+            visible: Vec::new(),
+            filter: Filter::default(),
+            filter_generation: 0,
+            filter_panel: filters::FilterPanel::default(),
+            derived: None,
+            timeline: timeline::Timeline::default(),
+            tab: Tab::Map,
+            table: table::Table::default(),
+            stats: None,
+            strip_points: None,
+            png_result: Default::default(),
             settings,
         };
+        app.facts = FactBook::build(app.editor.document());
+        app.refresh_cache();
         app.map.show_labels = app.settings.labels;
         app.set_basemap(ctx, app.settings.basemap.clone());
         if let Some((lon, lat, zoom)) = app.settings.view {
@@ -276,6 +348,55 @@ impl PistasApp {
         self.edit_result(r);
     }
 
+    /// The features that pass the filters, as a document of their own.
+    pub fn filtered_document(&self) -> Document {
+        let doc = self.editor.document();
+        Document {
+            features: doc
+                .features
+                .iter()
+                .zip(&self.passes)
+                .filter(|(_, p)| **p)
+                .map(|(f, _)| f.clone())
+                .collect(),
+            foreign: doc.foreign.clone(),
+        }
+    }
+
+    /// How many features the filters let through and how many are drawn now.
+    pub fn shown_counts(&self) -> (usize, usize) {
+        (
+            self.passes.iter().filter(|p| **p).count(),
+            self.visible.iter().filter(|v| **v).count(),
+        )
+    }
+
+    /// Each feature's status at the current date.
+    pub fn status_of(&self, index: usize) -> Option<Status> {
+        self.statuses.get(index).map(|s| s.0)
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The table's rows (feature indices) in display order.
+    pub fn table_rows(&mut self) -> Vec<usize> {
+        let key = (self.editor.state(), self.filter_generation, self.date);
+        self.table.rows(
+            self.editor.document(),
+            &self.facts,
+            &self.statuses,
+            &self.passes,
+            key,
+            &context_places().aerodromes,
+        )
+    }
+
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
     /// Asks for an action as a menu or shortcut would.
     pub fn request(&mut self, action: Action) {
         self.pending.push(action);
@@ -309,6 +430,18 @@ impl PistasApp {
         self.autosaved_state = self.editor.state();
         self.inspector = Inspector::default();
         self.cache = StripCache::build(self.editor.document(), self.editor.state(), self.date);
+        self.facts = FactBook::build(self.editor.document());
+        self.derived = None;
+        self.stats = None;
+        self.strip_points = None;
+        self.refresh_cache();
+        // Start at the end of the data's history when today is far past it.
+        self.timeline.update(
+            self.editor.state(),
+            self.filter_generation,
+            &self.facts,
+            &self.passes,
+        );
         if let Some(p) = &self.path {
             files::remember(&mut self.settings.recent, p);
             self.settings.last_file = Some(p.clone());
@@ -345,28 +478,109 @@ impl PistasApp {
         self.set_document(parsed.document, Some(path), String::new());
     }
 
+    /// Brings everything derived from the document, the date and the filters up to date:
+    /// the map's projected features, the facts filters read, statuses and what is shown.
     fn refresh_cache(&mut self) {
         let doc = self.editor.document();
-        if self.cache.state != self.editor.state() || self.cache.items.len() != doc.features.len() {
+        let state = self.editor.state();
+        if self.cache.state != state || self.cache.items.len() != doc.features.len() {
             match self.editor.touched() {
                 // An edit in place: update only what changed (a full rebuild at 100k strips
                 // takes a quarter of a second).
                 Some((before, indices))
                     if before == self.cache.state
                         && self.cache.items.len() == doc.features.len()
-                        && self.cache.date == self.date =>
+                        && self.facts.facts.len() == doc.features.len() =>
                 {
                     let indices = indices.to_vec();
-                    self.cache.update(doc, &indices, self.editor.state());
+                    self.cache.update(doc, &indices, state);
+                    self.facts.update(doc, &indices);
                 }
-                _ => self.cache = StripCache::build(doc, self.editor.state(), self.date),
+                _ => {
+                    self.cache = StripCache::build(doc, state, self.date);
+                    self.facts = FactBook::build(doc);
+                }
             }
-        } else if self.cache.date != self.date {
-            self.cache.restatus(doc, self.date);
+            self.derived = None;
+        }
+        let key = (
+            state,
+            self.filter_generation,
+            self.date,
+            self.timeline.mode,
+            self.timeline.window_days,
+        );
+        if self.derived != Some(key) {
+            self.statuses = self.facts.statuses_at(self.date);
+            self.passes = self.facts.apply(&self.filter, &self.statuses);
+            let mut visible = self.passes.clone();
+            let window = self.timeline.mode == timeline::Mode::Window;
+            if window {
+                let from = self.date - chrono::Days::new(self.timeline.window_days.max(0) as u64);
+                for (v, f) in visible.iter_mut().zip(&self.facts.facts) {
+                    *v &= f.has_event_between(from, self.date);
+                }
+            }
+            self.cache
+                .set_view_state(self.date, &self.statuses, &visible, window);
+            self.visible = visible;
+            self.derived = Some(key);
         }
         if self.selected.is_some_and(|i| i >= doc.features.len()) {
             self.selected = None;
         }
+    }
+
+    /// Lines for the inspector: nearest other strip, aerodrome and town, in km.
+    fn nearest_lines(&mut self) -> Vec<String> {
+        let Some(i) = self.selected else {
+            return Vec::new();
+        };
+        let Some((lon, lat)) = self.facts.facts.get(i).and_then(|f| f.lon_lat) else {
+            return Vec::new();
+        };
+        let state = self.editor.state();
+        if self
+            .strip_points
+            .as_ref()
+            .is_none_or(|(s, _, _)| *s != state)
+        {
+            let (points, index): (Vec<(f64, f64)>, Vec<usize>) = self
+                .facts
+                .facts
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.strip)
+                .filter_map(|(i, f)| f.lon_lat.map(|p| (p, i)))
+                .unzip();
+            self.strip_points = Some((state, Nearest::new(points), index));
+        }
+        let mut lines = Vec::new();
+        let doc = self.editor.document();
+        let km = |m: f64| format!("{:.1}", m / 1000.0);
+        if let Some((_, near, index)) = &self.strip_points {
+            let me = index.iter().position(|&k| k == i);
+            if let Some((j, m)) = near.nearest(lon, lat, me) {
+                lines.push(
+                    self.lang
+                        .fill(T::NearestStrip, &[doc.features[index[j]].label(), &km(m)]),
+                );
+            }
+        }
+        let context = context_places();
+        if let Some((j, m)) = context.aerodromes.nearest(lon, lat, None) {
+            lines.push(
+                self.lang
+                    .fill(T::NearestAerodrome, &[&context.aerodrome_names[j], &km(m)]),
+            );
+        }
+        if let Some((j, m)) = context.towns.nearest(lon, lat, None) {
+            lines.push(
+                self.lang
+                    .fill(T::NearestTown, &[&context.town_names[j], &km(m)]),
+            );
+        }
+        lines
     }
 
     fn set_basemap(&mut self, ctx: &egui::Context, choice: BasemapChoice) {
@@ -469,16 +683,19 @@ impl PistasApp {
                     self.start_save(path);
                 }
             }
-            Action::Export(format) => {
+            Action::Export(format) | Action::ExportFiltered(format) => {
+                let filtered = matches!(action, Action::ExportFiltered(_));
                 let stem = self.title_name();
                 let stem = stem.split('.').next().unwrap_or("pistas");
-                let name = format!("{stem}-export.{}", files::extension(format));
+                let suffix = if filtered { "filtered" } else { "export" };
+                let name = format!("{stem}-{suffix}.{}", files::extension(format));
                 if let Some(path) = self.dialogs.save_as(&name, format) {
-                    self.job = Some(Job::write(
-                        JobKind::Export { path, format },
-                        self.document().clone(),
-                        self.date,
-                    ));
+                    let doc = if filtered {
+                        self.filtered_document()
+                    } else {
+                        self.document().clone()
+                    };
+                    self.job = Some(Job::write(JobKind::Export { path, format }, doc, self.date));
                 }
             }
             Action::Quit => {
@@ -715,12 +932,44 @@ impl PistasApp {
         self.menu_bar_ui(ui);
         self.toolbar_ui(ui);
         self.status_bar_ui(ui);
+        self.timeline_panel_ui(ui);
         if self.show_diagnostics && !self.diagnostics.is_empty() {
             egui::Panel::bottom("diagnostics")
                 .resizable(true)
                 .default_size(140.0)
                 .show(ui, |ui| self.diagnostics_ui(ui));
         }
+        egui::Panel::left("filters")
+            .resizable(true)
+            .default_size(230.0)
+            .min_size(200.0)
+            .show(ui, |ui| {
+                let before = self.filter.clone();
+                let total = self.editor.document().features.len();
+                let shown = self.visible.iter().filter(|v| **v).count();
+                match self
+                    .filter_panel
+                    .ui(ui, self.lang, &mut self.filter, shown, total)
+                {
+                    filters::AreaRequest::None => {}
+                    filters::AreaRequest::CurrentView => {
+                        if let Some(t) = self.map.transform {
+                            let (a, b) = t.visible(0.0);
+                            let (w, n) = map::transform::lon_lat_of(a);
+                            let (e, s) = map::transform::lon_lat_of(b);
+                            self.filter.area = Some([w, s, e, n]);
+                        }
+                    }
+                    filters::AreaRequest::Draw => {
+                        self.tab = Tab::Map;
+                        self.tool = Tool::Area(None);
+                    }
+                }
+                if self.filter != before {
+                    self.filter_generation += 1;
+                }
+            });
+        let nearest = self.nearest_lines();
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(380.0)
@@ -733,6 +982,7 @@ impl PistasApp {
                     self.selected,
                     self.editor.state(),
                     self.date,
+                    &nearest,
                 );
                 for command in commands {
                     let result = command.apply(&mut self.editor);
@@ -744,8 +994,45 @@ impl PistasApp {
             });
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
-            .show(ui, |ui| self.map_ui(ui));
+            .show(ui, |ui| {
+                egui::Frame::new()
+                    .fill(ui.visuals().panel_fill)
+                    .inner_margin(egui::Margin::symmetric(6, 3))
+                    .show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.selectable_value(&mut self.tab, Tab::Map, self.lang.t(T::TabMap));
+                            ui.selectable_value(
+                                &mut self.tab,
+                                Tab::Table,
+                                self.lang.t(T::TabTable),
+                            );
+                            ui.selectable_value(
+                                &mut self.tab,
+                                Tab::Statistics,
+                                self.lang.t(T::TabStats),
+                            );
+                            let active = filters::summary(self.lang, &self.filter);
+                            if !active.is_empty() {
+                                ui.separator();
+                                ui.colored_label(
+                                    theme::WARNING_TEXT,
+                                    format!("{}: {}", self.lang.t(T::Filters), active.join(" · ")),
+                                );
+                                if ui.small_button(self.lang.t(T::ClearFilters)).clicked() {
+                                    self.filter = Filter::default();
+                                    self.filter_generation += 1;
+                                }
+                            }
+                        });
+                    });
+                match self.tab {
+                    Tab::Map => self.map_ui(ui),
+                    Tab::Table => self.table_ui(ui),
+                    Tab::Statistics => self.stats_ui(ui),
+                }
+            });
         self.modal_ui(&ctx);
+        self.save_png(&ctx);
         for action in std::mem::take(&mut self.pending) {
             self.apply(&ctx, action);
         }
@@ -781,12 +1068,27 @@ impl PistasApp {
         }
         if let Some((pos, picked)) = out.clicked {
             match self.tool.clone() {
-                Tool::Select => self.selected = picked,
+                Tool::Select => {
+                    self.selected = picked;
+                    self.table.scroll_to = picked;
+                }
                 Tool::AddPoint => {
                     let shape = geo::Point::new(pos.x(), pos.y()).into();
                     self.add_strip(T::NewStrip, shape);
                 }
                 Tool::AddRunway(None) => self.tool = Tool::AddRunway(Some(pos)),
+                Tool::Measure(mut points) => {
+                    points.push(pos);
+                    self.tool = Tool::Measure(points);
+                }
+                Tool::Area(None) => self.tool = Tool::Area(Some(pos)),
+                Tool::Area(Some(first)) => {
+                    let (w, e) = (first.x().min(pos.x()), first.x().max(pos.x()));
+                    let (s, n) = (first.y().min(pos.y()), first.y().max(pos.y()));
+                    self.filter.area = Some([w, s, e, n]);
+                    self.filter_generation += 1;
+                    self.tool = Tool::Select;
+                }
                 Tool::AddRunway(Some(first)) => {
                     let ends = vec![(first.x(), first.y()), (pos.x(), pos.y())];
                     self.add_strip(T::NewRunway, geo::LineString::from(ends).into());
@@ -836,6 +1138,17 @@ impl PistasApp {
                     ui.separator();
                     self.menu_item(ui, Action::Save, true);
                     self.menu_item(ui, Action::SaveAs, true);
+                    ui.menu_button(lang.t(T::ExportFiltered), |ui| {
+                        for format in [
+                            Format::GeoJson,
+                            Format::StripsCsv,
+                            Format::EventsCsv,
+                            Format::EventsGeoJson,
+                            Format::Kml,
+                        ] {
+                            self.menu_item(ui, Action::ExportFiltered(format), true);
+                        }
+                    });
                     ui.menu_button(lang.t(T::Export), |ui| {
                         for format in [
                             Format::GeoJson,
@@ -956,21 +1269,18 @@ impl PistasApp {
                     self.pending.push(Action::Redo);
                 }
                 ui.separator();
-                let label = ui.label(lang.t(T::StatusOn));
-                let date = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut self.date_text)
-                            .desired_width(90.0)
-                            .hint_text("2014-09-05"),
-                    )
-                    .labelled_by(label.id);
-                if date.lost_focus() || date.changed() {
-                    match FuzzyDate::parse(self.date_text.trim()) {
-                        // A month or a year shows the status on its first day.
-                        Ok(d) if !self.date_text.trim().is_empty() => self.date = d.start(),
-                        _ if date.lost_focus() => self.date_text = self.date.to_string(),
-                        _ => {}
-                    }
+                let measuring = matches!(self.tool, Tool::Measure(_));
+                if ui
+                    .selectable_label(measuring, lang.t(T::Measure))
+                    .on_hover_text(lang.t(T::MeasureHelp))
+                    .clicked()
+                {
+                    self.tool = if measuring {
+                        Tool::Select
+                    } else {
+                        Tool::Measure(Vec::new())
+                    };
+                    self.tab = Tab::Map;
                 }
                 ui.separator();
                 let label = ui.label(lang.t(T::GoTo));
@@ -1025,7 +1335,24 @@ impl PistasApp {
                     Tool::AddPoint => Some(T::AddPointHelp),
                     Tool::AddRunway(None) => Some(T::AddRunwayHelp),
                     Tool::AddRunway(Some(_)) => Some(T::AddRunwaySecond),
+                    Tool::Area(None) => Some(T::DrawRectangleHelp),
+                    Tool::Area(Some(_)) => Some(T::AreaSecond),
+                    Tool::Measure(_) => None,
                 };
+                if let Tool::Measure(points) = &self.tool {
+                    let lon_lat: Vec<(f64, f64)> = points.iter().map(|p| (p.x(), p.y())).collect();
+                    let (length, area) = path_length_and_area(&lon_lat);
+                    ui.separator();
+                    let mut text =
+                        lang.fill(T::MeasureLength, &[&format!("{:.2}", length / 1000.0)]);
+                    if let Some(a) = area {
+                        text.push_str(&lang.fill(T::MeasureArea, &[&format!("{:.3}", a / 1e6)]));
+                    }
+                    if points.is_empty() {
+                        text = lang.t(T::MeasureHelp).to_owned();
+                    }
+                    ui.strong(text);
+                }
                 if let Some(hint) = tool_hint {
                     ui.separator();
                     ui.strong(lang.t(hint));

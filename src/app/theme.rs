@@ -4,6 +4,18 @@ use egui::Color32;
 
 use crate::model::Status;
 
+/// Histogram colour for an event type.
+pub fn event_colour(kind: crate::model::EventType) -> Color32 {
+    use crate::model::EventType;
+    match kind {
+        EventType::Built => Color32::from_rgb(0xb8, 0x1d, 0x1d),
+        EventType::Sighted => Color32::from_rgb(0xf0, 0x6a, 0x6a),
+        EventType::Destroyed => status_colour(Status::Destroyed),
+        EventType::Rebuilt => status_colour(Status::Rebuilt),
+        EventType::Reported => status_colour(Status::Unknown),
+    }
+}
+
 /// Strip colour for a status.
 pub fn status_colour(status: Status) -> Color32 {
     match status {
@@ -18,6 +30,9 @@ pub const STRIP_OUTLINE: Color32 = Color32::WHITE;
 pub const SELECTED: Color32 = Color32::from_rgb(0xff, 0xd4, 0x00);
 pub const HOVERED: Color32 = Color32::from_rgb(0x00, 0xe5, 0xff);
 pub const NON_STRIP: Color32 = Color32::from_rgb(0x6a, 0x3d, 0x9a);
+pub const WINDOW_HALO: Color32 = Color32::from_rgba_premultiplied(0x80, 0x20, 0x80, 0x50);
+pub const MEASURE: Color32 = Color32::from_rgb(0x10, 0x10, 0x90);
+pub const LIFELINE_UNKNOWN: Color32 = Color32::from_rgb(0xdd, 0xdd, 0xdd);
 pub const DRAFT: Color32 = Color32::from_rgb(0xc0, 0x00, 0xc0);
 
 pub const LAND: Color32 = Color32::from_rgb(0xf2, 0xef, 0xe6);

@@ -182,6 +182,11 @@ impl StatusTimeline {
         StatusTimeline { steps }
     }
 
+    /// The steps: from each day on, the status and whether it is fuzzy.
+    pub fn steps(&self) -> &[(NaiveDate, Status, bool)] {
+        &self.steps
+    }
+
     /// The status at `day` and whether it rests on a fuzzy date.
     pub fn at(&self, day: NaiveDate) -> (Status, bool) {
         let n = self.steps.partition_point(|(d, _, _)| *d <= day);

@@ -41,6 +41,10 @@ pub enum Tool {
     AddPoint,
     /// Adding a runway: the first end once clicked.
     AddRunway(Option<Position>),
+    /// Measuring: the points clicked so far.
+    Measure(Vec<Position>),
+    /// Drawing the filter rectangle: the first corner once clicked.
+    Area(Option<Position>),
 }
 
 /// A strip being dragged: the whole shape, or one end of a runway.
@@ -197,6 +201,39 @@ impl Plugin for StripsPlugin<'_> {
                 &[(0, theme::DRAFT)],
                 &mut LabelSpace::default(),
                 false,
+            );
+        }
+        if let Tool::Measure(points) = self.tool {
+            let pts: Vec<Pos2> = points
+                .iter()
+                .map(|p| t.to_screen(mercator(p.x(), p.y())))
+                .collect();
+            let mut path = pts.clone();
+            if let Some(hover) = ui.ctx().pointer_hover_pos().filter(|p| t.rect.contains(*p)) {
+                path.push(hover);
+            }
+            if path.len() >= 3 {
+                painter.add(egui::Shape::dashed_line(
+                    &[path[path.len() - 1], path[0]],
+                    Stroke::new(1.5, theme::MEASURE),
+                    6.0,
+                    4.0,
+                ));
+            }
+            painter.add(egui::Shape::line(path, Stroke::new(2.5, theme::MEASURE)));
+            for p in pts {
+                painter.circle(p, 4.0, Color32::WHITE, Stroke::new(2.0, theme::MEASURE));
+            }
+        }
+        if let Tool::Area(Some(first)) = self.tool
+            && let Some(hover) = ui.ctx().pointer_hover_pos().filter(|p| t.rect.contains(*p))
+        {
+            let a = t.to_screen(mercator(first.x(), first.y()));
+            painter.rect_stroke(
+                Rect::from_two_pos(a, hover),
+                0.0,
+                Stroke::new(2.0, theme::MEASURE),
+                egui::StrokeKind::Middle,
             );
         }
         if let Tool::AddRunway(Some(first)) = self.tool {

@@ -82,6 +82,10 @@ pub struct StripCache {
     pub state: u64,
     pub date: NaiveDate,
     pub items: Vec<Option<Item>>,
+    /// Features that pass the filters (and the time window); the others are not drawn.
+    pub visible: Vec<bool>,
+    /// Draw a halo around visible strips (the "events in a window" mode).
+    pub halo: bool,
     tree: RTree<Entry>,
     /// Mercator box of every feature.
     pub bounds: Option<(Merc, Merc)>,
@@ -182,6 +186,8 @@ impl StripCache {
         StripCache {
             state,
             date,
+            visible: vec![true; items.len()],
+            halo: false,
             items,
             tree: RTree::bulk_load(entries),
             bounds,
@@ -215,6 +221,30 @@ impl StripCache {
             }
         }
         self.state = state;
+    }
+
+    /// Sets statuses (at `date`), which features are shown, and the halo.
+    pub fn set_view_state(
+        &mut self,
+        date: NaiveDate,
+        statuses: &[(Status, bool)],
+        visible: &[bool],
+        halo: bool,
+    ) {
+        for (item, &(status, fuzzy)) in self.items.iter_mut().zip(statuses) {
+            if let Some(item) = item {
+                item.status = status;
+                item.fuzzy = fuzzy;
+            }
+        }
+        self.visible = visible.to_vec();
+        self.visible.resize(self.items.len(), true);
+        self.date = date;
+        self.halo = halo;
+    }
+
+    fn shown(&self, index: usize) -> bool {
+        self.visible.get(index).copied().unwrap_or(true) && self.items[index].is_some()
     }
 
     /// Recomputes the statuses only, for a new date.
@@ -253,7 +283,10 @@ impl StripCache {
         let query = AABB::from_corners([m[0] - reach, m[1] - reach], [m[0] + reach, m[1] + reach]);
         let mut best: Option<(f32, usize)> = None;
         for entry in self.tree.locate_in_envelope_intersecting(&query) {
-            let Some(item) = &self.items[entry.index] else {
+            let Some(item) = self.items[entry.index]
+                .as_ref()
+                .filter(|_| self.shown(entry.index))
+            else {
                 continue;
             };
             let d = screen_distance(t, item, pos);
@@ -352,6 +385,17 @@ pub fn draw(
     if aggregated {
         draw_aggregated(painter, t, cache, &visible);
     } else {
+        if cache.halo {
+            for &i in &visible {
+                if let Some(item) = &cache.items[i] {
+                    painter.circle_filled(
+                        t.to_screen(item.anchor),
+                        theme::STRIP_RADIUS_PX + 7.0,
+                        theme::WINDOW_HALO,
+                    );
+                }
+            }
+        }
         // Polygons first, then runways, then points, so small things stay on top.
         for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
             for &i in &visible {

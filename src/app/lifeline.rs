@@ -1,0 +1,121 @@
+//! A strip's story at a glance: a horizontal bar from its first event to today (or its last
+//! event), coloured by status, unknown before the first state-changing event, each event a
+//! tick (hover for details), approximate dates drawn as a span, the timeline's date marked.
+
+use chrono::NaiveDate;
+use egui::{Align2, FontId, Pos2, Rect, Sense, Stroke, Ui, vec2};
+
+use super::i18n::{Lang, T};
+use super::theme;
+use crate::model::{Feature, Status, StatusTimeline, chronological};
+
+pub fn lifeline_ui(ui: &mut Ui, lang: Lang, feature: &Feature, date: NaiveDate) {
+    let events = feature.events();
+    if events.is_empty() {
+        return;
+    }
+    let order = chronological(events);
+    let timeline = StatusTimeline::of(events, &order);
+    let first = events.iter().map(|e| e.date.start()).min().unwrap_or(date);
+    let last = events
+        .iter()
+        .map(|e| e.date.end())
+        .max()
+        .unwrap_or(date)
+        .max(date);
+    let span = (last - first).num_days().max(1) as f32;
+    let width = ui.available_width().max(120.0);
+    let (rect, response) = ui.allocate_exact_size(vec2(width, 46.0), Sense::hover());
+    let bar = Rect::from_min_max(
+        rect.min + vec2(0.0, 8.0),
+        Pos2::new(rect.max.x, rect.min.y + 24.0),
+    );
+    let x = |d: NaiveDate| bar.left() + bar.width() * ((d - first).num_days() as f32 / span);
+    let painter = ui.painter_at(rect);
+    // Unknown until the first state-changing event.
+    painter.rect_filled(bar, 2.0, theme::LIFELINE_UNKNOWN);
+    let steps = timeline.steps();
+    for (k, (from, status, fuzzy)) in steps.iter().enumerate() {
+        let to = steps.get(k + 1).map_or(last, |s| s.0);
+        let seg = Rect::from_min_max(
+            Pos2::new(x(*from), bar.top()),
+            Pos2::new(x(to).max(x(*from) + 1.0), bar.bottom()),
+        );
+        let colour = theme::status_colour(*status);
+        let colour = if *fuzzy {
+            colour.gamma_multiply(0.6)
+        } else {
+            colour
+        };
+        if *status != Status::Unknown {
+            painter.rect_filled(seg, 0.0, colour);
+        }
+    }
+    // Events: a tick at the earliest day; a bracket over the range of an approximate date.
+    let mut hovered = None;
+    let pointer = response.hover_pos();
+    for (i, e) in events.iter().enumerate() {
+        let (a, b) = (x(e.date.start()), x(e.date.end()));
+        let colour = theme::event_colour(e.kind);
+        if b - a > 2.0 {
+            painter.line_segment(
+                [
+                    Pos2::new(a, bar.bottom() + 4.0),
+                    Pos2::new(b, bar.bottom() + 4.0),
+                ],
+                Stroke::new(2.0, colour),
+            );
+        }
+        painter.line_segment(
+            [
+                Pos2::new(a, bar.top() - 4.0),
+                Pos2::new(a, bar.bottom() + 6.0),
+            ],
+            Stroke::new(2.0, colour),
+        );
+        if let Some(p) = pointer
+            && (p.x - a).abs() <= 4.0
+        {
+            hovered = Some(i);
+        }
+    }
+    let now = x(date);
+    painter.line_segment(
+        [
+            Pos2::new(now, rect.top()),
+            Pos2::new(now, bar.bottom() + 2.0),
+        ],
+        Stroke::new(2.0, theme::SELECTED),
+    );
+    painter.text(
+        Pos2::new(bar.left(), rect.bottom()),
+        Align2::LEFT_BOTTOM,
+        first.to_string(),
+        FontId::proportional(10.0),
+        ui.visuals().weak_text_color(),
+    );
+    painter.text(
+        Pos2::new(bar.right(), rect.bottom()),
+        Align2::RIGHT_BOTTOM,
+        last.to_string(),
+        FontId::proportional(10.0),
+        ui.visuals().weak_text_color(),
+    );
+    if let Some(i) = hovered {
+        let e = &events[i];
+        response.on_hover_ui_at_pointer(|ui| {
+            ui.strong(format!("{} {}", e.date, lang.event(e.kind)));
+            if let Some(c) = e.confidence {
+                ui.label(lang.confidence(c));
+            }
+            if let Some(op) = &e.operation {
+                ui.label(op);
+            }
+            for s in &e.sources {
+                ui.label(s.label());
+            }
+        });
+    } else {
+        response.on_hover_text(lang.t(T::LifelineHelp));
+    }
+}

@@ -1,0 +1,218 @@
+//! The statistics panel: the library's figures for the filtered strips at the timeline's
+//! date (the same code as `pistas stats`), with charts, CSV export and PNG of a chart.
+
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Plot};
+
+use super::i18n::{Lang, T};
+use super::theme;
+use crate::analysis::Stats;
+use crate::model::{EventType, Status};
+
+/// What the panel asked for.
+pub enum StatsAction {
+    /// Select and centre a strip (by id).
+    Show(String),
+    ExportCsv,
+    /// Save the chart drawn in this screen rectangle as PNG.
+    SavePng(egui::Rect),
+}
+
+/// Bin width of the days-to-rebuild histogram.
+const BIN_DAYS: i64 = 7;
+
+pub fn stats_ui(ui: &mut Ui, lang: Lang, stats: &Stats) -> Option<StatsAction> {
+    let mut action = None;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading(lang.fill(
+                    T::StatsHeading,
+                    &[&stats.strips.to_string(), &stats.at.to_string()],
+                ));
+                if ui.button(lang.t(T::ExportStatsCsv)).clicked() {
+                    action = Some(StatsAction::ExportCsv);
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                for (status, n) in &stats.by_status {
+                    ui.label(
+                        RichText::new(format!("{}: {n}", lang.status(*status)))
+                            .strong()
+                            .color(theme::status_colour(*status)),
+                    );
+                    ui.add_space(12.0);
+                }
+            });
+            ui.separator();
+            ui.horizontal(|ui| {
+                ui.strong(lang.t(T::PerMonth));
+                if ui.button(lang.t(T::SavePng)).clicked() {
+                    action = Some(StatsAction::SavePng(egui::Rect::NOTHING));
+                }
+            });
+            let months: Vec<&String> = stats.per_month.keys().collect();
+            let destroyed: Vec<Bar> = stats
+                .per_month
+                .values()
+                .enumerate()
+                .map(|(i, (d, _))| Bar::new(i as f64 - 0.2, *d as f64).width(0.4))
+                .collect();
+            let rebuilt: Vec<Bar> = stats
+                .per_month
+                .values()
+                .enumerate()
+                .map(|(i, (_, r))| Bar::new(i as f64 + 0.2, *r as f64).width(0.4))
+                .collect();
+            let labels = months.clone();
+            let plot = Plot::new("per-month")
+                .height(180.0)
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false)
+                .include_y(0.0)
+                .legend(egui_plot::Legend::default())
+                .x_axis_formatter(move |mark, _| {
+                    let i = mark.value.round();
+                    if (mark.value - i).abs() > 0.01 || i < 0.0 {
+                        return String::new();
+                    }
+                    labels
+                        .get(i as usize)
+                        .map(|s| s.to_string())
+                        .unwrap_or_default()
+                })
+                .show(ui, |plot| {
+                    plot.bar_chart(
+                        BarChart::new(lang.event(EventType::Destroyed), destroyed)
+                            .color(theme::event_colour(EventType::Destroyed)),
+                    );
+                    plot.bar_chart(
+                        BarChart::new(lang.event(EventType::Rebuilt), rebuilt)
+                            .color(theme::event_colour(EventType::Rebuilt)),
+                    );
+                });
+            if let Some(StatsAction::SavePng(rect)) = &mut action {
+                *rect = plot.response.rect;
+            }
+            ui.separator();
+            ui.strong(lang.t(T::DaysToRebuild));
+            match &stats.days_to_rebuild {
+                None => {
+                    ui.label(lang.t(T::NoRebuilds));
+                }
+                Some(d) => {
+                    ui.label(lang.fill(
+                        T::RebuildFigures,
+                        &[
+                            &d.count.to_string(),
+                            &format!("{:.1}", d.median),
+                            &format!("{:.1}", d.mean),
+                            &format!("{:.1}", d.q1),
+                            &format!("{:.1}", d.q3),
+                            &d.min.to_string(),
+                            &d.max.to_string(),
+                        ],
+                    ));
+                    let mut bins: std::collections::BTreeMap<i64, u32> = Default::default();
+                    for days in &stats.rebuild_days {
+                        *bins.entry(days.div_euclid(BIN_DAYS)).or_default() += 1;
+                    }
+                    let bars: Vec<Bar> = bins
+                        .iter()
+                        .map(|(b, n)| {
+                            Bar::new(
+                                (*b * BIN_DAYS) as f64 + BIN_DAYS as f64 / 2.0,
+                                f64::from(*n),
+                            )
+                            .width(BIN_DAYS as f64 * 0.9)
+                        })
+                        .collect();
+                    Plot::new("rebuild-days")
+                        .height(140.0)
+                        .allow_drag(false)
+                        .allow_zoom(false)
+                        .allow_scroll(false)
+                        .include_y(0.0)
+                        .include_x(0.0)
+                        .x_axis_label(lang.t(T::DaysAxis))
+                        .show(ui, |plot| {
+                            plot.bar_chart(
+                                BarChart::new(lang.t(T::DaysToRebuild), bars)
+                                    .color(theme::status_colour(Status::Rebuilt)),
+                            );
+                        });
+                }
+            }
+            ui.separator();
+            ui.strong(lang.t(T::PerOperation));
+            egui::Grid::new("per-operation")
+                .striped(true)
+                .num_columns(4)
+                .show(ui, |ui| {
+                    ui.strong(lang.t(T::Operation));
+                    ui.strong(lang.t(T::ColDestroyed));
+                    ui.strong(lang.t(T::RebuiltAfterOp));
+                    ui.strong(lang.t(T::Share));
+                    ui.end_row();
+                    for op in &stats.per_operation {
+                        ui.label(&op.operation);
+                        ui.label(op.destructions.to_string());
+                        ui.label(op.rebuilt_after.to_string());
+                        ui.label(format!("{:.0} %", op.share_rebuilt * 100.0));
+                        ui.end_row();
+                    }
+                });
+            ui.separator();
+            ui.strong(lang.t(T::MostRebuilt));
+            for r in &stats.most_rebuilt {
+                let text = lang.fill(
+                    T::MostRebuiltRow,
+                    &[
+                        &r.name,
+                        &r.times_rebuilt.to_string(),
+                        &r.times_destroyed.to_string(),
+                    ],
+                );
+                if ui
+                    .link(text)
+                    .on_hover_text(lang.t(T::ClickToSelect))
+                    .clicked()
+                {
+                    action = Some(StatsAction::Show(r.id.clone()));
+                }
+            }
+        });
+    action
+}
+
+/// Encodes an egui image as PNG.
+pub fn png_bytes(image: &egui::ColorImage) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    {
+        let [w, h] = image.size;
+        let mut encoder = png::Encoder::new(&mut out, w as u32, h as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+        writer.write_image_data(&bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_has_a_signature_and_size() {
+        let image = egui::ColorImage::filled([3, 2], egui::Color32::RED);
+        let bytes = png_bytes(&image).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let reader = decoder.read_info().unwrap();
+        assert_eq!((reader.info().width, reader.info().height), (3, 2));
+    }
+}

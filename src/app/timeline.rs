@@ -1,0 +1,283 @@
+//! The timeline: a date slider over a histogram of events per month stacked by type, play
+//! with a step, and the two ways of showing time: each strip's status as of the date, or
+//! only the strips with events in the last N days.
+
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, Months, NaiveDate};
+use egui::Ui;
+use egui_plot::{Bar, BarChart, Plot, VLine};
+
+use super::i18n::{Lang, T};
+use super::theme;
+use crate::analysis::FactBook;
+use crate::model::EventType;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// Every strip, coloured by its status on the date.
+    AsOf,
+    /// Only strips with an event in the window ending on the date.
+    Window,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Day,
+    Week,
+    Month,
+}
+
+/// A month's index (year × 12 + month − 1) and its events by type.
+type MonthCounts = (i32, [u32; 5]);
+
+/// How often playing advances the date.
+const TICK: Duration = Duration::from_millis(250);
+
+pub struct Timeline {
+    pub playing: bool,
+    pub step: Step,
+    pub mode: Mode,
+    pub window_days: i64,
+    last_tick: Option<Instant>,
+    /// Events per month (index year × 12 + month − 1) by type, for the documents' state and
+    /// the filter they were computed for.
+    histogram: Option<(u64, u64, Vec<MonthCounts>)>,
+    range: (NaiveDate, NaiveDate),
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        let today = chrono::Local::now().date_naive();
+        Timeline {
+            playing: false,
+            step: Step::Week,
+            mode: Mode::AsOf,
+            window_days: 30,
+            last_tick: None,
+            histogram: None,
+            range: (today, today),
+        }
+    }
+}
+
+fn month_index(d: NaiveDate) -> i32 {
+    d.year() * 12 + d.month0() as i32
+}
+
+fn month_start(index: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+}
+
+fn type_slot(kind: EventType) -> usize {
+    EventType::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+/// The date one step after `date`.
+pub fn advance(date: NaiveDate, step: Step) -> NaiveDate {
+    match step {
+        Step::Day => date.succ_opt().unwrap_or(date),
+        Step::Week => date + chrono::Days::new(7),
+        Step::Month => date.checked_add_months(Months::new(1)).unwrap_or(date),
+    }
+}
+
+impl Timeline {
+    /// Recomputes the histogram when the document or the filter changed.
+    pub fn update(
+        &mut self,
+        state: u64,
+        filter_generation: u64,
+        facts: &FactBook,
+        passes: &[bool],
+    ) {
+        if self
+            .histogram
+            .as_ref()
+            .is_some_and(|(s, f, _)| *s == state && *f == filter_generation)
+        {
+            return;
+        }
+        let mut months: std::collections::BTreeMap<i32, [u32; 5]> = Default::default();
+        let mut range: Option<(NaiveDate, NaiveDate)> = None;
+        for (f, _) in facts.facts.iter().zip(passes).filter(|(_, p)| **p) {
+            for (kind, day) in f.event_days() {
+                months.entry(month_index(day)).or_default()[type_slot(kind)] += 1;
+                range = Some(match range {
+                    None => (day, day),
+                    Some((a, b)) => (a.min(day), b.max(day)),
+                });
+            }
+        }
+        if let Some(r) = range {
+            self.range = r;
+        }
+        self.histogram = Some((state, filter_generation, months.into_iter().collect()));
+    }
+
+    /// Advances the date while playing; returns the new date when it moved.
+    pub fn tick(&mut self, ctx: &egui::Context, date: NaiveDate) -> Option<NaiveDate> {
+        if !self.playing {
+            self.last_tick = None;
+            return None;
+        }
+        ctx.request_repaint_after(TICK);
+        let now = Instant::now();
+        match self.last_tick {
+            Some(t) if now.duration_since(t) < TICK => None,
+            _ => {
+                self.last_tick = Some(now);
+                let next = advance(date, self.step);
+                if next > self.range.1 {
+                    self.playing = false;
+                    return None;
+                }
+                Some(next)
+            }
+        }
+    }
+
+    /// Draws the timeline; returns a new date when the person picked one.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        date: NaiveDate,
+        date_text: &mut String,
+    ) -> Option<NaiveDate> {
+        let mut picked = None;
+        let (first, last) = self.range;
+        ui.horizontal(|ui| {
+            let label = if self.playing {
+                lang.t(T::Pause)
+            } else {
+                lang.t(T::Play)
+            };
+            if ui.button(label).clicked() {
+                self.playing = !self.playing;
+                if self.playing && date >= last {
+                    picked = Some(first);
+                }
+            }
+            let step_label = ui.label(lang.t(T::Step));
+            egui::ComboBox::from_id_salt("step")
+                .selected_text(step_text(lang, self.step))
+                .width(90.0)
+                .show_ui(ui, |ui| {
+                    for s in [Step::Day, Step::Week, Step::Month] {
+                        ui.selectable_value(&mut self.step, s, step_text(lang, s));
+                    }
+                })
+                .response
+                .labelled_by(step_label.id);
+            ui.separator();
+            let label = ui.label(lang.t(T::StatusOn));
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(date_text)
+                        .desired_width(90.0)
+                        .hint_text("2014-09-05"),
+                )
+                .labelled_by(label.id);
+            if r.lost_focus() {
+                match crate::model::FuzzyDate::parse(date_text.trim()) {
+                    Ok(d) => picked = Some(d.start()),
+                    Err(_) => *date_text = date.to_string(),
+                }
+            }
+            let mut day = date.num_days_from_ce();
+            let slider = egui::Slider::new(
+                &mut day,
+                first.num_days_from_ce()
+                    ..=last.num_days_from_ce().max(first.num_days_from_ce() + 1),
+            )
+            .show_value(false);
+            ui.spacing_mut().slider_width = (ui.available_width() - 440.0).max(120.0);
+            if ui.add(slider).labelled_by(label.id).changed()
+                && let Some(d) = NaiveDate::from_num_days_from_ce_opt(day)
+            {
+                picked = Some(d);
+            }
+            ui.separator();
+            ui.radio_value(&mut self.mode, Mode::AsOf, lang.t(T::AsOfDate));
+            ui.radio_value(&mut self.mode, Mode::Window, lang.t(T::EventsInWindow));
+            ui.add(
+                egui::DragValue::new(&mut self.window_days)
+                    .range(1..=3650)
+                    .suffix(lang.t(T::DaysSuffix)),
+            );
+        });
+        let Some((_, _, months)) = &self.histogram else {
+            return picked;
+        };
+        let mut charts: Vec<BarChart> = Vec::new();
+        for (slot, kind) in EventType::ALL.iter().enumerate() {
+            let bars = months
+                .iter()
+                .map(|(m, counts)| Bar::new(f64::from(*m), f64::from(counts[slot])).width(0.9))
+                .collect();
+            let chart = BarChart::new(lang.event(*kind), bars).color(theme::event_colour(*kind));
+            let refs: Vec<&BarChart> = charts.iter().collect();
+            let chart = chart.stack_on(&refs);
+            charts.push(chart);
+        }
+        let now = f64::from(month_index(date)) + f64::from(date.day0()) / 31.0;
+        let response = Plot::new("timeline")
+            .height(ui.available_height().clamp(60.0, 110.0))
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .show_y(false)
+            .include_y(0.0)
+            .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightTop))
+            .x_axis_formatter(|mark, _| {
+                month_start(mark.value.round() as i32)
+                    .map(|d| d.format("%Y-%m").to_string())
+                    .unwrap_or_default()
+            })
+            .show(ui, |plot| {
+                for chart in charts {
+                    plot.bar_chart(chart);
+                }
+                plot.vline(
+                    VLine::new(lang.t(T::StatusOn), now)
+                        .color(theme::SELECTED)
+                        .width(2.0),
+                );
+                plot.pointer_coordinate()
+            });
+        if response.response.clicked()
+            && let Some(p) = response.inner
+        {
+            // Clicking a month's bar jumps to its first day.
+            picked = month_start(p.x.round() as i32);
+        }
+        picked
+    }
+}
+
+fn step_text(lang: Lang, step: Step) -> &'static str {
+    match step {
+        Step::Day => lang.t(T::StepDay),
+        Step::Week => lang.t(T::StepWeek),
+        Step::Month => lang.t(T::StepMonth),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_and_months() {
+        let d: NaiveDate = "2014-01-31".parse().unwrap();
+        assert_eq!(advance(d, Step::Day).to_string(), "2014-02-01");
+        assert_eq!(advance(d, Step::Week).to_string(), "2014-02-07");
+        assert_eq!(advance(d, Step::Month).to_string(), "2014-02-28");
+        assert_eq!(
+            month_start(month_index(d)).unwrap().to_string(),
+            "2014-01-01"
+        );
+    }
+}

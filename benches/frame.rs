@@ -4,11 +4,14 @@
 //!
 //! Run: `cargo bench --bench frame` (figures in BENCHMARKS.md).
 
+use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use egui::{Pos2, RawInput, Rect, pos2, vec2};
+use pistas::analysis::Filter;
 use pistas::app::i18n::Lang;
-use pistas::app::{PistasApp, ScriptedDialogs, Settings};
+use pistas::app::{PistasApp, ScriptedDialogs, Settings, Tab};
 use pistas::io::{WriteOptions, write_geojson};
+use pistas::model::Status;
 use pistas::model::synthetic;
 
 fn input() -> RawInput {
@@ -68,6 +71,49 @@ fn frames(c: &mut Criterion) {
                 frame(&ctx, &mut app)
             })
         });
+        // A new date: every strip's status, the filters and what the map draws.
+        app.set_filter(Filter {
+            min_rebuilt: 1,
+            statuses: vec![Status::Rebuilt, Status::Active],
+            ..Filter::default()
+        });
+        let mut day = 0u64;
+        group.bench_function(
+            BenchmarkId::new("new_date_restatus_refilter", strips),
+            |b| {
+                b.iter(|| {
+                    day = (day + 7) % 2000;
+                    let date =
+                        NaiveDate::from_ymd_opt(2012, 1, 1).expect("date") + chrono::Days::new(day);
+                    app.set_date(date);
+                    app.shown_counts()
+                })
+            },
+        );
+        app.set_filter(Filter::default());
+        // The table at 100k rows, scrolled a little every frame.
+        app.show_tab(Tab::Table);
+        for _ in 0..3 {
+            frame(&ctx, &mut app);
+        }
+        group.bench_function(BenchmarkId::new("table_scroll", strips), |b| {
+            b.iter(|| {
+                let mut input = input();
+                input
+                    .events
+                    .push(egui::Event::PointerMoved(pos2(600.0, 400.0)));
+                input.events.push(egui::Event::MouseWheel {
+                    unit: egui::MouseWheelUnit::Point,
+                    delta: vec2(0.0, -120.0),
+                    phase: egui::TouchPhase::Move,
+                    source: egui::MouseWheelSource::Wheel,
+                    modifiers: Default::default(),
+                });
+                let out = ctx.run_ui(input, |ui| app.frame_ui(ui));
+                ctx.tessellate(out.shapes, out.pixels_per_point).len()
+            })
+        });
+        app.show_tab(Tab::Map);
         app.set_view(-74.0, -12.4, 12.0);
         frame(&ctx, &mut app);
         let mut k = 0u32;

@@ -166,12 +166,32 @@ impl Facts {
 #[derive(Debug, Clone, Default)]
 pub struct FactBook {
     pub facts: Vec<Facts>,
+    /// Every feature's status steps in one flat array (feature `i` owns
+    /// `steps[offsets[i]..offsets[i + 1]]`), so statuses at a new date are read from
+    /// contiguous memory: a few milliseconds less at 100k strips than following each
+    /// feature's own allocation.
+    steps: Vec<(NaiveDate, Status, bool)>,
+    offsets: Vec<u32>,
 }
 
 impl FactBook {
     pub fn build(doc: &Document) -> Self {
-        FactBook {
+        let mut book = FactBook {
             facts: doc.features.iter().map(Facts::of).collect(),
+            steps: Vec::new(),
+            offsets: Vec::new(),
+        };
+        book.flatten();
+        book
+    }
+
+    fn flatten(&mut self) {
+        self.steps.clear();
+        self.offsets.clear();
+        self.offsets.push(0);
+        for f in &self.facts {
+            self.steps.extend_from_slice(f.timeline.steps());
+            self.offsets.push(self.steps.len() as u32);
         }
     }
 
@@ -182,17 +202,41 @@ impl FactBook {
                 *slot = Facts::of(feature);
             }
         }
+        self.flatten();
     }
 
     /// Every feature's status at `day` and whether it rests on a fuzzy date.
     pub fn statuses_at(&self, day: NaiveDate) -> Vec<(Status, bool)> {
-        self.facts.iter().map(|f| f.timeline.at(day)).collect()
+        let mut out = Vec::new();
+        self.statuses_into(day, &mut out);
+        out
+    }
+
+    /// [`Self::statuses_at`] into a reused buffer.
+    pub fn statuses_into(&self, day: NaiveDate, out: &mut Vec<(Status, bool)>) {
+        out.clear();
+        out.extend(self.offsets.windows(2).map(|w| {
+            let steps = &self.steps[w[0] as usize..w[1] as usize];
+            match steps.partition_point(|(d, _, _)| *d <= day) {
+                0 => (Status::Unknown, false),
+                n => (steps[n - 1].1, steps[n - 1].2),
+            }
+        }));
     }
 
     /// Which features pass `filter`, given their statuses at the date.
     pub fn apply(&self, filter: &Filter, statuses: &[(Status, bool)]) -> Vec<bool> {
+        let mut out = Vec::new();
+        self.apply_into(filter, statuses, &mut out);
+        out
+    }
+
+    /// [`Self::apply`] into a reused buffer.
+    pub fn apply_into(&self, filter: &Filter, statuses: &[(Status, bool)], out: &mut Vec<bool>) {
+        out.clear();
         if filter.is_empty() {
-            return vec![true; self.facts.len()];
+            out.resize(self.facts.len(), true);
+            return;
         }
         let words: Vec<String> = filter
             .text
@@ -200,11 +244,12 @@ impl FactBook {
             .split_whitespace()
             .map(str::to_owned)
             .collect();
-        self.facts
-            .iter()
-            .zip(statuses)
-            .map(|(f, (status, _))| f.passes(filter, *status, &words))
-            .collect()
+        out.extend(
+            self.facts
+                .iter()
+                .zip(statuses)
+                .map(|(f, (status, _))| f.passes(filter, *status, &words)),
+        );
     }
 }
 

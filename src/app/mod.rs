@@ -126,8 +126,6 @@ pub struct PistasApp {
     statuses: Vec<(Status, bool)>,
     /// Features that pass the filters.
     passes: Vec<bool>,
-    /// Features shown: passing the filters and, in window mode, with events in the window.
-    visible: Vec<bool>,
     filter: Filter,
     /// Changes whenever `filter` does (cheap cache keys).
     filter_generation: u64,
@@ -239,7 +237,6 @@ impl PistasApp {
             facts: FactBook::default(),
             statuses: Vec::new(),
             passes: Vec::new(),
-            visible: Vec::new(),
             filter: Filter::default(),
             filter_generation: 0,
             filter_panel: filters::FilterPanel::default(),
@@ -367,7 +364,7 @@ impl PistasApp {
     pub fn shown_counts(&self) -> (usize, usize) {
         (
             self.passes.iter().filter(|p| **p).count(),
-            self.visible.iter().filter(|v| **v).count(),
+            self.cache.visible.iter().filter(|v| **v).count(),
         )
     }
 
@@ -395,6 +392,18 @@ impl PistasApp {
 
     pub fn tab(&self) -> Tab {
         self.tab
+    }
+
+    /// Shows the map, the table or the statistics.
+    pub fn show_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
+    /// Filters what is shown (as the filters panel does).
+    pub fn set_filter(&mut self, filter: Filter) {
+        self.filter = filter;
+        self.filter_generation += 1;
+        self.refresh_cache();
     }
 
     /// Asks for an action as a menu or shortcut would.
@@ -511,19 +520,21 @@ impl PistasApp {
             self.timeline.window_days,
         );
         if self.derived != Some(key) {
-            self.statuses = self.facts.statuses_at(self.date);
-            self.passes = self.facts.apply(&self.filter, &self.statuses);
-            let mut visible = self.passes.clone();
+            self.facts.statuses_into(self.date, &mut self.statuses);
+            self.facts
+                .apply_into(&self.filter, &self.statuses, &mut self.passes);
+            // What the map draws: the filtered features, and in window mode only those with
+            // events in the window. Buffers are reused: this runs on every date change.
+            let visible = &mut self.cache.visible;
+            visible.clone_from(&self.passes);
             let window = self.timeline.mode == timeline::Mode::Window;
             if window {
                 let from = self.date - chrono::Days::new(self.timeline.window_days.max(0) as u64);
                 for (v, f) in visible.iter_mut().zip(&self.facts.facts) {
-                    *v &= f.has_event_between(from, self.date);
+                    *v = *v && f.has_event_between(from, self.date);
                 }
             }
-            self.cache
-                .set_view_state(self.date, &self.statuses, &visible, window);
-            self.visible = visible;
+            self.cache.set_view_state(self.date, &self.statuses, window);
             self.derived = Some(key);
         }
         if self.selected.is_some_and(|i| i >= doc.features.len()) {
@@ -946,7 +957,7 @@ impl PistasApp {
             .show(ui, |ui| {
                 let before = self.filter.clone();
                 let total = self.editor.document().features.len();
-                let shown = self.visible.iter().filter(|v| **v).count();
+                let shown = self.cache.visible.iter().filter(|v| **v).count();
                 match self
                     .filter_panel
                     .ui(ui, self.lang, &mut self.filter, shown, total)
@@ -999,6 +1010,7 @@ impl PistasApp {
                     .fill(ui.visuals().panel_fill)
                     .inner_margin(egui::Margin::symmetric(6, 3))
                     .show(ui, |ui| {
+                        ui.set_min_width(ui.available_width());
                         ui.horizontal(|ui| {
                             ui.selectable_value(&mut self.tab, Tab::Map, self.lang.t(T::TabMap));
                             ui.selectable_value(
@@ -1027,8 +1039,12 @@ impl PistasApp {
                     });
                 match self.tab {
                     Tab::Map => self.map_ui(ui),
-                    Tab::Table => self.table_ui(ui),
-                    Tab::Statistics => self.stats_ui(ui),
+                    Tab::Table => {
+                        egui::Frame::central_panel(ui.style()).show(ui, |ui| self.table_ui(ui));
+                    }
+                    Tab::Statistics => {
+                        egui::Frame::central_panel(ui.style()).show(ui, |ui| self.stats_ui(ui));
+                    }
                 }
             });
         self.modal_ui(&ctx);

@@ -98,21 +98,43 @@ impl Timeline {
         {
             return;
         }
-        let mut months: std::collections::BTreeMap<i32, [u32; 5]> = Default::default();
+        // Months counted in a flat array from the first event's month: one pass, no map.
         let mut range: Option<(NaiveDate, NaiveDate)> = None;
-        for (f, _) in facts.facts.iter().zip(passes).filter(|(_, p)| **p) {
-            for (kind, day) in f.event_days() {
-                months.entry(month_index(day)).or_default()[type_slot(kind)] += 1;
+        let passing = || {
+            facts
+                .facts
+                .iter()
+                .zip(passes)
+                .filter(|(_, p)| **p)
+                .map(|(f, _)| f)
+        };
+        for f in passing() {
+            for (_, day) in f.event_days() {
                 range = Some(match range {
                     None => (day, day),
                     Some((a, b)) => (a.min(day), b.max(day)),
                 });
             }
         }
-        if let Some(r) = range {
-            self.range = r;
+        let mut counts: Vec<[u32; 5]> = Vec::new();
+        let mut first_month = 0;
+        if let Some((a, b)) = range {
+            self.range = (a, b);
+            first_month = month_index(a);
+            counts = vec![[0; 5]; (month_index(b) - first_month + 1) as usize];
+            for f in passing() {
+                for (kind, day) in f.event_days() {
+                    counts[(month_index(day) - first_month) as usize][type_slot(kind)] += 1;
+                }
+            }
         }
-        self.histogram = Some((state, filter_generation, months.into_iter().collect()));
+        let months: Vec<MonthCounts> = counts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, c)| c.iter().any(|n| *n > 0))
+            .map(|(i, c)| (first_month + i as i32, c))
+            .collect();
+        self.histogram = Some((state, filter_generation, months));
     }
 
     /// Advances the date while playing; returns the new date when it moved.
@@ -240,11 +262,15 @@ impl Timeline {
                 for chart in charts {
                     plot.bar_chart(chart);
                 }
-                plot.vline(
-                    VLine::new(lang.t(T::StatusOn), now)
-                        .color(theme::SELECTED)
-                        .width(2.0),
-                );
+                // The date's line only when it falls within the data, so a date long after
+                // the last event does not squeeze the histogram into a corner.
+                if date >= first && date <= last {
+                    plot.vline(
+                        VLine::new(lang.t(T::StatusOn), now)
+                            .color(theme::SELECTED)
+                            .width(2.0),
+                    );
+                }
                 plot.pointer_coordinate()
             });
         if response.response.clicked()

@@ -190,7 +190,7 @@ impl Plugin for StripsPlugin<'_> {
         );
         *self.drawn.borrow_mut() = drawn;
         if let Some(feature) = self.preview
-            && let Some(item) = strips::item_of(feature, self.cache.date)
+            && let Some(item) = strips::item_of(feature)
         {
             let one = StripCache::from_item(item);
             strips::draw(
@@ -438,9 +438,9 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
             ui.label(format!(
                 "{}: {}",
                 frame.lang.t(T::Status),
-                frame.lang.status(item.status)
+                frame.lang.status(frame.cache.status(h).0)
             ));
-            if item.fuzzy {
+            if frame.cache.status(h).1 {
                 ui.label(frame.lang.t(T::FuzzyStatus));
             }
             if let Some(feature) = frame.document.features.get(h) {

@@ -38,9 +38,6 @@ struct Part {
 pub struct Item {
     pub anchor: Merc,
     parts: Vec<Part>,
-    pub status: Status,
-    /// The status rests on an approximate or uncertain date.
-    pub fuzzy: bool,
     pub strip: bool,
     pub label: String,
 }
@@ -86,6 +83,9 @@ pub struct StripCache {
     pub visible: Vec<bool>,
     /// Draw a halo around visible strips (the "events in a window" mode).
     pub halo: bool,
+    /// Each feature's status at `date` and whether a fuzzy date decides it, kept apart from
+    /// the items so a new date is one copy of a flat array.
+    pub statuses: Vec<(Status, bool)>,
     tree: RTree<Entry>,
     /// Mercator box of every feature.
     pub bounds: Option<(Merc, Merc)>,
@@ -140,17 +140,14 @@ pub fn status_of(feature: &Feature, date: NaiveDate) -> (Status, bool) {
 }
 
 /// Projects one feature; `None` when it has no geometry to draw.
-pub fn item_of(feature: &Feature, date: NaiveDate) -> Option<Item> {
+pub fn item_of(feature: &Feature) -> Option<Item> {
     let shape = feature.geometry.as_ref()?.shape();
     let anchor = representative_point(shape)?;
     let mut parts = Vec::new();
     parts_of(shape, &mut parts);
-    let (status, fuzzy) = status_of(feature, date);
     Some(Item {
         anchor: mercator(anchor.x(), anchor.y()),
         parts,
-        status,
-        fuzzy,
         strip: feature.is_strip(),
         label: feature.label().to_owned(),
     })
@@ -158,8 +155,10 @@ pub fn item_of(feature: &Feature, date: NaiveDate) -> Option<Item> {
 
 impl StripCache {
     pub fn build(doc: &Document, state: u64, date: NaiveDate) -> Self {
-        let items: Vec<Option<Item>> = doc.features.iter().map(|f| item_of(f, date)).collect();
-        Self::from_items(items, state, date)
+        let items: Vec<Option<Item>> = doc.features.iter().map(item_of).collect();
+        let mut cache = Self::from_items(items, state, date);
+        cache.statuses = doc.features.iter().map(|f| status_of(f, date)).collect();
+        cache
     }
 
     /// A cache holding one item, for drawing a preview.
@@ -187,6 +186,7 @@ impl StripCache {
             state,
             date,
             visible: vec![true; items.len()],
+            statuses: vec![(Status::Unknown, false); items.len()],
             halo: false,
             items,
             tree: RTree::bulk_load(entries),
@@ -203,7 +203,7 @@ impl StripCache {
             if let Some(Some(old)) = self.items.get(index) {
                 self.tree.remove(&entry_of(index, old));
             }
-            let item = item_of(feature, self.date);
+            let item = item_of(feature);
             if let Some(item) = &item {
                 let entry = entry_of(index, item);
                 let (min, max) = (entry.envelope.lower(), entry.envelope.upper());
@@ -223,38 +223,28 @@ impl StripCache {
         self.state = state;
     }
 
-    /// Sets statuses (at `date`), which features are shown, and the halo.
-    pub fn set_view_state(
-        &mut self,
-        date: NaiveDate,
-        statuses: &[(Status, bool)],
-        visible: &[bool],
-        halo: bool,
-    ) {
-        for (item, &(status, fuzzy)) in self.items.iter_mut().zip(statuses) {
-            if let Some(item) = item {
-                item.status = status;
-                item.fuzzy = fuzzy;
-            }
-        }
-        self.visible = visible.to_vec();
+    /// Sets statuses (at `date`) and the halo; `visible` (which features are shown) is
+    /// filled by the caller in place.
+    pub fn set_view_state(&mut self, date: NaiveDate, statuses: &[(Status, bool)], halo: bool) {
+        self.statuses.clear();
+        self.statuses.extend_from_slice(statuses);
+        self.statuses
+            .resize(self.items.len(), (Status::Unknown, false));
         self.visible.resize(self.items.len(), true);
         self.date = date;
         self.halo = halo;
     }
 
-    fn shown(&self, index: usize) -> bool {
-        self.visible.get(index).copied().unwrap_or(true) && self.items[index].is_some()
+    /// The status of feature `i` and whether it rests on a fuzzy date.
+    pub fn status(&self, i: usize) -> (Status, bool) {
+        self.statuses
+            .get(i)
+            .copied()
+            .unwrap_or((Status::Unknown, false))
     }
 
-    /// Recomputes the statuses only, for a new date.
-    pub fn restatus(&mut self, doc: &Document, date: NaiveDate) {
-        for (item, feature) in self.items.iter_mut().zip(&doc.features) {
-            if let Some(item) = item {
-                (item.status, item.fuzzy) = status_of(feature, date);
-            }
-        }
-        self.date = date;
+    fn shown(&self, index: usize) -> bool {
+        self.visible.get(index).copied().unwrap_or(true) && self.items[index].is_some()
     }
 
     /// Indices of the features whose boxes meet the Mercator box.
@@ -351,9 +341,9 @@ fn inside(ring: &[Pos2], p: Pos2) -> bool {
     inside
 }
 
-fn colour(item: &Item) -> egui::Color32 {
+fn colour(item: &Item, status: Status) -> egui::Color32 {
     if item.strip {
-        theme::status_colour(item.status)
+        theme::status_colour(status)
     } else {
         theme::NON_STRIP
     }
@@ -400,7 +390,8 @@ pub fn draw(
         for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
             for &i in &visible {
                 if let Some(item) = &cache.items[i] {
-                    draw_parts(painter, t, item, kind, colour(item), false);
+                    let (status, fuzzy) = cache.status(i);
+                    draw_parts(painter, t, item, kind, colour(item, status), fuzzy, false);
                 }
             }
         }
@@ -426,7 +417,8 @@ pub fn draw(
     for &(i, highlight) in emphasis {
         if let Some(Some(item)) = cache.items.get(i) {
             for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
-                draw_parts(painter, t, item, kind, colour(item), true);
+                let (status, fuzzy) = cache.status(i);
+                draw_parts(painter, t, item, kind, colour(item, status), fuzzy, true);
                 draw_parts_outline(painter, t, item, kind, highlight);
             }
         }
@@ -443,6 +435,7 @@ fn draw_parts(
     item: &Item,
     kind: PartKind,
     fill: egui::Color32,
+    fuzzy: bool,
     big: bool,
 ) {
     let grow = if big { 1.5 } else { 0.0 };
@@ -456,7 +449,7 @@ fn draw_parts(
                     fill,
                     Stroke::new(1.5, theme::STRIP_OUTLINE),
                 );
-                if item.fuzzy {
+                if fuzzy {
                     painter.circle_stroke(
                         at,
                         theme::STRIP_RADIUS_PX + 3.0 + grow,
@@ -541,7 +534,7 @@ fn draw_aggregated(painter: &Painter, t: &Transform, cache: &StripCache, visible
         let cell = &mut cells[cy.min(rows - 1) * cols + cx.min(cols - 1)];
         cell.count += 1;
         let slot = if item.strip {
-            status_slot(item.status)
+            status_slot(cache.status(i).0)
         } else {
             4
         };

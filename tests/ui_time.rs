@@ -219,3 +219,27 @@ fn playing_advances_the_date() {
     steps(&mut h, 3);
     assert_eq!(h.state().date(), stopped);
 }
+
+#[test]
+fn the_table_sorts_by_distance_to_the_nearest_other_strip() {
+    let (mut h, _, _dir) = app_on_sample();
+    h.get_by_label("Table").click();
+    steps(&mut h, 3);
+    h.get_by_label("Nearest strip").scroll_to_me();
+    steps(&mut h, 3);
+    h.get_by_label("Nearest strip").click();
+    steps(&mut h, 3);
+    let rows = h.state_mut().table_rows();
+    assert_eq!(rows.len(), 60);
+    let facts = FactBook::build(h.state().document());
+    let points: Vec<(f64, f64)> = facts.facts.iter().map(|f| f.lon_lat.unwrap()).collect();
+    let near = pistas::analysis::Nearest::new(points.clone());
+    let d: Vec<f64> = rows
+        .iter()
+        .map(|&i| near.nearest(points[i].0, points[i].1, Some(i)).unwrap().1)
+        .collect();
+    assert!(
+        d.windows(2).all(|w| w[0] <= w[1] + 1e-6),
+        "sorted by distance: {d:?}"
+    );
+}

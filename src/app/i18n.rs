@@ -103,6 +103,8 @@ table! {
     ColLastEvent => "Last event", "Último evento";
     ColLength => "Length", "Longitud";
     ColAerodrome => "Nearest aerodrome", "Aeródromo más cercano";
+    ColNearestStrip => "Nearest strip", "Pista más cercana";
+    ColTown => "Nearest town", "Pueblo más cercano";
     TabMap => "Map", "Mapa";
     TabTable => "Table", "Tabla";
     TabStats => "Statistics", "Estadísticas";

@@ -135,9 +135,40 @@ pub struct PistasApp {
     tab: Tab,
     table: table::Table,
     stats: Option<((u64, u64, NaiveDate), Stats)>,
-    strip_points: Option<(u64, Nearest, Vec<usize>)>,
+    strip_points: Option<StripPlaces>,
     /// Where the last chart was saved as PNG, or why it was not (set by the screenshot).
     png_result: std::sync::Arc<std::sync::Mutex<Option<Result<PathBuf, String>>>>,
+}
+
+/// The strips as places, for "nearest other strip", per document state.
+struct StripPlaces {
+    state: u64,
+    nearest: Nearest,
+    /// Place index of each feature (strips with a position).
+    own: Vec<Option<usize>>,
+    names: Vec<String>,
+}
+
+/// The places the table measures distances to.
+fn table_context(strips: &StripPlaces) -> table::Context<'_> {
+    let context = context_places();
+    table::Context {
+        strips: table::Places {
+            nearest: &strips.nearest,
+            names: &strips.names,
+            own: Some(&strips.own),
+        },
+        aerodromes: table::Places {
+            nearest: &context.aerodromes,
+            names: &context.aerodrome_names,
+            own: None,
+        },
+        towns: table::Places {
+            nearest: &context.towns,
+            names: &context.town_names,
+            own: None,
+        },
+    }
 }
 
 /// What the centre of the window shows.
@@ -380,13 +411,17 @@ impl PistasApp {
     /// The table's rows (feature indices) in display order.
     pub fn table_rows(&mut self) -> Vec<usize> {
         let key = (self.editor.state(), self.filter_generation, self.date);
+        self.ensure_strip_places();
+        let Some(strips) = self.strip_points.as_ref() else {
+            return Vec::new();
+        };
         self.table.rows(
             self.editor.document(),
             &self.facts,
             &self.statuses,
             &self.passes,
             key,
-            &context_places().aerodromes,
+            &table_context(strips),
         )
     }
 
@@ -542,6 +577,30 @@ impl PistasApp {
         }
     }
 
+    fn ensure_strip_places(&mut self) {
+        let state = self.editor.state();
+        if self.strip_points.as_ref().is_some_and(|p| p.state == state) {
+            return;
+        }
+        let doc = self.editor.document();
+        let mut own = vec![None; self.facts.facts.len()];
+        let mut points = Vec::new();
+        let mut names = Vec::new();
+        for (i, f) in self.facts.facts.iter().enumerate() {
+            if let (true, Some(p)) = (f.strip, f.lon_lat) {
+                own[i] = Some(points.len());
+                points.push(p);
+                names.push(doc.features[i].label().to_owned());
+            }
+        }
+        self.strip_points = Some(StripPlaces {
+            state,
+            nearest: Nearest::new(points),
+            own,
+            names,
+        });
+    }
+
     /// Lines for the inspector: nearest other strip, aerodrome and town, in km.
     fn nearest_lines(&mut self) -> Vec<String> {
         let Some(i) = self.selected else {
@@ -550,33 +609,16 @@ impl PistasApp {
         let Some((lon, lat)) = self.facts.facts.get(i).and_then(|f| f.lon_lat) else {
             return Vec::new();
         };
-        let state = self.editor.state();
-        if self
-            .strip_points
-            .as_ref()
-            .is_none_or(|(s, _, _)| *s != state)
-        {
-            let (points, index): (Vec<(f64, f64)>, Vec<usize>) = self
-                .facts
-                .facts
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.strip)
-                .filter_map(|(i, f)| f.lon_lat.map(|p| (p, i)))
-                .unzip();
-            self.strip_points = Some((state, Nearest::new(points), index));
-        }
+        self.ensure_strip_places();
         let mut lines = Vec::new();
-        let doc = self.editor.document();
         let km = |m: f64| format!("{:.1}", m / 1000.0);
-        if let Some((_, near, index)) = &self.strip_points {
-            let me = index.iter().position(|&k| k == i);
-            if let Some((j, m)) = near.nearest(lon, lat, me) {
-                lines.push(
-                    self.lang
-                        .fill(T::NearestStrip, &[doc.features[index[j]].label(), &km(m)]),
-                );
-            }
+        if let Some(places) = &self.strip_points
+            && let Some((j, m)) =
+                places
+                    .nearest
+                    .nearest(lon, lat, places.own.get(i).copied().flatten())
+        {
+            lines.push(self.lang.fill(T::NearestStrip, &[&places.names[j], &km(m)]));
         }
         let context = context_places();
         if let Some((j, m)) = context.aerodromes.nearest(lon, lat, None) {

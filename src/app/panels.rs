@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::i18n::T;
 use super::stats_view::{StatsAction, png_bytes, stats_ui};
 use super::table::TableAction;
-use super::{Modal, PistasApp, Tab, context_places, map};
+use super::{Modal, PistasApp, Tab, map, table_context};
 use crate::analysis::{Stats, stats_csv};
 use crate::io::{Format, save_atomic};
 
@@ -43,8 +43,11 @@ impl PistasApp {
     }
 
     pub(super) fn table_ui(&mut self, ui: &mut egui::Ui) {
-        let context = context_places();
         let key = (self.editor.state(), self.filter_generation, self.date);
+        self.ensure_strip_places();
+        let Some(strips) = self.strip_points.as_ref() else {
+            return;
+        };
         let action = self.table.ui(
             ui,
             self.lang,
@@ -53,8 +56,7 @@ impl PistasApp {
             &self.statuses,
             &self.passes,
             key,
-            &context.aerodromes,
-            &context.aerodrome_names,
+            &table_context(strips),
             self.selected,
         );
         match action {

@@ -18,10 +18,12 @@ pub enum SortBy {
     Rebuilt,
     LastEvent,
     Length,
+    NearestStrip,
     Aerodrome,
+    Town,
 }
 
-const COLUMNS: [SortBy; 8] = [
+const COLUMNS: [SortBy; 10] = [
     SortBy::Id,
     SortBy::Name,
     SortBy::Status,
@@ -29,8 +31,52 @@ const COLUMNS: [SortBy; 8] = [
     SortBy::Rebuilt,
     SortBy::LastEvent,
     SortBy::Length,
+    SortBy::NearestStrip,
     SortBy::Aerodrome,
+    SortBy::Town,
 ];
+
+/// A set of places to measure the nearest of: other strips, aerodromes or towns.
+pub struct Places<'a> {
+    pub nearest: &'a Nearest,
+    pub names: &'a [String],
+    /// For strips: each feature's own place index, so a strip is not its own neighbour.
+    pub own: Option<&'a [Option<usize>]>,
+}
+
+impl Places<'_> {
+    fn of(&self, index: usize, lon_lat: Option<(f64, f64)>) -> NearestPlace {
+        let (lon, lat) = lon_lat?;
+        let own = self.own.and_then(|o| o.get(index).copied().flatten());
+        self.nearest.nearest(lon, lat, own)
+    }
+}
+
+/// The three distance columns: nearest other strip, registered aerodrome and town.
+pub struct Context<'a> {
+    pub strips: Places<'a>,
+    pub aerodromes: Places<'a>,
+    pub towns: Places<'a>,
+}
+
+impl<'a> Context<'a> {
+    fn places(&self, slot: usize) -> &Places<'a> {
+        match slot {
+            0 => &self.strips,
+            1 => &self.aerodromes,
+            _ => &self.towns,
+        }
+    }
+}
+
+fn distance_slot(col: SortBy) -> Option<usize> {
+    match col {
+        SortBy::NearestStrip => Some(0),
+        SortBy::Aerodrome => Some(1),
+        SortBy::Town => Some(2),
+        _ => None,
+    }
+}
 
 pub const ROW_HEIGHT: f32 = 20.0;
 
@@ -50,8 +96,9 @@ pub struct Table {
     pub ascending: bool,
     /// Row order for a (state, filter, date, sort) key.
     rows: Option<(RowsKey, Vec<usize>)>,
-    /// Nearest registered aerodrome of each feature (index, metres), per document state.
-    aerodromes: Option<(u64, Vec<NearestPlace>)>,
+    /// Nearest strip, aerodrome and town of every feature (index, metres), per document
+    /// state: computed only when a distance column is sorted.
+    distances: [Option<(u64, Vec<NearestPlace>)>; 3],
     /// Scroll to this row on the next frame (selection made on the map).
     pub scroll_to: Option<usize>,
     /// The last row clicked and when, to tell a double-click.
@@ -66,7 +113,7 @@ impl Default for Table {
             sort: SortBy::Name,
             ascending: true,
             rows: None,
-            aerodromes: None,
+            distances: [None, None, None],
             scroll_to: None,
             last_click: None,
         }
@@ -74,24 +121,26 @@ impl Default for Table {
 }
 
 impl Table {
-    fn aerodrome_distances(
+    fn all_distances(
         &mut self,
+        slot: usize,
         state: u64,
         facts: &FactBook,
-        aerodromes: &Nearest,
+        places: &Places<'_>,
     ) -> &[NearestPlace] {
-        if self.aerodromes.as_ref().is_none_or(|(s, _)| *s != state) {
+        if self.distances[slot]
+            .as_ref()
+            .is_none_or(|(s, _)| *s != state)
+        {
             let all = facts
                 .facts
                 .iter()
-                .map(|f| {
-                    f.lon_lat
-                        .and_then(|(lon, lat)| aerodromes.nearest(lon, lat, None))
-                })
+                .enumerate()
+                .map(|(i, f)| places.of(i, f.lon_lat))
                 .collect();
-            self.aerodromes = Some((state, all));
+            self.distances[slot] = Some((state, all));
         }
-        self.aerodromes
+        self.distances[slot]
             .as_ref()
             .map(|(_, v)| v.as_slice())
             .unwrap_or(&[])
@@ -106,7 +155,7 @@ impl Table {
         statuses: &[(Status, bool)],
         visible: &[bool],
         key: (u64, u64, chrono::NaiveDate),
-        aerodromes: &Nearest,
+        context: &Context<'_>,
     ) -> Vec<usize> {
         let full_key = (key.0, key.1, key.2, self.sort, self.ascending);
         if let Some((k, rows)) = &self.rows
@@ -133,8 +182,11 @@ impl Table {
                 );
                 x.unwrap_or(-1.0).total_cmp(&y.unwrap_or(-1.0))
             }),
-            SortBy::Aerodrome => {
-                let d = self.aerodrome_distances(key.0, facts, aerodromes).to_vec();
+            SortBy::NearestStrip | SortBy::Aerodrome | SortBy::Town => {
+                let slot = distance_slot(self.sort).unwrap_or(1);
+                let d = self
+                    .all_distances(slot, key.0, facts, context.places(slot))
+                    .to_vec();
                 rows.sort_by(|&a, &b| {
                     let x = d[a].map_or(f64::MAX, |v| v.1);
                     let y = d[b].map_or(f64::MAX, |v| v.1);
@@ -159,126 +211,132 @@ impl Table {
         statuses: &[(Status, bool)],
         visible: &[bool],
         key: (u64, u64, chrono::NaiveDate),
-        aerodromes: &Nearest,
-        aerodrome_names: &[String],
+        context: &Context<'_>,
         selected: Option<usize>,
     ) -> Option<TableAction> {
-        let rows = self.rows(doc, facts, statuses, visible, key, aerodromes);
+        let rows = self.rows(doc, facts, statuses, visible, key, context);
         let mut action = None;
         let scroll_row = self
             .scroll_to
             .take()
             .and_then(|i| rows.iter().position(|r| *r == i));
-        let mut builder = TableBuilder::new(ui)
-            .id_salt("strips-table")
-            .striped(true)
-            .resizable(true)
-            .sense(Sense::click())
-            .column(Column::initial(110.0).at_least(60.0))
-            .column(Column::initial(170.0).at_least(80.0))
-            .column(Column::initial(90.0))
-            .column(Column::initial(80.0))
-            .column(Column::initial(80.0))
-            .column(Column::initial(90.0))
-            .column(Column::initial(80.0))
-            .column(Column::remainder().at_least(120.0));
-        if let Some(r) = scroll_row {
-            builder = builder.scroll_to_row(r, Some(egui::Align::Center));
-        }
         let mut clicked_sort = None;
-        builder
-            .header(ROW_HEIGHT + 4.0, |mut header| {
-                for col in COLUMNS {
-                    header.col(|ui| {
-                        let arrow = if self.sort == col {
-                            if self.ascending { " ^" } else { " v" }
-                        } else {
-                            ""
-                        };
-                        if ui
-                            .button(
-                                RichText::new(format!("{}{arrow}", column_title(lang, col)))
-                                    .strong(),
-                            )
-                            .clicked()
-                        {
-                            clicked_sort = Some(col);
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(ROW_HEIGHT, rows.len(), |mut row| {
-                    let i = rows[row.index()];
-                    let feature = &doc.features[i];
-                    let fact = &facts.facts[i];
-                    row.set_selected(selected == Some(i));
-                    row.col(|ui| {
-                        cell(ui, feature.id.as_str());
-                    });
-                    row.col(|ui| {
-                        cell(ui, feature.label());
-                    });
-                    row.col(|ui| {
-                        if fact.strip {
-                            let s = statuses[i].0;
+        // Ten columns are wider than the centre of a small window: scroll sideways.
+        egui::ScrollArea::horizontal().show(ui, |ui| {
+            let mut builder = TableBuilder::new(ui)
+                .id_salt("strips-table")
+                .striped(true)
+                .resizable(true)
+                .sense(Sense::click())
+                .column(Column::initial(90.0).at_least(60.0))
+                .column(Column::initial(140.0).at_least(80.0))
+                .column(Column::initial(80.0))
+                .column(Column::initial(72.0))
+                .column(Column::initial(72.0))
+                .column(Column::initial(88.0))
+                .column(Column::initial(66.0))
+                .column(Column::initial(160.0))
+                .column(Column::initial(170.0))
+                .column(Column::initial(150.0));
+            if let Some(r) = scroll_row {
+                builder = builder.scroll_to_row(r, Some(egui::Align::Center));
+            }
+            builder
+                .header(ROW_HEIGHT + 4.0, |mut header| {
+                    for col in COLUMNS {
+                        header.col(|ui| {
+                            let arrow = if self.sort == col {
+                                if self.ascending { " ^" } else { " v" }
+                            } else {
+                                ""
+                            };
+                            if ui
+                                .button(
+                                    RichText::new(format!("{}{arrow}", column_title(lang, col)))
+                                        .strong(),
+                                )
+                                .clicked()
+                            {
+                                clicked_sort = Some(col);
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(ROW_HEIGHT, rows.len(), |mut row| {
+                        let i = rows[row.index()];
+                        let feature = &doc.features[i];
+                        let fact = &facts.facts[i];
+                        row.set_selected(selected == Some(i));
+                        row.col(|ui| {
+                            cell(ui, feature.id.as_str());
+                        });
+                        row.col(|ui| {
+                            cell(ui, feature.label());
+                        });
+                        row.col(|ui| {
+                            if fact.strip {
+                                let s = statuses[i].0;
+                                cell(
+                                    ui,
+                                    RichText::new(lang.status(s)).color(theme::status_colour(s)),
+                                );
+                            }
+                        });
+                        row.col(|ui| {
+                            cell(ui, fact.times_destroyed.to_string());
+                        });
+                        row.col(|ui| {
+                            cell(ui, fact.times_rebuilt.to_string());
+                        });
+                        row.col(|ui| {
                             cell(
                                 ui,
-                                RichText::new(lang.status(s)).color(theme::status_colour(s)),
+                                fact.last_event.map(|d| d.to_string()).unwrap_or_default(),
                             );
+                        });
+                        row.col(|ui| {
+                            cell(
+                                ui,
+                                fact.runway_length_m
+                                    .map(|m| format!("{m:.0} m"))
+                                    .unwrap_or_default(),
+                            );
+                        });
+                        for slot in 0..3 {
+                            row.col(|ui| {
+                                // Only rows on screen are measured, unless sorting needed them all.
+                                let places = context.places(slot);
+                                let near = match &self.distances[slot] {
+                                    Some((s, all)) if *s == key.0 => all[i],
+                                    _ => places.of(i, fact.lon_lat),
+                                };
+                                if let Some((a, m)) = near {
+                                    let name =
+                                        places.names.get(a).map(String::as_str).unwrap_or("");
+                                    cell(ui, format!("{:.1} km  {name}", m / 1000.0));
+                                }
+                            });
+                        }
+                        let response = row.response();
+                        // Two clicks on the same row within half a second: a double-click. (The
+                        // row's response is a union of its cells' and does not carry the count.)
+                        let now = response.ctx.input(|i| i.time);
+                        let double = response.clicked()
+                            && self
+                                .last_click
+                                .is_some_and(|(row, t)| row == i && now - t < DOUBLE_CLICK_S);
+                        if response.clicked() {
+                            self.last_click = Some((i, now));
+                        }
+                        if double {
+                            action = Some(TableAction::Centre(i));
+                        } else if response.clicked() {
+                            action = Some(TableAction::Select(i));
                         }
                     });
-                    row.col(|ui| {
-                        cell(ui, fact.times_destroyed.to_string());
-                    });
-                    row.col(|ui| {
-                        cell(ui, fact.times_rebuilt.to_string());
-                    });
-                    row.col(|ui| {
-                        cell(
-                            ui,
-                            fact.last_event.map(|d| d.to_string()).unwrap_or_default(),
-                        );
-                    });
-                    row.col(|ui| {
-                        cell(
-                            ui,
-                            fact.runway_length_m
-                                .map(|m| format!("{m:.0} m"))
-                                .unwrap_or_default(),
-                        );
-                    });
-                    row.col(|ui| {
-                        // Only rows on screen are measured, unless sorting needed them all.
-                        let near = match &self.aerodromes {
-                            Some((s, all)) if *s == key.0 => all[i],
-                            _ => fact
-                                .lon_lat
-                                .and_then(|(lon, lat)| aerodromes.nearest(lon, lat, None)),
-                        };
-                        if let Some((a, m)) = near {
-                            let name = aerodrome_names.get(a).map(String::as_str).unwrap_or("");
-                            cell(ui, format!("{:.1} km  {name}", m / 1000.0));
-                        }
-                    });
-                    let response = row.response();
-                    // Two clicks on the same row within half a second: a double-click. (The
-                    // row's response is a union of its cells' and does not carry the count.)
-                    let now = response.ctx.input(|i| i.time);
-                    let double = response.clicked()
-                        && self
-                            .last_click
-                            .is_some_and(|(row, t)| row == i && now - t < DOUBLE_CLICK_S);
-                    if response.clicked() {
-                        self.last_click = Some((i, now));
-                    }
-                    if double {
-                        action = Some(TableAction::Centre(i));
-                    } else if response.clicked() {
-                        action = Some(TableAction::Select(i));
-                    }
                 });
-            });
+        });
         if let Some(col) = clicked_sort {
             if self.sort == col {
                 self.ascending = !self.ascending;
@@ -305,6 +363,8 @@ fn column_title(lang: Lang, col: SortBy) -> &'static str {
         SortBy::Rebuilt => T::ColRebuilt,
         SortBy::LastEvent => T::ColLastEvent,
         SortBy::Length => T::ColLength,
+        SortBy::NearestStrip => T::ColNearestStrip,
         SortBy::Aerodrome => T::ColAerodrome,
+        SortBy::Town => T::ColTown,
     })
 }

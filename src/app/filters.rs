@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use super::i18n::{Lang, T};
 use super::theme;
 use crate::analysis::Filter;
-use crate::model::{Confidence, EventType, FuzzyDate, Status};
+use crate::model::{EventType, FuzzyDate, Status};
 
 /// What the filters panel asks of the app besides a new filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,29 +146,12 @@ impl FilterPanel {
                     ui.add(egui::DragValue::new(&mut filter.min_rebuilt).range(0..=50))
                         .labelled_by(label.id);
                     ui.end_row();
-                    let confidence_label = ui.label(lang.t(T::Confidence));
-                    egui::ComboBox::from_id_salt("filter-confidence")
-                        .selected_text(
-                            filter
-                                .confidence
-                                .map_or(lang.t(T::AnyConfidence), |c| lang.confidence(c)),
-                        )
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(
-                                &mut filter.confidence,
-                                None,
-                                lang.t(T::AnyConfidence),
-                            );
-                            for c in Confidence::ALL {
-                                ui.selectable_value(
-                                    &mut filter.confidence,
-                                    Some(c),
-                                    lang.confidence(c),
-                                );
-                            }
-                        })
-                        .response
-                        .labelled_by(confidence_label.id);
+                    lang.confidence_combo(
+                        ui,
+                        "filter-confidence",
+                        &mut filter.confidence,
+                        T::AnyConfidence,
+                    );
                     ui.end_row();
                     let label = ui.label(lang.t(T::Operation));
                     ui.add(egui::TextEdit::singleline(&mut filter.operation).desired_width(140.0))

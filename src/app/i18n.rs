@@ -293,6 +293,27 @@ impl Lang {
         }
     }
 
+    /// A labelled choice of confidence; `none` names the empty choice.
+    pub fn confidence_combo(
+        self,
+        ui: &mut egui::Ui,
+        id: &str,
+        value: &mut Option<Confidence>,
+        none: T,
+    ) {
+        let label = ui.label(self.t(T::Confidence));
+        egui::ComboBox::from_id_salt(id)
+            .selected_text(value.map_or(self.t(none), |c| self.confidence(c)))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(value, None, self.t(none));
+                for c in Confidence::ALL {
+                    ui.selectable_value(value, Some(c), self.confidence(c));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    }
+
     /// "never", "once", "twice", "3 times".
     pub fn times(self, n: usize) -> String {
         match (self, n) {

@@ -459,28 +459,7 @@ impl Inspector {
                         )
                         .labelled_by(label.id);
                         ui.end_row();
-                        let confidence_label = ui.label(lang.t(T::Confidence));
-                        let shown = draft
-                            .confidence
-                            .map_or(lang.t(T::NotSaid), |c| lang.confidence(c));
-                        egui::ComboBox::from_id_salt("confidence")
-                            .selected_text(shown)
-                            .show_ui(ui, |ui| {
-                                ui.selectable_value(
-                                    &mut draft.confidence,
-                                    None,
-                                    lang.t(T::NotSaid),
-                                );
-                                for c in Confidence::ALL {
-                                    ui.selectable_value(
-                                        &mut draft.confidence,
-                                        Some(c),
-                                        lang.confidence(c),
-                                    );
-                                }
-                            })
-                            .response
-                            .labelled_by(confidence_label.id);
+                        lang.confidence_combo(ui, "confidence", &mut draft.confidence, T::NotSaid);
                         ui.end_row();
                         let label = ui.label(lang.t(T::Operation));
                         ui.add(

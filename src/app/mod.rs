@@ -1197,24 +1197,12 @@ impl PistasApp {
                     self.menu_item(ui, Action::Save, true);
                     self.menu_item(ui, Action::SaveAs, true);
                     ui.menu_button(lang.t(T::ExportFiltered), |ui| {
-                        for format in [
-                            Format::GeoJson,
-                            Format::StripsCsv,
-                            Format::EventsCsv,
-                            Format::EventsGeoJson,
-                            Format::Kml,
-                        ] {
+                        for format in Format::ALL {
                             self.menu_item(ui, Action::ExportFiltered(format), true);
                         }
                     });
                     ui.menu_button(lang.t(T::Export), |ui| {
-                        for format in [
-                            Format::GeoJson,
-                            Format::StripsCsv,
-                            Format::EventsCsv,
-                            Format::EventsGeoJson,
-                            Format::Kml,
-                        ] {
+                        for format in Format::ALL {
                             self.menu_item(ui, Action::Export(format), true);
                         }
                     });

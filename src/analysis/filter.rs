@@ -172,6 +172,22 @@ pub struct FactBook {
     /// feature's own allocation.
     steps: Vec<(NaiveDate, Status, bool)>,
     offsets: Vec<u32>,
+    /// Every feature's events as (earliest day, type), flat in the same way, for the
+    /// timeline's histogram.
+    event_days: Vec<(NaiveDate, EventType)>,
+    event_offsets: Vec<u32>,
+}
+
+/// Replaces item `i`'s run in a flat array and shifts the offsets after it.
+fn splice_flat<T: Copy>(flat: &mut Vec<T>, offsets: &mut [u32], i: usize, new: &[T]) {
+    let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
+    let delta = new.len() as i64 - (b - a) as i64;
+    flat.splice(a..b, new.iter().copied());
+    if delta != 0 {
+        for o in &mut offsets[i + 1..] {
+            *o = (i64::from(*o) + delta) as u32;
+        }
+    }
 }
 
 impl FactBook {
@@ -179,30 +195,41 @@ impl FactBook {
         let mut book = FactBook {
             facts: doc.features.iter().map(Facts::of).collect(),
             steps: Vec::new(),
-            offsets: Vec::new(),
+            offsets: vec![0],
+            event_days: Vec::new(),
+            event_offsets: vec![0],
         };
-        book.flatten();
+        for f in &book.facts {
+            book.steps.extend_from_slice(f.timeline.steps());
+            book.offsets.push(book.steps.len() as u32);
+            book.event_days.extend(f.event_days().map(|(k, d)| (d, k)));
+            book.event_offsets.push(book.event_days.len() as u32);
+        }
         book
     }
 
-    fn flatten(&mut self) {
-        self.steps.clear();
-        self.offsets.clear();
-        self.offsets.push(0);
-        for f in &self.facts {
-            self.steps.extend_from_slice(f.timeline.steps());
-            self.offsets.push(self.steps.len() as u32);
+    /// Refreshes the facts of features replaced in place (only their runs of the flat
+    /// arrays are rewritten: an edit at 100k strips stays cheap).
+    pub fn update(&mut self, doc: &Document, indices: &[usize]) {
+        for &i in indices {
+            let (Some(slot), Some(feature)) = (self.facts.get_mut(i), doc.features.get(i)) else {
+                continue;
+            };
+            *slot = Facts::of(feature);
+            let steps = slot.timeline.steps().to_vec();
+            let days: Vec<(NaiveDate, EventType)> =
+                slot.event_days().map(|(k, d)| (d, k)).collect();
+            splice_flat(&mut self.steps, &mut self.offsets, i, &steps);
+            splice_flat(&mut self.event_days, &mut self.event_offsets, i, &days);
         }
     }
 
-    /// Refreshes the facts of features replaced in place.
-    pub fn update(&mut self, doc: &Document, indices: &[usize]) {
-        for &i in indices {
-            if let (Some(slot), Some(feature)) = (self.facts.get_mut(i), doc.features.get(i)) {
-                *slot = Facts::of(feature);
-            }
+    /// Feature `i`'s events as (earliest day, type).
+    pub fn event_days_of(&self, i: usize) -> &[(NaiveDate, EventType)] {
+        match (self.event_offsets.get(i), self.event_offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.event_days[a as usize..b as usize],
+            _ => &[],
         }
-        self.flatten();
     }
 
     /// Every feature's status at `day` and whether it rests on a fuzzy date.
@@ -284,6 +311,25 @@ mod tests {
             .zip(ids)
             .filter_map(|(p, id)| p.then_some(id))
             .collect()
+    }
+
+    #[test]
+    fn updating_in_place_matches_a_rebuild() {
+        let mut doc = read_str(DOC, "t").document;
+        let mut book = FactBook::build(&doc);
+        // Give "b" two more events, and "a" one fewer.
+        let extra = doc.features[0].events()[..2].to_vec();
+        doc.features[1].events.as_mut().unwrap().extend(extra);
+        doc.features[0].events.as_mut().unwrap().pop();
+        book.update(&doc, &[1, 0]);
+        let fresh = FactBook::build(&doc);
+        for day in ["2013-06-01", "2014-09-10", "2015-03-25", "2016-08-01"] {
+            let d = day.parse().unwrap();
+            assert_eq!(book.statuses_at(d), fresh.statuses_at(d), "{day}");
+        }
+        for i in 0..3 {
+            assert_eq!(book.event_days_of(i), fresh.event_days_of(i));
+        }
     }
 
     #[test]

@@ -101,20 +101,17 @@ impl Timeline {
         // Months counted in a flat array from the first event's month: one pass, no map.
         let mut range: Option<(NaiveDate, NaiveDate)> = None;
         let passing = || {
-            facts
-                .facts
+            passes
                 .iter()
-                .zip(passes)
+                .enumerate()
                 .filter(|(_, p)| **p)
-                .map(|(f, _)| f)
+                .flat_map(|(i, _)| facts.event_days_of(i))
         };
-        for f in passing() {
-            for (_, day) in f.event_days() {
-                range = Some(match range {
-                    None => (day, day),
-                    Some((a, b)) => (a.min(day), b.max(day)),
-                });
-            }
+        for (day, _) in passing() {
+            range = Some(match range {
+                None => (*day, *day),
+                Some((a, b)) => (a.min(*day), b.max(*day)),
+            });
         }
         let mut counts: Vec<[u32; 5]> = Vec::new();
         let mut first_month = 0;
@@ -122,10 +119,8 @@ impl Timeline {
             self.range = (a, b);
             first_month = month_index(a);
             counts = vec![[0; 5]; (month_index(b) - first_month + 1) as usize];
-            for f in passing() {
-                for (kind, day) in f.event_days() {
-                    counts[(month_index(day) - first_month) as usize][type_slot(kind)] += 1;
-                }
+            for (day, kind) in passing() {
+                counts[(month_index(*day) - first_month) as usize][type_slot(*kind)] += 1;
             }
         }
         let months: Vec<MonthCounts> = counts

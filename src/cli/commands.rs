@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 
 use super::Command;
 use crate::analysis::Stats;
+use crate::edit::Editor;
+use crate::edit::merge::{self, Decision, MatchOptions};
 use crate::io::{Diagnostic, Format, Parsed, export, read_path, save_atomic, write_geojson};
 use crate::model::{FuzzyDate, synthetic};
 
@@ -43,6 +45,28 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             top,
             json,
         } => stats(&file, at.as_deref(), top, json, out, err),
+        Command::Merge {
+            a,
+            b,
+            output,
+            within,
+            min_similarity,
+            report,
+            force,
+        } => merge(
+            &MergeArgs {
+                a: &a,
+                b: &b,
+                output: &output,
+                report: report.as_deref(),
+                options: MatchOptions {
+                    within_m: within,
+                    min_similarity,
+                },
+                force,
+            },
+            err,
+        ),
         Command::Generate {
             strips,
             seed,
@@ -180,6 +204,71 @@ fn convert(
         output.display(),
         format.name(),
         parsed.document.features.len()
+    );
+    Ok(OK)
+}
+
+struct MergeArgs<'a> {
+    a: &'a Path,
+    b: &'a Path,
+    output: &'a Path,
+    report: Option<&'a Path>,
+    options: MatchOptions,
+    force: bool,
+}
+
+fn merge(args: &MergeArgs, err: &mut dyn Write) -> Outcome {
+    if !args.options.within_m.is_finite()
+        || args.options.within_m < 0.0
+        || !(0.0..=1.0).contains(&args.options.min_similarity)
+    {
+        return Err(
+            "--within must be 0 or more metres and --min-similarity between 0 and 1".into(),
+        );
+    }
+    for path in std::iter::once(args.output).chain(args.report) {
+        if !args.force && path.exists() {
+            return Err(format!(
+                "{} already exists (use --force to overwrite it)",
+                path.display()
+            ));
+        }
+    }
+    let mut docs = Vec::new();
+    for path in [args.a, args.b] {
+        let parsed = read_path(path).map_err(|e| e.to_string())?;
+        if parsed.has_errors() {
+            for d in &parsed.diagnostics {
+                let _ = writeln!(err, "{d}");
+            }
+            let _ = writeln!(err, "{}\nnothing written", summary_line(path, &parsed));
+            return Ok(INVALID);
+        }
+        docs.push(parsed.document);
+    }
+    let incoming = docs.pop().unwrap_or_default();
+    let working = docs.pop().unwrap_or_default();
+    let plan = merge::propose(&working, &incoming, &args.options);
+    let decisions = vec![Decision::Merge(Vec::new()); plan.proposals.len()];
+    let (command, rows) = merge::merge_command(&working, &incoming, &plan, &decisions);
+    let mut editor = Editor::new(working);
+    editor.apply(command).map_err(|e| e.to_string())?;
+    let text = write_geojson(editor.document(), &crate::io::WriteOptions::default());
+    save_atomic(args.output, text.as_bytes(), args.force).map_err(|e| e.to_string())?;
+    if let Some(report) = args.report {
+        let csv = merge::report_csv(&rows).map_err(|e| e.to_string())?;
+        save_atomic(report, csv.as_bytes(), args.force).map_err(|e| e.to_string())?;
+    }
+    let conflicts: usize = plan.proposals.iter().map(|p| p.conflicts.len()).sum();
+    let _ = writeln!(
+        err,
+        "wrote {} ({} features): {} merged, {} added; {} conflicting values kept from {}",
+        args.output.display(),
+        editor.document().features.len(),
+        plan.proposals.len(),
+        plan.unmatched.len(),
+        conflicts,
+        args.a.display()
     );
     Ok(OK)
 }

@@ -69,6 +69,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Merge layer B into layer A: the same strips (same id, or near with a similar name)
+    /// get one history; the others are added. Writes the merged layer to OUT.
+    ///
+    /// Events on both sides (same type and date) are kept once, with the sources of both.
+    /// Where both sides give a property different values, A's value is kept; --report
+    /// lists every decision and conflict.
+    Merge {
+        /// The working layer: its ids, order and values win.
+        a: PathBuf,
+        /// The layer merged into it.
+        b: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Features without a shared id match only within this many metres.
+        #[arg(long, default_value_t = 500.0, value_name = "METRES")]
+        within: f64,
+        /// The least name similarity (0 to 1) for named features to match by distance.
+        #[arg(long, default_value_t = 0.75)]
+        min_similarity: f64,
+        /// Write a CSV row per feature of B: what was done, why and the conflicts.
+        #[arg(long, value_name = "report.csv")]
+        report: Option<PathBuf>,
+        /// Overwrite OUT (and the report) if they exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a reproducible synthetic dataset of strips inside the VRAEM (invented data).
     Generate {
         /// How many strips.

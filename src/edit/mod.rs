@@ -2,6 +2,7 @@
 //! and autosave work the same way for every edit. No egui: the window and tests share it.
 
 mod coords;
+pub mod merge;
 
 pub use coords::{CoordError, format_dms, parse_coordinates};
 

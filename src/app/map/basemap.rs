@@ -226,21 +226,7 @@ impl Basemap {
     }
 }
 
-/// Lower case without accents, for matching names as people type them.
-pub fn fold(text: &str) -> String {
-    text.trim()
-        .chars()
-        .map(|c| match c {
-            'á' | 'Á' => 'a',
-            'é' | 'É' => 'e',
-            'í' | 'Í' => 'i',
-            'ó' | 'Ó' => 'o',
-            'ú' | 'Ú' | 'ü' => 'u',
-            'ñ' | 'Ñ' => 'n',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
+pub use crate::analysis::fold;
 
 fn dist2(a: Merc, b: Merc) -> f64 {
     (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)

@@ -1,0 +1,88 @@
+//! Place names as people write them: folding accents and case, and how alike two names are.
+
+/// Lower case without accents, for matching names as people type them.
+pub fn fold(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            'á' | 'Á' | 'à' | 'À' | 'â' | 'ä' => 'a',
+            'é' | 'É' | 'è' | 'È' | 'ê' | 'ë' => 'e',
+            'í' | 'Í' | 'ì' | 'ï' => 'i',
+            'ó' | 'Ó' | 'ò' | 'ô' | 'ö' => 'o',
+            'ú' | 'Ú' | 'ù' | 'ü' | 'Ü' => 'u',
+            'ñ' | 'Ñ' => 'n',
+            c => c.to_lowercase().next().unwrap_or(c),
+        })
+        .collect()
+}
+
+/// Words that say what a place is rather than which one it is.
+const GENERIC: [&str; 14] = [
+    "pista",
+    "pistas",
+    "pta",
+    "aerodromo",
+    "aerodrome",
+    "airstrip",
+    "strip",
+    "clandestina",
+    "de",
+    "del",
+    "la",
+    "el",
+    "los",
+    "las",
+];
+
+/// The distinctive part of a name: folded, punctuation dropped, generic words removed and the
+/// rest joined without spaces, so "Pista Palma Pampa" and "palmapampa" are the same key.
+pub fn name_key(name: &str) -> String {
+    let folded = fold(name);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let distinctive: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !GENERIC.contains(w))
+        .collect();
+    // A name made only of generic words ("Pista") is its own key.
+    if distinctive.is_empty() {
+        words.concat()
+    } else {
+        distinctive.concat()
+    }
+}
+
+/// How alike two names are, from 0 (nothing in common) to 1 (the same key), by Jaro–Winkler
+/// similarity of their keys: it forgives the dropped letters and swapped spellings of names
+/// copied from reports ("Sta. Rosa", "Santa Rosa").
+pub fn name_similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (name_key(a), name_key(b));
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    strsim::jaro_winkler(&a, &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_words_accents_and_spaces_do_not_count() {
+        assert_eq!(name_key("Pista  Palma Pampa"), "palmapampa");
+        assert_eq!(name_key("Aeródromo de Pichari"), "pichari");
+        assert_eq!(name_key("Pista"), "pista");
+        assert!((name_similarity("Pista Palmapampa", "PALMA PAMPA") - 1.0).abs() < 1e-12);
+        assert!(name_similarity("Santa Rosa", "Sta. Rosa") >= 0.75);
+        assert!(name_similarity("Llochegua", "Pichari") < 0.75);
+        assert_eq!(name_similarity("", "Pichari"), 0.0);
+    }
+
+    #[test]
+    fn folding_drops_accents_and_case() {
+        assert_eq!(fold(" Ñuñunhuayo Río "), "nununhuayo rio");
+    }
+}

@@ -1,0 +1,610 @@
+//! Merging another layer into the working document: which features are the same strip,
+//! and one command that joins their histories without losing either side.
+//!
+//! Matching: features with the same id match; the others match the nearest unmatched
+//! feature within a distance (500 m by default) whose name is alike (or when either side
+//! has no name, as imagery detections often do). Each feature matches at most once.
+//!
+//! Merging two features keeps the working feature and adds to it: events the working side
+//! lacks, sources of events both sides have (the same type on the same date), properties only
+//! the incoming side has. Properties both sides have with different values, and different
+//! geometries, are conflicts: the caller picks a side for each (the working side by default).
+
+use std::collections::{HashMap, HashSet};
+
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+use serde_json::value::RawValue;
+
+use super::{Change, Command, EditKind};
+use crate::analysis::{distance_m, name_similarity, representative_point};
+use crate::model::{Document, Event, Feature, FeatureId, Source};
+
+/// How features are matched.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchOptions {
+    /// Features without a shared id match only within this distance.
+    ///
+    /// # Units
+    /// Metres, geodesic, between representative points (a runway's or area's centroid).
+    pub within_m: f64,
+    /// The least name similarity (0–1, Jaro–Winkler of the names' distinctive part) for
+    /// two named features to match by distance.
+    pub min_similarity: f64,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions {
+            within_m: 500.0,
+            min_similarity: 0.75,
+        }
+    }
+}
+
+/// Why two features were proposed as the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchReason {
+    /// They have the same id.
+    SameId,
+    /// They are within the distance and their names are alike (or one has none).
+    Near,
+}
+
+impl MatchReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchReason::SameId => "id",
+            MatchReason::Near => "near",
+        }
+    }
+}
+
+/// What differs between two matched features.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    Geometry,
+    Property(String),
+}
+
+impl Field {
+    pub fn label(&self) -> &str {
+        match self {
+            Field::Geometry => "geometry",
+            Field::Property(key) => key,
+        }
+    }
+}
+
+/// A field both sides have, with different values; the values as short text for review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub field: Field,
+    pub working: String,
+    pub incoming: String,
+}
+
+/// Which side's value a merged feature keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Side {
+    #[default]
+    Working,
+    Incoming,
+}
+
+/// A proposed match of an incoming feature with a working one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub incoming: usize,
+    pub working: usize,
+    pub reason: MatchReason,
+    /// Geodesic metres between the two, when both have a geometry.
+    pub distance_m: Option<f64>,
+    /// Name similarity, when both have a name.
+    pub similarity: Option<f64>,
+    pub conflicts: Vec<Conflict>,
+    pub events_working: usize,
+    pub events_incoming: usize,
+    /// Incoming events the working side already has (same type and date).
+    pub duplicate_events: usize,
+}
+
+/// All proposals, and the incoming features that match nothing (they are added).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan {
+    pub proposals: Vec<Proposal>,
+    pub unmatched: Vec<usize>,
+}
+
+/// What to do with one proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Join the two; one side per conflict, in the proposal's order (missing ones: working).
+    Merge(Vec<Side>),
+    /// They are different strips: add the incoming one too.
+    KeepBoth,
+    /// Leave the incoming one out.
+    Skip,
+}
+
+impl Decision {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Decision::Merge(_) => "merged",
+            Decision::KeepBoth => "kept both",
+            Decision::Skip => "skipped",
+        }
+    }
+}
+
+/// Proposes matches between the working document and an incoming one.
+pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) -> Plan {
+    let mut working_taken = vec![false; working.features.len()];
+    let mut matched: Vec<Option<(usize, MatchReason)>> = vec![None; incoming.features.len()];
+
+    let by_id: HashMap<&str, usize> = working
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    for (i, feature) in incoming.features.iter().enumerate() {
+        if let Some(&w) = by_id.get(feature.id.as_str())
+            && !working_taken[w]
+        {
+            working_taken[w] = true;
+            matched[i] = Some((w, MatchReason::SameId));
+        }
+    }
+
+    // By distance: every close enough pair with alike names, nearest first, one to one.
+    let points = |doc: &Document| -> Vec<Option<geo::Point<f64>>> {
+        doc.features
+            .iter()
+            .map(|f| {
+                f.geometry
+                    .as_ref()
+                    .and_then(|g| representative_point(g.shape()))
+            })
+            .collect()
+    };
+    let (working_points, incoming_points) = (points(working), points(incoming));
+    let scale = mean_cos_lat(&working_points);
+    let tree = RTree::bulk_load(
+        working_points
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !working_taken[*i])
+            .filter_map(|(i, p)| p.map(|p| GeomWithData::new([p.x() * scale, p.y()], i)))
+            .collect(),
+    );
+    // Degrees of latitude are at least 110.5 km; search a little wider and measure exactly.
+    let radius_deg = options.within_m / 110_000.0 * 1.05;
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, point) in incoming_points.iter().enumerate() {
+        let Some(point) = point else { continue };
+        if matched[i].is_some() {
+            continue;
+        }
+        let query = [point.x() * scale, point.y()];
+        for candidate in tree.locate_within_distance(query, radius_deg * radius_deg) {
+            let w = candidate.data;
+            let Some(wp) = working_points[w] else {
+                continue;
+            };
+            let d = distance_m(*point, wp);
+            if d > options.within_m {
+                continue;
+            }
+            let names = (working.features[w].name(), incoming.features[i].name());
+            if let (Some(a), Some(b)) = names
+                && name_similarity(a, b) < options.min_similarity
+            {
+                continue;
+            }
+            pairs.push((d, i, w));
+        }
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    for (_, i, w) in pairs {
+        if matched[i].is_none() && !working_taken[w] {
+            working_taken[w] = true;
+            matched[i] = Some((w, MatchReason::Near));
+        }
+    }
+
+    let mut plan = Plan::default();
+    for (i, m) in matched.into_iter().enumerate() {
+        match m {
+            Some((w, reason)) => {
+                let (a, b) = (&working.features[w], &incoming.features[i]);
+                let distance_m = match (working_points[w], incoming_points[i]) {
+                    (Some(p), Some(q)) => Some(distance_m(p, q)),
+                    _ => None,
+                };
+                let similarity = match (a.name(), b.name()) {
+                    (Some(x), Some(y)) => Some(name_similarity(x, y)),
+                    _ => None,
+                };
+                plan.proposals.push(Proposal {
+                    incoming: i,
+                    working: w,
+                    reason,
+                    distance_m,
+                    similarity,
+                    conflicts: conflicts(a, b),
+                    events_working: a.events().len(),
+                    events_incoming: b.events().len(),
+                    duplicate_events: b
+                        .events()
+                        .iter()
+                        .filter(|e| a.events().iter().any(|x| same_event(x, e)))
+                        .count(),
+                });
+            }
+            None => plan.unmatched.push(i),
+        }
+    }
+    plan
+}
+
+fn mean_cos_lat(points: &[Option<geo::Point<f64>>]) -> f64 {
+    let lats: Vec<f64> = points.iter().flatten().map(|p| p.y()).collect();
+    if lats.is_empty() {
+        return 1.0;
+    }
+    (lats.iter().sum::<f64>() / lats.len() as f64)
+        .to_radians()
+        .cos()
+        .max(0.01)
+}
+
+/// Two events are the same when they have the same type and the same date as written.
+pub fn same_event(a: &Event, b: &Event) -> bool {
+    a.kind == b.kind && a.date == b.date
+}
+
+fn same_json(a: &RawValue, b: &RawValue) -> bool {
+    if a.get() == b.get() {
+        return true;
+    }
+    match (
+        serde_json::from_str::<serde_json::Value>(a.get()),
+        serde_json::from_str::<serde_json::Value>(b.get()),
+    ) {
+        (Ok(x), Ok(y)) => json_equal(&x, &y),
+        _ => false,
+    }
+}
+
+/// JSON equality where numbers compare by value: `800` and `800.0` are the same.
+fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+fn shape_text(feature: &Feature) -> String {
+    match feature.geometry.as_ref().map(|g| g.shape()) {
+        None => "(none)".to_owned(),
+        Some(geo::Geometry::Point(p)) => format!("Point {:.6}, {:.6}", p.y(), p.x()),
+        Some(shape) => {
+            let kind = crate::model::GeometryKind::of(shape).as_str();
+            match representative_point(shape) {
+                Some(c) => format!("{kind} around {:.6}, {:.6}", c.y(), c.x()),
+                None => kind.to_owned(),
+            }
+        }
+    }
+}
+
+/// The fields two features both have with different values.
+pub fn conflicts(working: &Feature, incoming: &Feature) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    if let (Some(a), Some(b)) = (&working.geometry, &incoming.geometry)
+        && a.shape() != b.shape()
+    {
+        out.push(Conflict {
+            field: Field::Geometry,
+            working: shape_text(working),
+            incoming: shape_text(incoming),
+        });
+    }
+    for (key, value) in incoming.properties() {
+        if let Some(mine) = working.property(key)
+            && !same_json(mine, value)
+        {
+            out.push(Conflict {
+                field: Field::Property(key.clone()),
+                working: mine.get().to_owned(),
+                incoming: value.get().to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// How one merge went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MergeCounts {
+    pub events_added: usize,
+    pub duplicate_events: usize,
+    pub sources_added: usize,
+    pub properties_added: usize,
+}
+
+/// The working feature with what the incoming one adds; `picks` choose a side per conflict
+/// (in the order of [`conflicts`]; missing picks keep the working side).
+pub fn merge_features(
+    working: &Feature,
+    incoming: &Feature,
+    picks: &[Side],
+) -> (Feature, MergeCounts) {
+    let mut merged = working.clone();
+    let mut counts = MergeCounts::default();
+    for (n, conflict) in conflicts(working, incoming).iter().enumerate() {
+        if picks.get(n).copied().unwrap_or_default() != Side::Incoming {
+            continue;
+        }
+        match &conflict.field {
+            Field::Geometry => merged.geometry = incoming.geometry.clone(),
+            Field::Property(key) => {
+                if let Some(value) = incoming.property(key) {
+                    merged.set_property(key, value.to_owned());
+                }
+            }
+        }
+    }
+    for (key, value) in incoming.properties() {
+        if merged.property(key).is_none() {
+            merged.set_property(key, value.clone());
+            counts.properties_added += 1;
+        }
+    }
+    if merged.geometry.is_none() {
+        merged.geometry = incoming.geometry.clone();
+    }
+    if let Some(theirs) = &incoming.events {
+        let events = merged.events.get_or_insert_with(Vec::new);
+        for event in theirs {
+            match events.iter_mut().find(|e| same_event(e, event)) {
+                Some(mine) => {
+                    counts.duplicate_events += 1;
+                    counts.sources_added += join_event(mine, event);
+                }
+                None => {
+                    events.push(event.clone());
+                    counts.events_added += 1;
+                }
+            }
+        }
+    }
+    (merged, counts)
+}
+
+/// Adds to `mine` what `theirs` says that it does not: sources, and fields it lacks.
+/// Returns how many sources were added.
+fn join_event(mine: &mut Event, theirs: &Event) -> usize {
+    let mut added = 0;
+    for source in &theirs.sources {
+        if !mine.sources.iter().any(|s| same_source(s, source)) {
+            mine.sources.push(source.clone());
+            added += 1;
+        }
+    }
+    if mine.confidence.is_none() {
+        mine.confidence = theirs.confidence;
+    }
+    if mine.operation.is_none() {
+        mine.operation.clone_from(&theirs.operation);
+    }
+    if mine.note.is_none() {
+        mine.note.clone_from(&theirs.note);
+    }
+    if mine.id.is_none() {
+        mine.id.clone_from(&theirs.id);
+    }
+    for (key, value) in &theirs.extra {
+        if !mine.extra.iter().any(|(k, _)| k == key) {
+            mine.extra.push((key.clone(), value.clone()));
+        }
+    }
+    added
+}
+
+fn same_source(a: &Source, b: &Source) -> bool {
+    if a == b {
+        return true;
+    }
+    let url = |s: &Source| match s {
+        Source::Reference(r) => r.url.clone(),
+        Source::Text(t) if t.starts_with("http://") || t.starts_with("https://") => Some(t.clone()),
+        Source::Text(_) => None,
+    };
+    match (url(a), url(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.label().trim() == b.label().trim(),
+    }
+}
+
+/// One line of a merge report: what became of an incoming feature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRow {
+    pub incoming_id: String,
+    pub incoming_name: String,
+    /// merged, kept both, skipped or added.
+    pub action: &'static str,
+    pub working_id: String,
+    pub working_name: String,
+    pub reason: &'static str,
+    pub distance_m: Option<f64>,
+    pub similarity: Option<f64>,
+    pub counts: MergeCounts,
+    /// `key: kept working|took incoming` per conflict.
+    pub conflicts: String,
+}
+
+/// The merge as one undoable command, and a report row per incoming feature.
+///
+/// Merged features replace their working feature in place; kept-both and unmatched features
+/// are appended, with a new id when theirs is taken.
+pub fn merge_command(
+    working: &Document,
+    incoming: &Document,
+    plan: &Plan,
+    decisions: &[Decision],
+) -> (Command, Vec<ReportRow>) {
+    let mut changes = Vec::new();
+    let mut rows = Vec::new();
+    let mut used: HashSet<String> = working
+        .features
+        .iter()
+        .map(|f| f.id.as_str().to_owned())
+        .collect();
+    let mut next = working.features.len();
+    let mut append = |feature: &Feature, changes: &mut Vec<Change>| {
+        let mut feature = feature.clone();
+        if !used.insert(feature.id.as_str().to_owned()) {
+            let base = feature.id.as_str().to_owned();
+            let fresh = (2..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|c| !used.contains(c))
+                .unwrap_or(base);
+            used.insert(fresh.clone());
+            feature.id = FeatureId::String(fresh);
+        }
+        changes.push(Change::Insert {
+            index: next,
+            feature: Box::new(feature),
+        });
+        next += 1;
+    };
+    for (n, proposal) in plan.proposals.iter().enumerate() {
+        let decision = decisions.get(n).cloned().unwrap_or(Decision::Skip);
+        let (w, i) = (
+            &working.features[proposal.working],
+            &incoming.features[proposal.incoming],
+        );
+        let mut counts = MergeCounts::default();
+        let mut conflict_text = String::new();
+        match &decision {
+            Decision::Merge(picks) => {
+                let (merged, c) = merge_features(w, i, picks);
+                counts = c;
+                conflict_text = proposal
+                    .conflicts
+                    .iter()
+                    .enumerate()
+                    .map(|(k, conflict)| {
+                        let side = match picks.get(k).copied().unwrap_or_default() {
+                            Side::Working => "kept working",
+                            Side::Incoming => "took incoming",
+                        };
+                        format!("{}: {side}", conflict.field.label())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                changes.push(Change::Replace {
+                    index: proposal.working,
+                    feature: Box::new(merged),
+                });
+            }
+            Decision::KeepBoth => append(i, &mut changes),
+            Decision::Skip => {}
+        }
+        rows.push(ReportRow {
+            incoming_id: i.id.to_string(),
+            incoming_name: i.name().unwrap_or("").to_owned(),
+            action: decision.as_str(),
+            working_id: w.id.to_string(),
+            working_name: w.name().unwrap_or("").to_owned(),
+            reason: proposal.reason.as_str(),
+            distance_m: proposal.distance_m,
+            similarity: proposal.similarity,
+            counts,
+            conflicts: conflict_text,
+        });
+    }
+    for &i in &plan.unmatched {
+        let feature = &incoming.features[i];
+        append(feature, &mut changes);
+        rows.push(ReportRow {
+            incoming_id: feature.id.to_string(),
+            incoming_name: feature.name().unwrap_or("").to_owned(),
+            action: "added",
+            working_id: String::new(),
+            working_name: String::new(),
+            reason: "",
+            distance_m: None,
+            similarity: None,
+            counts: MergeCounts {
+                events_added: feature.events().len(),
+                ..MergeCounts::default()
+            },
+            conflicts: String::new(),
+        });
+    }
+    // Replacements first (their indices are the working document's), then the appends.
+    changes.sort_by_key(|c| match c {
+        Change::Replace { .. } => 0,
+        _ => 1,
+    });
+    (
+        Command {
+            kind: EditKind::Merge,
+            changes,
+        },
+        rows,
+    )
+}
+
+/// The report as CSV, one row per incoming feature.
+pub fn report_csv(rows: &[ReportRow]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "incoming_id",
+        "incoming_name",
+        "action",
+        "working_id",
+        "working_name",
+        "matched_by",
+        "distance_m",
+        "name_similarity",
+        "events_added",
+        "duplicate_events",
+        "sources_added",
+        "properties_added",
+        "conflicts",
+    ])?;
+    for r in rows {
+        w.write_record([
+            r.incoming_id.clone(),
+            r.incoming_name.clone(),
+            r.action.to_owned(),
+            r.working_id.clone(),
+            r.working_name.clone(),
+            r.reason.to_owned(),
+            r.distance_m.map(|d| format!("{d:.1}")).unwrap_or_default(),
+            r.similarity.map(|s| format!("{s:.2}")).unwrap_or_default(),
+            r.counts.events_added.to_string(),
+            r.counts.duplicate_events.to_string(),
+            r.counts.sources_added.to_string(),
+            r.counts.properties_added.to_string(),
+            r.conflicts.clone(),
+        ])?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

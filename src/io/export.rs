@@ -88,6 +88,26 @@ pub fn export(
     })
 }
 
+/// The document with every coordinate rounded to `digits` decimals (5 is about 1 m), for
+/// handing on a layer without more precision than the source had. Rounded geometries are
+/// written anew from their shape.
+pub fn round_coordinates(doc: &Document, digits: u8) -> Document {
+    use geo::MapCoords;
+    let factor = 10f64.powi(i32::from(digits.min(15)));
+    let round = |v: f64| (v * factor).round() / factor;
+    let mut out = doc.clone();
+    for feature in &mut out.features {
+        if let Some(geometry) = &mut feature.geometry {
+            let shape = geometry.shape().map_coords(|c| geo::Coord {
+                x: round(c.x),
+                y: round(c.y),
+            });
+            geometry.set_shape(shape);
+        }
+    }
+    out
+}
+
 fn day(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }

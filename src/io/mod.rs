@@ -2,11 +2,16 @@
 
 mod diagnostic;
 mod geometry;
+mod project;
 mod read;
 mod read_parse;
 
 pub use diagnostic::{Diagnostic, LineIndex, Severity};
 pub use geometry::{GeometryError, parse_geometry};
+pub use project::{
+    PROJECT_EXTENSION, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
+    relative_to,
+};
 pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str};
 mod save;
 mod write;
@@ -15,4 +20,6 @@ pub use save::{SaveError, save_atomic};
 pub use write::{WriteOptions, write_geojson};
 mod export;
 
-pub use export::{ExportError, Format, events_csv, events_geojson, export, kml, strips_csv};
+pub use export::{
+    ExportError, Format, events_csv, events_geojson, export, kml, round_coordinates, strips_csv,
+};

@@ -18,6 +18,11 @@ pub enum Action {
     SaveAs,
     Export(Format),
     ExportFiltered(Format),
+    /// The Export… dialog.
+    ExportDialog,
+    ExportMapPng,
+    ImportLayer,
+    SaveProject,
     Quit,
     Undo,
     Redo,
@@ -43,6 +48,10 @@ impl Action {
             Action::Save => T::Save,
             Action::SaveAs => T::SaveAs,
             Action::Export(f) | Action::ExportFiltered(f) => return lang.format(*f).to_owned(),
+            Action::ExportDialog => T::ExportDialog,
+            Action::ExportMapPng => T::ExportMapPng,
+            Action::ImportLayer => T::ImportLayerMenu,
+            Action::SaveProject => T::SaveProject,
             Action::Quit => T::Quit,
             Action::Undo => T::Undo,
             Action::Redo => T::Redo,
@@ -69,6 +78,8 @@ impl Action {
         match self {
             Action::New => vec![KeyboardShortcut::new(CTRL, Key::N)],
             Action::Open => vec![KeyboardShortcut::new(CTRL, Key::O)],
+            Action::ImportLayer => vec![KeyboardShortcut::new(CTRL, Key::I)],
+            Action::ExportDialog => vec![KeyboardShortcut::new(CTRL, Key::E)],
             Action::Save => vec![KeyboardShortcut::new(CTRL, Key::S)],
             Action::SaveAs => vec![KeyboardShortcut::new(CTRL_SHIFT, Key::S)],
             Action::Quit => vec![KeyboardShortcut::new(CTRL, Key::Q)],
@@ -91,6 +102,8 @@ impl Action {
             self,
             Action::New
                 | Action::Open
+                | Action::ImportLayer
+                | Action::ExportDialog
                 | Action::Save
                 | Action::SaveAs
                 | Action::Quit
@@ -99,11 +112,13 @@ impl Action {
     }
 
     /// Every action that has a shortcut.
-    pub fn with_shortcuts() -> [Action; 10] {
+    pub fn with_shortcuts() -> [Action; 12] {
         // The more specific shortcut first: egui matches Ctrl+Z when Ctrl+Shift+Z is pressed.
         [
             Action::New,
             Action::Open,
+            Action::ImportLayer,
+            Action::ExportDialog,
             Action::SaveAs,
             Action::Save,
             Action::Quit,

@@ -22,6 +22,11 @@ pub trait FileDialogs {
     fn save_as(&mut self, name: &str, format: Format) -> Option<PathBuf>;
     /// A `.pmtiles` file to use as basemap.
     fn open_pmtiles(&mut self) -> Option<PathBuf>;
+    /// GeoJSON files to import as layers (several at once).
+    fn open_layers(&mut self) -> Vec<PathBuf>;
+    /// Where to save a file that is not an export format: `what` names the kind of file
+    /// (for the filter), `ext` its extension.
+    fn save_file(&mut self, name: &str, what: &str, ext: &str) -> Option<PathBuf>;
 }
 
 /// Native dialogs through rfd.
@@ -30,9 +35,24 @@ pub struct NativeDialogs;
 impl FileDialogs for NativeDialogs {
     fn open_geojson(&mut self) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .add_filter("GeoJSON", &["geojson", "json"])
+            .add_filter("GeoJSON or Pistas project", &["geojson", "json", "pistas"])
             .add_filter("*", &["*"])
             .pick_file()
+    }
+
+    fn open_layers(&mut self) -> Vec<PathBuf> {
+        rfd::FileDialog::new()
+            .add_filter("GeoJSON", &["geojson", "json"])
+            .add_filter("*", &["*"])
+            .pick_files()
+            .unwrap_or_default()
+    }
+
+    fn save_file(&mut self, name: &str, what: &str, ext: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_file_name(name)
+            .add_filter(what, &[ext])
+            .save_file()
     }
 
     fn save_as(&mut self, name: &str, format: Format) -> Option<PathBuf> {
@@ -88,12 +108,21 @@ impl FileDialogs for ScriptedDialogs {
     fn open_pmtiles(&mut self) -> Option<PathBuf> {
         self.next()
     }
+    /// Every queued answer: a test queues the files it "selects" together.
+    fn open_layers(&mut self) -> Vec<PathBuf> {
+        std::iter::from_fn(|| self.next()).collect()
+    }
+    fn save_file(&mut self, _name: &str, _what: &str, _ext: &str) -> Option<PathBuf> {
+        self.next()
+    }
 }
 
 /// What a background job was asked to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobKind {
     Open(PathBuf),
+    /// Read a file to add as an imported layer.
+    Import(PathBuf),
     /// Save the working document; `state` is the editor state that was written.
     Save {
         path: PathBuf,
@@ -125,6 +154,15 @@ const UNKNOWN: u32 = u32::MAX;
 impl Job {
     /// Reads and checks a GeoJSON file; progress follows the bytes read.
     pub fn open(path: PathBuf) -> Self {
+        Self::read(JobKind::Open(path.clone()), path)
+    }
+
+    /// Reads a GeoJSON file to import as a layer.
+    pub fn import(path: PathBuf) -> Self {
+        Self::read(JobKind::Import(path.clone()), path)
+    }
+
+    fn read(kind: JobKind, path: PathBuf) -> Self {
         let (tx, rx) = channel();
         let progress = Arc::new(AtomicU32::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
@@ -137,7 +175,7 @@ impl Job {
             let _ = tx.send(JobResult::Opened(result));
         });
         Job {
-            kind: JobKind::Open(path),
+            kind,
             progress,
             cancel,
             rx,
@@ -160,7 +198,7 @@ impl Job {
                 JobKind::Export { path, format } => {
                     (path, export(&doc, *format, date).map_err(|e| e.to_string()))
                 }
-                JobKind::Open(_) => return,
+                JobKind::Open(_) | JobKind::Import(_) => return,
             };
             // Cancelling before the file is replaced leaves the old file as it was.
             if c.load(Ordering::Relaxed) {

@@ -2,18 +2,22 @@
 //! [`Action`]s and edit commands; `apply` carries them out in one place.
 
 mod actions;
+mod export_view;
 mod files;
 mod filters;
 pub mod i18n;
 mod inspector;
+pub mod layers;
 mod lifeline;
 pub mod map;
+mod merge_view;
 mod panels;
 mod settings;
 mod stats_view;
 mod table;
 pub mod theme;
 mod timeline;
+mod workspace;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -137,8 +141,19 @@ pub struct PistasApp {
     stats: Option<((u64, u64, NaiveDate), Stats)>,
     strip_points: Option<StripPlaces>,
     /// Where the last chart was saved as PNG, or why it was not (set by the screenshot).
-    png_result: std::sync::Arc<std::sync::Mutex<Option<Result<PathBuf, String>>>>,
+    png_result: PngSlot,
+    layers: layers::Layers,
+    /// Files being read to import as layers.
+    imports: Vec<Job>,
+    /// The selected feature of an imported layer (layer key, index); shown read-only.
+    selected_layer: Option<(u64, usize)>,
+    layer_inspector: Inspector,
+    merge: Option<merge_view::MergeReview>,
+    export: Option<export_view::ExportDialog>,
 }
+
+/// Where a screenshot callback leaves the PNG it saved (or why not), with the notice to show.
+type PngSlot = std::sync::Arc<std::sync::Mutex<Option<(T, Result<PathBuf, String>)>>>;
 
 /// The strips as places, for "nearest other strip", per document state.
 struct StripPlaces {
@@ -278,6 +293,12 @@ impl PistasApp {
             stats: None,
             strip_points: None,
             png_result: Default::default(),
+            layers: layers::Layers::default(),
+            imports: Vec::new(),
+            selected_layer: None,
+            layer_inspector: Inspector::default(),
+            merge: None,
+            export: None,
             settings,
         };
         app.facts = FactBook::build(app.editor.document());
@@ -719,6 +740,14 @@ impl PistasApp {
                     self.apply_now(ctx, Action::OpenPath(path));
                 }
             }
+            Action::OpenPath(path)
+                if path
+                    .extension()
+                    .is_some_and(|e| e == crate::io::PROJECT_EXTENSION) =>
+            {
+                self.clear_recovery();
+                self.open_project(&path);
+            }
             Action::OpenPath(path) => {
                 self.clear_recovery();
                 if let Some(job) = self.job.take() {
@@ -751,6 +780,13 @@ impl PistasApp {
                     self.job = Some(Job::write(JobKind::Export { path, format }, doc, self.date));
                 }
             }
+            Action::ImportLayer => {
+                let paths = self.dialogs.open_layers();
+                self.start_imports(paths);
+            }
+            Action::ExportDialog => self.open_export(),
+            Action::ExportMapPng => self.export_map_png(ctx),
+            Action::SaveProject => self.save_project(),
             Action::Quit => {
                 self.allow_close = true;
                 self.clear_recovery();
@@ -776,10 +812,15 @@ impl PistasApp {
             Action::Escape => {
                 if self.modal.is_some() {
                     self.modal = None;
+                } else if self.export.is_some() {
+                    self.export = None;
+                } else if self.merge.is_some() {
+                    self.merge = None;
                 } else if self.tool != Tool::Select {
                     self.tool = Tool::Select;
                 } else {
                     self.selected = None;
+                    self.selected_layer = None;
                     self.map.cancel_drag();
                 }
             }
@@ -955,7 +996,7 @@ impl PistasApp {
                 }
             }
         }
-        // Files dropped on the window open.
+        // Files dropped on the window are imported as layers; a dropped project opens.
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -964,8 +1005,14 @@ impl PistasApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        if let Some(path) = dropped.into_iter().next() {
-            self.pending.push(Action::OpenPath(path));
+        let (projects, files): (Vec<PathBuf>, Vec<PathBuf>) = dropped.into_iter().partition(|p| {
+            p.extension()
+                .is_some_and(|e| e == crate::io::PROJECT_EXTENSION)
+        });
+        if let Some(project) = projects.into_iter().next() {
+            self.pending.push(Action::OpenPath(project));
+        } else if !files.is_empty() {
+            self.start_imports(files);
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
             if self.editor.is_dirty() {
@@ -982,6 +1029,7 @@ impl PistasApp {
         let ctx = ui.ctx().clone();
         self.handle_shortcuts(&ctx);
         self.poll_job(&ctx);
+        self.poll_imports(&ctx);
         self.menu_bar_ui(ui);
         self.toolbar_ui(ui);
         self.status_bar_ui(ui);
@@ -997,30 +1045,13 @@ impl PistasApp {
             .default_size(230.0)
             .min_size(200.0)
             .show(ui, |ui| {
-                let before = self.filter.clone();
-                let total = self.editor.document().features.len();
-                let shown = self.cache.visible.iter().filter(|v| **v).count();
-                match self
-                    .filter_panel
-                    .ui(ui, self.lang, &mut self.filter, shown, total)
-                {
-                    filters::AreaRequest::None => {}
-                    filters::AreaRequest::CurrentView => {
-                        if let Some(t) = self.map.transform {
-                            let (a, b) = t.visible(0.0);
-                            let (w, n) = map::transform::lon_lat_of(a);
-                            let (e, s) = map::transform::lon_lat_of(b);
-                            self.filter.area = Some([w, s, e, n]);
-                        }
-                    }
-                    filters::AreaRequest::Draw => {
-                        self.tab = Tab::Map;
-                        self.tool = Tool::Area(None);
-                    }
-                }
-                if self.filter != before {
-                    self.filter_generation += 1;
-                }
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        self.layers_panel_ui(ui);
+                        ui.separator();
+                        self.filters_ui(ui);
+                    });
             });
         let nearest = self.nearest_lines();
         egui::Panel::right("inspector")
@@ -1028,6 +1059,12 @@ impl PistasApp {
             .default_size(380.0)
             .min_size(300.0)
             .show(ui, |ui| {
+                if self.selected.is_some() {
+                    self.selected_layer = None;
+                }
+                if self.selected.is_none() && self.layer_inspector_ui(ui) {
+                    return;
+                }
                 let commands = self.inspector.ui(
                     ui,
                     self.lang,
@@ -1089,6 +1126,8 @@ impl PistasApp {
                     }
                 }
             });
+        self.merge_window(&ctx);
+        self.export_window(&ctx);
         self.modal_ui(&ctx);
         self.save_png(&ctx);
         for action in std::mem::take(&mut self.pending) {
@@ -1106,7 +1145,39 @@ impl PistasApp {
         self.update_title(&ctx);
     }
 
+    fn filters_ui(&mut self, ui: &mut egui::Ui) {
+        let before = self.filter.clone();
+        let total = self.editor.document().features.len();
+        let shown = self.cache.visible.iter().filter(|v| **v).count();
+        match self
+            .filter_panel
+            .ui(ui, self.lang, &mut self.filter, shown, total)
+        {
+            filters::AreaRequest::None => {}
+            filters::AreaRequest::CurrentView => {
+                if let Some(t) = self.map.transform {
+                    let (a, b) = t.visible(0.0);
+                    let (w, n) = map::transform::lon_lat_of(a);
+                    let (e, s) = map::transform::lon_lat_of(b);
+                    self.filter.area = Some([w, s, e, n]);
+                }
+            }
+            filters::AreaRequest::Draw => {
+                self.tab = Tab::Map;
+                self.tool = Tool::Area(None);
+            }
+        }
+        if self.filter != before {
+            self.filter_generation += 1;
+        }
+    }
+
     fn map_ui(&mut self, ui: &mut egui::Ui) {
+        let (working_opacity, context, legend_layers) = (
+            self.working_opacity(),
+            self.context_alpha(),
+            self.legend_layers(),
+        );
         let frame = map::MapFrame {
             cache: &self.cache,
             selected: self.selected,
@@ -1117,6 +1188,10 @@ impl PistasApp {
                 .selected
                 .and_then(|i| self.editor.document().features.get(i)),
             document: self.editor.document(),
+            layers: Self::draw_slots(&self.layers, self.selected_layer),
+            working_opacity,
+            context,
+            legend_layers,
         };
         let out = map::map_ui(ui, &mut self.map, frame);
         self.hovered = out.hovered;
@@ -1126,10 +1201,21 @@ impl PistasApp {
         }
         if let Some((pos, picked)) = out.clicked {
             match self.tool.clone() {
-                Tool::Select => {
-                    self.selected = picked;
-                    self.table.scroll_to = picked;
-                }
+                Tool::Select => match self.pick_at(pos, picked) {
+                    Some(workspace::Picked::Working(i)) => {
+                        self.selected = Some(i);
+                        self.selected_layer = None;
+                        self.table.scroll_to = Some(i);
+                    }
+                    Some(workspace::Picked::Layer(key, i)) => {
+                        self.selected = None;
+                        self.selected_layer = Some((key, i));
+                    }
+                    None => {
+                        self.selected = None;
+                        self.selected_layer = None;
+                    }
+                },
                 Tool::AddPoint => {
                     let shape = geo::Point::new(pos.x(), pos.y()).into();
                     self.add_strip(T::NewStrip, shape);
@@ -1193,9 +1279,14 @@ impl PistasApp {
                             self.menu_item(ui, Action::OpenPath(path), true);
                         }
                     });
+                    self.menu_item(ui, Action::ImportLayer, true);
                     ui.separator();
                     self.menu_item(ui, Action::Save, true);
                     self.menu_item(ui, Action::SaveAs, true);
+                    self.menu_item(ui, Action::SaveProject, true);
+                    ui.separator();
+                    self.menu_item(ui, Action::ExportDialog, true);
+                    self.menu_item(ui, Action::ExportMapPng, true);
                     ui.menu_button(lang.t(T::ExportFiltered), |ui| {
                         for format in Format::ALL {
                             self.menu_item(ui, Action::ExportFiltered(format), true);
@@ -1421,7 +1512,9 @@ impl PistasApp {
                 if let Some(job) = &self.job {
                     ui.separator();
                     let what = match &job.kind {
-                        JobKind::Open(p) => lang.fill(T::Opening, &[&p.display().to_string()]),
+                        JobKind::Open(p) | JobKind::Import(p) => {
+                            lang.fill(T::Opening, &[&p.display().to_string()])
+                        }
                         JobKind::Save { path, .. } => {
                             lang.fill(T::Saving, &[&path.display().to_string()])
                         }

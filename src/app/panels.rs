@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use super::i18n::T;
-use super::stats_view::{StatsAction, png_bytes, stats_ui};
+use super::stats_view::{StatsAction, stats_ui};
 use super::table::TableAction;
 use super::{Modal, PistasApp, Tab, map, table_context};
 use crate::analysis::{Stats, stats_csv};
-use crate::io::{Format, save_atomic};
+use crate::io::save_atomic;
 
 impl PistasApp {
     pub(super) fn timeline_panel_ui(&mut self, ui: &mut egui::Ui) {
@@ -100,7 +100,7 @@ impl PistasApp {
             Some(StatsAction::ExportCsv) => {
                 if let Some(path) = self
                     .dialogs
-                    .save_as("pistas-statistics.csv", Format::StripsCsv)
+                    .save_file("pistas-statistics.csv", "CSV", "csv")
                 {
                     let result = stats_csv(&stats)
                         .map_err(|e| e.to_string())
@@ -117,24 +117,9 @@ impl PistasApp {
                 }
             }
             Some(StatsAction::SavePng(rect)) => {
-                if let Some(path) = self.dialogs.save_as("pistas-chart.png", Format::StripsCsv) {
+                if let Some(path) = self.dialogs.save_file("pistas-chart.png", "PNG", "png") {
                     let path = with_png_extension(path);
-                    let ppp = ui.ctx().pixels_per_point();
-                    let slot = self.png_result.clone();
-                    let ctx = ui.ctx().clone();
-                    // The window's pixels arrive after the frame is drawn; crop the chart then.
-                    let callback = egui::ScreenshotCallback::new(move |image| {
-                        let chart = image.region(&rect, Some(ppp));
-                        let result = png_bytes(&chart)
-                            .and_then(|b| save_atomic(&path, &b, true).map_err(|e| e.to_string()))
-                            .map(|()| path);
-                        if let Ok(mut slot) = slot.lock() {
-                            *slot = Some(result);
-                        }
-                        ctx.request_repaint();
-                    });
-                    ui.ctx()
-                        .send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+                    self.screenshot_to_png(ui.ctx(), rect, path, T::ChartSaved);
                 }
             }
             None => {}
@@ -145,19 +130,16 @@ impl PistasApp {
     pub(super) fn save_png(&mut self, _ctx: &egui::Context) {
         let result = self.png_result.lock().ok().and_then(|mut r| r.take());
         match result {
-            Some(Ok(path)) => {
-                self.notice = Some(
-                    self.lang
-                        .fill(T::ChartSaved, &[&path.display().to_string()]),
-                )
+            Some((done, Ok(path))) => {
+                self.notice = Some(self.lang.fill(done, &[&path.display().to_string()]))
             }
-            Some(Err(e)) => self.modal = Some(Modal::Message(e)),
+            Some((_, Err(e))) => self.modal = Some(Modal::Message(e)),
             None => {}
         }
     }
 }
 
-fn with_png_extension(path: PathBuf) -> PathBuf {
+pub(super) fn with_png_extension(path: PathBuf) -> PathBuf {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("png"))

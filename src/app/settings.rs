@@ -21,6 +21,8 @@ pub struct Settings {
     pub view: Option<(f64, f64, f64)>,
     pub basemap: BasemapChoice,
     pub labels: bool,
+    /// The Export… dialog's last choices.
+    pub export: super::export_view::ExportChoices,
 }
 
 impl Default for Settings {
@@ -33,6 +35,7 @@ impl Default for Settings {
             view: None,
             basemap: BasemapChoice::Offline,
             labels: true,
+            export: Default::default(),
         }
     }
 }

@@ -210,10 +210,7 @@ impl Project {
         if layer.is_absolute() {
             return layer.to_path_buf();
         }
-        project_file
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(layer)
+        project_file.parent().unwrap_or(Path::new(".")).join(layer)
     }
 }
 
@@ -306,13 +303,29 @@ mod tests {
     fn bad_project_files_say_what_is_wrong() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.pistas");
-        std::fs::write(&path, "{\"format\": \"pistas-project\",\n \"version\": 1, \"layers\": [}").unwrap();
+        std::fs::write(
+            &path,
+            "{\"format\": \"pistas-project\",\n \"version\": 1, \"layers\": [}",
+        )
+        .unwrap();
         let e = Project::read(&path).unwrap_err();
         assert!(e.contains("x.pistas:2:"), "{e}");
-        std::fs::write(&path, "{\"format\": \"qgis\", \"version\": 1, \"layers\": []}").unwrap();
-        assert!(Project::read(&path).unwrap_err().contains("format is \"qgis\""));
+        std::fs::write(
+            &path,
+            "{\"format\": \"qgis\", \"version\": 1, \"layers\": []}",
+        )
+        .unwrap();
+        assert!(
+            Project::read(&path)
+                .unwrap_err()
+                .contains("format is \"qgis\"")
+        );
         let none = Project::new(vec![]);
         std::fs::write(&path, none.to_json()).unwrap();
-        assert!(Project::read(&path).unwrap_err().contains("exactly one working layer"));
+        assert!(
+            Project::read(&path)
+                .unwrap_err()
+                .contains("exactly one working layer")
+        );
     }
 }

@@ -255,13 +255,54 @@ fn polyline(painter: &Painter, t: &Transform, line: &Line, stroke: Stroke) {
 }
 
 /// Draws the basemap's lines and labels; `aerodromes` draws the context layer.
-pub fn draw(painter: &Painter, t: &Transform, zoom: f64, labels: &mut LabelSpace, vector: bool) {
+/// How opaque each context layer is drawn: 0 hides it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ContextAlpha {
+    pub aerodromes: f32,
+    pub towns: f32,
+    pub rivers: f32,
+    pub borders: f32,
+}
+
+impl Default for ContextAlpha {
+    fn default() -> Self {
+        ContextAlpha {
+            aerodromes: 1.0,
+            towns: 1.0,
+            rivers: 1.0,
+            borders: 1.0,
+        }
+    }
+}
+
+fn with_alpha(painter: &Painter, alpha: f32) -> Option<Painter> {
+    (alpha > 0.0).then(|| {
+        let mut p = painter.clone();
+        p.multiply_opacity(alpha);
+        p
+    })
+}
+
+pub fn draw(
+    painter: &Painter,
+    t: &Transform,
+    zoom: f64,
+    labels: &mut LabelSpace,
+    vector: bool,
+    alpha: ContextAlpha,
+) {
     let map = basemap();
     let view = t.visible(20.0);
-    if vector {
+    let borders = with_alpha(painter, alpha.borders);
+    let rivers = with_alpha(painter, alpha.rivers);
+    let aerodromes = with_alpha(painter, alpha.aerodromes);
+    let towns = with_alpha(painter, alpha.towns);
+    if vector && let Some(painter) = &borders {
         for line in map.departments.iter().filter(|l| l.visible(&view)) {
             polyline(painter, t, line, Stroke::new(1.0, theme::DEPARTMENT_BORDER));
         }
+    }
+    if vector && let Some(painter) = &rivers {
         for (line, level) in map.rivers.iter().filter(|(l, _)| l.visible(&view)) {
             let width = match level {
                 1 => 2.2,
@@ -272,42 +313,57 @@ pub fn draw(painter: &Painter, t: &Transform, zoom: f64, labels: &mut LabelSpace
                 polyline(painter, t, line, Stroke::new(width, theme::RIVER));
             }
         }
+    }
+    if vector && let Some(painter) = &borders {
         for line in map.outline.iter().filter(|l| l.visible(&view)) {
             polyline(painter, t, line, Stroke::new(2.0, theme::COUNTRY_BORDER));
         }
     }
     // Labels by priority: rivers, departments, aerodromes, then towns while space remains.
-    if vector && zoom >= 7.0 {
+    if vector
+        && zoom >= 7.0
+        && let Some(painter) = &rivers
+    {
         for p in &map.river_labels {
             text_label(painter, t, p, 14.0, theme::RIVER_LABEL, labels, false);
         }
     }
-    if vector && (5.0..10.5).contains(&zoom) {
+    if vector
+        && (5.0..10.5).contains(&zoom)
+        && let Some(painter) = &borders
+    {
         for p in &map.department_labels {
             text_label(painter, t, p, 13.0, theme::DEPARTMENT_LABEL, labels, false);
         }
     }
-    for p in &map.aerodromes {
-        let at = t.to_screen(p.at);
-        if !t.rect.contains(at) {
-            continue;
-        }
-        aerodrome_symbol(painter, at);
-        if zoom >= 9.0 {
-            let rect =
-                Rect::from_min_size(at + vec2(7.0, -7.0), vec2(7.0 * p.name.len() as f32, 14.0));
-            if labels.claim(rect) {
-                painter.text(
-                    at + vec2(7.0, 0.0),
-                    Align2::LEFT_CENTER,
-                    &p.name,
-                    FontId::proportional(11.0),
-                    theme::AERODROME,
+    if let Some(painter) = &aerodromes {
+        for p in &map.aerodromes {
+            let at = t.to_screen(p.at);
+            if !t.rect.contains(at) {
+                continue;
+            }
+            aerodrome_symbol(painter, at);
+            if zoom >= 9.0 {
+                let rect = Rect::from_min_size(
+                    at + vec2(7.0, -7.0),
+                    vec2(7.0 * p.name.len() as f32, 14.0),
                 );
+                if labels.claim(rect) {
+                    painter.text(
+                        at + vec2(7.0, 0.0),
+                        Align2::LEFT_CENTER,
+                        &p.name,
+                        FontId::proportional(11.0),
+                        theme::AERODROME,
+                    );
+                }
             }
         }
     }
-    if vector && zoom >= 7.5 {
+    if vector
+        && zoom >= 7.5
+        && let Some(painter) = &towns
+    {
         let towns = map
             .towns
             .iter()

@@ -146,6 +146,7 @@ impl Default for MapView {
 struct BasemapPlugin<'a> {
     labels: &'a RefCell<LabelSpace>,
     vector: bool,
+    alpha: basemap::ContextAlpha,
 }
 
 impl Plugin for BasemapPlugin<'_> {
@@ -161,12 +162,52 @@ impl Plugin for BasemapPlugin<'_> {
             memory.zoom(),
             &mut self.labels.borrow_mut(),
             self.vector,
+            self.alpha,
+        );
+    }
+}
+
+/// An imported layer, drawn in its colour at its opacity.
+#[derive(Clone, Copy)]
+pub struct LayerDraw<'a> {
+    pub cache: &'a StripCache,
+    pub colour: Color32,
+    pub opacity: f32,
+    pub selected: Option<usize>,
+}
+
+/// Where a layer sits in the drawing order.
+#[derive(Clone, Copy)]
+pub enum DrawSlot<'a> {
+    Working,
+    Imported(LayerDraw<'a>),
+}
+
+struct ImportedPlugin<'a> {
+    layer: LayerDraw<'a>,
+}
+
+impl Plugin for ImportedPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
+        if self.layer.opacity <= 0.0 {
+            return;
+        }
+        let t = Transform::from_projector(projector);
+        let mut painter = ui.painter().with_clip_rect(projector.clip_rect());
+        painter.multiply_opacity(self.layer.opacity);
+        strips::draw_layer(
+            &painter,
+            &t,
+            self.layer.cache,
+            self.layer.colour,
+            self.layer.selected,
         );
     }
 }
 
 struct StripsPlugin<'a> {
     cache: &'a StripCache,
+    opacity: f32,
     emphasis: Vec<(usize, Color32)>,
     labels: &'a RefCell<LabelSpace>,
     show_labels: bool,
@@ -178,7 +219,8 @@ struct StripsPlugin<'a> {
 impl Plugin for StripsPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, memory: &MapMemory) {
         let t = Transform::from_projector(projector);
-        let painter = ui.painter().with_clip_rect(projector.clip_rect());
+        let mut painter = ui.painter().with_clip_rect(projector.clip_rect());
+        painter.multiply_opacity(self.opacity);
         let drawn = strips::draw(
             &painter,
             &t,
@@ -259,6 +301,13 @@ pub struct MapFrame<'a> {
     /// The selected feature, for starting a drag.
     pub selected_feature: Option<&'a Feature>,
     pub document: &'a crate::model::Document,
+    /// The data layers in drawing order, bottom first.
+    pub layers: Vec<DrawSlot<'a>>,
+    /// The working layer's opacity; 0 hides it and its features cannot be picked.
+    pub working_opacity: f32,
+    pub context: basemap::ContextAlpha,
+    /// Names and colours of the visible imported layers, for the legend.
+    pub legend_layers: Vec<(String, Color32)>,
 }
 
 /// Shows the map filling `ui`; returns what the pointer did.
@@ -278,6 +327,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         && let (Some(origin), true, _) = press
         && let (Some(t), Some(sel)) = (view.transform, frame.selected)
         && t.rect.contains(origin)
+        && frame.working_opacity > 0.0
         && frame.cache.pick(&t, origin, theme::HIT_TOLERANCE_PX) == Some(sel)
     {
         grab = true;
@@ -314,17 +364,33 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         .with_plugin(BasemapPlugin {
             labels: &labels,
             vector,
-        })
-        .with_plugin(StripsPlugin {
-            cache: frame.cache,
-            emphasis,
-            labels: &labels,
-            show_labels: view.show_labels,
-            drawn: &drawn,
-            preview: preview_feature.as_ref(),
-            tool: frame.tool,
+            alpha: frame.context,
         });
-    let inner = map.show(ui, |ui, response, projector, memory| {
+    let mut strips_plugin = Some(StripsPlugin {
+        cache: frame.cache,
+        opacity: frame.working_opacity,
+        emphasis,
+        labels: &labels,
+        show_labels: view.show_labels,
+        drawn: &drawn,
+        preview: preview_feature.as_ref(),
+        tool: frame.tool,
+    });
+    let mut map = map;
+    for slot in &frame.layers {
+        match slot {
+            DrawSlot::Working => {
+                if let Some(plugin) = strips_plugin.take() {
+                    map = map.with_plugin(plugin);
+                }
+            }
+            DrawSlot::Imported(layer) => map = map.with_plugin(ImportedPlugin { layer: *layer }),
+        }
+    }
+    if let Some(plugin) = strips_plugin.take() {
+        map = map.with_plugin(plugin);
+    }
+    let inner = map.show(ui, |ui, response, projector, _memory| {
         let t = Transform::from_projector(projector);
         let attribution = match &choice {
             BasemapChoice::Offline => basemap::ATTRIBUTION.to_owned(),
@@ -346,10 +412,10 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
             ui,
             &t,
             projector,
-            memory,
             frame.lang,
             &attribution,
             frame.cache,
+            &frame.legend_layers,
         );
         (t, response.clone())
     });
@@ -375,7 +441,9 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         (pos.x(), pos.y())
     });
     if view.drag.is_none() {
-        out.hovered = hover.and_then(|p| frame.cache.pick(&t, p, theme::HIT_TOLERANCE_PX));
+        out.hovered = hover
+            .filter(|_| frame.working_opacity > 0.0)
+            .and_then(|p| frame.cache.pick(&t, p, theme::HIT_TOLERANCE_PX));
     }
 
     // Dragging the selected strip, or one end of its runway.
@@ -424,10 +492,12 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     } else if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
     {
-        out.clicked = Some((
-            t.position(p),
-            frame.cache.pick(&t, p, theme::HIT_TOLERANCE_PX),
-        ));
+        let picked = if frame.working_opacity > 0.0 {
+            frame.cache.pick(&t, p, theme::HIT_TOLERANCE_PX)
+        } else {
+            None
+        };
+        out.clicked = Some((t.position(p), picked));
     }
     if let Some(h) = out.hovered
         && view.drag.is_none()
@@ -491,10 +561,10 @@ fn overlays_ui(
     ui: &mut Ui,
     t: &Transform,
     projector: &Projector,
-    memory: &MapMemory,
     lang: Lang,
     attribution: &str,
     cache: &StripCache,
+    legend_layers: &[(String, Color32)],
 ) {
     let painter = ui.painter().with_clip_rect(t.rect);
     let rect = t.rect;
@@ -507,7 +577,10 @@ fn overlays_ui(
     let legend_w = 190.0;
     let legend = Rect::from_min_size(
         rect.right_top() + vec2(-legend_w - 10.0, 10.0),
-        vec2(legend_w, 22.0 + 18.0 * (rows.len() as f32 + 1.0)),
+        vec2(
+            legend_w,
+            22.0 + 18.0 * (rows.len() as f32 + 1.0 + legend_layers.len() as f32),
+        ),
     );
     painter.rect_filled(legend, 4.0, theme::MAP_PANEL_FILL);
     painter.text(
@@ -542,6 +615,31 @@ fn overlays_ui(
         FontId::proportional(12.0),
         Color32::BLACK,
     );
+    for (i, (name, colour)) in legend_layers.iter().enumerate() {
+        let y = y + 18.0 * (i as f32 + 1.0);
+        let at = Pos2::new(legend.left() + 14.0, y);
+        painter.add(egui::Shape::convex_polygon(
+            vec![
+                at + vec2(0.0, -6.0),
+                at + vec2(6.0, 0.0),
+                at + vec2(0.0, 6.0),
+                at + vec2(-6.0, 0.0),
+            ],
+            *colour,
+            Stroke::new(1.0, Color32::WHITE),
+        ));
+        let galley = painter.layout(
+            name.clone(),
+            FontId::proportional(12.0),
+            Color32::BLACK,
+            legend_w - 32.0,
+        );
+        painter.galley(
+            Pos2::new(legend.left() + 26.0, y - galley.size().y / 2.0),
+            galley,
+            Color32::BLACK,
+        );
+    }
 
     // Scale bar, bottom left: the longest round distance that fits in 120 points.
     let centre = projector.unproject(rect.center().to_vec2());
@@ -575,7 +673,6 @@ fn overlays_ui(
             theme::SCALE_BAR,
         );
     }
-    let _ = memory;
 
     // Attribution of what is drawn, bottom right.
     let galley = painter.layout_no_wrap(

@@ -38,6 +38,8 @@ struct Part {
 pub struct Item {
     pub anchor: Merc,
     parts: Vec<Part>,
+    /// Triangles filling the polygons, in Mercator.
+    fill: Vec<[Merc; 3]>,
     pub strip: bool,
     pub label: String,
 }
@@ -130,6 +132,26 @@ fn parts_of(shape: &geo::Geometry<f64>, out: &mut Vec<Part>) {
     }
 }
 
+/// Triangles (ear clipping) covering the polygons of a shape, so areas of any outline,
+/// concave or with holes, are filled correctly.
+fn fill_of(shape: &geo::Geometry<f64>, out: &mut Vec<[Merc; 3]>) {
+    use geo::TriangulateEarcut;
+    let mut polygon = |p: &geo::Polygon<f64>| {
+        for tri in p.earcut_triangles() {
+            let [a, b, c] = tri.to_array();
+            out.push([mercator(a.x, a.y), mercator(b.x, b.y), mercator(c.x, c.y)]);
+        }
+    };
+    match shape {
+        geo::Geometry::Polygon(p) => polygon(p),
+        geo::Geometry::MultiPolygon(mp) => mp.0.iter().for_each(polygon),
+        geo::Geometry::Rect(r) => polygon(&r.to_polygon()),
+        geo::Geometry::Triangle(t) => polygon(&t.to_polygon()),
+        geo::Geometry::GeometryCollection(gc) => gc.0.iter().for_each(|g| fill_of(g, out)),
+        _ => {}
+    }
+}
+
 /// Status of a feature at `date`, with whether a fuzzy date decides it.
 pub fn status_of(feature: &Feature, date: NaiveDate) -> (Status, bool) {
     let events = feature.events();
@@ -145,9 +167,12 @@ pub fn item_of(feature: &Feature) -> Option<Item> {
     let anchor = representative_point(shape)?;
     let mut parts = Vec::new();
     parts_of(shape, &mut parts);
+    let mut fill = Vec::new();
+    fill_of(shape, &mut fill);
     Some(Item {
         anchor: mercator(anchor.x(), anchor.y()),
         parts,
+        fill,
         strip: feature.is_strip(),
         label: feature.label().to_owned(),
     })
@@ -506,9 +531,93 @@ fn draw_parts_outline(
     }
 }
 
+/// Draws an imported layer in one colour: translucent filled polygons with outlines, lines,
+/// and points as markers; `selected` is outlined. Returns how many features are in view.
+pub fn draw_layer(
+    painter: &Painter,
+    t: &Transform,
+    cache: &StripCache,
+    colour: egui::Color32,
+    selected: Option<usize>,
+) -> usize {
+    let visible = cache.in_view(t.visible(10.0));
+    if visible.len() > AGGREGATE_ABOVE {
+        draw_aggregated_in(painter, t, cache, &visible, Some(colour));
+        return visible.len();
+    }
+    let fill = colour.gamma_multiply(0.25);
+    for &i in &visible {
+        let Some(item) = &cache.items[i] else {
+            continue;
+        };
+        if !item.fill.is_empty() {
+            let mut mesh = egui::Mesh::default();
+            for tri in &item.fill {
+                let base = mesh.vertices.len() as u32;
+                for m in tri {
+                    mesh.colored_vertex(t.to_screen(*m), fill);
+                }
+                mesh.add_triangle(base, base + 1, base + 2);
+            }
+            painter.add(Shape::mesh(mesh));
+        }
+    }
+    for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
+        for &i in &visible {
+            let Some(item) = &cache.items[i] else {
+                continue;
+            };
+            for part in item.parts.iter().filter(|p| p.kind == kind) {
+                let pts: Vec<Pos2> = part.points.iter().map(|&m| t.to_screen(m)).collect();
+                match kind {
+                    PartKind::Point => {
+                        let r = theme::STRIP_RADIUS_PX - 0.5;
+                        let at = pts[0];
+                        // A diamond, so imported points never look like working strips.
+                        let diamond = vec![
+                            at + vec2(0.0, -r - 1.0),
+                            at + vec2(r + 1.0, 0.0),
+                            at + vec2(0.0, r + 1.0),
+                            at + vec2(-r - 1.0, 0.0),
+                        ];
+                        painter.add(Shape::convex_polygon(
+                            diamond,
+                            colour,
+                            Stroke::new(1.5, theme::STRIP_OUTLINE),
+                        ));
+                    }
+                    PartKind::Line => {
+                        painter.add(Shape::line(pts, Stroke::new(2.5, colour)));
+                    }
+                    PartKind::Ring => {
+                        painter.add(Shape::closed_line(pts, Stroke::new(1.5, colour)));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(Some(item)) = selected.and_then(|s| cache.items.get(s)) {
+        for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
+            draw_parts_outline(painter, t, item, kind, theme::SELECTED);
+        }
+    }
+    visible.len()
+}
+
 /// Many features in view: one disc per occupied screen cell, sized by count and coloured by
 /// the most common status in it.
 fn draw_aggregated(painter: &Painter, t: &Transform, cache: &StripCache, visible: &[usize]) {
+    draw_aggregated_in(painter, t, cache, visible, None);
+}
+
+/// Aggregated discs, in `colour` when given, else by the most common status.
+fn draw_aggregated_in(
+    painter: &Painter,
+    t: &Transform,
+    cache: &StripCache,
+    visible: &[usize],
+    colour: Option<egui::Color32>,
+) {
     let rect = t.rect;
     let cols = (rect.width() / CELL_PX).ceil() as usize + 1;
     let rows = (rect.height() / CELL_PX).ceil() as usize + 1;
@@ -554,9 +663,10 @@ fn draw_aggregated(painter: &Painter, t: &Transform, cache: &StripCache, visible
             .enumerate()
             .max_by_key(|(_, n)| **n)
             .unwrap_or((0, &0));
-        let fill = match slot {
-            4 => theme::NON_STRIP,
-            s => theme::status_colour(Status::ALL[s]),
+        let fill = match (colour, slot) {
+            (Some(c), _) => c,
+            (None, 4) => theme::NON_STRIP,
+            (None, s) => theme::status_colour(Status::ALL[s]),
         };
         let radius = 3.0 + (cell.count as f32).log2().min(6.0);
         painter.circle(at, radius, fill, Stroke::new(1.0, theme::STRIP_OUTLINE));

@@ -1,0 +1,484 @@
+//! Layers: the working layer (the document being edited), imported read-only layers with
+//! their own style, and the basemap's context layers. The panel lists them top of the
+//! drawing order first, with visibility, colour, opacity, order, count, file and removal.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use egui::{Color32, RichText, Ui};
+
+use super::i18n::{Lang, T};
+use super::map::strips::StripCache;
+use super::theme;
+use crate::io::Diagnostic;
+use crate::model::Document;
+
+/// Colours given to imported layers in turn: apart from the status colours and each other.
+pub const PALETTE: [Color32; 6] = [
+    Color32::from_rgb(0x7b, 0x3f, 0xa0),
+    Color32::from_rgb(0x00, 0x83, 0x8f),
+    Color32::from_rgb(0x8d, 0x5a, 0x2b),
+    Color32::from_rgb(0xc2, 0x18, 0x5b),
+    Color32::from_rgb(0x28, 0x35, 0x93),
+    Color32::from_rgb(0x55, 0x8b, 0x2f),
+];
+
+/// A layer read from a file: shown and selectable, never edited.
+pub struct Imported {
+    /// Stable for the session: names the layer in the order list and in egui ids.
+    pub key: u64,
+    pub name: String,
+    pub path: PathBuf,
+    pub document: Document,
+    pub cache: StripCache,
+    pub colour: Color32,
+    pub opacity: f32,
+    pub visible: bool,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Features left out because they had errors.
+    pub rejected: usize,
+}
+
+/// A place in the drawing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Working,
+    Imported(u64),
+}
+
+/// The context layers of the embedded basemap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextKind {
+    Aerodromes,
+    Towns,
+    Rivers,
+    Borders,
+}
+
+impl ContextKind {
+    pub const ALL: [ContextKind; 4] = [
+        ContextKind::Aerodromes,
+        ContextKind::Towns,
+        ContextKind::Rivers,
+        ContextKind::Borders,
+    ];
+
+    /// The name used in project files.
+    pub fn key(self) -> &'static str {
+        match self {
+            ContextKind::Aerodromes => "aerodromes",
+            ContextKind::Towns => "towns",
+            ContextKind::Rivers => "rivers",
+            ContextKind::Borders => "borders",
+        }
+    }
+
+    pub fn text(self, lang: Lang) -> &'static str {
+        lang.t(match self {
+            ContextKind::Aerodromes => T::LayerAerodromes,
+            ContextKind::Towns => T::LayerTowns,
+            ContextKind::Rivers => T::LayerRivers,
+            ContextKind::Borders => T::LayerBorders,
+        })
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            ContextKind::Aerodromes => "OurAirports",
+            ContextKind::Towns => "GeoNames (CC BY 4.0)",
+            ContextKind::Rivers => "GSHHG/WDBII (LGPL)",
+            ContextKind::Borders => "Natural Earth",
+        }
+    }
+}
+
+/// A context layer's visibility and opacity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Context {
+    pub kind: ContextKind,
+    pub visible: bool,
+    pub opacity: f32,
+}
+
+impl Context {
+    /// The opacity it is drawn with: 0 when hidden.
+    pub fn alpha(&self) -> f32 {
+        if self.visible { self.opacity } else { 0.0 }
+    }
+}
+
+/// What the panel asks the app to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerAction {
+    Import,
+    Remove(u64),
+    Merge(u64),
+    ZoomTo(Slot),
+    ShowDiagnostics(u64),
+}
+
+/// All layers and their order.
+pub struct Layers {
+    pub imported: Vec<Imported>,
+    /// Drawing order, top first.
+    pub order: Vec<Slot>,
+    pub context: [Context; 4],
+    pub working_visible: bool,
+    pub working_opacity: f32,
+    next_key: u64,
+}
+
+impl Default for Layers {
+    fn default() -> Self {
+        Layers {
+            imported: Vec::new(),
+            order: vec![Slot::Working],
+            context: ContextKind::ALL.map(|kind| Context {
+                kind,
+                visible: true,
+                opacity: 1.0,
+            }),
+            working_visible: true,
+            working_opacity: 1.0,
+            next_key: 1,
+        }
+    }
+}
+
+impl Layers {
+    /// Adds an imported layer on top; returns its key.
+    pub fn add(
+        &mut self,
+        path: PathBuf,
+        document: Document,
+        diagnostics: Vec<Diagnostic>,
+        rejected: usize,
+        date: NaiveDate,
+    ) -> u64 {
+        let key = self.next_key;
+        self.next_key += 1;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let colour = PALETTE[(key as usize - 1) % PALETTE.len()];
+        self.imported.push(Imported {
+            key,
+            name,
+            path,
+            cache: StripCache::build(&document, 0, date),
+            document,
+            colour,
+            opacity: 1.0,
+            visible: true,
+            diagnostics,
+            rejected,
+        });
+        self.order.insert(0, Slot::Imported(key));
+        key
+    }
+
+    pub fn get(&self, key: u64) -> Option<&Imported> {
+        self.imported.iter().find(|l| l.key == key)
+    }
+
+    pub fn get_mut(&mut self, key: u64) -> Option<&mut Imported> {
+        self.imported.iter_mut().find(|l| l.key == key)
+    }
+
+    pub fn remove(&mut self, key: u64) {
+        self.imported.retain(|l| l.key != key);
+        self.order.retain(|s| *s != Slot::Imported(key));
+    }
+
+    /// Removes every imported layer (a new working document, a project being opened).
+    pub fn clear(&mut self) {
+        self.imported.clear();
+        self.order = vec![Slot::Working];
+    }
+
+    /// Moves the layer at `from` in the order to position `to`.
+    pub fn reorder(&mut self, from: usize, to: usize) {
+        if from < self.order.len() && to < self.order.len() && from != to {
+            let slot = self.order.remove(from);
+            self.order.insert(to, slot);
+        }
+    }
+
+    pub fn context_alpha(&self, kind: ContextKind) -> f32 {
+        self.context
+            .iter()
+            .find(|c| c.kind == kind)
+            .map_or(1.0, Context::alpha)
+    }
+
+    /// The layers panel. `working` is the working layer's name and feature count.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        working: (&str, usize),
+        loading: &[(PathBuf, Option<f32>)],
+    ) -> Vec<LayerAction> {
+        let mut actions = Vec::new();
+        ui.horizontal(|ui| {
+            ui.heading(lang.t(T::Layers));
+            if ui
+                .button(lang.t(T::ImportLayer))
+                .on_hover_text(lang.t(T::ImportLayerHelp))
+                .clicked()
+            {
+                actions.push(LayerAction::Import);
+            }
+        });
+        for (path, progress) in loading {
+            ui.horizontal(|ui| {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                match progress {
+                    Some(p) => {
+                        ui.add(
+                            egui::ProgressBar::new(*p)
+                                .desired_width(80.0)
+                                .show_percentage(),
+                        );
+                    }
+                    None => {
+                        ui.spinner();
+                    }
+                }
+                ui.label(lang.fill(T::LoadingLayer, &[&name]));
+            });
+        }
+        let mut moved: Option<(usize, usize)> = None;
+        let count = self.order.len();
+        for (row, slot) in self.order.clone().into_iter().enumerate() {
+            let frame = egui::Frame::group(ui.style()).inner_margin(egui::Margin::same(4));
+            let response = frame
+                .show(ui, |ui| {
+                    ui.set_min_width(ui.available_width());
+                    ui.horizontal(|ui| {
+                        let handle_id = egui::Id::unique(("layer-drag", row));
+                        ui.dnd_drag_source(handle_id, row, |ui| {
+                            ui.label(RichText::new("::").strong())
+                                .on_hover_text(lang.t(T::DragToReorder));
+                        });
+                        if ui
+                            .add_enabled(row > 0, egui::Button::new("^").small())
+                            .on_hover_text(lang.t(T::MoveUp))
+                            .clicked()
+                        {
+                            moved = Some((row, row - 1));
+                        }
+                        if ui
+                            .add_enabled(row + 1 < count, egui::Button::new("v").small())
+                            .on_hover_text(lang.t(T::MoveDown))
+                            .clicked()
+                        {
+                            moved = Some((row, row + 1));
+                        }
+                        match slot {
+                            Slot::Working => self.working_row(ui, lang, working, &mut actions),
+                            Slot::Imported(key) => self.imported_row(ui, lang, key, &mut actions),
+                        }
+                    });
+                    match slot {
+                        Slot::Working => {
+                            opacity_ui(ui, lang, "working", &mut self.working_opacity);
+                        }
+                        Slot::Imported(key) => {
+                            if let Some(layer) = self.get_mut(key) {
+                                ui.horizontal(|ui| {
+                                    let label = ui.label(lang.t(T::Colour));
+                                    ui.color_edit_button_srgba(&mut layer.colour)
+                                        .labelled_by(label.id);
+                                    opacity_ui(ui, lang, &layer.name, &mut layer.opacity);
+                                });
+                                let path = layer.path.display().to_string();
+                                ui.label(RichText::new(path).small().weak());
+                            }
+                        }
+                    }
+                })
+                .response;
+            if let Some(from) = response.dnd_release_payload::<usize>() {
+                moved = Some((*from, row));
+            }
+            if response.dnd_hover_payload::<usize>().is_some() {
+                ui.painter().hline(
+                    response.rect.x_range(),
+                    response.rect.top(),
+                    egui::Stroke::new(2.0, theme::SELECTED),
+                );
+            }
+        }
+        if let Some((from, to)) = moved {
+            self.reorder(from, to);
+        }
+        ui.add_space(4.0);
+        ui.label(RichText::new(lang.t(T::ContextLayers)).strong())
+            .on_hover_text(lang.t(T::ContextLayersHelp));
+        for context in &mut self.context {
+            ui.horizontal(|ui| {
+                let name = context.kind.text(lang);
+                ui.checkbox(&mut context.visible, name)
+                    .on_hover_text(context.kind.source());
+                opacity_ui(ui, lang, name, &mut context.opacity);
+            });
+        }
+        actions
+    }
+
+    fn working_row(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        working: (&str, usize),
+        actions: &mut Vec<LayerAction>,
+    ) {
+        ui.checkbox(&mut self.working_visible, "")
+            .on_hover_text(lang.t(T::Visible));
+        ui.vertical(|ui| {
+            ui.label(RichText::new(working.0).strong())
+                .on_hover_text(lang.t(T::WorkingLayerHelp));
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "{} · {}",
+                        lang.t(T::WorkingLayer),
+                        lang.fill(T::FeatureCount, &[&working.1.to_string()])
+                    ))
+                    .small(),
+                );
+                if ui.small_button(lang.t(T::Zoom)).clicked() {
+                    actions.push(LayerAction::ZoomTo(Slot::Working));
+                }
+            });
+        });
+    }
+
+    fn imported_row(&mut self, ui: &mut Ui, lang: Lang, key: u64, actions: &mut Vec<LayerAction>) {
+        let Some(layer) = self.get_mut(key) else {
+            return;
+        };
+        let visible_label = lang.fill(T::VisibleLayer, &[&layer.name]);
+        ui.add(egui::Checkbox::without_text(&mut layer.visible))
+            .on_hover_text(&visible_label)
+            .widget_info(|| {
+                egui::WidgetInfo::selected(
+                    egui::Role::CheckBox,
+                    true,
+                    layer.visible,
+                    &visible_label,
+                )
+            });
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+        ui.painter().rect_filled(rect, 2.0, layer.colour);
+        ui.vertical(|ui| {
+            ui.label(RichText::new(&layer.name).strong());
+            ui.horizontal_wrapped(|ui| {
+                let mut info = format!(
+                    "{} · {}",
+                    lang.t(T::ReadOnly),
+                    lang.fill(
+                        T::FeatureCount,
+                        &[&layer.document.features.len().to_string()]
+                    )
+                );
+                if layer.rejected > 0 {
+                    info += &format!(
+                        " · {}",
+                        lang.fill(T::LeftOut, &[&layer.rejected.to_string()])
+                    );
+                }
+                ui.label(RichText::new(info).small());
+                if ui.small_button(lang.t(T::Zoom)).clicked() {
+                    actions.push(LayerAction::ZoomTo(Slot::Imported(key)));
+                }
+                if ui
+                    .small_button(lang.t(T::MergeIntoWorking))
+                    .on_hover_text(lang.t(T::MergeHelp))
+                    .clicked()
+                {
+                    actions.push(LayerAction::Merge(key));
+                }
+                if !layer.diagnostics.is_empty()
+                    && ui
+                        .small_button(
+                            lang.fill(T::ProblemsCount, &[&layer.diagnostics.len().to_string()]),
+                        )
+                        .clicked()
+                {
+                    actions.push(LayerAction::ShowDiagnostics(key));
+                }
+                if ui
+                    .small_button(lang.t(T::RemoveLayer))
+                    .on_hover_text(lang.fill(T::RemoveLayerHelp, &[&layer.name]))
+                    .clicked()
+                {
+                    actions.push(LayerAction::Remove(key));
+                }
+            });
+        });
+    }
+}
+
+fn opacity_ui(ui: &mut Ui, lang: Lang, name: &str, opacity: &mut f32) {
+    let label = ui.label(RichText::new(lang.t(T::Opacity)).small());
+    let mut percent = (*opacity * 100.0).round();
+    let response = ui
+        .add(
+            egui::Slider::new(&mut percent, 0.0..=100.0)
+                .suffix(" %")
+                .max_decimals(0),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(name);
+    if response.changed() {
+        *opacity = percent / 100.0;
+    }
+}
+
+/// `#rrggbb` for a colour (project files).
+pub fn hex(colour: Color32) -> String {
+    format!("#{:02x}{:02x}{:02x}", colour.r(), colour.g(), colour.b())
+}
+
+/// A colour from `#rrggbb`.
+pub fn parse_hex(text: &str) -> Option<Color32> {
+    let t = text.strip_prefix('#')?;
+    if t.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(t, 16).ok()?;
+    Some(Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_and_colours() {
+        let mut layers = Layers::default();
+        let date = NaiveDate::from_ymd_opt(2014, 10, 1).unwrap();
+        let a = layers.add("a.geojson".into(), Document::default(), vec![], 0, date);
+        let b = layers.add("b.geojson".into(), Document::default(), vec![], 0, date);
+        assert_eq!(
+            layers.order,
+            [Slot::Imported(b), Slot::Imported(a), Slot::Working]
+        );
+        layers.reorder(2, 0);
+        assert_eq!(
+            layers.order,
+            [Slot::Working, Slot::Imported(b), Slot::Imported(a)]
+        );
+        layers.remove(b);
+        assert_eq!(layers.order, [Slot::Working, Slot::Imported(a)]);
+        assert_ne!(PALETTE[0], PALETTE[1]);
+        assert_eq!(parse_hex(&hex(PALETTE[2])), Some(PALETTE[2]));
+        assert_eq!(parse_hex("#12345"), None);
+    }
+}

@@ -1,0 +1,268 @@
+//! The merge review: every proposed match of an imported layer's features with the working
+//! layer's, both sides' names, distance and events, a decision per match (merge, keep both,
+//! skip) and a side per conflicting value. The matching and merging are `edit::merge`.
+
+use egui::{RichText, Ui};
+
+use super::i18n::{Lang, T};
+use super::theme;
+use crate::edit::merge::{self, Decision, MatchOptions, Plan, Side};
+use crate::model::Document;
+
+/// An open review.
+pub struct MergeReview {
+    /// The imported layer merged.
+    pub key: u64,
+    pub layer_name: String,
+    pub options: MatchOptions,
+    pub plan: Plan,
+    pub decisions: Vec<Decision>,
+    /// The working document's state the plan was made for.
+    pub state: u64,
+}
+
+/// What the person chose this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewOutcome {
+    None,
+    Apply,
+    Cancel,
+    /// The options changed: match again.
+    Rematch,
+}
+
+impl MergeReview {
+    pub fn new(
+        key: u64,
+        layer_name: String,
+        working: &Document,
+        incoming: &Document,
+        options: MatchOptions,
+        state: u64,
+    ) -> Self {
+        let plan = merge::propose(working, incoming, &options);
+        // Merging is the proposal; every conflict starts on the working side.
+        let decisions = plan
+            .proposals
+            .iter()
+            .map(|p| Decision::Merge(vec![Side::Working; p.conflicts.len()]))
+            .collect();
+        MergeReview {
+            key,
+            layer_name,
+            options,
+            plan,
+            decisions,
+            state,
+        }
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        working: &Document,
+        incoming: &Document,
+    ) -> ReviewOutcome {
+        let mut outcome = ReviewOutcome::None;
+        ui.label(lang.t(T::MergeExplain));
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.t(T::MatchWithin));
+            let d = ui
+                .add(
+                    egui::DragValue::new(&mut self.options.within_m)
+                        .range(0.0..=50_000.0)
+                        .speed(10.0)
+                        .suffix(" m"),
+                )
+                .labelled_by(label.id);
+            let label = ui.label(lang.t(T::NameSimilarity));
+            let s = ui
+                .add(
+                    egui::Slider::new(&mut self.options.min_similarity, 0.0..=1.0)
+                        .fixed_decimals(2),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(lang.t(T::NameSimilarityHelp));
+            if (d.changed() && !d.dragged()) || d.drag_stopped() || s.drag_stopped() {
+                outcome = ReviewOutcome::Rematch;
+            }
+            if ui.button(lang.t(T::MatchAgain)).clicked() {
+                outcome = ReviewOutcome::Rematch;
+            }
+        });
+        let merges = self
+            .decisions
+            .iter()
+            .filter(|d| matches!(d, Decision::Merge(_)))
+            .count();
+        ui.label(
+            RichText::new(lang.fill(
+                T::MergeSummary,
+                &[
+                    &self.plan.proposals.len().to_string(),
+                    &merges.to_string(),
+                    &self.plan.unmatched.len().to_string(),
+                ],
+            ))
+            .strong(),
+        );
+        ui.horizontal(|ui| {
+            if ui.small_button(lang.t(T::MergeAll)).clicked() {
+                for (d, p) in self.decisions.iter_mut().zip(&self.plan.proposals) {
+                    *d = Decision::Merge(vec![Side::Working; p.conflicts.len()]);
+                }
+            }
+            if ui.small_button(lang.t(T::SkipAll)).clicked() {
+                self.decisions.fill(Decision::Skip);
+            }
+        });
+        ui.separator();
+        let footer = 40.0;
+        egui::ScrollArea::vertical()
+            .max_height((ui.available_height() - footer).max(120.0))
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                if self.plan.proposals.is_empty() {
+                    ui.label(lang.t(T::NoMatches));
+                }
+                for (n, proposal) in self.plan.proposals.iter().enumerate() {
+                    let (w, i) = (
+                        &working.features[proposal.working],
+                        &incoming.features[proposal.incoming],
+                    );
+                    egui::Frame::group(ui.style()).show(ui, |ui| {
+                        ui.set_min_width(ui.available_width());
+                        egui::Grid::new(("merge-row", n))
+                            .num_columns(2)
+                            .spacing([12.0, 2.0])
+                            .show(ui, |ui| {
+                                ui.label(RichText::new(lang.t(T::Incoming)).weak());
+                                ui.label(
+                                    RichText::new(format!("{}  ({})", i.label(), i.id)).strong(),
+                                );
+                                ui.end_row();
+                                ui.label(RichText::new(lang.t(T::WorkingSide)).weak());
+                                ui.label(
+                                    RichText::new(format!("{}  ({})", w.label(), w.id)).strong(),
+                                );
+                                ui.end_row();
+                                ui.label(RichText::new(lang.t(T::MatchedBy)).weak());
+                                let mut why = match proposal.reason {
+                                    merge::MatchReason::SameId => lang.t(T::SameId).to_owned(),
+                                    merge::MatchReason::Near => lang.t(T::NearAndNamed).to_owned(),
+                                };
+                                if let Some(d) = proposal.distance_m {
+                                    why += &format!(
+                                        " · {}",
+                                        lang.fill(T::MetresApart, &[&format!("{d:.0}")])
+                                    );
+                                }
+                                if let Some(s) = proposal.similarity {
+                                    why += &format!(
+                                        " · {}",
+                                        lang.fill(T::NamesAlike, &[&format!("{:.0}", s * 100.0)])
+                                    );
+                                }
+                                ui.label(why);
+                                ui.end_row();
+                                ui.label(RichText::new(lang.t(T::EventsLabel)).weak());
+                                ui.label(lang.fill(
+                                    T::EventsBothSides,
+                                    &[
+                                        &proposal.events_working.to_string(),
+                                        &proposal.events_incoming.to_string(),
+                                        &proposal.duplicate_events.to_string(),
+                                    ],
+                                ));
+                                ui.end_row();
+                            });
+                        let decision = &mut self.decisions[n];
+                        let merging = matches!(decision, Decision::Merge(_));
+                        ui.horizontal(|ui| {
+                            if ui.radio(merging, lang.t(T::MergeThem)).clicked() && !merging {
+                                *decision =
+                                    Decision::Merge(vec![Side::Working; proposal.conflicts.len()]);
+                            }
+                            if ui
+                                .radio(*decision == Decision::KeepBoth, lang.t(T::KeepBoth))
+                                .clicked()
+                            {
+                                *decision = Decision::KeepBoth;
+                            }
+                            if ui
+                                .radio(*decision == Decision::Skip, lang.t(T::SkipIt))
+                                .clicked()
+                            {
+                                *decision = Decision::Skip;
+                            }
+                        });
+                        if let Decision::Merge(picks) = decision
+                            && !proposal.conflicts.is_empty()
+                        {
+                            ui.label(
+                                RichText::new(lang.t(T::ConflictsPick)).color(theme::WARNING_TEXT),
+                            );
+                            picks.resize(proposal.conflicts.len(), Side::Working);
+                            egui::Grid::new(("merge-conflicts", n))
+                                .num_columns(3)
+                                .striped(true)
+                                .show(ui, |ui| {
+                                    for (c, conflict) in proposal.conflicts.iter().enumerate() {
+                                        ui.label(RichText::new(conflict.field.label()).monospace());
+                                        ui.radio_value(
+                                            &mut picks[c],
+                                            Side::Working,
+                                            short(&conflict.working),
+                                        )
+                                        .on_hover_text(lang.t(T::WorkingSide));
+                                        ui.radio_value(
+                                            &mut picks[c],
+                                            Side::Incoming,
+                                            short(&conflict.incoming),
+                                        )
+                                        .on_hover_text(lang.t(T::Incoming));
+                                        ui.end_row();
+                                    }
+                                });
+                        }
+                    });
+                }
+                if !self.plan.unmatched.is_empty() {
+                    ui.add_space(6.0);
+                    ui.label(RichText::new(lang.t(T::AddedUnmatched)).strong());
+                    let names: Vec<&str> = self
+                        .plan
+                        .unmatched
+                        .iter()
+                        .map(|&i| incoming.features[i].label())
+                        .collect();
+                    ui.label(names.join(", "));
+                }
+            });
+        ui.separator();
+        ui.horizontal(|ui| {
+            if ui
+                .button(RichText::new(lang.t(T::ApplyMerge)).strong())
+                .clicked()
+            {
+                outcome = ReviewOutcome::Apply;
+            }
+            if ui.button(lang.t(T::Cancel)).clicked() {
+                outcome = ReviewOutcome::Cancel;
+            }
+            ui.label(RichText::new(lang.t(T::MergeUndo)).weak());
+        });
+        outcome
+    }
+}
+
+/// A value short enough for a radio button.
+fn short(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        text.chars().take(MAX - 1).collect::<String>() + "…"
+    }
+}

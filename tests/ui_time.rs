@@ -63,7 +63,12 @@ fn moving_the_slider_changes_the_status_in_the_inspector() {
     let index = index_of(&h, "Pista ejemplo 20");
     h.state_mut().select(Some(index));
     steps(&mut h, 3);
-    let slider = h.get_by_role(Role::Slider).rect();
+    // The timeline's date slider is the widest (the layers panel has opacity sliders).
+    let slider = h
+        .query_all_by_role(Role::Slider)
+        .map(|n| n.rect())
+        .max_by(|a, b| a.width().total_cmp(&b.width()))
+        .expect("slider");
     // The left end of the slider is the first event of the data: before this strip's history.
     h.drag_at(slider.left_center() + vec2(2.0, 0.0));
     h.drop_at(slider.left_center() + vec2(2.0, 0.0));

@@ -286,7 +286,9 @@ impl Layers {
                     });
                     match slot {
                         Slot::Working => {
-                            opacity_ui(ui, lang, "working", &mut self.working_opacity);
+                            ui.horizontal(|ui| {
+                                opacity_ui(ui, lang, working.0, &mut self.working_opacity);
+                            });
                         }
                         Slot::Imported(key) => {
                             if let Some(layer) = self.get_mut(key) {
@@ -427,6 +429,7 @@ impl Layers {
 
 fn opacity_ui(ui: &mut Ui, lang: Lang, name: &str, opacity: &mut f32) {
     let label = ui.label(RichText::new(lang.t(T::Opacity)).small());
+    ui.spacing_mut().slider_width = 64.0;
     let mut percent = (*opacity * 100.0).round();
     let response = ui
         .add(

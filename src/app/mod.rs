@@ -2,7 +2,7 @@
 //! [`Action`]s and edit commands; `apply` carries them out in one place.
 
 mod actions;
-mod export_view;
+pub mod export_view;
 mod files;
 mod filters;
 pub mod i18n;
@@ -349,7 +349,7 @@ impl PistasApp {
 
     /// True while a file is being opened, saved or exported in the background.
     pub fn is_busy(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || !self.imports.is_empty()
     }
 
     /// Where feature `index` is drawn on screen, once the map has been shown.
@@ -515,6 +515,13 @@ impl PistasApp {
 
     /// Opens a file on this thread (start-up, where the window is not yet shown).
     fn open_now(&mut self, path: &Path) {
+        if path
+            .extension()
+            .is_some_and(|e| e == crate::io::PROJECT_EXTENSION)
+        {
+            self.open_project(path);
+            return;
+        }
         match crate::io::read_path(path) {
             Ok(parsed) => self.opened(path.to_path_buf(), parsed),
             Err(e) => self.modal = Some(Modal::Message(e.to_string())),

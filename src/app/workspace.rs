@@ -323,6 +323,8 @@ impl PistasApp {
             .id(egui::Id::unique("pistas-merge"))
             .open(&mut open)
             .default_size([760.0, 560.0])
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .resizable(true)
             .collapsible(false)
             .show(ctx, |ui| {

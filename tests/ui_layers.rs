@@ -1,0 +1,269 @@
+//! Layers in the window: import a second layer, hide and show it, select one of its features,
+//! merge it into the working layer through the review (one match merged, others skipped),
+//! undo the merge, export the filtered strips through the Export dialog, save a project and
+//! open it again.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pistas::analysis::Filter;
+use pistas::app::i18n::Lang;
+use pistas::app::{AppOptions, PistasApp, Recovery, ScriptedDialogs, Settings};
+use pistas::model::Document;
+
+struct Ui {
+    harness: Harness<'static, PistasApp>,
+    dialogs: ScriptedDialogs,
+    dir: tempfile::TempDir,
+}
+
+/// The window on a copy of the merge fixture's working layer.
+fn app() -> Ui {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["working.geojson", "incoming.geojson"] {
+        std::fs::copy(
+            common::project_file(&format!("tests/fixtures/merge/{name}")),
+            dir.path().join(name),
+        )
+        .expect("copy");
+    }
+    let dialogs = ScriptedDialogs::default();
+    let options = AppOptions {
+        file: Some(dir.path().join("working.geojson")),
+        dialogs: Box::new(dialogs.clone()),
+        recovery: Some(Recovery::new(dir.path().join("recovery"))),
+        settings: Some(Settings::default()),
+        lang: Some(Lang::En),
+    };
+    let mut harness = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| PistasApp::new(cc, options));
+    harness.run_steps(3);
+    wait(&mut harness);
+    Ui {
+        harness,
+        dialogs,
+        dir,
+    }
+}
+
+fn wait(harness: &mut Harness<'static, PistasApp>) {
+    let start = Instant::now();
+    while harness.state().is_busy() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "work did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run_steps(3);
+}
+
+fn load(path: &std::path::Path) -> Document {
+    pistas::io::read_path(path)
+        .expect("read")
+        .into_strict()
+        .expect("valid")
+}
+
+fn import_incoming(ui: &mut Ui) -> u64 {
+    ui.dialogs.push(ui.dir.path().join("incoming.geojson"));
+    ui.harness.get_by_label("Import layer…").click();
+    ui.harness.run_steps(2);
+    wait(&mut ui.harness);
+    let layers = ui.harness.state().layers();
+    assert_eq!(layers.imported.len(), 1);
+    assert_eq!(layers.imported[0].document.features.len(), 5);
+    layers.imported[0].key
+}
+
+fn click_at(ui: &mut Ui, p: egui::Pos2) {
+    ui.harness.drag_at(p);
+    ui.harness.drop_at(p);
+    ui.harness.run_steps(3);
+}
+
+#[test]
+fn import_toggle_select_merge_undo_and_export() {
+    let mut ui = app();
+    let original = ui.harness.state().document().clone();
+    let key = import_incoming(&mut ui);
+    // Its features are drawn and listed in the legend; c-far (index 2) is on the map.
+    ui.harness.get_by_label("incoming.geojson");
+    let far = ui
+        .harness
+        .state()
+        .layer_screen_position(key, 2)
+        .expect("on screen");
+
+    // Hidden, its features cannot be picked; shown again, a click selects one read-only.
+    ui.harness.get_by_label("Show incoming.geojson").click();
+    ui.harness.run_steps(2);
+    assert!(!ui.harness.state().layers().imported[0].visible);
+    click_at(&mut ui, far);
+    assert_eq!(ui.harness.state().selected_layer(), None);
+    ui.harness.get_by_label("Show incoming.geojson").click();
+    ui.harness.run_steps(2);
+    assert!(ui.harness.state().layers().imported[0].visible);
+    click_at(&mut ui, far);
+    assert_eq!(ui.harness.state().selected_layer(), Some((key, 2)));
+    ui.harness
+        .get_by_label("From layer incoming.geojson (read-only)");
+    assert_eq!(ui.harness.state().selected(), None);
+
+    // Merge: three proposals; keep the first as "Merge", skip the other two.
+    ui.harness.get_by_label("Merge…").click();
+    ui.harness.run_steps(3);
+    ui.harness
+        .get_by_label_contains("3 proposed matches, 3 to merge");
+    assert_eq!(ui.harness.query_all_by_label("Skip").count(), 3);
+    ui.harness.get_by_label("Skip all").click();
+    ui.harness.run_steps(2);
+    ui.harness
+        .get_by_label_contains("3 proposed matches, 0 to merge");
+    ui.harness
+        .query_all_by_label("Merge")
+        .next()
+        .expect("first row's Merge")
+        .click();
+    ui.harness.run_steps(2);
+    ui.harness
+        .get_by_label_contains("3 proposed matches, 1 to merge");
+    ui.harness.get_by_label("Apply merge").click();
+    ui.harness.run_steps(3);
+    let merged = ui.harness.state().document().clone();
+    let ids: Vec<&str> = merged.features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["w1", "w2", "w3", "w4", "c-far", "c-diff"]);
+    // w1 got the rebuild and the police source; skipped w2 and w3 are unchanged.
+    assert_eq!(merged.features[0].events().len(), 3);
+    assert_eq!(merged.features[1], original.features[1]);
+    assert_eq!(merged.features[2], original.features[2]);
+    assert!(ui.harness.state().editor().is_dirty());
+
+    // The whole merge is one undo step.
+    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    ui.harness.run_steps(3);
+    assert_eq!(ui.harness.state().document(), &original);
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    ui.harness.run_steps(3);
+    assert_eq!(ui.harness.state().document(), &merged);
+
+    // Export the filtered strips (destroyed at least once) as strips CSV with the dialog.
+    ui.harness.state_mut().set_filter(Filter {
+        min_destroyed: 1,
+        ..Filter::default()
+    });
+    ui.harness.run_steps(2);
+    let expected: Vec<String> = merged
+        .features
+        .iter()
+        .filter(|f| {
+            f.events()
+                .iter()
+                .any(|e| e.kind == pistas::model::EventType::Destroyed)
+        })
+        .map(|f| f.id.to_string())
+        .collect();
+    assert_eq!(expected, ["w1", "w2", "w4"]);
+    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    ui.harness.run_steps(3);
+    // A feature of the imported layer is still selected, so the dialog starts on that layer:
+    // choose the working layer.
+    ui.harness.get_by_label("All (5)");
+    ui.harness.get_by_label("Layer").click();
+    ui.harness.run_steps(2);
+    ui.harness
+        .get_by_label("working.geojson (working layer)")
+        .click();
+    ui.harness.run_steps(2);
+    ui.harness
+        .get_by_label("Those passing the filters (3)")
+        .click();
+    ui.harness.run_steps(2);
+    ui.harness.get_by_label("Format").click();
+    ui.harness.run_steps(2);
+    ui.harness.get_by_label("Strips CSV").click();
+    ui.harness.run_steps(2);
+    let out = ui.dir.path().join("filtered.csv");
+    ui.dialogs.push(&out);
+    ui.harness.get_by_label("Export…").click();
+    ui.harness.run_steps(2);
+    wait(&mut ui.harness);
+    let mut csv = csv::Reader::from_path(&out).expect("exported");
+    let headers = csv.headers().expect("headers").clone();
+    let id_column = headers.iter().position(|h| h == "id").expect("id column");
+    let ids: Vec<String> = csv
+        .records()
+        .map(|r| r.expect("row")[id_column].to_owned())
+        .collect();
+    assert_eq!(ids, expected);
+    // The choices are remembered for the next export.
+    let remembered = &ui.harness.state().settings().export;
+    assert_eq!(remembered.format, "csv");
+    assert_eq!(remembered.scope, pistas::app::export_view::Scope::Filtered);
+}
+
+#[test]
+fn a_project_keeps_layers_styles_view_and_filters() {
+    let mut ui = app();
+    let key = import_incoming(&mut ui);
+    ui.harness.get_by_label("Show incoming.geojson").click();
+    ui.harness.run_steps(2);
+    ui.harness.state_mut().set_filter(Filter {
+        min_rebuilt: 1,
+        ..Filter::default()
+    });
+    ui.harness.state_mut().set_view(-73.9, -12.4, 11.0);
+    ui.harness.run_steps(2);
+    let project: PathBuf = ui.dir.path().join("story.pistas");
+    ui.dialogs.push(&project);
+    ui.harness.get_by_label("File").click();
+    ui.harness.run_steps(2);
+    ui.harness.get_by_label("Save project as…").click();
+    ui.harness.run_steps(3);
+    let text = std::fs::read_to_string(&project).expect("project written");
+    assert!(text.contains("\"path\": \"incoming.geojson\""), "{text}");
+    assert!(text.contains("\"path\": \"working.geojson\""), "{text}");
+    assert!(text.contains("\"min_rebuilt\": 1"), "{text}");
+    let _ = key;
+
+    // A fresh window on the project restores all of it.
+    let dialogs = ScriptedDialogs::default();
+    let options = AppOptions {
+        file: Some(project.clone()),
+        dialogs: Box::new(dialogs),
+        recovery: None,
+        settings: Some(Settings::default()),
+        lang: Some(Lang::En),
+    };
+    let mut harness = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| PistasApp::new(cc, options));
+    harness.run_steps(4);
+    let state = harness.state();
+    assert_eq!(
+        state.path(),
+        Some(ui.dir.path().join("working.geojson").as_path())
+    );
+    let layers = state.layers();
+    assert_eq!(layers.imported.len(), 1);
+    assert!(!layers.imported[0].visible);
+    assert_eq!(
+        layers.imported[0].document,
+        load(&ui.dir.path().join("incoming.geojson"))
+    );
+    let (lon, lat, zoom) = state.view();
+    assert!(
+        (lon + 73.9).abs() < 1e-6 && (lat + 12.4).abs() < 1e-6,
+        "{lon} {lat}"
+    );
+    assert!((zoom - 11.0).abs() < 1e-6);
+    assert_eq!(state.shown_counts().0, 0, "the rebuilt filter is back");
+}

@@ -257,3 +257,116 @@ fn files_written_by_ogr2ogr_load_back_without_loss_of_meaning() {
         }
     }
 }
+
+/// The sample's strips rebuilt at least once, as the window's "filtered" export builds them.
+fn filtered_sample() -> pistas::model::Document {
+    use pistas::analysis::{FactBook, Filter};
+    let doc = read_path(&common::project_file("data/vraem-sample.geojson"))
+        .expect("sample")
+        .into_strict()
+        .expect("valid");
+    let facts = FactBook::build(&doc);
+    let day = "2015-12-31".parse().expect("date");
+    let filter = Filter {
+        min_rebuilt: 2,
+        ..Filter::default()
+    };
+    let passes = facts.apply(&filter, &facts.statuses_at(day));
+    pistas::model::Document {
+        features: doc
+            .features
+            .iter()
+            .zip(passes)
+            .filter(|(_, p)| *p)
+            .map(|(f, _)| f.clone())
+            .collect(),
+        foreign: doc.foreign.clone(),
+    }
+}
+
+#[test]
+fn gdal_reads_every_filtered_and_rounded_export() {
+    if !gdal_available("gdal_reads_every_filtered_and_rounded_export") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp");
+    let filtered = filtered_sample();
+    let strips = filtered.strips().count();
+    let events: usize = filtered.strips().map(|f| f.events().len()).sum();
+    assert!(strips > 0 && strips < 60, "{strips}");
+    // Rounded to 3 decimals (about 110 m), as the Export dialog's precision option does.
+    let doc = pistas::io::round_coordinates(&filtered, 3);
+    let day = "2015-12-31".parse().expect("date");
+    let detect = ["-oo", "AUTODETECT_TYPE=YES"];
+    for (format, name, layer, count) in [
+        (Format::GeoJson, "f.geojson", None, strips),
+        (Format::EventsGeoJson, "f-events.geojson", None, events),
+        (Format::StripsCsv, "f.csv", None, strips),
+        (Format::EventsCsv, "f-events.csv", None, events),
+        (Format::Kml, "f.kml", Some("Strips"), strips),
+        (Format::Kml, "f.kml", Some("Events"), events),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, export(&doc, format, day).expect("export")).expect("write");
+        let extra: &[&str] = if name.ends_with(".csv") { &detect } else { &[] };
+        let read = ogrinfo(&path, layer, extra);
+        assert_eq!(read.count, count, "{name} {layer:?}");
+        if format == Format::EventsGeoJson {
+            assert_fields(&read, &[("date_start", "Date"), ("date_end", "Date")]);
+        }
+    }
+    // Every coordinate GDAL reads back has at most 3 decimals.
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-al", "-q"])
+        .arg(dir.path().join("f.geojson"))
+        .output()
+        .expect("ogrinfo");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let geometries: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            l.starts_with("POINT") || l.starts_with("LINESTRING") || l.starts_with("POLYGON")
+        })
+        .collect();
+    assert_eq!(geometries.len(), strips);
+    for wkt in geometries {
+        let numbers = wkt
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+            .filter(|t| t.contains(|c: char| c.is_ascii_digit()));
+        for number in numbers {
+            let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
+            assert!(decimals <= 3, "{wkt}");
+        }
+    }
+}
+
+#[test]
+fn gdal_reads_a_merged_layer() {
+    if !gdal_available("gdal_reads_a_merged_layer") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("merged.geojson");
+    let status = Command::new(env!("CARGO_BIN_EXE_pistas"))
+        .arg("merge")
+        .arg(common::project_file("tests/fixtures/merge/working.geojson"))
+        .arg(common::project_file(
+            "tests/fixtures/merge/incoming.geojson",
+        ))
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("pistas merge");
+    assert!(status.success());
+    let layer = ogrinfo(&out, None, &[]);
+    assert_eq!(layer.count, 6);
+    assert_fields(
+        &layer,
+        &[
+            ("times_rebuilt", "Integer"),
+            ("last_event", "Date"),
+            ("events", "String(JSON)"),
+        ],
+    );
+}

@@ -62,3 +62,46 @@ fn spanish_window() {
     let mut h = harness(Lang::Es);
     h.snapshot("spanish");
 }
+
+/// File ▸ Export map as PNG… writes the map as drawn: legend, scale bar and attribution
+/// included, cropped to the map.
+#[test]
+fn the_map_is_exported_as_png() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dialogs = ScriptedDialogs::default();
+    let options = AppOptions {
+        file: None,
+        dialogs: Box::new(dialogs.clone()),
+        recovery: None,
+        settings: Some(Settings::default()),
+        lang: Some(Lang::En),
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1200.0, 800.0))
+        .with_theme(egui::Theme::Light)
+        .wgpu()
+        .build_eframe(move |cc| PistasApp::new(cc, options));
+    h.run_steps(4);
+    let path = dir.path().join("map");
+    dialogs.push(&path);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Export map as PNG…").click();
+    h.run_steps(4);
+    let written = dir.path().join("map.png");
+    let bytes = std::fs::read(&written).expect("the PNG is written, with its extension");
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let (w, hgt) = (reader.info().width, reader.info().height);
+    // The map, not the window: narrower than 1200 and shorter than 800.
+    assert!(w > 300 && w < 1200 && hgt > 300 && hgt < 800, "{w}x{hgt}");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    reader.next_frame(&mut buf).expect("pixels");
+    let distinct: std::collections::HashSet<&[u8]> = buf.chunks(4).collect();
+    assert!(distinct.len() > 50, "a drawn map, not a blank image");
+    assert!(
+        h.state().title().contains("vraem-sample"),
+        "the app goes on as before"
+    );
+}

@@ -22,17 +22,7 @@ struct Ui {
 fn app_with(file: Option<PathBuf>) -> Ui {
     let dir = tempfile::tempdir().expect("temp dir");
     let dialogs = ScriptedDialogs::default();
-    let options = AppOptions {
-        file,
-        dialogs: Box::new(dialogs.clone()),
-        recovery: Some(Recovery::new(dir.path().join("recovery"))),
-        settings: Some(Settings::default()),
-        lang: Some(Lang::En),
-    };
-    let mut harness = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| PistasApp::new(cc, options));
-    harness.run_steps(3);
+    let harness = common::window(file, &dialogs, Some(dir.path().join("recovery")));
     Ui {
         harness,
         dialogs,

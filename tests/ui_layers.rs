@@ -8,12 +8,11 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use egui::{Key, Modifiers, vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pistas::analysis::Filter;
-use pistas::app::i18n::Lang;
-use pistas::app::{AppOptions, PistasApp, Recovery, ScriptedDialogs, Settings};
+use pistas::app::{PistasApp, ScriptedDialogs};
 use pistas::model::Document;
 
 struct Ui {
@@ -33,17 +32,11 @@ fn app() -> Ui {
         .expect("copy");
     }
     let dialogs = ScriptedDialogs::default();
-    let options = AppOptions {
-        file: Some(dir.path().join("working.geojson")),
-        dialogs: Box::new(dialogs.clone()),
-        recovery: Some(Recovery::new(dir.path().join("recovery"))),
-        settings: Some(Settings::default()),
-        lang: Some(Lang::En),
-    };
-    let mut harness = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| PistasApp::new(cc, options));
-    harness.run_steps(3);
+    let mut harness = common::window(
+        Some(dir.path().join("working.geojson")),
+        &dialogs,
+        Some(dir.path().join("recovery")),
+    );
     wait(&mut harness);
     Ui {
         harness,
@@ -235,18 +228,8 @@ fn a_project_keeps_layers_styles_view_and_filters() {
     let _ = key;
 
     // A fresh window on the project restores all of it.
-    let dialogs = ScriptedDialogs::default();
-    let options = AppOptions {
-        file: Some(project.clone()),
-        dialogs: Box::new(dialogs),
-        recovery: None,
-        settings: Some(Settings::default()),
-        lang: Some(Lang::En),
-    };
-    let mut harness = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| PistasApp::new(cc, options));
-    harness.run_steps(4);
+    let mut harness = common::window(Some(project.clone()), &ScriptedDialogs::default(), None);
+    harness.run_steps(1);
     let state = harness.state();
     assert_eq!(
         state.path(),

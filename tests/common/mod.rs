@@ -34,3 +34,25 @@ pub fn options() -> pistas::io::WriteOptions {
         status_date: "2026-01-01".parse().expect("date"),
     }
 }
+
+/// The window at 1400×900 in English with default settings, scripted dialogs and, when
+/// given, a recovery folder; a few frames already run.
+pub fn window(
+    file: Option<PathBuf>,
+    dialogs: &pistas::app::ScriptedDialogs,
+    recovery: Option<PathBuf>,
+) -> egui_kittest::Harness<'static, pistas::app::PistasApp> {
+    use pistas::app::{AppOptions, PistasApp, Recovery, Settings};
+    let options = AppOptions {
+        file,
+        dialogs: Box::new(dialogs.clone()),
+        recovery: recovery.map(Recovery::new),
+        settings: Some(Settings::default()),
+        lang: Some(pistas::app::i18n::Lang::En),
+    };
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| PistasApp::new(cc, options));
+    harness.run_steps(3);
+    harness
+}

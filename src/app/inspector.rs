@@ -171,6 +171,8 @@ pub struct Inspector {
     new_value: String,
     draft: Option<Draft>,
     draft_for: Option<usize>,
+    /// Shows a feature of a read-only layer: no controls that would change it.
+    pub read_only: bool,
 }
 
 /// A property value as text: strings without quotes, anything else as JSON.
@@ -424,7 +426,7 @@ impl Inspector {
         super::lifeline::lifeline_ui(ui, lang, feature, date);
         ui.horizontal(|ui| {
             ui.strong(lang.fill(T::History, &[&events.len().to_string()]));
-            if self.draft.is_none() && ui.button(lang.t(T::AddEvent)).clicked() {
+            if !self.read_only && self.draft.is_none() && ui.button(lang.t(T::AddEvent)).clicked() {
                 self.draft = Some(Draft::new());
             }
         });
@@ -531,17 +533,19 @@ impl Inspector {
                 if let Some(op) = &e.operation {
                     ui.label(format!("· {op}"));
                 }
-                if ui
-                    .small_button(lang.t(T::EditShort))
-                    .on_hover_text(lang.t(T::EditEvent))
-                    .clicked()
+                if !self.read_only
+                    && ui
+                        .small_button(lang.t(T::EditShort))
+                        .on_hover_text(lang.t(T::EditEvent))
+                        .clicked()
                 {
                     self.draft = Some(Draft::of(i, e));
                 }
-                if ui
-                    .small_button("×")
-                    .on_hover_text(lang.t(T::DeleteEvent))
-                    .clicked()
+                if !self.read_only
+                    && ui
+                        .small_button("×")
+                        .on_hover_text(lang.t(T::DeleteEvent))
+                        .clicked()
                 {
                     edits.push(Edit::DeleteEvent(index, i));
                 }
@@ -605,14 +609,18 @@ impl Inspector {
                             edits.push(Edit::SetProperty(index, key.clone(), text_json(text)));
                         }
                     }
-                    if ui
-                        .small_button("×")
-                        .on_hover_text(lang.t(T::RemoveProperty))
-                        .clicked()
+                    if !self.read_only
+                        && ui
+                            .small_button("×")
+                            .on_hover_text(lang.t(T::RemoveProperty))
+                            .clicked()
                     {
                         edits.push(Edit::RemoveProperty(index, key.clone()));
                     }
                     ui.end_row();
+                }
+                if self.read_only {
+                    return;
                 }
                 ui.add(
                     egui::TextEdit::singleline(&mut self.new_key)

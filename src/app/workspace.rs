@@ -267,6 +267,7 @@ impl PistasApp {
             egui::RichText::new(self.lang.fill(T::FromLayer, &[&layer.name])).strong(),
         );
         let (lang, date) = (self.lang, self.date);
+        self.layer_inspector.read_only = true;
         ui.add_enabled_ui(false, |ui| {
             // Edits cannot be made in a disabled inspector; any that came would be dropped.
             let _ = self.layer_inspector.ui(

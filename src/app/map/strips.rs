@@ -717,6 +717,46 @@ mod tests {
     }
 
     #[test]
+    fn concave_polygons_with_holes_are_filled_exactly() {
+        use geo::{Area, MapCoords};
+        // An L-shaped clearing with a square hole in its long arm.
+        let outer = geo::LineString::from(vec![
+            (-74.0, -12.0),
+            (-73.9, -12.0),
+            (-73.9, -12.02),
+            (-73.98, -12.02),
+            (-73.98, -12.1),
+            (-74.0, -12.1),
+            (-74.0, -12.0),
+        ]);
+        let hole = geo::LineString::from(vec![
+            (-73.995, -12.05),
+            (-73.985, -12.05),
+            (-73.985, -12.06),
+            (-73.995, -12.06),
+            (-73.995, -12.05),
+        ]);
+        let polygon = geo::Polygon::new(outer, vec![hole]);
+        let mut fill = Vec::new();
+        fill_of(&polygon.clone().into(), &mut fill);
+        let triangles: f64 = fill
+            .iter()
+            .map(|[a, b, c]| {
+                ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0
+            })
+            .sum();
+        let projected = polygon.map_coords(|c| {
+            let m = mercator(c.x, c.y);
+            geo::Coord { x: m[0], y: m[1] }
+        });
+        let area = projected.unsigned_area();
+        assert!(
+            (triangles - area).abs() < area * 1e-9,
+            "{triangles} vs {area}"
+        );
+    }
+
+    #[test]
     fn culls_to_the_view() {
         let doc = generate(2000, 3);
         let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();

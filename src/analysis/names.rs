@@ -58,9 +58,22 @@ pub fn name_key(name: &str) -> String {
 /// How alike two names are, from 0 (nothing in common) to 1 (the same key), by Jaro–Winkler
 /// similarity of their keys: it forgives the dropped letters and swapped spellings of names
 /// copied from reports ("Sta. Rosa", "Santa Rosa").
+///
+/// Numbers must agree: "Pista 12" and "Pista 21", or "Km 45" and "Km 46", are different
+/// places however alike the letters are, so names whose numbers differ score 0.
 pub fn name_similarity(a: &str, b: &str) -> f64 {
     let (a, b) = (name_key(a), name_key(b));
     if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let numbers = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .map(|n| n.trim_start_matches('0').to_owned())
+            .collect()
+    };
+    let (na, nb) = (numbers(&a), numbers(&b));
+    if !na.is_empty() && !nb.is_empty() && na != nb {
         return 0.0;
     }
     strsim::jaro_winkler(&a, &b)
@@ -79,6 +92,9 @@ mod tests {
         assert!(name_similarity("Santa Rosa", "Sta. Rosa") >= 0.75);
         assert!(name_similarity("Llochegua", "Pichari") < 0.75);
         assert_eq!(name_similarity("", "Pichari"), 0.0);
+        assert_eq!(name_similarity("Pista 12", "Pista 21"), 0.0);
+        assert!(name_similarity("Km 45", "km 045") > 0.9);
+        assert!(name_similarity("Synthetic strip 000123", "Synthetic strip 000123") > 0.99);
     }
 
     #[test]

@@ -296,6 +296,9 @@ table! {
     ProjectSaved => "Project saved as {}", "Proyecto guardado como {}";
     LayerImported => "Imported {}", "Importado {}";
     EventsLabel => "Events", "Eventos";
+    PageOf => "page {} of {}", "página {} de {}";
+    PreviousPage => "Previous page", "Página anterior";
+    NextPage => "Next page", "Página siguiente";
 }
 
 impl Lang {

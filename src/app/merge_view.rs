@@ -19,7 +19,12 @@ pub struct MergeReview {
     pub decisions: Vec<Decision>,
     /// The working document's state the plan was made for.
     pub state: u64,
+    /// The page of proposals shown (a large merge is reviewed a page at a time).
+    page: usize,
 }
+
+/// Proposals per page of the review.
+const PAGE: usize = 50;
 
 /// What the person chose this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +59,7 @@ impl MergeReview {
             plan,
             decisions,
             state,
+            page: 0,
         }
     }
 
@@ -116,6 +122,28 @@ impl MergeReview {
             if ui.small_button(lang.t(T::SkipAll)).clicked() {
                 self.decisions.fill(Decision::Skip);
             }
+            let pages = self.plan.proposals.len().div_ceil(PAGE);
+            if pages > 1 {
+                ui.separator();
+                if ui
+                    .add_enabled(self.page > 0, egui::Button::new("<").small())
+                    .on_hover_text(lang.t(T::PreviousPage))
+                    .clicked()
+                {
+                    self.page -= 1;
+                }
+                ui.label(lang.fill(
+                    T::PageOf,
+                    &[&(self.page + 1).to_string(), &pages.to_string()],
+                ));
+                if ui
+                    .add_enabled(self.page + 1 < pages, egui::Button::new(">").small())
+                    .on_hover_text(lang.t(T::NextPage))
+                    .clicked()
+                {
+                    self.page += 1;
+                }
+            }
         });
         ui.separator();
         let footer = 40.0;
@@ -126,7 +154,15 @@ impl MergeReview {
                 if self.plan.proposals.is_empty() {
                     ui.label(lang.t(T::NoMatches));
                 }
-                for (n, proposal) in self.plan.proposals.iter().enumerate() {
+                let first = self.page * PAGE;
+                for (n, proposal) in self
+                    .plan
+                    .proposals
+                    .iter()
+                    .enumerate()
+                    .skip(first)
+                    .take(PAGE)
+                {
                     let (w, i) = (
                         &working.features[proposal.working],
                         &incoming.features[proposal.incoming],

@@ -8,7 +8,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use egui::{Key, Modifiers};
+use egui::{Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pistas::analysis::Filter;
@@ -249,4 +249,47 @@ fn a_project_keeps_layers_styles_view_and_filters() {
     );
     assert!((zoom - 11.0).abs() < 1e-6);
     assert_eq!(state.shown_counts().0, 0, "the rebuilt filter is back");
+}
+
+#[test]
+fn layers_are_reordered_by_dragging_or_buttons() {
+    use pistas::app::layers::Slot;
+    let mut ui = app();
+    let key = import_incoming(&mut ui);
+    assert_eq!(
+        ui.harness.state().layers().order,
+        [Slot::Imported(key), Slot::Working]
+    );
+    // Drag the working layer's handle onto the imported layer's card.
+    let handles: Vec<egui::Rect> = ui
+        .harness
+        .query_all_by_label("::")
+        .map(|n| n.rect())
+        .collect();
+    assert_eq!(handles.len(), 2);
+    let (from, to) = (handles[1].center(), handles[0].center() + vec2(60.0, 4.0));
+    ui.harness.drag_at(from);
+    ui.harness.run_steps(2);
+    for k in 1..=5 {
+        let p = from + (to - from) * (k as f32 / 5.0);
+        ui.harness.hover_at(p);
+        ui.harness.run_steps(1);
+    }
+    ui.harness.drop_at(to);
+    ui.harness.run_steps(3);
+    assert_eq!(
+        ui.harness.state().layers().order,
+        [Slot::Working, Slot::Imported(key)]
+    );
+    // And back with the button.
+    ui.harness
+        .query_all_by_label("v")
+        .next()
+        .expect("move down")
+        .click();
+    ui.harness.run_steps(2);
+    assert_eq!(
+        ui.harness.state().layers().order,
+        [Slot::Imported(key), Slot::Working]
+    );
 }

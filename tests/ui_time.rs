@@ -248,3 +248,46 @@ fn the_table_sorts_by_distance_to_the_nearest_other_strip() {
         "sorted by distance: {d:?}"
     );
 }
+
+#[test]
+fn a_polygon_drawn_on_the_map_filters_the_strips_inside() {
+    let (mut h, _, _dir) = app_on_sample();
+    h.state_mut().set_view(-73.95, -12.4, 9.0);
+    steps(&mut h, 3);
+    h.get_by_label("Draw a polygon").scroll_to_me();
+    steps(&mut h, 2);
+    h.get_by_label("Draw a polygon").click();
+    steps(&mut h, 2);
+    let corners = [(-74.3, -12.05), (-73.6, -12.05), (-73.95, -12.8)];
+    let screen: Vec<egui::Pos2> = corners
+        .iter()
+        .map(|&(lon, lat)| h.state().screen_position_of(lon, lat).expect("on the map"))
+        .collect();
+    for p in screen.iter().chain(std::iter::once(&screen[0])) {
+        h.drag_at(*p);
+        h.drop_at(*p);
+        steps(&mut h, 3);
+    }
+    let ring = h
+        .state()
+        .filter()
+        .polygon
+        .clone()
+        .expect("the polygon closed");
+    assert_eq!(ring.len(), 3, "clicking the first corner closes it");
+    for ((lon, lat), (x, y)) in corners.iter().zip(&ring) {
+        assert!((lon - x).abs() < 0.01 && (lat - y).abs() < 0.01, "{ring:?}");
+    }
+    // The table and the map show exactly the features the library finds inside.
+    let doc = h.state().document().clone();
+    let facts = FactBook::build(&doc);
+    let statuses = facts.statuses_at(h.state().date());
+    let expected = facts
+        .apply(h.state().filter(), &statuses)
+        .iter()
+        .filter(|p| **p)
+        .count();
+    assert!(expected > 0 && expected < doc.features.len(), "{expected}");
+    assert_eq!(h.state().shown_counts().0, expected);
+    h.get_by_label_contains("Inside a polygon of 3 corners");
+}

@@ -31,6 +31,9 @@ pub struct Filter {
     pub operation: String,
     /// Only features whose position is inside this lon/lat box: west, south, east, north.
     pub area: Option<[f64; 4]>,
+    /// Only features whose position is inside this polygon: (longitude, latitude) corners
+    /// in order, not closed.
+    pub polygon: Option<Vec<(f64, f64)>>,
 }
 
 impl Filter {
@@ -158,8 +161,29 @@ impl Facts {
                 _ => return false,
             }
         }
+        if let Some(ring) = &filter.polygon {
+            match self.lon_lat {
+                Some((x, y)) if inside_ring(ring, x, y) => {}
+                _ => return false,
+            }
+        }
         true
     }
+}
+
+/// Whether (x, y) is inside the polygon with these corners (even–odd rule; the ring need
+/// not be closed). Degrees are treated as plane coordinates, as the map draws them.
+pub fn inside_ring(ring: &[(f64, f64)], x: f64, y: f64) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for (i, &(xi, yi)) in ring.iter().enumerate() {
+        let (xj, yj) = ring[j];
+        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
 }
 
 /// Facts about every feature of a document.
@@ -423,5 +447,21 @@ mod tests {
             ..Filter::default()
         };
         assert_eq!(passing(&f, "2020-01-01"), ["b"]);
+        // An L-shaped polygon: "a" lies in its notch, inside its bounding box but outside it.
+        let l_shape = vec![
+            (-74.5, -13.5),
+            (-72.5, -13.5),
+            (-72.5, -11.5),
+            (-73.5, -11.5),
+            (-73.5, -12.5),
+            (-74.5, -12.5),
+        ];
+        let f = Filter {
+            polygon: Some(l_shape.clone()),
+            ..Filter::default()
+        };
+        assert_eq!(passing(&f, "2020-01-01"), ["b"]);
+        assert!(inside_ring(&l_shape, -73.0, -12.0));
+        assert!(!inside_ring(&l_shape, -74.0, -12.0));
     }
 }

@@ -16,6 +16,8 @@ pub enum AreaRequest {
     CurrentView,
     /// Let the person click two corners on the map.
     Draw,
+    /// Let the person click the corners of a polygon on the map.
+    DrawPolygon,
 }
 
 /// Text buffers of the panel.
@@ -171,10 +173,26 @@ impl FilterPanel {
                     {
                         area = AreaRequest::Draw;
                     }
-                    if filter.area.is_some() && ui.button(lang.t(T::AnyArea)).clicked() {
+                    if ui
+                        .button(lang.t(T::DrawPolygon))
+                        .on_hover_text(lang.t(T::DrawPolygonHelp))
+                        .clicked()
+                    {
+                        area = AreaRequest::DrawPolygon;
+                    }
+                    if (filter.area.is_some() || filter.polygon.is_some())
+                        && ui.button(lang.t(T::AnyArea)).clicked()
+                    {
                         filter.area = None;
+                        filter.polygon = None;
                     }
                 });
+                if let Some(ring) = &filter.polygon {
+                    ui.label(
+                        RichText::new(lang.fill(T::PolygonCorners, &[&ring.len().to_string()]))
+                            .small(),
+                    );
+                }
                 if let Some([w, s, e, n]) = filter.area {
                     ui.label(
                         RichText::new(format!("{s:.3}…{n:.3}, {w:.3}…{e:.3}"))
@@ -231,7 +249,7 @@ pub fn summary(lang: Lang, filter: &Filter) -> Vec<String> {
     if !filter.operation.is_empty() {
         parts.push(format!("{}: {}", lang.t(T::Operation), filter.operation));
     }
-    if filter.area.is_some() {
+    if filter.area.is_some() || filter.polygon.is_some() {
         parts.push(lang.t(T::Area).to_owned());
     }
     parts

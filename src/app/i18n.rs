@@ -96,6 +96,9 @@ table! {
     Area => "Area", "Zona";
     InsideView => "Inside the current view", "Dentro de la vista";
     DrawRectangle => "Draw a rectangle", "Dibujar un rectángulo";
+    DrawPolygon => "Draw a polygon", "Dibujar un polígono";
+    DrawPolygonHelp => "Click the corners on the map; click the first corner again (or press Enter) to close it.", "Haga clic en las esquinas en el mapa; vuelva a hacer clic en la primera (o pulse Intro) para cerrarlo.";
+    PolygonCorners => "Inside a polygon of {} corners", "Dentro de un polígono de {} esquinas";
     DrawRectangleHelp => "Click two opposite corners on the map.", "Haga clic en dos esquinas opuestas en el mapa.";
     AnyArea => "Anywhere", "En cualquier lugar";
     ColDestroyed => "Destroyed", "Destruida";

@@ -456,6 +456,11 @@ impl PistasApp {
     }
 
     /// Filters what is shown (as the filters panel does).
+    /// The filters in force.
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
     pub fn set_filter(&mut self, filter: Filter) {
         self.filter = filter;
         self.filter_generation += 1;
@@ -1003,6 +1008,13 @@ impl PistasApp {
                 }
             }
         }
+        if let Tool::Polygon(points) = &self.tool
+            && !typing
+            && ctx.input(|i| i.key_pressed(egui::Key::Enter))
+        {
+            let points = points.clone();
+            self.finish_polygon(points);
+        }
         // Files dropped on the window are imported as layers; a dropped project opens.
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -1173,6 +1185,10 @@ impl PistasApp {
                 self.tab = Tab::Map;
                 self.tool = Tool::Area(None);
             }
+            filters::AreaRequest::DrawPolygon => {
+                self.tab = Tab::Map;
+                self.tool = Tool::Polygon(Vec::new());
+            }
         }
         if self.filter != before {
             self.filter_generation += 1;
@@ -1199,6 +1215,11 @@ impl PistasApp {
             working_opacity,
             context,
             legend_layers,
+            area_outline: self.filter.polygon.clone().or_else(|| {
+                self.filter
+                    .area
+                    .map(|[w, s, e, n]| vec![(w, s), (e, s), (e, n), (w, n)])
+            }),
         };
         let out = map::map_ui(ui, &mut self.map, frame);
         self.hovered = out.hovered;
@@ -1233,6 +1254,22 @@ impl PistasApp {
                     self.tool = Tool::Measure(points);
                 }
                 Tool::Area(None) => self.tool = Tool::Area(Some(pos)),
+                Tool::Polygon(mut points) => {
+                    // A click on the first corner closes the polygon.
+                    let closes = points.len() >= 3
+                        && self.map.transform.is_some_and(|t| {
+                            let first =
+                                t.to_screen(map::transform::mercator(points[0].x(), points[0].y()));
+                            let here = t.to_screen(map::transform::mercator(pos.x(), pos.y()));
+                            first.distance(here) <= 10.0
+                        });
+                    if closes {
+                        self.finish_polygon(points);
+                    } else {
+                        points.push(pos);
+                        self.tool = Tool::Polygon(points);
+                    }
+                }
                 Tool::Area(Some(first)) => {
                     let (w, e) = (first.x().min(pos.x()), first.x().max(pos.x()));
                     let (s, n) = (first.y().min(pos.y()), first.y().max(pos.y()));
@@ -1246,6 +1283,15 @@ impl PistasApp {
                 }
             }
         }
+    }
+
+    /// The polygon drawn on the map becomes the area filter.
+    fn finish_polygon(&mut self, points: Vec<walkers::Position>) {
+        if points.len() >= 3 {
+            self.filter.polygon = Some(points.iter().map(|p| (p.x(), p.y())).collect());
+            self.filter_generation += 1;
+        }
+        self.tool = Tool::Select;
     }
 
     /// Adds a strip drawn on the map, selects it and goes back to selecting.
@@ -1481,6 +1527,7 @@ impl PistasApp {
                     Tool::AddRunway(Some(_)) => Some(T::AddRunwaySecond),
                     Tool::Area(None) => Some(T::DrawRectangleHelp),
                     Tool::Area(Some(_)) => Some(T::AreaSecond),
+                    Tool::Polygon(_) => Some(T::DrawPolygonHelp),
                     Tool::Measure(_) => None,
                 };
                 if let Tool::Measure(points) = &self.tool {

@@ -83,6 +83,9 @@ pub struct ProjectFilter {
     pub operation: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<[f64; 4]>,
+    /// Corners as [longitude, latitude].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub polygon: Option<Vec<[f64; 2]>>,
 }
 
 impl From<&Filter> for ProjectFilter {
@@ -98,6 +101,10 @@ impl From<&Filter> for ProjectFilter {
             confidence: f.confidence.map(|c| c.as_str().to_owned()),
             operation: f.operation.clone(),
             area: f.area,
+            polygon: f
+                .polygon
+                .as_ref()
+                .map(|ring| ring.iter().map(|&(x, y)| [x, y]).collect()),
         }
     }
 }
@@ -131,6 +138,10 @@ impl ProjectFilter {
             confidence,
             operation: self.operation.clone(),
             area: self.area,
+            polygon: self
+                .polygon
+                .as_ref()
+                .map(|ring| ring.iter().map(|&[x, y]| (x, y)).collect()),
         })
     }
 }
@@ -285,6 +296,7 @@ mod tests {
             min_rebuilt: 2,
             confidence: Some(Confidence::Confirmed),
             area: Some([-75.0, -13.0, -73.0, -11.0]),
+            polygon: Some(vec![(-74.0, -12.0), (-73.0, -12.0), (-73.5, -13.0)]),
             ..Filter::default()
         };
         let words = ProjectFilter::from(&filter);

@@ -45,6 +45,8 @@ pub enum Tool {
     Measure(Vec<Position>),
     /// Drawing the filter rectangle: the first corner once clicked.
     Area(Option<Position>),
+    /// Drawing the filter polygon: the corners clicked so far.
+    Polygon(Vec<Position>),
 }
 
 /// A strip being dragged: the whole shape, or one end of a runway.
@@ -207,6 +209,7 @@ impl Plugin for ImportedPlugin<'_> {
 
 struct StripsPlugin<'a> {
     cache: &'a StripCache,
+    area_outline: Option<&'a [(f64, f64)]>,
     opacity: f32,
     emphasis: Vec<(usize, Color32)>,
     labels: &'a RefCell<LabelSpace>,
@@ -245,7 +248,22 @@ impl Plugin for StripsPlugin<'_> {
                 false,
             );
         }
-        if let Tool::Measure(points) = self.tool {
+        if let Some(ring) = self.area_outline {
+            let mut pts: Vec<Pos2> = ring
+                .iter()
+                .map(|&(x, y)| t.to_screen(mercator(x, y)))
+                .collect();
+            if let Some(&first) = pts.first() {
+                pts.push(first);
+            }
+            painter.add(egui::Shape::dashed_line(
+                &pts,
+                Stroke::new(2.0, theme::MEASURE),
+                8.0,
+                5.0,
+            ));
+        }
+        if let Tool::Measure(points) | Tool::Polygon(points) = self.tool {
             let pts: Vec<Pos2> = points
                 .iter()
                 .map(|p| t.to_screen(mercator(p.x(), p.y())))
@@ -308,6 +326,8 @@ pub struct MapFrame<'a> {
     pub context: basemap::ContextAlpha,
     /// Names and colours of the visible imported layers, for the legend.
     pub legend_layers: Vec<(String, Color32)>,
+    /// The area filter's outline (lon, lat corners), drawn dashed.
+    pub area_outline: Option<Vec<(f64, f64)>>,
 }
 
 /// Shows the map filling `ui`; returns what the pointer did.
@@ -368,6 +388,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         });
     let mut strips_plugin = Some(StripsPlugin {
         cache: frame.cache,
+        area_outline: frame.area_outline.as_deref(),
         opacity: frame.working_opacity,
         emphasis,
         labels: &labels,

@@ -293,3 +293,38 @@ fn layers_are_reordered_by_dragging_or_buttons() {
         [Slot::Imported(key), Slot::Working]
     );
 }
+
+/// A file as the windowing system hands it over when dropped.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn files_dropped_on_the_window_are_imported_as_layers() {
+    let mut ui = app();
+    let working = ui.harness.state().document().clone();
+    for name in ["incoming.geojson", "working.geojson"] {
+        let file = Dropped(ui.dir.path().join(name));
+        ui.harness
+            .input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(file));
+    }
+    ui.harness.run_steps(1);
+    wait(&mut ui.harness);
+    let layers = ui.harness.state().layers();
+    let mut names: Vec<&str> = layers.imported.iter().map(|l| l.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["incoming.geojson", "working.geojson"]);
+    // The working layer is untouched: dropping never replaces the document being edited.
+    assert_eq!(ui.harness.state().document(), &working);
+    assert!(!ui.harness.state().editor().is_dirty());
+}

@@ -222,6 +222,11 @@ fn a_project_keeps_layers_styles_view_and_filters() {
     ui.harness.get_by_label("Save project as…").click();
     ui.harness.run_steps(3);
     let text = std::fs::read_to_string(&project).expect("project written");
+    assert_eq!(
+        ui.harness.state().settings().last_file.as_deref(),
+        Some(project.as_path()),
+        "the next start reopens the project"
+    );
     assert!(text.contains("\"path\": \"incoming.geojson\""), "{text}");
     assert!(text.contains("\"path\": \"working.geojson\""), "{text}");
     assert!(text.contains("\"min_rebuilt\": 1"), "{text}");
@@ -231,6 +236,10 @@ fn a_project_keeps_layers_styles_view_and_filters() {
     let mut harness = common::window(Some(project.clone()), &ScriptedDialogs::default(), None);
     harness.run_steps(1);
     let state = harness.state();
+    assert_eq!(
+        state.settings().last_file.as_deref(),
+        Some(project.as_path())
+    );
     assert_eq!(
         state.path(),
         Some(ui.dir.path().join("working.geojson").as_path())

@@ -150,6 +150,8 @@ pub struct PistasApp {
     layer_inspector: Inspector,
     merge: Option<merge_view::MergeReview>,
     export: Option<export_view::ExportDialog>,
+    /// The project file the workspace was opened from or saved to.
+    project: Option<PathBuf>,
 }
 
 /// Where a screenshot callback leaves the PNG it saved (or why not), with the notice to show.
@@ -299,6 +301,7 @@ impl PistasApp {
             layer_inspector: Inspector::default(),
             merge: None,
             export: None,
+            project: None,
             settings,
         };
         app.facts = FactBook::build(app.editor.document());
@@ -742,6 +745,7 @@ impl PistasApp {
     fn apply_now(&mut self, ctx: &egui::Context, action: Action) {
         match action {
             Action::New => {
+                self.project = None;
                 let untitled = self.lang.t(T::Untitled).to_owned();
                 self.set_document(Document::default(), None, untitled);
                 self.diagnostics.clear();
@@ -762,6 +766,7 @@ impl PistasApp {
             }
             Action::OpenPath(path) => {
                 self.clear_recovery();
+                self.project = None;
                 if let Some(job) = self.job.take() {
                     job.cancel();
                 }
@@ -925,7 +930,8 @@ impl PistasApp {
                 }
                 self.path = Some(path.clone());
                 files::remember(&mut self.settings.recent, &path);
-                self.settings.last_file = Some(path.clone());
+                // In a project, the next start reopens the project rather than this layer.
+                self.settings.last_file = Some(self.project.clone().unwrap_or(path.clone()));
                 self.notice = Some(self.lang.fill(T::Saved, &[&path.display().to_string()]));
                 // A save that answered "Save" in the unsaved-changes question goes on.
                 if let Some(then) = self.after_save.take() {

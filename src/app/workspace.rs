@@ -616,6 +616,8 @@ impl PistasApp {
                         .fill(T::ProjectSaved, &[&path.display().to_string()]),
                 );
                 super::files::remember(&mut self.settings.recent, &path);
+                self.settings.last_file = Some(path.clone());
+                self.project = Some(path.clone());
                 // The project refers to the working layer's file: keep it current too.
                 if self.editor.is_dirty() {
                     self.pending.push(super::Action::Save);
@@ -715,6 +717,9 @@ impl PistasApp {
         self.filter = filter;
         self.filter_generation += 1;
         super::files::remember(&mut self.settings.recent, path);
+        // The next start reopens the whole workspace, not only its working layer.
+        self.settings.last_file = Some(path.to_path_buf());
+        self.project = Some(path.to_path_buf());
         if !problems.is_empty() {
             self.modal = Some(Modal::Message(problems.join("\n")));
         }

@@ -63,13 +63,19 @@ fn spanish_window() {
     h.snapshot("spanish");
 }
 
-/// File ▸ Export map as PNG… writes the map as drawn: legend, scale bar and attribution
-/// included, cropped to the map.
-#[test]
-fn the_map_is_exported_as_png() {
-    use egui_kittest::kittest::Queryable;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let dialogs = ScriptedDialogs::default();
+/// A PNG written through a screenshot: its size and whether it has drawn content.
+fn png_facts(path: &std::path::Path) -> (u32, u32, usize) {
+    let bytes = std::fs::read(path).expect("the PNG is written, with its extension");
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let (w, h) = (reader.info().width, reader.info().height);
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    reader.next_frame(&mut buf).expect("pixels");
+    let distinct: std::collections::HashSet<&[u8]> = buf.chunks(4).collect();
+    (w, h, distinct.len())
+}
+
+fn window_with(dialogs: &ScriptedDialogs) -> Harness<'static, PistasApp> {
     let options = AppOptions {
         file: None,
         dialogs: Box::new(dialogs.clone()),
@@ -83,25 +89,42 @@ fn the_map_is_exported_as_png() {
         .wgpu()
         .build_eframe(move |cc| PistasApp::new(cc, options));
     h.run_steps(4);
-    let path = dir.path().join("map");
-    dialogs.push(&path);
+    h
+}
+
+/// File ▸ Export map as PNG… writes the map as drawn: legend, scale bar and attribution
+/// included, cropped to the map.
+#[test]
+fn the_map_is_exported_as_png() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dialogs = ScriptedDialogs::default();
+    let mut h = window_with(&dialogs);
+    dialogs.push(dir.path().join("map"));
     h.get_by_label("File").click();
     h.run_steps(2);
     h.get_by_label("Export map as PNG…").click();
     h.run_steps(4);
-    let written = dir.path().join("map.png");
-    let bytes = std::fs::read(&written).expect("the PNG is written, with its extension");
-    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    let mut reader = decoder.read_info().expect("a PNG");
-    let (w, hgt) = (reader.info().width, reader.info().height);
+    let (w, hgt, colours) = png_facts(&dir.path().join("map.png"));
     // The map, not the window: narrower than 1200 and shorter than 800.
     assert!(w > 300 && w < 1200 && hgt > 300 && hgt < 800, "{w}x{hgt}");
-    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
-    reader.next_frame(&mut buf).expect("pixels");
-    let distinct: std::collections::HashSet<&[u8]> = buf.chunks(4).collect();
-    assert!(distinct.len() > 50, "a drawn map, not a blank image");
-    assert!(
-        h.state().title().contains("vraem-sample"),
-        "the app goes on as before"
-    );
+    assert!(colours > 50, "a drawn map, not a blank image");
+    assert!(h.state().title().contains("vraem-sample"));
+}
+
+/// Statistics ▸ Save chart as PNG… writes the monthly chart.
+#[test]
+fn the_chart_is_saved_as_png() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dialogs = ScriptedDialogs::default();
+    let mut h = window_with(&dialogs);
+    h.get_by_label("Statistics").click();
+    h.run_steps(3);
+    dialogs.push(dir.path().join("chart.png"));
+    h.get_by_label("Save chart as PNG…").click();
+    h.run_steps(4);
+    let (w, hgt, colours) = png_facts(&dir.path().join("chart.png"));
+    assert!(w > 200 && w < 1200 && hgt > 80 && hgt < 800, "{w}x{hgt}");
+    assert!(colours > 5, "a drawn chart");
 }

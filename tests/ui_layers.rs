@@ -337,3 +337,29 @@ fn files_dropped_on_the_window_are_imported_as_layers() {
     assert_eq!(ui.harness.state().document(), &working);
     assert!(!ui.harness.state().editor().is_dirty());
 }
+
+#[test]
+fn a_large_review_is_shown_a_page_at_a_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (working, copy) = (dir.path().join("a.geojson"), dir.path().join("b.geojson"));
+    for path in [&working, &copy] {
+        std::fs::copy(common::project_file("data/vraem-sample.geojson"), path).expect("copy");
+    }
+    let dialogs = ScriptedDialogs::default();
+    let mut harness = common::window(Some(working), &dialogs, None);
+    wait(&mut harness);
+    dialogs.push(&copy);
+    harness.get_by_label("Import layer…").click();
+    harness.run_steps(2);
+    wait(&mut harness);
+    harness.get_by_label("Merge…").click();
+    harness.run_steps(3);
+    // The sample merged with itself: its 60 strips match by id, 50 to a page.
+    harness.get_by_label_contains("60 proposed matches, 60 to merge");
+    harness.get_by_label("page 1 of 2");
+    assert_eq!(harness.query_all_by_label("Keep both").count(), 50);
+    harness.get_by_label(">").click();
+    harness.run_steps(2);
+    harness.get_by_label("page 2 of 2");
+    assert_eq!(harness.query_all_by_label("Keep both").count(), 10);
+}

@@ -9,7 +9,7 @@ pub use index::SpatialIndex;
 mod filter;
 mod names;
 mod nearest;
-pub use filter::{FactBook, Facts, Filter};
+pub use filter::{FactBook, Facts, Filter, inside_ring};
 pub use measure::{distance_m, representative_point, runway_heading_deg, runway_length_m};
 pub use names::{fold, name_key, name_similarity};
 pub use nearest::{Nearest, path_length_and_area};

@@ -289,10 +289,8 @@ table! {
     DecimalsHelp => "5 decimals is about 1 m, 4 about 11 m, 3 about 110 m", "5 decimales son cerca de 1 m, 4 unos 11 m, 3 unos 110 m";
     ExportRemembered => "These choices are remembered for the next export.", "Estas opciones se recuerdan para la próxima exportación.";
     ExportButton => "Export…", "Exportar…";
-    ExportDialog => "Export…", "Exportar…";
     ExportMapPng => "Export map as PNG…", "Exportar mapa como PNG…";
     MapPngSaved => "Map saved as {}", "Mapa guardado como {}";
-    ImportLayerMenu => "Import layer…", "Importar capa…";
     OpenProject => "Open project…", "Abrir proyecto…";
     SaveProject => "Save project as…", "Guardar proyecto como…";
     SaveWorkingFirst => "Save the working layer to a file first: a project refers to its layers by file.", "Guarde primero la capa de trabajo en un archivo: un proyecto se refiere a sus capas por archivo.";

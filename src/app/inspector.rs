@@ -172,7 +172,18 @@ pub struct Inspector {
     draft: Option<Draft>,
     draft_for: Option<usize>,
     /// Shows a feature of a read-only layer: no controls that would change it.
-    pub read_only: bool,
+    read_only: bool,
+}
+
+impl Inspector {
+    /// An inspector for features of read-only layers: it shows everything and offers no
+    /// controls that would change the feature.
+    pub fn read_only() -> Self {
+        Inspector {
+            read_only: true,
+            ..Inspector::default()
+        }
+    }
 }
 
 /// A property value as text: strings without quotes, anything else as JSON.

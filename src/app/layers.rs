@@ -10,6 +10,7 @@ use egui::{Color32, RichText, Ui};
 use super::i18n::{Lang, T};
 use super::map::strips::StripCache;
 use super::theme;
+use crate::analysis::FactBook;
 use crate::io::Diagnostic;
 use crate::model::Document;
 
@@ -31,6 +32,8 @@ pub struct Imported {
     pub path: PathBuf,
     pub document: Document,
     pub cache: StripCache,
+    /// What the filters read, built once: the layer never changes.
+    pub facts: FactBook,
     pub colour: Color32,
     pub opacity: f32,
     pub visible: bool,
@@ -167,6 +170,7 @@ impl Layers {
             name,
             path,
             cache: StripCache::build(&document, 0, date),
+            facts: FactBook::build(&document),
             document,
             colour,
             opacity: 1.0,

@@ -298,7 +298,7 @@ impl PistasApp {
             layers: layers::Layers::default(),
             imports: Vec::new(),
             selected_layer: None,
-            layer_inspector: Inspector::default(),
+            layer_inspector: Inspector::read_only(),
             merge: None,
             export: None,
             project: None,

@@ -1,6 +1,7 @@
 //! The workspace around the working layer: imported layers, merging one into the working
 //! layer, the Export… dialog, the map as PNG, and project files.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use egui::Pos2;
@@ -15,7 +16,6 @@ use super::map::{DrawSlot, LayerDraw};
 use super::merge_view::{MergeReview, ReviewOutcome};
 use super::stats_view::png_bytes;
 use super::{Modal, PistasApp, Tab, theme};
-use crate::analysis::FactBook;
 use crate::edit::merge::{self, MatchOptions};
 use crate::io::{
     PROJECT_EXTENSION, Parsed, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
@@ -146,10 +146,12 @@ impl PistasApp {
             return None;
         }
         let rejected = parsed.rejected.len();
-        if !parsed.diagnostics.is_empty() {
+        // Features left out are worth showing at once; warnings stay behind the layer's
+        // "N problems" button, and the working file's diagnostics stay in the panel.
+        if rejected > 0 {
             self.diagnostics = parsed.diagnostics.clone();
             self.diagnostics_file = path.display().to_string();
-            self.show_diagnostics = rejected > 0;
+            self.show_diagnostics = true;
         }
         self.notice = Some(
             self.lang
@@ -267,7 +269,6 @@ impl PistasApp {
             egui::RichText::new(self.lang.fill(T::FromLayer, &[&layer.name])).strong(),
         );
         let (lang, date) = (self.lang, self.date);
-        self.layer_inspector.read_only = true;
         ui.add_enabled_ui(false, |ui| {
             // Edits cannot be made in a disabled inspector; any that came would be dropped.
             let _ = self.layer_inspector.ui(
@@ -381,22 +382,19 @@ impl PistasApp {
 
     /// The features of a layer the export would write.
     pub fn export_document(&self, layer: Option<u64>, scope: Scope) -> Document {
-        let (doc, passes, selected) = match layer {
-            None => (self.editor.document(), self.passes.clone(), self.selected),
+        let (doc, selected) = match layer {
+            None => (self.editor.document(), self.selected),
             Some(key) => {
                 let Some(l) = self.layers.get(key) else {
                     return Document::default();
                 };
-                let facts = FactBook::build(&l.document);
-                let statuses = facts.statuses_at(self.date);
-                (
-                    &l.document,
-                    facts.apply(&self.filter, &statuses),
-                    self.selected_layer
-                        .filter(|(k, _)| *k == key)
-                        .map(|(_, i)| i),
-                )
+                let selected = self.selected_layer.filter(|(k, _)| *k == key);
+                (&l.document, selected.map(|(_, i)| i))
             }
+        };
+        let passes = match scope {
+            Scope::Filtered => self.passes_of(layer),
+            _ => Cow::Borrowed(&[][..]),
         };
         let keep = |i: usize| match scope {
             Scope::All => true,
@@ -415,6 +413,18 @@ impl PistasApp {
         }
     }
 
+    /// Which features of a layer pass the filters at the timeline's date.
+    fn passes_of(&self, layer: Option<u64>) -> Cow<'_, [bool]> {
+        match layer.and_then(|key| self.layers.get(key)) {
+            None if layer.is_none() => Cow::Borrowed(&self.passes),
+            None => Cow::Borrowed(&[]),
+            Some(l) => {
+                let statuses = l.facts.statuses_at(self.date);
+                Cow::Owned(l.facts.apply(&self.filter, &statuses))
+            }
+        }
+    }
+
     pub(super) fn export_window(&mut self, ctx: &egui::Context) {
         let Some(layer) = self.export.as_ref().map(|d| d.layer) else {
             return;
@@ -430,29 +440,19 @@ impl PistasApp {
                 .iter()
                 .map(|l| (Some(l.key), l.name.clone())),
         );
-        let counts = match layer {
-            None => Counts {
-                all: self.editor.document().features.len(),
-                filtered: self.passes.iter().filter(|p| **p).count(),
-                selected: usize::from(self.selected.is_some()),
-            },
-            Some(key) => {
-                let all = self
+        let counts = Counts {
+            all: match layer {
+                None => self.editor.document().features.len(),
+                Some(key) => self
                     .layers
                     .get(key)
-                    .map_or(0, |l| l.document.features.len());
-                Counts {
-                    all,
-                    filtered: if self.filter.is_empty() {
-                        all
-                    } else {
-                        self.export_document(Some(key), Scope::Filtered)
-                            .features
-                            .len()
-                    },
-                    selected: usize::from(self.selected_layer.is_some_and(|(k, _)| k == key)),
-                }
-            }
+                    .map_or(0, |l| l.document.features.len()),
+            },
+            filtered: self.passes_of(layer).iter().filter(|p| **p).count(),
+            selected: usize::from(match layer {
+                None => self.selected.is_some(),
+                Some(key) => self.selected_layer.is_some_and(|(k, _)| k == key),
+            }),
         };
         let date = self.date;
         let Some(dialog) = &mut self.export else {

@@ -554,11 +554,8 @@ pub fn merge_command(
             conflicts: String::new(),
         });
     }
-    // Replacements first (their indices are the working document's), then the appends.
-    changes.sort_by_key(|c| match c {
-        Change::Replace { .. } => 0,
-        _ => 1,
-    });
+    // Replacements name the working document's indices; appends go after its end, so
+    // they never shift them and the order of the changes does not matter.
     (
         Command {
             kind: EditKind::Merge,

@@ -353,17 +353,13 @@ fn segments_distance(pts: &[Pos2], p: Pos2) -> f32 {
         .fold(f32::MAX, f32::min)
 }
 
+/// Whether a screen point is inside a drawn ring (the filter's test, in screen points).
 fn inside(ring: &[Pos2], p: Pos2) -> bool {
-    let mut inside = false;
-    let mut j = ring.len().saturating_sub(1);
-    for i in 0..ring.len() {
-        let (a, b) = (ring[i], ring[j]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
+    let ring: Vec<(f64, f64)> = ring
+        .iter()
+        .map(|q| (f64::from(q.x), f64::from(q.y)))
+        .collect();
+    crate::analysis::inside_ring(&ring, f64::from(p.x), f64::from(p.y))
 }
 
 fn colour(item: &Item, status: Status) -> egui::Color32 {

@@ -5,7 +5,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use pistas::analysis::SpatialIndex;
-use pistas::io::{WriteOptions, read_str, write_geojson};
+use pistas::io::{WriteOptions, read_fast_with_threads, read_str, read_str_full, write_geojson};
 use pistas::model::synthetic;
 use serde::de::IgnoredAny;
 
@@ -37,6 +37,28 @@ fn io(c: &mut Criterion) {
                 SpatialIndex::build(&parsed.document)
             })
         });
+        // The same load on one thread, and the full reader that files with problems take.
+        group.bench_with_input(
+            BenchmarkId::new("load_one_thread", strips),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    let parsed = read_fast_with_threads(text, "bench", 1).expect("clean");
+                    SpatialIndex::build(&parsed.document)
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("load_full_reader", strips),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    let parsed = read_str_full(text, "bench");
+                    assert!(!parsed.has_errors());
+                    SpatialIndex::build(&parsed.document)
+                })
+            },
+        );
         group.bench_with_input(BenchmarkId::new("save", strips), &doc, |b, doc| {
             b.iter(|| write_geojson(doc, &options))
         });
@@ -46,3 +68,7 @@ fn io(c: &mut Criterion) {
 
 criterion_group!(benches, io);
 criterion_main!(benches);
+
+/// The allocator the application uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

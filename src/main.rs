@@ -3,6 +3,11 @@
 use clap::Parser;
 use pistas::cli::{Cli, run};
 
+/// mimalloc: loading a file makes hundreds of thousands of small strings on several
+/// threads, and glibc's allocator made that load about 1.5 times slower (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {

@@ -1,7 +1,7 @@
 //! Property-based round trips: random files in the profile, with random unknown members,
 //! load → save → load unchanged, and unknown values keep their exact text.
 
-use pistas::io::{WriteOptions, read_str, write_geojson};
+use pistas::io::{WriteOptions, read_fast_with_threads, read_str, read_str_full, write_geojson};
 use proptest::prelude::*;
 
 /// Any JSON value as text, with numbers in spellings a parser might normalise.
@@ -160,5 +160,55 @@ proptest! {
         prop_assert!(!second.has_errors(), "{:#?}", second.diagnostics);
         prop_assert_eq!(&second.document, &first.document);
         prop_assert_eq!(write_geojson(&second.document, &options), written);
+    }
+
+    /// The fast reader and the full reader agree on random files in the profile and on
+    /// the same files with a random edit: a character dropped, or one of `"\\{}[],:`,
+    /// a control character or an escape put in. Whenever the fast reader accepts a file,
+    /// it reads and reports what the full reader does, and the full reader finds no error.
+    #[test]
+    fn fast_and_full_readers_agree(
+        features in prop::collection::vec(feature(), 1..6),
+        edit in proptest::option::of((any::<prop::sample::Index>(), 0..12usize)),
+        ids in any::<bool>(),
+    ) {
+        let texts: Vec<String> = features
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| if ids && !t.contains("\"id\"") {
+                t.replacen("{\"type\": \"Feature\", ", &format!("{{\"type\": \"Feature\", \"id\": {i}, "), 1)
+            } else {
+                t.clone()
+            })
+            .collect();
+        let mut input = format!("{{\"type\": \"FeatureCollection\", \"features\": [{}]}}", texts.join(",\n"));
+        if let Some((at, what)) = edit {
+            let mut at = at.index(input.len());
+            while !input.is_char_boundary(at) {
+                at -= 1;
+            }
+            let inserted = ["\"", "\\", "{", "}", "[", "]", ",", ":", "\u{1}", "\\u00e9", "\\n"];
+            match inserted.get(what) {
+                Some(text) => input.insert_str(at, text),
+                None => {
+                    if let Some(c) = input[at..].chars().next() {
+                        input.replace_range(at..at + c.len_utf8(), "");
+                    }
+                }
+            }
+        }
+        let full = read_str_full(&input, "generated");
+        for threads in [1, 2] {
+            if let Some(fast) = read_fast_with_threads(&input, "generated", threads) {
+                prop_assert!(!full.has_errors(), "{:#?}\n{input}", full.diagnostics);
+                prop_assert_eq!(&fast.diagnostics, &full.diagnostics);
+                prop_assert_eq!(&fast.document, &full.document);
+                let options = WriteOptions { status_date: "2026-01-01".parse().expect("date") };
+                prop_assert_eq!(write_geojson(&fast.document, &options), write_geojson(&full.document, &options));
+            }
+        }
+        let either = read_str(&input, "generated");
+        prop_assert_eq!(either.diagnostics, full.diagnostics);
+        prop_assert_eq!(either.document, full.document);
     }
 }

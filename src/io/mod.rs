@@ -4,6 +4,7 @@ mod diagnostic;
 mod geometry;
 mod project;
 mod read;
+mod read_fast;
 mod read_parse;
 
 pub use diagnostic::{Diagnostic, LineIndex, Severity};
@@ -12,7 +13,8 @@ pub use project::{
     PROJECT_EXTENSION, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
     relative_to,
 };
-pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str};
+pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str, read_str_full};
+pub use read_fast::{read_fast, read_fast_with_threads};
 mod save;
 mod write;
 

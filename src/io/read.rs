@@ -17,7 +17,7 @@ use super::read_parse::{
 };
 use crate::model::{
     Confidence, DERIVED_PROPERTIES, Document, Event, EventType, Extra, Feature, FeatureId,
-    FuzzyDate, Geometry, GeometryKind, Reference, Source,
+    FuzzyDate, Geometry, GeometryKind, IdChange, Reference, Source,
 };
 
 /// The result of reading a file: the good features, and every problem found.
@@ -71,6 +71,31 @@ pub fn read_path(path: &Path) -> Result<Parsed, ReadFileError> {
         source,
     })?;
     Ok(read_bytes(&bytes, &path.display().to_string()))
+}
+
+/// The result of the fast path: features in file order, none rejected, the ones listed in
+/// `missing` without an id. The only problems such a file can have are the ids Pistas
+/// gives, reported as the full reader reports them.
+pub(super) fn finish_clean(
+    text: &str,
+    file: &str,
+    features: Vec<Feature>,
+    foreign: Extra,
+    missing: &[usize],
+) -> Parsed {
+    let mut reader = Reader {
+        text,
+        file,
+        problems: Vec::new(),
+        bare: false,
+        ids: Default::default(),
+    };
+    let (document, changes) = Document::with_unique_ids(features, foreign, missing);
+    if !changes.is_empty() {
+        let file_index: Vec<usize> = (0..document.features.len()).collect();
+        reader.id_changes(&changes, &file_index);
+    }
+    reader.finish(document, Vec::new())
 }
 
 /// Reads GeoJSON bytes, which must be UTF-8 (a leading byte-order mark is ignored).
@@ -156,7 +181,17 @@ impl<'t> Reader<'t> {
 }
 
 /// Reads a GeoJSON text. `file` names it in diagnostics.
+///
+/// A clean FeatureCollection is read by the fast path (`read_fast`); anything else, and
+/// anything with a problem to report, by the full reader (`read_str_full`). Both give the
+/// same result for the files the fast path accepts.
 pub fn read_str(text: &str, file: &str) -> Parsed {
+    super::read_fast::read_fast(text, file).unwrap_or_else(|| read_str_full(text, file))
+}
+
+/// Reads a GeoJSON text with the full reader only, which reports every problem with its
+/// place. `read_str` gives the same result, faster for clean files.
+pub fn read_str_full(text: &str, file: &str) -> Parsed {
     let mut de = serde_json::Deserializer::from_str(text);
     let root = match RootSeed
         .deserialize(&mut de)
@@ -348,6 +383,15 @@ impl<'t> Reader<'t> {
         }
         self.place_unplaced(&unplaced);
         let (document, changes) = Document::with_unique_ids(features, foreign, &missing_ids);
+        self.id_changes(&changes, &file_index);
+        let mut parsed = self.finish(document, rejected);
+        parsed.fatal = false;
+        parsed
+    }
+
+    /// Warns of the ids Pistas gave: the first ten missing ones and every repeated one.
+    /// `file_index` maps a feature's place in the document to its place in the file.
+    fn id_changes(&mut self, changes: &[IdChange], file_index: &[usize]) {
         let mut missing_count = 0;
         for change in changes {
             let index = file_index[change.index];
@@ -390,9 +434,6 @@ impl<'t> Reader<'t> {
                 ),
             );
         }
-        let mut parsed = self.finish(document, rejected);
-        parsed.fatal = false;
-        parsed
     }
 
     fn error_count(&self) -> usize {

@@ -63,6 +63,26 @@ pub struct DateError {
 const HOW_TO_WRITE: &str = "write 2014 (a year), 2014-09 (a month) or 2014-09-05 (a day), \
     adding ~ when approximate or ? when uncertain";
 
+/// The numbers of a date written exactly `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as almost
+/// every date is: read without splitting. Other spellings take the general path.
+fn canonical(body: &str) -> Option<(i32, u32, u32, Precision)> {
+    let b = body.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = digits(0..4)? as i32;
+    match b.len() {
+        4 => Some((year, 1, 1, Precision::Year)),
+        7 if b[4] == b'-' => Some((year, digits(5..7)?, 1, Precision::Month)),
+        10 if b[4] == b'-' && b[7] == b'-' => {
+            Some((year, digits(5..7)?, digits(8..10)?, Precision::Day))
+        }
+        _ => None,
+    }
+}
+
 impl FuzzyDate {
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally followed by `~`, `?` or `%`.
     ///
@@ -91,6 +111,9 @@ impl FuzzyDate {
             ),
             _ => (trimmed, Qualifier::None),
         };
+        if let Some((year, month, day, precision)) = canonical(body) {
+            return FuzzyDate::checked(year, month, day, precision, qualifier).map_err(fail);
+        }
         let mut split = body.split('-');
         let parts: [&str; 3] = [
             split.next().unwrap_or(""),
@@ -122,15 +145,24 @@ impl FuzzyDate {
             2 => (number(parts[1]), 1, Precision::Month),
             _ => (number(parts[1]), number(parts[2]), Precision::Day),
         };
+        FuzzyDate::checked(year, month, day, precision, qualifier).map_err(fail)
+    }
+
+    /// The date, if the month and day exist; else why not.
+    fn checked(
+        year: i32,
+        month: u32,
+        day: u32,
+        precision: Precision,
+        qualifier: Qualifier,
+    ) -> Result<Self, String> {
         if !(1..=12).contains(&month) {
-            return Err(fail(format!(
-                "month {month:02} does not exist; {HOW_TO_WRITE}"
-            )));
+            return Err(format!("month {month:02} does not exist; {HOW_TO_WRITE}"));
         }
         if NaiveDate::from_ymd_opt(year, month, day).is_none() {
-            return Err(fail(format!(
+            return Err(format!(
                 "{year}-{month:02} has no day {day:02}; {HOW_TO_WRITE}"
-            )));
+            ));
         }
         Ok(FuzzyDate {
             year,

@@ -17,6 +17,7 @@
 //! every fixture and on random files), and nothing else.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -45,7 +46,10 @@ const SOURCE_MEMBER_DEPTH: usize = 8;
 /// `file` names the file in the warnings about features without an id, the only
 /// problems this path reports.
 pub fn read_fast(text: &str, file: &str) -> Option<Parsed> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // Asking costs system calls and reading cgroup files: once is enough.
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let threads =
+        *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from));
     read_fast_with_threads(text, file, threads)
 }
 
@@ -118,10 +122,19 @@ fn read_features(
         return Some(((Vec::new(), Vec::new()), scan.pos + 1));
     }
     let first = scan.pos;
-    let parts = if text.len() - first < parallel_from {
+    let threads = if text.len() - first < parallel_from {
         1
     } else {
         threads.clamp(1, 16)
+    };
+    // Several parts per thread, taken in turn by whichever thread is free, so a thread
+    // that the system holds back delays the load by one small part, not by half of it.
+    let parts = if threads == 1 {
+        1
+    } else {
+        (threads * PARTS_PER_THREAD)
+            .min((text.len() - first) / MIN_PART_BYTES)
+            .max(threads)
     };
     // Where parts 1.. should start: an even share of the text each. Each part starts at
     // the first feature it can read after its guess, and the part before it stops at the
@@ -133,19 +146,39 @@ fn read_features(
     let (head, rest) = if guesses.is_empty() {
         (read_chunk(text, first, usize::MAX), Vec::new())
     } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = guesses
-                .iter()
-                .zip(&stops[1..])
-                .map(|(&guess, &stop)| scope.spawn(move || read_part(text, guess, stop)))
-                .collect();
-            let head = read_chunk(text, first, stops[0]);
-            let rest: Vec<Option<Chunk>> = handles
-                .into_iter()
-                .map(|h| h.join().ok().flatten())
-                .collect();
-            (head, rest)
-        })
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= parts {
+                    return done;
+                }
+                let chunk = if k == 0 {
+                    read_chunk(text, first, stops[0])
+                } else {
+                    read_part(text, guesses[k - 1], stops[k])
+                };
+                done.push((k, chunk));
+            }
+        };
+        let mut done = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut done = work();
+            for helper in helpers {
+                // A helper that panicked leaves its parts missing: they are read again
+                // below, on this thread.
+                done.extend(helper.join().unwrap_or_default());
+            }
+            done
+        });
+        done.sort_unstable_by_key(|(k, _)| *k);
+        let mut chunks: Vec<Option<Chunk>> = (0..parts).map(|_| None).collect();
+        for (k, chunk) in done {
+            chunks[k] = chunk;
+        }
+        let mut chunks = chunks.into_iter();
+        (chunks.next().flatten(), chunks.collect())
     };
     let mut last = head?;
     let mut features = std::mem::take(&mut last.features);
@@ -174,6 +207,12 @@ fn read_features(
     }
     Some(((features, missing), last.closed?))
 }
+
+/// Parts of the list per thread.
+const PARTS_PER_THREAD: usize = 4;
+
+/// The smallest part worth handing to a thread.
+const MIN_PART_BYTES: usize = 256 << 10;
 
 /// How many places a part tries before it gives up finding its first feature.
 const MAX_TRIES: usize = 10_000;

@@ -11,3 +11,10 @@ pub mod cli;
 pub mod edit;
 pub mod io;
 pub mod model;
+
+/// How many threads the machine runs at once. Asking costs system calls and reading
+/// cgroup files (about a millisecond), so it is asked once.
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+}

@@ -1,21 +1,27 @@
 //! A spatial index of a document's features (an R*-tree of their bounding boxes).
 
 use geo::BoundingRect;
-use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+use rstar::{AABB, PointDistance, RTree, primitives::GeomWithData, primitives::Rectangle};
 
 use crate::model::Document;
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
 /// Finds features by location: what lies in a box, what is nearest a point.
+///
+/// Large documents are indexed as a few R*-trees, one per core, each over a band of
+/// longitudes, built at the same time; a query asks each tree.
 pub struct SpatialIndex {
-    tree: RTree<Entry>,
+    trees: Vec<RTree<Entry>>,
 }
+
+/// Below this many features one tree is built: threads would cost more than they save.
+const PARALLEL_FROM: usize = 50_000;
 
 impl SpatialIndex {
     /// Indexes every feature with a geometry, by its position in `doc.features`.
     pub fn build(doc: &Document) -> Self {
-        let entries = doc
+        let mut entries: Vec<Entry> = doc
             .features
             .iter()
             .enumerate()
@@ -28,29 +34,61 @@ impl SpatialIndex {
                 ))
             })
             .collect();
-        SpatialIndex {
-            tree: RTree::bulk_load(entries),
+        let threads = crate::cores();
+        if entries.len() < PARALLEL_FROM || threads == 1 {
+            return SpatialIndex {
+                trees: vec![RTree::bulk_load(entries)],
+            };
         }
+        // Bands of equal count, split at the median longitudes of the boxes' centres.
+        let bands = threads.min(8);
+        let per_band = entries.len().div_ceil(bands);
+        let mut groups = Vec::with_capacity(bands);
+        while entries.len() > per_band {
+            let centre = |e: &Entry| e.geom().lower()[0] + e.geom().upper()[0];
+            entries.select_nth_unstable_by(per_band, |a, b| centre(a).total_cmp(&centre(b)));
+            let rest = entries.split_off(per_band);
+            groups.push(entries);
+            entries = rest;
+        }
+        groups.push(entries);
+        let trees = std::thread::scope(|scope| {
+            let handles: Vec<_> = groups
+                .into_iter()
+                .map(|group| scope.spawn(move || RTree::bulk_load(group)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| RTree::new()))
+                .collect()
+        });
+        SpatialIndex { trees }
     }
 
     pub fn len(&self) -> usize {
-        self.tree.size()
+        self.trees.iter().map(RTree::size).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.tree.size() == 0
+        self.len() == 0
     }
 
     /// Features whose bounding box meets the box from `min` to `max` (lon, lat).
     pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> impl Iterator<Item = usize> + '_ {
-        self.tree
-            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
-            .map(|e| e.data)
+        let envelope = AABB::from_corners(min, max);
+        self.trees.iter().flat_map(move |tree| {
+            tree.locate_in_envelope_intersecting(&envelope)
+                .map(|e| e.data)
+        })
     }
 
     /// The feature whose bounding box is nearest to `point` (lon, lat), in degrees.
     pub fn nearest(&self, point: [f64; 2]) -> Option<usize> {
-        self.tree.nearest_neighbor(&point).map(|e| e.data)
+        self.trees
+            .iter()
+            .filter_map(|tree| tree.nearest_neighbor(&point))
+            .min_by(|a, b| a.distance_2(&point).total_cmp(&b.distance_2(&point)))
+            .map(|e| e.data)
     }
 }
 
@@ -58,6 +96,32 @@ impl SpatialIndex {
 mod tests {
     use super::*;
     use crate::model::synthetic;
+
+    #[test]
+    fn several_trees_answer_as_one() {
+        let doc = synthetic::generate(60_000, 5);
+        let index = SpatialIndex::build(&doc);
+        assert_eq!(index.len(), 60_000);
+        let one = RTree::bulk_load(index.trees.iter().flat_map(|t| t.iter().cloned()).collect());
+        let (min, max) = ([-74.5, -13.0], [-74.0, -12.5]);
+        let mut found: Vec<usize> = index.in_box(min, max).collect();
+        let mut expected: Vec<usize> = one
+            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+            .map(|e| e.data)
+            .collect();
+        found.sort_unstable();
+        expected.sort_unstable();
+        assert!(!found.is_empty());
+        assert_eq!(found, expected);
+        for p in [[-74.2, -12.1], [-73.5, -11.9], [-75.0, -13.5]] {
+            let nearest = index.nearest(p).expect("nearest");
+            let best = one.nearest_neighbor(&p).expect("nearest");
+            assert_eq!(
+                doc.features[nearest].id, doc.features[best.data].id,
+                "at {p:?}"
+            );
+        }
+    }
 
     #[test]
     fn finds_features_by_box_and_nearest() {

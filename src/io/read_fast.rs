@@ -46,11 +46,7 @@ const SOURCE_MEMBER_DEPTH: usize = 8;
 /// `file` names the file in the warnings about features without an id, the only
 /// problems this path reports.
 pub fn read_fast(text: &str, file: &str) -> Option<Parsed> {
-    // Asking costs system calls and reading cgroup files: once is enough.
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    let threads =
-        *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from));
-    read_fast_with_threads(text, file, threads)
+    read_fast_with_threads(text, file, crate::cores())
 }
 
 /// `read_fast` with at most `threads` threads (1: on the calling thread only).
@@ -182,6 +178,7 @@ fn read_features(
     };
     let mut last = head?;
     let mut features = std::mem::take(&mut last.features);
+    features.reserve(rest.iter().flatten().map(|c| c.features.len()).sum());
     let mut missing = std::mem::take(&mut last.missing);
     let mut append = |chunk: &mut Chunk| {
         let base = features.len();
@@ -339,6 +336,9 @@ struct Scan<'t> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
+    /// Lists being read, reused so that each list kept is allocated at its exact size.
+    events: Vec<Event>,
+    sources: Vec<Source>,
 }
 
 impl<'t> Scan<'t> {
@@ -347,6 +347,8 @@ impl<'t> Scan<'t> {
             text,
             bytes: text.as_bytes(),
             pos,
+            events: Vec::new(),
+            sources: Vec::new(),
         }
     }
 
@@ -672,7 +674,15 @@ impl<'t> Scan<'t> {
         // Strips drop the derived summary, which is recomputed, never trusted.
         let strip = events.is_some();
         let mut events_at = events.as_ref().map_or(0, |(at, _)| *at);
-        let mut kept = Vec::with_capacity(scratch.len());
+        let derived = if strip {
+            scratch
+                .iter()
+                .filter(|(k, _)| DERIVED_PROPERTIES.contains(k))
+                .count()
+        } else {
+            0
+        };
+        let mut kept = Vec::with_capacity(scratch.len() - derived);
         for (i, (key, value)) in scratch.iter().enumerate() {
             if strip && DERIVED_PROPERTIES.contains(key) {
                 if i < events.as_ref().map_or(0, |(at, _)| *at) {
@@ -687,15 +697,16 @@ impl<'t> Scan<'t> {
 
     fn events(&mut self) -> Option<Vec<Event>> {
         self.expect(b'[')?;
-        let mut events = Vec::new();
+        self.events.clear();
         if self.peek()? == b']' {
             self.pos += 1;
-            return Some(events);
+            return Some(Vec::new());
         }
         loop {
-            events.push(self.event()?);
+            let event = self.event()?;
+            self.events.push(event);
             if !self.next_member(b']')? {
-                return Some(events);
+                return Some(self.events.drain(..).collect());
             }
         }
     }
@@ -789,10 +800,10 @@ impl<'t> Scan<'t> {
 
     fn sources(&mut self) -> Option<Vec<Source>> {
         self.expect(b'[')?;
-        let mut sources = Vec::new();
+        self.sources.clear();
         if self.peek()? == b']' {
             self.pos += 1;
-            return Some(sources);
+            return Some(Vec::new());
         }
         loop {
             let source = match self.peek()? {
@@ -800,9 +811,9 @@ impl<'t> Scan<'t> {
                 b'{' => Source::Reference(self.reference()?),
                 _ => return None,
             };
-            sources.push(source);
+            self.sources.push(source);
             if !self.next_member(b']')? {
-                return Some(sources);
+                return Some(self.sources.drain(..).collect());
             }
         }
     }

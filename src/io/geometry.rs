@@ -32,7 +32,57 @@ pub struct GeometryError {
 /// assert_eq!(shape, geo::Geometry::Point(geo::point!(x: -74.1, y: -12.3)));
 /// ```
 pub fn parse_geometry(text: &str) -> Result<geo::Geometry<f64>, GeometryError> {
-    parse_in(text, false)
+    match plain_point(text) {
+        Some(point) => Ok(point),
+        None => parse_in(text, false),
+    }
+}
+
+/// A Point written plainly, `{"type": "Point", "coordinates": [lon, lat]}` in this order
+/// with any whitespace, as most points are: read without the general machinery, to the
+/// same value (serde_json reads the numbers). `None` for anything else, and for positions
+/// out of range, which the general path reports.
+fn plain_point(text: &str) -> Option<geo::Geometry<f64>> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let ws = |i: &mut usize| {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = b.get(*i) {
+            *i += 1;
+        }
+    };
+    let literal = |i: &mut usize, word: &[u8]| {
+        ws(i);
+        let found = b.get(*i..*i + word.len())? == word;
+        found.then(|| *i += word.len())
+    };
+    let number = |i: &mut usize| {
+        ws(i);
+        let start = *i;
+        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = b.get(*i) {
+            *i += 1;
+        }
+        serde_json::from_str::<f64>(text.get(start..*i)?).ok()
+    };
+    for word in [
+        &b"{"[..],
+        b"\"type\"",
+        b":",
+        b"\"Point\"",
+        b",",
+        b"\"coordinates\"",
+        b":",
+        b"[",
+    ] {
+        literal(&mut i, word)?;
+    }
+    let lon = number(&mut i)?;
+    literal(&mut i, b",")?;
+    let lat = number(&mut i)?;
+    literal(&mut i, b"]")?;
+    literal(&mut i, b"}")?;
+    ws(&mut i);
+    let in_range = i == b.len() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+    in_range.then(|| Point(Coord { x: lon, y: lat }).into())
 }
 
 fn parse_in(text: &str, nested: bool) -> Result<geo::Geometry<f64>, GeometryError> {
@@ -718,6 +768,64 @@ mod tests {
         for (text, expected) in cases {
             let (_, _, message) = error(text);
             assert!(message.contains(expected), "{text}: {message}");
+        }
+    }
+
+    #[test]
+    fn plain_points_read_as_the_general_path_reads_them() {
+        let numbers = [
+            "-74.29627150450273",
+            "-13.055309323926393",
+            "0",
+            "-0",
+            "-0.0",
+            "1e1",
+            "1E-1",
+            "12.5e+0",
+            "-74",
+            "180",
+            "-180",
+            "90",
+            "-90",
+            "0.1000",
+            "1.7976931348623157e308",
+            "-74.000000000000000000001",
+            "4.9e-324",
+            "123456789012345678901",
+        ];
+        for lon in numbers {
+            for lat in numbers {
+                for (a, b) in [("", ""), (" ", "\n  ")] {
+                    let text = format!(
+                        "{{{a}\"type\":{a}\"Point\",{b}\"coordinates\":{a}[{b}{lon},{a}{lat}{b}]{a}}}"
+                    );
+                    assert_eq!(
+                        plain_point(&text).map(Ok),
+                        parse_in(&text, false).ok().map(Ok::<_, ()>),
+                        "{text}"
+                    );
+                    if let Some(p) = plain_point(&text) {
+                        let general = parse_in(&text, false).expect("point");
+                        let (geo::Geometry::Point(p), geo::Geometry::Point(g)) = (p, general)
+                        else {
+                            panic!("not points");
+                        };
+                        assert_eq!(p.x().to_bits(), g.x().to_bits(), "{text}");
+                        assert_eq!(p.y().to_bits(), g.y().to_bits(), "{text}");
+                    }
+                }
+            }
+        }
+        // Not plain: left to the general path, which reads or reports them.
+        for text in [
+            r#"{"coordinates": [1, 2], "type": "Point"}"#,
+            r#"{"type": "Point", "coordinates": [1, 2, 3]}"#,
+            r#"{"type": "Point", "coordinates": [1, 2], "bbox": [1, 2, 1, 2]}"#,
+            r#"{"type": "Point", "coordinates": [1, 95]}"#,
+            r#"{"type": "Point", "coordinates": [+1, 2]}"#,
+            r#"{"type": "Point", "coordinates": [1.2.3, 2]}"#,
+        ] {
+            assert!(plain_point(text).is_none(), "{text}");
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo bench --bench io` (figures in BENCHMARKS.md).
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use pistas::analysis::SpatialIndex;
 use pistas::io::{WriteOptions, read_fast_with_threads, read_str, read_str_full, write_geojson};
 use pistas::model::synthetic;
@@ -31,36 +31,49 @@ fn io(c: &mut Criterion) {
             |b, text| b.iter(|| serde_json::from_str::<serde_json::Value>(text).expect("json")),
         );
         group.bench_with_input(BenchmarkId::new("load", strips), &text, |b, text| {
-            // The document is dropped after the timing: freeing it is not part of loading.
-            b.iter_with_large_drop(|| {
-                let parsed = read_str(text, "bench");
-                assert!(!parsed.has_errors());
-                let index = SpatialIndex::build(&parsed.document);
-                (parsed, index)
-            })
+            // The document is dropped after each timing: freeing it is not part of loading,
+            // and its memory is reused by the next load, as when a file is opened again.
+            b.iter_batched(
+                || (),
+                |()| {
+                    let parsed = read_str(text, "bench");
+                    assert!(!parsed.has_errors());
+                    let index = SpatialIndex::build(&parsed.document);
+                    (parsed, index)
+                },
+                BatchSize::PerIteration,
+            )
         });
         // The same load on one thread, and the full reader that files with problems take.
         group.bench_with_input(
             BenchmarkId::new("load_one_thread", strips),
             &text,
             |b, text| {
-                b.iter_with_large_drop(|| {
-                    let parsed = read_fast_with_threads(text, "bench", 1).expect("clean");
-                    let index = SpatialIndex::build(&parsed.document);
-                    (parsed, index)
-                })
+                b.iter_batched(
+                    || (),
+                    |()| {
+                        let parsed = read_fast_with_threads(text, "bench", 1).expect("clean");
+                        let index = SpatialIndex::build(&parsed.document);
+                        (parsed, index)
+                    },
+                    BatchSize::PerIteration,
+                )
             },
         );
         group.bench_with_input(
             BenchmarkId::new("load_full_reader", strips),
             &text,
             |b, text| {
-                b.iter_with_large_drop(|| {
-                    let parsed = read_str_full(text, "bench");
-                    assert!(!parsed.has_errors());
-                    let index = SpatialIndex::build(&parsed.document);
-                    (parsed, index)
-                })
+                b.iter_batched(
+                    || (),
+                    |()| {
+                        let parsed = read_str_full(text, "bench");
+                        assert!(!parsed.has_errors());
+                        let index = SpatialIndex::build(&parsed.document);
+                        (parsed, index)
+                    },
+                    BatchSize::PerIteration,
+                )
             },
         );
         group.bench_with_input(BenchmarkId::new("save", strips), &doc, |b, doc| {

@@ -1,18 +1,33 @@
 //! A spatial index of a document's features (an R*-tree of their bounding boxes).
 
 use geo::BoundingRect;
-use rstar::{AABB, PointDistance, RTree, primitives::GeomWithData, primitives::Rectangle};
+use rstar::{
+    AABB, PointDistance, RStarInsertionStrategy, RTree, RTreeParams, primitives::GeomWithData,
+    primitives::Rectangle,
+};
 
 use crate::model::Document;
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// Wider nodes than rstar's default (6): fewer levels to partition when bulk loading.
+struct Params;
+
+impl RTreeParams for Params {
+    const MIN_SIZE: usize = 6;
+    const MAX_SIZE: usize = 16;
+    const REINSERTION_COUNT: usize = 5;
+    type DefaultInsertionStrategy = RStarInsertionStrategy;
+}
+
+type Tree = RTree<Entry, Params>;
 
 /// Finds features by location: what lies in a box, what is nearest a point.
 ///
 /// Large documents are indexed as a few R*-trees, one per core, each over a band of
 /// longitudes, built at the same time; a query asks each tree.
 pub struct SpatialIndex {
-    trees: Vec<RTree<Entry>>,
+    trees: Vec<Tree>,
 }
 
 /// Below this many features one tree is built: threads would cost more than they save.
@@ -37,7 +52,7 @@ impl SpatialIndex {
         let threads = crate::cores();
         if entries.len() < PARALLEL_FROM || threads == 1 {
             return SpatialIndex {
-                trees: vec![RTree::bulk_load(entries)],
+                trees: vec![RTree::bulk_load_with_params(entries)],
             };
         }
         // Bands of equal count, split at the median longitudes of the boxes' centres.
@@ -55,18 +70,18 @@ impl SpatialIndex {
         let trees = std::thread::scope(|scope| {
             let handles: Vec<_> = groups
                 .into_iter()
-                .map(|group| scope.spawn(move || RTree::bulk_load(group)))
+                .map(|group| scope.spawn(move || RTree::bulk_load_with_params(group)))
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| RTree::new()))
+                .map(|h| h.join().unwrap_or_else(|_| RTree::new_with_params()))
                 .collect()
         });
         SpatialIndex { trees }
     }
 
     pub fn len(&self) -> usize {
-        self.trees.iter().map(RTree::size).sum()
+        self.trees.iter().map(Tree::size).sum()
     }
 
     pub fn is_empty(&self) -> bool {

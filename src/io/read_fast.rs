@@ -329,8 +329,9 @@ impl<'t> Value<'t> {
     }
 }
 
-/// The members of a `properties` object before they are kept, borrowed from the text.
-type Scratch<'t> = Vec<(&'t str, &'t RawValue)>;
+/// The members of a `properties` object before they are kept, borrowed from the text,
+/// each with whether it is a derived summary field.
+type Scratch<'t> = Vec<(&'t str, &'t RawValue, bool)>;
 
 struct Scan<'t> {
     text: &'t str,
@@ -654,16 +655,17 @@ impl<'t> Scan<'t> {
                     }
                     events = Some((scratch.len(), self.events()?));
                 } else {
-                    if scratch.iter().any(|(k, _)| *k == key) {
+                    if scratch.iter().any(|(k, _, _)| *k == key) {
                         return None;
                     }
-                    if events.is_some() && DERIVED_PROPERTIES.contains(&key) {
+                    let derived = DERIVED_PROPERTIES.contains(&key);
+                    if events.is_some() && derived {
                         // Dropped below: recomputed, never trusted. Only its name is
                         // kept, to find a second one.
                         self.skip(PROPERTY_DEPTH)?;
-                        scratch.push((key, RawValue::NULL));
+                        scratch.push((key, RawValue::NULL, derived));
                     } else {
-                        scratch.push((key, self.raw(PROPERTY_DEPTH)?));
+                        scratch.push((key, self.raw(PROPERTY_DEPTH)?, derived));
                     }
                 }
                 if !self.next_member(b'}')? {
@@ -675,16 +677,13 @@ impl<'t> Scan<'t> {
         let strip = events.is_some();
         let mut events_at = events.as_ref().map_or(0, |(at, _)| *at);
         let derived = if strip {
-            scratch
-                .iter()
-                .filter(|(k, _)| DERIVED_PROPERTIES.contains(k))
-                .count()
+            scratch.iter().filter(|(_, _, derived)| *derived).count()
         } else {
             0
         };
         let mut kept = Vec::with_capacity(scratch.len() - derived);
-        for (i, (key, value)) in scratch.iter().enumerate() {
-            if strip && DERIVED_PROPERTIES.contains(key) {
+        for (i, (key, value, derived)) in scratch.iter().enumerate() {
+            if strip && *derived {
                 if i < events.as_ref().map_or(0, |(at, _)| *at) {
                     events_at -= 1;
                 }

@@ -83,13 +83,7 @@ pub(super) fn finish_clean(
     foreign: Extra,
     missing: &[usize],
 ) -> Parsed {
-    let mut reader = Reader {
-        text,
-        file,
-        problems: Vec::new(),
-        bare: false,
-        ids: Default::default(),
-    };
+    let mut reader = Reader::new(text, file);
     let (document, changes) = Document::with_unique_ids(features, foreign, missing);
     if !changes.is_empty() {
         let file_index: Vec<usize> = (0..document.features.len()).collect();
@@ -157,6 +151,16 @@ struct Reader<'t> {
 }
 
 impl<'t> Reader<'t> {
+    fn new(text: &'t str, file: &'t str) -> Self {
+        Reader {
+            text,
+            file,
+            problems: Vec::new(),
+            bare: false,
+            ids: Default::default(),
+        }
+    }
+
     fn offset_of(&self, raw: &RawValue) -> usize {
         raw.get().as_ptr() as usize - self.text.as_ptr() as usize
     }
@@ -211,13 +215,7 @@ pub fn read_str_full(text: &str, file: &str) -> Parsed {
             return fatal(file, Some(at), message);
         }
     };
-    let mut reader = Reader {
-        text,
-        file,
-        problems: Vec::new(),
-        bare: false,
-        ids: Default::default(),
-    };
+    let mut reader = Reader::new(text, file);
     let root = match root {
         Root::Object(root) => root,
         Root::NotObject(what) => {

@@ -992,7 +992,7 @@ mod tests {
             good.replacen("]}", "]", 1),
             good.replacen(", \"bbox\"", "  \"bbox\"", 1),
             format!("{good} x"),
-            // Profile: bad date, unknown type, a null id, a repeated id, a repeated member.
+            // Profile: bad date, unknown type, a null id, a repeated member or property.
             good.replacen("2015~", "2015-13", 1),
             good.replacen("\"destroyed\"", "\"blown up\"", 1),
             good.replacen("\"id\": 1,", "\"id\": null,", 1),

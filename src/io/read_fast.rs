@@ -3,18 +3,19 @@
 //! Most files Pistas opens are clean: written by Pistas, QGIS or GDAL, with every feature
 //! in the profile. For those, the full reader (`read`) spends most of its time building
 //! intermediate lists that only serve to report problems. This reader walks the text once,
-//! builds the document directly, and reads the features on every core: it finds candidate
-//! feature boundaries, reads each part on its own thread, and keeps a part only when the
-//! part before it ended exactly where that part began, so a guess inside a string is
-//! never trusted.
+//! builds the document directly, and reads the features on every core: it cuts the list
+//! into parts at guessed feature boundaries, threads take the parts in turn, and a part is
+//! kept only when the reading before it ended exactly where that part began, so a guess
+//! inside a string is never trusted.
 //!
 //! It gives up (returns `None`) at the first thing that the full reader would report, or
 //! that it does not handle itself: a syntax error, a missing or duplicated member, an
-//! unknown event type or bad date, a null or repeated id, an escaped member name, a single
-//! Feature or bare geometry, deep nesting. The caller then reads the file with the full
-//! reader, which reports every problem with its line and column. So this reader returns
-//! exactly what the full reader would for the files it accepts (tests compare the two on
-//! every fixture and on random files), and nothing else.
+//! unknown event type or bad date, a null id, an escaped member name, a single Feature or
+//! bare geometry, deep nesting. The caller then reads the file with the full reader,
+//! which reports every problem with its line and column. The one kind of problem this
+//! reader reports itself is ids Pistas gives (missing or repeated ones), through the full
+//! reader's own code. So it returns exactly what the full reader would for the files it
+//! accepts (tests compare the two on every fixture and on random files).
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -158,7 +159,7 @@ fn read_features(
                 done.push((k, chunk));
             }
         };
-        let mut done = std::thread::scope(|scope| {
+        let done = std::thread::scope(|scope| {
             let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
             let mut done = work();
             for helper in helpers {
@@ -168,7 +169,6 @@ fn read_features(
             }
             done
         });
-        done.sort_unstable_by_key(|(k, _)| *k);
         let mut chunks: Vec<Option<Chunk>> = (0..parts).map(|_| None).collect();
         for (k, chunk) in done {
             chunks[k] = chunk;

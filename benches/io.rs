@@ -5,7 +5,7 @@
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use pistas::analysis::SpatialIndex;
-use pistas::io::{WriteOptions, read_fast_with_threads, read_str, read_str_full, write_geojson};
+use pistas::io::{WriteOptions, read_str, read_str_with_threads, write_geojson};
 use pistas::model::synthetic;
 use serde::de::IgnoredAny;
 
@@ -52,23 +52,7 @@ fn io(c: &mut Criterion) {
                 b.iter_batched(
                     || (),
                     |()| {
-                        let parsed = read_fast_with_threads(text, "bench", 1).expect("clean");
-                        let index = SpatialIndex::build(&parsed.document);
-                        (parsed, index)
-                    },
-                    BatchSize::PerIteration,
-                )
-            },
-        );
-        group.bench_with_input(
-            BenchmarkId::new("load_full_reader", strips),
-            &text,
-            |b, text| {
-                b.iter_batched(
-                    || (),
-                    |()| {
-                        let parsed = read_str_full(text, "bench");
-                        assert!(!parsed.has_errors());
+                        let parsed = read_str_with_threads(text, "bench", 1);
                         let index = SpatialIndex::build(&parsed.document);
                         (parsed, index)
                     },
@@ -83,7 +67,44 @@ fn io(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, io);
+/// Small hostile files: one feature with many property keys, and one minified line with
+/// many errors. Reading either must take time in proportion to its size (issue 11): the
+/// time per key or per error stays flat as their number grows tenfold.
+fn hostile(c: &mut Criterion) {
+    let mut group = c.benchmark_group("hostile");
+    group.sample_size(10);
+    for keys in [30_000usize, 300_000] {
+        let members: Vec<String> = (0..keys).map(|k| format!("\"k{k}\":{k}")).collect();
+        let text = format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{{\"type\":\"Feature\",\"geometry\":null,\"properties\":{{{}}}}}]}}",
+            members.join(",")
+        );
+        group.throughput(Throughput::Elements(keys as u64));
+        group.bench_with_input(BenchmarkId::new("property_keys", keys), &text, |b, text| {
+            b.iter(|| read_str(text, "keys"))
+        });
+    }
+    for errors in [10_000usize, 100_000] {
+        let features: Vec<String> = (0..errors)
+            .map(|i| format!("{{\"type\":\"Feature\",\"id\":{i},\"geometry\":null,\"properties\":{{\"events\":[{{\"type\":\"bombed\",\"date\":\"2014\"}}]}}}}"))
+            .collect();
+        let text = format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+            features.join(",")
+        );
+        group.throughput(Throughput::Elements(errors as u64));
+        group.bench_with_input(BenchmarkId::new("errors_on_one_line", errors), &text, |b, text| {
+            b.iter(|| {
+                let parsed = read_str(text, "errors");
+                assert_eq!(parsed.error_count(), errors);
+                parsed
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, io, hostile);
 criterion_main!(benches);
 
 /// The allocator the application uses (src/main.rs).

@@ -92,16 +92,16 @@ fn conflicting_properties_are_shown_and_picked() {
 
     let (w, i) = (&working.features[0], &incoming.features[0]);
     let (kept, _) = merge::merge_features(w, i, &[]);
-    assert_eq!(kept.property_str("region"), Some("Ayacucho"));
+    assert_eq!(kept.property_str("region").as_deref(), Some("Ayacucho"));
     assert_eq!(kept.name(), Some("Pista Palmapampa"));
     assert_eq!(kept.geometry, w.geometry);
     let picks = [Side::Incoming, Side::Working, Side::Incoming];
     let (picked, counts) = merge::merge_features(w, i, &picks);
-    assert_eq!(picked.property_str("region"), Some("Cusco"));
+    assert_eq!(picked.property_str("region").as_deref(), Some("Cusco"));
     assert_eq!(picked.name(), Some("Pista Palmapampa"));
     assert_eq!(picked.geometry, i.geometry);
     // Only the incoming side has `detected_by`: it is added, not a conflict.
-    assert_eq!(picked.property_str("detected_by"), Some("imagery"));
+    assert_eq!(picked.property_str("detected_by").as_deref(), Some("imagery"));
     assert_eq!(counts.properties_added, 1);
 }
 
@@ -119,7 +119,7 @@ fn identical_events_from_two_sources_are_kept_once_with_both_sources() {
     assert_eq!(sources, ["AP", "Policía Nacional, parte 123"]);
     // The working event had no note: the incoming one's is taken; its confidence stays.
     assert_eq!(destroyed.note.as_deref(), Some("two craters"));
-    assert_eq!(destroyed.confidence.map(|c| c.as_str()), Some("confirmed"));
+    assert_eq!(destroyed.confidence.get().map(|c| c.as_str()), Some("confirmed"));
 
     // The same source on both sides is not doubled.
     let (santa, counts) = merge::merge_features(&working.features[1], &incoming.features[1], &[]);
@@ -145,7 +145,7 @@ fn the_whole_merge_is_one_undo_step() {
         ids(doc),
         ["w1", "w2", "w3", "w4", "c-santa", "c-far", "c-diff"]
     );
-    assert_eq!(doc.features[0].property_str("region"), Some("Cusco"));
+    assert_eq!(doc.features[0].property_str("region").as_deref(), Some("Cusco"));
     assert_eq!(doc.features[0].events().len(), 3);
     // Skipped: w3 does not get the detection's sighting.
     assert_eq!(doc.features[2].events().len(), 1);

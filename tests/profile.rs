@@ -78,15 +78,16 @@ fn bad_events_are_named_and_good_features_still_load() {
     assert!(duplicate.contains("warning"), "{duplicate}");
     let confidence = find("confidence \"alta\"");
     assert!(confidence.contains("warning"));
-    // Three features are rejected; the good ones load, the duplicate id renamed, not merged.
-    assert_eq!(parsed.rejected, vec![1, 2, 3]);
-    let ids: Vec<&str> = parsed
-        .document
-        .features
-        .iter()
-        .map(|f| f.id.as_str())
-        .collect();
-    assert_eq!(ids, ["good-1", "good-1-1"]);
+    // Every feature opens: the bad events are kept as written beside the good ones, and the
+    // duplicate id is renamed, not merged.
+    let features = &parsed.document.features;
+    assert_eq!(features.len(), 5);
+    let unread: Vec<usize> = features.iter().map(|f| f.unread_events().len()).collect();
+    assert!(unread[1..4].iter().all(|&n| n > 0), "{unread:?}");
+    assert!(features.iter().all(|f| f.unread().is_none()));
+    let ids: Vec<&str> = features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids[0], "good-1");
+    assert_eq!(ids[4], "good-1-1");
     assert!(parsed.clone().into_strict().is_err());
     // The unknown confidence is kept as written.
     let written = write_geojson(&parsed.document, &common::options());

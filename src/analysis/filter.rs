@@ -78,7 +78,7 @@ impl Facts {
                 search.push('\n');
                 search.push_str(s.label());
                 if let Source::Reference(r) = s
-                    && let Some(url) = &r.url
+                    && let Some(url) = r.url.get()
                 {
                     search.push('\n');
                     search.push_str(url);
@@ -95,7 +95,7 @@ impl Facts {
                 .iter()
                 .map(|e| {
                     let op = e.operation.as_deref().unwrap_or("").to_lowercase();
-                    (e.kind, e.date.start(), e.date.end(), e.confidence, op)
+                    (e.kind, e.date.start(), e.date.end(), e.confidence.value(), op)
                 })
                 .collect(),
             last_event: history.last_event,
@@ -343,8 +343,8 @@ mod tests {
         let mut book = FactBook::build(&doc);
         // Give "b" two more events, and "a" one fewer.
         let extra = doc.features[0].events()[..2].to_vec();
-        doc.features[1].events.as_mut().unwrap().extend(extra);
-        doc.features[0].events.as_mut().unwrap().pop();
+        doc.features[1].events_mut().extend(extra);
+        doc.features[0].events_mut().pop();
         book.update(&doc, &[1, 0]);
         let fresh = FactBook::build(&doc);
         for day in ["2013-06-01", "2014-09-10", "2015-03-25", "2016-08-01"] {

@@ -125,7 +125,7 @@ impl Stats {
                 }
                 let name = event
                     .operation
-                    .clone()
+                    .value()
                     .unwrap_or_else(|| NO_OPERATION.to_owned());
                 let entry = operations.entry(name).or_default();
                 entry.0 += 1;

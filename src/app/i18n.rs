@@ -143,7 +143,6 @@ table! {
     Illustrative => "illustrative sample", "muestra ilustrativa";
     Untitled => "Untitled", "Sin título";
     Recovered => "Recovered work", "Trabajo recuperado";
-    ValidPart => "{} (valid features)", "{} (elementos válidos)";
     StatusOn => "Status on", "Estado al";
     GoTo => "Go to", "Ir a";
     GoToHint => "12°21'05\"S 73°57'10\"W, strip or town", "12°21'05\"S 73°57'10\"W, pista o pueblo";
@@ -169,13 +168,10 @@ table! {
     Discard => "Discard", "Descartar";
     Delete => "Delete", "Eliminar";
     Restore => "Restore", "Restaurar";
-    LoadValid => "Load valid features", "Cargar los elementos válidos";
     UnsavedTitle => "Unsaved changes", "Cambios sin guardar";
     UnsavedBody => "{} has changes that are not saved. Save them first?", "{} tiene cambios sin guardar. ¿Guardarlos antes?";
     DeleteTitle => "Delete strip?", "¿Eliminar la pista?";
     DeleteBody => "Delete “{}” and its {} events? Undo brings it back.", "¿Eliminar «{}» y sus {} eventos? Deshacer la recupera.";
-    PartialTitle => "Some features have errors", "Algunos elementos tienen errores";
-    PartialBody => "{}: {} features have errors and cannot be loaded (listed in the problems panel). Load the {} valid features as a new document? The original file is not changed.", "{}: {} elementos tienen errores y no se pueden cargar (ver el panel de problemas). ¿Cargar los {} elementos válidos como documento nuevo? El archivo original no cambia.";
     RecoverTitle => "Restore unsaved work?", "¿Restaurar el trabajo sin guardar?";
     RecoverBody => "Pistas did not close normally. Work autosaved at {} ({}) can be restored.", "Pistas no se cerró normalmente. Se puede restaurar el trabajo autoguardado a las {} ({}).";
     Aerodrome => "Registered aerodrome", "Aeródromo registrado";
@@ -240,7 +236,7 @@ table! {
     FeatureCount => "{} features", "{} elementos";
     Zoom => "Zoom to", "Ir a";
     ReadOnly => "read-only", "solo lectura";
-    LeftOut => "{} left out", "{} omitidos";
+    LeftOut => "{} unreadable, kept as written", "{} ilegibles, conservados tal cual";
     MergeIntoWorking => "Merge…", "Fusionar…";
     MergeHelp => "Merge this layer into the working layer: review matches first", "Fusionar esta capa con la capa de trabajo: primero se revisan las coincidencias";
     ProblemsCount => "{} problems", "{} problemas";
@@ -261,6 +257,7 @@ table! {
     WorkingSide => "Working layer", "Capa de trabajo";
     MatchedBy => "Matched by", "Coincide por";
     SameId => "the same id", "el mismo id";
+    SameIdTooFar => "the same id, but farther apart than the distance limit: kept apart unless you merge them", "el mismo id, pero más lejos que el límite de distancia: se mantienen separados salvo que los una";
     NearAndNamed => "distance and name", "distancia y nombre";
     MetresApart => "{} m apart", "a {} m";
     NamesAlike => "names {} % alike", "nombres {} % parecidos";

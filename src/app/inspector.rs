@@ -9,7 +9,9 @@ use super::i18n::{Lang, T};
 use super::theme;
 use crate::analysis::StripSummary;
 use crate::edit::{EditError, Editor, format_dms, parse_coordinates};
-use crate::model::{Confidence, Document, Event, EventType, Feature, FuzzyDate, Reference, Source};
+use crate::model::{
+    Confidence, Document, Event, EventType, Feature, Field, FuzzyDate, Reference, Source,
+};
 
 /// An edit asked for in the inspector.
 #[derive(Debug)]
@@ -69,7 +71,7 @@ struct Draft {
 fn source_line(source: &Source) -> String {
     match source {
         Source::Text(t) => t.clone(),
-        Source::Reference(r) => match (&r.title, r.url.as_ref().or(r.archived_url.as_ref())) {
+        Source::Reference(r) => match (r.title.get(), r.url.get().or(r.archived_url.get())) {
             (Some(t), Some(u)) => format!("{t} | {u}"),
             (Some(t), None) => t.clone(),
             (None, Some(u)) => u.clone(),
@@ -98,15 +100,15 @@ impl Draft {
             original: Some(e.clone()),
             kind: e.kind,
             date: e.date.to_string(),
-            confidence: e.confidence,
-            operation: e.operation.clone().unwrap_or_default(),
+            confidence: e.confidence.value(),
+            operation: e.operation.value().unwrap_or_default(),
             sources: e
                 .sources
                 .iter()
                 .map(source_line)
                 .collect::<Vec<_>>()
                 .join("\n"),
-            note: e.note.clone().unwrap_or_default(),
+            note: e.note.value().unwrap_or_default(),
         }
     }
 
@@ -119,9 +121,18 @@ impl Draft {
             .unwrap_or_else(|| Event::new(self.kind, date));
         event.kind = self.kind;
         event.date = date;
-        event.confidence = self.confidence;
-        event.operation = Some(self.operation.trim().to_owned()).filter(|s| !s.is_empty());
-        event.note = Some(self.note.trim().to_owned()).filter(|s| !s.is_empty());
+        // A field left as it was keeps what it holds, a value Pistas could not read too.
+        if event.confidence.value() != self.confidence {
+            event.confidence.set(self.confidence);
+        }
+        let set_text = |field: &mut Field<String>, text: &str| {
+            let text = text.trim();
+            if field.as_deref().unwrap_or("") != text {
+                field.set(Some(text.to_owned()).filter(|s| !s.is_empty()));
+            }
+        };
+        set_text(&mut event.operation, &self.operation);
+        set_text(&mut event.note, &self.note);
         let old = self
             .original
             .as_ref()
@@ -138,13 +149,13 @@ impl Draft {
                 }
                 match line.split_once(" | ") {
                     Some((title, url)) => Source::Reference(Reference {
-                        title: Some(title.trim().to_owned()),
-                        url: Some(url.trim().to_owned()),
+                        title: Field::Value(title.trim().to_owned()),
+                        url: Field::Value(url.trim().to_owned()),
                         ..Reference::default()
                     }),
                     None if line.starts_with("http://") || line.starts_with("https://") => {
                         Source::Reference(Reference {
-                            url: Some(line.to_owned()),
+                            url: Field::Value(line.to_owned()),
                             ..Reference::default()
                         })
                     }
@@ -538,10 +549,10 @@ impl Inspector {
                         .color(event_colour(e.kind))
                         .strong(),
                 );
-                if let Some(c) = e.confidence {
+                if let Some(c) = e.confidence.value() {
                     ui.label(RichText::new(lang.confidence(c)).italics());
                 }
-                if let Some(op) = &e.operation {
+                if let Some(op) = e.operation.get() {
                     ui.label(format!("· {op}"));
                 }
                 if !self.read_only
@@ -564,10 +575,10 @@ impl Inspector {
             for s in &e.sources {
                 let line = source_line(s);
                 match s {
-                    Source::Reference(r) if r.url.is_some() => {
+                    Source::Reference(r) if r.url.get().is_some() => {
                         ui.hyperlink_to(
                             format!("  {}", s.label()),
-                            r.url.clone().unwrap_or_default(),
+                            r.url.value().unwrap_or_default(),
                         );
                     }
                     _ => {
@@ -575,7 +586,7 @@ impl Inspector {
                     }
                 }
             }
-            if let Some(note) = &e.note {
+            if let Some(note) = e.note.get() {
                 ui.label(RichText::new(format!("  {note}")).italics());
             }
         }
@@ -693,14 +704,15 @@ mod tests {
     fn drafts_keep_unknown_source_fields() {
         let mut e = Event::new(EventType::Destroyed, FuzzyDate::parse("2014-09").unwrap());
         let mut r = Reference {
-            title: Some("AP".into()),
-            url: Some("https://apnews.com/x".into()),
+            title: Field::Value("AP".into()),
+            url: Field::Value("https://apnews.com/x".into()),
             ..Reference::default()
         };
-        r.extra.push((
+        r.extra.push(
+            &Reference::FIELDS,
             "lang".into(),
             serde_json::value::RawValue::from_string("\"en\"".into()).unwrap(),
-        ));
+        );
         e.sources.push(Source::Reference(r));
         let mut d = Draft::of(0, &e);
         d.sources.push_str("\nIDL-Reporteros");

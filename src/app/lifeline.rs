@@ -105,10 +105,10 @@ pub fn lifeline_ui(ui: &mut Ui, lang: Lang, feature: &Feature, date: NaiveDate) 
         let e = &events[i];
         response.on_hover_ui_at_pointer(|ui| {
             ui.strong(format!("{} {}", e.date, lang.event(e.kind)));
-            if let Some(c) = e.confidence {
+            if let Some(c) = e.confidence.value() {
                 ui.label(lang.confidence(c));
             }
-            if let Some(op) = &e.operation {
+            if let Some(op) = e.operation.get() {
                 ui.label(op);
             }
             for s in &e.sources {

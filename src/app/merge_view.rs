@@ -50,7 +50,7 @@ impl MergeReview {
         let decisions = plan
             .proposals
             .iter()
-            .map(|p| Decision::Merge(vec![Side::Working; p.conflicts.len()]))
+            .map(merge::Proposal::default_decision)
             .collect();
         MergeReview {
             key,
@@ -186,6 +186,9 @@ impl MergeReview {
                                 ui.label(RichText::new(lang.t(T::MatchedBy)).weak());
                                 let mut why = match proposal.reason {
                                     merge::MatchReason::SameId => lang.t(T::SameId).to_owned(),
+                                    merge::MatchReason::SameIdFar => {
+                                        lang.t(T::SameIdTooFar).to_owned()
+                                    }
                                     merge::MatchReason::Near => lang.t(T::NearAndNamed).to_owned(),
                                 };
                                 if let Some(d) = proposal.distance_m {

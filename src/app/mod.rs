@@ -76,11 +76,6 @@ enum Modal {
     /// Unsaved changes: Save / Discard / Cancel, then do `then`.
     Unsaved(Action),
     ConfirmDelete(usize),
-    /// The file had bad features: load the valid ones?
-    Partial {
-        path: PathBuf,
-        parsed: Box<Parsed>,
-    },
     Recover(Recovered),
     Message(String),
     About,
@@ -548,13 +543,8 @@ impl PistasApp {
             ));
             return;
         }
-        if !parsed.rejected.is_empty() {
-            self.modal = Some(Modal::Partial {
-                path,
-                parsed: Box::new(parsed),
-            });
-            return;
-        }
+        // Every feature opens; what Pistas could not read is kept as written and listed in
+        // the problems panel.
         self.set_document(parsed.document, Some(path), String::new());
     }
 
@@ -1655,7 +1645,6 @@ impl PistasApp {
         };
         let lang = self.lang;
         let mut keep = true;
-        let mut load_valid = false;
         let mut then: Vec<Action> = Vec::new();
         egui::Modal::new(egui::Id::unique("pistas-modal")).show(ctx, |ui| {
             ui.set_max_width(460.0);
@@ -1714,27 +1703,6 @@ impl PistasApp {
                         }
                     });
                 }
-                Modal::Partial { path, parsed } => {
-                    ui.heading(lang.t(T::PartialTitle));
-                    let good = parsed.document.features.len();
-                    ui.label(lang.fill(
-                        T::PartialBody,
-                        &[
-                            &path.display().to_string(),
-                            &parsed.rejected.len().to_string(),
-                            &good.to_string(),
-                        ],
-                    ));
-                    ui.horizontal(|ui| {
-                        if ui.button(lang.t(T::LoadValid)).clicked() {
-                            keep = false;
-                            load_valid = true;
-                        }
-                        if ui.button(lang.t(T::Cancel)).clicked() {
-                            keep = false;
-                        }
-                    });
-                }
                 Modal::Recover(found) => {
                     ui.heading(lang.t(T::RecoverTitle));
                     let original = found
@@ -1782,18 +1750,6 @@ impl PistasApp {
             }
         });
         match modal {
-            Modal::Partial { path, parsed } if load_valid => {
-                // The valid part is a new, unsaved document: saving it over the original
-                // would drop the rejected features, so Save asks for a name.
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let untitled = lang.fill(T::ValidPart, &[&stem]);
-                self.set_document(parsed.document, None, untitled);
-                self.editor.mark_unsaved();
-                self.show_diagnostics = true;
-            }
             modal if keep && self.modal.is_none() => self.modal = Some(modal),
             _ => {}
         }

@@ -145,10 +145,9 @@ impl PistasApp {
             ));
             return None;
         }
-        let rejected = parsed.rejected.len();
-        // Features left out are worth showing at once; warnings stay behind the layer's
-        // "N problems" button, and the working file's diagnostics stay in the panel.
-        if rejected > 0 {
+        // Errors are worth showing at once; warnings stay behind the layer's "N problems"
+        // button, and the working file's diagnostics stay in the panel.
+        if parsed.has_errors() {
             self.diagnostics = parsed.diagnostics.clone();
             self.diagnostics_file = path.display().to_string();
             self.show_diagnostics = true;
@@ -157,11 +156,17 @@ impl PistasApp {
             self.lang
                 .fill(T::LayerImported, &[&path.display().to_string()]),
         );
+        let unread = parsed
+            .document
+            .features
+            .iter()
+            .filter(|f| f.unread().is_some())
+            .count();
         Some(self.layers.add(
             path,
             parsed.document,
             parsed.diagnostics,
-            rejected,
+            unread,
             self.date,
         ))
     }

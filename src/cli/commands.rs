@@ -130,10 +130,11 @@ fn summary_line(path: &Path, parsed: &Parsed) -> String {
         )
     } else {
         format!(
-            "{}: invalid: {errors} errors, {warnings} warnings; {} of {} features have errors",
+            "{}: invalid: {errors} errors, {warnings} warnings; {} of {} features could not be read, {} events could not be read",
             path.display(),
-            parsed.rejected.len(),
-            parsed.rejected.len() + doc.features.len()
+            unread_features(doc),
+            doc.features.len(),
+            doc.features.iter().map(|f| f.unread_events().len()).sum::<usize>()
         )
     }
 }
@@ -183,17 +184,21 @@ fn convert(
     if parsed.fatal || (parsed.has_errors() && !partial) {
         let _ = writeln!(
             err,
-            "{}\nnothing written; use --partial to convert the valid features only",
+            "{}\nnothing written; use --partial to convert anyway (what Pistas could not read is kept as written in GeoJSON, left out of other formats)",
             summary_line(input, &parsed)
         );
         return Ok(INVALID);
     }
-    if !parsed.rejected.is_empty() {
+    let unread = unread_features(&parsed.document);
+    if unread > 0 {
+        let what = if format == Format::GeoJson {
+            "kept as written"
+        } else {
+            "left out of this format"
+        };
         let _ = writeln!(
             err,
-            "left out {} features with errors (file indices {:?})",
-            parsed.rejected.len(),
-            parsed.rejected
+            "{unread} features Pistas could not read are {what}"
         );
     }
     let text = export(&parsed.document, format, status_date).map_err(|e| e.to_string())?;
@@ -249,7 +254,11 @@ fn merge(args: &MergeArgs, err: &mut dyn Write) -> Outcome {
     let incoming = docs.pop().unwrap_or_default();
     let working = docs.pop().unwrap_or_default();
     let plan = merge::propose(&working, &incoming, &args.options);
-    let decisions = vec![Decision::Merge(Vec::new()); plan.proposals.len()];
+    let decisions: Vec<Decision> = plan
+        .proposals
+        .iter()
+        .map(merge::Proposal::default_decision)
+        .collect();
     let (command, rows) = merge::merge_command(&working, &incoming, &plan, &decisions);
     let mut editor = Editor::new(working);
     editor.apply(command).map_err(|e| e.to_string())?;
@@ -364,4 +373,9 @@ fn generate(strips: usize, seed: u64, output: &Path, force: bool, out: &mut dyn 
         output.display()
     );
     Ok(OK)
+}
+
+/// How many features of a document could not be read (kept verbatim).
+fn unread_features(doc: &crate::model::Document) -> usize {
+    doc.features.iter().filter(|f| f.unread().is_some()).count()
 }

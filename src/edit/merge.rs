@@ -1,9 +1,13 @@
 //! Merging another layer into the working document: which features are the same strip,
 //! and one command that joins their histories without losing either side.
 //!
-//! Matching: features with the same id match; the others match the nearest unmatched
-//! feature within a distance (500 m by default) whose name is alike (or when either side
-//! has no name, as imagery detections often do). Each feature matches at most once.
+//! Matching trusts only what the files say: features with the same id (an id the file
+//! gave, never one Pistas assigned while reading) match; when they are farther apart than
+//! the distance limit the match is proposed as a conflict and kept apart unless someone
+//! decides otherwise. The others match the nearest unmatched feature within a distance
+//! (500 m by default) whose name is alike (or when either side has no name, as imagery
+//! detections often do). Each feature matches at most once; features Pistas could not read
+//! never match and are added as they are.
 //!
 //! Merging two features keeps the working feature and adds to it: events the working side
 //! lacks, sources of events both sides have (the same type on the same date), properties only
@@ -18,7 +22,7 @@ use serde_json::value::RawValue;
 
 use super::{Change, Command, EditKind};
 use crate::analysis::{distance_m, name_similarity, representative_point};
-use crate::model::{Document, Event, Feature, FeatureId, Source};
+use crate::model::{Document, Event, Feature, FeatureId, Field as ModelField, Source};
 
 /// How features are matched.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,6 +51,9 @@ impl Default for MatchOptions {
 pub enum MatchReason {
     /// They have the same id.
     SameId,
+    /// They have the same id but are farther apart than the distance limit: a conflict
+    /// for a person to decide; kept apart by default.
+    SameIdFar,
     /// They are within the distance and their names are alike (or one has none).
     Near,
 }
@@ -55,6 +62,7 @@ impl MatchReason {
     pub fn as_str(self) -> &'static str {
         match self {
             MatchReason::SameId => "id",
+            MatchReason::SameIdFar => "id, too far apart",
             MatchReason::Near => "near",
         }
     }
@@ -116,6 +124,17 @@ pub struct Plan {
     pub unmatched: Vec<usize>,
 }
 
+impl Proposal {
+    /// What a merge does with this proposal unless someone decides otherwise: join the two
+    /// (every conflict on the working side), or keep both when only their ids agree.
+    pub fn default_decision(&self) -> Decision {
+        match self.reason {
+            MatchReason::SameIdFar => Decision::KeepBoth,
+            _ => Decision::Merge(vec![Side::Working; self.conflicts.len()]),
+        }
+    }
+}
+
 /// What to do with one proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
@@ -142,22 +161,15 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
     let mut working_taken = vec![false; working.features.len()];
     let mut matched: Vec<Option<(usize, MatchReason)>> = vec![None; incoming.features.len()];
 
+    // Only ids the files gave are evidence; features Pistas could not read match nothing.
+    let evidence = |f: &Feature| !f.id_assigned() && f.unread().is_none();
     let by_id: HashMap<&str, usize> = working
         .features
         .iter()
         .enumerate()
+        .filter(|(_, f)| evidence(f))
         .map(|(i, f)| (f.id.as_str(), i))
         .collect();
-    for (i, feature) in incoming.features.iter().enumerate() {
-        if let Some(&w) = by_id.get(feature.id.as_str())
-            && !working_taken[w]
-        {
-            working_taken[w] = true;
-            matched[i] = Some((w, MatchReason::SameId));
-        }
-    }
-
-    // By distance: every close enough pair with alike names, nearest first, one to one.
     let points = |doc: &Document| -> Vec<Option<geo::Point<f64>>> {
         doc.features
             .iter()
@@ -169,12 +181,34 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
             .collect()
     };
     let (working_points, incoming_points) = (points(working), points(incoming));
+    for (i, feature) in incoming.features.iter().enumerate() {
+        if !evidence(feature) {
+            continue;
+        }
+        if let Some(&w) = by_id.get(feature.id.as_str())
+            && !working_taken[w]
+        {
+            working_taken[w] = true;
+            let far = matches!(
+                (working_points[w], incoming_points[i]),
+                (Some(p), Some(q)) if distance_m(p, q) > options.within_m
+            );
+            let reason = if far {
+                MatchReason::SameIdFar
+            } else {
+                MatchReason::SameId
+            };
+            matched[i] = Some((w, reason));
+        }
+    }
+
+    // By distance: every close enough pair with alike names, nearest first, one to one.
     let scale = mean_cos_lat(&working_points);
     let tree = RTree::bulk_load(
         working_points
             .iter()
             .enumerate()
-            .filter(|(i, _)| !working_taken[*i])
+            .filter(|(i, _)| !working_taken[*i] && working.features[*i].unread().is_none())
             .filter_map(|(i, p)| p.map(|p| GeomWithData::new([p.x() * scale, p.y()], i)))
             .collect(),
     );
@@ -183,7 +217,7 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (i, point) in incoming_points.iter().enumerate() {
         let Some(point) = point else { continue };
-        if matched[i].is_some() {
+        if matched[i].is_some() || incoming.features[i].unread().is_some() {
             continue;
         }
         let query = [point.x() * scale, point.y()];
@@ -259,9 +293,15 @@ fn mean_cos_lat(points: &[Option<geo::Point<f64>>]) -> f64 {
         .max(0.01)
 }
 
-/// Two events are the same when they have the same type and the same date as written.
+/// Two events are the same when they have the same type and the same date as written,
+/// and not different ids (events with different ids are different reports).
 pub fn same_event(a: &Event, b: &Event) -> bool {
-    a.kind == b.kind && a.date == b.date
+    a.kind == b.kind
+        && a.date == b.date
+        && match (&a.id, &b.id) {
+            (ModelField::Absent, _) | (_, ModelField::Absent) => true,
+            (x, y) => x == y,
+        }
 }
 
 fn same_json(a: &RawValue, b: &RawValue) -> bool {
@@ -374,9 +414,9 @@ pub fn merge_features(
     if merged.geometry.is_none() {
         merged.geometry = incoming.geometry.clone();
     }
-    if let Some(theirs) = &incoming.events {
-        let events = merged.events.get_or_insert_with(Vec::new);
-        for event in theirs {
+    if incoming.has_events_member() || !incoming.events().is_empty() {
+        let events = merged.events_mut();
+        for event in incoming.events() {
             match events.iter_mut().find(|e| same_event(e, event)) {
                 Some(mine) => {
                     counts.duplicate_events += 1;
@@ -387,6 +427,16 @@ pub fn merge_features(
                     counts.events_added += 1;
                 }
             }
+        }
+    }
+    // Events Pistas could not read travel with their strip, once.
+    for (_, unread) in incoming.unread_events() {
+        if !merged
+            .unread_events()
+            .iter()
+            .any(|(_, u)| u.raw.get() == unread.raw.get())
+        {
+            merged.push_unread_event(unread.clone());
         }
     }
     (merged, counts)
@@ -402,21 +452,20 @@ fn join_event(mine: &mut Event, theirs: &Event) -> usize {
             added += 1;
         }
     }
-    if mine.confidence.is_none() {
-        mine.confidence = theirs.confidence;
+    // A field the working side has no value for takes the incoming value; one slot per
+    // field, so what was kept for it is replaced, never written beside it.
+    fn fill<T: Clone>(mine: &mut ModelField<T>, theirs: &ModelField<T>) {
+        if mine.get().is_none() && (theirs.get().is_some() || mine.is_absent()) {
+            *mine = theirs.clone();
+        }
     }
-    if mine.operation.is_none() {
-        mine.operation.clone_from(&theirs.operation);
-    }
-    if mine.note.is_none() {
-        mine.note.clone_from(&theirs.note);
-    }
-    if mine.id.is_none() {
-        mine.id.clone_from(&theirs.id);
-    }
-    for (key, value) in &theirs.extra {
-        if !mine.extra.iter().any(|(k, _)| k == key) {
-            mine.extra.push((key.clone(), value.clone()));
+    fill(&mut mine.confidence, &theirs.confidence);
+    fill(&mut mine.operation, &theirs.operation);
+    fill(&mut mine.note, &theirs.note);
+    fill(&mut mine.id, &theirs.id);
+    for (key, value) in theirs.extra.members() {
+        if mine.extra.get(key).is_none() {
+            mine.extra.push(&Event::FIELDS, key.clone(), value.clone());
         }
     }
     added
@@ -427,7 +476,7 @@ fn same_source(a: &Source, b: &Source) -> bool {
         return true;
     }
     let url = |s: &Source| match s {
-        Source::Reference(r) => r.url.clone(),
+        Source::Reference(r) => r.url.value(),
         Source::Text(t) if t.starts_with("http://") || t.starts_with("https://") => Some(t.clone()),
         Source::Text(_) => None,
     };

@@ -34,6 +34,7 @@ pub enum EditKind {
     SetProperty,
     RemoveProperty,
     Merge,
+    SetIds,
 }
 
 /// A command: a kind and the changes it makes.
@@ -58,6 +59,12 @@ pub enum EditError {
     /// A property value that is not JSON.
     #[error("not a JSON value: {0}")]
     BadJson(String),
+    /// A property name the profile writes itself (`events`, or a derived key of a strip).
+    #[error("\"{0}\" is written by Pistas from the strip's events; it cannot be set by hand")]
+    Reserved(String),
+    /// A property that cannot serve as the features' id.
+    #[error("\"{0}\" cannot serve as id: some features lack it, or its values repeat")]
+    NotAnIdColumn(String),
 }
 
 struct Step {
@@ -309,7 +316,10 @@ impl Editor {
     pub fn add_event(&mut self, index: usize, event: Event) -> Result<usize, EditError> {
         let mut at = 0;
         self.replace_with(EditKind::AddEvent, index, |f| {
-            let events = f.events.as_mut().ok_or(EditError::NotStrip(index))?;
+            if !f.is_strip() {
+                return Err(EditError::NotStrip(index));
+            }
+            let events = f.events_mut();
             events.push(event);
             at = events.len() - 1;
             Ok(())
@@ -320,11 +330,10 @@ impl Editor {
     /// Replaces event `event` of strip `index`.
     pub fn set_event(&mut self, index: usize, event: usize, value: Event) -> Result<(), EditError> {
         self.replace_with(EditKind::EditEvent, index, |f| {
-            let slot = f
-                .events
-                .as_mut()
-                .and_then(|e| e.get_mut(event))
-                .ok_or(EditError::NoEvent(index, event))?;
+            if event >= f.events().len() {
+                return Err(EditError::NoEvent(index, event));
+            }
+            let slot = &mut f.events_mut()[event];
             *slot = value;
             Ok(())
         })
@@ -333,13 +342,58 @@ impl Editor {
     /// Deletes event `event` of strip `index`.
     pub fn delete_event(&mut self, index: usize, event: usize) -> Result<(), EditError> {
         self.replace_with(EditKind::DeleteEvent, index, |f| {
-            let events = f.events.as_mut().ok_or(EditError::NoEvent(index, event))?;
-            if event >= events.len() {
-                return Err(EditError::NoEvent(index, event));
-            }
-            events.remove(event);
-            Ok(())
+            f.remove_event(event)
+                .map(drop)
+                .ok_or(EditError::NoEvent(index, event))
         })
+    }
+
+    /// Replaces unread event `unread` of strip `index` (kept as written because Pistas
+    /// could not interpret it) with `event`, its fix.
+    pub fn fix_unread_event(
+        &mut self,
+        index: usize,
+        unread: usize,
+        event: Event,
+    ) -> Result<(), EditError> {
+        self.replace_with(EditKind::EditEvent, index, |f| {
+            f.fix_unread_event(unread, event)
+                .then_some(())
+                .ok_or(EditError::NoEvent(index, unread))
+        })
+    }
+
+    /// Deletes unread event `unread` of strip `index`.
+    pub fn delete_unread_event(&mut self, index: usize, unread: usize) -> Result<(), EditError> {
+        self.replace_with(EditKind::DeleteEvent, index, |f| {
+            f.remove_unread_event(unread)
+                .map(drop)
+                .ok_or(EditError::NoEvent(index, unread))
+        })
+    }
+
+    /// Makes property `key` the id of every feature whose id Pistas gave (see
+    /// [`Document::id_columns`]); one undo step. Returns how many features changed.
+    pub fn take_ids_from(&mut self, key: &str) -> Result<usize, EditError> {
+        let mut doc = self.document.clone();
+        let count = doc
+            .take_ids_from(key)
+            .ok_or_else(|| EditError::NotAnIdColumn(key.to_owned()))?;
+        let changes = doc
+            .features
+            .into_iter()
+            .enumerate()
+            .filter(|(i, f)| self.document.features[*i].id_origin() != f.id_origin())
+            .map(|(index, feature)| Change::Replace {
+                index,
+                feature: Box::new(feature),
+            })
+            .collect();
+        self.apply(Command {
+            kind: EditKind::SetIds,
+            changes,
+        })?;
+        Ok(count)
     }
 
     /// Sets property `key` of feature `index` to `json` (any JSON value, kept as written).
@@ -347,8 +401,9 @@ impl Editor {
         let value = RawValue::from_string(json.trim().to_owned())
             .map_err(|e| EditError::BadJson(e.to_string()))?;
         self.replace_with(EditKind::SetProperty, index, |f| {
-            f.set_property(key, value);
-            Ok(())
+            f.set_property(key, value)
+                .then_some(())
+                .ok_or_else(|| EditError::Reserved(key.to_owned()))
         })
     }
 
@@ -514,7 +569,10 @@ mod tests {
             "x",
             point!(x: 0.0, y: 0.0).into(),
         );
-        f.events = None;
+        f = Feature::from_parts(crate::model::FeatureParts {
+            id: Some(f.id.clone()),
+            ..Default::default()
+        });
         doc.features.push(f);
         let mut ed = Editor::new(doc);
         let date = FuzzyDate::parse("2014").unwrap();

@@ -245,7 +245,7 @@ pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
                 &event.date.to_string(),
                 &event.date.start().to_string(),
                 &event.date.end().to_string(),
-                event.confidence.map_or("", |c| c.as_str()),
+                event.confidence.get().map_or("", |c| c.as_str()),
                 event.operation.as_deref().unwrap_or(""),
                 &sources_text(&event.sources),
                 &source_urls(&event.sources),
@@ -292,7 +292,7 @@ pub fn events_geojson(doc: &Document) -> String {
                 ("date", Some(&event.date.to_string())),
                 ("date_start", Some(&event.date.start().to_string())),
                 ("date_end", Some(&event.date.end().to_string())),
-                ("confidence", event.confidence.map(|c| c.as_str())),
+                ("confidence", event.confidence.get().map(|c| c.as_str())),
                 ("operation", event.operation.as_deref()),
                 ("sources", Some(&sources_text(&event.sources))),
                 ("status_after", Some(after[i].as_str())),
@@ -426,13 +426,13 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
                 );
             }
             let mut text = format!("strip {}: {} {}", feature.id, e.kind, e.date);
-            if let Some(op) = &e.operation {
+            if let Some(op) = e.operation.get() {
                 let _ = write!(text, "\noperation: {op}");
             }
             if !e.sources.is_empty() {
                 let _ = write!(text, "\nsources: {}", sources_text(&e.sources));
             }
-            if let Some(note) = &e.note {
+            if let Some(note) = e.note.get() {
                 let _ = write!(text, "\n{note}");
             }
             let _ = writeln!(

@@ -376,13 +376,20 @@ impl<'de> DeserializeSeed<'de> for CoordinatesSeed {
                 let points = List::new(Position, 0, false, "MultiPoint").deserialize(d)?;
                 MultiPoint(points.into_iter().map(|p| Point(p.0)).collect()).into()
             }
-            GeometryKind::LineString => LineString(coords(line(2).deserialize(d)?)).into(),
+            GeometryKind::LineString => {
+                LineString(coords(line(2).or_empty().deserialize(d)?)).into()
+            }
             GeometryKind::MultiLineString => {
                 let lines = List::new(line(2), 0, false, "MultiLineString").deserialize(d)?;
                 MultiLineString(lines.into_iter().map(|l| LineString(coords(l))).collect()).into()
             }
             GeometryKind::Polygon => {
-                polygon(List::new(ring(), 1, false, "Polygon").deserialize(d)?).into()
+                polygon(
+                    List::new(ring(), 1, false, "Polygon")
+                        .or_empty()
+                        .deserialize(d)?,
+                )
+                .into()
             }
             GeometryKind::MultiPolygon => {
                 let polys = List::new(
@@ -416,6 +423,8 @@ struct List<S> {
     min: usize,
     closed: bool,
     what: &'static str,
+    /// An empty list is allowed too (RFC 7946 §3.1: empty coordinates are an empty shape).
+    empty_ok: bool,
 }
 
 impl<S> List<S> {
@@ -425,6 +434,14 @@ impl<S> List<S> {
             min,
             closed,
             what,
+            empty_ok: false,
+        }
+    }
+
+    fn or_empty(self) -> Self {
+        List {
+            empty_ok: true,
+            ..self
         }
     }
 }
@@ -517,7 +534,7 @@ where
         while let Some(value) = seq.next_element_seed(list.inner)? {
             values.push(value);
         }
-        if values.len() < list.min {
+        if values.len() < list.min && !(values.is_empty() && list.empty_ok) {
             return Err(de::Error::custom(format!(
                 "a {} needs at least {} positions; this one has {}",
                 list.what,
@@ -609,9 +626,11 @@ impl<'de> Visitor<'de> for Position {
                 "[{lon}, {lat}] is not a longitude and latitude in degrees: is the file in a projected system such as UTM? Pistas reads WGS 84 (EPSG:4326)"
             )));
         }
-        if !(-180.0..=180.0).contains(&lon) {
+        // Data that crosses the dateline runs on past ±180 (the Aleutians at -187 in the
+        // well-known us-states.json): read, and warned of by the interpreter.
+        if !(-360.0..=360.0).contains(&lon) {
             return Err(de::Error::custom(format!(
-                "longitude {lon} is out of range (-180 to 180): is the file in a projected system such as UTM? Pistas reads WGS 84 (EPSG:4326)"
+                "longitude {lon} is out of range (-180 to 180, or to ±360 across the dateline): is the file in a projected system such as UTM? Pistas reads WGS 84 (EPSG:4326)"
             )));
         }
         Ok(Pos(

@@ -3,18 +3,17 @@
 mod diagnostic;
 mod geometry;
 mod project;
+mod interpret;
 mod read;
-mod read_fast;
-mod read_parse;
+mod scan;
 
-pub use diagnostic::{Diagnostic, LineIndex, Severity};
+pub use diagnostic::{Diagnostic, LineIndex, Locator, Severity};
 pub use geometry::{GeometryError, parse_geometry};
 pub use project::{
     PROJECT_EXTENSION, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
     relative_to,
 };
-pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str, read_str_full};
-pub use read_fast::{read_fast, read_fast_with_threads};
+pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str, read_str_with_threads};
 mod save;
 mod write;
 

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use geo::{Coord, LineString, Polygon};
 
 use crate::analysis::StripSummary;
-use crate::model::{Document, Event, Extra, Feature, FeatureId, Geometry, Source};
+use crate::model::{
+    Document, Event, Extra, Feature, FeatureId, Field, Geometry, IdOrigin, Source,
+};
 
 /// Choices for writing.
 #[derive(Debug, Clone, Copy)]
@@ -69,10 +71,23 @@ pub(crate) fn number(value: f64) -> String {
 }
 
 fn write_feature(out: &mut String, feature: &Feature, options: &WriteOptions) {
-    out.push_str("{\"type\":\"Feature\",\"id\":");
-    match &feature.id {
-        FeatureId::String(s) => string(out, s),
-        FeatureId::Number(n) => out.push_str(n),
+    if let Some(unread) = feature.unread() {
+        out.push_str(unread.raw.get());
+        return;
+    }
+    out.push_str("{\"type\":\"Feature\"");
+    // An id Pistas gave is not written: the file keeps its own (or none), and reading it
+    // again gives the same id.
+    let written_id = match feature.id_origin() {
+        IdOrigin::Given => Some(&feature.id),
+        IdOrigin::Assigned(original) => original.as_ref(),
+    };
+    if let Some(id) = written_id {
+        out.push_str(",\"id\":");
+        match id {
+            FeatureId::String(s) => string(out, s),
+            FeatureId::Number(n) => out.push_str(n),
+        }
     }
     out.push_str(",\"geometry\":");
     match &feature.geometry {
@@ -80,7 +95,7 @@ fn write_feature(out: &mut String, feature: &Feature, options: &WriteOptions) {
         None => out.push_str("null"),
     }
     out.push_str(",\"properties\":");
-    if feature.properties_null && !feature.is_strip() {
+    if feature.properties_null() {
         out.push_str("null");
     } else {
         write_properties(out, feature, options);
@@ -98,22 +113,21 @@ fn write_properties(out: &mut String, feature: &Feature, options: &WriteOptions)
         first = false;
     };
     let properties = feature.properties();
+    let events_at = feature.events_position();
     for (i, (key, value)) in properties.iter().enumerate() {
-        if i == feature.events_position()
-            && let Some(events) = &feature.events
-        {
+        if events_at == Some(i) {
             open(out);
-            write_events(out, events);
+            write_events(out, feature);
         }
         open(out);
         string(out, key);
         out.push(':');
         out.push_str(value.get());
     }
-    if let Some(events) = &feature.events {
-        if feature.events_position() >= properties.len() {
+    if let Some(at) = events_at {
+        if at >= properties.len() {
             open(out);
-            write_events(out, events);
+            write_events(out, feature);
         }
         open(out);
         write_summary(out, &StripSummary::of(feature, options.status_date));
@@ -146,35 +160,55 @@ fn write_summary(out: &mut String, summary: &StripSummary) {
     }
 }
 
-fn write_events(out: &mut String, events: &[Event]) {
+/// The `events` list: read events in order, with the unread ones, as written, where they
+/// stood.
+fn write_events(out: &mut String, feature: &Feature) {
     out.push_str("\"events\":[");
-    for (i, event) in events.iter().enumerate() {
-        if i > 0 {
+    let mut unread = feature.unread_events().iter().peekable();
+    let mut first = true;
+    let mut sep = |out: &mut String| {
+        if !first {
             out.push(',');
         }
+        first = false;
+    };
+    for (i, event) in feature.events().iter().enumerate() {
+        while let Some((_, u)) = unread.next_if(|(before, _)| *before <= i) {
+            sep(out);
+            out.push_str(u.raw.get());
+        }
+        sep(out);
         write_event(out, event);
+    }
+    for (_, u) in unread {
+        sep(out);
+        out.push_str(u.raw.get());
     }
     out.push(']');
 }
 
-fn write_event(out: &mut String, event: &Event) {
-    out.push('{');
-    if let Some(id) = &event.id {
-        out.push_str("\"id\":");
-        string(out, id);
-        out.push(',');
+/// Appends `,"key":` and the field's value: its text, or what was kept as written.
+fn field_member(out: &mut String, key: &str, field: &Field<String>) {
+    match field {
+        Field::Absent => {}
+        Field::Value(text) => string_member(out, key, text),
+        Field::Kept(raw) => member(out, key, raw.get()),
     }
-    out.push_str("\"type\":");
+}
+
+fn write_event(out: &mut String, event: &Event) {
+    out.push_str("{\"type\":");
     string(out, event.kind.as_str());
+    field_member(out, "id", &event.id);
     string_member(out, "date", &event.date.to_string());
     string_member(out, "date_start", &event.date.start().to_string());
     string_member(out, "date_end", &event.date.end().to_string());
-    if let Some(confidence) = event.confidence {
-        string_member(out, "confidence", confidence.as_str());
+    match &event.confidence {
+        Field::Absent => {}
+        Field::Value(c) => string_member(out, "confidence", c.as_str()),
+        Field::Kept(raw) => member(out, "confidence", raw.get()),
     }
-    if let Some(operation) = &event.operation {
-        string_member(out, "operation", operation);
-    }
+    field_member(out, "operation", &event.operation);
     if !event.sources.is_empty() {
         out.push_str(",\"sources\":[");
         for (i, source) in event.sources.iter().enumerate() {
@@ -185,10 +219,8 @@ fn write_event(out: &mut String, event: &Event) {
         }
         out.push(']');
     }
-    if let Some(note) = &event.note {
-        string_member(out, "note", note);
-    }
-    write_extra(out, &event.extra);
+    field_member(out, "note", &event.note);
+    write_extra(out, event.extra.members());
     out.push('}');
 }
 
@@ -203,18 +235,11 @@ fn write_source(out: &mut String, source: &Source) {
         Source::Text(text) => string(out, text),
         Source::Reference(r) => {
             let mut body = String::new();
-            let fields = [
-                ("title", &r.title),
-                ("url", &r.url),
-                ("archived_url", &r.archived_url),
-                ("accessed", &r.accessed),
-            ];
-            for (key, value) in fields {
-                if let Some(value) = value {
-                    string_member(&mut body, key, value);
-                }
-            }
-            write_extra(&mut body, &r.extra);
+            field_member(&mut body, "title", &r.title);
+            field_member(&mut body, "url", &r.url);
+            field_member(&mut body, "archived_url", &r.archived_url);
+            field_member(&mut body, "accessed", &r.accessed);
+            write_extra(&mut body, r.extra.members());
             out.push('{');
             out.push_str(body.strip_prefix(',').unwrap_or(&body));
             out.push('}');

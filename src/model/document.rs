@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::event::{Extra, extra_eq};
+use super::members::{Extra, extra_eq};
 use super::feature::{Feature, FeatureId};
 
 /// An ordered collection of strips and context features, as one GeoJSON FeatureCollection.
@@ -31,21 +31,16 @@ pub struct IdChange {
 }
 
 impl Document {
-    /// A document from features in order. The features listed in `missing` had no id:
-    /// they get a fresh one, as do features whose id an earlier feature already uses.
-    /// Returns what was assigned, so that it can be reported.
-    pub fn with_unique_ids(
-        features: Vec<Feature>,
-        foreign: Extra,
-        missing: &[usize],
-    ) -> (Self, Vec<IdChange>) {
+    /// A document from features in order. Features without an id (as read, see
+    /// [`Feature::id_assigned`]) get a fresh one, as do features whose id an earlier
+    /// feature already uses. Returns what was assigned, so that it can be reported.
+    pub fn with_unique_ids(features: Vec<Feature>, foreign: Extra) -> (Self, Vec<IdChange>) {
         let mut doc = Document { features, foreign };
-        let missing: HashSet<usize> = missing.iter().copied().collect();
         // First find who needs a new id, borrowing the ids; then assign.
         let mut needs_new = Vec::new();
         let mut used: HashSet<&str> = HashSet::with_capacity(doc.features.len());
         for (index, feature) in doc.features.iter().enumerate() {
-            if missing.contains(&index) || !used.insert(feature.id.as_str()) {
+            if feature.id_assigned() || !used.insert(feature.id.as_str()) {
                 needs_new.push(index);
             }
         }
@@ -57,7 +52,7 @@ impl Document {
         let mut counter = 0usize;
         for index in needs_new {
             let feature = &mut doc.features[index];
-            let is_missing = missing.contains(&index);
+            let is_missing = feature.id_assigned();
             let base = if is_missing {
                 "pistas".to_owned()
             } else {
@@ -72,7 +67,8 @@ impl Document {
             };
             used.insert(new.clone());
             let new = FeatureId::String(new);
-            let old = std::mem::replace(&mut feature.id, new.clone());
+            let old = feature.id.clone();
+            feature.assign_id(new.clone());
             changes.push(IdChange {
                 index,
                 old: (!is_missing).then_some(old),
@@ -80,6 +76,70 @@ impl Document {
             });
         }
         (doc, changes)
+    }
+
+    /// Property names that could serve as ids for the features Pistas gave one: text or
+    /// whole-number values, present and different for every such feature and used by no
+    /// other feature's id. In file order of the first feature that has them.
+    pub fn id_columns(&self) -> Vec<String> {
+        let assigned: Vec<&Feature> = self.features.iter().filter(|f| f.id_assigned()).collect();
+        let Some(first) = assigned.first() else {
+            return Vec::new();
+        };
+        first
+            .properties()
+            .iter()
+            .map(|(k, _)| k.clone())
+            .filter(|key| self.ids_from(key).is_some())
+            .collect()
+    }
+
+    /// The ids property `key` would give the features Pistas gave one, by index; `None`
+    /// when some lack it, or the values repeat or clash with another feature's id.
+    fn ids_from(&self, key: &str) -> Option<Vec<(usize, FeatureId)>> {
+        let mut taken: HashSet<&str> = self
+            .features
+            .iter()
+            .filter(|f| !f.id_assigned())
+            .map(|f| f.id.as_str())
+            .collect();
+        let mut ids = Vec::new();
+        for (index, feature) in self.features.iter().enumerate() {
+            if !feature.id_assigned() {
+                continue;
+            }
+            let raw = feature.property(key)?;
+            let text = raw.get();
+            let id = if let Some(s) = super::members::decode_str(raw) {
+                if s.trim().is_empty() {
+                    return None;
+                }
+                FeatureId::String(s.into_owned())
+            } else if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') && !text.is_empty() {
+                FeatureId::Number(text.to_owned())
+            } else {
+                return None;
+            };
+            ids.push((index, id));
+        }
+        for (_, id) in &ids {
+            if !taken.insert(id.as_str()) {
+                return None;
+            }
+        }
+        Some(ids)
+    }
+
+    /// Makes property `key` the id of every feature Pistas gave one (see
+    /// [`Document::id_columns`]). Returns how many features changed, or `None` (and changes
+    /// nothing) when the property cannot serve as id.
+    pub fn take_ids_from(&mut self, key: &str) -> Option<usize> {
+        let ids = self.ids_from(key)?;
+        let count = ids.len();
+        for (index, id) in ids {
+            self.features[index].set_id(id);
+        }
+        Some(count)
     }
 
     /// The strips: features with an event history.
@@ -118,13 +178,16 @@ mod tests {
 
     #[test]
     fn missing_and_duplicate_ids_are_replaced_and_reported() {
-        let features = vec![strip("a"), strip("pistas-1"), strip("a"), strip("")];
-        let (doc, changes) = Document::with_unique_ids(features, Vec::new(), &[3]);
+        let unnamed = Feature::from_parts(crate::model::FeatureParts::default());
+        let features = vec![strip("a"), strip("pistas-1"), strip("a"), unnamed];
+        let (doc, changes) = Document::with_unique_ids(features, Vec::new());
         let ids: Vec<&str> = doc.features.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(ids, ["a", "pistas-1", "a-1", "pistas-2"]);
         assert_eq!(changes.len(), 2);
         assert_eq!(changes[0].old, Some(FeatureId::String("a".into())));
         assert_eq!(changes[1].old, None);
+        assert!(doc.features[3].id_assigned() && doc.features[2].id_assigned());
+        assert!(!doc.features[0].id_assigned());
         assert_eq!(
             doc.fresh_id("vraem"),
             FeatureId::String("vraem-0001".into())

@@ -2,9 +2,8 @@
 
 use std::fmt;
 
-use serde_json::value::RawValue;
-
 use super::date::FuzzyDate;
+use super::members::{Field, Unknown};
 
 /// What happened to a strip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -92,9 +91,6 @@ impl fmt::Display for Confidence {
     }
 }
 
-/// Members of a JSON object that Pistas does not interpret, kept as written, in order.
-pub type Extra = Vec<(String, Box<RawValue>)>;
-
 /// Where an event comes from: a structured reference or a plain line of text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
@@ -103,32 +99,28 @@ pub enum Source {
 }
 
 /// A structured source reference.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reference {
-    pub title: Option<String>,
-    pub url: Option<String>,
-    pub archived_url: Option<String>,
-    pub accessed: Option<String>,
-    /// Unknown members, kept as written.
-    pub extra: Extra,
+    pub title: Field<String>,
+    pub url: Field<String>,
+    pub archived_url: Field<String>,
+    pub accessed: Field<String>,
+    /// Unknown members, kept as written; never one of the names above.
+    pub extra: Unknown,
 }
 
-impl PartialEq for Reference {
-    fn eq(&self, other: &Self) -> bool {
-        self.title == other.title
-            && self.url == other.url
-            && self.archived_url == other.archived_url
-            && self.accessed == other.accessed
-            && extra_eq(&self.extra, &other.extra)
+impl Reference {
+    /// The member names a reference reads into its typed fields.
+    pub const FIELDS: [&str; 4] = ["title", "url", "archived_url", "accessed"];
+
+    /// A reference with a title and, if given, a URL.
+    pub fn titled(title: &str, url: Option<&str>) -> Self {
+        Reference {
+            title: Field::Value(title.to_owned()),
+            url: url.map(str::to_owned).into(),
+            ..Reference::default()
+        }
     }
-}
-
-/// Compares kept members by their text.
-pub fn extra_eq(a: &Extra, b: &Extra) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
 }
 
 impl Source {
@@ -147,44 +139,45 @@ impl Source {
 }
 
 /// One dated event in a strip's history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    pub id: Option<String>,
+    pub id: Field<String>,
     pub kind: EventType,
     pub date: FuzzyDate,
-    pub confidence: Option<Confidence>,
+    pub confidence: Field<Confidence>,
     pub sources: Vec<Source>,
-    pub operation: Option<String>,
-    pub note: Option<String>,
-    /// Unknown members, and known ones whose value Pistas could not interpret, kept as written.
-    pub extra: Extra,
-}
-
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.id == other.id
-            && self.kind == other.kind
-            && self.date == other.date
-            && self.confidence == other.confidence
-            && self.sources == other.sources
-            && self.operation == other.operation
-            && self.note == other.note
-            && extra_eq(&self.extra, &other.extra)
-    }
+    pub operation: Field<String>,
+    pub note: Field<String>,
+    /// Unknown members, kept as written; never a name of [`Event::FIELDS`].
+    pub extra: Unknown,
 }
 
 impl Event {
+    /// The member names the profile gives an event (`date_start` and `date_end` are
+    /// derived from `date` and written by Pistas).
+    pub const FIELDS: [&str; 9] = [
+        "id",
+        "type",
+        "date",
+        "date_start",
+        "date_end",
+        "confidence",
+        "operation",
+        "note",
+        "sources",
+    ];
+
     /// An event with no sources, notes or confidence yet.
     pub fn new(kind: EventType, date: FuzzyDate) -> Self {
         Event {
-            id: None,
+            id: Field::Absent,
             kind,
             date,
-            confidence: None,
+            confidence: Field::Absent,
             sources: Vec::new(),
-            operation: None,
-            note: None,
-            extra: Vec::new(),
+            operation: Field::Absent,
+            note: Field::Absent,
+            extra: Unknown::default(),
         }
     }
 }

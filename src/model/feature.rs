@@ -4,7 +4,8 @@ use std::fmt;
 
 use serde_json::value::RawValue;
 
-use super::event::{Event, Extra, extra_eq};
+use super::event::Event;
+use super::members::{Extra, Unread, decode_str, extra_eq, json_string};
 
 /// A GeoJSON feature id: a string or a number, kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -132,33 +133,62 @@ impl PartialEq for Geometry {
     }
 }
 
-/// One feature: geometry, properties as written, and for strips the typed event history.
+/// How a feature got its id.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum IdOrigin {
+    /// Written in the file, or given by the person (a new strip).
+    #[default]
+    Given,
+    /// Given by Pistas while reading, because the file had none (`None`) or an earlier
+    /// feature already used it. Never evidence in a merge; the file's own (`None`: no id)
+    /// is what is written back.
+    Assigned(Option<FeatureId>),
+}
+
+/// One feature: geometry, properties as written, and the typed event history.
+///
+/// A feature is a strip when it has a history or a location a strip can have (a Point, a
+/// LineString or a Polygon): a strip with no events has "no history yet". A feature that
+/// could not be read at all is kept verbatim ([`Feature::unread`]): written back unchanged,
+/// never drawn, listed with its problems.
 #[derive(Debug, Clone)]
 pub struct Feature {
     pub id: FeatureId,
+    id_origin: IdOrigin,
     pub geometry: Option<Geometry>,
+    /// The `name` and `notes` properties decoded, for reading; the properties keep the text.
     name: Option<String>,
-    /// Properties other than `events` (and, for strips, the derived summary), in file order.
+    notes: Option<String>,
+    /// Properties other than `events`, in file order; never a derived key while the feature
+    /// has an `events` member (the writer writes those).
     properties: Extra,
-    /// `Some` for strips: features with an `events` list.
-    pub events: Option<Vec<Event>>,
-    /// Where `events` stands among the properties, so it is written back in place.
-    events_at: usize,
+    events: Vec<Event>,
+    /// Events Pistas could not interpret, each with how many read events come before it.
+    unread_events: Vec<(usize, Unread)>,
+    /// Where `events` stands among the properties when the feature has that member.
+    events_at: Option<usize>,
     /// True when the file had `"properties": null` and nothing was added since.
-    pub properties_null: bool,
+    properties_null: bool,
     /// `bbox` and foreign members of the feature, kept as written.
     pub foreign: Extra,
+    /// The feature as written, when it could not be read.
+    unread: Option<Unread>,
 }
 
 impl PartialEq for Feature {
     fn eq(&self, other: &Self) -> bool {
         self.id == other.id
+            && self.id_origin == other.id_origin
             && self.geometry == other.geometry
+            && self.name == other.name
+            && self.notes == other.notes
             && extra_eq(&self.properties, &other.properties)
             && self.events == other.events
+            && self.unread_events == other.unread_events
             && self.events_at == other.events_at
             && self.properties_null == other.properties_null
             && extra_eq(&self.foreign, &other.foreign)
+            && self.unread == other.unread
     }
 }
 
@@ -173,56 +203,157 @@ pub const DERIVED_PROPERTIES: [&str; 7] = [
     "runway_heading_deg",
 ];
 
+/// The events of a feature read from a file.
+#[derive(Debug, Default)]
+pub struct EventsPart {
+    /// How many properties come before `events`.
+    pub at: usize,
+    pub events: Vec<Event>,
+    /// Events that could not be interpreted, each with how many read events precede it.
+    pub unread: Vec<(usize, Unread)>,
+}
+
+/// What a feature read from a file is made of.
+#[derive(Debug, Default)]
+pub struct FeatureParts {
+    pub id: Option<FeatureId>,
+    pub geometry: Option<Geometry>,
+    pub properties: Extra,
+    /// `None` when there is no `events` member.
+    pub events: Option<EventsPart>,
+    pub properties_null: bool,
+    pub foreign: Extra,
+}
+
 impl Feature {
-    /// A new strip with no events.
-    pub fn new_strip(id: FeatureId, name: &str, geometry: geo::Geometry<f64>) -> Self {
-        let mut feature = Feature {
-            id,
-            geometry: Some(Geometry::new(geometry)),
+    fn empty(id: Option<FeatureId>) -> Self {
+        let id_origin = match id {
+            Some(_) => IdOrigin::Given,
+            None => IdOrigin::Assigned(None),
+        };
+        Feature {
+            id: id.unwrap_or(FeatureId::String(String::new())),
+            id_origin,
+            geometry: None,
             name: None,
+            notes: None,
             properties: Vec::new(),
-            events: Some(Vec::new()),
-            events_at: 0,
+            events: Vec::new(),
+            unread_events: Vec::new(),
+            events_at: None,
             properties_null: false,
             foreign: Vec::new(),
-        };
+            unread: None,
+        }
+    }
+
+    /// A new strip with no events.
+    pub fn new_strip(id: FeatureId, name: &str, geometry: geo::Geometry<f64>) -> Self {
+        let mut feature = Feature::empty(Some(id));
+        feature.geometry = Some(Geometry::new(geometry));
         feature.set_name(name);
-        feature.events_at = feature.properties.len();
+        feature.events_at = Some(feature.properties.len());
         feature
     }
 
-    /// A feature as read from a file.
-    pub fn from_parts(
-        id: FeatureId,
-        geometry: Option<Geometry>,
-        properties: Extra,
-        events: Option<(usize, Vec<Event>)>,
-        properties_null: bool,
-        foreign: Extra,
-    ) -> Self {
-        let (events_at, events) = match events {
-            Some((at, events)) => (at.min(properties.len()), Some(events)),
-            None => (properties.len(), None),
-        };
-        let mut feature = Feature {
-            id,
-            geometry,
-            name: None,
-            properties,
-            events,
-            events_at,
-            properties_null,
-            foreign,
-        };
-        feature.name = feature.property_str("name").map(str::to_owned);
+    /// A feature as read from a file. With an `events` member, derived keys are dropped
+    /// from the properties (they are recomputed). Without an id, it is given an empty one,
+    /// to be replaced by [`crate::model::Document::with_unique_ids`].
+    pub fn from_parts(parts: FeatureParts) -> Self {
+        let mut feature = Feature::empty(parts.id);
+        feature.geometry = parts.geometry;
+        feature.properties_null = parts.properties_null;
+        feature.foreign = parts.foreign;
+        let mut properties = parts.properties;
+        match parts.events {
+            Some(events) => {
+                let mut at = events.at.min(properties.len());
+                let mut i = 0;
+                properties.retain(|(key, _)| {
+                    let derived = DERIVED_PROPERTIES.contains(&key.as_str()) || key == "events";
+                    if derived && i < events.at {
+                        at -= 1;
+                    }
+                    i += 1;
+                    !derived
+                });
+                feature.events_at = Some(at);
+                feature.events = events.events;
+                feature.unread_events = events.unread;
+            }
+            None => properties.retain(|(k, _)| k != "events"),
+        }
+        feature.properties = properties;
+        feature.refresh_text();
         feature
     }
 
+    /// A feature that could not be read: kept as written, with its problems.
+    pub fn unreadable(id: Option<FeatureId>, raw: Box<RawValue>, problems: Vec<String>) -> Self {
+        let mut feature = Feature::empty(id);
+        feature.unread = Some(Unread { raw, problems });
+        feature
+    }
+
+    fn refresh_text(&mut self) {
+        let decoded = |me: &Self, key: &str| {
+            me.property(key)
+                .and_then(decode_str)
+                .map(|s| s.into_owned())
+        };
+        self.name = decoded(self, "name");
+        self.notes = decoded(self, "notes");
+    }
+
+    /// The feature as written, when Pistas could not read it.
+    pub fn unread(&self) -> Option<&Unread> {
+        self.unread.as_ref()
+    }
+
+    /// How the id came about.
+    pub fn id_origin(&self) -> &IdOrigin {
+        &self.id_origin
+    }
+
+    /// True when Pistas gave the id (it is not evidence of identity).
+    pub fn id_assigned(&self) -> bool {
+        matches!(self.id_origin, IdOrigin::Assigned(_))
+    }
+
+    /// Gives the feature an id while reading; the file's own is kept to be written back.
+    pub(crate) fn assign_id(&mut self, id: FeatureId) {
+        let original = match std::mem::take(&mut self.id_origin) {
+            IdOrigin::Given => Some(self.id.clone()),
+            IdOrigin::Assigned(original) => original,
+        };
+        self.id_origin = IdOrigin::Assigned(original);
+        self.id = id;
+    }
+
+    /// Makes `id` the feature's own id, as if the file had it.
+    pub fn set_id(&mut self, id: FeatureId) {
+        self.id = id;
+        self.id_origin = IdOrigin::Given;
+    }
+
+    /// A strip: a feature with a history or a location a strip can have.
     pub fn is_strip(&self) -> bool {
-        self.events.is_some()
+        self.unread.is_none()
+            && (self.events_at.is_some()
+                || self.geometry.as_ref().is_some_and(|g| {
+                    matches!(
+                        g.kind(),
+                        GeometryKind::Point | GeometryKind::LineString | GeometryKind::Polygon
+                    )
+                }))
     }
 
-    /// The `name` property when it is text.
+    /// True when the feature is written with an `events` list and the derived summary.
+    pub fn has_events_member(&self) -> bool {
+        self.events_at.is_some()
+    }
+
+    /// The `name` property when it is text, escapes decoded.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -234,12 +365,11 @@ impl Feature {
 
     pub fn set_name(&mut self, name: &str) {
         self.set_property("name", json_string(name));
-        self.name = Some(name.to_owned());
     }
 
-    /// The `notes` property when it is text.
+    /// The `notes` property when it is text, escapes decoded.
     pub fn notes(&self) -> Option<&str> {
-        self.property_str("notes")
+        self.notes.as_deref()
     }
 
     /// Properties other than `events` and the derived summary, in file order.
@@ -247,8 +377,8 @@ impl Feature {
         &self.properties
     }
 
-    /// Index among `properties()` before which `events` is written.
-    pub fn events_position(&self) -> usize {
+    /// Index among `properties()` before which `events` is written, when it is.
+    pub fn events_position(&self) -> Option<usize> {
         self.events_at
     }
 
@@ -259,51 +389,128 @@ impl Feature {
             .map(|(_, v)| v.as_ref())
     }
 
-    /// A property's value when it is a JSON string without escapes needing decoding.
-    pub fn property_str(&self, key: &str) -> Option<&str> {
-        let text = self.property(key)?.get();
-        let inner = text.strip_prefix('"')?.strip_suffix('"')?;
-        (!inner.contains('\\')).then_some(inner)
+    /// A property's text when it is a JSON string, escapes decoded.
+    pub fn property_str(&self, key: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.property(key).and_then(decode_str)
     }
 
-    /// Sets a property, in place if it exists, else at the end.
-    pub fn set_property(&mut self, key: &str, value: Box<RawValue>) {
-        self.properties_null = false;
-        if key == "name" {
-            self.name = serde_json::from_str::<String>(value.get()).ok();
+    /// True when `key` can be a property of this feature: not `events`, and not a derived
+    /// key while the feature is written with its summary.
+    pub fn accepts_property(&self, key: &str) -> bool {
+        self.unread.is_none()
+            && key != "events"
+            && !(self.events_at.is_some() && DERIVED_PROPERTIES.contains(&key))
+    }
+
+    /// Sets a property, in place if it exists, else at the end. Returns false (and changes
+    /// nothing) for a key the feature cannot hold (see [`Feature::accepts_property`]).
+    pub fn set_property(&mut self, key: &str, value: Box<RawValue>) -> bool {
+        if !self.accepts_property(key) {
+            return false;
         }
+        self.properties_null = false;
         match self.properties.iter_mut().find(|(k, _)| k == key) {
             Some((_, slot)) => *slot = value,
             None => self.properties.push((key.to_owned(), value)),
         }
+        if key == "name" || key == "notes" {
+            self.refresh_text();
+        }
+        true
     }
 
     /// Removes a property; returns its value.
     pub fn remove_property(&mut self, key: &str) -> Option<Box<RawValue>> {
         let index = self.properties.iter().position(|(k, _)| k == key)?;
-        if index < self.events_at {
-            self.events_at -= 1;
+        if let Some(at) = &mut self.events_at
+            && index < *at
+        {
+            *at -= 1;
         }
-        if key == "name" {
-            self.name = None;
+        let value = self.properties.remove(index).1;
+        if key == "name" || key == "notes" {
+            self.refresh_text();
         }
-        Some(self.properties.remove(index).1)
+        Some(value)
     }
 
+    /// The events Pistas could read, which make the status and statistics.
     pub fn events(&self) -> &[Event] {
-        self.events.as_deref().unwrap_or(&[])
+        &self.events
     }
-}
 
-/// A JSON string value for `text`.
-pub fn json_string(text: &str) -> Box<RawValue> {
-    let encoded = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned());
-    RawValue::from_string(encoded).unwrap_or_else(|_| json_null())
-}
+    /// The events that could not be interpreted, each with how many read events precede it.
+    pub fn unread_events(&self) -> &[(usize, Unread)] {
+        &self.unread_events
+    }
 
-/// The JSON value `null`.
-pub fn json_null() -> Box<RawValue> {
-    RawValue::NULL.to_owned()
+    /// The events, to change them. The feature is then written with an `events` list and
+    /// its summary: properties named like a derived key are renamed `<key>_original` (or
+    /// `<key>_original_2`, …) so that nothing the file said is lost.
+    pub fn events_mut(&mut self) -> &mut Vec<Event> {
+        if self.events_at.is_none() && self.unread.is_none() {
+            for i in 0..self.properties.len() {
+                if !DERIVED_PROPERTIES.contains(&self.properties[i].0.as_str()) {
+                    continue;
+                }
+                let base = format!("{}_original", self.properties[i].0);
+                let mut name = base.clone();
+                let mut n = 1;
+                while self.properties.iter().any(|(k, _)| *k == name) {
+                    n += 1;
+                    name = format!("{base}_{n}");
+                }
+                self.properties[i].0 = name;
+            }
+            self.events_at = Some(self.properties.len());
+            self.properties_null = false;
+        }
+        &mut self.events
+    }
+
+    /// Replaces unread event `index` with a read one (a fix); returns false when there is
+    /// no such unread event.
+    pub fn fix_unread_event(&mut self, index: usize, event: Event) -> bool {
+        if index >= self.unread_events.len() {
+            return false;
+        }
+        let (before, _) = self.unread_events.remove(index);
+        let before = before.min(self.events.len());
+        self.events.insert(before, event);
+        for (b, _) in &mut self.unread_events[index..] {
+            *b += 1;
+        }
+        true
+    }
+
+    /// Adds an event Pistas could not read, after the read ones.
+    pub fn push_unread_event(&mut self, unread: Unread) {
+        self.events_mut();
+        self.unread_events.push((self.events.len(), unread));
+    }
+
+    /// Removes unread event `index`; returns it.
+    pub fn remove_unread_event(&mut self, index: usize) -> Option<Unread> {
+        (index < self.unread_events.len()).then(|| self.unread_events.remove(index).1)
+    }
+
+    /// Deletes read event `index`, keeping the unread ones where they stood.
+    pub fn remove_event(&mut self, index: usize) -> Option<Event> {
+        if index >= self.events.len() {
+            return None;
+        }
+        for (b, _) in &mut self.unread_events {
+            if *b > index {
+                *b -= 1;
+            }
+        }
+        Some(self.events.remove(index))
+    }
+
+    /// True when the file had `"properties": null` and nothing was added since.
+    pub fn properties_null(&self) -> bool {
+        self.properties_null && self.events_at.is_none()
+    }
 }
 
 #[cfg(test)]

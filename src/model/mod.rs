@@ -7,14 +7,17 @@ mod document;
 mod event;
 mod feature;
 mod history;
+mod members;
 mod status;
 pub mod synthetic;
 
 pub use date::{DateError, FuzzyDate, Precision, Qualifier};
 pub use document::{Document, IdChange};
-pub use event::{Confidence, Event, EventType, Extra, Reference, Source, extra_eq};
+pub use event::{Confidence, Event, EventType, Reference, Source};
+pub use members::{Extra, Field, Unknown, Unread, decode_str, extra_eq, json_null, json_string};
 pub use feature::{
-    DERIVED_PROPERTIES, Feature, FeatureId, Geometry, GeometryKind, json_null, json_string,
+    DERIVED_PROPERTIES, EventsPart, Feature, FeatureId, FeatureParts, Geometry, GeometryKind,
+    IdOrigin,
 };
 pub use history::{History, RebuildInterval};
 pub use status::{Status, StatusTimeline, chronological, status_at, statuses_after};

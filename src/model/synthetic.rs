@@ -8,7 +8,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::{
-    Confidence, Document, Event, EventType, Feature, FeatureId, FuzzyDate, Qualifier, Reference,
+    Confidence, Document, Event, EventType, Feature, FeatureId, Field, FuzzyDate, Qualifier, Reference,
     Source, json_string,
 };
 
@@ -63,7 +63,7 @@ pub fn generate(strips: usize, seed: u64) -> Document {
                     events.push(event(&mut rng, EventType::Rebuilt, day, n + 1));
                 }
             }
-            feature.events = Some(events);
+            *feature.events_mut() = events;
             feature.set_property(
                 "notes",
                 json_string(
@@ -81,7 +81,6 @@ pub fn generate(strips: usize, seed: u64) -> Document {
                 "SYNTHETIC DATA from `pistas generate --strips {strips} --seed {seed}`: invented strips, not real places or events."
             )),
         )],
-        &[],
     );
     doc
 }
@@ -95,20 +94,20 @@ fn event(rng: &mut ChaCha8Rng, kind: EventType, day: NaiveDate, cycle: u32) -> E
         date = date.with_qualifier(Qualifier::Approximate);
     }
     let mut e = Event::new(kind, date);
-    e.id = Some(format!("e{}-{cycle}", kind.as_str()));
-    e.confidence = Some(Confidence::ALL[rng.random_range(0..3)]);
+    e.id = Field::Value(format!("e{}-{cycle}", kind.as_str()));
+    e.confidence = Field::Value(Confidence::ALL[rng.random_range(0..3)]);
     let title = SOURCES[rng.random_range(0..SOURCES.len())];
     e.sources = vec![Source::Reference(Reference {
-        title: Some(title.to_owned()),
-        url: Some(format!(
+        title: Field::Value(title.to_owned()),
+        url: Field::Value(format!(
             "https://example.org/synthetic/{}",
             rng.random_range(1000..99999)
         )),
-        accessed: Some(day.to_string()),
+        accessed: Field::Value(day.to_string()),
         ..Reference::default()
     })];
     if kind == EventType::Destroyed {
-        e.operation = Some(format!("Synthetic operation {}", day.format("%Y-%m")));
+        e.operation = Field::Value(format!("Synthetic operation {}", day.format("%Y-%m")));
     }
     e
 }

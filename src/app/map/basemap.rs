@@ -126,6 +126,7 @@ impl Basemap {
                     department_labels.push(Place {
                         name: f
                             .property_str("name_es")
+                            .as_deref()
                             .unwrap_or(f.label())
                             .to_uppercase(),
                         at: mercator(p.x(), p.y()),

@@ -1,8 +1,10 @@
-//! First stage of reading: serde visitors that take a GeoJSON text apart in one pass.
+//! The scan stage of reading: serde visitors that take a GeoJSON text apart into borrowed
+//! members, which the interpret stage (`interpret`) turns into the model.
 //!
-//! They never fail on a value of the wrong type: they record what they found, so that the
-//! second stage (`read`) can report every problem of every feature, not just the first.
-//! Values Pistas does not interpret are kept as borrowed raw JSON text.
+//! They never fail on a value of the wrong type: they record what they found, so that
+//! interpretation can report every problem of every feature, not just the first. Values
+//! are borrowed raw JSON text; each list element keeps its whole text, so that what cannot
+//! be interpreted is kept verbatim.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -25,7 +27,7 @@ pub enum Root<'de> {
 #[derive(Default)]
 pub struct RootObject<'de> {
     pub type_: Option<&'de RawValue>,
-    pub features: Option<Slots<FeatureIn<'de>>>,
+    pub features: Option<RawList<'de>>,
     /// Every other member, in order.
     pub members: Members<'de>,
     /// Members written a second time, with the second value.
@@ -64,8 +66,8 @@ pub enum PropertiesIn<'de> {
     NotObject(&'static str),
     Object {
         members: Members<'de>,
-        /// `events`, and how many members came before it.
-        events: Option<(usize, Slots<EventIn<'de>>)>,
+        /// `events` (each element as written), and how many members came before it.
+        events: Option<(usize, RawList<'de>)>,
         duplicates: Vec<String>,
     },
 }
@@ -81,20 +83,16 @@ pub struct EventIn<'de> {
 
 pub enum SourceIn<'de> {
     Text(String),
-    Reference(Members<'de>),
+    Reference {
+        members: Members<'de>,
+        duplicates: Vec<String>,
+    },
 }
 
 /// Member names of an event that Pistas reads.
 const EVENT_FIELDS: [&str; 6] = ["id", "type", "date", "confidence", "operation", "note"];
 /// Member names of an event that Pistas derives and writes itself.
 const EVENT_DERIVED: [&str; 2] = ["date_start", "date_end"];
-
-/// Records `key` as a duplicate when `members` already has it.
-fn check_duplicate(members: &Members<'_>, duplicates: &mut Vec<String>, key: &str) {
-    if members.iter().any(|(k, _)| k == key) {
-        duplicates.push(key.to_owned());
-    }
-}
 
 /// Implements the "anything but what we want" visits: consume the value, say what it was.
 macro_rules! otherwise {
@@ -138,6 +136,80 @@ macro_rules! skip_map {
     };
 }
 
+/// Finds repeated member names of one object in linear time: small objects look among
+/// their names, larger ones keep a set of the names' hashes and look only on a hit.
+#[derive(Default)]
+pub struct Seen {
+    hashes: Option<std::collections::HashSet<u64>>,
+}
+
+/// Objects with fewer names than this are searched instead of hashed.
+const SEARCH_BELOW: usize = 24;
+
+fn hash_name(name: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
+}
+
+impl Seen {
+    /// True when `key` is among `names`, the names of the object before it. Call it once
+    /// for each name of the object, in order.
+    pub fn repeats<'a>(&mut self, key: &'a str, names: impl Iterator<Item = &'a str> + Clone) -> bool {
+        match &mut self.hashes {
+            None => {
+                let mut count = 0;
+                for name in names.clone() {
+                    if name == key {
+                        return true;
+                    }
+                    count += 1;
+                }
+                if count >= SEARCH_BELOW {
+                    self.hashes = Some(names.chain([key]).map(hash_name).collect());
+                }
+                false
+            }
+            Some(set) => !set.insert(hash_name(key)) && names.into_iter().any(|n| n == key),
+        }
+    }
+}
+
+fn names<'a, 'de: 'a>(members: &'a Members<'de>) -> impl Iterator<Item = &'a str> + Clone {
+    members.iter().map(|(k, _)| k.as_ref())
+}
+
+/// A list whose elements are kept as their raw text, or what was found instead of a list.
+pub enum RawList<'de> {
+    List(Vec<&'de RawValue>),
+    NotList(&'static str),
+}
+
+pub struct RawListSeed;
+
+impl<'de> DeserializeSeed<'de> for RawListSeed {
+    type Value = RawList<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawListSeed {
+    type Value = RawList<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list")
+    }
+    otherwise!(RawList::NotList);
+    skip_map!(RawList::NotList);
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            items.push(item);
+        }
+        Ok(RawList::List(items))
+    }
+}
+
 /// Reads the top level.
 pub struct RootSeed;
 
@@ -158,11 +230,12 @@ impl<'de> Visitor<'de> for RootSeed {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Root<'de>, A::Error> {
         let mut root = RootObject::default();
+        let mut seen = Seen::default();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let seen = match key.as_ref() {
                 "type" => root.type_.is_some(),
                 "features" => root.features.is_some(),
-                k => root.members.iter().any(|(m, _)| m == k),
+                k => seen.repeats(k, names(&root.members)),
             };
             if seen {
                 root.duplicates.push((key.into_owned(), map.next_value()?));
@@ -170,7 +243,7 @@ impl<'de> Visitor<'de> for RootSeed {
             }
             match key.as_ref() {
                 "type" => root.type_ = Some(map.next_value()?),
-                "features" => root.features = Some(map.next_value_seed(SlotsSeed(FeatureSeed))?),
+                "features" => root.features = Some(map.next_value_seed(RawListSeed)?),
                 _ => root.members.push((key, map.next_value()?)),
             }
         }
@@ -265,15 +338,16 @@ impl<'de> ElementSeed<'de> for FeatureSeed {
     fn read<A: MapAccess<'de>>(self, mut map: A) -> Result<FeatureIn<'de>, A::Error> {
         let mut f = FeatureIn::default();
         let mut has_properties = false;
+        let mut seen = Seen::default();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            let seen = match key.as_ref() {
+            let repeated = match key.as_ref() {
                 "type" => f.type_.is_some(),
                 "id" => f.id.is_some(),
                 "geometry" => f.geometry.is_some(),
                 "properties" => has_properties,
-                k => f.members.iter().any(|(m, _)| m == k),
+                k => seen.repeats(k, names(&f.members)),
             };
-            if seen {
+            if repeated {
                 f.duplicates.push(key.into_owned());
                 map.next_value::<IgnoredAny>()?;
                 continue;
@@ -341,15 +415,20 @@ impl<'de> Visitor<'de> for PropertiesSeed {
         let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
         let mut events = None;
         let mut duplicates = Vec::new();
+        let mut seen = Seen::default();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            if key == "events" && events.is_some() {
+            let repeated = if key == "events" {
+                events.is_some()
+            } else {
+                seen.repeats(&key, names(&members))
+            };
+            if repeated {
                 duplicates.push(key.into_owned());
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            check_duplicate(&members, &mut duplicates, &key);
             if key == "events" {
-                events = Some((members.len(), map.next_value_seed(SlotsSeed(EventSeed))?));
+                events = Some((members.len(), map.next_value_seed(RawListSeed)?));
             } else {
                 members.push((key, map.next_value()?));
             }
@@ -372,13 +451,16 @@ impl<'de> ElementSeed<'de> for EventSeed {
             known: Vec::with_capacity(6),
             ..EventIn::default()
         };
+        let mut seen = Seen::default();
+        let mut all: Vec<Cow<'de, str>> = Vec::with_capacity(8);
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            check_duplicate(&e.known, &mut e.duplicates, &key);
-            check_duplicate(&e.extra, &mut e.duplicates, &key);
-            if key == "sources" && e.sources.is_some() {
+            if seen.repeats(&key, all.iter().map(|k| k.as_ref())) {
                 e.duplicates.push(key.to_string());
+                map.next_value::<IgnoredAny>()?;
+                continue;
             }
-            if key == "sources" && e.sources.is_none() {
+            all.push(key.clone());
+            if key == "sources" {
                 e.sources = Some(map.next_value_seed(SlotsSeed(SourceSeed))?);
             } else if EVENT_DERIVED.contains(&key.as_ref()) {
                 map.next_value::<IgnoredAny>()?;
@@ -403,26 +485,34 @@ impl<'de> ElementSeed<'de> for SourceSeed {
     type Value = SourceIn<'de>;
     fn read<A: MapAccess<'de>>(self, mut map: A) -> Result<SourceIn<'de>, A::Error> {
         let mut members = Vec::new();
+        let mut duplicates = Vec::new();
+        let mut seen = Seen::default();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            if seen.repeats(&key, names(&members)) {
+                duplicates.push(key.into_owned());
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
             members.push((key, map.next_value()?));
         }
-        Ok(SourceIn::Reference(members))
+        Ok(SourceIn::Reference {
+            members,
+            duplicates,
+        })
     }
     fn read_text(self, text: &str) -> Option<SourceIn<'de>> {
         Some(SourceIn::Text(text.to_owned()))
     }
 }
 
-/// Reads a text that is a single Feature.
-pub fn read_feature<'de>(
-    d: &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
-) -> Result<Slot<FeatureIn<'de>>, serde_json::Error> {
-    SlotSeed(FeatureSeed).deserialize(d)
+/// Scans one list element (a feature) from its raw text.
+pub fn scan_feature(raw: &RawValue) -> Result<Slot<FeatureIn<'_>>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    SlotSeed(FeatureSeed).deserialize(&mut de)
 }
 
-/// Borrowed offsets of the features of a FeatureCollection, for locating problems.
-#[derive(serde::Deserialize)]
-pub struct FeatureOffsets<'a> {
-    #[serde(borrow)]
-    pub features: Vec<&'a RawValue>,
+/// Scans one event from its raw text.
+pub fn scan_event(raw: &RawValue) -> Result<Slot<EventIn<'_>>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    SlotSeed(EventSeed).deserialize(&mut de)
 }

@@ -119,9 +119,14 @@ fn convert_refuses_bad_files_unless_partial() {
         .arg(&out)
         .assert()
         .code(0)
-        .stderr(predicates::str::contains("left out 3 features"));
+        .stderr(predicates::str::contains(
+            "0 features and 4 events Pistas could not read are kept as written",
+        ));
+    // Nothing is lost: the written file has every feature, and the same problems.
+    let before = pistas::io::read_path(&bad).expect("read");
     let parsed = pistas::io::read_path(&out).expect("read");
-    assert_eq!(parsed.document.features.len(), 2);
+    assert_eq!(parsed.document.features.len(), 5);
+    assert_eq!(parsed.error_count(), before.error_count());
 }
 
 #[test]

@@ -276,26 +276,25 @@ fn unsaved_changes_save_then_continue() {
 }
 
 #[test]
-fn bad_features_are_listed_and_good_ones_load() {
+fn bad_events_are_listed_and_every_feature_opens() {
     let ui = app_with(None);
     let mut ui = ui;
     let bad = common::project_file("tests/fixtures/pistas/bad/bad-events.geojson");
     open_via_menu(&mut ui, &bad);
-    ui.harness.get_by_label("Some features have errors");
-    ui.harness.get_by_label("Load valid features").click();
     ui.harness.run_steps(3);
     let app = ui.harness.state();
-    assert!(!app.document().features.is_empty());
-    assert!(app.document().position("good-1").is_some());
-    assert!(app.document().position("bad-date").is_none());
+    assert_eq!(app.document().features.len(), 5, "every feature opens");
+    let bad_date = app.document().position("bad-date").expect("kept");
+    assert_eq!(app.document().features[bad_date].unread_events().len(), 1);
     assert!(
         app.diagnostics()
             .iter()
             .any(|d| d.message.contains("month 13"))
     );
-    assert!(
-        app.path().is_none(),
-        "the valid part is a new document, so Save never drops the bad features"
+    assert_eq!(
+        app.path(),
+        Some(bad.as_path()),
+        "saving writes every feature back, the unread events as they were"
     );
     // The diagnostics panel lists the problem with its location.
     assert!(

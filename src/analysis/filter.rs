@@ -386,9 +386,10 @@ mod tests {
         };
         assert_eq!(
             passing(&f, "2014-09-10"),
-            Vec::<&str>::new(),
-            "rebuilt 2014-09~ counts from Sept 1"
+            ["a"],
+            "rebuilt 2014-09~ counts from the middle of September"
         );
+        assert_eq!(passing(&f, "2014-09-16"), Vec::<&str>::new());
         assert_eq!(passing(&f, "2015-03-05"), ["a"]);
         assert_eq!(passing(&f, "2016-08-01"), ["b"]);
         let f = Filter {
@@ -397,8 +398,8 @@ mod tests {
         };
         assert_eq!(
             passing(&f, "2012-01-01"),
-            ["a", "b"],
-            "non-strips have no status"
+            ["a", "b", "c"],
+            "a point without events is a strip with no history yet"
         );
     }
 

@@ -260,6 +260,8 @@ mod tests {
          {"type":"destroyed","date":"2014-09-06","operation":"Uno"},
          {"type":"rebuilt","date":"2014-11-05"}]}},
       {"type":"Feature","id":"c","geometry":{"type":"Point","coordinates":[-75.0,-11.0]},
+       "properties":{"name":"no history yet"}},
+      {"type":"Feature","id":"d","geometry":{"type":"MultiPoint","coordinates":[[-75.0,-11.0]]},
        "properties":{"name":"not a strip"}}
     ]}"#;
 
@@ -267,7 +269,8 @@ mod tests {
     fn hand_computed_figures() {
         let doc = read_str(DOC, "t").document;
         let s = Stats::of(&doc, "2014-10-01".parse().unwrap(), 5);
-        assert_eq!(s.strips, 2);
+        // A Point without events is a strip with no history yet; a MultiPoint is context.
+        assert_eq!(s.strips, 3);
         // On 2014-10-01: a rebuilt (Sept 15), b destroyed (Sept 6).
         let count = |st: Status| s.by_status.iter().find(|(x, _)| *x == st).unwrap().1;
         assert_eq!((count(Status::Rebuilt), count(Status::Destroyed)), (1, 1));

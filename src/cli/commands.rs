@@ -190,7 +190,13 @@ fn convert(
         return Ok(INVALID);
     }
     let unread = unread_features(&parsed.document);
-    if unread > 0 {
+    let unread_events: usize = parsed
+        .document
+        .features
+        .iter()
+        .map(|f| f.unread_events().len())
+        .sum();
+    if unread + unread_events > 0 {
         let what = if format == Format::GeoJson {
             "kept as written"
         } else {
@@ -198,7 +204,7 @@ fn convert(
         };
         let _ = writeln!(
             err,
-            "{unread} features Pistas could not read are {what}"
+            "{unread} features and {unread_events} events Pistas could not read are {what}"
         );
     }
     let text = export(&parsed.document, format, status_date).map_err(|e| e.to_string())?;

@@ -34,6 +34,8 @@ pub(super) struct Interpreter<'t> {
     /// The id of each feature that has a problem, by index in the file, to name it.
     pub ids: Vec<(usize, String)>,
     errors: usize,
+    /// The errors that were about events, which cost only their event.
+    event_errors: usize,
 }
 
 impl<'t> Interpreter<'t> {
@@ -44,6 +46,7 @@ impl<'t> Interpreter<'t> {
             problems: Vec::new(),
             ids: Vec::new(),
             errors: 0,
+            event_errors: 0,
         }
     }
 
@@ -101,7 +104,8 @@ impl<'t> Interpreter<'t> {
                     None,
                     format!("this feature is {what}, not a Feature object"),
                 );
-                self.unreadable(index, None, raw.to_owned(), 1)
+                let from = self.problems.len() - 1;
+                self.unreadable(index, None, raw.to_owned(), from)
             }
             Err(e) => {
                 self.push_at(
@@ -111,29 +115,24 @@ impl<'t> Interpreter<'t> {
                     None,
                     super::geometry::serde_message(&e),
                 );
-                self.unreadable(index, None, raw.to_owned(), 1)
+                let from = self.problems.len() - 1;
+                self.unreadable(index, None, raw.to_owned(), from)
             }
         }
     }
 
-    /// A feature kept as written, with the messages of its last `errors` errors.
+    /// A feature kept as written, with the messages of the errors from problem `from` on.
     fn unreadable(
         &mut self,
         index: usize,
         id: Option<FeatureId>,
         raw: Box<RawValue>,
-        errors: usize,
+        from: usize,
     ) -> Feature {
-        let problems = self
-            .problems
+        let problems = self.problems[from.min(self.problems.len())..]
             .iter()
-            .rev()
             .filter(|p| p.severity == Severity::Error)
-            .take(errors)
             .map(|p| p.message.clone())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
             .collect();
         if let Some(id) = &id {
             self.ids.push((index, id.as_str().to_owned()));
@@ -150,7 +149,7 @@ impl<'t> Interpreter<'t> {
         f: FeatureIn<'t>,
         verbatim: Option<Box<RawValue>>,
     ) -> Feature {
-        let errors_before = self.errors;
+        let errors_before = self.errors - self.event_errors;
         let problems_before = self.problems.len();
         let anchor = f.anchor.or(Some(raw));
         let err = |me: &mut Self, at: Option<&RawValue>, message: String| {
@@ -264,10 +263,9 @@ impl<'t> Interpreter<'t> {
                 }
             }
         }
-        if self.errors > errors_before {
+        if self.errors - self.event_errors > errors_before {
             let raw = verbatim.unwrap_or_else(|| raw.to_owned());
-            let errors = self.errors - errors_before;
-            return self.unreadable(index, id, raw, errors);
+            return self.unreadable(index, id, raw, problems_before);
         }
         // Problems name their feature's id; only features with problems need it kept.
         if let Some(id) = &id
@@ -411,6 +409,7 @@ impl<'t> Interpreter<'t> {
                     None
                 }
             };
+            self.event_errors += self.errors - errors_before;
             match event {
                 Some(event) if self.errors == errors_before => part.events.push(event),
                 _ => {

@@ -38,13 +38,19 @@ impl History {
     /// Reads the history of a list of events.
     pub fn of(events: &[Event]) -> Self {
         let order = chronological(events);
-        let count = |kind| events.iter().filter(|e| e.kind == kind).count();
         let mut rebuilds = Vec::new();
+        let mut times_destroyed = 0;
+        // The walk of the status rule (`status::chronological`): a destruction, then any
+        // event that puts the strip back in use (rebuilt, built or sighted), is a rebuild.
         let mut pending_destruction: Option<usize> = None;
         for &i in &order {
             match events[i].kind {
-                EventType::Destroyed => pending_destruction = Some(i),
-                EventType::Rebuilt => {
+                EventType::Destroyed => {
+                    times_destroyed += 1;
+                    pending_destruction = Some(i);
+                }
+                EventType::Reported => {}
+                _ => {
                     if let Some(d) = pending_destruction.take() {
                         let (a, b) = (&events[d].date, &events[i].date);
                         rebuilds.push(RebuildInterval {
@@ -57,12 +63,11 @@ impl History {
                         });
                     }
                 }
-                _ => {}
             }
         }
         History {
-            times_destroyed: count(EventType::Destroyed),
-            times_rebuilt: count(EventType::Rebuilt),
+            times_destroyed,
+            times_rebuilt: rebuilds.len(),
             first_event: events.iter().map(|e| e.date.start()).min(),
             last_event: events.iter().map(|e| e.date.end()).max(),
             rebuilds,
@@ -96,7 +101,8 @@ mod tests {
             ev(EventType::Rebuilt, "2015-06-01"),
         ];
         let h = History::of(&events);
-        assert_eq!((h.times_destroyed, h.times_rebuilt), (2, 3));
+        // The last rebuild report finds the strip in use already: two returns to use.
+        assert_eq!((h.times_destroyed, h.times_rebuilt), (2, 2));
         assert_eq!(h.first_event, Some("2014-03-01".parse().expect("day")));
         assert_eq!(h.last_event, Some("2015-06-01".parse().expect("day")));
         assert_eq!(
@@ -112,5 +118,20 @@ mod tests {
         let second = h.rebuilds[1];
         assert_eq!((second.days, second.min_days, second.max_days), (4, 4, 4));
         assert!(!second.fuzzy);
+    }
+
+    #[test]
+    fn status_and_counts_follow_one_rule() {
+        // A coarse sighting after an exact destruction: the year counts from its middle.
+        let events = vec![
+            ev(EventType::Destroyed, "2014-03-01"),
+            ev(EventType::Sighted, "2014"),
+        ];
+        let h = History::of(&events);
+        let day = |d: &str| d.parse::<NaiveDate>().expect("day");
+        assert_eq!(h.status_at(&events, day("2014-03-15")).0, Status::Destroyed);
+        assert_eq!(h.status_at(&events, day("2014-07-02")).0, Status::Rebuilt);
+        assert_eq!((h.times_destroyed, h.times_rebuilt), (1, 1));
+        assert_eq!(h.rebuilds[0].rebuilt, 1);
     }
 }

@@ -50,6 +50,13 @@ impl fmt::Display for Status {
 
 /// The order in which a history is read: by the middle of each date's range, then its
 /// latest day, then as written. So `2014-09~` (rebuilt) follows `2014-09-05` (destroyed).
+///
+/// **The one rule for coarse and exact dates**: an event takes effect on the middle day of
+/// its date's range (`2014` on 2014-07-02, `2014-09` on 2014-09-15, a day on that day).
+/// The status at a date counts the events that took effect by then, in this order, and the
+/// counts of a history ([`crate::model::History`]) come from the same walk, so status and
+/// counts always agree: `destroyed 2014-03-01` with `sighted 2014` is destroyed from
+/// 1 March and rebuilt (`times_rebuilt` 1) from 2 July.
 pub fn chronological(events: &[Event]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..events.len()).collect();
     order.sort_by_key(|&i| (events[i].date.midpoint(), events[i].date.end()));
@@ -69,14 +76,15 @@ fn next_status(before: Status, kind: EventType, ever_destroyed: bool) -> Status 
 
 /// The state at `day`, and whether it rests on an approximate or uncertain date.
 ///
-/// An event counts from its earliest day: `2014-09` already counts on 2014-09-01.
+/// An event counts from the middle day of its date (see [`chronological`]): `2014-09`
+/// counts from 2014-09-15.
 pub fn status_at(events: &[Event], order: &[usize], day: NaiveDate) -> (Status, bool) {
     let mut status = Status::Unknown;
     let mut fuzzy = false;
     let mut ever_destroyed = false;
     for &i in order {
         let event = &events[i];
-        if event.date.start() > day || !event.kind.changes_state() {
+        if event.date.midpoint() > day || !event.kind.changes_state() {
             continue;
         }
         fuzzy = event.date.is_fuzzy();
@@ -124,10 +132,11 @@ mod tests {
         assert_eq!(order, vec![1, 2, 0, 3]);
         let at = |d: &str| status_at(&events, &order, day(d));
         assert_eq!(at("2014-01-01"), (Status::Unknown, false));
-        assert_eq!(at("2014-03-01"), (Status::Active, true));
-        // "2014-09~" counts from its earliest day, and is read after the destruction it follows.
-        assert_eq!(at("2014-09-02"), (Status::Active, true));
-        assert_eq!(at("2014-09-05"), (Status::Rebuilt, true));
+        assert_eq!(at("2014-03-01"), (Status::Unknown, false));
+        assert_eq!(at("2014-03-16"), (Status::Active, true));
+        // "2014-09~" counts from the middle of September, after the destruction it follows.
+        assert_eq!(at("2014-09-05"), (Status::Destroyed, false));
+        assert_eq!(at("2014-09-15"), (Status::Rebuilt, true));
         assert_eq!(at("2016-01-01"), (Status::Rebuilt, true));
         use Status::*;
         assert_eq!(
@@ -149,8 +158,12 @@ mod tests {
             (Status::Rebuilt, false)
         );
         assert_eq!(
-            status_at(&events, &order, day("2013-06-01")),
+            status_at(&events, &order, day("2013-07-02")),
             (Status::Active, true)
+        );
+        assert_eq!(
+            status_at(&events, &order, day("2013-06-01")),
+            (Status::Unknown, false)
         );
     }
 }
@@ -168,7 +181,7 @@ impl StatusTimeline {
         let mut days: Vec<NaiveDate> = events
             .iter()
             .filter(|e| e.kind.changes_state())
-            .map(|e| e.date.start())
+            .map(|e| e.date.midpoint())
             .collect();
         days.sort_unstable();
         days.dedup();
@@ -226,9 +239,8 @@ mod timeline_tests {
             assert_eq!(timeline.at(day), status_at(&events, &order, day), "{day}");
             day = day.succ_opt().unwrap();
         }
-        // A month counts from its first day (the rebuild of 2014-09~ before the destruction
-        // of 2014-09-05 reads as "in use"), and says it rests on an approximate date.
-        let first = NaiveDate::from_ymd_opt(2014, 9, 1).unwrap();
-        assert_eq!(timeline.at(first), (Status::Active, true));
+        // A month counts from its middle day, and says it rests on an approximate date.
+        let middle = NaiveDate::from_ymd_opt(2014, 9, 15).unwrap();
+        assert_eq!(timeline.at(middle), (Status::Rebuilt, true));
     }
 }

@@ -4,6 +4,7 @@ mod diagnostic;
 mod geometry;
 mod project;
 mod interpret;
+mod invariants;
 mod read;
 mod scan;
 
@@ -13,6 +14,7 @@ pub use project::{
     PROJECT_EXTENSION, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
     relative_to,
 };
+pub use invariants::check_read_write;
 pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str, read_str_with_threads};
 mod save;
 mod write;

@@ -93,13 +93,17 @@ fn hostile(c: &mut Criterion) {
             features.join(",")
         );
         group.throughput(Throughput::Elements(errors as u64));
-        group.bench_with_input(BenchmarkId::new("errors_on_one_line", errors), &text, |b, text| {
-            b.iter(|| {
-                let parsed = read_str(text, "errors");
-                assert_eq!(parsed.error_count(), errors);
-                parsed
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("errors_on_one_line", errors),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    let parsed = read_str(text, "errors");
+                    assert_eq!(parsed.error_count(), errors);
+                    parsed
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -107,9 +107,29 @@ fn large_seeds() -> Vec<Vec<u8>> {
 
 /// Pieces of JSON and of the profile that mutations insert.
 const TOKENS: [&str; 24] = [
-    "\"", "\\", "{", "}", "[", "]", ",", ":", "null", "true", "-0", "1e999", "\\u00f1",
-    "\\ud800", "\\n", "\u{1}", "\"type\":", "\"events\":[]", "\"date\":\"2014~\"",
-    "\"status\":1", "\"id\":null", "{\"type\":\"destroyed\",\"date\":\"2014\"}", "[-187,52]",
+    "\"",
+    "\\",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "null",
+    "true",
+    "-0",
+    "1e999",
+    "\\u00f1",
+    "\\ud800",
+    "\\n",
+    "\u{1}",
+    "\"type\":",
+    "\"events\":[]",
+    "\"date\":\"2014~\"",
+    "\"status\":1",
+    "\"id\":null",
+    "{\"type\":\"destroyed\",\"date\":\"2014\"}",
+    "[-187,52]",
     "\u{feff}",
 ];
 
@@ -117,7 +137,11 @@ fn mutate(rng: &mut ChaCha8Rng, seeds: &[Vec<u8>], input: &[u8]) -> Vec<u8> {
     let mut out = input.to_vec();
     for _ in 0..rng.random_range(1..4) {
         let len = out.len();
-        let at = if len == 0 { 0 } else { rng.random_range(0..len) };
+        let at = if len == 0 {
+            0
+        } else {
+            rng.random_range(0..len)
+        };
         match rng.random_range(0..6) {
             0 if len > 0 => out[at] ^= 1 << rng.random_range(0..8),
             1 => {

@@ -101,7 +101,10 @@ fn conflicting_properties_are_shown_and_picked() {
     assert_eq!(picked.name(), Some("Pista Palmapampa"));
     assert_eq!(picked.geometry, i.geometry);
     // Only the incoming side has `detected_by`: it is added, not a conflict.
-    assert_eq!(picked.property_str("detected_by").as_deref(), Some("imagery"));
+    assert_eq!(
+        picked.property_str("detected_by").as_deref(),
+        Some("imagery")
+    );
     assert_eq!(counts.properties_added, 1);
 }
 
@@ -119,7 +122,10 @@ fn identical_events_from_two_sources_are_kept_once_with_both_sources() {
     assert_eq!(sources, ["AP", "Policía Nacional, parte 123"]);
     // The working event had no note: the incoming one's is taken; its confidence stays.
     assert_eq!(destroyed.note.as_deref(), Some("two craters"));
-    assert_eq!(destroyed.confidence.get().map(|c| c.as_str()), Some("confirmed"));
+    assert_eq!(
+        destroyed.confidence.get().map(|c| c.as_str()),
+        Some("confirmed")
+    );
 
     // The same source on both sides is not doubled.
     let (santa, counts) = merge::merge_features(&working.features[1], &incoming.features[1], &[]);
@@ -145,7 +151,10 @@ fn the_whole_merge_is_one_undo_step() {
         ids(doc),
         ["w1", "w2", "w3", "w4", "c-santa", "c-far", "c-diff"]
     );
-    assert_eq!(doc.features[0].property_str("region").as_deref(), Some("Cusco"));
+    assert_eq!(
+        doc.features[0].property_str("region").as_deref(),
+        Some("Cusco")
+    );
     assert_eq!(doc.features[0].events().len(), 3);
     // Skipped: w3 does not get the detection's sighting.
     assert_eq!(doc.features[2].events().len(), 1);
@@ -271,4 +280,109 @@ fn cli_merge_refuses_invalid_input_and_names_the_problem() {
     assert!(stderr.contains("bad-events.geojson:"), "{stderr}");
     assert!(stderr.contains("nothing written"), "{stderr}");
     assert!(!out.exists());
+}
+
+/// A FeatureCollection of id-less points with names, `offset_deg` east of the VRAEM.
+fn idless(names: &[&str], offset_deg: f64) -> Document {
+    let features: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{},{}]}},"properties":{{"name":"{name}","events":[{{"type":"sighted","date":"2020"}}]}}}}"#,
+                -74.0 + offset_deg + i as f64 * 0.1,
+                -12.0
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    );
+    pistas::io::read_str(&text, "idless").document
+}
+
+#[test]
+fn ids_pistas_gave_are_never_evidence() {
+    // Two id-less files 300 km apart: both get pistas-1..3, yet nothing is the same strip.
+    let a = idless(&["Alfa", "Bravo", "Charlie"], 0.0);
+    let b = idless(&["Delta", "Eco", "Foxtrot"], 2.75);
+    assert_eq!(ids(&a), ids(&b), "the same ids were given on both sides");
+    let plan = merge::propose(&a, &b, &MatchOptions::default());
+    assert!(plan.proposals.is_empty(), "{:?}", plan.proposals);
+    assert_eq!(plan.unmatched.len(), 3);
+    let decisions: Vec<Decision> = plan
+        .proposals
+        .iter()
+        .map(merge::Proposal::default_decision)
+        .collect();
+    let (command, _) = merge::merge_command(&a, &b, &plan, &decisions);
+    let mut editor = Editor::new(a);
+    editor.apply(command).expect("merge");
+    assert_eq!(editor.document().features.len(), 6, "no feature is lost");
+    for f in &editor.document().features {
+        assert_eq!(
+            f.events().len(),
+            1,
+            "{}: events stay on their strip",
+            f.label()
+        );
+    }
+}
+
+#[test]
+fn the_same_id_far_apart_is_a_conflict_kept_apart() {
+    let text = |lon: f64| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"s-1","geometry":{{"type":"Point","coordinates":[{lon},-12]}},"properties":{{"name":"Alfa"}}}}]}}"#
+        )
+    };
+    let near = pistas::io::read_str(&text(-74.0), "a").document;
+    let far = pistas::io::read_str(&text(-71.0), "b").document;
+    let plan = merge::propose(&near, &far, &MatchOptions::default());
+    assert_eq!(plan.proposals.len(), 1);
+    assert_eq!(plan.proposals[0].reason, MatchReason::SameIdFar);
+    assert_eq!(plan.proposals[0].default_decision(), Decision::KeepBoth);
+    // The command line keeps them apart.
+    let dir = tempfile::tempdir().expect("temp");
+    let (w, i, out) = (
+        dir.path().join("w.geojson"),
+        dir.path().join("i.geojson"),
+        dir.path().join("out.geojson"),
+    );
+    std::fs::write(&w, text(-74.0)).expect("write");
+    std::fs::write(&i, text(-71.0)).expect("write");
+    Command::cargo_bin("pistas")
+        .expect("binary")
+        .arg("merge")
+        .arg(&w)
+        .arg(&i)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let merged = read_path(&out).expect("read").document;
+    assert_eq!(merged.features.len(), 2, "kept apart");
+}
+
+#[test]
+fn events_with_different_ids_are_different_reports() {
+    let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"s","geometry":{"type":"Point","coordinates":[-74,-12]},"properties":{"events":[
+        {"id":"a","type":"destroyed","date":"2014-09"},{"id":"b","type":"destroyed","date":"2014-09"}]}}]}"#;
+    let doc = pistas::io::read_str(text, "t").document;
+    let plan = merge::propose(&doc, &doc, &MatchOptions::default());
+    let decisions: Vec<Decision> = plan
+        .proposals
+        .iter()
+        .map(merge::Proposal::default_decision)
+        .collect();
+    let (command, _) = merge::merge_command(&doc, &doc, &plan, &decisions);
+    let mut editor = Editor::new(doc.clone());
+    editor.apply(command).expect("merge");
+    assert_eq!(
+        editor.document(),
+        &doc,
+        "merging a file with itself changes nothing"
+    );
+    assert_eq!(editor.document().features[0].events().len(), 2);
 }

@@ -101,10 +101,13 @@ fn python_escapes_are_text() {
         .iter()
         .filter_map(|f| f.name())
         .collect();
-    assert!(names.iter().any(|n| n.contains('ñ') || n.contains('Ñ')), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.contains('ñ') || n.contains('Ñ')),
+        "{names:?}"
+    );
     // Search, labels and exports read the decoded name.
-    let csv = pistas::io::strips_csv(&parsed.document, "2026-01-01".parse().expect("date"))
-        .expect("csv");
+    let csv =
+        pistas::io::strips_csv(&parsed.document, "2026-01-01".parse().expect("date")).expect("csv");
     assert!(csv.contains('ñ') || csv.contains('Ñ'), "{csv}");
 }
 
@@ -118,12 +121,14 @@ fn dateline_data_opens_with_warnings_not_errors() {
         "rfc7946-split-antimeridian.geojson",
     ] {
         let parsed = read_path(&dir.join(file)).expect("read");
+        assert!(!parsed.has_errors(), "{file}: {:#?}", parsed.diagnostics);
         assert!(
-            !parsed.has_errors(),
-            "{file}: {:#?}",
-            parsed.diagnostics
+            parsed
+                .document
+                .features
+                .iter()
+                .all(|f| f.unread().is_none())
         );
-        assert!(parsed.document.features.iter().all(|f| f.unread().is_none()));
     }
     let beyond = read_path(&dir.join("us-states-style-beyond-180.json")).expect("read");
     assert!(

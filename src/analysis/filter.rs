@@ -95,7 +95,13 @@ impl Facts {
                 .iter()
                 .map(|e| {
                     let op = e.operation.as_deref().unwrap_or("").to_lowercase();
-                    (e.kind, e.date.start(), e.date.end(), e.confidence.value(), op)
+                    (
+                        e.kind,
+                        e.date.start(),
+                        e.date.end(),
+                        e.confidence.value(),
+                        op,
+                    )
                 })
                 .collect(),
             last_event: history.last_event,

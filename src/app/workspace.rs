@@ -162,13 +162,10 @@ impl PistasApp {
             .iter()
             .filter(|f| f.unread().is_some())
             .count();
-        Some(self.layers.add(
-            path,
-            parsed.document,
-            parsed.diagnostics,
-            unread,
-            self.date,
-        ))
+        Some(
+            self.layers
+                .add(path, parsed.document, parsed.diagnostics, unread, self.date),
+        )
     }
 
     /// The data layers bottom first, for the map.

@@ -134,7 +134,10 @@ fn summary_line(path: &Path, parsed: &Parsed) -> String {
             path.display(),
             unread_features(doc),
             doc.features.len(),
-            doc.features.iter().map(|f| f.unread_events().len()).sum::<usize>()
+            doc.features
+                .iter()
+                .map(|f| f.unread_events().len())
+                .sum::<usize>()
         )
     }
 }

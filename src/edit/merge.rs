@@ -122,6 +122,10 @@ pub struct Proposal {
 pub struct Plan {
     pub proposals: Vec<Proposal>,
     pub unmatched: Vec<usize>,
+    /// Incoming features that match nothing but are already in the working document,
+    /// equal in every respect (a feature without id or location, one Pistas could not
+    /// read): nothing to add.
+    pub identical: Vec<usize>,
 }
 
 impl Proposal {
@@ -247,6 +251,17 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
         }
     }
 
+    // Features equal to one of the working document's, looked up by a cheap key first.
+    let key = |f: &Feature| (f.label().to_owned(), f.events().len(), f.unread().is_some());
+    let mut by_key: HashMap<(String, usize, bool), Vec<usize>> = HashMap::new();
+    for (w, f) in working.features.iter().enumerate() {
+        by_key.entry(key(f)).or_default().push(w);
+    }
+    let present = |f: &Feature| {
+        by_key
+            .get(&key(f))
+            .is_some_and(|ws| ws.iter().any(|&w| working.features[w] == *f))
+    };
     let mut plan = Plan::default();
     for (i, m) in matched.into_iter().enumerate() {
         match m {
@@ -276,6 +291,7 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
                         .count(),
                 });
             }
+            None if present(&incoming.features[i]) => plan.identical.push(i),
             None => plan.unmatched.push(i),
         }
     }
@@ -582,6 +598,21 @@ pub fn merge_command(
             similarity: proposal.similarity,
             counts,
             conflicts: conflict_text,
+        });
+    }
+    for &i in &plan.identical {
+        let feature = &incoming.features[i];
+        rows.push(ReportRow {
+            incoming_id: feature.id.to_string(),
+            incoming_name: feature.name().unwrap_or("").to_owned(),
+            action: "already there",
+            working_id: String::new(),
+            working_name: String::new(),
+            reason: "",
+            distance_m: None,
+            similarity: None,
+            counts: MergeCounts::default(),
+            conflicts: String::new(),
         });
     }
     for &i in &plan.unmatched {

@@ -383,14 +383,12 @@ impl<'de> DeserializeSeed<'de> for CoordinatesSeed {
                 let lines = List::new(line(2), 0, false, "MultiLineString").deserialize(d)?;
                 MultiLineString(lines.into_iter().map(|l| LineString(coords(l))).collect()).into()
             }
-            GeometryKind::Polygon => {
-                polygon(
-                    List::new(ring(), 1, false, "Polygon")
-                        .or_empty()
-                        .deserialize(d)?,
-                )
-                .into()
-            }
+            GeometryKind::Polygon => polygon(
+                List::new(ring(), 1, false, "Polygon")
+                    .or_empty()
+                    .deserialize(d)?,
+            )
+            .into(),
             GeometryKind::MultiPolygon => {
                 let polys = List::new(
                     List::new(ring(), 1, false, "polygon"),

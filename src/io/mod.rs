@@ -2,19 +2,19 @@
 
 mod diagnostic;
 mod geometry;
-mod project;
 mod interpret;
 mod invariants;
+mod project;
 mod read;
 mod scan;
 
 pub use diagnostic::{Diagnostic, LineIndex, Locator, Severity};
 pub use geometry::{GeometryError, parse_geometry};
+pub use invariants::check_read_write;
 pub use project::{
     PROJECT_EXTENSION, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
     relative_to,
 };
-pub use invariants::check_read_write;
 pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str, read_str_with_threads};
 mod save;
 mod write;

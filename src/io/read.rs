@@ -528,8 +528,15 @@ mod tests {
     fn compressed_and_utf16_files_are_named_as_such() {
         let gz = read_bytes(&[0x1F, 0x8B, 8, 0, 0, 0], "a.geojson.gz");
         assert!(gz.fatal && gz.diagnostics[0].message.contains("gzip"));
-        let utf16: Vec<u8> = "{\"type\"".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16: Vec<u8> = "{\"type\""
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         let parsed = read_bytes(&utf16, "a.geojson");
-        assert!(parsed.diagnostics[0].message.contains("UTF-16"), "{:?}", parsed.diagnostics);
+        assert!(
+            parsed.diagnostics[0].message.contains("UTF-16"),
+            "{:?}",
+            parsed.diagnostics
+        );
     }
 }

@@ -183,7 +183,10 @@ mod tests {
             );
         }
         assert_eq!(std::fs::read(&path).expect("read"), b"second");
-        assert!(leftovers(dir.path()).is_empty(), "temporary files left behind");
+        assert!(
+            leftovers(dir.path()).is_empty(),
+            "temporary files left behind"
+        );
     }
 
     #[test]

@@ -154,7 +154,11 @@ fn hash_name(name: &str) -> u64 {
 impl Seen {
     /// True when `key` is among `names`, the names of the object before it. Call it once
     /// for each name of the object, in order.
-    pub fn repeats<'a>(&mut self, key: &'a str, names: impl Iterator<Item = &'a str> + Clone) -> bool {
+    pub fn repeats<'a>(
+        &mut self,
+        key: &'a str,
+        names: impl Iterator<Item = &'a str> + Clone,
+    ) -> bool {
         match &mut self.hashes {
             None => {
                 let mut count = 0;

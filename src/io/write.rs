@@ -8,9 +8,7 @@ use chrono::NaiveDate;
 use geo::{Coord, LineString, Polygon};
 
 use crate::analysis::StripSummary;
-use crate::model::{
-    Document, Event, Extra, Feature, FeatureId, Field, Geometry, IdOrigin, Source,
-};
+use crate::model::{Document, Event, Extra, Feature, FeatureId, Field, Geometry, IdOrigin, Source};
 
 /// Choices for writing.
 #[derive(Debug, Clone, Copy)]

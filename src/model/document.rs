@@ -2,8 +2,8 @@
 
 use std::collections::HashSet;
 
-use super::members::{Extra, extra_eq};
 use super::feature::{Feature, FeatureId};
+use super::members::{Extra, extra_eq};
 
 /// An ordered collection of strips and context features, as one GeoJSON FeatureCollection.
 #[derive(Debug, Clone, Default)]

@@ -175,9 +175,11 @@ pub struct Feature {
     unread: Option<Unread>,
 }
 
+/// Everything a person sees and the file says, except the value of an id Pistas gave: it
+/// is not written, and the next read may give another (after a deletion, say).
 impl PartialEq for Feature {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id
+        (self.id == other.id || (self.id_assigned() && other.id_assigned()))
             && self.id_origin == other.id_origin
             && self.geometry == other.geometry
             && self.name == other.name

@@ -14,10 +14,10 @@ pub mod synthetic;
 pub use date::{DateError, FuzzyDate, Precision, Qualifier};
 pub use document::{Document, IdChange};
 pub use event::{Confidence, Event, EventType, Reference, Source};
-pub use members::{Extra, Field, Unknown, Unread, decode_str, extra_eq, json_null, json_string};
 pub use feature::{
     DERIVED_PROPERTIES, EventsPart, Feature, FeatureId, FeatureParts, Geometry, GeometryKind,
     IdOrigin,
 };
 pub use history::{History, RebuildInterval};
+pub use members::{Extra, Field, Unknown, Unread, decode_str, extra_eq, json_null, json_string};
 pub use status::{Status, StatusTimeline, chronological, status_at, statuses_after};

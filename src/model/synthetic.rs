@@ -8,8 +8,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::{
-    Confidence, Document, Event, EventType, Feature, FeatureId, Field, FuzzyDate, Qualifier, Reference,
-    Source, json_string,
+    Confidence, Document, Event, EventType, Feature, FeatureId, Field, FuzzyDate, Qualifier,
+    Reference, Source, json_string,
 };
 
 /// The box the strips are placed in: lon -74.9..-73.4, lat -13.2..-11.4, inside the VRAEM.

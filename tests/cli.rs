@@ -174,3 +174,48 @@ fn generate_is_reproducible_and_valid() {
     let parsed = pistas::io::read_path(&a).expect("read");
     assert_eq!(parsed.document.strips().count(), 200);
 }
+
+/// A survey of airstrips with coordinates only, and its own id column, as a public survey
+/// of airstrips in Brazil ships (invented places here).
+const SURVEY: &str = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[-55.1,-3.2]},"properties":{"Airstrip ID":"BR-0001","name":"Pista S\u00e3o Jo\u00e3o"}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[-55.4,-3.9]},"properties":{"Airstrip ID":"BR-0002","name":"Pista Ja\u00fa"}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[-56.0,-4.1]},"properties":{"Airstrip ID":"BR-0003"}}
+]}"#;
+
+#[test]
+fn a_survey_without_histories_is_strips_with_no_history_and_takes_its_id_column() {
+    let dir = tempfile::tempdir().expect("temp");
+    let input = dir.path().join("survey.geojson");
+    std::fs::write(&input, SURVEY).expect("write");
+    let out = pistas()
+        .args(["stats", "--json"])
+        .arg(&input)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(stats["strips"], 3, "points without events are strips");
+    let converted = dir.path().join("with-ids.geojson");
+    pistas()
+        .arg("convert")
+        .arg(&input)
+        .arg(&converted)
+        .args(["--id-column", "Airstrip ID"])
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("3 features take their id"));
+    let doc = pistas::io::read_path(&converted).expect("read").document;
+    let ids: Vec<&str> = doc.features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["BR-0001", "BR-0002", "BR-0003"]);
+    assert!(doc.features.iter().all(|f| !f.id_assigned()));
+    assert_eq!(doc.features[0].name(), Some("Pista São João"));
+    pistas()
+        .arg("convert")
+        .arg(&input)
+        .arg(dir.path().join("x.geojson"))
+        .args(["--id-column", "name"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("cannot serve as id"));
+}

@@ -64,7 +64,11 @@ fn a_700_kb_note_with_escapes() {
     check_every_thread_count(&text);
     let doc = read_str(&text, "t").document;
     let notes = doc.features[0].notes().expect("the note is text");
-    assert!(notes.starts_with("Nota con ñ, \"comillas\" y\nsaltos."), "{}", &notes[..40]);
+    assert!(
+        notes.starts_with("Nota con ñ, \"comillas\" y\nsaltos."),
+        "{}",
+        &notes[..40]
+    );
 }
 
 #[test]

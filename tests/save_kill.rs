@@ -74,9 +74,17 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
             "kill #{n} after {wait:?} left a file that is neither the old nor the new one"
         );
     }
-    assert!(killed_mid_save > kills / 4, "most runs were killed before they ended");
+    assert!(
+        killed_mid_save > kills / 4,
+        "most runs were killed before they ended"
+    );
     // The next save removes what killed saves left behind.
-    assert!(convert(&inputs[0], &target).status().expect("run").success());
+    assert!(
+        convert(&inputs[0], &target)
+            .status()
+            .expect("run")
+            .success()
+    );
     let left = temporaries(target.parent().expect("folder"));
     assert!(left.is_empty(), "temporary files stay: {left:?}");
     assert_eq!(std::fs::read(&target).expect("read"), expected[0]);

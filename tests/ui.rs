@@ -303,6 +303,35 @@ fn bad_events_are_listed_and_every_feature_opens() {
             .count()
             >= 2
     );
+    // The inspector shows the unread event with its problem; fixing its JSON makes it an
+    // event of the history, one undo step.
+    ui.harness.state_mut().select(Some(bad_date));
+    ui.harness.run_steps(3);
+    ui.harness.get_by_label("Events Pistas could not read (1)");
+    ui.harness.get_by_label("Event as JSON").scroll_to_me();
+    ui.harness.run_steps(2);
+    replace_text(
+        &mut ui,
+        "Event as JSON",
+        r#"{"type": "destroyed", "date": "2014-12-04"}"#,
+    );
+    // The inspector scrolls to the button, as a person would.
+    ui.harness.get_by_label("Apply fix").scroll_to_me();
+    ui.harness.run_steps(2);
+    ui.harness.get_by_label("Apply fix").click();
+    ui.harness.run_steps(3);
+    assert_eq!(ui.harness.state().selected(), Some(bad_date));
+    let strip = &ui.harness.state().document().features[bad_date];
+    assert!(strip.unread_events().is_empty());
+    assert_eq!(strip.events().len(), 2);
+    assert_eq!(strip.events()[1].date.to_string(), "2014-12-04");
+    ctrl(&mut ui, Key::Z);
+    assert_eq!(
+        ui.harness.state().document().features[bad_date]
+            .unread_events()
+            .len(),
+        1
+    );
 }
 
 #[test]

@@ -79,7 +79,7 @@ fn moving_the_slider_changes_the_status_in_the_inspector() {
         Some(pistas::model::Status::Unknown),
         "on {early}"
     );
-    h.get_by_label(&format!("Status on {early}: unknown"));
+    h.get_by_label(&format!("Status on {early}: no history yet"));
     // The right end is the last event: the strip has been rebuilt by then.
     h.drag_at(slider.right_center() - vec2(2.0, 0.0));
     h.drop_at(slider.right_center() - vec2(2.0, 0.0));

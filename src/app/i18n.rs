@@ -182,6 +182,15 @@ table! {
     NothingSelected => "No strip selected", "Ninguna pista seleccionada";
     NothingSelectedHelp => "Click a strip on the map to read and edit its history, or type its name in “Go to”.", "Haga clic en una pista del mapa para ver y editar su historia, o escriba su nombre en «Ir a».";
     Id => "id", "id";
+    UnreadFeature => "Pistas could not read this feature", "Pistas no pudo leer este elemento";
+    UnreadFeatureHelp => "It is kept exactly as written and saved back unchanged, but not drawn. Fix the file in a text editor, or ask who made it.", "Se conserva tal como está escrito y se guarda sin cambios, pero no se dibuja. Corrija el archivo en un editor de texto o consulte a quien lo hizo.";
+    UnreadEvents => "Events Pistas could not read ({})", "Eventos que Pistas no pudo leer ({})";
+    UnreadEventsHelp => "Kept as written and left out of the status and statistics until fixed. Edit the JSON and apply the fix.", "Se conservan tal cual y no cuentan en el estado ni las estadísticas hasta corregirlos. Edite el JSON y aplique la corrección.";
+    EventJson => "Event as JSON", "Evento en JSON";
+    ApplyFix => "Apply fix", "Aplicar corrección";
+    DeleteUnreadEvent => "Delete this event", "Eliminar este evento";
+    NoIdsOwn => "{} features have no id of their own (Pistas gave them one, not saved).", "{} elementos no tienen id propio (Pistas les dio uno, que no se guarda).";
+    UseAsId => "Use column as id", "Usar columna como id";
     NotAStrip => "Not a strip: this feature has no event history.", "No es una pista: este elemento no tiene historia de eventos.";
     DestroyedRebuilt => "Destroyed {}, rebuilt {}", "Destruida {}, reconstruida {}";
     Runway => "Runway {} m, heading {}°", "Pista de {} m, rumbo {}°";
@@ -319,11 +328,11 @@ impl Lang {
             (Lang::En, Status::Active) => "active",
             (Lang::En, Status::Rebuilt) => "rebuilt",
             (Lang::En, Status::Destroyed) => "destroyed",
-            (Lang::En, Status::Unknown) => "unknown",
+            (Lang::En, Status::Unknown) => "no history yet",
             (Lang::Es, Status::Active) => "activa",
             (Lang::Es, Status::Rebuilt) => "reconstruida",
             (Lang::Es, Status::Destroyed) => "destruida",
-            (Lang::Es, Status::Unknown) => "desconocido",
+            (Lang::Es, Status::Unknown) => "sin historial aún",
         }
     }
 

@@ -25,6 +25,11 @@ pub enum Edit {
     DeleteEvent(usize, usize),
     SetProperty(usize, String, String),
     RemoveProperty(usize, String),
+    /// Replace unread event `.1` of a strip with its fix.
+    FixUnreadEvent(usize, usize, Event),
+    DeleteUnreadEvent(usize, usize),
+    /// Make a property the id of every feature whose id Pistas gave.
+    TakeIds(String),
 }
 
 /// The result of applying an [`Edit`].
@@ -48,6 +53,9 @@ impl Edit {
             Edit::DeleteEvent(i, j) => editor.delete_event(i, j),
             Edit::SetProperty(i, k, v) => editor.set_property(i, &k, &v),
             Edit::RemoveProperty(i, k) => editor.remove_property(i, &k),
+            Edit::FixUnreadEvent(i, j, e) => editor.fix_unread_event(i, j, e),
+            Edit::DeleteUnreadEvent(i, j) => editor.delete_unread_event(i, j),
+            Edit::TakeIds(key) => editor.take_ids_from(&key).map(drop),
         };
         Outcome { result, go_to }
     }
@@ -184,6 +192,7 @@ pub struct Inspector {
     draft_for: Option<usize>,
     /// Shows a feature of a read-only layer: no controls that would change it.
     read_only: bool,
+    unread: super::unread_view::UnreadDrafts,
 }
 
 impl Inspector {
@@ -270,6 +279,15 @@ impl Inspector {
             self.draft_for = None;
             return edits;
         };
+        if feature.unread().is_some() {
+            self.loaded = None;
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    super::unread_view::unread_feature_ui(ui, lang, feature)
+                });
+            return edits;
+        }
         if self.loaded != Some((index, state)) {
             self.load(feature, index, state);
         }
@@ -288,6 +306,12 @@ impl Inspector {
                 if feature.is_strip() {
                     ui.separator();
                     self.history_ui(ui, lang, feature, index, date, &mut edits);
+                }
+                if !feature.unread_events().is_empty() {
+                    ui.separator();
+                    let read_only = self.read_only;
+                    self.unread
+                        .ui(ui, lang, feature, (index, state), read_only, &mut edits);
                 }
                 ui.separator();
                 self.properties_ui(ui, lang, index, feature, &mut edits);

@@ -17,6 +17,7 @@ mod stats_view;
 mod table;
 pub mod theme;
 mod timeline;
+mod unread_view;
 mod workspace;
 
 use std::path::{Path, PathBuf};
@@ -1606,6 +1607,7 @@ impl PistasApp {
                 self.show_diagnostics = false;
             }
         });
+        self.id_column_ui(ui);
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -1637,6 +1639,55 @@ impl PistasApp {
                     }
                 }
             });
+    }
+
+    /// When features have no id of their own: offers to take one of their columns (a
+    /// survey's `Airstrip ID`, say) as their id, as one undoable edit.
+    fn id_column_ui(&mut self, ui: &mut egui::Ui) {
+        let doc = self.editor.document();
+        let Some(first) = doc.features.iter().find(|f| f.id_assigned()) else {
+            return;
+        };
+        let columns: Vec<String> = first
+            .properties()
+            .iter()
+            .map(|(k, _)| k.clone())
+            .filter(|k| k != "name" && k != "notes")
+            .collect();
+        if columns.is_empty() {
+            return;
+        }
+        let lang = self.lang;
+        let assigned = doc.features.iter().filter(|f| f.id_assigned()).count();
+        let mut chosen = ui
+            .ctx()
+            .data(|d| d.get_temp::<String>(egui::Id::unique("pistas-id-column")))
+            .filter(|c| columns.contains(c))
+            .unwrap_or_else(|| {
+                columns
+                    .iter()
+                    .find(|c| c.to_lowercase().contains("id"))
+                    .unwrap_or(&columns[0])
+                    .clone()
+            });
+        let mut take = false;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(lang.fill(T::NoIdsOwn, &[&assigned.to_string()]));
+            egui::ComboBox::from_id_salt("id-column")
+                .selected_text(chosen.as_str())
+                .show_ui(ui, |ui| {
+                    for c in &columns {
+                        ui.selectable_value(&mut chosen, c.clone(), c);
+                    }
+                });
+            take = ui.button(lang.t(T::UseAsId)).clicked();
+        });
+        ui.ctx()
+            .data_mut(|d| d.insert_temp(egui::Id::unique("pistas-id-column"), chosen.clone()));
+        if take {
+            let result = inspector::Edit::TakeIds(chosen).apply(&mut self.editor);
+            self.edit_result(result.result);
+        }
     }
 
     fn modal_ui(&mut self, ctx: &egui::Context) {

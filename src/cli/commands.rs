@@ -30,13 +30,17 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             force,
             partial,
             status_date,
+            id_column,
         } => convert(
             &input,
             &output,
-            to.as_deref(),
-            force,
-            partial,
-            status_date.as_deref(),
+            &ConvertOptions {
+                to: to.as_deref(),
+                force,
+                partial,
+                status_date: status_date.as_deref(),
+                id_column: id_column.as_deref(),
+            },
             err,
         ),
         Command::Stats {
@@ -152,15 +156,28 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// How `pistas convert` converts.
+struct ConvertOptions<'a> {
+    to: Option<&'a str>,
+    force: bool,
+    partial: bool,
+    status_date: Option<&'a str>,
+    id_column: Option<&'a str>,
+}
+
 fn convert(
     input: &Path,
     output: &Path,
-    to: Option<&str>,
-    force: bool,
-    partial: bool,
-    status_date: Option<&str>,
+    options: &ConvertOptions<'_>,
     err: &mut dyn Write,
 ) -> Outcome {
+    let ConvertOptions {
+        to,
+        force,
+        partial,
+        status_date,
+        id_column,
+    } = *options;
     let format = match to {
         Some(name) => Format::from_name(name).ok_or_else(|| format!("unknown format {name}"))?,
         None => Format::from_path(output).ok_or_else(|| {
@@ -180,7 +197,19 @@ fn convert(
             output.display()
         ));
     }
-    let parsed = read_path(input).map_err(|e| e.to_string())?;
+    let mut parsed = read_path(input).map_err(|e| e.to_string())?;
+    if let Some(column) = id_column {
+        match parsed.document.take_ids_from(column) {
+            Some(n) => {
+                let _ = writeln!(err, "{n} features take their id from \"{column}\"");
+            }
+            None => {
+                return Err(format!(
+                    "\"{column}\" cannot serve as id: some features without an id lack it, or its values repeat or clash with other ids"
+                ));
+            }
+        }
+    }
     for d in &parsed.diagnostics {
         let _ = writeln!(err, "{d}");
     }

@@ -48,12 +48,17 @@ pub enum Command {
         /// Overwrite OUT if it exists.
         #[arg(long)]
         force: bool,
-        /// Convert the valid features of a file that has bad ones (they are listed).
+        /// Convert a file that has errors: what Pistas could not read is kept as written in
+        /// GeoJSON and left out of other formats (both are counted).
         #[arg(long)]
         partial: bool,
         /// Date the derived status is computed at (YYYY-MM-DD); today by default.
         #[arg(long)]
         status_date: Option<String>,
+        /// Take this property (a survey's "Airstrip ID", say) as the id of the features
+        /// that have none.
+        #[arg(long, value_name = "PROPERTY")]
+        id_column: Option<String>,
     },
     /// Statistics: strips by status at a date, destructions and rebuilds per year and
     /// operation, days to rebuild, the most rebuilt strips.

@@ -702,3 +702,51 @@ mod tests {
         assert_eq!(lossy_string(r#""\\ud800""#), "\\ud800");
     }
 }
+
+/// Interprets one event from its JSON text, as reading a file would: the event, or what is
+/// wrong with it (one sentence per problem). For fixing an event Pistas could not read.
+pub fn interpret_event(text: &str) -> Result<Event, Vec<String>> {
+    let raw: &RawValue = serde_json::from_str(text.trim()).map_err(|e| {
+        vec![format!(
+            "this is not valid JSON: {}",
+            super::geometry::serde_message(&e)
+        )]
+    })?;
+    let mut interpreter = Interpreter::new(text);
+    let event = match scan_event(raw) {
+        Ok(Slot::Object(event)) => interpreter.event(0, 0, raw, event),
+        Ok(Slot::NotObject(what)) => {
+            return Err(vec![format!(
+                "this is {what}; an event is an object such as {{\"type\": \"destroyed\", \"date\": \"2014-09-05\"}}"
+            )]);
+        }
+        Err(e) => return Err(vec![super::geometry::serde_message(&e)]),
+    };
+    let errors: Vec<String> = interpreter
+        .problems
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.message)
+        .collect();
+    match event {
+        Some(event) if errors.is_empty() => Ok(event),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+
+    #[test]
+    fn an_event_is_interpreted_as_a_file_would_be() {
+        let event = interpret_event(r#"{"type": "destroyed", "date": "2014-09", "kind": "x"}"#)
+            .expect("an event");
+        assert_eq!(event.kind, EventType::Destroyed);
+        assert!(event.extra.get("kind").is_some());
+        let problems =
+            interpret_event(r#"{"kind": "destroyed", "date": "2014"}"#).expect_err("no type");
+        assert!(problems[0].contains("rename it"), "{problems:?}");
+        assert!(interpret_event("{").is_err());
+    }
+}

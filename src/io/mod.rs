@@ -10,6 +10,7 @@ mod scan;
 
 pub use diagnostic::{Diagnostic, LineIndex, Locator, Severity};
 pub use geometry::{GeometryError, parse_geometry};
+pub use interpret::interpret_event;
 pub use invariants::check_read_write;
 pub use project::{
     PROJECT_EXTENSION, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,

@@ -304,6 +304,9 @@ struct Interpreted {
     bare: bool,
 }
 
+/// The features of one task, their problems and the ids that name them.
+type Part = (Vec<Feature>, Vec<Problem>, Vec<(usize, String)>);
+
 /// Features interpreted per task on the threads: small enough to share the work evenly.
 const FEATURES_PER_TASK: usize = 2048;
 
@@ -324,42 +327,41 @@ fn interpret_all(text: &str, items: &[&RawValue], threads: usize) -> Interpreted
         .map(|(i, chunk)| (i * FEATURES_PER_TASK, chunk))
         .collect();
     let threads = threads.clamp(1, tasks.len().max(1));
-    let mut results: Vec<Option<(Vec<Feature>, Vec<Problem>, Vec<(usize, String)>)>> =
-        if threads == 1 {
-            tasks
-                .iter()
-                .map(|&(start, chunk)| Some(read_range(start, chunk)))
-                .collect()
-        } else {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let mut done: Vec<(usize, _)> = std::thread::scope(|scope| {
-                let workers: Vec<_> = (0..threads)
-                    .map(|_| {
-                        scope.spawn(|| {
-                            let mut mine = Vec::new();
-                            loop {
-                                let task = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(&(start, chunk)) = tasks.get(task) else {
-                                    break;
-                                };
-                                mine.push((task, read_range(start, chunk)));
-                            }
-                            mine
-                        })
+    let mut results: Vec<Option<Part>> = if threads == 1 {
+        tasks
+            .iter()
+            .map(|&(start, chunk)| Some(read_range(start, chunk)))
+            .collect()
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, _)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let task = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&(start, chunk)) = tasks.get(task) else {
+                                break;
+                            };
+                            mine.push((task, read_range(start, chunk)));
+                        }
+                        mine
                     })
-                    .collect();
-                workers
-                    .into_iter()
-                    .flat_map(|w| w.join().unwrap_or_default())
-                    .collect()
-            });
-            done.sort_unstable_by_key(|(task, _)| *task);
-            let mut results: Vec<Option<_>> = (0..tasks.len()).map(|_| None).collect();
-            for (task, result) in done {
-                results[task] = Some(result);
-            }
-            results
-        };
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        done.sort_unstable_by_key(|(task, _)| *task);
+        let mut results: Vec<Option<_>> = (0..tasks.len()).map(|_| None).collect();
+        for (task, result) in done {
+            results[task] = Some(result);
+        }
+        results
+    };
     let mut out = Interpreted {
         features: Vec::with_capacity(items.len()),
         problems: Vec::new(),

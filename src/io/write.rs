@@ -74,13 +74,9 @@ fn write_feature(out: &mut String, feature: &Feature, options: &WriteOptions) {
         return;
     }
     out.push_str("{\"type\":\"Feature\"");
-    // An id Pistas gave is not written: the file keeps its own (or none), and reading it
-    // again gives the same id.
-    let written_id = match feature.id_origin() {
-        IdOrigin::Given => Some(&feature.id),
-        IdOrigin::Assigned(original) => original.as_ref(),
-    };
-    if let Some(id) = written_id {
+    // An id Pistas gave a feature without one is not written: the file stays without it.
+    if *feature.id_origin() == IdOrigin::Given {
+        let id = &feature.id;
         out.push_str(",\"id\":");
         match id {
             FeatureId::String(s) => string(out, s),

@@ -68,7 +68,11 @@ impl Document {
             used.insert(new.clone());
             let new = FeatureId::String(new);
             let old = feature.id.clone();
-            feature.assign_id(new.clone());
+            if is_missing {
+                feature.assign_id(new.clone());
+            } else {
+                feature.set_id(new.clone());
+            }
             changes.push(IdChange {
                 index,
                 old: (!is_missing).then_some(old),
@@ -186,7 +190,7 @@ mod tests {
         assert_eq!(changes.len(), 2);
         assert_eq!(changes[0].old, Some(FeatureId::String("a".into())));
         assert_eq!(changes[1].old, None);
-        assert!(doc.features[3].id_assigned() && doc.features[2].id_assigned());
+        assert!(doc.features[3].id_assigned() && !doc.features[2].id_assigned());
         assert!(!doc.features[0].id_assigned());
         assert_eq!(
             doc.fresh_id("vraem"),

@@ -136,13 +136,15 @@ impl PartialEq for Geometry {
 /// How a feature got its id.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum IdOrigin {
-    /// Written in the file, or given by the person (a new strip).
+    /// Written in the file, given by the person (a new strip), or given by Pistas in place
+    /// of an id an earlier feature of the file already used (written from then on, so ids
+    /// stay unique).
     #[default]
     Given,
-    /// Given by Pistas while reading, because the file had none (`None`) or an earlier
-    /// feature already used it. Never evidence in a merge; the file's own (`None`: no id)
-    /// is what is written back.
-    Assigned(Option<FeatureId>),
+    /// Given by Pistas while reading because the file had none: a name for this session,
+    /// never evidence in a merge and never written (the file stays without an id, and the
+    /// next read may give another).
+    Assigned,
 }
 
 /// One feature: geometry, properties as written, and the typed event history.
@@ -231,7 +233,7 @@ impl Feature {
     fn empty(id: Option<FeatureId>) -> Self {
         let id_origin = match id {
             Some(_) => IdOrigin::Given,
-            None => IdOrigin::Assigned(None),
+            None => IdOrigin::Assigned,
         };
         Feature {
             id: id.unwrap_or(FeatureId::String(String::new())),
@@ -319,16 +321,11 @@ impl Feature {
 
     /// True when Pistas gave the id (it is not evidence of identity).
     pub fn id_assigned(&self) -> bool {
-        matches!(self.id_origin, IdOrigin::Assigned(_))
+        self.id_origin == IdOrigin::Assigned
     }
 
-    /// Gives the feature an id while reading; the file's own is kept to be written back.
+    /// Gives a feature that had no id one for this session (see [`IdOrigin::Assigned`]).
     pub(crate) fn assign_id(&mut self, id: FeatureId) {
-        let original = match std::mem::take(&mut self.id_origin) {
-            IdOrigin::Given => Some(self.id.clone()),
-            IdOrigin::Assigned(original) => original,
-        };
-        self.id_origin = IdOrigin::Assigned(original);
         self.id = id;
     }
 

@@ -44,7 +44,7 @@ fn io(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
-        // The same load on one thread, and the full reader that files with problems take.
+        // The same load on one thread.
         group.bench_with_input(
             BenchmarkId::new("load_one_thread", strips),
             &text,

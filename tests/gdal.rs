@@ -370,3 +370,43 @@ fn gdal_reads_a_merged_layer() {
         ],
     );
 }
+
+#[test]
+fn gdal_reads_what_pistas_writes_of_other_producers_files() {
+    if !gdal_available("gdal_reads_what_pistas_writes_of_other_producers_files") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp");
+    let root = common::project_file("tests/fixtures/producers");
+    let mut checked = 0;
+    for folder in ["python-json-dump", "gdal", "qgis", "geojsonio", "dateline"] {
+        for entry in std::fs::read_dir(root.join(folder))
+            .expect("folder")
+            .flatten()
+        {
+            let path = entry.path();
+            if !path
+                .extension()
+                .is_some_and(|e| e == "geojson" || e == "json")
+            {
+                continue;
+            }
+            let parsed = read_path(&path).expect("read");
+            if parsed.has_errors() || parsed.document.features.is_empty() {
+                continue;
+            }
+            let out = dir.path().join(format!("{checked}.geojson"));
+            let text = pistas::io::write_geojson(&parsed.document, &common::options());
+            std::fs::write(&out, text).expect("write");
+            let layer = ogrinfo(&out, None, &[]);
+            assert_eq!(
+                layer.count,
+                parsed.document.features.len(),
+                "{}: GDAL sees every feature Pistas wrote",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "{checked} files checked");
+}

@@ -78,13 +78,25 @@ struct Draft {
 /// One line per source: `title | url`, a URL, or text.
 fn source_line(source: &Source) -> String {
     match source {
-        Source::Text(t) => t.clone(),
+        // A line break would split the source in two lines: it is shown as ⏎.
+        Source::Text(t) => t.replace('\n', " ⏎ "),
         Source::Reference(r) => match (r.title.get(), r.url.get().or(r.archived_url.get())) {
             (Some(t), Some(u)) => format!("{t} | {u}"),
             (Some(t), None) => t.clone(),
             (None, Some(u)) => u.clone(),
             (None, None) => String::new(),
         },
+    }
+}
+
+/// The line of source `k` in the editing box: a source with no text of its own (a
+/// reference without title or URL) is shown by its number, so that it is kept.
+fn draft_line(k: usize, source: &Source) -> String {
+    let line = source_line(source);
+    if line.trim().is_empty() {
+        format!("[source {}]", k + 1)
+    } else {
+        line.trim().to_owned()
     }
 }
 
@@ -113,7 +125,8 @@ impl Draft {
             sources: e
                 .sources
                 .iter()
-                .map(source_line)
+                .enumerate()
+                .map(|(k, s)| draft_line(k, s))
                 .collect::<Vec<_>>()
                 .join("\n"),
             note: e.note.value().unwrap_or_default(),
@@ -152,7 +165,11 @@ impl Draft {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .map(|line| {
-                if let Some(s) = old.iter().find(|s| source_line(s) == line) {
+                if let Some((_, s)) = old
+                    .iter()
+                    .enumerate()
+                    .find(|(k, s)| draft_line(*k, s) == line)
+                {
                     return s.clone();
                 }
                 match line.split_once(" | ") {
@@ -750,5 +767,20 @@ mod tests {
         assert_eq!(out.sources[1], Source::Text("IDL-Reporteros".into()));
         d.date = "Sept 2014".into();
         assert!(d.event().is_err());
+    }
+
+    #[test]
+    fn an_unchanged_draft_keeps_every_source() {
+        let mut e = Event::new(EventType::Destroyed, FuzzyDate::parse("2014-09").unwrap());
+        let mut untitled = Reference::default();
+        untitled.extra.push(
+            &Reference::FIELDS,
+            "publisher".into(),
+            serde_json::value::RawValue::from_string("\"IDL\"".into()).unwrap(),
+        );
+        e.sources.push(Source::Reference(untitled));
+        e.sources.push(Source::Text("línea 1\nlínea 2".into()));
+        let out = Draft::of(0, &e).event().unwrap();
+        assert_eq!(out.sources, e.sources);
     }
 }

@@ -1617,10 +1617,14 @@ impl PistasApp {
                     } else {
                         theme::WARNING_TEXT
                     };
-                    let target = d
-                        .feature_id
-                        .as_deref()
-                        .and_then(|id| self.editor.document().position(id));
+                    // Every feature of a file opens, in file order: the diagnostic's index is
+                    // the feature's, when the ids agree (the list may be another layer's).
+                    let features = &self.editor.document().features;
+                    let target = d.feature_index.filter(|&i| {
+                        features.get(i).is_some_and(|f| {
+                            d.feature_id.as_deref().is_none_or(|id| id == f.id.as_str())
+                        })
+                    });
                     let text = egui::RichText::new(d.to_string()).color(colour).monospace();
                     if target.is_some() {
                         if ui

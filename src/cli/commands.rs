@@ -306,15 +306,34 @@ fn merge(args: &MergeArgs, err: &mut dyn Write) -> Outcome {
         let csv = merge::report_csv(&rows).map_err(|e| e.to_string())?;
         save_atomic(report, csv.as_bytes(), args.force).map_err(|e| e.to_string())?;
     }
-    let conflicts: usize = plan.proposals.iter().map(|p| p.conflicts.len()).sum();
+    let merged = decisions
+        .iter()
+        .filter(|d| matches!(d, Decision::Merge(_)))
+        .count();
+    let conflicts: usize = plan
+        .proposals
+        .iter()
+        .zip(&decisions)
+        .filter(|(_, d)| matches!(d, Decision::Merge(_)))
+        .map(|(p, _)| p.conflicts.len())
+        .sum();
+    let mut kept_apart = String::new();
+    if merged < decisions.len() {
+        kept_apart = format!(
+            ", {} kept apart (the same id, farther apart than --within)",
+            decisions.len() - merged
+        );
+    }
+    let mut identical = String::new();
+    if !plan.identical.is_empty() {
+        identical = format!(", {} already there", plan.identical.len());
+    }
     let _ = writeln!(
         err,
-        "wrote {} ({} features): {} merged, {} added; {} conflicting values kept from {}",
+        "wrote {} ({} features): {merged} merged, {} added{kept_apart}{identical}; {conflicts} conflicting values kept from {}",
         args.output.display(),
         editor.document().features.len(),
-        plan.proposals.len(),
         plan.unmatched.len(),
-        conflicts,
         args.a.display()
     );
     Ok(OK)

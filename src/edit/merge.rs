@@ -225,7 +225,10 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
             continue;
         }
         let query = [point.x() * scale, point.y()];
-        for candidate in tree.locate_within_distance(query, radius_deg * radius_deg) {
+        // Longitudes are scaled for the mean latitude: wider where degrees are shorter.
+        let cos_lat = point.y().to_radians().cos().max(0.01);
+        let radius = radius_deg * (scale / cos_lat).max(1.0);
+        for candidate in tree.locate_within_distance(query, radius * radius) {
             let w = candidate.data;
             let Some(wp) = working_points[w] else {
                 continue;
@@ -423,20 +426,36 @@ pub fn merge_features(
     }
     for (key, value) in incoming.properties() {
         if merged.property(key).is_none() {
-            merged.set_property(key, value.clone());
-            counts.properties_added += 1;
+            // A name the working strip derives (its `status`, say) is the other file's own
+            // value: kept under another name, never dropped.
+            let key = if merged.accepts_property(key) {
+                key.clone()
+            } else {
+                crate::model::free_name(merged.properties(), &format!("{key}_original"))
+            };
+            if merged.property(&key).is_none() && merged.set_property(&key, value.clone()) {
+                counts.properties_added += 1;
+            }
         }
     }
     if merged.geometry.is_none() {
         merged.geometry = incoming.geometry.clone();
     }
     if incoming.has_events_member() || !incoming.events().is_empty() {
+        // One to one, against the working side's own events: an equal event first, then
+        // one of the same type and date.
+        let own = merged.events().len();
+        let mut used = vec![false; own];
         let events = merged.events_mut();
         for event in incoming.events() {
-            match events.iter_mut().find(|e| same_event(e, event)) {
-                Some(mine) => {
+            let found = (0..own)
+                .find(|&k| !used[k] && events[k] == *event)
+                .or_else(|| (0..own).find(|&k| !used[k] && same_event(&events[k], event)));
+            match found {
+                Some(k) => {
+                    used[k] = true;
                     counts.duplicate_events += 1;
-                    counts.sources_added += join_event(mine, event);
+                    counts.sources_added += join_event(&mut events[k], event);
                 }
                 None => {
                     events.push(event.clone());

@@ -277,8 +277,15 @@ impl Editor {
         })
     }
 
-    /// Gives feature `index` a new shape (a move, or a runway end dragged).
-    pub fn set_shape(&mut self, index: usize, shape: geo::Geometry<f64>) -> Result<(), EditError> {
+    /// Gives feature `index` a new shape (a move, or a runway end dragged). Positions off
+    /// the Earth (past ±360° of longitude or ±90° of latitude, as a drag beyond the edge of
+    /// the map at low zoom gives) are brought back onto it, so the file stays readable.
+    pub fn set_shape(
+        &mut self,
+        index: usize,
+        mut shape: geo::Geometry<f64>,
+    ) -> Result<(), EditError> {
+        keep_on_earth(&mut shape, 360.0);
         self.replace_with(EditKind::Move, index, |f| {
             match &mut f.geometry {
                 Some(g) => g.set_shape(shape),
@@ -288,8 +295,14 @@ impl Editor {
         })
     }
 
-    /// Adds a strip at the end of the document; returns its index.
-    pub fn add_strip(&mut self, name: &str, shape: geo::Geometry<f64>) -> Result<usize, EditError> {
+    /// Adds a strip at the end of the document; returns its index. Longitudes are wrapped
+    /// into ±180° and latitudes kept within ±90°.
+    pub fn add_strip(
+        &mut self,
+        name: &str,
+        mut shape: geo::Geometry<f64>,
+    ) -> Result<usize, EditError> {
+        keep_on_earth(&mut shape, 180.0);
         let id: FeatureId = self.document.fresh_id("strip");
         let feature = Feature::new_strip(id, name, shape);
         let index = self.document.features.len();
@@ -414,6 +427,22 @@ impl Editor {
             Ok(())
         })
     }
+}
+
+/// Wraps longitudes beyond `±max_lon` into ±180° and clamps latitudes to ±90°.
+fn keep_on_earth(shape: &mut geo::Geometry<f64>, max_lon: f64) {
+    use geo::MapCoordsInPlace;
+    shape.map_coords_in_place(|c| {
+        let x = if c.x.abs() > max_lon {
+            (c.x + 180.0).rem_euclid(360.0) - 180.0
+        } else {
+            c.x
+        };
+        geo::Coord {
+            x,
+            y: c.y.clamp(-90.0, 90.0),
+        }
+    });
 }
 
 /// Applies `changes` in order; returns the changes that undo them, or leaves the document

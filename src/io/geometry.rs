@@ -179,8 +179,9 @@ impl<'de, 't> Visitor<'de> for GeometrySeed<'t> {
         let mut shape: Option<geo::Geometry<f64>> = None;
         let mut later: Option<&'de RawValue> = None;
         let mut members: Vec<Cow<'de, str>> = Vec::new();
+        let mut seen = super::scan::Seen::default();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            if members.contains(&key) {
+            if seen.repeats(&key, members.iter().map(|k| k.as_ref())) {
                 return Err(de::Error::custom(format!(
                     "\"{key}\" appears twice in this geometry; a JSON object's member names must be unique"
                 )));

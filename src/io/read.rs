@@ -234,6 +234,11 @@ pub fn read_str_with_threads(text: &str, file: &str, threads: usize) -> Parsed {
                 }
                 foreign.push((key.to_string(), (*value).to_owned()));
             }
+            // A member written twice is reported; its second value is kept too, so that
+            // saving loses nothing (and the file keeps its error until someone fixes it).
+            for (key, value) in &root.duplicates {
+                foreign.push((key.clone(), (*value).to_owned()));
+            }
             match root.features {
                 Some(RawList::List(items)) => interpret_all(text, &items, threads),
                 Some(RawList::NotList(what)) => {
@@ -489,8 +494,15 @@ fn finish(
     ids: Vec<(usize, String)>,
     bare: bool,
 ) -> Parsed {
-    // The id named for a feature: the last one recorded (given ids replace read ones).
-    let id_of: std::collections::HashMap<usize, String> = ids.into_iter().collect();
+    // The id named for a feature: the last one recorded (given ids replace read ones),
+    // shortened when it is very long, since every diagnostic of the feature repeats it.
+    let id_of: std::collections::HashMap<usize, String> = ids
+        .into_iter()
+        .map(|(i, id)| match id.char_indices().nth(120) {
+            Some((at, _)) => (i, format!("{}…", &id[..at])),
+            None => (i, id),
+        })
+        .collect();
     // A problem of the whole file with no better place is shown at its start.
     for p in &mut problems {
         p.offset = p.offset.or((p.feature.is_none() || bare).then_some(0));

@@ -137,19 +137,14 @@ macro_rules! skip_map {
 }
 
 /// Finds repeated member names of one object in linear time: small objects look among
-/// their names, larger ones keep a set of the names' hashes and look only on a hit.
+/// their names, larger ones keep a set of them.
 #[derive(Default)]
 pub struct Seen {
-    hashes: Option<std::collections::HashSet<u64>>,
+    names: Option<std::collections::HashSet<Box<str>>>,
 }
 
 /// Objects with fewer names than this are searched instead of hashed.
 const SEARCH_BELOW: usize = 24;
-
-fn hash_name(name: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
-}
 
 impl Seen {
     /// True when `key` is among `names`, the names of the object before it. Call it once
@@ -159,7 +154,7 @@ impl Seen {
         key: &'a str,
         names: impl Iterator<Item = &'a str> + Clone,
     ) -> bool {
-        match &mut self.hashes {
+        match &mut self.names {
             None => {
                 let mut count = 0;
                 for name in names.clone() {
@@ -169,11 +164,11 @@ impl Seen {
                     count += 1;
                 }
                 if count >= SEARCH_BELOW {
-                    self.hashes = Some(names.chain([key]).map(hash_name).collect());
+                    self.names = Some(names.chain([key]).map(Box::from).collect());
                 }
                 false
             }
-            Some(set) => !set.insert(hash_name(key)) && names.into_iter().any(|n| n == key),
+            Some(set) => !set.insert(Box::from(key)),
         }
     }
 }

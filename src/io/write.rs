@@ -305,6 +305,11 @@ fn line(out: &mut String, l: &LineString<f64>) {
 }
 
 fn polygon(out: &mut String, p: &Polygon<f64>) {
+    // An empty polygon (`"coordinates": []`, RFC 7946 §3.1) has no ring to write.
+    if p.exterior().0.is_empty() && p.interiors().is_empty() {
+        out.push_str("[]");
+        return;
+    }
     out.push('[');
     line(out, p.exterior());
     for ring in p.interiors() {

@@ -217,6 +217,18 @@ pub struct EventsPart {
     pub unread: Vec<(usize, Unread)>,
 }
 
+/// `base`, or `base_2`, `base_3`, … : the first name no property has.
+pub fn free_name(properties: &Extra, base: &str) -> String {
+    let taken = |name: &str| properties.iter().any(|(k, _)| k == name);
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| base.to_owned())
+}
+
 /// What a feature read from a file is made of.
 #[derive(Debug, Default)]
 pub struct FeatureParts {
@@ -271,6 +283,19 @@ impl Feature {
         let mut properties = parts.properties;
         match parts.events {
             Some(events) => {
+                // The runway figures are derived only from a LineString: on another shape
+                // they are the file's own, kept under another name.
+                let line = feature
+                    .geometry
+                    .as_ref()
+                    .is_some_and(|g| g.kind() == GeometryKind::LineString);
+                if !line {
+                    for key in ["runway_length_m", "runway_heading_deg"] {
+                        if let Some(i) = properties.iter().position(|(k, _)| k == key) {
+                            properties[i].0 = free_name(&properties, &format!("{key}_original"));
+                        }
+                    }
+                }
                 let mut at = events.at.min(properties.len());
                 let mut i = 0;
                 properties.retain(|(key, _)| {
@@ -453,13 +478,7 @@ impl Feature {
                     continue;
                 }
                 let base = format!("{}_original", self.properties[i].0);
-                let mut name = base.clone();
-                let mut n = 1;
-                while self.properties.iter().any(|(k, _)| *k == name) {
-                    n += 1;
-                    name = format!("{base}_{n}");
-                }
-                self.properties[i].0 = name;
+                self.properties[i].0 = free_name(&self.properties, &base);
             }
             self.events_at = Some(self.properties.len());
             self.properties_null = false;

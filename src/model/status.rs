@@ -177,21 +177,28 @@ pub struct StatusTimeline {
 }
 
 impl StatusTimeline {
+    /// The timeline of `events` read in `order`, which must be [`chronological`]: one walk,
+    /// a step on each day an event takes effect.
     pub fn of(events: &[Event], order: &[usize]) -> Self {
-        let mut days: Vec<NaiveDate> = events
+        let changing: Vec<usize> = order
             .iter()
-            .filter(|e| e.kind.changes_state())
-            .map(|e| e.date.midpoint())
+            .copied()
+            .filter(|&i| events[i].kind.changes_state())
             .collect();
-        days.sort_unstable();
-        days.dedup();
-        let steps = days
-            .into_iter()
-            .map(|day| {
-                let (status, fuzzy) = status_at(events, order, day);
-                (day, status, fuzzy)
-            })
-            .collect();
+        let mut steps = Vec::new();
+        let (mut status, mut ever_destroyed) = (Status::Unknown, false);
+        for (n, &i) in changing.iter().enumerate() {
+            let event = &events[i];
+            status = next_status(status, event.kind, ever_destroyed);
+            ever_destroyed |= event.kind == EventType::Destroyed;
+            let day = event.date.midpoint();
+            let last_that_day = changing
+                .get(n + 1)
+                .is_none_or(|&j| events[j].date.midpoint() != day);
+            if last_that_day {
+                steps.push((day, status, event.date.is_fuzzy()));
+            }
+        }
         StatusTimeline { steps }
     }
 
@@ -242,5 +249,53 @@ mod timeline_tests {
         // A month counts from its middle day, and says it rests on an approximate date.
         let middle = NaiveDate::from_ymd_opt(2014, 9, 15).unwrap();
         assert_eq!(timeline.at(middle), (Status::Rebuilt, true));
+    }
+}
+
+#[cfg(test)]
+mod rule_properties {
+    use super::*;
+    use crate::model::{FuzzyDate, History};
+    use proptest::prelude::*;
+
+    fn history() -> impl Strategy<Value = Vec<Event>> {
+        let date = prop::sample::select(vec![
+            "2013",
+            "2014",
+            "2014-03",
+            "2014-03-01",
+            "2014-07-02",
+            "2014-09~",
+            "2014-09-05",
+            "2015?",
+            "2015-01-10",
+            "2015-06",
+        ]);
+        let kind = prop::sample::select(EventType::ALL.to_vec());
+        prop::collection::vec((kind, date), 0..10).prop_map(|v| {
+            v.into_iter()
+                .map(|(k, d)| Event::new(k, FuzzyDate::parse(d).expect("date")))
+                .collect()
+        })
+    }
+
+    proptest! {
+        /// The timeline, `status_at` and the counts of `History` follow one rule.
+        #[test]
+        fn timeline_status_and_counts_agree(events in history(), offset in 0i64..1200) {
+            let order = chronological(&events);
+            let timeline = StatusTimeline::of(&events, &order);
+            let day = NaiveDate::from_ymd_opt(2012, 6, 1).expect("day")
+                + chrono::Duration::days(offset);
+            prop_assert_eq!(timeline.at(day), status_at(&events, &order, day));
+            let h = History::of(&events);
+            let (last, _) = status_at(&events, &order, NaiveDate::MAX);
+            // "rebuilt" exactly when it was put back in use after a destruction and is in use.
+            prop_assert_eq!(
+                last == Status::Rebuilt,
+                h.times_rebuilt > 0 && last != Status::Destroyed
+            );
+            prop_assert!(h.times_rebuilt <= h.times_destroyed);
+        }
     }
 }

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::diagnostic::Severity;
 use super::geometry::{check_bbox, describe, parse_geometry, raw_str};
-use super::scan::{EventIn, FeatureIn, PropertiesIn, RawList, Slot, Slots, SourceIn, scan_event};
+use super::scan::{EventIn, FeatureIn, PropertiesIn, Slot, Slots, SourceIn, scan_event};
 use crate::model::{
     Confidence, Event, EventType, EventsPart, Extra, Feature, FeatureId, FeatureParts, Field,
     FuzzyDate, Geometry, Reference, Source, Unknown, Unread,
@@ -259,7 +259,7 @@ impl<'t> Interpreter<'t> {
                     .map(|(k, v)| (k.into_owned(), v.to_owned()))
                     .collect();
                 if let Some((at, list)) = events {
-                    parts.events = self.events(index, anchor, at, list);
+                    parts.events = self.events(index, anchor, raw, at, list);
                 }
             }
         }
@@ -364,12 +364,13 @@ impl<'t> Interpreter<'t> {
         &mut self,
         index: usize,
         anchor: Option<&'t RawValue>,
+        feature_raw: &'t RawValue,
         at: usize,
-        list: RawList<'t>,
+        list: Slots<EventIn<'t>>,
     ) -> Option<EventsPart> {
         let items = match list {
-            RawList::List(items) => items,
-            RawList::NotList(what) => {
+            Slots::List(items) => items,
+            Slots::NotList(what) => {
                 self.push_at(
                     Severity::Error,
                     anchor,
@@ -385,15 +386,22 @@ impl<'t> Interpreter<'t> {
             events: Vec::with_capacity(items.len()),
             unread: Vec::new(),
         };
-        for (e, raw) in items.into_iter().enumerate() {
+        // The text of each event, found only when one must be kept as written.
+        let mut raws: Option<Vec<&'t RawValue>> = None;
+        for (e, slot) in items.into_iter().enumerate() {
             let errors_before = self.errors;
             let problems_before = self.problems.len();
-            let event = match scan_event(raw) {
-                Ok(Slot::Object(event)) => self.event(index, e, raw, event),
-                Ok(Slot::NotObject(what)) => {
+            let event = match slot {
+                Slot::Object(event) => self.event(index, e, anchor, event),
+                Slot::NotObject(what) => {
+                    let at = raws
+                        .get_or_insert_with(|| super::scan::raw_events(feature_raw))
+                        .get(e)
+                        .copied()
+                        .or(anchor);
                     self.push_at(
                         Severity::Error,
-                        Some(raw),
+                        at,
                         Some(index),
                         Some(e),
                         format!(
@@ -403,23 +411,31 @@ impl<'t> Interpreter<'t> {
                     );
                     None
                 }
-                Err(err) => {
-                    let message = super::geometry::serde_message(&err);
-                    self.push_at(Severity::Error, Some(raw), Some(index), Some(e), message);
-                    None
-                }
             };
             self.event_errors += self.errors - errors_before;
             match event {
                 Some(event) if self.errors == errors_before => part.events.push(event),
                 _ => {
+                    let raws = raws.get_or_insert_with(|| super::scan::raw_events(feature_raw));
+                    let Some(raw) = raws.get(e) else {
+                        // Never lose an event: without its text, the feature is kept whole.
+                        self.event_errors -= self.errors - errors_before;
+                        self.push_at(
+                            Severity::Error,
+                            anchor,
+                            Some(index),
+                            Some(e),
+                            "this event could not be kept as written, so its whole feature is".into(),
+                        );
+                        continue;
+                    };
                     let problems = self.problems[problems_before..]
                         .iter()
                         .filter(|p| p.severity == Severity::Error)
                         .map(|p| p.message.clone())
                         .collect();
                     let unread = Unread {
-                        raw: raw.to_owned(),
+                        raw: (*raw).to_owned(),
                         problems,
                     };
                     part.unread.push((part.events.len(), unread));
@@ -433,10 +449,10 @@ impl<'t> Interpreter<'t> {
         &mut self,
         index: usize,
         e: usize,
-        raw_event: &'t RawValue,
+        fallback: Option<&'t RawValue>,
         event: EventIn<'t>,
     ) -> Option<Event> {
-        let anchor = event.anchor.or(Some(raw_event));
+        let anchor = event.anchor.or(fallback);
         let problem = |me: &mut Self, severity, raw: Option<&RawValue>, message: String| {
             me.push_at(severity, raw.or(anchor), Some(index), Some(e), message);
         };
@@ -714,7 +730,7 @@ pub fn interpret_event(text: &str) -> Result<Event, Vec<String>> {
     })?;
     let mut interpreter = Interpreter::new(text);
     let event = match scan_event(raw) {
-        Ok(Slot::Object(event)) => interpreter.event(0, 0, raw, event),
+        Ok(Slot::Object(event)) => interpreter.event(0, 0, Some(raw), event),
         Ok(Slot::NotObject(what)) => {
             return Err(vec![format!(
                 "this is {what}; an event is an object such as {{\"type\": \"destroyed\", \"date\": \"2014-09-05\"}}"

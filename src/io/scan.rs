@@ -66,8 +66,8 @@ pub enum PropertiesIn<'de> {
     NotObject(&'static str),
     Object {
         members: Members<'de>,
-        /// `events` (each element as written), and how many members came before it.
-        events: Option<(usize, RawList<'de>)>,
+        /// `events`, and how many members came before it.
+        events: Option<(usize, Slots<EventIn<'de>>)>,
         duplicates: Vec<String>,
     },
 }
@@ -427,7 +427,7 @@ impl<'de> Visitor<'de> for PropertiesSeed {
                 continue;
             }
             if key == "events" {
-                events = Some((members.len(), map.next_value_seed(RawListSeed)?));
+                events = Some((members.len(), map.next_value_seed(SlotsSeed(EventSeed))?));
             } else {
                 members.push((key, map.next_value()?));
             }
@@ -508,6 +508,26 @@ impl<'de> ElementSeed<'de> for SourceSeed {
 pub fn scan_feature(raw: &RawValue) -> Result<Slot<FeatureIn<'_>>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(raw.get());
     SlotSeed(FeatureSeed).deserialize(&mut de)
+}
+
+/// The elements of a feature's `properties.events` as written, found in its text: for
+/// keeping verbatim the events that cannot be interpreted (rare, so found only then).
+pub fn raw_events(feature: &RawValue) -> Vec<&RawValue> {
+    #[derive(serde::Deserialize)]
+    struct F<'a> {
+        #[serde(borrow, default)]
+        properties: Option<P<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct P<'a> {
+        #[serde(borrow, default)]
+        events: Option<Vec<&'a RawValue>>,
+    }
+    serde_json::from_str::<F>(feature.get())
+        .ok()
+        .and_then(|f| f.properties)
+        .and_then(|p| p.events)
+        .unwrap_or_default()
 }
 
 /// Scans one event from its raw text.

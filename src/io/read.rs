@@ -313,7 +313,7 @@ struct Interpreted {
 type Part = (Vec<Feature>, Vec<Problem>, Vec<(usize, String)>);
 
 /// Features interpreted per task on the threads: small enough to share the work evenly.
-const FEATURES_PER_TASK: usize = 2048;
+const FEATURES_PER_TASK: usize = 256;
 
 /// Interprets every feature, on up to `threads` threads; the same result on any number.
 fn interpret_all(text: &str, items: &[&RawValue], threads: usize) -> Interpreted {

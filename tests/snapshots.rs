@@ -3,6 +3,7 @@
 //! them after an intended change. Rendering uses wgpu on the software driver (no GPU).
 
 use egui::vec2;
+use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
 use pistas::app::i18n::Lang;
 use pistas::app::{AppOptions, PistasApp, ScriptedDialogs, Settings};
@@ -127,4 +128,37 @@ fn the_chart_is_saved_as_png() {
     let (w, hgt, colours) = png_facts(&dir.path().join("chart.png"));
     assert!(w > 200 && w < 1200 && hgt > 80 && hgt < 800, "{w}x{hgt}");
     assert!(colours > 5, "a drawn chart");
+}
+
+/// A file with an event Pistas cannot read: the inspector shows it with its problem and
+/// its JSON to fix.
+#[test]
+fn unread_event_in_the_inspector() {
+    // Relative to the package (tests run there), so the picture is the same in any clone.
+    let path = std::path::PathBuf::from("tests/fixtures/pistas/bad/bad-events.geojson");
+    let options = AppOptions {
+        file: Some(path),
+        dialogs: Box::new(ScriptedDialogs::default()),
+        recovery: None,
+        settings: Some(Settings::default()),
+        lang: Some(Lang::En),
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1200.0, 800.0))
+        .with_options(
+            SnapshotOptions::default()
+                .threshold(2.0)
+                .max_failed_pixels(400),
+        )
+        .with_theme(egui::Theme::Light)
+        .wgpu()
+        .build_eframe(move |cc| PistasApp::new(cc, options));
+    h.state_mut().set_date("2014-10-01".parse().expect("date"));
+    h.run_steps(4);
+    let index = h.state().document().position("bad-date").expect("opened");
+    h.state_mut().select(Some(index));
+    h.run_steps(3);
+    h.get_by_label("Apply fix").scroll_to_me();
+    h.run_steps(3);
+    h.snapshot("unread_event");
 }

@@ -425,7 +425,8 @@ impl<'t> Interpreter<'t> {
                             anchor,
                             Some(index),
                             Some(e),
-                            "this event could not be kept as written, so its whole feature is".into(),
+                            "this event could not be kept as written, so its whole feature is"
+                                .into(),
                         );
                         continue;
                     };

@@ -19,29 +19,11 @@ use rand_chacha::ChaCha8Rng;
 
 /// Every fixture, in any folder, as bytes.
 fn fixture_seeds() -> Vec<Vec<u8>> {
-    let root = common::project_file("tests/fixtures");
-    let mut seeds = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "geojson" || e == "json")
-                && let Ok(bytes) = std::fs::read(&path)
-                && bytes.len() < 300_000
-            {
-                seeds.push(bytes);
-            }
-        }
-    }
-    seeds.sort();
-    seeds
+    common::files_below("", &["geojson", "json"])
+        .into_iter()
+        .filter_map(|path| std::fs::read(path).ok())
+        .filter(|bytes| bytes.len() < 300_000)
+        .collect()
 }
 
 /// Small files with the text that went wrong before: escapes in names, notes and ids,

@@ -311,16 +311,9 @@ fn ids_pistas_gave_are_never_evidence() {
     let plan = merge::propose(&a, &b, &MatchOptions::default());
     assert!(plan.proposals.is_empty(), "{:?}", plan.proposals);
     assert_eq!(plan.unmatched.len(), 3);
-    let decisions: Vec<Decision> = plan
-        .proposals
-        .iter()
-        .map(merge::Proposal::default_decision)
-        .collect();
-    let (command, _) = merge::merge_command(&a, &b, &plan, &decisions);
-    let mut editor = Editor::new(a);
-    editor.apply(command).expect("merge");
-    assert_eq!(editor.document().features.len(), 6, "no feature is lost");
-    for f in &editor.document().features {
+    let merged = common::merge_default(&a, &b);
+    assert_eq!(merged.features.len(), 6, "no feature is lost");
+    for f in &merged.features {
         assert_eq!(
             f.events().len(),
             1,
@@ -370,19 +363,7 @@ fn events_with_different_ids_are_different_reports() {
     let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"s","geometry":{"type":"Point","coordinates":[-74,-12]},"properties":{"events":[
         {"id":"a","type":"destroyed","date":"2014-09"},{"id":"b","type":"destroyed","date":"2014-09"}]}}]}"#;
     let doc = pistas::io::read_str(text, "t").document;
-    let plan = merge::propose(&doc, &doc, &MatchOptions::default());
-    let decisions: Vec<Decision> = plan
-        .proposals
-        .iter()
-        .map(merge::Proposal::default_decision)
-        .collect();
-    let (command, _) = merge::merge_command(&doc, &doc, &plan, &decisions);
-    let mut editor = Editor::new(doc.clone());
-    editor.apply(command).expect("merge");
-    assert_eq!(
-        editor.document(),
-        &doc,
-        "merging a file with itself changes nothing"
-    );
-    assert_eq!(editor.document().features[0].events().len(), 2);
+    let merged = common::merge_default(&doc, &doc);
+    assert_eq!(&merged, &doc, "merging a file with itself changes nothing");
+    assert_eq!(merged.features[0].events().len(), 2);
 }

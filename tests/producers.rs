@@ -9,23 +9,7 @@ use std::path::PathBuf;
 use pistas::io::{WriteOptions, read_path, read_str, write_geojson};
 
 fn producer_files() -> Vec<PathBuf> {
-    let root = common::project_file("tests/fixtures/producers");
-    let mut found = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("fixture folder").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "geojson" || e == "json")
-            {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
+    let found = common::files_below("producers", &["geojson", "json"]);
     assert!(found.len() > 30, "the producer fixtures are there");
     found
 }

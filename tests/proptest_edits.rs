@@ -5,7 +5,7 @@
 mod common;
 
 use pistas::edit::Editor;
-use pistas::edit::merge::{self, Decision, MatchOptions};
+use pistas::edit::merge::{self, MatchOptions};
 use pistas::io::{WriteOptions, read_path, read_str, write_geojson};
 use pistas::model::{
     Confidence, Document, Event, EventType, Field, FuzzyDate, History, Source, Status,
@@ -202,11 +202,7 @@ fn apply(editor: &mut Editor, bases: &[Document], action: &Action) {
                 bases[i % bases.len()].clone()
             };
             let plan = merge::propose(editor.document(), &incoming, &MatchOptions::default());
-            let decisions: Vec<Decision> = plan
-                .proposals
-                .iter()
-                .map(merge::Proposal::default_decision)
-                .collect();
+            let decisions = plan.default_decisions();
             let (command, _) =
                 merge::merge_command(editor.document(), &incoming, &plan, &decisions);
             Some(editor.apply(command))
@@ -275,11 +271,7 @@ proptest! {
         let bases = bases();
         let doc = bases[base.index(bases.len())].clone();
         let plan = merge::propose(&doc, &doc, &MatchOptions::default());
-        let decisions: Vec<Decision> = plan
-            .proposals
-            .iter()
-            .map(merge::Proposal::default_decision)
-            .collect();
+        let decisions = plan.default_decisions();
         let (command, _) = merge::merge_command(&doc, &doc, &plan, &decisions);
         let mut editor = Editor::new(doc.clone());
         editor.apply(command).expect("merge");

@@ -9,8 +9,12 @@ use pistas::app::i18n::Lang;
 use pistas::app::{AppOptions, PistasApp, ScriptedDialogs, Settings};
 
 fn harness(lang: Lang) -> Harness<'static, PistasApp> {
+    harness_on(None, lang)
+}
+
+fn harness_on(file: Option<std::path::PathBuf>, lang: Lang) -> Harness<'static, PistasApp> {
     let options = AppOptions {
-        file: None,
+        file,
         dialogs: Box::new(ScriptedDialogs::default()),
         recovery: None,
         settings: Some(Settings::default()),
@@ -136,25 +140,7 @@ fn the_chart_is_saved_as_png() {
 fn unread_event_in_the_inspector() {
     // Relative to the package (tests run there), so the picture is the same in any clone.
     let path = std::path::PathBuf::from("tests/fixtures/pistas/bad/bad-events.geojson");
-    let options = AppOptions {
-        file: Some(path),
-        dialogs: Box::new(ScriptedDialogs::default()),
-        recovery: None,
-        settings: Some(Settings::default()),
-        lang: Some(Lang::En),
-    };
-    let mut h = Harness::builder()
-        .with_size(vec2(1200.0, 800.0))
-        .with_options(
-            SnapshotOptions::default()
-                .threshold(2.0)
-                .max_failed_pixels(400),
-        )
-        .with_theme(egui::Theme::Light)
-        .wgpu()
-        .build_eframe(move |cc| PistasApp::new(cc, options));
-    h.state_mut().set_date("2014-10-01".parse().expect("date"));
-    h.run_steps(4);
+    let mut h = harness_on(Some(path), Lang::En);
     let index = h.state().document().position("bad-date").expect("opened");
     h.state_mut().select(Some(index));
     h.run_steps(3);

@@ -4,7 +4,6 @@
 mod common;
 
 use pistas::edit::Editor;
-use pistas::edit::merge::{self, Decision, MatchOptions};
 use pistas::io::{read_str, write_geojson};
 use pistas::model::Document;
 
@@ -75,17 +74,8 @@ fn merging_events_of_one_type_and_date_matches_them_one_to_one() {
     let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"s","geometry":{"type":"Point","coordinates":[-74,-12]},"properties":{"events":[
         {"type":"sighted","date":"2014","sources":["a"]},{"type":"sighted","date":"2014","sources":["b"]}]}}]}"#;
     let doc = read_str(text, "t").document;
-    let plan = merge::propose(&doc, &doc, &MatchOptions::default());
-    let decisions: Vec<Decision> = plan
-        .proposals
-        .iter()
-        .map(merge::Proposal::default_decision)
-        .collect();
-    let (command, _) = merge::merge_command(&doc, &doc, &plan, &decisions);
-    let mut editor = Editor::new(doc.clone());
-    editor.apply(command).expect("merge");
     assert_eq!(
-        editor.document(),
+        &common::merge_default(&doc, &doc),
         &doc,
         "a file merged with itself is unchanged"
     );
@@ -122,16 +112,7 @@ fn a_property_a_merge_brings_named_like_a_derived_field_is_kept_renamed() {
         read_str(working, "w").document,
         read_str(incoming, "i").document,
     );
-    let plan = merge::propose(&w, &i, &MatchOptions::default());
-    let decisions: Vec<Decision> = plan
-        .proposals
-        .iter()
-        .map(merge::Proposal::default_decision)
-        .collect();
-    let (command, _) = merge::merge_command(&w, &i, &plan, &decisions);
-    let mut editor = Editor::new(w);
-    editor.apply(command).expect("merge");
-    let written = write_geojson(editor.document(), &common::options());
+    let written = write_geojson(&common::merge_default(&w, &i), &common::options());
     assert!(
         written.contains("\"status_original\":\"abandoned\""),
         "{written}"

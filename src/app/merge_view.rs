@@ -47,11 +47,7 @@ impl MergeReview {
     ) -> Self {
         let plan = merge::propose(working, incoming, &options);
         // Merging is the proposal; every conflict starts on the working side.
-        let decisions = plan
-            .proposals
-            .iter()
-            .map(merge::Proposal::default_decision)
-            .collect();
+        let decisions = plan.default_decisions();
         MergeReview {
             key,
             layer_name,

@@ -292,11 +292,7 @@ fn merge(args: &MergeArgs, err: &mut dyn Write) -> Outcome {
     let incoming = docs.pop().unwrap_or_default();
     let working = docs.pop().unwrap_or_default();
     let plan = merge::propose(&working, &incoming, &args.options);
-    let decisions: Vec<Decision> = plan
-        .proposals
-        .iter()
-        .map(merge::Proposal::default_decision)
-        .collect();
+    let decisions = plan.default_decisions();
     let (command, rows) = merge::merge_command(&working, &incoming, &plan, &decisions);
     let mut editor = Editor::new(working);
     editor.apply(command).map_err(|e| e.to_string())?;

@@ -128,6 +128,17 @@ pub struct Plan {
     pub identical: Vec<usize>,
 }
 
+impl Plan {
+    /// What a merge does unless someone decides otherwise, proposal by proposal (see
+    /// [`Proposal::default_decision`]).
+    pub fn default_decisions(&self) -> Vec<Decision> {
+        self.proposals
+            .iter()
+            .map(Proposal::default_decision)
+            .collect()
+    }
+}
+
 impl Proposal {
     /// What a merge does with this proposal unless someone decides otherwise: join the two
     /// (every conflict on the working side), or keep both when only their ids agree.

@@ -56,3 +56,41 @@ pub fn window(
     harness.run_steps(3);
     harness
 }
+
+/// `incoming` merged into `working` with the decisions a merge takes by default, as one
+/// command applied to an editor.
+pub fn merge_default(
+    working: &pistas::model::Document,
+    incoming: &pistas::model::Document,
+) -> pistas::model::Document {
+    use pistas::edit::merge;
+    let plan = merge::propose(working, incoming, &merge::MatchOptions::default());
+    let (command, _) = merge::merge_command(working, incoming, &plan, &plan.default_decisions());
+    let mut editor = pistas::edit::Editor::new(working.clone());
+    editor.apply(command).expect("merge");
+    editor.document().clone()
+}
+
+/// Every file below `tests/fixtures/<folder>` whose name ends in one of `extensions`.
+pub fn files_below(folder: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![project_file("tests/fixtures").join(folder)];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| extensions.iter().any(|x| e == *x))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}

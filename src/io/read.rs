@@ -193,23 +193,73 @@ pub fn read_str_with_threads(text: &str, file: &str, threads: usize) -> Parsed {
             format!("\"{key}\" appears twice at the top level; member names must be unique"),
         );
     }
-    let Some(type_raw) = root.type_ else {
-        return fatal(
-            file,
-            Some((1, 1)),
-            "the top-level object has no \"type\": is this GeoJSON? Expected \"FeatureCollection\", \"Feature\" or a geometry".to_owned(),
-        );
-    };
-    let Some(type_name) = raw_str(type_raw) else {
-        let at = LineIndex::new(text).line_col(top.offset_of(type_raw));
-        return fatal(
-            file,
+    // A "features" list with a missing or misspelt type is still a FeatureCollection: the
+    // problem is reported, and every feature opens.
+    let has_list = matches!(root.features, Some(RawList::List(_)));
+    let as_collection = |top: &mut Interpreter<'_>, at: usize, problem: String| {
+        top.push(
+            Severity::Error,
             Some(at),
+            None,
+            None,
             format!(
-                "the top-level \"type\" is {}; it must be text such as \"FeatureCollection\"",
-                describe(type_raw.get())
+                "{problem}; it has a \"features\" list, so Pistas reads it as a FeatureCollection"
             ),
         );
+        std::borrow::Cow::Borrowed("FeatureCollection")
+    };
+    let type_name = match root.type_ {
+        None if has_list => as_collection(
+            &mut top,
+            0,
+            "the top-level object has no \"type\"".to_owned(),
+        ),
+        None => {
+            return fatal(
+                file,
+                Some((1, 1)),
+                "the top-level object has no \"type\": is this GeoJSON? Expected \"FeatureCollection\", \"Feature\" or a geometry".to_owned(),
+            );
+        }
+        Some(type_raw) => match raw_str(type_raw) {
+            Some(name)
+                if has_list
+                    && name != "FeatureCollection"
+                    && name.eq_ignore_ascii_case("FeatureCollection") =>
+            {
+                let at = top.offset_of(type_raw);
+                as_collection(
+                    &mut top,
+                    at,
+                    format!(
+                        "the type \"{name}\" must be written \"FeatureCollection\" (GeoJSON types are case-sensitive)"
+                    ),
+                )
+            }
+            Some(name) => name,
+            None if has_list => {
+                let at = top.offset_of(type_raw);
+                as_collection(
+                    &mut top,
+                    at,
+                    format!(
+                        "the top-level \"type\" is {}; it must be \"FeatureCollection\"",
+                        describe(type_raw.get())
+                    ),
+                )
+            }
+            None => {
+                let at = LineIndex::new(text).line_col(top.offset_of(type_raw));
+                return fatal(
+                    file,
+                    Some(at),
+                    format!(
+                        "the top-level \"type\" is {}; it must be text such as \"FeatureCollection\"",
+                        describe(type_raw.get())
+                    ),
+                );
+            }
+        },
     };
     let mut foreign: Extra = Vec::new();
     let features = match type_name.as_ref() {
@@ -268,7 +318,8 @@ pub fn read_str_with_threads(text: &str, file: &str, threads: usize) -> Parsed {
         name => match GeometryKind::parse(name) {
             Some(_) => bare_geometry(text),
             None => {
-                let at = LineIndex::new(text).line_col(top.offset_of(type_raw));
+                let at =
+                    LineIndex::new(text).line_col(root.type_.map_or(0, |raw| top.offset_of(raw)));
                 let hint = ["FeatureCollection", "Feature"]
                     .iter()
                     .copied()
@@ -537,6 +588,21 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_features_list_opens_whatever_the_type_says() {
+        let features = r#""features":[{"type":"Feature","geometry":null,"properties":{}}]"#;
+        for root in [
+            format!("{{{features}}}"),
+            format!(r#"{{"type":"featurecollection",{features}}}"#),
+            format!(r#"{{"type":7,{features}}}"#),
+        ] {
+            let parsed = read_str(&root, "t");
+            assert!(!parsed.fatal, "{root}");
+            assert!(parsed.has_errors(), "{root}: still an error");
+            assert_eq!(parsed.document.features.len(), 1, "{root}");
+        }
+    }
 
     #[test]
     fn compressed_and_utf16_files_are_named_as_such() {

@@ -6,6 +6,7 @@
 //! thin layer over the same library.
 
 pub mod analysis;
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
 pub mod edit;

@@ -1,5 +1,4 @@
 //! `pistas`: the map window, or a headless subcommand.
-
 use clap::Parser;
 use pistas::cli::{Cli, run};
 
@@ -15,13 +14,27 @@ fn main() {
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
             run(command, &mut out, &mut err)
         }
-        None => match pistas::app::run(cli.file, cli.tiles) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("pistas: cannot open the window: {e}");
-                2
-            }
-        },
+        None => open_window(cli.file, cli.tiles),
     };
     std::process::exit(code);
+}
+
+#[cfg(feature = "gui")]
+fn open_window(file: Option<std::path::PathBuf>, tiles: Option<std::path::PathBuf>) -> i32 {
+    match pistas::app::run(file, tiles) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("pistas: cannot open the window: {e}");
+            2
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(_file: Option<std::path::PathBuf>, _tiles: Option<std::path::PathBuf>) -> i32 {
+    eprintln!(
+        "pistas: this build has no window (it was built without the \"gui\" feature); \
+         the subcommands work: see `pistas --help`"
+    );
+    2
 }

@@ -35,6 +35,7 @@ pub fn options() -> pistas::io::WriteOptions {
     }
 }
 
+#[cfg(feature = "gui")]
 /// The window at 1400×900 in English with default settings, scripted dialogs and, when
 /// given, a recovery folder; a few frames already run.
 pub fn window(

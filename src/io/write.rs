@@ -29,7 +29,11 @@ impl Default for WriteOptions {
 pub fn write_geojson(doc: &Document, options: &WriteOptions) -> String {
     let mut out = String::with_capacity(256 + doc.features.len() * 512);
     out.push_str("{\"type\":\"FeatureCollection\"");
-    for (key, value) in &doc.foreign {
+    // A second `features` the file had (kept, and reported on reading) goes after the list,
+    // so that the list stays the one read.
+    let (after, before): (Vec<_>, Vec<_>) =
+        doc.foreign.iter().partition(|(key, _)| key == "features");
+    for (key, value) in before {
         member(&mut out, key, value.get());
     }
     out.push_str(",\"features\":[");
@@ -37,7 +41,11 @@ pub fn write_geojson(doc: &Document, options: &WriteOptions) -> String {
         out.push_str(if i == 0 { "\n" } else { ",\n" });
         write_feature(&mut out, feature, options);
     }
-    out.push_str("\n]}\n");
+    out.push_str("\n]");
+    for (key, value) in after {
+        member(&mut out, key, value.get());
+    }
+    out.push_str("}\n");
     out
 }
 

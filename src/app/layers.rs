@@ -38,8 +38,8 @@ pub struct Imported {
     pub opacity: f32,
     pub visible: bool,
     pub diagnostics: Vec<Diagnostic>,
-    /// Features left out because they had errors.
-    pub rejected: usize,
+    /// Features Pistas could not read: kept as written, not drawn.
+    pub unread: usize,
 }
 
 /// A place in the drawing order.
@@ -155,7 +155,7 @@ impl Layers {
         path: PathBuf,
         document: Document,
         diagnostics: Vec<Diagnostic>,
-        rejected: usize,
+        unread: usize,
         date: NaiveDate,
     ) -> u64 {
         let key = self.next_key;
@@ -176,7 +176,7 @@ impl Layers {
             opacity: 1.0,
             visible: true,
             diagnostics,
-            rejected,
+            unread,
         });
         self.order.insert(0, Slot::Imported(key));
         key
@@ -393,11 +393,8 @@ impl Layers {
                         &[&layer.document.features.len().to_string()]
                     )
                 );
-                if layer.rejected > 0 {
-                    info += &format!(
-                        " · {}",
-                        lang.fill(T::LeftOut, &[&layer.rejected.to_string()])
-                    );
+                if layer.unread > 0 {
+                    info += &format!(" · {}", lang.fill(T::LeftOut, &[&layer.unread.to_string()]));
                 }
                 ui.label(RichText::new(info).small());
                 if ui.small_button(lang.t(T::Zoom)).clicked() {

@@ -133,7 +133,7 @@ impl PistasApp {
         }
     }
 
-    /// A file to import was read: add its valid features as a layer.
+    /// A file to import was read: add it as a layer, every feature of it.
     fn layer_read(&mut self, path: PathBuf, parsed: Parsed) -> Option<u64> {
         if parsed.fatal {
             self.diagnostics = parsed.diagnostics;

@@ -9,9 +9,7 @@ use super::i18n::{Lang, T};
 use super::theme;
 use crate::analysis::StripSummary;
 use crate::edit::{EditError, Editor, format_dms, parse_coordinates};
-use crate::model::{
-    Confidence, Document, Event, EventType, Feature, Field, FuzzyDate, Reference, Source,
-};
+use crate::model::{Document, Event, EventType, Feature, Source};
 
 /// An edit asked for in the inspector.
 #[derive(Debug)]
@@ -61,136 +59,9 @@ impl Edit {
     }
 }
 
-/// An event being written or edited.
-#[derive(Debug, Clone)]
-struct Draft {
-    /// `None` for a new event.
-    index: Option<usize>,
-    original: Option<Event>,
-    kind: EventType,
-    date: String,
-    confidence: Option<Confidence>,
-    operation: String,
-    sources: String,
-    note: String,
-}
+mod draft;
 
-/// One line per source: `title | url`, a URL, or text.
-fn source_line(source: &Source) -> String {
-    match source {
-        // A line break would split the source in two lines: it is shown as ⏎.
-        Source::Text(t) => t.replace('\n', " ⏎ "),
-        Source::Reference(r) => match (r.title.get(), r.url.get().or(r.archived_url.get())) {
-            (Some(t), Some(u)) => format!("{t} | {u}"),
-            (Some(t), None) => t.clone(),
-            (None, Some(u)) => u.clone(),
-            (None, None) => String::new(),
-        },
-    }
-}
-
-/// The line of source `k` in the editing box: a source with no text of its own (a
-/// reference without title or URL) is shown by its number, so that it is kept.
-fn draft_line(k: usize, source: &Source) -> String {
-    let line = source_line(source);
-    if line.trim().is_empty() {
-        format!("[source {}]", k + 1)
-    } else {
-        line.trim().to_owned()
-    }
-}
-
-impl Draft {
-    fn new() -> Self {
-        Draft {
-            index: None,
-            original: None,
-            kind: EventType::Sighted,
-            date: String::new(),
-            confidence: None,
-            operation: String::new(),
-            sources: String::new(),
-            note: String::new(),
-        }
-    }
-
-    fn of(index: usize, e: &Event) -> Self {
-        Draft {
-            index: Some(index),
-            original: Some(e.clone()),
-            kind: e.kind,
-            date: e.date.to_string(),
-            confidence: e.confidence.value(),
-            operation: e.operation.value().unwrap_or_default(),
-            sources: e
-                .sources
-                .iter()
-                .enumerate()
-                .map(|(k, s)| draft_line(k, s))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            note: e.note.value().unwrap_or_default(),
-        }
-    }
-
-    /// The event, keeping the original's id, unknown fields and unchanged sources.
-    fn event(&self) -> Result<Event, String> {
-        let date = FuzzyDate::parse(self.date.trim()).map_err(|e| e.to_string())?;
-        let mut event = self
-            .original
-            .clone()
-            .unwrap_or_else(|| Event::new(self.kind, date));
-        event.kind = self.kind;
-        event.date = date;
-        // A field left as it was keeps what it holds, a value Pistas could not read too.
-        if event.confidence.value() != self.confidence {
-            event.confidence.set(self.confidence);
-        }
-        let set_text = |field: &mut Field<String>, text: &str| {
-            let text = text.trim();
-            if field.as_deref().unwrap_or("") != text {
-                field.set(Some(text.to_owned()).filter(|s| !s.is_empty()));
-            }
-        };
-        set_text(&mut event.operation, &self.operation);
-        set_text(&mut event.note, &self.note);
-        let old = self
-            .original
-            .as_ref()
-            .map(|e| e.sources.clone())
-            .unwrap_or_default();
-        event.sources = self
-            .sources
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(|line| {
-                if let Some((_, s)) = old
-                    .iter()
-                    .enumerate()
-                    .find(|(k, s)| draft_line(*k, s) == line)
-                {
-                    return s.clone();
-                }
-                match line.split_once(" | ") {
-                    Some((title, url)) => Source::Reference(Reference {
-                        title: Field::Value(title.trim().to_owned()),
-                        url: Field::Value(url.trim().to_owned()),
-                        ..Reference::default()
-                    }),
-                    None if line.starts_with("http://") || line.starts_with("https://") => {
-                        Source::Reference(Reference {
-                            url: Field::Value(line.to_owned()),
-                            ..Reference::default()
-                        })
-                    }
-                    None => Source::Text(line.to_owned()),
-                }
-            })
-            .collect();
-        Ok(event)
-    }
-}
+use draft::{Draft, source_line};
 
 /// Text buffers of the inspector, reloaded when the selection or the document changes.
 #[derive(Default)]
@@ -731,6 +602,7 @@ fn event_colour(kind: EventType) -> Color32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Field, FuzzyDate, Reference};
 
     #[test]
     fn typed_values_stay_json_or_become_text() {

@@ -14,15 +14,14 @@
 //! the incoming side has. Properties both sides have with different values, and different
 //! geometries, are conflicts: the caller picks a side for each (the working side by default).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 use serde_json::value::RawValue;
 
-use super::{Change, Command, EditKind};
 use crate::analysis::{distance_m, name_similarity, representative_point};
-use crate::model::{Document, Event, Feature, FeatureId, Field as ModelField, Source};
+use crate::model::{Document, Event, Feature, Field as ModelField, Source};
 
 /// How features are matched.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -532,186 +531,6 @@ fn same_source(a: &Source, b: &Source) -> bool {
     }
 }
 
-/// One line of a merge report: what became of an incoming feature.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportRow {
-    pub incoming_id: String,
-    pub incoming_name: String,
-    /// merged, kept both, skipped or added.
-    pub action: &'static str,
-    pub working_id: String,
-    pub working_name: String,
-    pub reason: &'static str,
-    pub distance_m: Option<f64>,
-    pub similarity: Option<f64>,
-    pub counts: MergeCounts,
-    /// `key: kept working|took incoming` per conflict.
-    pub conflicts: String,
-}
+mod command;
 
-/// The merge as one undoable command, and a report row per incoming feature.
-///
-/// Merged features replace their working feature in place; kept-both and unmatched features
-/// are appended, with a new id when theirs is taken.
-pub fn merge_command(
-    working: &Document,
-    incoming: &Document,
-    plan: &Plan,
-    decisions: &[Decision],
-) -> (Command, Vec<ReportRow>) {
-    let mut changes = Vec::new();
-    let mut rows = Vec::new();
-    let mut used: HashSet<String> = working
-        .features
-        .iter()
-        .map(|f| f.id.as_str().to_owned())
-        .collect();
-    let mut next = working.features.len();
-    let mut append = |feature: &Feature, changes: &mut Vec<Change>| {
-        let mut feature = feature.clone();
-        if !used.insert(feature.id.as_str().to_owned()) {
-            let base = feature.id.as_str().to_owned();
-            let fresh = (2..)
-                .map(|n| format!("{base}-{n}"))
-                .find(|c| !used.contains(c))
-                .unwrap_or(base);
-            used.insert(fresh.clone());
-            feature.id = FeatureId::String(fresh);
-        }
-        changes.push(Change::Insert {
-            index: next,
-            feature: Box::new(feature),
-        });
-        next += 1;
-    };
-    for (n, proposal) in plan.proposals.iter().enumerate() {
-        let decision = decisions.get(n).cloned().unwrap_or(Decision::Skip);
-        let (w, i) = (
-            &working.features[proposal.working],
-            &incoming.features[proposal.incoming],
-        );
-        let mut counts = MergeCounts::default();
-        let mut conflict_text = String::new();
-        match &decision {
-            Decision::Merge(picks) => {
-                let (merged, c) = merge_features(w, i, picks);
-                counts = c;
-                conflict_text = proposal
-                    .conflicts
-                    .iter()
-                    .enumerate()
-                    .map(|(k, conflict)| {
-                        let side = match picks.get(k).copied().unwrap_or_default() {
-                            Side::Working => "kept working",
-                            Side::Incoming => "took incoming",
-                        };
-                        format!("{}: {side}", conflict.field.label())
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                changes.push(Change::Replace {
-                    index: proposal.working,
-                    feature: Box::new(merged),
-                });
-            }
-            Decision::KeepBoth => append(i, &mut changes),
-            Decision::Skip => {}
-        }
-        rows.push(ReportRow {
-            incoming_id: i.id.to_string(),
-            incoming_name: i.name().unwrap_or("").to_owned(),
-            action: decision.as_str(),
-            working_id: w.id.to_string(),
-            working_name: w.name().unwrap_or("").to_owned(),
-            reason: proposal.reason.as_str(),
-            distance_m: proposal.distance_m,
-            similarity: proposal.similarity,
-            counts,
-            conflicts: conflict_text,
-        });
-    }
-    for &i in &plan.identical {
-        let feature = &incoming.features[i];
-        rows.push(ReportRow {
-            incoming_id: feature.id.to_string(),
-            incoming_name: feature.name().unwrap_or("").to_owned(),
-            action: "already there",
-            working_id: String::new(),
-            working_name: String::new(),
-            reason: "",
-            distance_m: None,
-            similarity: None,
-            counts: MergeCounts::default(),
-            conflicts: String::new(),
-        });
-    }
-    for &i in &plan.unmatched {
-        let feature = &incoming.features[i];
-        append(feature, &mut changes);
-        rows.push(ReportRow {
-            incoming_id: feature.id.to_string(),
-            incoming_name: feature.name().unwrap_or("").to_owned(),
-            action: "added",
-            working_id: String::new(),
-            working_name: String::new(),
-            reason: "",
-            distance_m: None,
-            similarity: None,
-            counts: MergeCounts {
-                events_added: feature.events().len(),
-                ..MergeCounts::default()
-            },
-            conflicts: String::new(),
-        });
-    }
-    // Replacements name the working document's indices; appends go after its end, so
-    // they never shift them and the order of the changes does not matter.
-    (
-        Command {
-            kind: EditKind::Merge,
-            changes,
-        },
-        rows,
-    )
-}
-
-/// The report as CSV, one row per incoming feature.
-pub fn report_csv(rows: &[ReportRow]) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "incoming_id",
-        "incoming_name",
-        "action",
-        "working_id",
-        "working_name",
-        "matched_by",
-        "distance_m",
-        "name_similarity",
-        "events_added",
-        "duplicate_events",
-        "sources_added",
-        "properties_added",
-        "conflicts",
-    ])?;
-    for r in rows {
-        w.write_record([
-            r.incoming_id.clone(),
-            r.incoming_name.clone(),
-            r.action.to_owned(),
-            r.working_id.clone(),
-            r.working_name.clone(),
-            r.reason.to_owned(),
-            r.distance_m.map(|d| format!("{d:.1}")).unwrap_or_default(),
-            r.similarity.map(|s| format!("{s:.2}")).unwrap_or_default(),
-            r.counts.events_added.to_string(),
-            r.counts.duplicate_events.to_string(),
-            r.counts.sources_added.to_string(),
-            r.counts.properties_added.to_string(),
-            r.conflicts.clone(),
-        ])?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
+pub use command::{ReportRow, merge_command, report_csv};

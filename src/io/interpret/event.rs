@@ -1,0 +1,356 @@
+//! Interpreting events and their sources: the profile's rules for a strip's history.
+
+use serde_json::value::RawValue;
+
+use super::Interpreter;
+use crate::io::diagnostic::Severity;
+use crate::io::geometry::{describe, raw_str};
+use crate::io::scan::{EventIn, Slot, Slots, SourceIn, scan_event};
+use crate::model::{
+    Confidence, Event, EventType, EventsPart, Field, FuzzyDate, Reference, Source, Unknown, Unread,
+};
+
+impl<'t> Interpreter<'t> {
+    /// Reads the `events` member; `None` (an error of the feature) when it is not a list.
+    pub(super) fn events(
+        &mut self,
+        index: usize,
+        anchor: Option<&'t RawValue>,
+        feature_raw: &'t RawValue,
+        at: usize,
+        list: Slots<EventIn<'t>>,
+    ) -> Option<EventsPart> {
+        let items = match list {
+            Slots::List(items) => items,
+            Slots::NotList(what) => {
+                self.push_at(
+                    Severity::Error,
+                    anchor,
+                    Some(index),
+                    None,
+                    format!("its \"events\" is {what}; it must be a list of event objects"),
+                );
+                return None;
+            }
+        };
+        let mut part = EventsPart {
+            at,
+            events: Vec::with_capacity(items.len()),
+            unread: Vec::new(),
+        };
+        // The text of each event, found only when one must be kept as written.
+        let mut raws: Option<Vec<&'t RawValue>> = None;
+        for (e, slot) in items.into_iter().enumerate() {
+            let errors_before = self.errors;
+            let problems_before = self.problems.len();
+            let event = match slot {
+                Slot::Object(event) => self.event(index, e, anchor, event),
+                Slot::NotObject(what) => {
+                    let at = raws
+                        .get_or_insert_with(|| crate::io::scan::raw_events(feature_raw))
+                        .get(e)
+                        .copied()
+                        .or(anchor);
+                    self.push_at(
+                        Severity::Error,
+                        at,
+                        Some(index),
+                        Some(e),
+                        format!(
+                            "this event is {what}; an event is an object such as \
+                             {{\"type\": \"destroyed\", \"date\": \"2014-09-05\"}}"
+                        ),
+                    );
+                    None
+                }
+            };
+            self.event_errors += self.errors - errors_before;
+            match event {
+                Some(event) if self.errors == errors_before => part.events.push(event),
+                _ => {
+                    let raws = raws.get_or_insert_with(|| crate::io::scan::raw_events(feature_raw));
+                    let Some(raw) = raws.get(e) else {
+                        // Never lose an event: without its text, the feature is kept whole.
+                        self.event_errors -= self.errors - errors_before;
+                        self.push_at(
+                            Severity::Error,
+                            anchor,
+                            Some(index),
+                            Some(e),
+                            "this event could not be kept as written, so its whole feature is"
+                                .into(),
+                        );
+                        continue;
+                    };
+                    let problems = self.problems[problems_before..]
+                        .iter()
+                        .filter(|p| p.severity == Severity::Error)
+                        .map(|p| p.message.clone())
+                        .collect();
+                    let unread = Unread {
+                        raw: (*raw).to_owned(),
+                        problems,
+                    };
+                    part.unread.push((part.events.len(), unread));
+                }
+            }
+        }
+        Some(part)
+    }
+
+    fn event(
+        &mut self,
+        index: usize,
+        e: usize,
+        fallback: Option<&'t RawValue>,
+        event: EventIn<'t>,
+    ) -> Option<Event> {
+        let anchor = event.anchor.or(fallback);
+        let problem = |me: &mut Self, severity, raw: Option<&RawValue>, message: String| {
+            me.push_at(severity, raw.or(anchor), Some(index), Some(e), message);
+        };
+        for key in &event.duplicates {
+            problem(
+                self,
+                Severity::Error,
+                None,
+                format!("\"{key}\" appears twice in this event"),
+            );
+        }
+        let mut kind = None;
+        let mut date = None;
+        let mut confidence = Field::Absent;
+        let (mut id, mut operation, mut note) = (Field::Absent, Field::Absent, Field::Absent);
+        for (key, raw) in &event.known {
+            let text = raw_str(raw);
+            match (key.as_ref(), text) {
+                ("type", Some(t)) => match EventType::parse(&t) {
+                    Some(k) => kind = Some(k),
+                    None => problem(self, Severity::Error, Some(raw), unknown_event_type(&t)),
+                },
+                ("type", None) => problem(
+                    self,
+                    Severity::Error,
+                    Some(raw),
+                    format!(
+                        "the event type is {}; it must be text such as \"destroyed\"",
+                        describe(raw.get())
+                    ),
+                ),
+                ("date", Some(t)) => match FuzzyDate::parse(&t) {
+                    Ok(d) => date = Some(d),
+                    Err(err) => problem(self, Severity::Error, Some(raw), err.to_string()),
+                },
+                ("date", None) => problem(
+                    self,
+                    Severity::Error,
+                    Some(raw),
+                    format!(
+                        "the date is {}; write it as text, for example \"2014-09-05\" or \"2014-09~\"",
+                        describe(raw.get())
+                    ),
+                ),
+                ("confidence", t) => {
+                    confidence = match t.as_deref().and_then(Confidence::parse) {
+                        Some(c) => Field::Value(c),
+                        None => {
+                            if raw.get() != "null" {
+                                problem(
+                                    self,
+                                    Severity::Warning,
+                                    Some(raw),
+                                    format!(
+                                        "the confidence {} is not one Pistas knows (confirmed, \
+                                         probable, unverified); it is kept as written",
+                                        raw.get()
+                                    ),
+                                );
+                            }
+                            Field::Kept((*raw).to_owned())
+                        }
+                    }
+                }
+                (name, t) => {
+                    let slot = match name {
+                        "id" => &mut id,
+                        "operation" => &mut operation,
+                        _ => &mut note,
+                    };
+                    *slot = match t {
+                        Some(t) => Field::Value(t.into_owned()),
+                        None => Field::Kept((*raw).to_owned()),
+                    };
+                }
+            }
+        }
+        if !event.known.iter().any(|(k, _)| k == "type") {
+            let kind_like = event
+                .extra
+                .iter()
+                .find(|(k, _)| ["kind", "event", "event_type", "tipo"].contains(&k.as_ref()));
+            let hint = match kind_like {
+                Some((k, _)) => format!(
+                    "; it has \"{k}\": Pistas reads the event's kind from \"type\", so rename it"
+                ),
+                None => String::new(),
+            };
+            problem(
+                self,
+                Severity::Error,
+                None,
+                format!(
+                    "this event has no \"type\" (built, sighted, destroyed, rebuilt or reported){hint}"
+                ),
+            );
+        }
+        if !event.known.iter().any(|(k, _)| k == "date") {
+            problem(
+                self,
+                Severity::Error,
+                None,
+                "this event has no \"date\"; write one such as \"2014-09-05\", \"2014-09\" or \"2014~\"".into(),
+            );
+        }
+        let sources = match event.sources {
+            None => Vec::new(),
+            Some(Slots::NotList(what)) => {
+                problem(
+                    self,
+                    Severity::Error,
+                    None,
+                    format!("its \"sources\" is {what}; it must be a list"),
+                );
+                Vec::new()
+            }
+            Some(Slots::List(slots)) => {
+                let mut sources = Vec::with_capacity(slots.len());
+                for (s, slot) in slots.into_iter().enumerate() {
+                    match slot {
+                        Slot::Object(SourceIn::Text(text)) => sources.push(Source::Text(text)),
+                        Slot::Object(SourceIn::Reference {
+                            members,
+                            duplicates,
+                        }) => {
+                            for key in duplicates {
+                                problem(
+                                    self,
+                                    Severity::Error,
+                                    None,
+                                    format!("\"{key}\" appears twice in source #{}", s + 1),
+                                );
+                            }
+                            sources.push(Source::Reference(reference(members)));
+                        }
+                        Slot::NotObject(what) => problem(
+                            self,
+                            Severity::Error,
+                            None,
+                            format!(
+                                "source #{} is {what}; a source is text or an object with a \"title\"",
+                                s + 1
+                            ),
+                        ),
+                    }
+                }
+                sources
+            }
+        };
+        let mut extra = Unknown::default();
+        for (key, value) in event.extra {
+            extra.push(&Event::FIELDS, key.into_owned(), value.to_owned());
+        }
+        Some(Event {
+            id,
+            kind: kind?,
+            date: date?,
+            confidence,
+            sources,
+            operation,
+            note,
+            extra,
+        })
+    }
+}
+
+fn reference(members: crate::io::scan::Members<'_>) -> Reference {
+    let mut r = Reference::default();
+    for (key, raw) in members {
+        let slot = match key.as_ref() {
+            "title" => &mut r.title,
+            "url" => &mut r.url,
+            "archived_url" => &mut r.archived_url,
+            "accessed" => &mut r.accessed,
+            _ => {
+                r.extra
+                    .push(&Reference::FIELDS, key.into_owned(), raw.to_owned());
+                continue;
+            }
+        };
+        *slot = match raw_str(raw) {
+            Some(text) => Field::Value(text.into_owned()),
+            None => Field::Kept(raw.to_owned()),
+        };
+    }
+    r
+}
+
+fn unknown_event_type(name: &str) -> String {
+    let lower = name.to_lowercase();
+    match EventType::ALL
+        .iter()
+        .find(|t| t.as_str() == lower || (lower.len() >= 4 && t.as_str().starts_with(&lower)))
+    {
+        Some(t) => format!("unknown event type \"{name}\"; did you mean \"{t}\"?"),
+        None => format!(
+            "unknown event type \"{name}\"; it must be one of built, sighted, destroyed, rebuilt, reported"
+        ),
+    }
+}
+
+/// Interprets one event from its JSON text, as reading a file would: the event, or what is
+/// wrong with it (one sentence per problem). For fixing an event Pistas could not read.
+pub fn interpret_event(text: &str) -> Result<Event, Vec<String>> {
+    let raw: &RawValue = serde_json::from_str(text.trim()).map_err(|e| {
+        vec![format!(
+            "this is not valid JSON: {}",
+            crate::io::geometry::serde_message(&e)
+        )]
+    })?;
+    let mut interpreter = Interpreter::new(text);
+    let event = match scan_event(raw) {
+        Ok(Slot::Object(event)) => interpreter.event(0, 0, Some(raw), event),
+        Ok(Slot::NotObject(what)) => {
+            return Err(vec![format!(
+                "this is {what}; an event is an object such as {{\"type\": \"destroyed\", \"date\": \"2014-09-05\"}}"
+            )]);
+        }
+        Err(e) => return Err(vec![crate::io::geometry::serde_message(&e)]),
+    };
+    let errors: Vec<String> = interpreter
+        .problems
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.message)
+        .collect();
+    match event {
+        Some(event) if errors.is_empty() => Ok(event),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+
+    #[test]
+    fn an_event_is_interpreted_as_a_file_would_be() {
+        let event = interpret_event(r#"{"type": "destroyed", "date": "2014-09", "kind": "x"}"#)
+            .expect("an event");
+        assert_eq!(event.kind, EventType::Destroyed);
+        assert!(event.extra.get("kind").is_some());
+        let problems =
+            interpret_event(r#"{"kind": "destroyed", "date": "2014"}"#).expect_err("no type");
+        assert!(problems[0].contains("rename it"), "{problems:?}");
+        assert!(interpret_event("{").is_err());
+    }
+}

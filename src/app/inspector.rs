@@ -199,7 +199,7 @@ impl Inspector {
                     ui.separator();
                     let read_only = self.read_only;
                     self.unread
-                        .ui(ui, lang, feature, (index, state), read_only, &mut edits);
+                        .ui(ui, lang, feature, index, read_only, &mut edits);
                 }
                 ui.separator();
                 self.properties_ui(ui, lang, index, feature, &mut edits);

@@ -41,8 +41,9 @@ pub fn unread_feature_ui(ui: &mut Ui, lang: Lang, feature: &Feature) {
 /// Text buffers for fixing unread events, by event.
 #[derive(Default)]
 pub struct UnreadDrafts {
-    /// The feature and document state the buffers belong to.
-    for_feature: Option<(usize, u64)>,
+    /// What the buffers were made from: the feature's index and its unread events as
+    /// written. An edit state alone restarts with every document, so the text is the key.
+    for_feature: Option<(usize, Vec<String>)>,
     texts: Vec<String>,
     errors: Vec<Vec<String>>,
 }
@@ -55,7 +56,7 @@ impl UnreadDrafts {
         ui: &mut Ui,
         lang: Lang,
         feature: &Feature,
-        (index, state): (usize, u64),
+        index: usize,
         read_only: bool,
         edits: &mut Vec<Edit>,
     ) {
@@ -63,9 +64,15 @@ impl UnreadDrafts {
         if unread.is_empty() {
             return;
         }
-        if self.for_feature != Some((index, state)) || self.texts.len() != unread.len() {
-            self.for_feature = Some((index, state));
-            self.texts = unread.iter().map(|(_, u)| u.raw.get().to_owned()).collect();
+        let same = self.for_feature.as_ref().is_some_and(|(i, raws)| {
+            *i == index
+                && raws.len() == unread.len()
+                && raws.iter().zip(unread).all(|(r, (_, u))| r == u.raw.get())
+        });
+        if !same {
+            let raws: Vec<String> = unread.iter().map(|(_, u)| u.raw.get().to_owned()).collect();
+            self.texts = raws.clone();
+            self.for_feature = Some((index, raws));
             self.errors = vec![Vec::new(); unread.len()];
         }
         ui.strong(lang.fill(T::UnreadEvents, &[&unread.len().to_string()]));

@@ -3,7 +3,7 @@
 //! undo the merge, export the filtered strips through the Export dialog, save a project and
 //! open it again.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! Time and analysis in the window: the timeline slider, filters with the table and the map,
 //! table selection, and the statistics panel against `pistas stats`.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! The window driven as a person would: menus, clicks on the map, typing, keys. No GPU and
 //! no network: the map runs on the embedded basemap and dialogs are scripted.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

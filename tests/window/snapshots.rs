@@ -1,5 +1,5 @@
 //! Pictures of the window on the bundled sample and the embedded offline basemap, compared
-//! with `tests/snapshots/*.png`. `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` rewrites
+//! with `tests/snapshots/*.png`. `UPDATE_SNAPSHOTS=1 cargo test --test window snapshots` rewrites
 //! them after an intended change. Rendering uses wgpu on the software driver (no GPU).
 
 use egui::vec2;

@@ -1,0 +1,13 @@
+//! The window's tests, in one binary: each test binary links egui and wgpu, so one link
+//! instead of four saves minutes and gigabytes in CI.
+//!
+//! `cargo test --test window` runs them; `UPDATE_SNAPSHOTS=1 cargo test --test window
+//! snapshots` rewrites the snapshots under `tests/snapshots/`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod flows;
+mod layers;
+mod snapshots;
+mod time;

@@ -1,6 +1,5 @@
 //! Files for the window: native dialogs behind a trait (tests hand in paths), opening,
-//! saving and exporting off the UI thread with progress and cancel, recent files, and the
-//! recovery file that autosave writes.
+//! saving and exporting off the UI thread with progress and cancel, and recent files.
 
 use std::collections::VecDeque;
 use std::io::Read as _;
@@ -123,20 +122,20 @@ pub enum JobKind {
     Open(PathBuf),
     /// Read a file to add as an imported layer.
     Import(PathBuf),
-    /// Save the working document; `state` is the editor state that was written.
-    Save {
-        path: PathBuf,
-        state: u64,
-    },
+    /// Save the working document.
+    Save(PathBuf),
     Export {
         path: PathBuf,
         format: Format,
     },
+    /// Read a project and every layer it names.
+    Project(PathBuf),
 }
 
 /// What a finished job reports.
 pub enum JobResult {
     Opened(Result<Parsed, String>),
+    Project(Box<Result<super::project::LoadedProject, String>>),
     Written(Result<(), String>),
 }
 
@@ -191,14 +190,14 @@ impl Job {
         let job_kind = kind.clone();
         std::thread::spawn(move || {
             let (path, bytes) = match &job_kind {
-                JobKind::Save { path, .. } => (
+                JobKind::Save(path) => (
                     path,
                     Ok(write_geojson(&doc, &WriteOptions { status_date: date })),
                 ),
                 JobKind::Export { path, format } => {
                     (path, export(&doc, *format, date).map_err(|e| e.to_string()))
                 }
-                JobKind::Open(_) | JobKind::Import(_) => return,
+                JobKind::Open(_) | JobKind::Import(_) | JobKind::Project(_) => return,
             };
             // Cancelling before the file is replaced leaves the old file as it was.
             if c.load(Ordering::Relaxed) {
@@ -213,6 +212,37 @@ impl Job {
             progress,
             cancel,
             rx,
+        }
+    }
+
+    /// Reads a project and its layers.
+    pub fn project(path: PathBuf) -> Self {
+        let (tx, rx) = channel();
+        let progress = Arc::new(AtomicU32::new(UNKNOWN));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (c, file) = (cancel.clone(), path.clone());
+        std::thread::spawn(move || {
+            let loaded = super::project::LoadedProject::read(&file);
+            if !c.load(Ordering::Relaxed) {
+                let _ = tx.send(JobResult::Project(Box::new(loaded)));
+            }
+        });
+        Job {
+            kind: JobKind::Project(path),
+            progress,
+            cancel,
+            rx,
+        }
+    }
+
+    /// The file the job reads or writes.
+    pub fn path(&self) -> &Path {
+        match &self.kind {
+            JobKind::Open(p)
+            | JobKind::Import(p)
+            | JobKind::Save(p)
+            | JobKind::Project(p)
+            | JobKind::Export { path: p, .. } => p,
         }
     }
 
@@ -270,81 +300,6 @@ fn read_with_progress(
     Ok(read_bytes(&bytes, &name))
 }
 
-/// Unsaved work written every few idle seconds, offered back after a crash.
-#[derive(Debug, Clone)]
-pub struct Recovery {
-    dir: PathBuf,
-}
-
-/// A recovery file found at start-up.
-#[derive(Debug, Clone)]
-pub struct Recovered {
-    pub geojson: PathBuf,
-    /// The file the work belonged to, if it had been saved before.
-    pub original: Option<PathBuf>,
-    pub written: String,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct RecoveryMeta {
-    original: Option<PathBuf>,
-    written: String,
-}
-
-impl Recovery {
-    pub fn new(dir: PathBuf) -> Self {
-        Recovery { dir }
-    }
-
-    /// The per-user folder, or `None` when the system has none.
-    pub fn default_dir() -> Option<PathBuf> {
-        directories::ProjectDirs::from("org", "Pistas", "Pistas")
-            .map(|d| d.data_local_dir().join("recovery"))
-    }
-
-    fn geojson(&self) -> PathBuf {
-        self.dir.join("recovery.geojson")
-    }
-
-    fn meta(&self) -> PathBuf {
-        self.dir.join("recovery.json")
-    }
-
-    /// Writes the recovery file atomically.
-    pub fn write(&self, geojson: &str, original: Option<&Path>) -> Result<(), String> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
-        save_atomic(&self.geojson(), geojson.as_bytes(), true).map_err(|e| e.to_string())?;
-        let meta = RecoveryMeta {
-            original: original.map(Path::to_path_buf),
-            written: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
-        };
-        let text = serde_json::to_string(&meta).map_err(|e| e.to_string())?;
-        save_atomic(&self.meta(), text.as_bytes(), true).map_err(|e| e.to_string())
-    }
-
-    /// The recovery file left by a session that did not end cleanly.
-    pub fn find(&self) -> Option<Recovered> {
-        let geojson = self.geojson();
-        if !geojson.exists() {
-            return None;
-        }
-        let meta: Option<RecoveryMeta> = std::fs::read_to_string(self.meta())
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok());
-        Some(Recovered {
-            geojson,
-            original: meta.as_ref().and_then(|m| m.original.clone()),
-            written: meta.map(|m| m.written).unwrap_or_default(),
-        })
-    }
-
-    /// Removes the recovery file (after a save, a discard or a clean exit).
-    pub fn clear(&self) {
-        let _ = std::fs::remove_file(self.geojson());
-        let _ = std::fs::remove_file(self.meta());
-    }
-}
-
 /// Puts `path` first in the recent list, at most ten entries.
 pub fn remember(recent: &mut Vec<PathBuf>, path: &Path) {
     recent.retain(|p| p != path);
@@ -366,22 +321,6 @@ mod tests {
         assert_eq!(recent.len(), 10);
         assert_eq!(recent[0], Path::new("/f5"));
         assert_eq!(recent.iter().filter(|p| *p == Path::new("/f5")).count(), 1);
-    }
-
-    #[test]
-    fn recovery_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let r = Recovery::new(dir.path().join("rec"));
-        assert!(r.find().is_none());
-        r.write(
-            "{\"type\":\"FeatureCollection\",\"features\":[]}",
-            Some(Path::new("/x.geojson")),
-        )
-        .unwrap();
-        let found = r.find().unwrap();
-        assert_eq!(found.original.as_deref(), Some(Path::new("/x.geojson")));
-        r.clear();
-        assert!(r.find().is_none());
     }
 
     #[test]

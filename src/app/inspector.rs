@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use egui::{Color32, RichText, Ui};
 
+use super::document::Version;
 use super::i18n::{Lang, T};
 use super::theme;
 use crate::analysis::StripSummary;
@@ -66,7 +67,7 @@ use draft::{Draft, source_line};
 /// Text buffers of the inspector, reloaded when the selection or the document changes.
 #[derive(Default)]
 pub struct Inspector {
-    loaded: Option<(usize, u64)>,
+    loaded: Option<(usize, Version)>,
     name: String,
     notes: String,
     /// One text per editable position: the point, or each end of a runway.
@@ -125,8 +126,8 @@ impl Inspector {
         self.loaded = None;
     }
 
-    fn load(&mut self, feature: &Feature, index: usize, state: u64) {
-        self.loaded = Some((index, state));
+    fn load(&mut self, feature: &Feature, index: usize, version: Version) {
+        self.loaded = Some((index, version));
         self.name = feature.name().unwrap_or_default().to_owned();
         self.notes = feature.notes().unwrap_or_default().to_owned();
         self.coords = positions(feature)
@@ -146,20 +147,19 @@ impl Inspector {
         }
     }
 
-    /// Shows the inspector; returns the edits asked for.
-    #[allow(clippy::too_many_arguments)]
+    /// Shows feature `index` of `doc` (at `version`), or that nothing is selected; returns
+    /// the edits asked for.
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         lang: Lang,
-        doc: &Document,
-        selected: Option<usize>,
-        state: u64,
+        subject: Option<(&Document, usize, Version)>,
         date: NaiveDate,
         nearest: &[String],
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
-        let Some((index, feature)) = selected.and_then(|i| doc.features.get(i).map(|f| (i, f)))
+        let Some((index, feature, version)) =
+            subject.and_then(|(doc, i, v)| doc.features.get(i).map(|f| (i, f, v)))
         else {
             ui.heading(lang.t(T::NothingSelected));
             ui.label(lang.t(T::NothingSelectedHelp));
@@ -176,8 +176,8 @@ impl Inspector {
                 });
             return edits;
         }
-        if self.loaded != Some((index, state)) {
-            self.load(feature, index, state);
+        if self.loaded != Some((index, version)) {
+            self.load(feature, index, version);
         }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use egui::{Color32, RichText, Ui};
 
+use super::document::Version;
 use super::i18n::{Lang, T};
 use super::map::strips::StripCache;
 use super::theme;
@@ -28,6 +29,8 @@ pub const PALETTE: [Color32; 6] = [
 pub struct Imported {
     /// Stable for the session: names the layer in the order list and in egui ids.
     pub key: u64,
+    /// The document's version, for the read-only inspector's buffers.
+    pub version: Version,
     pub name: String,
     pub path: PathBuf,
     pub document: Document,
@@ -167,6 +170,7 @@ impl Layers {
         let colour = PALETTE[(key as usize - 1) % PALETTE.len()];
         self.imported.push(Imported {
             key,
+            version: Version::fresh(),
             name,
             path,
             cache: StripCache::build(&document, 0, date),

@@ -4,6 +4,7 @@
 
 use egui::{RichText, Ui};
 
+use super::document::Version;
 use super::i18n::{Lang, T};
 use super::theme;
 use crate::edit::merge::{self, Decision, MatchOptions, Plan, Side};
@@ -17,8 +18,8 @@ pub struct MergeReview {
     pub options: MatchOptions,
     pub plan: Plan,
     pub decisions: Vec<Decision>,
-    /// The working document's state the plan was made for.
-    pub state: u64,
+    /// The working document's version the plan was made for.
+    pub version: Version,
     /// The page of proposals shown (a large merge is reviewed a page at a time).
     page: usize,
 }
@@ -43,7 +44,7 @@ impl MergeReview {
         working: &Document,
         incoming: &Document,
         options: MatchOptions,
-        state: u64,
+        version: Version,
     ) -> Self {
         let plan = merge::propose(working, incoming, &options);
         // Merging is the proposal; every conflict starts on the working side.
@@ -54,7 +55,7 @@ impl MergeReview {
             options,
             plan,
             decisions,
-            state,
+            version,
             page: 0,
         }
     }

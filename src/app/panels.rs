@@ -1,23 +1,106 @@
-//! The timeline, table and statistics panels of the window, and saving a chart as PNG.
+//! The panels of the window: the inspector, the centre's tabs, the timeline, the table and
+//! the statistics, and saving a chart as PNG.
 
 use std::path::PathBuf;
 
+use super::derived::context_places;
 use super::i18n::T;
+use super::selection::Selection;
 use super::stats_view::{StatsAction, stats_ui};
 use super::table::TableAction;
-use super::{Modal, PistasApp, Tab, map, table_context};
-use crate::analysis::{Stats, stats_csv};
+use super::{PistasApp, Tab, filters, map, theme};
+use crate::analysis::stats_csv;
 use crate::io::save_atomic;
 
 impl PistasApp {
+    /// The inspector: the selected strip (editable) or imported feature (read-only).
+    pub(super) fn inspector_panel_ui(&mut self, ui: &mut egui::Ui) {
+        if self.layer_inspector_ui(ui) {
+            return;
+        }
+        let nearest = self.nearest_lines();
+        let (lang, date, version) = (self.lang, self.date, self.doc.version());
+        let subject = self
+            .selection
+            .strip()
+            .map(|i| (self.doc.document(), i, version));
+        let commands = self.inspector.ui(ui, lang, subject, date, &nearest);
+        for command in commands {
+            self.inspector_edit(command);
+        }
+    }
+
+    /// Lines for the inspector: nearest other strip, aerodrome and town, in km.
+    fn nearest_lines(&mut self) -> Vec<String> {
+        let Some(i) = self.selection.strip() else {
+            return Vec::new();
+        };
+        let Some((lon, lat)) = self.derived.facts.facts.get(i).and_then(|f| f.lon_lat) else {
+            return Vec::new();
+        };
+        let mut lines = Vec::new();
+        let km = |m: f64| format!("{:.1}", m / 1000.0);
+        let places = self.derived.places(self.doc.document());
+        if let Some((j, m)) = places
+            .nearest
+            .nearest(lon, lat, places.own.get(i).copied().flatten())
+        {
+            lines.push(self.lang.fill(T::NearestStrip, &[&places.names[j], &km(m)]));
+        }
+        let context = context_places();
+        if let Some((j, m)) = context.aerodromes.nearest(lon, lat, None) {
+            lines.push(
+                self.lang
+                    .fill(T::NearestAerodrome, &[&context.aerodrome_names[j], &km(m)]),
+            );
+        }
+        if let Some((j, m)) = context.towns.nearest(lon, lat, None) {
+            lines.push(
+                self.lang
+                    .fill(T::NearestTown, &[&context.town_names[j], &km(m)]),
+            );
+        }
+        lines
+    }
+
+    /// The centre: tabs, the filters in force, and the map, table or statistics.
+    pub(super) fn centre_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        egui::Frame::new()
+            .fill(ui.visuals().panel_fill)
+            .inner_margin(egui::Margin::symmetric(6, 3))
+            .show(ui, |ui| {
+                ui.set_min_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.tab, Tab::Map, lang.t(T::TabMap));
+                    ui.selectable_value(&mut self.tab, Tab::Table, lang.t(T::TabTable));
+                    ui.selectable_value(&mut self.tab, Tab::Statistics, lang.t(T::TabStats));
+                    let active = filters::summary(lang, self.filters.get());
+                    if !active.is_empty() {
+                        ui.separator();
+                        ui.colored_label(
+                            theme::WARNING_TEXT,
+                            format!("{}: {}", lang.t(T::Filters), active.join(" · ")),
+                        );
+                        if ui.small_button(lang.t(T::ClearFilters)).clicked() {
+                            self.filters.set(crate::analysis::Filter::default());
+                        }
+                    }
+                });
+            });
+        match self.tab {
+            Tab::Map => self.map_ui(ui),
+            Tab::Table => {
+                egui::Frame::central_panel(ui.style()).show(ui, |ui| self.table_ui(ui));
+            }
+            Tab::Statistics => {
+                egui::Frame::central_panel(ui.style()).show(ui, |ui| self.stats_ui(ui));
+            }
+        }
+    }
+
     pub(super) fn timeline_panel_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.timeline.update(
-            self.editor.state(),
-            self.filter_generation,
-            &self.facts,
-            &self.passes,
-        );
         if let Some(next) = self.timeline.tick(&ctx, self.date) {
             self.set_date(next);
         }
@@ -36,33 +119,25 @@ impl PistasApp {
     }
 
     fn centre_on(&mut self, index: usize) {
-        if let Some(Some(item)) = self.cache.items.get(index) {
+        if let Some(Some(item)) = self.derived.cache.items.get(index) {
             let (lon, lat) = map::transform::lon_lat_of(item.anchor);
             self.map.go_to(lon, lat, 12.0);
         }
     }
 
     pub(super) fn table_ui(&mut self, ui: &mut egui::Ui) {
-        let key = (self.editor.state(), self.filter_generation, self.date);
-        self.ensure_strip_places();
-        let Some(strips) = self.strip_points.as_ref() else {
+        let Some(key) = self.derived.key() else {
             return;
         };
-        let action = self.table.ui(
-            ui,
-            self.lang,
-            self.editor.document(),
-            &self.facts,
-            &self.statuses,
-            &self.passes,
-            key,
-            &table_context(strips),
-            self.selected,
-        );
+        self.derived.places(self.doc.document());
+        let Some(data) = self.derived.table_data(self.doc.document(), key) else {
+            return;
+        };
+        let action = self.table.ui(ui, self.lang, &data, self.selection.strip());
         match action {
-            Some(TableAction::Select(i)) => self.selected = Some(i),
+            Some(TableAction::Select(i)) => self.selection = Selection::Strip(i),
             Some(TableAction::Centre(i)) => {
-                self.selected = Some(i);
+                self.selection = Selection::Strip(i);
                 self.centre_on(i);
                 self.tab = Tab::Map;
             }
@@ -70,29 +145,13 @@ impl PistasApp {
         }
     }
 
-    /// The statistics of the filtered strips at the date (computed when they change).
-    pub fn current_stats(&mut self) -> &Stats {
-        let key = (self.editor.state(), self.filter_generation, self.date);
-        if self.stats.as_ref().is_none_or(|(k, _)| *k != key) {
-            let doc = self.editor.document();
-            let features = doc
-                .features
-                .iter()
-                .zip(&self.passes)
-                .filter(|(_, p)| **p)
-                .map(|(f, _)| f);
-            self.stats = Some((key, Stats::of_features(features, self.date, 10)));
-        }
-        &self.stats.as_ref().expect("just computed").1
-    }
-
     pub(super) fn stats_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
-        let stats = self.current_stats().clone();
+        let stats = self.derived.stats(self.doc.document()).clone();
         match stats_ui(ui, lang, &stats) {
             Some(StatsAction::Show(id)) => {
-                if let Some(i) = self.editor.document().position(&id) {
-                    self.selected = Some(i);
+                if let Some(i) = self.doc.document().position(&id) {
+                    self.selection = Selection::Strip(i);
                     self.centre_on(i);
                     self.tab = Tab::Map;
                 }
@@ -112,7 +171,7 @@ impl PistasApp {
                             self.notice =
                                 Some(lang.fill(T::Exported, &[&path.display().to_string()]))
                         }
-                        Err(e) => self.modal = Some(Modal::Message(e)),
+                        Err(e) => self.overlays.message(e),
                     }
                 }
             }
@@ -127,13 +186,13 @@ impl PistasApp {
     }
 
     /// Reports a chart saved as PNG (or why it could not be).
-    pub(super) fn save_png(&mut self, _ctx: &egui::Context) {
+    pub(super) fn save_png(&mut self) {
         let result = self.png_result.lock().ok().and_then(|mut r| r.take());
         match result {
             Some((done, Ok(path))) => {
                 self.notice = Some(self.lang.fill(done, &[&path.display().to_string()]))
             }
-            Some((_, Err(e))) => self.modal = Some(Modal::Message(e)),
+            Some((_, Err(e))) => self.overlays.message(e),
             None => {}
         }
     }

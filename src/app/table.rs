@@ -4,6 +4,8 @@
 use egui::{RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
+use super::derived::ViewKey;
+use super::document::Version;
 use super::i18n::{Lang, T};
 use super::theme;
 use crate::analysis::{FactBook, Nearest};
@@ -80,10 +82,20 @@ fn distance_slot(col: SortBy) -> Option<usize> {
 
 pub const ROW_HEIGHT: f32 = 20.0;
 
-/// Document state, filter generation, date, sort column and direction.
-type RowsKey = (u64, u64, chrono::NaiveDate, SortBy, bool);
+/// What the rows were derived for, sort column and direction.
+type RowsKey = (ViewKey, SortBy, bool);
 /// The nearest place's index and distance in metres.
 type NearestPlace = Option<(usize, f64)>;
+
+/// What the table shows: the document and what is derived from it for `key`.
+pub struct Data<'a> {
+    pub doc: &'a Document,
+    pub facts: &'a FactBook,
+    pub statuses: &'a [(Status, bool)],
+    pub shown: &'a [bool],
+    pub key: ViewKey,
+    pub context: Context<'a>,
+}
 
 /// What a click in the table asked for.
 pub enum TableAction {
@@ -98,7 +110,7 @@ pub struct Table {
     rows: Option<(RowsKey, Vec<usize>)>,
     /// Nearest strip, aerodrome and town of every feature (index, metres), per document
     /// state: computed only when a distance column is sorted.
-    distances: [Option<(u64, Vec<NearestPlace>)>; 3],
+    distances: [Option<(Version, Vec<NearestPlace>)>; 3],
     /// Scroll to this row on the next frame (selection made on the map).
     pub scroll_to: Option<usize>,
     /// The last row clicked and when, to tell a double-click.
@@ -124,7 +136,7 @@ impl Table {
     fn all_distances(
         &mut self,
         slot: usize,
-        state: u64,
+        state: Version,
         facts: &FactBook,
         places: &Places<'_>,
     ) -> &[NearestPlace] {
@@ -147,17 +159,16 @@ impl Table {
     }
 
     /// The rows in display order.
-    #[allow(clippy::too_many_arguments)]
-    pub fn rows(
-        &mut self,
-        doc: &Document,
-        facts: &FactBook,
-        statuses: &[(Status, bool)],
-        visible: &[bool],
-        key: (u64, u64, chrono::NaiveDate),
-        context: &Context<'_>,
-    ) -> Vec<usize> {
-        let full_key = (key.0, key.1, key.2, self.sort, self.ascending);
+    pub fn rows(&mut self, data: &Data<'_>) -> Vec<usize> {
+        let Data {
+            doc,
+            facts,
+            statuses,
+            shown: visible,
+            key,
+            context,
+        } = data;
+        let full_key = (*key, self.sort, self.ascending);
         if let Some((k, rows)) = &self.rows
             && *k == full_key
         {
@@ -185,7 +196,7 @@ impl Table {
             SortBy::NearestStrip | SortBy::Aerodrome | SortBy::Town => {
                 let slot = distance_slot(self.sort).unwrap_or(1);
                 let d = self
-                    .all_distances(slot, key.0, facts, context.places(slot))
+                    .all_distances(slot, key.version, facts, context.places(slot))
                     .to_vec();
                 rows.sort_by(|&a, &b| {
                     let x = d[a].map_or(f64::MAX, |v| v.1);
@@ -201,20 +212,22 @@ impl Table {
         rows
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         lang: Lang,
-        doc: &Document,
-        facts: &FactBook,
-        statuses: &[(Status, bool)],
-        visible: &[bool],
-        key: (u64, u64, chrono::NaiveDate),
-        context: &Context<'_>,
+        data: &Data<'_>,
         selected: Option<usize>,
     ) -> Option<TableAction> {
-        let rows = self.rows(doc, facts, statuses, visible, key, context);
+        let rows = self.rows(data);
+        let Data {
+            doc,
+            facts,
+            statuses,
+            key,
+            context,
+            ..
+        } = data;
         let mut action = None;
         let scroll_row = self
             .scroll_to
@@ -308,7 +321,7 @@ impl Table {
                                 // Only rows on screen are measured, unless sorting needed them all.
                                 let places = context.places(slot);
                                 let near = match &self.distances[slot] {
-                                    Some((s, all)) if *s == key.0 => all[i],
+                                    Some((s, all)) if *s == key.version => all[i],
                                     _ => places.of(i, fact.lon_lat),
                                 };
                                 if let Some((a, m)) = near {

@@ -31,6 +31,9 @@ pub enum Step {
 /// A month's index (year × 12 + month − 1) and its events by type.
 type MonthCounts = (i32, [u32; 5]);
 
+/// What the histogram counts: the document's version and the filters' generation.
+pub type HistogramKey = (super::document::Version, u64);
+
 /// How often playing advances the date.
 const TICK: Duration = Duration::from_millis(250);
 
@@ -42,7 +45,7 @@ pub struct Timeline {
     last_tick: Option<Instant>,
     /// Events per month (index year × 12 + month − 1) by type, for the documents' state and
     /// the filter they were computed for.
-    histogram: Option<(u64, u64, Vec<MonthCounts>)>,
+    histogram: Option<(HistogramKey, Vec<MonthCounts>)>,
     range: (NaiveDate, NaiveDate),
 }
 
@@ -84,18 +87,8 @@ pub fn advance(date: NaiveDate, step: Step) -> NaiveDate {
 
 impl Timeline {
     /// Recomputes the histogram when the document or the filter changed.
-    pub fn update(
-        &mut self,
-        state: u64,
-        filter_generation: u64,
-        facts: &FactBook,
-        passes: &[bool],
-    ) {
-        if self
-            .histogram
-            .as_ref()
-            .is_some_and(|(s, f, _)| *s == state && *f == filter_generation)
-        {
+    pub fn update(&mut self, key: HistogramKey, facts: &FactBook, passes: &[bool]) {
+        if self.histogram.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
         // Months counted in a flat array from the first event's month: one pass, no map.
@@ -115,6 +108,9 @@ impl Timeline {
         }
         let mut counts: Vec<[u32; 5]> = Vec::new();
         let mut first_month = 0;
+        // Without events the slider spans today, not the previous document's years.
+        let today = chrono::Local::now().date_naive();
+        self.range = (today, today);
         if let Some((a, b)) = range {
             self.range = (a, b);
             first_month = month_index(a);
@@ -129,7 +125,7 @@ impl Timeline {
             .filter(|(_, c)| c.iter().any(|n| *n > 0))
             .map(|(i, c)| (first_month + i as i32, c))
             .collect();
-        self.histogram = Some((state, filter_generation, months));
+        self.histogram = Some((key, months));
     }
 
     /// Advances the date while playing; returns the new date when it moved.
@@ -224,7 +220,7 @@ impl Timeline {
                     .suffix(lang.t(T::DaysSuffix)),
             );
         });
-        let Some((_, _, months)) = &self.histogram else {
+        let Some((_, months)) = &self.histogram else {
             return picked;
         };
         let mut charts: Vec<BarChart> = Vec::new();

@@ -2,25 +2,23 @@
 //! layer, the Export… dialog, the map as PNG, and project files.
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use egui::Pos2;
-
+use super::derived::shown_into;
 use super::export_view::{Counts, ExportDialog, ExportOutcome, Scope};
-use super::files::{Job, JobKind, JobResult};
 use super::i18n::T;
-use super::layers::{ContextKind, LayerAction, Slot, hex, parse_hex};
+use super::layers::{ContextKind, LayerAction, Slot};
 use super::map::basemap::ContextAlpha;
-use super::map::transform::{lon_lat_of, mercator};
+use super::map::transform::mercator;
 use super::map::{DrawSlot, LayerDraw};
 use super::merge_view::{MergeReview, ReviewOutcome};
+use super::overlays::Overlay;
+use super::problems::ProblemsOf;
+use super::selection::Selection;
 use super::stats_view::png_bytes;
-use super::{Modal, PistasApp, Tab, theme};
+use super::{PistasApp, Tab, theme};
 use crate::edit::merge::{self, MatchOptions};
-use crate::io::{
-    PROJECT_EXTENSION, Parsed, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
-    relative_to, round_coordinates, save_atomic,
-};
+use crate::io::{round_coordinates, save_atomic};
 use crate::model::Document;
 
 /// What a click on the map hit, across layers.
@@ -31,41 +29,16 @@ pub enum Picked {
 }
 
 impl PistasApp {
-    // ----- queries for tests -----
-
-    pub fn layers(&self) -> &super::layers::Layers {
-        &self.layers
-    }
-
-    /// The selected feature of an imported layer: (layer key, feature index).
-    pub fn selected_layer(&self) -> Option<(u64, usize)> {
-        self.selected_layer
-    }
-
-    /// Where feature `index` of imported layer `key` is on screen.
-    pub fn layer_screen_position(&self, key: u64, index: usize) -> Option<Pos2> {
-        let t = self.map.transform?;
-        let item = self.layers.get(key)?.cache.items.get(index)?.as_ref()?;
-        Some(t.to_screen(item.anchor))
-    }
-
-    /// True while imported files are still being read.
-    pub fn importing(&self) -> bool {
-        !self.imports.is_empty()
-    }
-
     // ----- layers -----
 
     pub(super) fn layers_panel_ui(&mut self, ui: &mut egui::Ui) {
-        let working = self.title_name();
-        let count = self.editor.document().features.len();
+        let working = self.doc.title_name();
+        let count = self.doc.document().features.len();
         let loading: Vec<(PathBuf, Option<f32>)> = self
-            .imports
+            .jobs
+            .imports()
             .iter()
-            .filter_map(|job| match &job.kind {
-                JobKind::Import(p) => Some((p.clone(), job.progress())),
-                _ => None,
-            })
+            .map(|job| (job.path().to_path_buf(), job.progress()))
             .collect();
         let actions = self.layers.ui(ui, self.lang, (&working, count), &loading);
         for action in actions {
@@ -73,12 +46,10 @@ impl PistasApp {
                 LayerAction::Import => self.pending.push(super::Action::ImportLayer),
                 LayerAction::Remove(key) => {
                     self.layers.remove(key);
-                    if self.selected_layer.is_some_and(|(k, _)| k == key) {
-                        self.selected_layer = None;
+                    if self.selection.layer().is_some_and(|(k, _)| k == key) {
+                        self.selection = Selection::Nothing;
                     }
-                    if self.merge.as_ref().is_some_and(|m| m.key == key) {
-                        self.merge = None;
-                    }
+                    self.overlays.layer_removed(key);
                 }
                 LayerAction::Merge(key) => self.open_merge(key),
                 LayerAction::ZoomTo(Slot::Working) => self.map.fit_pending = true,
@@ -92,80 +63,12 @@ impl PistasApp {
                 }
                 LayerAction::ShowDiagnostics(key) => {
                     if let Some(layer) = self.layers.get(key) {
-                        self.diagnostics = layer.diagnostics.clone();
-                        self.diagnostics_file = layer.path.display().to_string();
-                        self.show_diagnostics = true;
+                        let list = layer.diagnostics.clone();
+                        self.problems.set(ProblemsOf::Layer(key), &layer.path, list);
                     }
                 }
             }
         }
-    }
-
-    /// Starts reading files to import as layers, each on its own thread.
-    pub(super) fn start_imports(&mut self, paths: Vec<PathBuf>) {
-        for path in paths {
-            self.imports.push(Job::import(path));
-        }
-    }
-
-    pub(super) fn poll_imports(&mut self, ctx: &egui::Context) {
-        if self.imports.is_empty() {
-            return;
-        }
-        let mut still = Vec::new();
-        for job in std::mem::take(&mut self.imports) {
-            match job.poll() {
-                None => still.push(job),
-                Some(JobResult::Opened(Ok(parsed))) => {
-                    if let JobKind::Import(path) = &job.kind {
-                        self.layer_read(path.clone(), parsed);
-                    }
-                }
-                Some(JobResult::Opened(Err(e))) | Some(JobResult::Written(Err(e))) => {
-                    self.modal = Some(Modal::Message(e));
-                }
-                Some(JobResult::Written(Ok(()))) => {}
-            }
-        }
-        self.imports = still;
-        if !self.imports.is_empty() {
-            ctx.request_repaint_after(std::time::Duration::from_millis(50));
-        }
-    }
-
-    /// A file to import was read: add it as a layer, every feature of it.
-    fn layer_read(&mut self, path: PathBuf, parsed: Parsed) -> Option<u64> {
-        if parsed.fatal {
-            self.diagnostics = parsed.diagnostics;
-            self.diagnostics_file = path.display().to_string();
-            self.show_diagnostics = true;
-            self.modal = Some(Modal::Message(
-                self.lang
-                    .fill(T::CannotOpen, &[&path.display().to_string()]),
-            ));
-            return None;
-        }
-        // Errors are worth showing at once; warnings stay behind the layer's "N problems"
-        // button, and the working file's diagnostics stay in the panel.
-        if parsed.has_errors() {
-            self.diagnostics = parsed.diagnostics.clone();
-            self.diagnostics_file = path.display().to_string();
-            self.show_diagnostics = true;
-        }
-        self.notice = Some(
-            self.lang
-                .fill(T::LayerImported, &[&path.display().to_string()]),
-        );
-        let unread = parsed
-            .document
-            .features
-            .iter()
-            .filter(|f| f.unread().is_some())
-            .count();
-        Some(
-            self.layers
-                .add(path, parsed.document, parsed.diagnostics, unread, self.date),
-        )
     }
 
     /// The data layers bottom first, for the map.
@@ -259,11 +162,10 @@ impl PistasApp {
 
     /// The inspector for a feature of an imported layer: everything shown, nothing editable.
     pub(super) fn layer_inspector_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let Some((key, index)) = self.selected_layer else {
+        let Some((key, index)) = self.selection.layer() else {
             return false;
         };
         let Some(layer) = self.layers.get(key) else {
-            self.selected_layer = None;
             return false;
         };
         ui.colored_label(
@@ -273,15 +175,8 @@ impl PistasApp {
         let (lang, date) = (self.lang, self.date);
         ui.add_enabled_ui(false, |ui| {
             // Edits cannot be made in a disabled inspector; any that came would be dropped.
-            let _ = self.layer_inspector.ui(
-                ui,
-                lang,
-                &layer.document,
-                Some(index),
-                u64::MAX - key,
-                date,
-                &[],
-            );
+            let subject = Some((&layer.document, index, layer.version));
+            let _ = self.layer_inspector.ui(ui, lang, subject, date, &[]);
         });
         true
     }
@@ -289,37 +184,41 @@ impl PistasApp {
     // ----- merge -----
 
     fn open_merge(&mut self, key: u64) {
-        let Some(layer) = self.layers.get(key) else {
-            return;
-        };
         let options = self
-            .merge
-            .as_ref()
+            .overlays
+            .merge()
             .map_or_else(MatchOptions::default, |m| m.options);
-        self.merge = Some(MergeReview::new(
-            key,
-            layer.name.clone(),
-            self.editor.document(),
-            &layer.document,
-            options,
-            self.editor.state(),
-        ));
+        if let Some(review) = self.review(key, options) {
+            self.overlays.show_merge(review);
+        }
     }
 
-    pub(super) fn merge_window(&mut self, ctx: &egui::Context) {
-        let Some(review) = &mut self.merge else {
-            return;
-        };
-        let Some(layer) = self.layers.get(review.key) else {
-            self.merge = None;
-            return;
-        };
-        // The working layer changed under the review: match again.
-        if review.state != self.editor.state() {
-            let key = review.key;
-            self.open_merge(key);
-            return;
+    /// Matches imported layer `key` against the working document as it is now.
+    fn review(&self, key: u64, options: MatchOptions) -> Option<MergeReview> {
+        let layer = self.layers.get(key)?;
+        Some(MergeReview::new(
+            key,
+            layer.name.clone(),
+            self.doc.document(),
+            &layer.document,
+            options,
+            self.doc.version(),
+        ))
+    }
+
+    /// The merge review's window; false once it is closed.
+    pub(super) fn merge_window(&mut self, ctx: &egui::Context, review: &mut MergeReview) -> bool {
+        // The working layer changed under the review: match again (a plan is only ever
+        // applied to the version it was made for).
+        if review.version != self.doc.version() {
+            match self.review(review.key, review.options) {
+                Some(fresh) => *review = fresh,
+                None => return false,
+            }
         }
+        let Some(layer) = self.layers.get(review.key) else {
+            return false;
+        };
         let lang = self.lang;
         let mut outcome = ReviewOutcome::None;
         let mut open = true;
@@ -332,21 +231,23 @@ impl PistasApp {
             .resizable(true)
             .collapsible(false)
             .show(ctx, |ui| {
-                outcome = review.ui(ui, lang, self.editor.document(), &layer.document);
+                outcome = review.ui(ui, lang, self.doc.document(), &layer.document);
             });
         if !open {
             outcome = ReviewOutcome::Cancel;
         }
         match outcome {
-            ReviewOutcome::None => {}
-            ReviewOutcome::Cancel => self.merge = None,
+            ReviewOutcome::None => true,
+            ReviewOutcome::Cancel => false,
             ReviewOutcome::Rematch => {
-                let key = review.key;
-                self.open_merge(key);
+                if let Some(fresh) = self.review(review.key, review.options) {
+                    *review = fresh;
+                }
+                true
             }
             ReviewOutcome::Apply => {
                 let (command, rows) = merge::merge_command(
-                    self.editor.document(),
+                    self.doc.document(),
                     &layer.document,
                     &review.plan,
                     &review.decisions,
@@ -360,14 +261,10 @@ impl PistasApp {
                     T::MergedNotice,
                     &[&review.layer_name, &merged.to_string(), &added.to_string()],
                 );
-                self.merge = None;
-                match self.editor.apply(command) {
-                    Ok(()) => {
-                        self.after_edit();
-                        self.notice = Some(notice);
-                    }
-                    Err(e) => self.modal = Some(Modal::Message(e.to_string())),
+                if self.edit(|e| e.apply(command)).is_some() {
+                    self.notice = Some(notice);
                 }
+                false
             }
         }
     }
@@ -375,22 +272,20 @@ impl PistasApp {
     // ----- export -----
 
     pub(super) fn open_export(&mut self) {
-        let layer = match self.selected_layer {
-            Some((key, _)) if self.selected.is_none() => Some(key),
-            _ => None,
-        };
-        self.export = Some(ExportDialog::new(self.settings.export.clone(), layer));
+        let layer = self.selection.layer().map(|(key, _)| key);
+        let dialog = ExportDialog::new(self.settings.export.clone(), layer);
+        self.overlays.push(Overlay::Export(Box::new(dialog)));
     }
 
     /// The features of a layer the export would write.
     pub fn export_document(&self, layer: Option<u64>, scope: Scope) -> Document {
         let (doc, selected) = match layer {
-            None => (self.editor.document(), self.selected),
+            None => (self.doc.document(), self.selection.strip()),
             Some(key) => {
                 let Some(l) = self.layers.get(key) else {
                     return Document::default();
                 };
-                let selected = self.selected_layer.filter(|(k, _)| *k == key);
+                let selected = self.selection.layer().filter(|(k, _)| *k == key);
                 (&l.document, selected.map(|(_, i)| i))
             }
         };
@@ -415,26 +310,29 @@ impl PistasApp {
         }
     }
 
-    /// Which features of a layer pass the filters at the timeline's date.
+    /// Which features of a layer are shown at the timeline's date: the working layer's as
+    /// the map shows them, an imported layer's by the same rule.
     fn passes_of(&self, layer: Option<u64>) -> Cow<'_, [bool]> {
         match layer.and_then(|key| self.layers.get(key)) {
-            None if layer.is_none() => Cow::Borrowed(&self.passes),
+            None if layer.is_none() => Cow::Borrowed(&self.derived.shown),
             None => Cow::Borrowed(&[]),
             Some(l) => {
                 let statuses = l.facts.statuses_at(self.date);
-                Cow::Owned(l.facts.apply(&self.filter, &statuses))
+                let mut shown = Vec::new();
+                let (filter, window) = (self.filters.get(), self.window());
+                shown_into(&l.facts, filter, &statuses, self.date, window, &mut shown);
+                Cow::Owned(shown)
             }
         }
     }
 
-    pub(super) fn export_window(&mut self, ctx: &egui::Context) {
-        let Some(layer) = self.export.as_ref().map(|d| d.layer) else {
-            return;
-        };
+    /// The Export… dialog; false once it is closed.
+    pub(super) fn export_window(&mut self, ctx: &egui::Context, dialog: &mut ExportDialog) -> bool {
+        let layer = dialog.layer;
         let lang = self.lang;
         let mut layers = vec![(
             None,
-            format!("{} ({})", self.title_name(), lang.t(T::WorkingLayer)),
+            format!("{} ({})", self.doc.title_name(), lang.t(T::WorkingLayer)),
         )];
         layers.extend(
             self.layers
@@ -444,7 +342,7 @@ impl PistasApp {
         );
         let counts = Counts {
             all: match layer {
-                None => self.editor.document().features.len(),
+                None => self.doc.document().features.len(),
                 Some(key) => self
                     .layers
                     .get(key)
@@ -452,14 +350,11 @@ impl PistasApp {
             },
             filtered: self.passes_of(layer).iter().filter(|p| **p).count(),
             selected: usize::from(match layer {
-                None => self.selected.is_some(),
-                Some(key) => self.selected_layer.is_some_and(|(k, _)| k == key),
+                None => self.selection.strip().is_some(),
+                Some(key) => self.selection.layer().is_some_and(|(k, _)| k == key),
             }),
         };
         let date = self.date;
-        let Some(dialog) = &mut self.export else {
-            return;
-        };
         let mut outcome = ExportOutcome::None;
         egui::Modal::new(egui::Id::unique("pistas-export")).show(ctx, |ui| {
             ui.set_width(520.0);
@@ -468,12 +363,9 @@ impl PistasApp {
             outcome = dialog.ui(ui, lang, &layers, &counts, date);
         });
         match outcome {
-            ExportOutcome::None => {}
-            ExportOutcome::Cancel => self.export = None,
+            ExportOutcome::None => true,
+            ExportOutcome::Cancel => false,
             ExportOutcome::Export => {
-                let Some(dialog) = self.export.take() else {
-                    return;
-                };
                 let choices = dialog.choices.clone();
                 self.settings.export = choices.clone();
                 let format = choices.format();
@@ -494,12 +386,9 @@ impl PistasApp {
                         doc = round_coordinates(&doc, digits);
                     }
                     let status_date = choices.status_date.unwrap_or(self.date);
-                    self.job = Some(Job::write(
-                        JobKind::Export { path, format },
-                        doc,
-                        status_date,
-                    ));
+                    self.jobs.export(path, format, doc, status_date);
                 }
+                false
             }
         }
     }
@@ -541,195 +430,5 @@ impl PistasApp {
             repaint.request_repaint();
         });
         ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
-    }
-
-    // ----- projects -----
-
-    /// The workspace as a project file at `path`.
-    pub fn project_at(&self, path: &Path) -> Result<Project, String> {
-        let Some(working) = &self.path else {
-            return Err(self.lang.t(T::SaveWorkingFirst).to_owned());
-        };
-        let layers = self
-            .layers
-            .order
-            .iter()
-            .filter_map(|slot| match slot {
-                Slot::Working => Some(ProjectLayer {
-                    path: relative_to(path, working),
-                    name: None,
-                    visible: self.layers.working_visible,
-                    colour: None,
-                    opacity: self.layers.working_opacity,
-                    working: true,
-                }),
-                Slot::Imported(key) => self.layers.get(*key).map(|l| ProjectLayer {
-                    path: relative_to(path, &l.path),
-                    name: Some(l.name.clone()),
-                    visible: l.visible,
-                    colour: Some(hex(l.colour)),
-                    opacity: l.opacity,
-                    working: false,
-                }),
-            })
-            .collect();
-        let mut project = Project::new(layers);
-        project.context = self
-            .layers
-            .context
-            .iter()
-            .map(|c| ProjectContext {
-                name: c.kind.key().to_owned(),
-                visible: c.visible,
-                opacity: c.opacity,
-            })
-            .collect();
-        let (lon, lat, zoom) = self.map.view();
-        project.view = Some(ProjectView { lon, lat, zoom });
-        project.date = Some(self.date);
-        project.filter = ProjectFilter::from(&self.filter);
-        Ok(project)
-    }
-
-    pub(super) fn save_project(&mut self) {
-        if self.path.is_none() {
-            self.modal = Some(Modal::Message(self.lang.t(T::SaveWorkingFirst).to_owned()));
-            return;
-        }
-        let stem = self.title_name();
-        let stem = stem.split('.').next().unwrap_or("pistas").to_owned();
-        let name = format!("{stem}.{PROJECT_EXTENSION}");
-        let Some(mut path) = self
-            .dialogs
-            .save_file(&name, "Pistas project", PROJECT_EXTENSION)
-        else {
-            return;
-        };
-        if path.extension().is_none_or(|e| e != PROJECT_EXTENSION) {
-            path.set_extension(PROJECT_EXTENSION);
-        }
-        let result = self.project_at(&path).and_then(|p| {
-            save_atomic(&path, p.to_json().as_bytes(), true).map_err(|e| e.to_string())
-        });
-        match result {
-            Ok(()) => {
-                self.notice = Some(
-                    self.lang
-                        .fill(T::ProjectSaved, &[&path.display().to_string()]),
-                );
-                super::files::remember(&mut self.settings.recent, &path);
-                self.settings.last_file = Some(path.clone());
-                self.project = Some(path.clone());
-                // The project refers to the working layer's file: keep it current too.
-                if self.editor.is_dirty() {
-                    self.pending.push(super::Action::Save);
-                }
-            }
-            Err(e) => self.modal = Some(Modal::Message(e)),
-        }
-    }
-
-    /// Opens a project: the working layer, the imported layers with their styles, the view,
-    /// the date and the filters. Layer files that cannot be read are reported; the others
-    /// still open.
-    pub(super) fn open_project(&mut self, path: &Path) {
-        let project = match Project::read(path) {
-            Ok(p) => p,
-            Err(e) => {
-                self.modal = Some(Modal::Message(e));
-                return;
-            }
-        };
-        let filter = match project.filter.to_filter() {
-            Ok(f) => f,
-            Err(e) => {
-                self.modal = Some(Modal::Message(format!("{}: {e}", path.display())));
-                return;
-            }
-        };
-        self.layers.clear();
-        self.selected_layer = None;
-        self.merge = None;
-        let mut problems = Vec::new();
-        if let Some(working) = project.working() {
-            let file = Project::resolve(path, &working.path);
-            match crate::io::read_path(&file) {
-                Ok(parsed) if !parsed.has_errors() => {
-                    self.diagnostics = parsed.diagnostics.clone();
-                    self.diagnostics_file = file.display().to_string();
-                    self.set_document(parsed.document, Some(file), String::new());
-                }
-                Ok(parsed) => {
-                    // Bad features: the same question as opening the file directly.
-                    self.opened(file, parsed);
-                }
-                Err(e) => problems.push(e.to_string()),
-            }
-            self.layers.working_visible = working.visible;
-            self.layers.working_opacity = working.opacity.clamp(0.0, 1.0);
-        }
-        let mut order = Vec::new();
-        for entry in &project.layers {
-            if entry.working {
-                order.push(Slot::Working);
-                continue;
-            }
-            let file = Project::resolve(path, &entry.path);
-            match crate::io::read_path(&file) {
-                Ok(parsed) if !parsed.fatal => {
-                    if let Some(key) = self.layer_read(file, parsed) {
-                        if let Some(layer) = self.layers.get_mut(key) {
-                            layer.visible = entry.visible;
-                            layer.opacity = entry.opacity.clamp(0.0, 1.0);
-                            if let Some(c) = entry.colour.as_deref().and_then(parse_hex) {
-                                layer.colour = c;
-                            }
-                            if let Some(name) = &entry.name {
-                                layer.name.clone_from(name);
-                            }
-                        }
-                        order.push(Slot::Imported(key));
-                    }
-                }
-                Ok(_) => problems.push(format!("{}: cannot be read", file.display())),
-                Err(e) => problems.push(e.to_string()),
-            }
-        }
-        self.layers.order = order;
-        if !self.layers.order.contains(&Slot::Working) {
-            self.layers.order.push(Slot::Working);
-        }
-        for entry in &project.context {
-            if let Some(c) = self
-                .layers
-                .context
-                .iter_mut()
-                .find(|c| c.kind.key() == entry.name)
-            {
-                c.visible = entry.visible;
-                c.opacity = entry.opacity.clamp(0.0, 1.0);
-            }
-        }
-        if let Some(v) = project.view {
-            self.map.set_view(v.lon, v.lat, v.zoom);
-        }
-        if let Some(d) = project.date {
-            self.set_date(d);
-        }
-        self.filter = filter;
-        self.filter_generation += 1;
-        super::files::remember(&mut self.settings.recent, path);
-        // The next start reopens the whole workspace, not only its working layer.
-        self.settings.last_file = Some(path.to_path_buf());
-        self.project = Some(path.to_path_buf());
-        if !problems.is_empty() {
-            self.modal = Some(Modal::Message(problems.join("\n")));
-        }
-    }
-
-    /// Centre of an imported layer's feature, for tests and "zoom to".
-    pub fn layer_feature_lon_lat(&self, key: u64, index: usize) -> Option<(f64, f64)> {
-        let item = self.layers.get(key)?.cache.items.get(index)?.as_ref()?;
-        Some(lon_lat_of(item.anchor))
     }
 }

@@ -140,6 +140,12 @@ impl Editor {
         self.saved_state = self.state;
     }
 
+    /// Records that `state` is what is on disk (a save of it finished after later edits:
+    /// the document stays unsaved, and undoing back to `state` makes it saved).
+    pub fn mark_saved_at(&mut self, state: u64) {
+        self.saved_state = state;
+    }
+
     /// Marks the document as unsaved (e.g. a restored recovery file).
     pub fn mark_unsaved(&mut self) {
         self.saved_state = u64::MAX;
@@ -222,11 +228,6 @@ impl Editor {
                 None
             }
         }
-    }
-
-    /// Replaces the whole document (New, Open) and forgets the history.
-    pub fn replace_document(&mut self, document: Document) {
-        *self = Editor::new(document);
     }
 
     fn feature(&self, index: usize) -> Result<&Feature, EditError> {

@@ -484,7 +484,11 @@ fn autosave_writes_recovery_and_next_start_offers_it() {
             status_date: "2026-01-01".parse().unwrap(),
         },
     );
-    recovery.write(&text, None).expect("recovery written");
+    let crashed = recovery.claim().expect("a slot");
+    crashed
+        .write(&text, None, crashed.epoch())
+        .expect("recovery written");
+    drop(crashed);
     let options = AppOptions {
         file: None,
         dialogs: Box::new(ScriptedDialogs::default()),
@@ -515,7 +519,7 @@ fn idle_unsaved_work_is_autosaved() {
     let start = Instant::now();
     loop {
         ui.harness.step();
-        if let Some(found) = recovery.find()
+        if let Some(found) = recovery.found_all().pop()
             && std::fs::read_to_string(&found.geojson).is_ok_and(|t| t.contains("Autoguardada"))
         {
             break;
@@ -529,7 +533,7 @@ fn idle_unsaved_work_is_autosaved() {
     // Saving removes the recovery file.
     ctrl(&mut ui, Key::S);
     wait(&mut ui);
-    assert!(recovery.find().is_none());
+    assert!(recovery.found_all().is_empty());
 }
 
 #[test]

@@ -272,20 +272,19 @@ impl StripCache {
         self.visible.get(index).copied().unwrap_or(true) && self.items[index].is_some()
     }
 
-    /// Indices of the features whose boxes meet the Mercator box.
+    /// Indices of the shown features whose boxes meet the Mercator box.
     pub fn in_view(&self, view: (Merc, Merc)) -> Vec<usize> {
         let whole = self.bounds.is_some_and(|(a, b)| {
             view.0[0] <= a[0] && view.0[1] <= a[1] && view.1[0] >= b[0] && view.1[1] >= b[1]
         });
         if whole {
-            return (0..self.items.len())
-                .filter(|&i| self.items[i].is_some())
-                .collect();
+            return (0..self.items.len()).filter(|&i| self.shown(i)).collect();
         }
         let mut found: Vec<usize> = self
             .tree
             .locate_in_envelope_intersecting(&AABB::from_corners(view.0, view.1))
             .map(|e| e.index)
+            .filter(|&i| self.shown(i))
             .collect();
         found.sort_unstable();
         found

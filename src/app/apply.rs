@@ -1,0 +1,293 @@
+//! The one place that carries out what the person asked for: actions from menus, shortcuts
+//! and buttons, edits from every panel, and what finished jobs bring back. Errors are shown
+//! here, once.
+
+use std::path::PathBuf;
+
+use super::actions::Action;
+use super::document::Origin;
+use super::i18n::T;
+use super::jobs::{AfterSave, Finished, OpenFor};
+use super::map::{BasemapChoice, Tool};
+use super::overlays::Overlay;
+use super::problems::ProblemsOf;
+use super::selection::Selection;
+use super::{PistasApp, files, inspector};
+use crate::edit::{EditError, Editor};
+use crate::io::Format;
+use crate::model::Document;
+
+impl PistasApp {
+    /// Carries out an action; one that would replace unsaved work asks first.
+    pub(super) fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::New | Action::Open | Action::OpenPath(_) | Action::Quit
+                if self.doc.is_dirty() && !self.overlays.asking_unsaved() =>
+            {
+                self.overlays.push(Overlay::Unsaved(action));
+            }
+            action => self.apply_now(ctx, action),
+        }
+    }
+
+    pub(super) fn apply_now(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::New => {
+                self.doc.project = None;
+                let untitled = self.lang.t(T::Untitled).to_owned();
+                self.install(Document::default(), None, untitled, Origin::Fresh);
+                self.problems.clear();
+            }
+            Action::Open => {
+                if let Some(path) = self.dialogs.open_geojson() {
+                    self.apply_now(ctx, Action::OpenPath(path));
+                }
+            }
+            Action::OpenPath(path) => self.jobs.open(path, OpenFor::File),
+            Action::Save => self.save_then(AfterSave::Nothing),
+            Action::SaveAs => {
+                let name = format!(
+                    "{}.geojson",
+                    self.doc.title_name().trim_end_matches(".geojson")
+                );
+                if let Some(path) = self.dialogs.save_as(&name, Format::GeoJson) {
+                    let doc = self.doc.document().clone();
+                    let version = self.doc.version();
+                    self.jobs
+                        .save(path, doc, self.date, version, AfterSave::Nothing);
+                }
+            }
+            Action::Export(format) | Action::ExportFiltered(format) => {
+                let filtered = matches!(action, Action::ExportFiltered(_));
+                let stem = self.doc.title_name();
+                let stem = stem.split('.').next().unwrap_or("pistas");
+                let suffix = if filtered { "filtered" } else { "export" };
+                let name = format!("{stem}-{suffix}.{}", files::extension(format));
+                if let Some(path) = self.dialogs.save_as(&name, format) {
+                    let doc = if filtered {
+                        self.filtered_document()
+                    } else {
+                        self.doc.document().clone()
+                    };
+                    self.jobs.export(path, format, doc, self.date);
+                }
+            }
+            Action::ImportLayer => {
+                for path in self.dialogs.open_layers() {
+                    self.jobs.import(path);
+                }
+            }
+            Action::ExportDialog => self.open_export(),
+            Action::ExportMapPng => self.export_map_png(ctx),
+            Action::SaveProject => self.save_project(),
+            Action::Quit => {
+                // Clean, saved, or the person chose to discard: nothing left to recover.
+                self.allow_close = true;
+                if !self.overlays.recovering() {
+                    self.doc.discard();
+                }
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Action::Undo | Action::Redo => {
+                if self.doc.step(action == Action::Redo) {
+                    self.after_edit();
+                }
+            }
+            Action::AddPoint => self.tool = Tool::AddPoint,
+            Action::AddRunway => self.tool = Tool::AddRunway(None),
+            Action::Delete => {
+                if let Some(index) = self.selection.strip() {
+                    let version = self.doc.version();
+                    self.overlays
+                        .push(Overlay::ConfirmDelete { index, version });
+                }
+            }
+            Action::Escape => {
+                if !self.overlays.escape() {
+                    if self.tool != Tool::Select {
+                        self.tool = Tool::Select;
+                    } else {
+                        self.selection = Selection::Nothing;
+                        self.map.cancel_drag();
+                    }
+                }
+            }
+            Action::FitToData => self.map.fit_pending = true,
+            Action::ToggleLabels => {
+                self.map.show_labels = !self.map.show_labels;
+                self.settings.labels = self.map.show_labels;
+            }
+            Action::Basemap(choice) => self.set_basemap(ctx, choice),
+            Action::OpenPmtiles => {
+                if let Some(path) = self.dialogs.open_pmtiles() {
+                    self.set_basemap(ctx, BasemapChoice::PmTiles(path));
+                }
+            }
+            Action::Language(lang) => {
+                self.lang = lang;
+                self.settings.lang = Some(lang);
+            }
+            Action::About => self.overlays.push(Overlay::About),
+        }
+    }
+
+    /// Runs one edit of the working document; shows its error, or brings everything that
+    /// depends on the document up to date.
+    pub(super) fn edit<R>(
+        &mut self,
+        edit: impl FnOnce(&mut Editor) -> Result<R, EditError>,
+    ) -> Option<R> {
+        match self.doc.edit(edit) {
+            Ok(r) => {
+                self.after_edit();
+                Some(r)
+            }
+            Err(e) => {
+                self.overlays.message(e.to_string());
+                None
+            }
+        }
+    }
+
+    /// An edit asked for by the inspector or the problems panel.
+    pub(super) fn inspector_edit(&mut self, command: inspector::Edit) {
+        let mut go_to = None;
+        self.edit(|editor| {
+            let outcome = command.apply(editor);
+            go_to = outcome.go_to;
+            outcome.result
+        });
+        if let Some((lon, lat)) = go_to {
+            self.map.go_to(lon, lat, self.map.view().2);
+        }
+    }
+
+    /// After any change to the document.
+    fn after_edit(&mut self) {
+        self.map.cancel_drag();
+        self.inspector.invalidate();
+        self.refresh();
+    }
+
+    /// Replaces the working document: everything about the old one goes with it.
+    pub(super) fn install(
+        &mut self,
+        document: Document,
+        path: Option<PathBuf>,
+        untitled: String,
+        origin: Origin,
+    ) {
+        self.doc.install(document, path, untitled, origin);
+        self.selection = Selection::Nothing;
+        self.hovered = None;
+        self.tool = Tool::Select;
+        self.map.cancel_drag();
+        self.map.fit_pending = true;
+        self.inspector = inspector::Inspector::default();
+        self.overlays.document_replaced();
+        self.refresh();
+        if let Some(p) = self.doc.path.clone() {
+            files::remember(&mut self.settings.recent, &p);
+            self.settings.last_file = Some(self.doc.project.clone().unwrap_or(p));
+        }
+    }
+
+    /// Takes in what background jobs finished.
+    pub(super) fn poll_jobs(&mut self, ctx: &egui::Context) {
+        for finished in self.jobs.poll() {
+            match finished {
+                Finished::Opened {
+                    path,
+                    result: Ok(parsed),
+                    purpose,
+                } => {
+                    if matches!(purpose, OpenFor::File) {
+                        self.doc.project = None;
+                    }
+                    self.opened(path, parsed, purpose);
+                }
+                Finished::Opened { result: Err(e), .. } => self.overlays.message(e),
+                Finished::Project { path, result } => match result {
+                    Ok(loaded) => self.project_loaded(&path, loaded),
+                    // The open document and project stay as they were.
+                    Err(e) => self.overlays.message(e),
+                },
+                Finished::Imported { path, result } => match result {
+                    Ok(parsed) => {
+                        self.layer_read(path, parsed);
+                    }
+                    Err(e) => self.overlays.message(e),
+                },
+                Finished::Saved {
+                    path,
+                    version,
+                    result,
+                    then,
+                } => match result {
+                    Ok(()) => {
+                        self.doc.saved(version, &path);
+                        files::remember(&mut self.settings.recent, &path);
+                        // In a project, the next start reopens the project, not this layer.
+                        self.settings.last_file =
+                            Some(self.doc.project.clone().unwrap_or(path.clone()));
+                        self.notice =
+                            Some(self.lang.fill(T::Saved, &[&path.display().to_string()]));
+                        if let AfterSave::Then(action) = then {
+                            self.pending.push(action);
+                        }
+                    }
+                    Err(e) => self.overlays.message(e),
+                },
+                Finished::Exported { path, result } => match result {
+                    Ok(()) => {
+                        self.notice =
+                            Some(self.lang.fill(T::Exported, &[&path.display().to_string()]));
+                    }
+                    Err(e) => self.overlays.message(e),
+                },
+            }
+        }
+        if self.jobs.busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// A file to import was read: add it as a layer, every feature of it.
+    pub(super) fn layer_read(&mut self, path: PathBuf, parsed: crate::io::Parsed) -> Option<u64> {
+        if parsed.fatal {
+            self.problems
+                .set(ProblemsOf::Nothing, &path, parsed.diagnostics);
+            self.overlays.message(
+                self.lang
+                    .fill(T::CannotOpen, &[&path.display().to_string()]),
+            );
+            return None;
+        }
+        self.notice = Some(
+            self.lang
+                .fill(T::LayerImported, &[&path.display().to_string()]),
+        );
+        let unread = parsed
+            .document
+            .features
+            .iter()
+            .filter(|f| f.unread().is_some())
+            .count();
+        let errors = parsed.has_errors();
+        let diagnostics = parsed.diagnostics.clone();
+        let key = self.layers.add(
+            path.clone(),
+            parsed.document,
+            parsed.diagnostics,
+            unread,
+            self.date,
+        );
+        // Errors are worth showing at once; warnings stay behind the layer's "N problems"
+        // button, and the working file's problems stay in the panel.
+        if errors {
+            self.problems
+                .set(ProblemsOf::Layer(key), &path, diagnostics);
+        }
+        Some(key)
+    }
+}

@@ -1,0 +1,322 @@
+//! Everything the window derives from the document, the filters and the date, behind one
+//! key ([`ViewKey`]) and one refresh: the map's projected features, the facts filters read,
+//! every feature's status, what is shown, the strips as places, statistics and the
+//! id-column offer. Nothing here can be read for another document or an older state: each
+//! part records the key it was computed for, and [`Derived::refresh`] is the only way in.
+
+use chrono::NaiveDate;
+
+use super::document::{OpenDocument, Version};
+use super::map::strips::StripCache;
+use super::map::{self};
+use super::table;
+use crate::analysis::{FactBook, Filter, Nearest, Stats};
+use crate::model::{Document, Status};
+
+/// The filters in force, with a generation that changes whenever they do.
+#[derive(Default)]
+pub struct Filters {
+    filter: Filter,
+    generation: u64,
+}
+
+impl Filters {
+    pub fn get(&self) -> &Filter {
+        &self.filter
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn set(&mut self, filter: Filter) {
+        if filter != self.filter {
+            self.filter = filter;
+            self.generation += 1;
+        }
+    }
+
+    /// Changes the filters in place; the generation moves if they changed.
+    pub fn edit(&mut self, change: impl FnOnce(&mut Filter)) {
+        let mut filter = self.filter.clone();
+        change(&mut filter);
+        self.set(filter);
+    }
+}
+
+/// What is derived for: the document's version, the filters, the date and the time window
+/// (days before the date; `None` when every date is shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViewKey {
+    pub version: Version,
+    pub filter: u64,
+    pub date: NaiveDate,
+    pub window: Option<i64>,
+}
+
+/// The strips as places, for "nearest other strip".
+pub struct StripPlaces {
+    pub nearest: Nearest,
+    /// Place index of each feature (strips with a position).
+    pub own: Vec<Option<usize>>,
+    pub names: Vec<String>,
+}
+
+/// Features that have no id of their own, and the columns that could give them one.
+pub struct IdColumns {
+    pub assigned: usize,
+    pub columns: Vec<String>,
+}
+
+pub struct Derived {
+    key: Option<ViewKey>,
+    /// The version `cache` and `facts` were built for.
+    built_for: Option<Version>,
+    pub cache: StripCache,
+    pub facts: FactBook,
+    /// Each feature's status at the date and whether a fuzzy date decides it.
+    pub statuses: Vec<(Status, bool)>,
+    /// The features that pass the filters (the timeline counts their events).
+    pub passes: Vec<bool>,
+    /// What is shown everywhere (map, table, statistics, counts, filtered exports): the
+    /// features that pass the filters and, with a time window, have an event in it.
+    pub shown: Vec<bool>,
+    places: Option<(Version, StripPlaces)>,
+    stats: Option<(ViewKey, Stats)>,
+    id_columns: Option<(Version, Option<IdColumns>)>,
+}
+
+impl Derived {
+    pub fn new(date: NaiveDate) -> Self {
+        Derived {
+            key: None,
+            built_for: None,
+            cache: StripCache::build(&Document::default(), 0, date),
+            facts: FactBook::default(),
+            statuses: Vec::new(),
+            passes: Vec::new(),
+            shown: Vec::new(),
+            places: None,
+            stats: None,
+            id_columns: None,
+        }
+    }
+
+    /// The key everything was last computed for.
+    pub fn key(&self) -> Option<ViewKey> {
+        self.key
+    }
+
+    /// Brings everything up to date with the document, the filters and the date.
+    pub fn refresh(
+        &mut self,
+        open: &OpenDocument,
+        filters: &Filters,
+        date: NaiveDate,
+        window: Option<i64>,
+    ) {
+        let doc = open.document();
+        let version = open.version();
+        if self.built_for != Some(version) {
+            match self.built_for.and_then(|v| open.touched_since(v)) {
+                // An edit in place: update only what changed (a full rebuild at 100k strips
+                // takes a quarter of a second).
+                Some(indices) if self.facts.facts.len() == doc.features.len() => {
+                    let indices = indices.to_vec();
+                    self.cache.update(doc, &indices, version.state());
+                    self.facts.update(doc, &indices);
+                }
+                _ => {
+                    self.cache = StripCache::build(doc, version.state(), date);
+                    self.facts = FactBook::build(doc);
+                }
+            }
+            self.built_for = Some(version);
+        }
+        let key = ViewKey {
+            version,
+            filter: filters.generation(),
+            date,
+            window,
+        };
+        if self.key == Some(key) {
+            return;
+        }
+        self.facts.statuses_into(date, &mut self.statuses);
+        self.facts
+            .apply_into(filters.get(), &self.statuses, &mut self.passes);
+        self.shown.clone_from(&self.passes);
+        within_window(&self.facts, date, window, &mut self.shown);
+        // The map draws exactly what is shown. Buffers are reused: this runs on every
+        // date change.
+        self.cache.visible.clone_from(&self.shown);
+        self.cache
+            .set_view_state(date, &self.statuses, window.is_some());
+        self.key = Some(key);
+    }
+
+    /// How many features are shown.
+    pub fn shown_count(&self) -> usize {
+        self.shown.iter().filter(|s| **s).count()
+    }
+
+    /// The strips as places (computed once per version).
+    pub fn places(&mut self, doc: &Document) -> &StripPlaces {
+        let version = self.built_for.unwrap_or_else(Version::fresh);
+        if self.places.as_ref().is_none_or(|(v, _)| *v != version) {
+            let mut own = vec![None; self.facts.facts.len()];
+            let mut points = Vec::new();
+            let mut names = Vec::new();
+            for (i, f) in self.facts.facts.iter().enumerate() {
+                if let (true, Some(p)) = (f.strip, f.lon_lat) {
+                    own[i] = Some(points.len());
+                    points.push(p);
+                    names.push(doc.features[i].label().to_owned());
+                }
+            }
+            let places = StripPlaces {
+                nearest: Nearest::new(points),
+                own,
+                names,
+            };
+            self.places = Some((version, places));
+        }
+        &self.places.as_ref().expect("just computed").1
+    }
+
+    /// The strips as places, when computed for the current version.
+    pub fn places_ready(&self) -> Option<&StripPlaces> {
+        let version = self.built_for?;
+        self.places
+            .as_ref()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, p)| p)
+    }
+
+    /// What the table shows for `key`, once the strips' places are computed.
+    pub fn table_data<'a>(&'a self, doc: &'a Document, key: ViewKey) -> Option<table::Data<'a>> {
+        let places = self.places_ready()?;
+        Some(table::Data {
+            doc,
+            facts: &self.facts,
+            statuses: &self.statuses,
+            shown: &self.shown,
+            key,
+            context: table_context(places),
+        })
+    }
+
+    /// The statistics of the shown strips at the date (computed when the key changes).
+    pub fn stats(&mut self, doc: &Document) -> &Stats {
+        let Some(key) = self.key else {
+            return &EMPTY_STATS;
+        };
+        if self.stats.as_ref().is_none_or(|(k, _)| *k != key) {
+            let features = doc
+                .features
+                .iter()
+                .zip(&self.shown)
+                .filter(|(_, s)| **s)
+                .map(|(f, _)| f);
+            self.stats = Some((key, Stats::of_features(features, key.date, 10)));
+        }
+        &self.stats.as_ref().expect("just computed").1
+    }
+
+    /// Features without ids of their own and the columns that could be theirs (computed
+    /// once per version).
+    pub fn id_columns(&mut self, doc: &Document) -> Option<&IdColumns> {
+        let version = self.built_for?;
+        if self.id_columns.as_ref().is_none_or(|(v, _)| *v != version) {
+            let found = doc
+                .features
+                .iter()
+                .find(|f| f.id_assigned())
+                .and_then(|first| {
+                    let columns: Vec<String> = first
+                        .properties()
+                        .iter()
+                        .map(|(k, _)| k.clone())
+                        .filter(|k| k != "name" && k != "notes")
+                        .collect();
+                    (!columns.is_empty()).then(|| IdColumns {
+                        assigned: doc.features.iter().filter(|f| f.id_assigned()).count(),
+                        columns,
+                    })
+                });
+            self.id_columns = Some((version, found));
+        }
+        self.id_columns.as_ref().and_then(|(_, c)| c.as_ref())
+    }
+}
+
+static EMPTY_STATS: std::sync::LazyLock<Stats> =
+    std::sync::LazyLock::new(|| Stats::of_features(std::iter::empty(), NaiveDate::MIN, 10));
+
+/// Which features are shown: they pass `filter` and, with a `window` of days, have an
+/// event in the window ending at `date`. The one rule for the working layer and imported
+/// layers alike.
+pub fn shown_into(
+    facts: &FactBook,
+    filter: &Filter,
+    statuses: &[(Status, bool)],
+    date: NaiveDate,
+    window: Option<i64>,
+    out: &mut Vec<bool>,
+) {
+    facts.apply_into(filter, statuses, out);
+    within_window(facts, date, window, out);
+}
+
+/// Keeps in `shown` only features with an event in the `window` days ending at `date`.
+fn within_window(facts: &FactBook, date: NaiveDate, window: Option<i64>, shown: &mut [bool]) {
+    if let Some(days) = window {
+        let from = date - chrono::Days::new(days.max(0) as u64);
+        for (s, f) in shown.iter_mut().zip(&facts.facts) {
+            *s = *s && f.has_event_between(from, date);
+        }
+    }
+}
+
+/// The registered aerodromes and towns of the basemap, for nearest-place measures.
+pub struct ContextPlaces {
+    pub aerodromes: Nearest,
+    pub aerodrome_names: Vec<String>,
+    pub towns: Nearest,
+    pub town_names: Vec<String>,
+}
+
+pub fn context_places() -> &'static ContextPlaces {
+    static PLACES: std::sync::OnceLock<ContextPlaces> = std::sync::OnceLock::new();
+    PLACES.get_or_init(|| {
+        let b = map::basemap::basemap();
+        ContextPlaces {
+            aerodromes: Nearest::new(b.aerodromes.iter().map(|p| p.lon_lat).collect()),
+            aerodrome_names: b.aerodromes.iter().map(|p| p.name.clone()).collect(),
+            towns: Nearest::new(b.towns.iter().map(|p| p.lon_lat).collect()),
+            town_names: b.towns.iter().map(|p| p.name.clone()).collect(),
+        }
+    })
+}
+
+/// The places the table measures distances to.
+pub fn table_context(strips: &StripPlaces) -> table::Context<'_> {
+    let context = context_places();
+    table::Context {
+        strips: table::Places {
+            nearest: &strips.nearest,
+            names: &strips.names,
+            own: Some(&strips.own),
+        },
+        aerodromes: table::Places {
+            nearest: &context.aerodromes,
+            names: &context.aerodrome_names,
+            own: None,
+        },
+        towns: table::Places {
+            nearest: &context.towns,
+            names: &context.town_names,
+            own: None,
+        },
+    }
+}

@@ -1,0 +1,264 @@
+//! Background work of the window, at most one job per kind (imports excepted: one per
+//! file), each with what follows it as a typed continuation.
+//!
+//! - A new open supersedes the running one: the old one is cancelled and its result
+//!   dropped.
+//! - A new save or export waits for the running one, so files are written in the order they
+//!   were asked for; a newer waiting request replaces an older waiting one (it writes a
+//!   newer document to the same place, and keeps the older one's continuation).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::actions::Action;
+use super::document::Version;
+use super::files::{Job, JobKind, JobResult};
+use super::project::LoadedProject;
+use super::recovery::Recovered;
+use crate::io::{Format, Parsed};
+use crate::model::Document;
+
+/// What to do once a save succeeded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AfterSave {
+    Nothing,
+    /// The action the unsaved-changes question was asked for.
+    Then(Action),
+}
+
+/// What an opened file becomes.
+#[derive(Debug, Clone)]
+pub enum OpenFor {
+    /// The working document.
+    File,
+    /// The working document, restored from the recovery file.
+    Recovered(Recovered),
+}
+
+/// A write waiting for the running one of its kind.
+struct Waiting {
+    kind: JobKind,
+    doc: Document,
+    date: NaiveDate,
+    then: Option<(Version, AfterSave)>,
+}
+
+/// A finished job and what it was for.
+pub enum Finished {
+    Opened {
+        path: PathBuf,
+        result: Result<Parsed, String>,
+        purpose: OpenFor,
+    },
+    Imported {
+        path: PathBuf,
+        result: Result<Parsed, String>,
+    },
+    Project {
+        path: PathBuf,
+        result: Result<LoadedProject, String>,
+    },
+    Saved {
+        path: PathBuf,
+        version: Version,
+        result: Result<(), String>,
+        then: AfterSave,
+    },
+    Exported {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+}
+
+#[derive(Default)]
+pub struct Jobs {
+    open: Option<(Job, OpenFor)>,
+    save: Option<(Job, Version, AfterSave)>,
+    save_waiting: Option<Waiting>,
+    export: Option<Job>,
+    export_waiting: Option<Waiting>,
+    imports: Vec<Job>,
+}
+
+impl Jobs {
+    /// Opens a file (or a project) in the background, superseding an open that runs.
+    pub fn open(&mut self, path: PathBuf, purpose: OpenFor) {
+        self.cancel_open();
+        let job = if path
+            .extension()
+            .is_some_and(|e| e == crate::io::PROJECT_EXTENSION)
+        {
+            Job::project(path)
+        } else {
+            Job::open(path)
+        };
+        self.open = Some((job, purpose));
+    }
+
+    fn cancel_open(&mut self) {
+        if let Some((job, _)) = self.open.take() {
+            job.cancel();
+        }
+    }
+
+    /// Saves `doc` (the document at `version`) to `path`, after the save that runs.
+    pub fn save(
+        &mut self,
+        path: PathBuf,
+        doc: Document,
+        date: NaiveDate,
+        version: Version,
+        then: AfterSave,
+    ) {
+        let then = match self.save_waiting.take().and_then(|w| w.then) {
+            Some((_, older)) if then == AfterSave::Nothing => older,
+            _ => then,
+        };
+        let waiting = Waiting {
+            kind: JobKind::Save(path),
+            doc,
+            date,
+            then: Some((version, then)),
+        };
+        if self.save.is_some() {
+            self.save_waiting = Some(waiting);
+        } else {
+            self.start_save(waiting);
+        }
+    }
+
+    fn start_save(&mut self, w: Waiting) {
+        let (version, then) = w.then.unwrap_or((Version::fresh(), AfterSave::Nothing));
+        self.save = Some((Job::write(w.kind, w.doc, w.date), version, then));
+    }
+
+    /// Exports `doc` to `path`, after the export that runs.
+    pub fn export(&mut self, path: PathBuf, format: Format, doc: Document, date: NaiveDate) {
+        let waiting = Waiting {
+            kind: JobKind::Export { path, format },
+            doc,
+            date,
+            then: None,
+        };
+        if self.export.is_some() {
+            self.export_waiting = Some(waiting);
+        } else {
+            self.export = Some(Job::write(waiting.kind, waiting.doc, waiting.date));
+        }
+    }
+
+    pub fn import(&mut self, path: PathBuf) {
+        self.imports.push(Job::import(path));
+    }
+
+    /// True while anything runs or waits.
+    pub fn busy(&self) -> bool {
+        self.open.is_some()
+            || self.save.is_some()
+            || self.export.is_some()
+            || !self.imports.is_empty()
+    }
+
+    /// The jobs running, for the status bar.
+    pub fn running(&self) -> impl Iterator<Item = &Job> {
+        self.open
+            .iter()
+            .map(|(j, _)| j)
+            .chain(self.save.iter().map(|(j, ..)| j))
+            .chain(self.export.iter())
+    }
+
+    /// Imports being read, for the layers panel.
+    pub fn imports(&self) -> &[Job] {
+        &self.imports
+    }
+
+    /// The person cancelled what the status bar shows: the open, save and export (and what
+    /// waits behind them). A cancelled write leaves its file as it was.
+    pub fn cancel(&mut self) {
+        self.cancel_open();
+        if let Some((job, ..)) = self.save.take() {
+            job.cancel();
+        }
+        if let Some(job) = self.export.take() {
+            job.cancel();
+        }
+        self.save_waiting = None;
+        self.export_waiting = None;
+    }
+
+    /// What finished since the last poll; waiting writes start.
+    pub fn poll(&mut self) -> Vec<Finished> {
+        let mut done = Vec::new();
+        if let Some(result) = self.open.as_ref().and_then(|(j, _)| j.poll())
+            && let Some((job, purpose)) = self.open.take()
+        {
+            let path = job.path().to_path_buf();
+            done.push(match result {
+                JobResult::Project(loaded) => Finished::Project {
+                    path,
+                    result: *loaded,
+                },
+                JobResult::Opened(result) => Finished::Opened {
+                    path,
+                    result,
+                    purpose,
+                },
+                JobResult::Written(result) => Finished::Opened {
+                    path,
+                    result: Err(result
+                        .err()
+                        .unwrap_or_else(|| "the open stopped unexpectedly".to_owned())),
+                    purpose,
+                },
+            });
+        }
+        if let Some(result) = self.save.as_ref().and_then(|(j, ..)| j.poll())
+            && let Some((job, version, then)) = self.save.take()
+        {
+            done.push(Finished::Saved {
+                path: job.path().to_path_buf(),
+                version,
+                result: written(result),
+                then,
+            });
+            if let Some(w) = self.save_waiting.take() {
+                self.start_save(w);
+            }
+        }
+        if let Some(result) = self.export.as_ref().and_then(Job::poll)
+            && let Some(job) = self.export.take()
+        {
+            done.push(Finished::Exported {
+                path: job.path().to_path_buf(),
+                result: written(result),
+            });
+            if let Some(w) = self.export_waiting.take() {
+                self.export = Some(Job::write(w.kind, w.doc, w.date));
+            }
+        }
+        let mut still = Vec::new();
+        for job in std::mem::take(&mut self.imports) {
+            match job.poll() {
+                None => still.push(job),
+                Some(result) => done.push(Finished::Imported {
+                    path: job.path().to_path_buf(),
+                    result: match result {
+                        JobResult::Opened(r) => r,
+                        _ => Err("the import stopped unexpectedly".to_owned()),
+                    },
+                }),
+            }
+        }
+        self.imports = still;
+        done
+    }
+}
+
+fn written(result: JobResult) -> Result<(), String> {
+    match result {
+        JobResult::Written(r) => r,
+        _ => Err("the background task stopped unexpectedly".to_owned()),
+    }
+}

@@ -1,0 +1,232 @@
+//! The map panel: the map with its tools (select, add, measure, draw an area), Go to, the
+//! basemap, and the filters panel that shapes what the map shows.
+
+use super::filters;
+use super::i18n::T;
+use super::map::{self, BasemapChoice, Tool};
+use super::selection::Selection;
+use super::{PistasApp, Tab, workspace};
+use crate::edit::parse_coordinates;
+
+/// The Go to field and why the last search found nothing.
+#[derive(Default)]
+pub struct GoTo {
+    pub text: String,
+    pub error: Option<String>,
+}
+
+impl PistasApp {
+    /// Go to: coordinates, then a strip's name or id, then a town or aerodrome.
+    pub(super) fn go_to(&mut self) {
+        let text = self.goto.text.trim().to_owned();
+        if text.is_empty() {
+            return;
+        }
+        self.goto.error = None;
+        if let Ok((lon, lat)) = parse_coordinates(&text) {
+            self.map.go_to(lon, lat, 12.0);
+            return;
+        }
+        let q = map::basemap::fold(&text);
+        let doc = self.doc.document();
+        let found = doc
+            .features
+            .iter()
+            .position(|f| map::basemap::fold(f.label()) == q || f.id.as_str() == text)
+            .or_else(|| {
+                doc.features
+                    .iter()
+                    .position(|f| map::basemap::fold(f.label()).contains(&q))
+            });
+        if let Some(i) = found {
+            self.selection = Selection::Strip(i);
+            if let Some(Some(item)) = self.derived.cache.items.get(i) {
+                let (lon, lat) = map::transform::lon_lat_of(item.anchor);
+                self.map.go_to(lon, lat, 12.0);
+            }
+            return;
+        }
+        if let Some(place) = map::basemap::basemap().find_place(&text) {
+            let (lon, lat) = place.lon_lat;
+            self.map.go_to(lon, lat, 11.0);
+            return;
+        }
+        self.goto.error = Some(self.lang.fill(T::NotFound, &[&text]));
+    }
+
+    pub(super) fn filters_ui(&mut self, ui: &mut egui::Ui) {
+        let mut filter = self.filters.get().clone();
+        let total = self.doc.document().features.len();
+        let shown = self.derived.shown_count();
+        let request = self
+            .filter_panel
+            .ui(ui, self.lang, &mut filter, shown, total);
+        match request {
+            filters::AreaRequest::None => {}
+            filters::AreaRequest::CurrentView => {
+                if let Some(t) = self.map.transform {
+                    let (a, b) = t.visible(0.0);
+                    let (w, n) = map::transform::lon_lat_of(a);
+                    let (e, s) = map::transform::lon_lat_of(b);
+                    filter.area = Some([w, s, e, n]);
+                }
+            }
+            filters::AreaRequest::Draw => {
+                self.tab = Tab::Map;
+                self.tool = Tool::Area(None);
+            }
+            filters::AreaRequest::DrawPolygon => {
+                self.tab = Tab::Map;
+                self.tool = Tool::Polygon(Vec::new());
+            }
+        }
+        self.filters.set(filter);
+    }
+
+    pub(super) fn map_ui(&mut self, ui: &mut egui::Ui) {
+        let (working_opacity, context, legend_layers) = (
+            self.working_opacity(),
+            self.context_alpha(),
+            self.legend_layers(),
+        );
+        let frame = map::MapFrame {
+            cache: &self.derived.cache,
+            selected: self.selection.strip(),
+            hovered: self.hovered,
+            tool: &self.tool,
+            lang: self.lang,
+            selected_feature: self
+                .selection
+                .strip()
+                .and_then(|i| self.doc.document().features.get(i)),
+            document: self.doc.document(),
+            layers: Self::draw_slots(&self.layers, self.selection.layer()),
+            working_opacity,
+            context,
+            legend_layers,
+            area_outline: self.filters.get().polygon.clone().or_else(|| {
+                self.filters
+                    .get()
+                    .area
+                    .map(|[w, s, e, n]| vec![(w, s), (e, s), (e, n), (w, n)])
+            }),
+        };
+        let out = map::map_ui(ui, &mut self.map, frame);
+        self.hovered = out.hovered;
+        if let Some((index, shape)) = out.moved {
+            self.edit(|e| e.set_shape(index, shape));
+        }
+        if let Some((pos, picked)) = out.clicked {
+            match self.tool.clone() {
+                Tool::Select => match self.pick_at(pos, picked) {
+                    Some(workspace::Picked::Working(i)) => {
+                        self.selection = Selection::Strip(i);
+                        self.table.scroll_to = Some(i);
+                    }
+                    Some(workspace::Picked::Layer(key, i)) => {
+                        self.selection = Selection::Layer { key, index: i };
+                    }
+                    None => {
+                        self.selection = Selection::Nothing;
+                    }
+                },
+                Tool::AddPoint => {
+                    let shape = geo::Point::new(pos.x(), pos.y()).into();
+                    self.add_strip(T::NewStrip, shape);
+                }
+                Tool::AddRunway(None) => self.tool = Tool::AddRunway(Some(pos)),
+                Tool::Measure(mut points) => {
+                    points.push(pos);
+                    self.tool = Tool::Measure(points);
+                }
+                Tool::Area(None) => self.tool = Tool::Area(Some(pos)),
+                Tool::Polygon(mut points) => {
+                    // A click on the first corner closes the polygon.
+                    let closes = points.len() >= 3
+                        && self.map.transform.is_some_and(|t| {
+                            let first =
+                                t.to_screen(map::transform::mercator(points[0].x(), points[0].y()));
+                            let here = t.to_screen(map::transform::mercator(pos.x(), pos.y()));
+                            first.distance(here) <= 10.0
+                        });
+                    if closes {
+                        self.finish_polygon(points);
+                    } else {
+                        points.push(pos);
+                        self.tool = Tool::Polygon(points);
+                    }
+                }
+                Tool::Area(Some(first)) => {
+                    let (w, e) = (first.x().min(pos.x()), first.x().max(pos.x()));
+                    let (s, n) = (first.y().min(pos.y()), first.y().max(pos.y()));
+                    self.filters.edit(|f| f.area = Some([w, s, e, n]));
+                    self.tool = Tool::Select;
+                }
+                Tool::AddRunway(Some(first)) => {
+                    let ends = vec![(first.x(), first.y()), (pos.x(), pos.y())];
+                    self.add_strip(T::NewRunway, geo::LineString::from(ends).into());
+                }
+            }
+        }
+    }
+
+    /// The polygon drawn on the map becomes the area filter.
+    pub(super) fn finish_polygon(&mut self, points: Vec<walkers::Position>) {
+        if points.len() >= 3 {
+            let ring = points.iter().map(|p| (p.x(), p.y())).collect();
+            self.filters.edit(|f| f.polygon = Some(ring));
+        }
+        self.tool = Tool::Select;
+    }
+
+    /// Adds a strip drawn on the map, selects it and goes back to selecting.
+    pub(super) fn add_strip(&mut self, name: T, shape: geo::Geometry<f64>) {
+        let name = self.lang.t(name).to_owned();
+        if let Some(i) = self.edit(|e| e.add_strip(&name, shape)) {
+            self.selection = Selection::Strip(i);
+        }
+        self.tool = Tool::Select;
+    }
+
+    pub(super) fn set_basemap(&mut self, ctx: &egui::Context, choice: BasemapChoice) {
+        self.map.tiles = match &choice {
+            BasemapChoice::Offline => None,
+            BasemapChoice::OpenStreetMap => {
+                let cache = directories::ProjectDirs::from("org", "Pistas", "Pistas")
+                    .map(|d| d.cache_dir().join("osm-tiles"));
+                let options = walkers::HttpOptions {
+                    cache,
+                    user_agent: Some(walkers::HeaderValue::from_static(concat!(
+                        "Pistas/",
+                        env!("CARGO_PKG_VERSION"),
+                        " (desktop research tool; tile usage per OSMF policy)"
+                    ))),
+                    ..Default::default()
+                };
+                Some(Box::new(walkers::HttpTiles::with_options(
+                    walkers::sources::OpenStreetMap,
+                    options,
+                    ctx.clone(),
+                )))
+            }
+            BasemapChoice::PmTiles(path) => {
+                if !path.exists() {
+                    self.overlays.message(
+                        self.lang
+                            .fill(T::CannotOpen, &[&path.display().to_string()]),
+                    );
+                    self.settings.basemap = BasemapChoice::Offline;
+                    self.map.choice = BasemapChoice::Offline;
+                    return;
+                }
+                Some(Box::new(walkers::PmTiles::with_style(
+                    path,
+                    walkers::Style::protomaps_basemap_light(),
+                    ctx.clone(),
+                )))
+            }
+        };
+        self.map.choice = choice.clone();
+        self.settings.basemap = choice;
+    }
+}

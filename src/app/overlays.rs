@@ -1,0 +1,290 @@
+//! What sits above the window, as one stack: questions, messages, the merge review and the
+//! export dialog. Escape closes the top one (the recovery question excepted: it protects
+//! work and needs an answer); replacing the document closes the ones that belong to it.
+
+use super::actions::Action;
+use super::document::{Origin, Version};
+use super::export_view::ExportDialog;
+use super::i18n::T;
+use super::jobs::{AfterSave, OpenFor};
+use super::merge_view::MergeReview;
+use super::problems::ProblemsOf;
+use super::recovery::Recovered;
+use super::{PistasApp, map};
+use crate::io::Format;
+
+pub enum Overlay {
+    /// Unsaved changes: Save / Discard / Cancel, then do the action.
+    Unsaved(Action),
+    ConfirmDelete {
+        index: usize,
+        version: Version,
+    },
+    Recover(Recovered),
+    Message(String),
+    About,
+    Merge(Box<MergeReview>),
+    Export(Box<ExportDialog>),
+}
+
+impl Overlay {
+    /// True when the overlay is about the document that is open (it closes when another
+    /// document replaces it).
+    fn of_document(&self) -> bool {
+        matches!(
+            self,
+            Overlay::ConfirmDelete { .. } | Overlay::Merge(_) | Overlay::Export(_)
+        )
+    }
+}
+
+#[derive(Default)]
+pub struct Overlays {
+    stack: Vec<Overlay>,
+}
+
+impl Overlays {
+    pub fn push(&mut self, overlay: Overlay) {
+        self.stack.push(overlay);
+    }
+
+    pub fn message(&mut self, text: impl Into<String>) {
+        self.push(Overlay::Message(text.into()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stack.is_empty()
+    }
+
+    /// Closes the top overlay; false when there was none to close.
+    pub fn escape(&mut self) -> bool {
+        match self.stack.last() {
+            None => false,
+            Some(Overlay::Recover(_)) => true,
+            Some(_) => {
+                self.stack.pop();
+                true
+            }
+        }
+    }
+
+    /// Another document replaced the open one.
+    pub fn document_replaced(&mut self) {
+        self.stack.retain(|o| !o.of_document());
+    }
+
+    pub fn asking_unsaved(&self) -> bool {
+        self.stack.iter().any(|o| matches!(o, Overlay::Unsaved(_)))
+    }
+
+    pub fn recovering(&self) -> bool {
+        self.stack.iter().any(|o| matches!(o, Overlay::Recover(_)))
+    }
+
+    /// The open merge review.
+    pub fn merge(&self) -> Option<&MergeReview> {
+        self.stack.iter().find_map(|o| match o {
+            Overlay::Merge(m) => Some(&**m),
+            _ => None,
+        })
+    }
+
+    /// Closes the merge reviews and export dialogs of an imported layer that was removed.
+    pub fn layer_removed(&mut self, key: u64) {
+        self.stack.retain(|o| match o {
+            Overlay::Merge(m) => m.key != key,
+            Overlay::Export(d) => d.layer != Some(key),
+            _ => true,
+        });
+    }
+
+    /// Opens a merge review, replacing an open one.
+    pub fn show_merge(&mut self, review: MergeReview) {
+        self.stack.retain(|o| !matches!(o, Overlay::Merge(_)));
+        self.push(Overlay::Merge(Box::new(review)));
+    }
+
+    fn take(&mut self) -> Vec<Overlay> {
+        std::mem::take(&mut self.stack)
+    }
+
+    /// Puts back what was shown, below what was opened while showing it.
+    fn restore(&mut self, mut kept: Vec<Overlay>) {
+        kept.append(&mut self.stack);
+        self.stack = kept;
+    }
+}
+
+impl PistasApp {
+    /// Shows every overlay, bottom first.
+    pub(super) fn overlays_ui(&mut self, ctx: &egui::Context) {
+        let mut kept = Vec::new();
+        for overlay in self.overlays.take() {
+            let keep = match overlay {
+                Overlay::Merge(mut review) => self
+                    .merge_window(ctx, &mut review)
+                    .then_some(Overlay::Merge(review)),
+                Overlay::Export(mut dialog) => self
+                    .export_window(ctx, &mut dialog)
+                    .then_some(Overlay::Export(dialog)),
+                modal => self.modal_ui(ctx, &modal).then_some(modal),
+            };
+            kept.extend(keep);
+        }
+        self.overlays.restore(kept);
+    }
+
+    /// One question or message; true to keep it open.
+    fn modal_ui(&mut self, ctx: &egui::Context, modal: &Overlay) -> bool {
+        let lang = self.lang;
+        let mut keep = true;
+        egui::Modal::new(egui::Id::unique("pistas-modal")).show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            match modal {
+                Overlay::Unsaved(action) => {
+                    ui.heading(lang.t(T::UnsavedTitle));
+                    ui.label(lang.fill(T::UnsavedBody, &[&self.doc.title_name()]));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.t(T::Save)).clicked() {
+                            keep = false;
+                            self.save_then(AfterSave::Then(action.clone()));
+                        }
+                        if ui.button(lang.t(T::Discard)).clicked() {
+                            // Nothing is deleted here: the recovery file goes once the
+                            // action has replaced the document (or at Quit).
+                            keep = false;
+                            self.discarding.push(action.clone());
+                        }
+                        if ui.button(lang.t(T::Cancel)).clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Overlay::ConfirmDelete { index, version } => {
+                    let (name, events) = self
+                        .doc
+                        .document()
+                        .features
+                        .get(*index)
+                        .map(|f| (f.label().to_owned(), f.events().len()))
+                        .unwrap_or_default();
+                    ui.heading(lang.t(T::DeleteTitle));
+                    ui.label(lang.fill(T::DeleteBody, &[&name, &events.to_string()]));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.t(T::Delete)).clicked() {
+                            keep = false;
+                            if *version == self.doc.version() {
+                                let index = *index;
+                                self.selection = super::Selection::Nothing;
+                                self.edit(|e| e.delete(index));
+                            }
+                        }
+                        if ui.button(lang.t(T::Cancel)).clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Overlay::Recover(found) => {
+                    ui.heading(lang.t(T::RecoverTitle));
+                    let original = found
+                        .original
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| lang.t(T::Untitled).to_owned());
+                    ui.label(lang.fill(T::RecoverBody, &[&found.written, &original]));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.t(T::Restore)).clicked() {
+                            keep = false;
+                            // The same reading as any file: problems listed, nothing
+                            // dropped; the recovery file stays until the work is saved.
+                            self.jobs
+                                .open(found.geojson.clone(), OpenFor::Recovered(found.clone()));
+                        }
+                        if ui.button(lang.t(T::Discard)).clicked() {
+                            keep = false;
+                            self.doc.clear_recovery();
+                        }
+                    });
+                }
+                Overlay::Message(text) => {
+                    ui.label(text);
+                    if ui.button(lang.t(T::Ok)).clicked() {
+                        keep = false;
+                    }
+                }
+                Overlay::About => {
+                    ui.heading("Pistas");
+                    ui.label(lang.t(T::AboutBody));
+                    ui.label(basemap_credits());
+                    if ui.button(lang.t(T::Ok)).clicked() {
+                        keep = false;
+                    }
+                }
+                Overlay::Merge(_) | Overlay::Export(_) => keep = false,
+            }
+        });
+        keep
+    }
+
+    /// Saves the document where it belongs (asking where when it has no file yet), then
+    /// does `then`.
+    pub(super) fn save_then(&mut self, then: AfterSave) {
+        let path = match self.doc.path.clone() {
+            Some(path) => Some(path),
+            None => {
+                let name = format!(
+                    "{}.geojson",
+                    self.doc.title_name().trim_end_matches(".geojson")
+                );
+                self.dialogs.save_as(&name, Format::GeoJson)
+            }
+        };
+        if let Some(path) = path {
+            self.jobs.save(
+                path,
+                self.doc.document().clone(),
+                self.date,
+                self.doc.version(),
+                then,
+            );
+        }
+    }
+
+    /// A file read for the working layer: install it, or say why it cannot be.
+    pub(super) fn opened(
+        &mut self,
+        path: std::path::PathBuf,
+        parsed: crate::io::Parsed,
+        purpose: OpenFor,
+    ) {
+        let (shown_path, origin, untitled) = match &purpose {
+            OpenFor::File => (Some(path.clone()), Origin::Fresh, String::new()),
+            OpenFor::Recovered(found) => (
+                found.original.clone(),
+                Origin::Recovered,
+                self.lang.t(T::Recovered).to_owned(),
+            ),
+        };
+        if parsed.fatal {
+            // Nothing is installed: the open document (and a recovery file) stay.
+            self.problems
+                .set(ProblemsOf::Nothing, &path, parsed.diagnostics);
+            self.overlays.message(
+                self.lang
+                    .fill(T::CannotOpen, &[&path.display().to_string()]),
+            );
+            return;
+        }
+        self.install(parsed.document, shown_path, untitled, origin);
+        let of = ProblemsOf::Working(self.doc.version().generation());
+        self.problems.set(of, &path, parsed.diagnostics);
+    }
+}
+
+fn basemap_credits() -> String {
+    format!(
+        "{}\n{}",
+        map::basemap::ATTRIBUTION,
+        "Natural Earth (public domain); GSHHG/WDBII rivers, LGPL-3.0-or-later; GeoNames towns, CC BY 4.0; OurAirports aerodromes, public domain."
+    )
+}

@@ -1,0 +1,178 @@
+//! The problems panel: what reading a file found, for the working layer or an imported
+//! layer. A click on a problem selects its feature in the layer the problems belong to, and
+//! only while that layer still holds the document they were found in.
+
+use std::path::Path;
+
+use super::i18n::T;
+use super::selection::Selection;
+use super::{PistasApp, inspector, map, theme};
+use crate::io::{Diagnostic, Severity};
+
+/// Whose problems are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemsOf {
+    /// A file that could not be opened: nothing to select.
+    Nothing,
+    /// The working layer's document of this generation.
+    Working(u64),
+    /// The imported layer with this key.
+    Layer(u64),
+}
+
+pub struct Problems {
+    of: ProblemsOf,
+    pub file: String,
+    pub list: Vec<Diagnostic>,
+    pub show: bool,
+}
+
+impl Default for Problems {
+    fn default() -> Self {
+        Problems {
+            of: ProblemsOf::Nothing,
+            file: String::new(),
+            list: Vec::new(),
+            show: false,
+        }
+    }
+}
+
+impl Problems {
+    /// Lists `list`, found in `file`; the panel opens when there is something to show.
+    pub fn set(&mut self, of: ProblemsOf, file: &Path, list: Vec<Diagnostic>) {
+        self.of = of;
+        self.file = file.display().to_string();
+        self.show = !list.is_empty();
+        self.list = list;
+    }
+
+    pub fn clear(&mut self) {
+        *self = Problems::default();
+    }
+
+    pub fn errors(&self) -> usize {
+        self.list
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+impl PistasApp {
+    pub(super) fn problems_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        ui.horizontal(|ui| {
+            ui.strong(lang.fill(T::ProblemsIn, &[&self.problems.file]));
+            if ui.small_button(lang.t(T::Hide)).clicked() {
+                self.problems.show = false;
+            }
+        });
+        if self.problems.of == ProblemsOf::Working(self.doc.version().generation()) {
+            self.id_column_ui(ui);
+        }
+        let mut clicked = None;
+        let selectable = self.problems.of != ProblemsOf::Nothing;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for (n, d) in self.problems.list.iter().enumerate() {
+                    let colour = if d.is_error() {
+                        theme::ERROR_TEXT
+                    } else {
+                        theme::WARNING_TEXT
+                    };
+                    let text = egui::RichText::new(d.to_string()).color(colour).monospace();
+                    if selectable && d.feature_index.is_some() {
+                        if ui
+                            .link(text)
+                            .on_hover_text(lang.t(T::ClickToSelect))
+                            .clicked()
+                        {
+                            clicked = Some(n);
+                        }
+                    } else {
+                        ui.label(text);
+                    }
+                }
+            });
+        if let Some(n) = clicked {
+            self.select_problem(n);
+        }
+    }
+
+    /// Selects the feature of problem `n`, in the layer the problems belong to, when that
+    /// feature is still there (its index and id agree).
+    fn select_problem(&mut self, n: usize) {
+        let Some(d) = self.problems.list.get(n) else {
+            return;
+        };
+        let Some(index) = d.feature_index else { return };
+        let same = |f: &crate::model::Feature| {
+            d.feature_id.as_deref().is_none_or(|id| id == f.id.as_str())
+        };
+        let (selection, anchor) = match self.problems.of {
+            ProblemsOf::Working(generation) if generation == self.doc.version().generation() => {
+                if !self.doc.document().features.get(index).is_some_and(same) {
+                    return;
+                }
+                let anchor = self.derived.cache.items.get(index).and_then(|i| i.as_ref());
+                (Selection::Strip(index), anchor.map(|i| i.anchor))
+            }
+            ProblemsOf::Layer(key) => {
+                let Some(layer) = self.layers.get(key) else {
+                    return;
+                };
+                if !layer.document.features.get(index).is_some_and(same) {
+                    return;
+                }
+                let anchor = layer.cache.items.get(index).and_then(|i| i.as_ref());
+                (Selection::Layer { key, index }, anchor.map(|i| i.anchor))
+            }
+            _ => return,
+        };
+        self.selection = selection;
+        if let Some(anchor) = anchor {
+            let (lon, lat) = map::transform::lon_lat_of(anchor);
+            self.map.go_to(lon, lat, 11.0);
+        }
+    }
+
+    /// When features have no id of their own: offers to take one of their columns (a
+    /// survey's `Airstrip ID`, say) as their id, as one undoable edit.
+    fn id_column_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(found) = self.derived.id_columns(self.doc.document()) else {
+            return;
+        };
+        let (assigned, columns) = (found.assigned, found.columns.clone());
+        let lang = self.lang;
+        let memory = egui::Id::unique("pistas-id-column");
+        let mut chosen = ui
+            .ctx()
+            .data(|d| d.get_temp::<String>(memory))
+            .filter(|c| columns.contains(c))
+            .unwrap_or_else(|| {
+                columns
+                    .iter()
+                    .find(|c| c.to_lowercase().contains("id"))
+                    .unwrap_or(&columns[0])
+                    .clone()
+            });
+        let mut take = false;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(lang.fill(T::NoIdsOwn, &[&assigned.to_string()]));
+            egui::ComboBox::from_id_salt("id-column")
+                .selected_text(chosen.as_str())
+                .show_ui(ui, |ui| {
+                    for c in &columns {
+                        ui.selectable_value(&mut chosen, c.clone(), c);
+                    }
+                });
+            take = ui.button(lang.t(T::UseAsId)).clicked();
+        });
+        ui.ctx().data_mut(|d| d.insert_temp(memory, chosen.clone()));
+        if take {
+            self.inspector_edit(inspector::Edit::TakeIds(chosen));
+        }
+    }
+}

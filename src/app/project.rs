@@ -1,0 +1,246 @@
+//! Project files: the workspace (working layer, imported layers with their styles, context
+//! layers, view, date and filters) saved, and read back off the UI thread. A project is
+//! installed whole or not at all: when its working file cannot be read, the open document
+//! and project stay as they were.
+
+use std::path::{Path, PathBuf};
+
+use super::PistasApp;
+use super::document::Origin;
+use super::i18n::T;
+use super::layers::{Slot, hex, parse_hex};
+use super::problems::ProblemsOf;
+use super::selection::Selection;
+use crate::analysis::Filter;
+use crate::io::{
+    PROJECT_EXTENSION, Parsed, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
+    read_path, relative_to, save_atomic,
+};
+
+/// A project and every file it names, read.
+pub struct LoadedProject {
+    pub project: Project,
+    pub filter: Filter,
+    /// The working layer's file and what reading it found.
+    pub working: Option<(PathBuf, Parsed)>,
+    /// The imported layers that could be read, with their entries.
+    pub layers: Vec<(ProjectLayer, PathBuf, Parsed)>,
+    /// Layers that could not be read.
+    pub problems: Vec<String>,
+}
+
+impl LoadedProject {
+    /// Reads the project at `path` and its layers. An error when the project, its filters
+    /// or its working layer cannot be read; other layers that cannot be are listed.
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let project = Project::read(path)?;
+        let filter = project
+            .filter
+            .to_filter()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let working = match project.working() {
+            None => None,
+            Some(entry) => {
+                let file = Project::resolve(path, &entry.path);
+                let parsed = read_path(&file).map_err(|e| format!("{}: {e}", path.display()))?;
+                if parsed.fatal {
+                    let first = parsed
+                        .diagnostics
+                        .first()
+                        .map(|d| d.to_string())
+                        .unwrap_or_default();
+                    return Err(format!(
+                        "{}: the working layer cannot be read: {first}",
+                        path.display()
+                    ));
+                }
+                Some((file, parsed))
+            }
+        };
+        let mut layers = Vec::new();
+        let mut problems = Vec::new();
+        for entry in project.layers.iter().filter(|e| !e.working) {
+            let file = Project::resolve(path, &entry.path);
+            match read_path(&file) {
+                Ok(parsed) if !parsed.fatal => layers.push((entry.clone(), file, parsed)),
+                Ok(_) => problems.push(format!("{}: cannot be read", file.display())),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        Ok(LoadedProject {
+            project,
+            filter,
+            working,
+            layers,
+            problems,
+        })
+    }
+}
+
+impl PistasApp {
+    /// The workspace as a project file at `path`.
+    pub fn project_at(&self, path: &Path) -> Result<Project, String> {
+        let Some(working) = &self.doc.path else {
+            return Err(self.lang.t(T::SaveWorkingFirst).to_owned());
+        };
+        let layers = self
+            .layers
+            .order
+            .iter()
+            .filter_map(|slot| match slot {
+                Slot::Working => Some(ProjectLayer {
+                    path: relative_to(path, working),
+                    name: None,
+                    visible: self.layers.working_visible,
+                    colour: None,
+                    opacity: self.layers.working_opacity,
+                    working: true,
+                }),
+                Slot::Imported(key) => self.layers.get(*key).map(|l| ProjectLayer {
+                    path: relative_to(path, &l.path),
+                    name: Some(l.name.clone()),
+                    visible: l.visible,
+                    colour: Some(hex(l.colour)),
+                    opacity: l.opacity,
+                    working: false,
+                }),
+            })
+            .collect();
+        let mut project = Project::new(layers);
+        project.context = self
+            .layers
+            .context
+            .iter()
+            .map(|c| ProjectContext {
+                name: c.kind.key().to_owned(),
+                visible: c.visible,
+                opacity: c.opacity,
+            })
+            .collect();
+        let (lon, lat, zoom) = self.map.view();
+        project.view = Some(ProjectView { lon, lat, zoom });
+        project.date = Some(self.date);
+        project.filter = ProjectFilter::from(self.filters.get());
+        Ok(project)
+    }
+
+    pub(super) fn save_project(&mut self) {
+        if self.doc.path.is_none() {
+            self.overlays.message(self.lang.t(T::SaveWorkingFirst));
+            return;
+        }
+        let stem = self.doc.title_name();
+        let stem = stem.split('.').next().unwrap_or("pistas").to_owned();
+        let name = format!("{stem}.{PROJECT_EXTENSION}");
+        let Some(mut path) = self
+            .dialogs
+            .save_file(&name, "Pistas project", PROJECT_EXTENSION)
+        else {
+            return;
+        };
+        if path.extension().is_none_or(|e| e != PROJECT_EXTENSION) {
+            path.set_extension(PROJECT_EXTENSION);
+        }
+        let result = self.project_at(&path).and_then(|p| {
+            save_atomic(&path, p.to_json().as_bytes(), true).map_err(|e| e.to_string())
+        });
+        match result {
+            Ok(()) => {
+                self.notice = Some(
+                    self.lang
+                        .fill(T::ProjectSaved, &[&path.display().to_string()]),
+                );
+                super::files::remember(&mut self.settings.recent, &path);
+                self.settings.last_file = Some(path.clone());
+                self.doc.project = Some(path.clone());
+                // The project refers to the working layer's file: keep it current too.
+                if self.doc.is_dirty() {
+                    self.pending.push(super::Action::Save);
+                }
+            }
+            Err(e) => self.overlays.message(e),
+        }
+    }
+
+    /// Installs a project that was read: the working layer, the imported layers with their
+    /// styles, the view, the date and the filters.
+    pub(super) fn project_loaded(&mut self, path: &Path, loaded: LoadedProject) {
+        let LoadedProject {
+            project,
+            filter,
+            working,
+            layers,
+            problems,
+        } = loaded;
+        self.layers.clear();
+        self.selection = Selection::Nothing;
+        self.doc.project = Some(path.to_path_buf());
+        if let Some((file, parsed)) = working {
+            self.install(
+                parsed.document,
+                Some(file.clone()),
+                String::new(),
+                Origin::Fresh,
+            );
+            let of = ProblemsOf::Working(self.doc.version().generation());
+            self.problems.set(of, &file, parsed.diagnostics);
+        }
+        if let Some(entry) = project.working() {
+            self.layers.working_visible = entry.visible;
+            self.layers.working_opacity = entry.opacity.clamp(0.0, 1.0);
+        }
+        let mut read = layers.into_iter();
+        let mut order = Vec::new();
+        for entry in &project.layers {
+            if entry.working {
+                order.push(Slot::Working);
+                continue;
+            }
+            let Some((entry, file, parsed)) = read.next().filter(|(e, ..)| e == entry) else {
+                continue;
+            };
+            if let Some(key) = self.layer_read(file, parsed) {
+                if let Some(layer) = self.layers.get_mut(key) {
+                    layer.visible = entry.visible;
+                    layer.opacity = entry.opacity.clamp(0.0, 1.0);
+                    if let Some(c) = entry.colour.as_deref().and_then(parse_hex) {
+                        layer.colour = c;
+                    }
+                    if let Some(name) = &entry.name {
+                        layer.name.clone_from(name);
+                    }
+                }
+                order.push(Slot::Imported(key));
+            }
+        }
+        self.layers.order = order;
+        if !self.layers.order.contains(&Slot::Working) {
+            self.layers.order.push(Slot::Working);
+        }
+        for entry in &project.context {
+            if let Some(c) = self
+                .layers
+                .context
+                .iter_mut()
+                .find(|c| c.kind.key() == entry.name)
+            {
+                c.visible = entry.visible;
+                c.opacity = entry.opacity.clamp(0.0, 1.0);
+            }
+        }
+        if let Some(v) = project.view {
+            self.map.set_view(v.lon, v.lat, v.zoom);
+        }
+        if let Some(d) = project.date {
+            self.set_date(d);
+        }
+        self.filters.set(filter);
+        super::files::remember(&mut self.settings.recent, path);
+        // The next start reopens the whole workspace, not only its working layer.
+        self.settings.last_file = Some(path.to_path_buf());
+        if !problems.is_empty() {
+            self.overlays.message(problems.join("\n"));
+        }
+        self.refresh();
+    }
+}

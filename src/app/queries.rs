@@ -1,0 +1,243 @@
+//! What tests, benchmarks and the status bar ask of the window, and the few ways they drive
+//! it as a person would.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::{Action, PistasApp, Selection, Settings, Tab, map, theme};
+use crate::analysis::{Filter, Stats};
+use crate::edit::Editor;
+use crate::io::Diagnostic;
+use crate::model::{Document, Status};
+
+impl PistasApp {
+    pub fn document(&self) -> &Document {
+        self.doc.document()
+    }
+
+    pub fn editor(&self) -> &Editor {
+        self.doc.editor()
+    }
+
+    /// The selected feature of the working layer.
+    pub fn selected(&self) -> Option<usize> {
+        self.selection.strip()
+    }
+
+    pub fn selection(&self) -> Selection {
+        self.selection
+    }
+
+    /// The selected feature of an imported layer: (layer key, feature index).
+    pub fn selected_layer(&self) -> Option<(u64, usize)> {
+        self.selection.layer()
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.doc.path.as_deref()
+    }
+
+    pub fn project(&self) -> Option<&Path> {
+        self.doc.project.as_deref()
+    }
+
+    pub fn lang(&self) -> super::Lang {
+        self.lang
+    }
+
+    /// The problems listed in the problems panel.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.problems.list
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// True while a file is being opened, saved, exported or imported in the background.
+    pub fn is_busy(&self) -> bool {
+        self.jobs.busy()
+    }
+
+    /// True while imported files are still being read.
+    pub fn importing(&self) -> bool {
+        !self.jobs.imports().is_empty()
+    }
+
+    /// True while a question, message or dialog is open.
+    pub fn has_overlay(&self) -> bool {
+        !self.overlays.is_empty()
+    }
+
+    /// True while the window asks whether to restore work from the recovery file.
+    pub fn asks_to_recover(&self) -> bool {
+        self.overlays.recovering()
+    }
+
+    /// The open merge review's layer, when one is open.
+    pub fn merge_review(&self) -> Option<u64> {
+        self.overlays.merge().map(|m| m.key)
+    }
+
+    /// Where feature `index` is drawn on screen, once the map has been shown.
+    pub fn screen_position(&self, index: usize) -> Option<egui::Pos2> {
+        let t = self.map.transform?;
+        let item = self.derived.cache.items.get(index)?.as_ref()?;
+        Some(t.to_screen(item.anchor))
+    }
+
+    /// The screen position of a longitude and latitude, once the map has been shown.
+    pub fn screen_position_of(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
+        Some(
+            self.map
+                .transform?
+                .to_screen(map::transform::mercator(lon, lat)),
+        )
+    }
+
+    /// The map's view as (lon, lat, zoom).
+    pub fn view(&self) -> (f64, f64, f64) {
+        self.map.view()
+    }
+
+    /// Moves the map to a longitude, latitude and zoom.
+    pub fn set_view(&mut self, lon: f64, lat: f64, zoom: f64) {
+        self.map.set_view(lon, lat, zoom);
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// Shows statuses at `date`.
+    pub fn set_date(&mut self, date: NaiveDate) {
+        self.date = date;
+        self.date_text = date.to_string();
+        self.refresh();
+    }
+
+    /// The feature drawn under a screen point, as a click would find it.
+    pub fn pick(&self, pos: egui::Pos2) -> Option<usize> {
+        let t = self.map.transform?;
+        self.derived.cache.pick(&t, pos, theme::HIT_TOLERANCE_PX)
+    }
+
+    /// Renames a feature through the editor, as the inspector does (benchmarks).
+    pub fn rename_for_bench(&mut self, index: usize, name: &str) {
+        self.edit(|e| e.rename(index, name));
+    }
+
+    /// The features shown, as a document of their own (what "Export filtered" writes).
+    pub fn filtered_document(&self) -> Document {
+        let doc = self.doc.document();
+        Document {
+            features: doc
+                .features
+                .iter()
+                .zip(&self.derived.shown)
+                .filter(|(_, s)| **s)
+                .map(|(f, _)| f.clone())
+                .collect(),
+            foreign: doc.foreign.clone(),
+        }
+    }
+
+    /// How many features are shown, and how many of them the map draws (those with a
+    /// place on the map); the filters panel says the first.
+    pub fn shown_counts(&self) -> (usize, usize) {
+        let drawn = (0..self.derived.cache.items.len())
+            .filter(|&i| self.derived.shown.get(i).copied().unwrap_or(false))
+            .filter(|&i| self.derived.cache.items[i].is_some())
+            .count();
+        (self.derived.shown_count(), drawn)
+    }
+
+    /// The features the map draws in its whole extent (what a person sees, at any zoom).
+    pub fn drawn_features(&self) -> Vec<usize> {
+        let world = (
+            [f64::MIN / 4.0, f64::MIN / 4.0],
+            [f64::MAX / 4.0, f64::MAX / 4.0],
+        );
+        self.derived.cache.in_view(world)
+    }
+
+    /// Each feature's status at the current date.
+    pub fn status_of(&self, index: usize) -> Option<Status> {
+        self.derived.statuses.get(index).map(|s| s.0)
+    }
+
+    /// The table's rows (feature indices) in display order.
+    pub fn table_rows(&mut self) -> Vec<usize> {
+        self.refresh();
+        let Some(key) = self.derived.key() else {
+            return Vec::new();
+        };
+        let doc = self.doc.document();
+        self.derived.places(doc);
+        let Some(data) = self.derived.table_data(self.doc.document(), key) else {
+            return Vec::new();
+        };
+        self.table.rows(&data)
+    }
+
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    /// Shows the map, the table or the statistics.
+    pub fn show_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
+    /// The filters in force.
+    pub fn filter(&self) -> &Filter {
+        self.filters.get()
+    }
+
+    /// Filters what is shown (as the filters panel does).
+    pub fn set_filter(&mut self, filter: Filter) {
+        self.filters.set(filter);
+        self.refresh();
+    }
+
+    /// Asks for an action as a menu or shortcut would.
+    pub fn request(&mut self, action: Action) {
+        self.pending.push(action);
+    }
+
+    pub fn select(&mut self, index: Option<usize>) {
+        self.selection = match index {
+            Some(i) if i < self.document().features.len() => Selection::Strip(i),
+            _ => Selection::Nothing,
+        };
+    }
+
+    /// The window's title as last set.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The statistics of the shown strips at the date.
+    pub fn current_stats(&mut self) -> &Stats {
+        self.refresh();
+        self.derived.stats(self.doc.document())
+    }
+
+    pub fn layers(&self) -> &super::layers::Layers {
+        &self.layers
+    }
+
+    /// Where feature `index` of imported layer `key` is on screen.
+    pub fn layer_screen_position(&self, key: u64, index: usize) -> Option<egui::Pos2> {
+        let t = self.map.transform?;
+        let item = self.layers.get(key)?.cache.items.get(index)?.as_ref()?;
+        Some(t.to_screen(item.anchor))
+    }
+
+    /// Centre of an imported layer's feature, for tests and "zoom to".
+    pub fn layer_feature_lon_lat(&self, key: u64, index: usize) -> Option<(f64, f64)> {
+        let item = self.layers.get(key)?.cache.items.get(index)?.as_ref()?;
+        Some(map::transform::lon_lat_of(item.anchor))
+    }
+}

@@ -128,6 +128,24 @@ impl PistasApp {
         self.edit(|e| e.rename(index, name));
     }
 
+    /// Shows only strips with events in the `days` before the date (`None`: every strip
+    /// as of the date), as the timeline's mode switch does.
+    pub fn set_window(&mut self, days: Option<i64>) {
+        match days {
+            Some(d) => {
+                self.timeline.mode = super::timeline::Mode::Window;
+                self.timeline.window_days = d;
+            }
+            None => self.timeline.mode = super::timeline::Mode::AsOf,
+        }
+        self.refresh();
+    }
+
+    /// The first and last day the timeline's slider spans.
+    pub fn timeline_range(&self) -> (NaiveDate, NaiveDate) {
+        self.timeline.range()
+    }
+
     /// The features shown, as a document of their own (what "Export filtered" writes).
     pub fn filtered_document(&self) -> Document {
         let doc = self.doc.document();

@@ -128,6 +128,11 @@ impl Timeline {
         self.histogram = Some((key, months));
     }
 
+    /// The first and last day the slider spans.
+    pub fn range(&self) -> (NaiveDate, NaiveDate) {
+        self.range
+    }
+
     /// Advances the date while playing; returns the new date when it moved.
     pub fn tick(&mut self, ctx: &egui::Context, date: NaiveDate) -> Option<NaiveDate> {
         if !self.playing {

@@ -9,5 +9,6 @@ mod common;
 
 mod flows;
 mod layers;
+mod parts;
 mod snapshots;
 mod time;

@@ -10,5 +10,6 @@ mod common;
 mod flows;
 mod layers;
 mod parts;
+mod random;
 mod snapshots;
 mod time;

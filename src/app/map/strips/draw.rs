@@ -1,0 +1,320 @@
+//! Drawing the strips layer: parts by status colour, halos, labels, and aggregation of
+//! crowded views on a screen grid.
+
+use super::*;
+
+fn colour(item: &Item, status: Status) -> egui::Color32 {
+    if item.strip {
+        theme::status_colour(status)
+    } else {
+        theme::NON_STRIP
+    }
+}
+
+fn status_slot(status: Status) -> usize {
+    Status::ALL.iter().position(|s| *s == status).unwrap_or(3)
+}
+
+/// What the strips layer drew, for the status bar and tests.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Drawn {
+    pub in_view: usize,
+    pub aggregated: bool,
+}
+
+/// Draws the features in view; `emphasis` are (index, colour) pairs drawn on top.
+pub fn draw(
+    painter: &Painter,
+    t: &Transform,
+    zoom: f64,
+    cache: &StripCache,
+    emphasis: &[(usize, egui::Color32)],
+    labels: &mut LabelSpace,
+    show_labels: bool,
+) -> Drawn {
+    let visible = cache.in_view(t.visible(10.0));
+    let aggregated = visible.len() > AGGREGATE_ABOVE;
+    if aggregated {
+        draw_aggregated(painter, t, cache, &visible);
+    } else {
+        if cache.halo {
+            for &i in &visible {
+                if let Some(item) = &cache.items[i] {
+                    painter.circle_filled(
+                        t.to_screen(item.anchor),
+                        theme::STRIP_RADIUS_PX + 7.0,
+                        theme::WINDOW_HALO,
+                    );
+                }
+            }
+        }
+        // Polygons first, then runways, then points, so small things stay on top.
+        for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
+            for &i in &visible {
+                if let Some(item) = &cache.items[i] {
+                    let (status, fuzzy) = cache.status(i);
+                    draw_parts(painter, t, item, kind, colour(item, status), fuzzy, false);
+                }
+            }
+        }
+        if show_labels && visible.len() <= LABEL_AT_MOST && zoom >= 9.0 {
+            for &i in &visible {
+                if let Some(item) = &cache.items[i] {
+                    let at = t.to_screen(item.anchor) + vec2(8.0, 0.0);
+                    let galley = painter.layout_no_wrap(
+                        item.label.clone(),
+                        FontId::proportional(12.0),
+                        egui::Color32::BLACK,
+                    );
+                    let rect =
+                        Rect::from_min_size(at - vec2(0.0, galley.size().y / 2.0), galley.size());
+                    if labels.claim(rect.expand(1.0)) {
+                        painter.rect_filled(rect.expand(1.0), 2.0, theme::TOWN_HALO);
+                        painter.galley(rect.min, galley, egui::Color32::BLACK);
+                    }
+                }
+            }
+        }
+    }
+    for &(i, highlight) in emphasis {
+        if let Some(Some(item)) = cache.items.get(i) {
+            for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
+                let (status, fuzzy) = cache.status(i);
+                draw_parts(painter, t, item, kind, colour(item, status), fuzzy, true);
+                draw_parts_outline(painter, t, item, kind, highlight);
+            }
+        }
+    }
+    Drawn {
+        in_view: visible.len(),
+        aggregated,
+    }
+}
+
+fn draw_parts(
+    painter: &Painter,
+    t: &Transform,
+    item: &Item,
+    kind: PartKind,
+    fill: egui::Color32,
+    fuzzy: bool,
+    big: bool,
+) {
+    let grow = if big { 1.5 } else { 0.0 };
+    for part in item.parts.iter().filter(|p| p.kind == kind) {
+        match kind {
+            PartKind::Point => {
+                let at = t.to_screen(part.points[0]);
+                painter.circle(
+                    at,
+                    theme::STRIP_RADIUS_PX + grow,
+                    fill,
+                    Stroke::new(1.5, theme::STRIP_OUTLINE),
+                );
+                if fuzzy {
+                    painter.circle_stroke(
+                        at,
+                        theme::STRIP_RADIUS_PX + 3.0 + grow,
+                        Stroke::new(1.0, fill),
+                    );
+                }
+            }
+            PartKind::Line => {
+                let pts: Vec<Pos2> = part.points.iter().map(|&m| t.to_screen(m)).collect();
+                painter.add(Shape::line(
+                    pts.clone(),
+                    Stroke::new(theme::RUNWAY_WIDTH_PX + 2.0 + grow, theme::STRIP_OUTLINE),
+                ));
+                painter.add(Shape::line(
+                    pts,
+                    Stroke::new(theme::RUNWAY_WIDTH_PX + grow, fill),
+                ));
+            }
+            PartKind::Ring => {
+                let pts: Vec<Pos2> = part.points.iter().map(|&m| t.to_screen(m)).collect();
+                painter.add(Shape::closed_line(pts, Stroke::new(2.0 + grow, fill)));
+            }
+        }
+    }
+}
+
+fn draw_parts_outline(
+    painter: &Painter,
+    t: &Transform,
+    item: &Item,
+    kind: PartKind,
+    highlight: egui::Color32,
+) {
+    for part in item.parts.iter().filter(|p| p.kind == kind) {
+        match kind {
+            PartKind::Point => {
+                painter.circle_stroke(
+                    t.to_screen(part.points[0]),
+                    theme::STRIP_RADIUS_PX + 4.5,
+                    Stroke::new(2.5, highlight),
+                );
+            }
+            PartKind::Line | PartKind::Ring => {
+                for &m in part.points.iter().take(1).chain(part.points.last()) {
+                    painter.circle(
+                        t.to_screen(m),
+                        4.0,
+                        egui::Color32::WHITE,
+                        Stroke::new(2.0, highlight),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Draws an imported layer in one colour: translucent filled polygons with outlines, lines,
+/// and points as markers; `selected` is outlined. Returns how many features are in view.
+pub fn draw_layer(
+    painter: &Painter,
+    t: &Transform,
+    cache: &StripCache,
+    colour: egui::Color32,
+    selected: Option<usize>,
+) -> usize {
+    let visible = cache.in_view(t.visible(10.0));
+    if visible.len() > AGGREGATE_ABOVE {
+        draw_aggregated_in(painter, t, cache, &visible, Some(colour));
+        return visible.len();
+    }
+    let fill = colour.gamma_multiply(0.25);
+    for &i in &visible {
+        let Some(item) = &cache.items[i] else {
+            continue;
+        };
+        if !item.fill.is_empty() {
+            let mut mesh = egui::Mesh::default();
+            for tri in &item.fill {
+                let base = mesh.vertices.len() as u32;
+                for m in tri {
+                    mesh.colored_vertex(t.to_screen(*m), fill);
+                }
+                mesh.add_triangle(base, base + 1, base + 2);
+            }
+            painter.add(Shape::mesh(mesh));
+        }
+    }
+    for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
+        for &i in &visible {
+            let Some(item) = &cache.items[i] else {
+                continue;
+            };
+            for part in item.parts.iter().filter(|p| p.kind == kind) {
+                let pts: Vec<Pos2> = part.points.iter().map(|&m| t.to_screen(m)).collect();
+                match kind {
+                    PartKind::Point => {
+                        let r = theme::STRIP_RADIUS_PX - 0.5;
+                        let at = pts[0];
+                        // A diamond, so imported points never look like working strips.
+                        let diamond = vec![
+                            at + vec2(0.0, -r - 1.0),
+                            at + vec2(r + 1.0, 0.0),
+                            at + vec2(0.0, r + 1.0),
+                            at + vec2(-r - 1.0, 0.0),
+                        ];
+                        painter.add(Shape::convex_polygon(
+                            diamond,
+                            colour,
+                            Stroke::new(1.5, theme::STRIP_OUTLINE),
+                        ));
+                    }
+                    PartKind::Line => {
+                        painter.add(Shape::line(pts, Stroke::new(2.5, colour)));
+                    }
+                    PartKind::Ring => {
+                        painter.add(Shape::closed_line(pts, Stroke::new(1.5, colour)));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(Some(item)) = selected.and_then(|s| cache.items.get(s)) {
+        for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
+            draw_parts_outline(painter, t, item, kind, theme::SELECTED);
+        }
+    }
+    visible.len()
+}
+
+/// Many features in view: one disc per occupied screen cell, sized by count and coloured by
+/// the most common status in it.
+fn draw_aggregated(painter: &Painter, t: &Transform, cache: &StripCache, visible: &[usize]) {
+    draw_aggregated_in(painter, t, cache, visible, None);
+}
+
+/// Aggregated discs, in `colour` when given, else by the most common status.
+fn draw_aggregated_in(
+    painter: &Painter,
+    t: &Transform,
+    cache: &StripCache,
+    visible: &[usize],
+    colour: Option<egui::Color32>,
+) {
+    let rect = t.rect;
+    let cols = (rect.width() / CELL_PX).ceil() as usize + 1;
+    let rows = (rect.height() / CELL_PX).ceil() as usize + 1;
+    #[derive(Clone, Copy, Default)]
+    struct Cell {
+        count: u32,
+        by_status: [u32; 5],
+        sum: [f32; 2],
+    }
+    let mut cells = vec![Cell::default(); cols * rows];
+    for &i in visible {
+        let Some(item) = &cache.items[i] else {
+            continue;
+        };
+        let p = t.to_screen(item.anchor);
+        if !rect.contains(p) {
+            continue;
+        }
+        let (cx, cy) = (
+            ((p.x - rect.left()) / CELL_PX) as usize,
+            ((p.y - rect.top()) / CELL_PX) as usize,
+        );
+        let cell = &mut cells[cy.min(rows - 1) * cols + cx.min(cols - 1)];
+        cell.count += 1;
+        let slot = if item.strip {
+            status_slot(cache.status(i).0)
+        } else {
+            4
+        };
+        cell.by_status[slot] += 1;
+        cell.sum[0] += p.x;
+        cell.sum[1] += p.y;
+    }
+    let many = cells.iter().filter(|c| c.count > 0).count() > 600;
+    for cell in cells.iter().filter(|c| c.count > 0) {
+        let at = Pos2::new(
+            cell.sum[0] / cell.count as f32,
+            cell.sum[1] / cell.count as f32,
+        );
+        let (slot, _) = cell
+            .by_status
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, n)| **n)
+            .unwrap_or((0, &0));
+        let fill = match (colour, slot) {
+            (Some(c), _) => c,
+            (None, 4) => theme::NON_STRIP,
+            (None, s) => theme::status_colour(Status::ALL[s]),
+        };
+        let radius = 3.0 + (cell.count as f32).log2().min(6.0);
+        painter.circle(at, radius, fill, Stroke::new(1.0, theme::STRIP_OUTLINE));
+        if !many && cell.count >= 10 {
+            painter.text(
+                at,
+                Align2::CENTER_CENTER,
+                cell.count.to_string(),
+                FontId::proportional(9.0),
+                egui::Color32::WHITE,
+            );
+        }
+    }
+}

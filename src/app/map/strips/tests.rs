@@ -1,0 +1,85 @@
+use super::*;
+use crate::model::synthetic::generate;
+
+#[test]
+fn picks_the_strip_under_the_cursor() {
+    let doc = generate(500, 7);
+    let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let cache = StripCache::build(&doc, 0, date);
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
+    let target = cache.items[42].as_ref().unwrap().anchor;
+    let t = Transform::centred(rect, target, 16.0);
+    assert_eq!(cache.pick(&t, rect.center(), 6.0), Some(42));
+    assert_eq!(cache.pick(&t, rect.center() + vec2(200.0, 0.0), 6.0), None);
+}
+
+#[test]
+fn updating_in_place_matches_a_rebuild() {
+    let mut doc = generate(300, 9);
+    let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut cache = StripCache::build(&doc, 0, date);
+    let shape: geo::Geometry<f64> = geo::Point::new(-73.1, -13.7).into();
+    doc.features[10].geometry.as_mut().unwrap().set_shape(shape);
+    cache.update(&doc, &[10], 1);
+    let fresh = StripCache::build(&doc, 1, date);
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
+    let t = Transform::centred(rect, mercator(-73.1, -13.7), 15.0);
+    assert_eq!(cache.pick(&t, rect.center(), 6.0), Some(10));
+    assert_eq!(fresh.pick(&t, rect.center(), 6.0), Some(10));
+    let whole = (mercator(-76.0, -10.0), mercator(-72.0, -15.0));
+    assert_eq!(cache.in_view(whole), fresh.in_view(whole));
+}
+
+#[test]
+fn concave_polygons_with_holes_are_filled_exactly() {
+    use geo::{Area, MapCoords};
+    // An L-shaped clearing with a square hole in its long arm.
+    let outer = geo::LineString::from(vec![
+        (-74.0, -12.0),
+        (-73.9, -12.0),
+        (-73.9, -12.02),
+        (-73.98, -12.02),
+        (-73.98, -12.1),
+        (-74.0, -12.1),
+        (-74.0, -12.0),
+    ]);
+    let hole = geo::LineString::from(vec![
+        (-73.995, -12.05),
+        (-73.985, -12.05),
+        (-73.985, -12.06),
+        (-73.995, -12.06),
+        (-73.995, -12.05),
+    ]);
+    let polygon = geo::Polygon::new(outer, vec![hole]);
+    let mut fill = Vec::new();
+    fill_of(&polygon.clone().into(), &mut fill);
+    let triangles: f64 = fill
+        .iter()
+        .map(|[a, b, c]| {
+            ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0
+        })
+        .sum();
+    let projected = polygon.map_coords(|c| {
+        let m = mercator(c.x, c.y);
+        geo::Coord { x: m[0], y: m[1] }
+    });
+    let area = projected.unsigned_area();
+    assert!(
+        (triangles - area).abs() < area * 1e-9,
+        "{triangles} vs {area}"
+    );
+}
+
+#[test]
+fn culls_to_the_view() {
+    let doc = generate(2000, 3);
+    let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let cache = StripCache::build(&doc, 0, date);
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
+    let anchor = cache.items[0].as_ref().unwrap().anchor;
+    let near = Transform::centred(rect, anchor, 14.0);
+    let far = Transform::centred(rect, anchor, 4.0);
+    let n_near = cache.in_view(near.visible(0.0)).len();
+    let n_far = cache.in_view(far.visible(0.0)).len();
+    assert!(n_near < 50 && n_far == 2000, "{n_near} {n_far}");
+}

@@ -368,3 +368,48 @@ fn an_imported_layers_problems_select_its_own_features() {
         h.state().selection()
     );
 }
+
+#[test]
+fn discard_keeps_the_work_until_the_open_it_was_for_succeeds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = copy_to(dir.path(), "data/vraem-sample.geojson", "s.geojson");
+    let recovery = Recovery::new(dir.path().join("recovery"));
+    let mut h = start(dir.path(), Some(file));
+    h.state_mut().rename_for_bench(0, "Sin guardar");
+    let t0 = Instant::now();
+    while recovery.found_all().is_empty() {
+        assert!(t0.elapsed() < Duration::from_secs(20), "no autosave");
+        std::thread::sleep(Duration::from_millis(100));
+        h.step();
+    }
+    let broken = dir.path().join("broken.geojson");
+    std::fs::write(&broken, "{\"type\": \"FeatureCollection\", \"features\": [").expect("write");
+    assert!(h.state().editor().is_dirty());
+    h.state_mut().request(Action::OpenPath(broken));
+    h.run_steps(4);
+    assert!(h.state().has_overlay(), "asks about the unsaved work");
+    h.get_by_label("Discard").click();
+    h.run_steps(2);
+    settle(&mut h);
+    assert!(
+        h.state().editor().is_dirty(),
+        "the open failed: the work is still unsaved"
+    );
+    assert_eq!(h.state().document().features[0].name(), Some("Sin guardar"));
+    assert_eq!(recovery.found_all().len(), 1, "and still recoverable");
+    h.get_by_label("OK").click();
+    h.run_steps(3);
+    // An open that succeeds after Discard replaces it, and only then is it let go.
+    let other = copy_to(
+        dir.path(),
+        "tests/fixtures/merge/working.geojson",
+        "w.geojson",
+    );
+    h.state_mut().request(Action::OpenPath(other));
+    h.run_steps(4);
+    h.get_by_label("Discard").click();
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(h.state().document().features.len(), 4);
+    assert!(recovery.found_all().is_empty());
+}

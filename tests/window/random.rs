@@ -44,22 +44,29 @@ fn settle(h: &mut Harness<'static, PistasApp>) {
     h.run_steps(2);
 }
 
-/// Answers what the window asks: discard unsaved work, dismiss messages.
-fn answer(h: &mut Harness<'static, PistasApp>) {
+/// Answers what the window asks (discard unsaved work, dismiss messages); says how.
+fn answer(h: &mut Harness<'static, PistasApp>) -> String {
+    let mut said = String::new();
     for _ in 0..4 {
         if !h.state().has_overlay() {
-            return;
+            break;
         }
+        // A new overlay's area is laid out, unseen, on its first frame.
+        h.run_steps(2);
         if let Some(discard) = h.query_by_label("Discard") {
             discard.click();
+            said.push_str(" (discard)");
         } else if let Some(ok) = h.query_by_label("OK") {
             ok.click();
+            said.push_str(" (ok)");
         } else {
             h.key_press(Key::Escape);
+            said.push_str(" (escape)");
         }
         h.run_steps(2);
         settle(h);
     }
+    said
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -185,8 +192,7 @@ fn step(
     };
     h.run_steps(2);
     settle(h);
-    answer(h);
-    what
+    what + &answer(h)
 }
 
 /// Every derived value the window shows, against a computation from scratch.

@@ -207,7 +207,7 @@ impl PistasApp {
                     self.opened(path, parsed, purpose);
                 }
                 Finished::Opened { result: Err(e), .. } => self.overlays.message(e),
-                Finished::Project { path, result } => match result {
+                Finished::Project { path, result } => match *result {
                     Ok(loaded) => self.project_loaded(&path, loaded),
                     // The open document and project stay as they were.
                     Err(e) => self.overlays.message(e),

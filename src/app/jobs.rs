@@ -57,7 +57,7 @@ pub enum Finished {
     },
     Project {
         path: PathBuf,
-        result: Result<LoadedProject, String>,
+        result: Box<Result<LoadedProject, String>>,
     },
     Saved {
         path: PathBuf,
@@ -196,10 +196,7 @@ impl Jobs {
         {
             let path = job.path().to_path_buf();
             done.push(match result {
-                JobResult::Project(loaded) => Finished::Project {
-                    path,
-                    result: *loaded,
-                },
+                JobResult::Project(result) => Finished::Project { path, result },
                 JobResult::Opened(result) => Finished::Opened {
                     path,
                     result,

@@ -35,6 +35,12 @@ pub enum Action {
     Basemap(BasemapChoice),
     OpenPmtiles,
     Language(Lang),
+    /// Show or hide the layers and filters panel.
+    ToggleSidebar,
+    /// Show or hide the inspector (it shows only with a selection).
+    ToggleInspector,
+    /// Help ▸ Keyboard shortcuts.
+    Shortcuts,
     About,
 }
 
@@ -66,6 +72,9 @@ impl Action {
             Action::Basemap(BasemapChoice::PmTiles(_)) | Action::OpenPmtiles => T::OpenPmtiles,
             Action::Language(Lang::En) => return "English".to_owned(),
             Action::Language(Lang::Es) => return "Español".to_owned(),
+            Action::ToggleSidebar => T::PanelLayers,
+            Action::ToggleInspector => T::PanelInspector,
+            Action::Shortcuts => T::Shortcuts,
             Action::About => T::About,
         };
         lang.t(key).to_owned()
@@ -91,6 +100,9 @@ impl Action {
             Action::Delete => vec![KeyboardShortcut::new(Modifiers::NONE, Key::Delete)],
             Action::Escape => vec![KeyboardShortcut::new(Modifiers::NONE, Key::Escape)],
             Action::FitToData => vec![KeyboardShortcut::new(CTRL, Key::Num0)],
+            Action::ToggleSidebar => vec![KeyboardShortcut::new(CTRL_SHIFT, Key::L)],
+            Action::ToggleInspector => vec![KeyboardShortcut::new(CTRL_SHIFT, Key::I)],
+            Action::Shortcuts => vec![KeyboardShortcut::new(Modifiers::NONE, Key::F1)],
             _ => vec![],
         }
     }
@@ -108,15 +120,21 @@ impl Action {
                 | Action::SaveAs
                 | Action::Quit
                 | Action::FitToData
+                | Action::ToggleSidebar
+                | Action::ToggleInspector
+                | Action::Shortcuts
         )
     }
 
     /// Every action that has a shortcut.
-    pub fn with_shortcuts() -> [Action; 12] {
-        // The more specific shortcut first: egui matches Ctrl+Z when Ctrl+Shift+Z is pressed.
+    pub fn with_shortcuts() -> [Action; 15] {
+        // The more specific shortcut first: egui matches Ctrl+Z when Ctrl+Shift+Z is pressed,
+        // and Ctrl+I when Ctrl+Shift+I is.
         [
             Action::New,
             Action::Open,
+            Action::ToggleInspector,
+            Action::ToggleSidebar,
             Action::ImportLayer,
             Action::ExportDialog,
             Action::SaveAs,
@@ -127,6 +145,7 @@ impl Action {
             Action::Delete,
             Action::Escape,
             Action::FitToData,
+            Action::Shortcuts,
         ]
     }
 }

@@ -22,9 +22,13 @@ impl PistasApp {
     pub(super) fn apply(&mut self, ctx: &egui::Context, action: Action) {
         match action {
             Action::New | Action::Open | Action::OpenPath(_) | Action::Quit
-                if self.doc.is_dirty() && !self.overlays.asking_unsaved() =>
+                if self.doc.is_dirty() =>
             {
-                self.overlays.push(Overlay::Unsaved(action));
+                // Asked once; another such action while the question is open waits for
+                // its answer (it is dropped, never carried out over the unsaved work).
+                if !self.overlays.asking_unsaved() {
+                    self.overlays.push(Overlay::Unsaved(action));
+                }
             }
             action => self.apply_now(ctx, action),
         }
@@ -83,9 +87,7 @@ impl PistasApp {
             Action::Quit => {
                 // Clean, saved, or the person chose to discard: nothing left to recover.
                 self.allow_close = true;
-                if !self.overlays.recovering() {
-                    self.doc.discard();
-                }
+                self.doc.discard();
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Action::Undo | Action::Redo => {
@@ -127,6 +129,9 @@ impl PistasApp {
                 self.lang = lang;
                 self.settings.lang = Some(lang);
             }
+            Action::ToggleSidebar => self.settings.sidebar = !self.settings.sidebar,
+            Action::ToggleInspector => self.settings.inspector = !self.settings.inspector,
+            Action::Shortcuts => self.overlays.push(Overlay::Shortcuts),
             Action::About => self.overlays.push(Overlay::About),
         }
     }
@@ -201,9 +206,6 @@ impl PistasApp {
                     result: Ok(parsed),
                     purpose,
                 } => {
-                    if matches!(purpose, OpenFor::File) {
-                        self.doc.project = None;
-                    }
                     self.opened(path, parsed, purpose);
                 }
                 Finished::Opened { result: Err(e), .. } => self.overlays.message(e),
@@ -225,15 +227,19 @@ impl PistasApp {
                     then,
                 } => match result {
                     Ok(()) => {
-                        self.doc.saved(version, &path);
                         files::remember(&mut self.settings.recent, &path);
-                        // In a project, the next start reopens the project, not this layer.
-                        self.settings.last_file =
-                            Some(self.doc.project.clone().unwrap_or(path.clone()));
                         self.notice =
                             Some(self.lang.fill(T::Saved, &[&path.display().to_string()]));
-                        if let AfterSave::Then(action) = then {
-                            self.pending.push(action);
+                        // What follows a save is for the document that was saved; another
+                        // one opened since goes on untouched.
+                        if version.generation() == self.doc.version().generation() {
+                            self.doc.saved(version, &path);
+                            // In a project, the next start reopens the project.
+                            self.settings.last_file =
+                                Some(self.doc.project.clone().unwrap_or(path.clone()));
+                            if let AfterSave::Then(action) = then {
+                                self.pending.push(action);
+                            }
                         }
                     }
                     Err(e) => self.overlays.message(e),

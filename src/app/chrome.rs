@@ -59,8 +59,8 @@ impl PistasApp {
                 if !self.overlays.asking_unsaved() {
                     self.overlays.push(Overlay::Unsaved(Action::Quit));
                 }
-            } else if !self.overlays.recovering() {
-                // Nothing unsaved; work still to be restored stays for the next start.
+            } else {
+                // Nothing unsaved (work still to be restored stays for the next start).
                 self.doc.clear_recovery();
             }
         }
@@ -133,6 +133,22 @@ impl PistasApp {
                     self.menu_item(ui, Action::Delete, has);
                 });
                 ui.menu_button(lang.t(T::View), |ui| {
+                    for (action, on) in [
+                        (Action::ToggleSidebar, self.settings.sidebar),
+                        (Action::ToggleInspector, self.settings.inspector),
+                    ] {
+                        let mut shown = on;
+                        let keys = action
+                            .shortcuts()
+                            .first()
+                            .map(|k| ui.ctx().format_shortcut(k))
+                            .unwrap_or_default();
+                        let check = egui::Checkbox::new(&mut shown, action.text(lang));
+                        if ui.add(check).on_hover_text(keys).changed() {
+                            self.pending.push(action);
+                        }
+                    }
+                    ui.separator();
                     self.menu_item(ui, Action::FitToData, true);
                     let mut labels = self.map.show_labels;
                     if ui.checkbox(&mut labels, lang.t(T::Labels)).changed() {
@@ -179,7 +195,8 @@ impl PistasApp {
                     }
                 });
                 ui.menu_button(lang.t(T::Help), |ui| {
-                    self.menu_item(ui, Action::About, true)
+                    self.menu_item(ui, Action::Shortcuts, true);
+                    self.menu_item(ui, Action::About, true);
                 });
             });
         });
@@ -189,6 +206,32 @@ impl PistasApp {
         let lang = self.lang;
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui.horizontal(|ui| {
+                for (action, on, short) in [
+                    (
+                        Action::ToggleSidebar,
+                        self.settings.sidebar,
+                        T::PanelLayersShort,
+                    ),
+                    (
+                        Action::ToggleInspector,
+                        self.settings.inspector,
+                        T::PanelInspectorShort,
+                    ),
+                ] {
+                    let keys = action
+                        .shortcuts()
+                        .first()
+                        .map(|k| ui.ctx().format_shortcut(k))
+                        .unwrap_or_default();
+                    if ui
+                        .selectable_label(on, lang.t(short))
+                        .on_hover_text(format!("{} ({keys})", action.text(lang)))
+                        .clicked()
+                    {
+                        self.pending.push(action);
+                    }
+                }
+                ui.separator();
                 let adding_point = self.tool == Tool::AddPoint;
                 if ui
                     .selectable_label(adding_point, format!("+ {}", lang.t(T::AddPoint)))
@@ -321,6 +364,9 @@ impl PistasApp {
                 if let Some(hint) = tool_hint {
                     ui.separator();
                     ui.strong(lang.t(hint));
+                } else if self.selection == super::Selection::Nothing && self.tab == Tab::Map {
+                    ui.separator();
+                    ui.label(lang.t(T::ClickToInspect));
                 }
                 if !self.problems.list.is_empty() {
                     ui.separator();

@@ -68,6 +68,9 @@ pub struct OpenDocument {
     /// The project file the workspace was opened from or saved to.
     pub project: Option<PathBuf>,
     recovery: Option<Slot>,
+    /// The slot holds work a window that crashed left, not yet restored or discarded:
+    /// nothing may clear or overwrite it (opening another file, New, Quit, autosave).
+    holding: bool,
     last_edit: Instant,
     /// The version last written to the recovery file.
     autosaved: Option<Version>,
@@ -83,6 +86,7 @@ impl OpenDocument {
             path: None,
             untitled,
             project: None,
+            holding: recovery.as_ref().is_some_and(|s| s.found().is_some()),
             recovery,
             last_edit: Instant::now(),
             autosaved: None,
@@ -138,6 +142,7 @@ impl OpenDocument {
                 // Unsaved until saved somewhere; the recovery file already holds it.
                 self.editor.mark_unsaved();
                 self.autosaved = Some(self.version());
+                self.holding = false;
             }
         }
     }
@@ -186,16 +191,35 @@ impl OpenDocument {
         self.clear_recovery();
     }
 
-    /// Removes the recovery file; an autosave still running then writes nothing.
+    /// Removes the recovery file; an autosave still running then writes nothing. Work a
+    /// crashed window left stays until it is restored or discarded.
     pub fn clear_recovery(&mut self) {
-        if let Some(slot) = &self.recovery {
+        if let Some(slot) = self.recovery.as_ref().filter(|_| !self.holding) {
             slot.clear();
         }
+    }
+
+    /// The person discarded the crashed window's work.
+    pub fn discard_recovered(&mut self) {
+        self.holding = false;
+        self.clear_recovery();
+    }
+
+    /// The crashed window's work could not be read: it is moved aside, kept, so that this
+    /// window's autosave can use the slot; returns where it went.
+    pub fn set_aside_recovered(&mut self) -> Option<Result<PathBuf, String>> {
+        let slot = self.recovery.as_ref().filter(|_| self.holding)?;
+        let result = slot.set_aside();
+        if result.is_ok() {
+            self.holding = false;
+        }
+        Some(result)
     }
 
     /// When autosave will next want to run, so the window wakes for it.
     pub fn autosave_due(&self) -> Option<Duration> {
         (self.recovery.is_some()
+            && !self.holding
             && self.editor.is_dirty()
             && self.autosaved != Some(self.version()))
         .then(|| AUTOSAVE_IDLE.saturating_sub(self.last_edit.elapsed()))

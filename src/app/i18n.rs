@@ -94,7 +94,7 @@ table! {
     MinRebuilt => "Rebuilt at least", "Reconstruida al menos";
     AnyConfidence => "any", "cualquiera";
     Area => "Area", "Zona";
-    InsideView => "Inside the current view", "Dentro de la vista";
+    InsideView => "Inside the current view", "En la vista";
     DrawRectangle => "Draw a rectangle", "Dibujar un rectángulo";
     DrawPolygon => "Draw a polygon", "Dibujar un polígono";
     DrawPolygonHelp => "Click the corners on the map; click the first corner again (or press Enter) to close it.", "Haga clic en las esquinas en el mapa; vuelva a hacer clic en la primera (o pulse Intro) para cerrarlo.";
@@ -121,7 +121,7 @@ table! {
     DaysAxis => "days", "días";
     PerOperation => "Per operation", "Por operativo";
     RebuiltAfterOp => "Rebuilt after", "Reconstruidas después";
-    Share => "Share rebuilt", "Proporción reconstruida";
+    Share => "Share rebuilt", "% reconstruida";
     MostRebuilt => "Most rebuilt strips", "Pistas más reconstruidas";
     MostRebuiltRow => "{}: rebuilt {}, destroyed {}", "{}: reconstruida {}, destruida {}";
     ChartSaved => "Chart saved to {}", "Gráfico guardado en {}";
@@ -139,6 +139,15 @@ table! {
     Step => "Step", "Paso";
     Language => "Language", "Idioma";
     About => "About Pistas", "Acerca de Pistas";
+    LegendToggle => "Click to fold or unfold the legend", "Clic para plegar o desplegar la leyenda";
+    PanelLayers => "Layers and filters panel", "Panel de capas y filtros";
+    PanelInspector => "Inspector (when something is selected)", "Inspector (con una selección)";
+    Shortcuts => "Keyboard shortcuts", "Atajos de teclado";
+    KeptAt => "The unsaved work is kept, as it was, at {}", "El trabajo sin guardar se conserva, tal cual, en {}";
+    PanelLayersShort => "Layers", "Capas";
+    PanelInspectorShort => "Inspector", "Ficha";
+    VersionLine => "Version {}", "Versión {}";
+    ClickToInspect => "Click a strip to inspect it", "Clic en una pista para ver su ficha";
     AboutBody => "Pistas maps clandestine landing strips and their dated histories. The bundled sample is illustrative: its strips, dates and sources are invented.", "Pistas cartografía pistas de aterrizaje clandestinas y su historia fechada. La muestra incluida es ilustrativa: sus pistas, fechas y fuentes son inventadas.";
     Illustrative => "illustrative sample", "muestra ilustrativa";
     Untitled => "Untitled", "Sin título";

@@ -4,10 +4,11 @@
 //! - A new open supersedes the running one: the old one is cancelled and its result
 //!   dropped.
 //! - A new save or export waits for the running one, so files are written in the order they
-//!   were asked for; a newer waiting request replaces an older waiting one (it writes a
-//!   newer document to the same place, and keeps the older one's continuation).
+//!   were asked for; a newer waiting request to the same file replaces the older waiting
+//!   one (it writes a newer document there, and keeps the older one's continuation).
 
-use std::path::PathBuf;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -75,9 +76,9 @@ pub enum Finished {
 pub struct Jobs {
     open: Option<(Job, OpenFor)>,
     save: Option<(Job, Version, AfterSave)>,
-    save_waiting: Option<Waiting>,
+    save_waiting: VecDeque<Waiting>,
     export: Option<Job>,
-    export_waiting: Option<Waiting>,
+    export_waiting: VecDeque<Waiting>,
     imports: Vec<Job>,
 }
 
@@ -111,10 +112,6 @@ impl Jobs {
         version: Version,
         then: AfterSave,
     ) {
-        let then = match self.save_waiting.take().and_then(|w| w.then) {
-            Some((_, older)) if then == AfterSave::Nothing => older,
-            _ => then,
-        };
         let waiting = Waiting {
             kind: JobKind::Save(path),
             doc,
@@ -122,7 +119,7 @@ impl Jobs {
             then: Some((version, then)),
         };
         if self.save.is_some() {
-            self.save_waiting = Some(waiting);
+            enqueue(&mut self.save_waiting, waiting);
         } else {
             self.start_save(waiting);
         }
@@ -142,7 +139,7 @@ impl Jobs {
             then: None,
         };
         if self.export.is_some() {
-            self.export_waiting = Some(waiting);
+            enqueue(&mut self.export_waiting, waiting);
         } else {
             self.export = Some(Job::write(waiting.kind, waiting.doc, waiting.date));
         }
@@ -184,8 +181,8 @@ impl Jobs {
         if let Some(job) = self.export.take() {
             job.cancel();
         }
-        self.save_waiting = None;
-        self.export_waiting = None;
+        self.save_waiting.clear();
+        self.export_waiting.clear();
     }
 
     /// What finished since the last poll; waiting writes start.
@@ -220,7 +217,7 @@ impl Jobs {
                 result: written(result),
                 then,
             });
-            if let Some(w) = self.save_waiting.take() {
+            if let Some(w) = self.save_waiting.pop_front() {
                 self.start_save(w);
             }
         }
@@ -231,7 +228,7 @@ impl Jobs {
                 path: job.path().to_path_buf(),
                 result: written(result),
             });
-            if let Some(w) = self.export_waiting.take() {
+            if let Some(w) = self.export_waiting.pop_front() {
                 self.export = Some(Job::write(w.kind, w.doc, w.date));
             }
         }
@@ -250,6 +247,33 @@ impl Jobs {
         }
         self.imports = still;
         done
+    }
+}
+
+fn target(kind: &JobKind) -> Option<&Path> {
+    match kind {
+        JobKind::Save(p) | JobKind::Export { path: p, .. } => Some(p),
+        _ => None,
+    }
+}
+
+/// Queues a write; one waiting for the same file is replaced in its place (its
+/// continuation kept when the new one has none).
+fn enqueue(queue: &mut VecDeque<Waiting>, mut waiting: Waiting) {
+    match queue
+        .iter_mut()
+        .find(|w| target(&w.kind) == target(&waiting.kind))
+    {
+        Some(older) => {
+            if let (Some((_, AfterSave::Nothing)), Some((_, then))) = (&waiting.then, &older.then) {
+                let then = then.clone();
+                if let Some((_, slot)) = &mut waiting.then {
+                    *slot = then;
+                }
+            }
+            *older = waiting;
+        }
+        None => queue.push_back(waiting),
     }
 }
 

@@ -63,6 +63,9 @@ use problems::{Problems, ProblemsOf};
 
 use crate::io::read_bytes;
 
+/// Below this width (in points) the inspector takes the sidebar's place.
+const NARROW: f32 = 900.0;
+
 /// The bundled illustrative sample, shown when there is nothing else to open.
 pub const SAMPLE_GEOJSON: &[u8] = include_bytes!("../../data/vraem-sample.geojson");
 pub const SAMPLE_NAME: &str = "vraem-sample.geojson";
@@ -223,6 +226,7 @@ impl PistasApp {
         app.problems.show = false;
         app.refresh();
         app.map.show_labels = app.settings.labels;
+        app.map.legend_open = app.settings.legend_open;
         app.set_basemap(ctx, app.settings.basemap.clone());
         if let Some((lon, lat, zoom)) = app.settings.view {
             app.map.set_view(lon, lat, zoom);
@@ -295,24 +299,32 @@ impl PistasApp {
                 .default_size(140.0)
                 .show(ui, |ui| self.problems_ui(ui));
         }
-        egui::Panel::left("filters")
-            .resizable(true)
-            .default_size(230.0)
-            .min_size(200.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| {
-                        self.layers_panel_ui(ui);
-                        ui.separator();
-                        self.filters_ui(ui);
-                    });
-            });
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size(380.0)
-            .min_size(300.0)
-            .show(ui, |ui| self.inspector_panel_ui(ui));
+        // The map is the hero: the inspector shows only with a selection, and in a narrow
+        // window it takes the sidebar's place rather than squeezing the map between both.
+        let inspector = self.settings.inspector && self.selection != Selection::Nothing;
+        let narrow = ui.available_width() < NARROW;
+        if self.settings.sidebar && !(narrow && inspector) {
+            egui::Panel::left("filters")
+                .resizable(true)
+                .default_size(230.0)
+                .min_size(190.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| {
+                            self.layers_panel_ui(ui);
+                            ui.separator();
+                            self.filters_ui(ui);
+                        });
+                });
+        }
+        if inspector {
+            egui::Panel::right("inspector")
+                .resizable(true)
+                .default_size(if narrow { 280.0 } else { 340.0 })
+                .min_size(240.0)
+                .show(ui, |ui| self.inspector_panel_ui(ui));
+        }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.centre_ui(ui));
@@ -332,6 +344,7 @@ impl PistasApp {
             ctx.request_repaint_after(due);
         }
         self.settings.view = Some(self.map.view());
+        self.settings.legend_open = self.map.legend_open;
         self.update_title(&ctx);
     }
 }

@@ -23,6 +23,7 @@ pub enum Overlay {
     Recover(Recovered),
     Message(String),
     About,
+    Shortcuts,
     Merge(Box<MergeReview>),
     Export(Box<ExportDialog>),
 }
@@ -119,7 +120,7 @@ impl PistasApp {
     /// Shows every overlay, bottom first.
     pub(super) fn overlays_ui(&mut self, ctx: &egui::Context) {
         let mut kept = Vec::new();
-        for overlay in self.overlays.take() {
+        for (depth, overlay) in self.overlays.take().into_iter().enumerate() {
             let keep = match overlay {
                 Overlay::Merge(mut review) => self
                     .merge_window(ctx, &mut review)
@@ -127,7 +128,7 @@ impl PistasApp {
                 Overlay::Export(mut dialog) => self
                     .export_window(ctx, &mut dialog)
                     .then_some(Overlay::Export(dialog)),
-                modal => self.modal_ui(ctx, &modal).then_some(modal),
+                modal => self.modal_ui(ctx, &modal, depth).then_some(modal),
             };
             kept.extend(keep);
         }
@@ -135,10 +136,11 @@ impl PistasApp {
     }
 
     /// One question or message; true to keep it open.
-    fn modal_ui(&mut self, ctx: &egui::Context, modal: &Overlay) -> bool {
+    fn modal_ui(&mut self, ctx: &egui::Context, modal: &Overlay, depth: usize) -> bool {
         let lang = self.lang;
         let mut keep = true;
-        egui::Modal::new(egui::Id::unique("pistas-modal")).show(ctx, |ui| {
+        // Stacked modals each have an area of their own.
+        egui::Modal::new(egui::Id::unique(("pistas-modal", depth))).show(ctx, |ui| {
             ui.set_max_width(460.0);
             match modal {
                 Overlay::Unsaved(action) => {
@@ -202,7 +204,7 @@ impl PistasApp {
                         }
                         if ui.button(lang.t(T::Discard)).clicked() {
                             keep = false;
-                            self.doc.clear_recovery();
+                            self.doc.discard_recovered();
                         }
                     });
                 }
@@ -212,8 +214,30 @@ impl PistasApp {
                         keep = false;
                     }
                 }
+                Overlay::Shortcuts => {
+                    ui.heading(lang.t(T::Shortcuts));
+                    egui::Grid::new("shortcuts")
+                        .num_columns(2)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for action in Action::with_shortcuts() {
+                                let keys: Vec<String> = action
+                                    .shortcuts()
+                                    .iter()
+                                    .map(|k| ui.ctx().format_shortcut(k))
+                                    .collect();
+                                ui.label(action.text(lang));
+                                ui.monospace(keys.join(", "));
+                                ui.end_row();
+                            }
+                        });
+                    if ui.button(lang.t(T::Ok)).clicked() {
+                        keep = false;
+                    }
+                }
                 Overlay::About => {
                     ui.heading("Pistas");
+                    ui.label(lang.fill(T::VersionLine, &[env!("CARGO_PKG_VERSION")]));
                     ui.label(lang.t(T::AboutBody));
                     ui.label(basemap_credits());
                     if ui.button(lang.t(T::Ok)).clicked() {
@@ -266,14 +290,29 @@ impl PistasApp {
             ),
         };
         if parsed.fatal {
-            // Nothing is installed: the open document (and a recovery file) stay.
+            // Nothing is installed: the open document, its project and a recovery file
+            // stay. Unreadable recovered work is moved aside, kept, and said where.
             self.problems
                 .set(ProblemsOf::Nothing, &path, parsed.diagnostics);
-            self.overlays.message(
-                self.lang
-                    .fill(T::CannotOpen, &[&path.display().to_string()]),
-            );
+            let mut text = self
+                .lang
+                .fill(T::CannotOpen, &[&path.display().to_string()]);
+            if matches!(purpose, OpenFor::Recovered(_))
+                && let Some(aside) = self.doc.set_aside_recovered()
+            {
+                match aside {
+                    Ok(to) => text.push_str(&format!(
+                        "\n{}",
+                        self.lang.fill(T::KeptAt, &[&to.display().to_string()])
+                    )),
+                    Err(e) => text.push_str(&format!("\n{e}")),
+                }
+            }
+            self.overlays.message(text);
             return;
+        }
+        if matches!(purpose, OpenFor::File) {
+            self.doc.project = None;
         }
         self.install(parsed.document, shown_path, untitled, origin);
         let of = ProblemsOf::Working(self.doc.version().generation());

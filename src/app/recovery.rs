@@ -181,6 +181,20 @@ impl Slot {
         save_atomic(&self.geojson(), geojson.as_bytes(), true).map_err(|e| e.to_string())
     }
 
+    /// Moves the recovery file aside (it could not be read), next to the slots, under a
+    /// name no slot uses; returns where.
+    pub fn set_aside(&self) -> Result<PathBuf, String> {
+        let _epoch = self.inner.epoch.lock().map_err(|e| e.to_string())?;
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let to = self.inner.dir.join(format!(
+            "unreadable-{stamp}-slot-{}.geojson",
+            self.inner.number
+        ));
+        std::fs::rename(self.geojson(), &to).map_err(|e| format!("{}: {e}", to.display()))?;
+        let _ = std::fs::remove_file(self.meta());
+        Ok(to)
+    }
+
     /// Removes the recovery file (the work is saved, or the person discarded it).
     pub fn clear(&self) {
         if let Ok(mut epoch) = self.inner.epoch.lock() {

@@ -21,6 +21,12 @@ pub struct Settings {
     pub view: Option<(f64, f64, f64)>,
     pub basemap: BasemapChoice,
     pub labels: bool,
+    /// The layers and filters panel is shown.
+    pub sidebar: bool,
+    /// The inspector is shown when something is selected.
+    pub inspector: bool,
+    /// The map's legend is unfolded.
+    pub legend_open: bool,
     /// The Export… dialog's last choices.
     pub export: super::export_view::ExportChoices,
 }
@@ -35,6 +41,9 @@ impl Default for Settings {
             view: None,
             basemap: BasemapChoice::Offline,
             labels: true,
+            sidebar: true,
+            inspector: true,
+            legend_open: true,
             export: Default::default(),
         }
     }

@@ -72,9 +72,17 @@ fn strips_text(n: usize) -> String {
 }
 
 fn start(dir: &Path, file: Option<PathBuf>) -> Harness<'static, PistasApp> {
+    start_with(dir, file, &ScriptedDialogs::default())
+}
+
+fn start_with(
+    dir: &Path,
+    file: Option<PathBuf>,
+    dialogs: &ScriptedDialogs,
+) -> Harness<'static, PistasApp> {
     let options = AppOptions {
         file,
-        dialogs: Box::new(ScriptedDialogs::default()),
+        dialogs: Box::new(dialogs.clone()),
         recovery: Some(Recovery::new(dir.join("recovery"))),
         settings: Some(Settings::default()),
         lang: Some(Lang::En),
@@ -146,7 +154,9 @@ fn escape_on_the_restore_question_keeps_the_work() {
     h.key_press(Key::Escape);
     h.run_steps(3);
     assert!(h.state().asks_to_recover(), "the question needs an answer");
-    // Edits and idle time cannot overwrite the work either: nothing is dirty until restored.
+    // A shortcut that replaces the document does not let the work go either.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::N);
+    h.run_steps(3);
     assert_eq!(recovery.found_all().len(), 1);
     h.get_by_label("Restore").click();
     h.run_steps(2);
@@ -163,15 +173,25 @@ fn escape_on_the_restore_question_keeps_the_work() {
 #[test]
 fn a_file_named_at_start_opens_beside_the_restore_question() {
     let dir = tempfile::tempdir().expect("temp dir");
-    crashed_session(dir.path(), &strips_text(4));
+    let recovery = crashed_session(dir.path(), &strips_text(3));
     let file = copy_to(
         dir.path(),
         "tests/fixtures/merge/working.geojson",
         "w.geojson",
     );
-    let h = start(dir.path(), Some(file.clone()));
+    let mut h = start(dir.path(), Some(file.clone()));
     assert_eq!(h.state().path(), Some(file.as_path()));
+    assert_eq!(h.state().document().features.len(), 4);
     assert!(h.state().asks_to_recover());
+    assert_eq!(
+        recovery.found_all().len(),
+        1,
+        "opening the file kept the work"
+    );
+    h.get_by_label("Restore").click();
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(h.state().document().features.len(), 3, "the restored work");
 }
 
 #[test]
@@ -200,21 +220,28 @@ fn restore_reads_like_open_problems_listed_nothing_dropped() {
 #[test]
 fn a_recovery_file_that_cannot_be_read_is_kept() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let recovery = crashed_session(
-        dir.path(),
-        "{\"type\": \"FeatureCollection\", \"features\": [",
-    );
+    let text = "{\"type\": \"FeatureCollection\", \"features\": [";
+    let recovery = crashed_session(dir.path(), text);
     let mut h = start(dir.path(), None);
     h.get_by_label("Restore").click();
     h.run_steps(2);
     settle(&mut h);
     assert!(h.state().has_overlay(), "says why it cannot be read");
     assert_eq!(h.state().document().features.len(), 60, "the sample stays");
+    // The unreadable work is moved aside, as it was, and stays after Quit.
     assert!(
-        !h.state().editor().is_dirty(),
-        "nothing for autosave to write over it"
+        recovery.found_all().is_empty(),
+        "the slot is free for this window"
     );
-    assert_eq!(recovery.found_all().len(), 1);
+    h.state_mut().request(Action::Quit);
+    h.run_steps(3);
+    let kept: Vec<PathBuf> = std::fs::read_dir(dir.path().join("recovery"))
+        .expect("folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().contains("unreadable-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read_to_string(&kept[0]).expect("read"), text);
 }
 
 #[test]
@@ -326,7 +353,16 @@ fn events_in_the_last_days_count_alike_on_the_map_the_table_and_the_filters() {
 fn a_project_whose_working_file_is_missing_changes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = copy_to(dir.path(), "data/vraem-sample.geojson", "s.geojson");
-    let mut h = start(dir.path(), Some(file.clone()));
+    let dialogs = ScriptedDialogs::default();
+    let mut h = start_with(dir.path(), Some(file.clone()), &dialogs);
+    let layer = copy_to(
+        dir.path(),
+        "tests/fixtures/merge/incoming.geojson",
+        "in.geojson",
+    );
+    dialogs.push(&layer);
+    ask(&mut h, Action::ImportLayer);
+    assert_eq!(h.state().layers().imported.len(), 1);
     let project = dir.path().join("gone.pistas");
     let mut text = h.state().project_at(&project).expect("a project").to_json();
     text = text.replace("s.geojson", "missing.geojson");
@@ -336,6 +372,11 @@ fn a_project_whose_working_file_is_missing_changes_nothing() {
     assert_eq!(h.state().path(), Some(file.as_path()));
     assert_eq!(h.state().project(), None);
     assert_eq!(h.state().document().features.len(), 60);
+    assert_eq!(
+        h.state().layers().imported.len(),
+        1,
+        "the imported layer stays"
+    );
 }
 
 #[test]
@@ -412,4 +453,31 @@ fn discard_keeps_the_work_until_the_open_it_was_for_succeeds() {
     settle(&mut h);
     assert_eq!(h.state().document().features.len(), 4);
     assert!(recovery.found_all().is_empty());
+}
+
+#[test]
+fn a_save_as_asked_for_while_a_save_runs_is_written_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dialogs = ScriptedDialogs::default();
+    let file = copy_to(dir.path(), "data/vraem-sample.geojson", "a.geojson");
+    let other = dir.path().join("b.geojson");
+    let mut h = start_with(dir.path(), Some(file.clone()), &dialogs);
+    h.state_mut().rename_for_bench(0, "Uno");
+    h.state_mut().request(Action::Save);
+    h.step();
+    h.state_mut().rename_for_bench(0, "Dos");
+    dialogs.push(&other);
+    h.state_mut().request(Action::SaveAs);
+    h.step();
+    h.state_mut().rename_for_bench(0, "Tres");
+    h.state_mut().request(Action::Save);
+    h.step();
+    settle(&mut h);
+    let name = |p: &Path| {
+        let read = pistas::io::read_path(p).expect("read back");
+        read.document.features[0].name().map(str::to_owned)
+    };
+    assert_eq!(name(&other).as_deref(), Some("Dos"));
+    assert_eq!(name(&file).as_deref(), Some("Tres"));
+    assert!(!h.state().editor().is_dirty());
 }

@@ -2,89 +2,134 @@
 
 use super::*;
 
-/// Legend, scale bar and attribution drawn over the map.
-pub(super) fn overlays_ui(
-    ui: &mut Ui,
-    t: &Transform,
-    projector: &Projector,
-    lang: Lang,
-    attribution: &str,
-    cache: &StripCache,
-    legend_layers: &[(String, Color32)],
-) {
+/// Legend, scale bar and attribution drawn over the map. The legend is compact and folds
+/// to its title line with a click, so it never has to cover data.
+pub(super) fn overlays_ui(ui: &mut Ui, t: &Transform, projector: &Projector, legend: Legend<'_>) {
+    let Legend {
+        lang,
+        attribution,
+        cache,
+        layers: legend_layers,
+        open,
+    } = legend;
     let painter = ui.painter().with_clip_rect(t.rect);
     let rect = t.rect;
-    // Legend, top right.
-    let rows: Vec<(String, Color32)> = Status::ALL
+    let font = FontId::proportional(12.0);
+    let mut rows: Vec<(String, Swatch)> = Status::ALL
         .iter()
-        .map(|s| (lang.status(*s).to_owned(), theme::status_colour(*s)))
-        .chain([(lang.t(T::OtherFeature).to_owned(), theme::NON_STRIP)])
+        .map(|s| {
+            (
+                lang.status(*s).to_owned(),
+                Swatch::Disc(theme::status_colour(*s)),
+            )
+        })
+        .chain([
+            (
+                lang.t(T::OtherFeature).to_owned(),
+                Swatch::Disc(theme::NON_STRIP),
+            ),
+            (lang.t(T::Aerodrome).to_owned(), Swatch::Aerodrome),
+        ])
         .collect();
-    let legend_w = 190.0;
-    let legend = Rect::from_min_size(
-        rect.right_top() + vec2(-legend_w - 10.0, 10.0),
-        vec2(
-            legend_w,
-            22.0 + 18.0 * (rows.len() as f32 + 1.0 + legend_layers.len() as f32),
-        ),
+    rows.extend(
+        legend_layers
+            .iter()
+            .map(|(name, colour)| (name.clone(), Swatch::Diamond(*colour))),
     );
-    painter.rect_filled(legend, 4.0, theme::MAP_PANEL_FILL);
-    painter.text(
-        legend.min + vec2(8.0, 6.0),
-        Align2::LEFT_TOP,
-        format!("{} {}", lang.t(T::StatusOn), cache.date),
-        FontId::proportional(12.0),
-        Color32::BLACK,
+    let title = format!("{} {}", lang.t(T::StatusOn), cache.date);
+    let title_w = painter
+        .layout_no_wrap(title.clone(), font.clone(), Color32::BLACK)
+        .size()
+        .x;
+    let widest = rows
+        .iter()
+        .map(|(label, _)| {
+            painter
+                .layout_no_wrap(label.clone(), font.clone(), Color32::BLACK)
+                .size()
+                .x
+                + 24.0
+        })
+        .fold(title_w + 14.0, f32::max);
+    let width = (widest + 16.0).min(rect.width() * 0.45).max(80.0);
+    const ROW: f32 = 16.0;
+    let height = if *open {
+        24.0 + ROW * rows.len() as f32
+    } else {
+        20.0
+    };
+    let area = Rect::from_min_size(
+        rect.right_top() + vec2(-width - 8.0, 8.0),
+        vec2(width, height),
     );
-    for (i, (label, colour)) in rows.iter().enumerate() {
-        let y = legend.top() + 30.0 + 18.0 * i as f32;
-        painter.circle(
-            Pos2::new(legend.left() + 14.0, y),
-            5.0,
-            *colour,
-            Stroke::new(1.0, Color32::WHITE),
-        );
-        painter.text(
-            Pos2::new(legend.left() + 26.0, y),
-            Align2::LEFT_CENTER,
-            label,
-            FontId::proportional(12.0),
-            Color32::BLACK,
-        );
+    let header = Rect::from_min_size(area.min, vec2(width, 20.0));
+    let response = ui
+        .interact(
+            header,
+            egui::Id::unique("pistas-legend"),
+            egui::Sense::click(),
+        )
+        .on_hover_text(lang.t(T::LegendToggle));
+    if response.clicked() {
+        *open = !*open;
     }
-    let y = legend.top() + 30.0 + 18.0 * rows.len() as f32;
-    basemap::aerodrome_symbol(&painter, Pos2::new(legend.left() + 14.0, y));
+    painter.rect_filled(area, 4.0, theme::MAP_PANEL_FILL);
+    // A triangle that points down when unfolded, right when folded.
+    let c = area.min + vec2(12.0, 10.0);
+    let corners = if *open {
+        vec![
+            c + vec2(-4.0, -2.5),
+            c + vec2(4.0, -2.5),
+            c + vec2(0.0, 3.5),
+        ]
+    } else {
+        vec![
+            c + vec2(-2.5, -4.0),
+            c + vec2(3.5, 0.0),
+            c + vec2(-2.5, 4.0),
+        ]
+    };
+    painter.add(egui::Shape::convex_polygon(
+        corners,
+        Color32::from_gray(60),
+        Stroke::NONE,
+    ));
     painter.text(
-        Pos2::new(legend.left() + 26.0, y),
-        Align2::LEFT_CENTER,
-        lang.t(T::Aerodrome),
-        FontId::proportional(12.0),
+        area.min + vec2(22.0, 4.0),
+        Align2::LEFT_TOP,
+        title,
+        font.clone(),
         Color32::BLACK,
     );
-    for (i, (name, colour)) in legend_layers.iter().enumerate() {
-        let y = y + 18.0 * (i as f32 + 1.0);
-        let at = Pos2::new(legend.left() + 14.0, y);
-        painter.add(egui::Shape::convex_polygon(
-            vec![
-                at + vec2(0.0, -6.0),
-                at + vec2(6.0, 0.0),
-                at + vec2(0.0, 6.0),
-                at + vec2(-6.0, 0.0),
-            ],
-            *colour,
-            Stroke::new(1.0, Color32::WHITE),
-        ));
-        let galley = painter.layout(
-            name.clone(),
-            FontId::proportional(12.0),
-            Color32::BLACK,
-            legend_w - 32.0,
-        );
-        painter.galley(
-            Pos2::new(legend.left() + 26.0, y - galley.size().y / 2.0),
-            galley,
-            Color32::BLACK,
-        );
+    if *open {
+        for (i, (label, swatch)) in rows.iter().enumerate() {
+            let y = area.top() + 30.0 + ROW * i as f32;
+            let at = Pos2::new(area.left() + 14.0, y);
+            match swatch {
+                Swatch::Disc(colour) => {
+                    painter.circle(at, 5.0, *colour, Stroke::new(1.0, Color32::WHITE));
+                }
+                Swatch::Aerodrome => basemap::aerodrome_symbol(&painter, at),
+                Swatch::Diamond(colour) => {
+                    painter.add(egui::Shape::convex_polygon(
+                        vec![
+                            at + vec2(0.0, -6.0),
+                            at + vec2(6.0, 0.0),
+                            at + vec2(0.0, 6.0),
+                            at + vec2(-6.0, 0.0),
+                        ],
+                        *colour,
+                        Stroke::new(1.0, Color32::WHITE),
+                    ));
+                }
+            }
+            let galley = painter.layout(label.clone(), font.clone(), Color32::BLACK, width - 30.0);
+            painter.galley(
+                Pos2::new(area.left() + 26.0, y - galley.size().y / 2.0),
+                galley,
+                Color32::BLACK,
+            );
+        }
     }
 
     // Scale bar, bottom left: the longest round distance that fits in 120 points.
@@ -120,11 +165,12 @@ pub(super) fn overlays_ui(
         );
     }
 
-    // Attribution of what is drawn, bottom right.
-    let galley = painter.layout_no_wrap(
+    // Attribution of what is drawn, bottom right, wrapped to the map's width.
+    let galley = painter.layout(
         attribution.to_owned(),
         FontId::proportional(11.0),
         Color32::from_gray(40),
+        (rect.width() - 24.0).max(60.0),
     );
     let at = rect.right_bottom() - galley.size() - vec2(6.0, 4.0);
     painter.rect_filled(
@@ -133,4 +179,19 @@ pub(super) fn overlays_ui(
         theme::MAP_PANEL_FILL,
     );
     painter.galley(at, galley, Color32::from_gray(40));
+}
+
+/// What the legend shows, and whether it is unfolded.
+pub(super) struct Legend<'a> {
+    pub lang: Lang,
+    pub attribution: &'a str,
+    pub cache: &'a StripCache,
+    pub layers: &'a [(String, Color32)],
+    pub open: &'a mut bool,
+}
+
+enum Swatch {
+    Disc(Color32),
+    Aerodrome,
+    Diamond(Color32),
 }

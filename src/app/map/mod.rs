@@ -79,6 +79,8 @@ pub struct MapView {
     pub tiles: Option<Box<dyn Tiles>>,
     pub choice: BasemapChoice,
     pub show_labels: bool,
+    /// The legend is unfolded.
+    pub legend_open: bool,
     pub cursor: Option<(f64, f64)>,
     /// Fit to the data on the next frame (when the map's size is known).
     pub fit_pending: bool,
@@ -96,6 +98,7 @@ impl MapView {
             tiles: None,
             choice: BasemapChoice::Offline,
             show_labels: true,
+            legend_open: true,
             cursor: None,
             fit_pending: true,
             transform: None,
@@ -432,15 +435,14 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
                 )
             }
         };
-        overlays_ui(
-            ui,
-            &t,
-            projector,
-            frame.lang,
-            &attribution,
-            frame.cache,
-            &frame.legend_layers,
-        );
+        let legend = legend::Legend {
+            lang: frame.lang,
+            attribution: &attribution,
+            cache: frame.cache,
+            layers: &frame.legend_layers,
+            open: &mut view.legend_open,
+        };
+        overlays_ui(ui, &t, projector, legend);
         (t, response.clone())
     });
     let (t, response) = inner.inner;

@@ -143,6 +143,8 @@ table! {
     PanelLayers => "Layers and filters panel", "Panel de capas y filtros";
     PanelInspector => "Inspector (when something is selected)", "Inspector (con una selección)";
     Shortcuts => "Keyboard shortcuts", "Atajos de teclado";
+    NoAerodromeNear => "registered aerodrome: none within {} km in the embedded data (it covers the VRAEM)", "aeródromo registrado: ninguno a menos de {} km en los datos incluidos (cubren el VRAEM)";
+    NoTownNear => "town: none within {} km in the embedded data (it covers the VRAEM)", "poblado: ninguno a menos de {} km en los datos incluidos (cubren el VRAEM)";
     KeptAt => "The unsaved work is kept, as it was, at {}", "El trabajo sin guardar se conserva, tal cual, en {}";
     PanelLayersShort => "Layers", "Capas";
     PanelInspectorShort => "Inspector", "Ficha";

@@ -47,18 +47,24 @@ impl PistasApp {
         {
             lines.push(self.lang.fill(T::NearestStrip, &[&places.names[j], &km(m)]));
         }
+        // The embedded aerodromes and towns cover the VRAEM: farther than this, the nearest
+        // one says nothing about the strip, so the line says there is none near.
+        const NEAR_M: f64 = 100_000.0;
+        let near = NEAR_M / 1000.0;
         let context = context_places();
-        if let Some((j, m)) = context.aerodromes.nearest(lon, lat, None) {
-            lines.push(
+        match context.aerodromes.nearest(lon, lat, None) {
+            Some((j, m)) if m <= NEAR_M => lines.push(
                 self.lang
                     .fill(T::NearestAerodrome, &[&context.aerodrome_names[j], &km(m)]),
-            );
+            ),
+            _ => lines.push(self.lang.fill(T::NoAerodromeNear, &[&near.to_string()])),
         }
-        if let Some((j, m)) = context.towns.nearest(lon, lat, None) {
-            lines.push(
+        match context.towns.nearest(lon, lat, None) {
+            Some((j, m)) if m <= NEAR_M => lines.push(
                 self.lang
                     .fill(T::NearestTown, &[&context.town_names[j], &km(m)]),
-            );
+            ),
+            _ => lines.push(self.lang.fill(T::NoTownNear, &[&near.to_string()])),
         }
         lines
     }

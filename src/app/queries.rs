@@ -96,6 +96,11 @@ impl PistasApp {
         )
     }
 
+    /// Where the map is on screen, once shown.
+    pub fn map_rect(&self) -> Option<egui::Rect> {
+        self.map.transform.map(|t| t.rect)
+    }
+
     /// The map's view as (lon, lat, zoom).
     pub fn view(&self) -> (f64, f64, f64) {
         self.map.view()
@@ -178,6 +183,17 @@ impl PistasApp {
             [f64::MAX / 4.0, f64::MAX / 4.0],
         );
         self.derived.cache.in_view(world)
+    }
+
+    /// The clusters the map's overview drew in the last frame: where, and how many
+    /// features each holds.
+    pub fn clusters(&self) -> Vec<(egui::Pos2, u32)> {
+        self.map
+            .last_drawn
+            .clusters
+            .iter()
+            .map(|c| (c.at, c.count))
+            .collect()
     }
 
     /// Each feature's status at the current date.

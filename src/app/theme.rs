@@ -40,6 +40,8 @@ pub const COUNTRY_BORDER: Color32 = Color32::from_rgb(0x6b, 0x5b, 0x4b);
 pub const DEPARTMENT_BORDER: Color32 = Color32::from_rgb(0xa8, 0x98, 0x88);
 pub const DEPARTMENT_LABEL: Color32 = Color32::from_rgb(0x8a, 0x7a, 0x6a);
 pub const RIVER: Color32 = Color32::from_rgb(0x5d, 0x9c, 0xd6);
+/// Lakes of the world basemap.
+pub const LAKE: Color32 = Color32::from_rgb(0xb9, 0xd6, 0xee);
 pub const RIVER_LABEL: Color32 = Color32::from_rgb(0x1f, 0x5f, 0x9f);
 pub const TOWN: Color32 = Color32::from_rgb(0x33, 0x33, 0x33);
 pub const TOWN_HALO: Color32 = Color32::from_rgba_premultiplied(0xf2, 0xef, 0xe6, 0xc0);
@@ -53,5 +55,7 @@ pub const WARNING_TEXT: Color32 = Color32::from_rgb(0xa0, 0x60, 0x00);
 pub const STRIP_RADIUS_PX: f32 = 5.5;
 /// Width of a runway line, in points.
 pub const RUNWAY_WIDTH_PX: f32 = 4.0;
+/// A runway is drawn at least this long on screen, whatever the zoom.
+pub const MIN_RUNWAY_PX: f32 = 16.0;
 /// How far from a strip a click still selects it, in points.
 pub const HIT_TOLERANCE_PX: f32 = 6.0;

@@ -8,6 +8,7 @@
 mod common;
 
 mod flows;
+mod hero;
 mod layers;
 mod parts;
 mod random;

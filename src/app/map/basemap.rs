@@ -298,6 +298,9 @@ pub fn draw(
     let rivers = with_alpha(painter, alpha.rivers);
     let aerodromes = with_alpha(painter, alpha.aerodromes);
     let towns = with_alpha(painter, alpha.towns);
+    if vector {
+        super::world::draw(t, zoom, labels, borders.as_ref(), rivers.as_ref());
+    }
     if vector && let Some(painter) = &borders {
         for line in map.departments.iter().filter(|l| l.visible(&view)) {
             polyline(painter, t, line, Stroke::new(1.0, theme::DEPARTMENT_BORDER));

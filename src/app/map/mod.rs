@@ -4,6 +4,7 @@
 pub mod basemap;
 pub mod strips;
 pub mod transform;
+pub mod world;
 
 mod legend;
 use legend::overlays_ui;
@@ -81,6 +82,8 @@ pub struct MapView {
     pub show_labels: bool,
     /// The legend is unfolded.
     pub legend_open: bool,
+    /// What the strips layer drew in the last frame (clusters, for tests and the status bar).
+    pub last_drawn: Drawn,
     pub cursor: Option<(f64, f64)>,
     /// Fit to the data on the next frame (when the map's size is known).
     pub fit_pending: bool,
@@ -99,6 +102,7 @@ impl MapView {
             choice: BasemapChoice::Offline,
             show_labels: true,
             legend_open: true,
+            last_drawn: Drawn::default(),
             cursor: None,
             fit_pending: true,
             transform: None,
@@ -448,7 +452,8 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     let (t, response) = inner.inner;
     let first_frame = view.transform.is_none();
     view.transform = Some(t);
-    out.drawn = *drawn.borrow();
+    out.drawn = drawn.take();
+    view.last_drawn = out.drawn.clone();
 
     if view.fit_pending
         && let Some(bounds) = frame.cache.bounds
@@ -515,6 +520,30 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
             }
         }
         ui.ctx().request_repaint();
+    } else if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+        && *frame.tool == Tool::Select
+        && let Some(cluster) = out.drawn.cluster_at(p).copied()
+    {
+        // A click on a cluster of the overview zooms into it.
+        let (w, h) = (
+            cluster.max[0] - cluster.min[0],
+            cluster.max[1] - cluster.min[1],
+        );
+        let pad = [w.max(h) * 0.15 + 1.0; 2];
+        let bounds = (
+            [cluster.min[0] - pad[0], cluster.min[1] - pad[1]],
+            [cluster.max[0] + pad[0], cluster.max[1] + pad[1]],
+        );
+        let zoom = view.memory.zoom();
+        view.fit(t.rect, bounds);
+        if view.memory.zoom() <= zoom {
+            let (lon, lat) = lon_lat_of([
+                (cluster.min[0] + cluster.max[0]) / 2.0,
+                (cluster.min[1] + cluster.max[1]) / 2.0,
+            ]);
+            view.set_view(lon, lat, zoom + 2.0);
+        }
     } else if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
     {

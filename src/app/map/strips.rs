@@ -14,8 +14,10 @@ use crate::model::{Document, Feature, History, Status};
 
 /// Above this many features in view, points are aggregated on a screen grid.
 pub const AGGREGATE_ABOVE: usize = 2_000;
-/// Size of an aggregation cell, in points.
+/// Size of an aggregation cell of an imported layer, in points.
 const CELL_PX: f32 = 12.0;
+/// Size of a cluster's cell in the working layer's overview, in points.
+const CLUSTER_PX: f32 = 44.0;
 /// Labels are drawn when at most this many features are in view.
 const LABEL_AT_MOST: usize = 300;
 
@@ -313,10 +315,35 @@ impl StripCache {
 }
 
 /// Distance in points from `pos` to the drawn shape (0 inside a polygon or marker).
+/// A line part on screen, stretched about its middle to at least
+/// [`theme::MIN_RUNWAY_PX`] so a runway seen from far away stays visible and clickable.
+fn line_on_screen(t: &Transform, points: &[Merc]) -> Vec<Pos2> {
+    let mut pts: Vec<Pos2> = points.iter().map(|&m| t.to_screen(m)).collect();
+    let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else {
+        return pts;
+    };
+    let length: f32 = pts.windows(2).map(|w| w[0].distance(w[1])).sum();
+    if pts.len() >= 2 && length < theme::MIN_RUNWAY_PX {
+        let mid = first + (last - first) / 2.0;
+        let dir = (last - first).normalized();
+        let dir = if dir.is_finite() && dir.length() > 0.0 {
+            dir
+        } else {
+            egui::vec2(1.0, 0.0)
+        };
+        let half = dir * (theme::MIN_RUNWAY_PX / 2.0);
+        pts = vec![mid - half, mid + half];
+    }
+    pts
+}
+
 fn screen_distance(t: &Transform, item: &Item, pos: Pos2) -> f32 {
     let mut best = f32::MAX;
     for part in &item.parts {
-        let pts: Vec<Pos2> = part.points.iter().map(|&m| t.to_screen(m)).collect();
+        let pts: Vec<Pos2> = match part.kind {
+            PartKind::Line => line_on_screen(t, &part.points),
+            _ => part.points.iter().map(|&m| t.to_screen(m)).collect(),
+        };
         let d = match part.kind {
             PartKind::Point => (pts[0].distance(pos) - theme::STRIP_RADIUS_PX).max(0.0),
             PartKind::Line => segments_distance(&pts, pos) - theme::RUNWAY_WIDTH_PX / 2.0,
@@ -362,7 +389,7 @@ fn inside(ring: &[Pos2], p: Pos2) -> bool {
 }
 
 mod draw;
-pub use draw::{Drawn, draw, draw_layer};
+pub use draw::{Cluster, Drawn, draw, draw_layer};
 
 #[cfg(test)]
 mod tests;

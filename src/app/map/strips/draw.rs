@@ -11,15 +11,38 @@ fn colour(item: &Item, status: Status) -> egui::Color32 {
     }
 }
 
-fn status_slot(status: Status) -> usize {
+pub(super) fn status_slot(status: Status) -> usize {
     Status::ALL.iter().position(|s| *s == status).unwrap_or(3)
 }
 
 /// What the strips layer drew, for the status bar and tests.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Drawn {
     pub in_view: usize,
     pub aggregated: bool,
+    /// The clusters drawn when aggregated, for click-to-zoom.
+    pub clusters: Vec<Cluster>,
+}
+
+/// A cluster of an aggregated view: where it is drawn, how big, and the Mercator box of its
+/// features.
+#[derive(Debug, Clone, Copy)]
+pub struct Cluster {
+    pub at: Pos2,
+    pub radius: f32,
+    pub count: u32,
+    pub min: Merc,
+    pub max: Merc,
+}
+
+impl Drawn {
+    /// The cluster under a screen point.
+    pub fn cluster_at(&self, p: Pos2) -> Option<&Cluster> {
+        self.clusters
+            .iter()
+            .filter(|c| c.at.distance(p) <= c.radius + 2.0)
+            .min_by(|a, b| a.at.distance(p).total_cmp(&b.at.distance(p)))
+    }
 }
 
 /// Draws the features in view; `emphasis` are (index, colour) pairs drawn on top.
@@ -34,8 +57,9 @@ pub fn draw(
 ) -> Drawn {
     let visible = cache.in_view(t.visible(10.0));
     let aggregated = visible.len() > AGGREGATE_ABOVE;
+    let mut clusters = Vec::new();
     if aggregated {
-        draw_aggregated(painter, t, cache, &visible);
+        clusters = draw_aggregated(painter, t, cache, &visible);
     } else {
         if cache.halo {
             for &i in &visible {
@@ -88,6 +112,7 @@ pub fn draw(
     Drawn {
         in_view: visible.len(),
         aggregated,
+        clusters,
     }
 }
 
@@ -120,7 +145,7 @@ fn draw_parts(
                 }
             }
             PartKind::Line => {
-                let pts: Vec<Pos2> = part.points.iter().map(|&m| t.to_screen(m)).collect();
+                let pts = line_on_screen(t, &part.points);
                 painter.add(Shape::line(
                     pts.clone(),
                     Stroke::new(theme::RUNWAY_WIDTH_PX + 2.0 + grow, theme::STRIP_OUTLINE),
@@ -224,6 +249,7 @@ pub fn draw_layer(
                         ));
                     }
                     PartKind::Line => {
+                        let pts = line_on_screen(t, &part.points);
                         painter.add(Shape::line(pts, Stroke::new(2.5, colour)));
                     }
                     PartKind::Ring => {
@@ -241,30 +267,103 @@ pub fn draw_layer(
     visible.len()
 }
 
-/// Many features in view: one disc per occupied screen cell, sized by count and coloured by
-/// the most common status in it.
-fn draw_aggregated(painter: &Painter, t: &Transform, cache: &StripCache, visible: &[usize]) {
-    draw_aggregated_in(painter, t, cache, visible, None);
-}
-
-/// Aggregated discs, in `colour` when given, else by the most common status.
-fn draw_aggregated_in(
+/// Many features in view: one cluster per occupied screen cell, sized by its count, with a
+/// ring of its status mix (each status's share of the ring) around the count, so an
+/// overview shows where destroyed, rebuilt and active strips concentrate.
+fn draw_aggregated(
     painter: &Painter,
     t: &Transform,
     cache: &StripCache,
     visible: &[usize],
-    colour: Option<egui::Color32>,
-) {
-    let rect = t.rect;
-    let cols = (rect.width() / CELL_PX).ceil() as usize + 1;
-    let rows = (rect.height() / CELL_PX).ceil() as usize + 1;
-    #[derive(Clone, Copy, Default)]
-    struct Cell {
-        count: u32,
-        by_status: [u32; 5],
-        sum: [f32; 2],
+) -> Vec<Cluster> {
+    let cells = cells_of(t, cache, visible, CLUSTER_PX);
+    let mut clusters = Vec::with_capacity(cells.len());
+    for cell in &cells {
+        let at = cell.centre();
+        let radius = (7.0 + 2.2 * (cell.count as f32).log2()).min(CLUSTER_PX / 2.0 - 1.0);
+        let ring = (radius * 0.38).clamp(3.0, 7.0);
+        painter.circle_filled(at, radius + 1.0, theme::STRIP_OUTLINE);
+        // The ring: one arc per status, in the order of the legend.
+        let mut start = -std::f32::consts::FRAC_PI_2;
+        let mid = radius - ring / 2.0;
+        for (slot, n) in cell.by_status.iter().enumerate().filter(|(_, n)| **n > 0) {
+            let sweep = std::f32::consts::TAU * *n as f32 / cell.count as f32;
+            let colour = if slot == 4 {
+                theme::NON_STRIP
+            } else {
+                theme::status_colour(Status::ALL[slot])
+            };
+            let steps = ((sweep / 0.2).ceil() as usize).max(2);
+            let arc: Vec<Pos2> = (0..=steps)
+                .map(|k| {
+                    let a = start + sweep * k as f32 / steps as f32;
+                    at + vec2(a.cos(), a.sin()) * mid
+                })
+                .collect();
+            painter.add(Shape::line(arc, Stroke::new(ring, colour)));
+            start += sweep;
+        }
+        painter.circle_filled(at, radius - ring, egui::Color32::WHITE);
+        let size = if cell.count >= 1000 { 9.0 } else { 10.0 };
+        painter.text(
+            at,
+            Align2::CENTER_CENTER,
+            compact_count(cell.count),
+            FontId::proportional(size),
+            egui::Color32::from_gray(20),
+        );
+        clusters.push(Cluster {
+            at,
+            radius,
+            count: cell.count,
+            min: cell.min,
+            max: cell.max,
+        });
     }
-    let mut cells = vec![Cell::default(); cols * rows];
+    clusters
+}
+
+/// A count in at most four characters: 987, 12k, 1.2M.
+fn compact_count(n: u32) -> String {
+    match n {
+        0..=999 => n.to_string(),
+        1_000..=9_999 => format!("{:.1}k", n as f32 / 1000.0),
+        10_000..=999_999 => format!("{}k", n / 1000),
+        _ => format!("{:.1}M", n as f32 / 1e6),
+    }
+}
+
+/// Features in view gathered on a screen grid of `cell_px`.
+#[derive(Clone, Copy)]
+struct Cell {
+    count: u32,
+    by_status: [u32; 5],
+    sum: [f32; 2],
+    min: Merc,
+    max: Merc,
+}
+
+impl Cell {
+    fn centre(&self) -> Pos2 {
+        Pos2::new(
+            self.sum[0] / self.count as f32,
+            self.sum[1] / self.count as f32,
+        )
+    }
+}
+
+fn cells_of(t: &Transform, cache: &StripCache, visible: &[usize], cell_px: f32) -> Vec<Cell> {
+    let rect = t.rect;
+    let cols = (rect.width() / cell_px).ceil() as usize + 1;
+    let rows = (rect.height() / cell_px).ceil() as usize + 1;
+    let empty = Cell {
+        count: 0,
+        by_status: [0; 5],
+        sum: [0.0; 2],
+        min: [f64::MAX; 2],
+        max: [f64::MIN; 2],
+    };
+    let mut cells = vec![empty; cols * rows];
     for &i in visible {
         let Some(item) = &cache.items[i] else {
             continue;
@@ -274,8 +373,8 @@ fn draw_aggregated_in(
             continue;
         }
         let (cx, cy) = (
-            ((p.x - rect.left()) / CELL_PX) as usize,
-            ((p.y - rect.top()) / CELL_PX) as usize,
+            ((p.x - rect.left()) / cell_px) as usize,
+            ((p.y - rect.top()) / cell_px) as usize,
         );
         let cell = &mut cells[cy.min(rows - 1) * cols + cx.min(cols - 1)];
         cell.count += 1;
@@ -287,24 +386,41 @@ fn draw_aggregated_in(
         cell.by_status[slot] += 1;
         cell.sum[0] += p.x;
         cell.sum[1] += p.y;
+        let m = item.anchor;
+        cell.min = [cell.min[0].min(m[0]), cell.min[1].min(m[1])];
+        cell.max = [cell.max[0].max(m[0]), cell.max[1].max(m[1])];
     }
-    let many = cells.iter().filter(|c| c.count > 0).count() > 600;
-    for cell in cells.iter().filter(|c| c.count > 0) {
-        let at = Pos2::new(
-            cell.sum[0] / cell.count as f32,
-            cell.sum[1] / cell.count as f32,
-        );
-        let (slot, _) = cell
-            .by_status
-            .iter()
-            .enumerate()
-            .max_by_key(|(_, n)| **n)
-            .unwrap_or((0, &0));
-        let fill = match (colour, slot) {
-            (Some(c), _) => c,
-            (None, 4) => theme::NON_STRIP,
-            (None, s) => theme::status_colour(Status::ALL[s]),
-        };
+    cells.retain(|c| c.count > 0);
+    cells
+}
+
+/// Each cluster's count and counts by status, for tests.
+#[cfg(test)]
+pub(super) fn cells_of_for_tests(
+    t: &Transform,
+    cache: &StripCache,
+    visible: &[usize],
+) -> Vec<(u32, [u32; 5])> {
+    cells_of(t, cache, visible, CLUSTER_PX)
+        .iter()
+        .map(|c| (c.count, c.by_status))
+        .collect()
+}
+
+/// An imported layer's many features: one disc per occupied cell, in the layer's colour,
+/// sized by count.
+fn draw_aggregated_in(
+    painter: &Painter,
+    t: &Transform,
+    cache: &StripCache,
+    visible: &[usize],
+    colour: Option<egui::Color32>,
+) {
+    let cells = cells_of(t, cache, visible, CELL_PX);
+    let many = cells.len() > 600;
+    let fill = colour.unwrap_or(theme::NON_STRIP);
+    for cell in &cells {
+        let at = cell.centre();
         let radius = 3.0 + (cell.count as f32).log2().min(6.0);
         painter.circle(at, radius, fill, Stroke::new(1.0, theme::STRIP_OUTLINE));
         if !many && cell.count >= 10 {

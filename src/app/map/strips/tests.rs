@@ -83,3 +83,57 @@ fn culls_to_the_view() {
     let n_far = cache.in_view(far.visible(0.0)).len();
     assert!(n_near < 50 && n_far == 2000, "{n_near} {n_far}");
 }
+
+#[test]
+fn a_runway_seen_from_far_away_is_long_enough_to_click() {
+    // A 150 m runway at zoom 6 is a fraction of a pixel; it is drawn, and hit, as 16 px.
+    let mut doc = Document::default();
+    let line = geo::LineString::from(vec![(-74.0, -12.0), (-73.9986, -12.0)]);
+    doc.features.push(crate::model::Feature::new_strip(
+        crate::model::FeatureId::String("r".to_owned()),
+        "Runway",
+        line.into(),
+    ));
+    let cache = StripCache::build(&doc, 0, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
+    let t = Transform::centred(rect, mercator(-73.9993, -12.0), 6.0);
+    let near_end = rect.center() + vec2(theme::MIN_RUNWAY_PX / 2.0 + 3.0, 0.0);
+    assert_eq!(cache.pick(&t, near_end, 6.0), Some(0));
+    let part = &cache.items[0].as_ref().unwrap().parts[0];
+    let drawn = line_on_screen(&t, &part.points);
+    let length = drawn[0].distance(drawn[drawn.len() - 1]);
+    assert!((length - theme::MIN_RUNWAY_PX).abs() < 0.01, "{length}");
+}
+
+#[test]
+fn clusters_hold_every_feature_in_view_with_its_status_mix() {
+    let doc = generate(5000, 3);
+    let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut cache = StripCache::build(&doc, 0, date);
+    let facts = crate::analysis::FactBook::build(&doc);
+    let statuses = facts.statuses_at(date);
+    cache.set_view_state(date, &statuses, false);
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(900.0, 700.0));
+    let t = Transform::centred(rect, mercator(-74.0, -12.4), 7.0);
+    let visible = cache.in_view(t.visible(10.0));
+    let cells = draw::cells_of_for_tests(&t, &cache, &visible);
+    let total: u32 = cells.iter().map(|c| c.0).sum();
+    let on_screen = visible
+        .iter()
+        .filter(|&&i| rect.contains(t.to_screen(cache.items[i].as_ref().unwrap().anchor)))
+        .count();
+    assert_eq!(total as usize, on_screen);
+    for (count, by_status) in &cells {
+        assert_eq!(by_status.iter().sum::<u32>(), *count);
+    }
+    let destroyed: u32 = cells
+        .iter()
+        .map(|c| c.1[draw::status_slot(Status::Destroyed)])
+        .sum();
+    let expected = visible
+        .iter()
+        .filter(|&&i| rect.contains(t.to_screen(cache.items[i].as_ref().unwrap().anchor)))
+        .filter(|&&i| cache.status(i).0 == Status::Destroyed)
+        .count();
+    assert_eq!(destroyed as usize, expected);
+}

@@ -11,7 +11,7 @@ mod names;
 mod nearest;
 pub use filter::{FactBook, Facts, Filter, inside_ring};
 pub use measure::{distance_m, representative_point, runway_heading_deg, runway_length_m};
-pub use names::{fold, name_key, name_similarity};
+pub use names::{fold, name_key, name_similarity, natural_cmp};
 pub use nearest::{Nearest, path_length_and_area};
 pub use stats::{DaysToRebuild, OperationStats, Rebuilt, Stats, median, quantile, stats_csv};
 pub use summary::StripSummary;

@@ -102,3 +102,89 @@ mod tests {
         assert_eq!(fold(" Ñuñunhuayo Río "), "nununhuayo rio");
     }
 }
+
+/// Orders texts as a person reads them: runs of digits by their value, so `pistas-49`
+/// comes before `pistas-489` and `strip 9` before `strip 10`; other text by character,
+/// ignoring case first. Equal by that order, the texts compare as written, so the order
+/// is total.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => {
+                return a
+                    .to_lowercase()
+                    .cmp(&b.to_lowercase())
+                    .then_with(|| a.cmp(b));
+            }
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                    let mut digits = String::new();
+                    while let Some(c) = it.peek().copied().filter(char::is_ascii_digit) {
+                        digits.push(c);
+                        it.next();
+                    }
+                    digits
+                };
+                let (m, n) = (take(&mut x), take(&mut y));
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                let order = m.len().cmp(&n.len()).then_with(|| m.cmp(n));
+                if order != Ordering::Equal {
+                    return order;
+                }
+            }
+            (Some(c), Some(d)) => {
+                let order = c.to_lowercase().cmp(d.to_lowercase());
+                if order != Ordering::Equal {
+                    return order;
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod natural_tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn numbers_in_text_sort_by_value() {
+        let mut ids = vec![
+            "pistas-489",
+            "pistas-49",
+            "pistas-5",
+            "Pistas-50",
+            "a",
+            "pistas-049",
+        ];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            ids,
+            vec![
+                "a",
+                "pistas-5",
+                "pistas-049",
+                "pistas-49",
+                "Pistas-50",
+                "pistas-489"
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_order_is_total_and_consistent(a in "[a-c0-9-]{0,8}", b in "[a-c0-9-]{0,8}", c in "[a-c0-9-]{0,8}") {
+            use std::cmp::Ordering::*;
+            proptest::prop_assert_eq!(natural_cmp(&a, &b), natural_cmp(&b, &a).reverse());
+            proptest::prop_assert_eq!(natural_cmp(&a, &b) == Equal, a == b);
+            if natural_cmp(&a, &b) != Greater && natural_cmp(&b, &c) != Greater {
+                proptest::prop_assert_ne!(natural_cmp(&a, &c), Greater);
+            }
+        }
+    }
+}

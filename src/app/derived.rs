@@ -82,6 +82,8 @@ pub struct Derived {
     /// features that pass the filters and, with a time window, have an event in it.
     pub shown: Vec<bool>,
     places: Option<(Version, StripPlaces)>,
+    /// Every property key of the document, first seen first (the table's column chooser).
+    property_keys: Option<(Version, Vec<String>)>,
     stats: Option<(ViewKey, Stats)>,
     id_columns: Option<(Version, Option<IdColumns>)>,
 }
@@ -97,6 +99,7 @@ impl Derived {
             passes: Vec::new(),
             shown: Vec::new(),
             places: None,
+            property_keys: None,
             stats: None,
             id_columns: None,
         }
@@ -184,6 +187,31 @@ impl Derived {
         &self.places.as_ref().expect("just computed").1
     }
 
+    /// Computes the document's property keys once per version (for the table).
+    pub fn ensure_property_keys(&mut self, doc: &Document) {
+        let Some(version) = self.built_for else {
+            return;
+        };
+        if self
+            .property_keys
+            .as_ref()
+            .is_some_and(|(v, _)| *v == version)
+        {
+            return;
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut keys = Vec::new();
+        for f in &doc.features {
+            for (k, _) in f.properties().iter() {
+                if k != "name" && k != "notes" && !seen.contains(k.as_str()) {
+                    seen.insert(k.clone());
+                    keys.push(k.clone());
+                }
+            }
+        }
+        self.property_keys = Some((version, keys));
+    }
+
     /// The strips as places, when computed for the current version.
     pub fn places_ready(&self) -> Option<&StripPlaces> {
         let version = self.built_for?;
@@ -196,6 +224,11 @@ impl Derived {
     /// What the table shows for `key`, once the strips' places are computed.
     pub fn table_data<'a>(&'a self, doc: &'a Document, key: ViewKey) -> Option<table::Data<'a>> {
         let places = self.places_ready()?;
+        let keys = self
+            .property_keys
+            .as_ref()
+            .filter(|(v, _)| Some(*v) == self.built_for)
+            .map_or(&[][..], |(_, k)| k.as_slice());
         Some(table::Data {
             doc,
             facts: &self.facts,
@@ -203,6 +236,7 @@ impl Derived {
             shown: &self.shown,
             key,
             context: table_context(places),
+            property_keys: keys,
         })
     }
 

@@ -143,6 +143,9 @@ table! {
     PanelLayers => "Layers and filters panel", "Panel de capas y filtros";
     PanelInspector => "Inspector (when something is selected)", "Inspector (con una selección)";
     Shortcuts => "Keyboard shortcuts", "Atajos de teclado";
+    Columns => "Columns…", "Columnas…";
+    NoProperties => "The file's features have no other properties.", "Los elementos del archivo no tienen otras propiedades.";
+    ColumnsHelp => "Click a cell of the selected row to edit it; Enter keeps the change (one undo step).", "Clic en una celda de la fila seleccionada para editarla; Intro guarda el cambio (un paso de deshacer).";
     NoAerodromeNear => "registered aerodrome: none within {} km in the embedded data (it covers the VRAEM)", "aeródromo registrado: ninguno a menos de {} km en los datos incluidos (cubren el VRAEM)";
     NoTownNear => "town: none within {} km in the embedded data (it covers the VRAEM)", "poblado: ninguno a menos de {} km en los datos incluidos (cubren el VRAEM)";
     KeptAt => "The unsaved work is kept, as it was, at {}", "El trabajo sin guardar se conserva, tal cual, en {}";

@@ -126,6 +126,8 @@ pub struct PistasApp {
     layers: layers::Layers,
     tab: Tab,
     table: table::Table,
+    /// The file whose remembered property columns the table shows.
+    table_columns_for: Option<PathBuf>,
     lang: Lang,
     settings: Settings,
     dialogs: Box<dyn FileDialogs>,
@@ -210,6 +212,7 @@ impl PistasApp {
             layers: layers::Layers::default(),
             tab: Tab::Map,
             table: table::Table::default(),
+            table_columns_for: None,
             lang,
             settings,
             dialogs,

@@ -136,11 +136,21 @@ impl PistasApp {
             return;
         };
         self.derived.places(self.doc.document());
+        self.derived.ensure_property_keys(self.doc.document());
+        self.remembered_columns();
         let Some(data) = self.derived.table_data(self.doc.document(), key) else {
             return;
         };
+        let before = self.table.columns.clone();
         let action = self.table.ui(ui, self.lang, &data, self.selection.strip());
+        if self.table.columns != before {
+            self.remember_columns();
+        }
         match action {
+            Some(TableAction::SetProperty(i, key, text)) => {
+                let json = super::inspector::text_json(&text);
+                self.inspector_edit(super::inspector::Edit::SetProperty(i, key, json));
+            }
             Some(TableAction::Select(i)) => self.selection = Selection::Strip(i),
             Some(TableAction::Centre(i)) => {
                 self.selection = Selection::Strip(i);
@@ -149,6 +159,34 @@ impl PistasApp {
             }
             None => {}
         }
+    }
+
+    /// The property columns this file had last time, when another file's were shown.
+    fn remembered_columns(&mut self) {
+        let path = self.doc.path.clone();
+        if self.table_columns_for == path {
+            return;
+        }
+        let columns = path
+            .as_ref()
+            .and_then(|p| self.settings.table_columns.iter().find(|(q, _)| q == p))
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default();
+        self.table.set_columns(columns);
+        self.table_columns_for = path;
+    }
+
+    /// Remembers this file's property columns (the last 50 files).
+    fn remember_columns(&mut self) {
+        let Some(path) = self.doc.path.clone() else {
+            return;
+        };
+        let list = &mut self.settings.table_columns;
+        list.retain(|(p, _)| *p != path);
+        if !self.table.columns.is_empty() {
+            list.insert(0, (path, self.table.columns.clone()));
+        }
+        list.truncate(50);
     }
 
     pub(super) fn stats_ui(&mut self, ui: &mut egui::Ui) {

@@ -209,10 +209,16 @@ impl PistasApp {
         };
         let doc = self.doc.document();
         self.derived.places(doc);
+        self.derived.ensure_property_keys(doc);
         let Some(data) = self.derived.table_data(self.doc.document(), key) else {
             return Vec::new();
         };
         self.table.rows(&data)
+    }
+
+    /// Shows the file's own properties `columns` in the table (as the column chooser does).
+    pub fn set_table_columns(&mut self, columns: Vec<String>) {
+        self.table.set_columns(columns);
     }
 
     pub fn tab(&self) -> Tab {

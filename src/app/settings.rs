@@ -27,6 +27,8 @@ pub struct Settings {
     pub inspector: bool,
     /// The map's legend is unfolded.
     pub legend_open: bool,
+    /// The table's property columns per file (the last 50 files).
+    pub table_columns: Vec<(PathBuf, Vec<String>)>,
     /// The Export… dialog's last choices.
     pub export: super::export_view::ExportChoices,
 }
@@ -44,6 +46,7 @@ impl Default for Settings {
             sidebar: true,
             inspector: true,
             legend_open: true,
+            table_columns: Vec::new(),
             export: Default::default(),
         }
     }

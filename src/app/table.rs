@@ -8,7 +8,7 @@ use super::derived::ViewKey;
 use super::document::Version;
 use super::i18n::{Lang, T};
 use super::theme;
-use crate::analysis::{FactBook, Nearest};
+use crate::analysis::{FactBook, Nearest, natural_cmp};
 use crate::model::{Document, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub enum SortBy {
     NearestStrip,
     Aerodrome,
     Town,
+    /// One of the file's own properties, by its place in [`Table::columns`].
+    Property(usize),
 }
 
 const COLUMNS: [SortBy; 10] = [
@@ -82,8 +84,8 @@ fn distance_slot(col: SortBy) -> Option<usize> {
 
 pub const ROW_HEIGHT: f32 = 20.0;
 
-/// What the rows were derived for, sort column and direction.
-type RowsKey = (ViewKey, SortBy, bool);
+/// What the rows were derived for, sort column and direction, and the property columns.
+type RowsKey = (ViewKey, SortBy, bool, u64);
 /// The nearest place's index and distance in metres.
 type NearestPlace = Option<(usize, f64)>;
 
@@ -95,12 +97,16 @@ pub struct Data<'a> {
     pub shown: &'a [bool],
     pub key: ViewKey,
     pub context: Context<'a>,
+    /// Every property key of the document, for the column chooser.
+    pub property_keys: &'a [String],
 }
 
 /// What a click in the table asked for.
 pub enum TableAction {
     Select(usize),
     Centre(usize),
+    /// A property cell was edited: feature, key, the text typed.
+    SetProperty(usize, String, String),
 }
 
 pub struct Table {
@@ -115,6 +121,12 @@ pub struct Table {
     pub scroll_to: Option<usize>,
     /// The last row clicked and when, to tell a double-click.
     last_click: Option<(usize, f64)>,
+    /// The file's own properties shown as columns, in order.
+    pub columns: Vec<String>,
+    /// Changes whenever `columns` does.
+    columns_generation: u64,
+    /// The property cell being edited: feature, key, text.
+    editing: Option<(usize, String, String)>,
 }
 
 const DOUBLE_CLICK_S: f64 = 0.5;
@@ -128,11 +140,48 @@ impl Default for Table {
             distances: [None, None, None],
             scroll_to: None,
             last_click: None,
+            columns: Vec::new(),
+            columns_generation: 0,
+            editing: None,
         }
     }
 }
 
+/// Two property values in a sensible order: numbers by value, text as read (natural
+/// order), missing values last.
+fn property_cmp(
+    a: Option<&serde_json::value::RawValue>,
+    b: Option<&serde_json::value::RawValue>,
+) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(a), Some(b)) => match (a.get().parse::<f64>(), b.get().parse::<f64>()) {
+            (Ok(x), Ok(y)) => x.total_cmp(&y),
+            _ => natural_cmp(&value_text(a), &value_text(b)),
+        },
+    }
+}
+
+/// A property value as shown: strings without quotes, anything else as JSON.
+pub fn value_text(raw: &serde_json::value::RawValue) -> String {
+    serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned())
+}
+
 impl Table {
+    /// Shows `columns` as the property columns (a file's remembered choice).
+    pub fn set_columns(&mut self, columns: Vec<String>) {
+        if columns != self.columns {
+            self.columns = columns;
+            self.columns_generation += 1;
+            if matches!(self.sort, SortBy::Property(_)) {
+                self.sort = SortBy::Name;
+            }
+        }
+    }
+
     fn all_distances(
         &mut self,
         slot: usize,
@@ -167,8 +216,9 @@ impl Table {
             shown: visible,
             key,
             context,
+            ..
         } = data;
-        let full_key = (*key, self.sort, self.ascending);
+        let full_key = (*key, self.sort, self.ascending, self.columns_generation);
         if let Some((k, rows)) = &self.rows
             && *k == full_key
         {
@@ -178,11 +228,22 @@ impl Table {
             .filter(|&i| visible.get(i).copied().unwrap_or(false))
             .collect();
         match self.sort {
-            SortBy::Id => {
-                rows.sort_by(|&a, &b| doc.features[a].id.as_str().cmp(doc.features[b].id.as_str()))
+            SortBy::Id => rows.sort_by(|&a, &b| {
+                natural_cmp(doc.features[a].id.as_str(), doc.features[b].id.as_str())
+            }),
+            SortBy::Name => {
+                rows.sort_by(|&a, &b| natural_cmp(doc.features[a].label(), doc.features[b].label()))
             }
-            SortBy::Name => rows.sort_by_cached_key(|&i| doc.features[i].label().to_lowercase()),
             SortBy::Status => rows.sort_by_key(|&i| statuses[i].0),
+            SortBy::Property(k) => {
+                let key = self.columns.get(k).cloned().unwrap_or_default();
+                rows.sort_by(|&a, &b| {
+                    property_cmp(
+                        doc.features[a].property(&key),
+                        doc.features[b].property(&key),
+                    )
+                })
+            }
             SortBy::Destroyed => rows.sort_by_key(|&i| facts.facts[i].times_destroyed),
             SortBy::Rebuilt => rows.sort_by_key(|&i| facts.facts[i].times_rebuilt),
             SortBy::LastEvent => rows.sort_by_key(|&i| facts.facts[i].last_event),
@@ -226,14 +287,18 @@ impl Table {
             statuses,
             key,
             context,
+            property_keys,
             ..
         } = data;
         let mut action = None;
+        self.columns_ui(ui, lang, property_keys);
         let scroll_row = self
             .scroll_to
             .take()
             .and_then(|i| rows.iter().position(|r| *r == i));
         let mut clicked_sort = None;
+        let mut start_edit = None;
+        let mut finished_edit = false;
         // Ten columns are wider than the centre of a small window: scroll sideways.
         egui::ScrollArea::horizontal().show(ui, |ui| {
             let mut builder = TableBuilder::new(ui)
@@ -242,7 +307,12 @@ impl Table {
                 .resizable(true)
                 .sense(Sense::click())
                 .column(Column::initial(90.0).at_least(60.0))
-                .column(Column::initial(140.0).at_least(80.0))
+                .column(Column::initial(140.0).at_least(80.0));
+            // The file's own columns come right after the name, where they are seen.
+            for _ in &self.columns {
+                builder = builder.column(Column::initial(120.0).at_least(50.0).clip(true));
+            }
+            builder = builder
                 .column(Column::initial(80.0))
                 .column(Column::initial(90.0))
                 .column(Column::initial(80.0))
@@ -256,7 +326,13 @@ impl Table {
             }
             builder
                 .header(ROW_HEIGHT + 4.0, |mut header| {
-                    for col in COLUMNS {
+                    let properties = (0..self.columns.len()).map(SortBy::Property);
+                    let order = COLUMNS[..2]
+                        .iter()
+                        .copied()
+                        .chain(properties)
+                        .chain(COLUMNS[2..].iter().copied());
+                    for col in order {
                         header.col(|ui| {
                             let arrow = if self.sort == col {
                                 if self.ascending { " ^" } else { " v" }
@@ -265,7 +341,7 @@ impl Table {
                             };
                             if ui
                                 .button(
-                                    RichText::new(format!("{}{arrow}", column_title(lang, col)))
+                                    RichText::new(format!("{}{arrow}", self.title(lang, col)))
                                         .strong(),
                                 )
                                 .clicked()
@@ -287,6 +363,38 @@ impl Table {
                         row.col(|ui| {
                             cell(ui, feature.label());
                         });
+                        let mut cells = Vec::new();
+                        for key in &self.columns {
+                            let (rect, _) = row.col(|ui| match &mut self.editing {
+                                Some((f, k, text)) if *f == i && k == key => {
+                                    let r = ui.add(
+                                        egui::TextEdit::singleline(text)
+                                            .desired_width(ui.available_width()),
+                                    );
+                                    if !r.has_focus() && !r.lost_focus() {
+                                        r.request_focus();
+                                    }
+                                    if r.lost_focus() {
+                                        let edited =
+                                            ui.input(|i| !i.key_pressed(egui::Key::Escape));
+                                        if edited {
+                                            action = Some(TableAction::SetProperty(
+                                                i,
+                                                key.clone(),
+                                                text.clone(),
+                                            ));
+                                        }
+                                        finished_edit = true;
+                                    }
+                                }
+                                _ => {
+                                    let text =
+                                        feature.property(key).map(value_text).unwrap_or_default();
+                                    cell(ui, text);
+                                }
+                            });
+                            cells.push((rect, key.clone()));
+                        }
                         row.col(|ui| {
                             if fact.strip {
                                 let s = statuses[i].0;
@@ -342,14 +450,31 @@ impl Table {
                         if response.clicked() {
                             self.last_click = Some((i, now));
                         }
-                        if double {
+                        // A click on a property cell of the selected row edits it.
+                        let on_cell = response
+                            .interact_pointer_pos()
+                            .and_then(|p| cells.iter().find(|(r, _)| r.contains(p)));
+                        if response.clicked()
+                            && selected == Some(i)
+                            && self.editing.is_none()
+                            && let Some((_, key)) = on_cell
+                        {
+                            let text = feature.property(key).map(value_text).unwrap_or_default();
+                            start_edit = Some((i, key.clone(), text));
+                        } else if double {
                             action = Some(TableAction::Centre(i));
-                        } else if response.clicked() {
+                        } else if response.clicked() && action.is_none() {
                             action = Some(TableAction::Select(i));
                         }
                     });
                 });
         });
+        if finished_edit {
+            self.editing = None;
+        }
+        if let Some(edit) = start_edit {
+            self.editing = Some(edit);
+        }
         if let Some(col) = clicked_sort {
             if self.sort == col {
                 self.ascending = !self.ascending;
@@ -367,8 +492,46 @@ fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
     ui.add(egui::Label::new(text).selectable(false));
 }
 
+impl Table {
+    fn title(&self, lang: Lang, col: SortBy) -> String {
+        match col {
+            SortBy::Property(k) => self.columns.get(k).cloned().unwrap_or_default(),
+            col => column_title(lang, col).to_owned(),
+        }
+    }
+
+    /// "Columns…": the file's own properties to show, each a checkbox.
+    fn columns_ui(&mut self, ui: &mut Ui, lang: Lang, keys: &[String]) {
+        ui.horizontal(|ui| {
+            ui.menu_button(lang.t(T::Columns), |ui| {
+                if keys.is_empty() {
+                    ui.label(lang.t(T::NoProperties));
+                }
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        for key in keys {
+                            let mut on = self.columns.contains(key);
+                            if ui.checkbox(&mut on, key).changed() {
+                                let mut columns = self.columns.clone();
+                                if on {
+                                    columns.push(key.clone());
+                                } else {
+                                    columns.retain(|c| c != key);
+                                }
+                                self.set_columns(columns);
+                            }
+                        }
+                    });
+            });
+            ui.label(RichText::new(lang.t(T::ColumnsHelp)).weak().small());
+        });
+    }
+}
+
 fn column_title(lang: Lang, col: SortBy) -> &'static str {
     lang.t(match col {
+        SortBy::Property(_) => T::Value,
         SortBy::Id => T::Id,
         SortBy::Name => T::Name,
         SortBy::Status => T::Status,

@@ -403,6 +403,8 @@ fn dragging_the_selected_strip_moves_it_in_one_step() {
     let before = ui.harness.state().document().features[index]
         .geometry
         .clone();
+    // The inspector that came with the selection has settled its width.
+    ui.harness.run_steps(5);
     let p = ui.harness.state().screen_position(index).unwrap();
     ui.harness.drag_at(p);
     ui.harness.run_steps(1);

@@ -153,3 +153,57 @@ fn an_overview_of_20k_strips_shows_each_status_mix() {
     assert!(!h.state().clusters().is_empty());
     h.snapshot("overview_20k");
 }
+
+#[test]
+fn the_table_shows_chosen_property_columns_and_edits_a_cell_in_one_undo_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("w.geojson");
+    std::fs::copy(
+        common::project_file("tests/fixtures/merge/working.geojson"),
+        &path,
+    )
+    .expect("copy");
+    let mut h = window(Some(path.clone()), vec2(1400.0, 900.0));
+    h.state_mut().show_tab(pistas::app::Tab::Table);
+    h.run_steps(3);
+    h.get_by_label("Columns…").click();
+    h.run_steps(2);
+    h.get_by_label("length_est").click();
+    h.run_steps(2);
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("length_est").is_some(),
+        "the column's header"
+    );
+    let remembered = h.state().settings().table_columns.clone();
+    assert_eq!(
+        remembered,
+        vec![(path.clone(), vec!["length_est".to_owned()])]
+    );
+    // Select the row, then click its cell to edit it (the inspector, which would show
+    // the same value, is hidden).
+    shortcut(&mut h, Key::I);
+    h.get_by_label("Pista Palmapampa").click();
+    h.run_steps(2);
+    h.get_by_label("800").click();
+    h.run_steps(3);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.query_all_by_value("800")
+        .find(|n| n.is_focused())
+        .expect("the cell is being edited")
+        .type_text("950");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    let value = |h: &Harness<'static, PistasApp>| {
+        h.state().document().features[0]
+            .property("length_est")
+            .map(|v| v.get().to_owned())
+    };
+    assert_eq!(value(&h).as_deref(), Some("950"), "a number stays a number");
+    h.state_mut().request(Action::Undo);
+    h.run_steps(3);
+    assert_eq!(value(&h).as_deref(), Some("800"), "one undo step");
+}

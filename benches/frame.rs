@@ -46,6 +46,7 @@ fn frames(c: &mut Criterion) {
             Box::new(ScriptedDialogs::default()),
             None,
             Some(Lang::En),
+            None,
         );
         for _ in 0..3 {
             frame(&ctx, &mut app);

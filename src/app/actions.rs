@@ -34,6 +34,8 @@ pub enum Action {
     ToggleLabels,
     Basemap(BasemapChoice),
     OpenPmtiles,
+    /// The custom tile server dialog.
+    CustomTiles,
     Language(Lang),
     /// Show or hide the layers and filters panel.
     ToggleSidebar,
@@ -70,6 +72,8 @@ impl Action {
             Action::Basemap(BasemapChoice::Offline) => T::BasemapOffline,
             Action::Basemap(BasemapChoice::OpenStreetMap) => T::BasemapOsm,
             Action::Basemap(BasemapChoice::PmTiles(_)) | Action::OpenPmtiles => T::OpenPmtiles,
+            Action::Basemap(BasemapChoice::Imagery(provider)) => return provider.name().to_owned(),
+            Action::Basemap(BasemapChoice::Custom { .. }) | Action::CustomTiles => T::CustomTiles,
             Action::Language(Lang::En) => return "English".to_owned(),
             Action::Language(Lang::Es) => return "Español".to_owned(),
             Action::ToggleSidebar => T::PanelLayers,

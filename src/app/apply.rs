@@ -125,6 +125,16 @@ impl PistasApp {
                     self.set_basemap(ctx, BasemapChoice::PmTiles(path));
                 }
             }
+            Action::CustomTiles => {
+                let (url, attribution) = match &self.map.choice {
+                    BasemapChoice::Custom { url, attribution } => {
+                        (url.clone(), attribution.clone())
+                    }
+                    _ => (String::new(), String::new()),
+                };
+                self.overlays
+                    .push(Overlay::CustomTiles { url, attribution });
+            }
             Action::Language(lang) => {
                 self.lang = lang;
                 self.settings.lang = Some(lang);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::actions::Action;
 use super::files::JobKind;
 use super::i18n::{Lang, T};
-use super::map::{BasemapChoice, Tool};
+use super::map::{BasemapChoice, Tool, tiles};
 use super::overlays::Overlay;
 use super::{PistasApp, Tab, theme};
 use crate::analysis::path_length_and_area;
@@ -182,6 +182,34 @@ impl PistasApp {
                         .clicked()
                     {
                         self.pending.push(Action::OpenPmtiles);
+                    }
+                    ui.label(lang.t(T::Imagery));
+                    for provider in tiles::Imagery::ALL {
+                        let choice = BasemapChoice::Imagery(provider);
+                        if ui
+                            .radio(current == choice, provider.name())
+                            .on_hover_text(provider.attribution())
+                            .clicked()
+                        {
+                            self.pending.push(Action::Basemap(choice));
+                        }
+                    }
+                    if ui
+                        .radio(
+                            matches!(current, BasemapChoice::Custom { .. }),
+                            lang.t(T::CustomTiles),
+                        )
+                        .clicked()
+                    {
+                        self.pending.push(Action::CustomTiles);
+                    }
+                    let mut over = self.map.context_over_tiles;
+                    if ui
+                        .checkbox(&mut over, lang.t(T::ContextOverTiles))
+                        .changed()
+                    {
+                        self.map.context_over_tiles = over;
+                        self.settings.context_over_tiles = over;
                     }
                     ui.separator();
                     ui.label(lang.t(T::Language));

@@ -143,6 +143,14 @@ table! {
     PanelLayers => "Layers and filters panel", "Panel de capas y filtros";
     PanelInspector => "Inspector (when something is selected)", "Inspector (con una selección)";
     Shortcuts => "Keyboard shortcuts", "Atajos de teclado";
+    TilesUnavailable => "Tiles unavailable — offline? The embedded map is shown beneath.", "Teselas no disponibles — ¿sin conexión? Se muestra el mapa incluido debajo.";
+    ContextOverTiles => "Context layers over online tiles", "Capas de contexto sobre las teselas";
+    CustomTiles => "Custom tile server…", "Servidor de teselas propio…";
+    CustomTilesHelp => "An XYZ or WMTS URL template, e.g. https://tiles.example.org/{z}/{x}/{y}.png ({-y} for TMS; {TileMatrix}/{TileRow}/{TileCol} for WMTS). Pistas contacts it only once you choose Use.", "Una plantilla de URL XYZ o WMTS, p. ej. https://tiles.example.org/{z}/{x}/{y}.png ({-y} para TMS; {TileMatrix}/{TileRow}/{TileCol} para WMTS). Pistas lo contacta solo al elegir Usar.";
+    TileUrl => "URL template", "Plantilla de URL";
+    TileAttribution => "Attribution", "Atribución";
+    Use => "Use", "Usar";
+    Imagery => "Imagery (online)", "Imágenes (en línea)";
     Columns => "Columns…", "Columnas…";
     NoProperties => "The file's features have no other properties.", "Los elementos del archivo no tienen otras propiedades.";
     ColumnsHelp => "Click a cell of the selected row to edit it; Enter keeps the change (one undo step).", "Clic en una celda de la fila seleccionada para editarla; Intro guarda el cambio (un paso de deshacer).";

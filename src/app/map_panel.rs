@@ -3,7 +3,7 @@
 
 use super::filters;
 use super::i18n::T;
-use super::map::{self, BasemapChoice, Tool};
+use super::map::{self, BasemapChoice, Tool, tiles};
 use super::selection::Selection;
 use super::{PistasApp, Tab, workspace};
 use crate::edit::parse_coordinates;
@@ -189,25 +189,21 @@ impl PistasApp {
     }
 
     pub(super) fn set_basemap(&mut self, ctx: &egui::Context, choice: BasemapChoice) {
-        self.map.tiles = match &choice {
+        let cache = self.map.tile_cache.clone();
+        let watched = match &choice {
             BasemapChoice::Offline => None,
             BasemapChoice::OpenStreetMap => {
-                let cache = directories::ProjectDirs::from("org", "Pistas", "Pistas")
-                    .map(|d| d.cache_dir().join("osm-tiles"));
-                let options = walkers::HttpOptions {
-                    cache,
-                    user_agent: Some(walkers::HeaderValue::from_static(concat!(
-                        "Pistas/",
-                        env!("CARGO_PKG_VERSION"),
-                        " (desktop research tool; tile usage per OSMF policy)"
-                    ))),
-                    ..Default::default()
-                };
-                Some(Box::new(walkers::HttpTiles::with_options(
-                    walkers::sources::OpenStreetMap,
-                    options,
-                    ctx.clone(),
-                )))
+                Some(tiles::http(walkers::sources::OpenStreetMap, cache, ctx))
+            }
+            BasemapChoice::Imagery(provider) => Some(tiles::imagery(*provider, cache, ctx)),
+            BasemapChoice::Custom { url, attribution } => {
+                match tiles::Template::new(url, attribution, 20) {
+                    Ok(template) => Some(tiles::http(template, cache, ctx)),
+                    Err(e) => {
+                        self.overlays.message(e);
+                        return;
+                    }
+                }
             }
             BasemapChoice::PmTiles(path) => {
                 if !path.exists() {
@@ -219,13 +215,22 @@ impl PistasApp {
                     self.map.choice = BasemapChoice::Offline;
                     return;
                 }
-                Some(Box::new(walkers::PmTiles::with_style(
+                self.map.tiles = Some(Box::new(walkers::PmTiles::with_style(
                     path,
                     walkers::Style::protomaps_basemap_light(),
                     ctx.clone(),
-                )))
+                )));
+                self.map.tile_status = tiles::TileStatus::default();
+                self.map.choice = choice.clone();
+                self.settings.basemap = choice;
+                return;
             }
         };
+        self.map.tile_status = watched
+            .as_ref()
+            .map(tiles::TileStatus::of)
+            .unwrap_or_default();
+        self.map.tiles = watched.map(|w| Box::new(w) as Box<dyn walkers::Tiles>);
         self.map.choice = choice.clone();
         self.settings.basemap = choice;
     }

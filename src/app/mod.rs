@@ -81,6 +81,8 @@ pub struct AppOptions {
     pub settings: Option<Settings>,
     /// Force a language (tests); else settings, else the system's.
     pub lang: Option<Lang>,
+    /// Where online tiles are cached; `None` turns the disk cache off.
+    pub tile_cache: Option<PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -91,6 +93,7 @@ impl Default for AppOptions {
             recovery: Recovery::default_dir().map(Recovery::new),
             settings: None,
             lang: None,
+            tile_cache: map::tiles::default_cache(),
         }
     }
 }
@@ -163,6 +166,7 @@ impl PistasApp {
             options.dialogs,
             options.recovery,
             options.lang,
+            options.tile_cache,
         )
     }
 
@@ -174,6 +178,7 @@ impl PistasApp {
         dialogs: Box<dyn FileDialogs>,
         recovery: Option<Recovery>,
         lang: Option<Lang>,
+        tile_cache: Option<PathBuf>,
     ) -> Self {
         // A light window matches the light map and keeps the status colours readable.
         ctx.set_theme(egui::ThemePreference::Light);
@@ -230,6 +235,8 @@ impl PistasApp {
         app.refresh();
         app.map.show_labels = app.settings.labels;
         app.map.legend_open = app.settings.legend_open;
+        app.map.context_over_tiles = app.settings.context_over_tiles;
+        app.map.tile_cache = tile_cache;
         app.set_basemap(ctx, app.settings.basemap.clone());
         if let Some((lon, lat, zoom)) = app.settings.view {
             app.map.set_view(lon, lat, zoom);

@@ -24,6 +24,11 @@ pub enum Overlay {
     Message(String),
     About,
     Shortcuts,
+    /// The custom tile server dialog, with what is typed so far.
+    CustomTiles {
+        url: String,
+        attribution: String,
+    },
     Merge(Box<MergeReview>),
     Export(Box<ExportDialog>),
 }
@@ -128,6 +133,12 @@ impl PistasApp {
                 Overlay::Export(mut dialog) => self
                     .export_window(ctx, &mut dialog)
                     .then_some(Overlay::Export(dialog)),
+                Overlay::CustomTiles {
+                    mut url,
+                    mut attribution,
+                } => self
+                    .custom_tiles_ui(ctx, &mut url, &mut attribution, depth)
+                    .then_some(Overlay::CustomTiles { url, attribution }),
                 modal => self.modal_ui(ctx, &modal, depth).then_some(modal),
             };
             kept.extend(keep);
@@ -244,8 +255,53 @@ impl PistasApp {
                         keep = false;
                     }
                 }
-                Overlay::Merge(_) | Overlay::Export(_) => keep = false,
+                Overlay::Merge(_) | Overlay::Export(_) | Overlay::CustomTiles { .. } => {
+                    keep = false
+                }
             }
+        });
+        keep
+    }
+
+    /// The custom tile server: a URL template and its attribution; true to keep it open.
+    fn custom_tiles_ui(
+        &mut self,
+        ctx: &egui::Context,
+        url: &mut String,
+        attribution: &mut String,
+        depth: usize,
+    ) -> bool {
+        let lang = self.lang;
+        let mut keep = true;
+        egui::Modal::new(egui::Id::unique(("pistas-modal", depth))).show(ctx, |ui| {
+            ui.set_width(480.0);
+            ui.heading(lang.t(T::CustomTiles));
+            ui.label(egui::RichText::new(lang.t(T::CustomTilesHelp)).small());
+            egui::Grid::new("custom-tiles")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let l = ui.label(lang.t(T::TileUrl));
+                    ui.add(egui::TextEdit::singleline(url).desired_width(360.0))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label(lang.t(T::TileAttribution));
+                    ui.add(egui::TextEdit::singleline(attribution).desired_width(360.0))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                });
+            ui.horizontal(|ui| {
+                if ui.button(lang.t(T::Use)).clicked() {
+                    keep = false;
+                    self.pending
+                        .push(Action::Basemap(super::map::BasemapChoice::Custom {
+                            url: url.trim().to_owned(),
+                            attribution: attribution.trim().to_owned(),
+                        }));
+                }
+                if ui.button(lang.t(T::Cancel)).clicked() {
+                    keep = false;
+                }
+            });
         });
         keep
     }

@@ -196,6 +196,16 @@ impl PistasApp {
             .collect()
     }
 
+    /// How many online tiles the map has drawn from the chosen source.
+    pub fn tiles_served(&self) -> u64 {
+        self.map.tile_status.served()
+    }
+
+    /// True while online tiles fail to arrive (the map shows its notice).
+    pub fn tiles_failing(&self) -> bool {
+        self.map.tile_status.failing()
+    }
+
     /// Each feature's status at the current date.
     pub fn status_of(&self, index: usize) -> Option<Status> {
         self.derived.statuses.get(index).map(|s| s.0)

@@ -27,6 +27,8 @@ pub struct Settings {
     pub inspector: bool,
     /// The map's legend is unfolded.
     pub legend_open: bool,
+    /// The embedded context layers are drawn over online tiles too.
+    pub context_over_tiles: bool,
     /// The table's property columns per file (the last 50 files).
     pub table_columns: Vec<(PathBuf, Vec<String>)>,
     /// The Export… dialog's last choices.
@@ -46,6 +48,7 @@ impl Default for Settings {
             sidebar: true,
             inspector: true,
             legend_open: true,
+            context_over_tiles: true,
             table_columns: Vec::new(),
             export: Default::default(),
         }

@@ -50,6 +50,7 @@ pub fn window(
         recovery: recovery.map(Recovery::new),
         settings: Some(Settings::default()),
         lang: Some(pistas::app::i18n::Lang::En),
+        tile_cache: None,
     };
     let mut harness = egui_kittest::Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))

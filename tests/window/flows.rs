@@ -497,6 +497,7 @@ fn autosave_writes_recovery_and_next_start_offers_it() {
         recovery: Some(recovery.clone()),
         settings: Some(Settings::default()),
         lang: Some(Lang::En),
+        tile_cache: None,
     };
     let mut harness = Harness::builder()
         .with_size(vec2(1400.0, 900.0))

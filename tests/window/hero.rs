@@ -19,6 +19,7 @@ fn window(file: Option<PathBuf>, size: egui::Vec2) -> Harness<'static, PistasApp
         recovery: None,
         settings: Some(Settings::default()),
         lang: Some(Lang::En),
+        tile_cache: None,
     };
     let mut harness = Harness::builder()
         .with_size(size)

@@ -13,4 +13,5 @@ mod layers;
 mod parts;
 mod random;
 mod snapshots;
+mod tiles;
 mod time;

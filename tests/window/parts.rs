@@ -86,6 +86,7 @@ fn start_with(
         recovery: Some(Recovery::new(dir.join("recovery"))),
         settings: Some(Settings::default()),
         lang: Some(Lang::En),
+        tile_cache: None,
     };
     let mut harness = Harness::builder()
         .with_size(vec2(1400.0, 900.0))

@@ -19,6 +19,7 @@ fn harness_on(file: Option<std::path::PathBuf>, lang: Lang) -> Harness<'static, 
         recovery: None,
         settings: Some(Settings::default()),
         lang: Some(lang),
+        tile_cache: None,
     };
     let mut harness = Harness::builder()
         .with_size(vec2(1200.0, 800.0))
@@ -87,6 +88,7 @@ fn window_with(dialogs: &ScriptedDialogs) -> Harness<'static, PistasApp> {
         recovery: None,
         settings: Some(Settings::default()),
         lang: Some(Lang::En),
+        tile_cache: None,
     };
     let mut h = Harness::builder()
         .with_size(vec2(1200.0, 800.0))

@@ -33,6 +33,7 @@ fn app_on_sample_with_step(
         recovery: None,
         settings: Some(Settings::default()),
         lang: Some(Lang::En),
+        tile_cache: None,
     };
     let mut harness = Harness::builder()
         .with_size(vec2(1400.0, 900.0))

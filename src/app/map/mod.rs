@@ -8,6 +8,9 @@ pub mod world;
 
 mod legend;
 use legend::overlays_ui;
+mod plugins;
+use plugins::{BasemapPlugin, ImportedPlugin, StripsPlugin};
+pub mod tiles;
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -33,6 +36,10 @@ pub enum BasemapChoice {
     OpenStreetMap,
     /// A local `.pmtiles` file in the Protomaps schema.
     PmTiles(PathBuf),
+    /// Satellite or aerial imagery from a well-known provider.
+    Imagery(tiles::Imagery),
+    /// A team's own XYZ/WMTS tile server.
+    Custom { url: String, attribution: String },
 }
 
 /// The centre of the VRAEM, where the map opens when there is nothing to fit.
@@ -82,6 +89,12 @@ pub struct MapView {
     pub show_labels: bool,
     /// The legend is unfolded.
     pub legend_open: bool,
+    /// How the online tiles are arriving.
+    pub tile_status: tiles::TileStatus,
+    /// Where online tiles are cached on disk.
+    pub tile_cache: Option<PathBuf>,
+    /// Draw the embedded borders, rivers and places over online tiles too.
+    pub context_over_tiles: bool,
     /// What the strips layer drew in the last frame (clusters, for tests and the status bar).
     pub last_drawn: Drawn,
     pub cursor: Option<(f64, f64)>,
@@ -103,6 +116,9 @@ impl MapView {
             show_labels: true,
             legend_open: true,
             last_drawn: Drawn::default(),
+            tile_status: tiles::TileStatus::default(),
+            tile_cache: tiles::default_cache(),
+            context_over_tiles: true,
             cursor: None,
             fit_pending: true,
             transform: None,
@@ -155,30 +171,6 @@ impl Default for MapView {
     }
 }
 
-struct BasemapPlugin<'a> {
-    labels: &'a RefCell<LabelSpace>,
-    vector: bool,
-    alpha: basemap::ContextAlpha,
-}
-
-impl Plugin for BasemapPlugin<'_> {
-    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, memory: &MapMemory) {
-        let t = Transform::from_projector(projector);
-        let painter = ui.painter().with_clip_rect(projector.clip_rect());
-        if self.vector {
-            painter.rect_filled(projector.clip_rect(), 0.0, theme::LAND);
-        }
-        basemap::draw(
-            &painter,
-            &t,
-            memory.zoom(),
-            &mut self.labels.borrow_mut(),
-            self.vector,
-            self.alpha,
-        );
-    }
-}
-
 /// An imported layer, drawn in its colour at its opacity.
 #[derive(Clone, Copy)]
 pub struct LayerDraw<'a> {
@@ -188,135 +180,9 @@ pub struct LayerDraw<'a> {
     pub selected: Option<usize>,
 }
 
-/// Where a layer sits in the drawing order.
-#[derive(Clone, Copy)]
 pub enum DrawSlot<'a> {
     Working,
     Imported(LayerDraw<'a>),
-}
-
-struct ImportedPlugin<'a> {
-    layer: LayerDraw<'a>,
-}
-
-impl Plugin for ImportedPlugin<'_> {
-    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
-        if self.layer.opacity <= 0.0 {
-            return;
-        }
-        let t = Transform::from_projector(projector);
-        let mut painter = ui.painter().with_clip_rect(projector.clip_rect());
-        painter.multiply_opacity(self.layer.opacity);
-        strips::draw_layer(
-            &painter,
-            &t,
-            self.layer.cache,
-            self.layer.colour,
-            self.layer.selected,
-        );
-    }
-}
-
-struct StripsPlugin<'a> {
-    cache: &'a StripCache,
-    area_outline: Option<&'a [(f64, f64)]>,
-    opacity: f32,
-    emphasis: Vec<(usize, Color32)>,
-    labels: &'a RefCell<LabelSpace>,
-    show_labels: bool,
-    drawn: &'a RefCell<Drawn>,
-    preview: Option<&'a Feature>,
-    tool: &'a Tool,
-}
-
-impl Plugin for StripsPlugin<'_> {
-    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, memory: &MapMemory) {
-        let t = Transform::from_projector(projector);
-        let mut painter = ui.painter().with_clip_rect(projector.clip_rect());
-        painter.multiply_opacity(self.opacity);
-        let drawn = strips::draw(
-            &painter,
-            &t,
-            memory.zoom(),
-            self.cache,
-            &self.emphasis,
-            &mut self.labels.borrow_mut(),
-            self.show_labels,
-        );
-        *self.drawn.borrow_mut() = drawn;
-        if let Some(feature) = self.preview
-            && let Some(item) = strips::item_of(feature)
-        {
-            let one = StripCache::from_item(item);
-            strips::draw(
-                &painter,
-                &t,
-                memory.zoom(),
-                &one,
-                &[(0, theme::DRAFT)],
-                &mut LabelSpace::default(),
-                false,
-            );
-        }
-        if let Some(ring) = self.area_outline {
-            let mut pts: Vec<Pos2> = ring
-                .iter()
-                .map(|&(x, y)| t.to_screen(mercator(x, y)))
-                .collect();
-            if let Some(&first) = pts.first() {
-                pts.push(first);
-            }
-            painter.add(egui::Shape::dashed_line(
-                &pts,
-                Stroke::new(2.0, theme::MEASURE),
-                8.0,
-                5.0,
-            ));
-        }
-        if let Tool::Measure(points) | Tool::Polygon(points) = self.tool {
-            let pts: Vec<Pos2> = points
-                .iter()
-                .map(|p| t.to_screen(mercator(p.x(), p.y())))
-                .collect();
-            let mut path = pts.clone();
-            if let Some(hover) = ui.ctx().pointer_hover_pos().filter(|p| t.rect.contains(*p)) {
-                path.push(hover);
-            }
-            if path.len() >= 3 {
-                painter.add(egui::Shape::dashed_line(
-                    &[path[path.len() - 1], path[0]],
-                    Stroke::new(1.5, theme::MEASURE),
-                    6.0,
-                    4.0,
-                ));
-            }
-            painter.add(egui::Shape::line(path, Stroke::new(2.5, theme::MEASURE)));
-            for p in pts {
-                painter.circle(p, 4.0, Color32::WHITE, Stroke::new(2.0, theme::MEASURE));
-            }
-        }
-        if let Tool::Area(Some(first)) = self.tool
-            && let Some(hover) = ui.ctx().pointer_hover_pos().filter(|p| t.rect.contains(*p))
-        {
-            let a = t.to_screen(mercator(first.x(), first.y()));
-            painter.rect_stroke(
-                Rect::from_two_pos(a, hover),
-                0.0,
-                Stroke::new(2.0, theme::MEASURE),
-                egui::StrokeKind::Middle,
-            );
-        }
-        if let Tool::AddRunway(Some(first)) = self.tool {
-            let a = t.to_screen(mercator(first.x(), first.y()));
-            painter.circle(a, 4.0, theme::DRAFT, Stroke::new(1.5, Color32::WHITE));
-            if let Some(hover) = ui.ctx().pointer_hover_pos().filter(|p| t.rect.contains(*p)) {
-                painter.line_segment(
-                    [a, hover],
-                    Stroke::new(theme::RUNWAY_WIDTH_PX, theme::DRAFT),
-                );
-            }
-        }
-    }
 }
 
 /// Everything the map needs from the app for one frame.
@@ -378,10 +244,26 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     });
     let vector = view.choice == BasemapChoice::Offline;
     let choice = view.choice.clone();
+    // Under online tiles the embedded basemap is drawn first (where the map was last
+    // frame), so a tile that fails leaves it visible rather than a black hole.
+    if !vector && let Some(t) = view.transform {
+        let painter = ui.painter().with_clip_rect(t.rect);
+        painter.rect_filled(t.rect, 0.0, theme::LAND);
+        let mut space = LabelSpace::default();
+        basemap::draw(
+            &painter,
+            &t,
+            view.memory.zoom(),
+            &mut space,
+            true,
+            frame.context,
+        );
+    }
     let tiles: Option<&mut dyn Tiles> = match &mut view.tiles {
         Some(t) if !vector => Some(t.as_mut()),
         _ => None,
     };
+    let tile_status = view.tile_status.clone();
     let my_position = lon_lat(VRAEM_CENTRE.0, VRAEM_CENTRE.1);
     let map = walkers::Map::new(tiles, &mut view.memory, my_position)
         .zoom_with_ctrl(false)
@@ -394,6 +276,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         .with_plugin(BasemapPlugin {
             labels: &labels,
             vector,
+            over_tiles: view.context_over_tiles,
             alpha: frame.context,
         });
     let mut strips_plugin = Some(StripsPlugin {
@@ -438,6 +321,12 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
                     frame.lang.fill(T::PmtilesAttribution, &[&name])
                 )
             }
+            BasemapChoice::Imagery(provider) => {
+                format!("{} · {}", provider.attribution(), basemap::ATTRIBUTION)
+            }
+            BasemapChoice::Custom { attribution, .. } => {
+                format!("{attribution} · {}", basemap::ATTRIBUTION)
+            }
         };
         let legend = legend::Legend {
             lang: frame.lang,
@@ -447,6 +336,12 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
             open: &mut view.legend_open,
         };
         overlays_ui(ui, &t, projector, legend);
+        if !vector && tile_status.failing() {
+            tile_notice(ui, &t, frame.lang);
+        } else if !vector && tile_status.waiting() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(500));
+        }
         (t, response.clone())
     });
     let (t, response) = inner.inner;
@@ -604,6 +499,24 @@ fn moved(shape: &geo::Geometry<f64>, vertex: Option<usize>, delta: Merc) -> geo:
         }
         _ => shape.map_coords(shift),
     }
+}
+
+/// A banner over the top of the map when online tiles stop arriving: it blocks nothing.
+fn tile_notice(ui: &Ui, t: &Transform, lang: Lang) {
+    let painter = ui.painter().with_clip_rect(t.rect);
+    let galley = painter.layout(
+        lang.t(T::TilesUnavailable).to_owned(),
+        egui::FontId::proportional(13.0),
+        Color32::WHITE,
+        (t.rect.width() - 40.0).max(100.0),
+    );
+    let at = egui::pos2(
+        t.rect.center().x - galley.size().x / 2.0,
+        t.rect.top() + 36.0,
+    );
+    let rect = Rect::from_min_size(at, galley.size()).expand(6.0);
+    painter.rect_filled(rect, 4.0, Color32::from_rgba_unmultiplied(120, 40, 20, 230));
+    painter.galley(at, galley, Color32::WHITE);
 }
 
 /// Coordinates written by the app keep nine decimals (a tenth of a millimetre).

@@ -1,5 +1,5 @@
-//! A strip's story at a glance: a horizontal bar from its first event to today (or its last
-//! event), coloured by status, unknown before the first state-changing event, each event a
+//! A strip's story at a glance: a horizontal bar over its own history, with a margin,
+//! coloured by status, unknown before the first state-changing event, each event a
 //! tick (hover for details), approximate dates drawn as a span, the timeline's date marked.
 
 use chrono::NaiveDate;
@@ -16,13 +16,13 @@ pub fn lifeline_ui(ui: &mut Ui, lang: Lang, feature: &Feature, date: NaiveDate) 
     }
     let order = chronological(events);
     let timeline = StatusTimeline::of(events, &order);
-    let first = events.iter().map(|e| e.date.start()).min().unwrap_or(date);
-    let last = events
-        .iter()
-        .map(|e| e.date.end())
-        .max()
-        .unwrap_or(date)
-        .max(date);
+    // The strip's own history with a margin on each side: a 2014 history fills the bar
+    // rather than being a sliver before years of grey up to today.
+    let earliest = events.iter().map(|e| e.date.start()).min().unwrap_or(date);
+    let latest = events.iter().map(|e| e.date.end()).max().unwrap_or(date);
+    let margin = chrono::Days::new(((latest - earliest).num_days() / 12).max(15) as u64);
+    let first = earliest - margin;
+    let last = latest + margin;
     let span = (last - first).num_days().max(1) as f32;
     let width = ui.available_width().max(120.0);
     let (rect, response) = ui.allocate_exact_size(vec2(width, 46.0), Sense::hover());
@@ -79,25 +79,41 @@ pub fn lifeline_ui(ui: &mut Ui, lang: Lang, feature: &Feature, date: NaiveDate) 
             hovered = Some(i);
         }
     }
-    let now = x(date);
-    painter.line_segment(
-        [
-            Pos2::new(now, rect.top()),
-            Pos2::new(now, bar.bottom() + 2.0),
-        ],
-        Stroke::new(2.0, theme::SELECTED),
-    );
+    // The timeline's date: a line when it falls in the span, else an arrow at the side it
+    // lies beyond.
+    let now = x(date.clamp(first, last));
+    if date < first || date > last {
+        let dir = if date < first { -1.0 } else { 1.0 };
+        let y = bar.center().y;
+        painter.add(egui::Shape::convex_polygon(
+            vec![
+                Pos2::new(now + dir * 6.0, y),
+                Pos2::new(now, y - 5.0),
+                Pos2::new(now, y + 5.0),
+            ],
+            theme::SELECTED,
+            Stroke::NONE,
+        ));
+    } else {
+        painter.line_segment(
+            [
+                Pos2::new(now, rect.top()),
+                Pos2::new(now, bar.bottom() + 2.0),
+            ],
+            Stroke::new(2.0, theme::SELECTED),
+        );
+    }
     painter.text(
         Pos2::new(bar.left(), rect.bottom()),
         Align2::LEFT_BOTTOM,
-        first.to_string(),
+        earliest.to_string(),
         FontId::proportional(10.0),
         ui.visuals().weak_text_color(),
     );
     painter.text(
         Pos2::new(bar.right(), rect.bottom()),
         Align2::RIGHT_BOTTOM,
-        last.to_string(),
+        latest.to_string(),
         FontId::proportional(10.0),
         ui.visuals().weak_text_color(),
     );

@@ -137,6 +137,7 @@ pub fn stats_ui(ui: &mut Ui, lang: Lang, stats: &Stats) -> Option<StatsAction> {
                         .include_y(0.0)
                         .include_x(0.0)
                         .x_axis_label(lang.t(T::DaysAxis))
+                        .x_grid_spacer(day_grid)
                         .show(ui, |plot| {
                             plot.bar_chart(
                                 BarChart::new(lang.t(T::DaysToRebuild), bars)
@@ -214,5 +215,46 @@ mod tests {
         let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         let reader = decoder.read_info().unwrap();
         assert_eq!((reader.info().width, reader.info().height), (3, 2));
+    }
+}
+
+/// Grid marks for a number of days: a step that reads well (1, 2, 5, 7, 10, 14, 30 … days)
+/// with two to eight marks across, whatever the spread of the data.
+fn day_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    const STEPS: [f64; 14] = [
+        1.0, 2.0, 5.0, 7.0, 10.0, 14.0, 30.0, 60.0, 90.0, 180.0, 365.0, 730.0, 1825.0, 3650.0,
+    ];
+    let (min, max) = input.bounds;
+    let span = (max - min).max(1.0);
+    let step = STEPS
+        .into_iter()
+        .find(|s| span / s <= 8.0)
+        .unwrap_or(7300.0);
+    let first = (min / step).ceil() * step;
+    (0..)
+        .map(|k| first + f64::from(k) * step)
+        .take_while(|v| *v <= max)
+        .map(|value| egui_plot::GridMark {
+            value,
+            step_size: step,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod axis_tests {
+    #[test]
+    fn day_axes_have_a_few_round_marks() {
+        for (min, max) in [(0.0, 3.0), (0.0, 40.0), (0.0, 900.0), (-5.0, 12.0)] {
+            let marks = super::day_grid(egui_plot::GridInput {
+                bounds: (min, max),
+                base_step_size: 0.01,
+            });
+            assert!(
+                (2..=9).contains(&marks.len()),
+                "{min}..{max}: {}",
+                marks.len()
+            );
+        }
     }
 }

@@ -249,11 +249,10 @@ impl Timeline {
             .show_y(false)
             .include_y(0.0)
             .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightTop))
-            .x_axis_formatter(|mark, _| {
-                month_start(mark.value.round() as i32)
-                    .map(|d| d.format("%Y-%m").to_string())
-                    .unwrap_or_default()
-            })
+            .include_x(f64::from(month_index(first)) - 0.6)
+            .include_x(f64::from(month_index(last)) + 0.6)
+            .x_grid_spacer(month_grid)
+            .x_axis_formatter(month_label)
             .show(ui, |plot| {
                 for chart in charts {
                     plot.bar_chart(chart);
@@ -272,11 +271,50 @@ impl Timeline {
         if response.response.clicked()
             && let Some(p) = response.inner
         {
-            // Clicking a month's bar jumps to its first day.
-            picked = month_start(p.x.round() as i32);
+            // Clicking a month's bar shows its last day: the status after that month's
+            // events.
+            picked = month_start(p.x.round() as i32 + 1).and_then(|d| d.pred_opt());
         }
         picked
     }
+}
+
+/// Steps that read well on a time axis, in months.
+const MONTH_STEPS: [i32; 9] = [1, 2, 3, 6, 12, 24, 60, 120, 240];
+
+/// Grid marks on whole months, at most eight across, on Januaries once a step is a year
+/// or more: one month of data gets one label, not eleven.
+pub fn month_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (min, max) = input.bounds;
+    let span = (max - min).max(1.0);
+    let step = MONTH_STEPS
+        .into_iter()
+        .find(|s| span / f64::from(*s) <= 8.0)
+        .unwrap_or(480);
+    let first = (min / f64::from(step)).ceil() as i64 * i64::from(step);
+    (0..)
+        .map(|k| first + k * i64::from(step))
+        .take_while(|m| (*m as f64) <= max)
+        .map(|m| egui_plot::GridMark {
+            value: m as f64,
+            step_size: f64::from(step),
+        })
+        .collect()
+}
+
+/// A month mark's label: the year for steps of a year or more, else year and month.
+pub fn month_label(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
+    if mark.value.fract().abs() > 1e-6 {
+        return String::new();
+    }
+    let format = if mark.step_size >= 12.0 {
+        "%Y"
+    } else {
+        "%Y-%m"
+    };
+    month_start(mark.value as i32)
+        .map(|d| d.format(format).to_string())
+        .unwrap_or_default()
 }
 
 fn step_text(lang: Lang, step: Step) -> &'static str {
@@ -301,5 +339,36 @@ mod tests {
             month_start(month_index(d)).unwrap().to_string(),
             "2014-01-01"
         );
+    }
+
+    fn marks(from: &str, to: &str) -> Vec<String> {
+        let (a, b) = (
+            month_index(from.parse().unwrap()),
+            month_index(to.parse().unwrap()),
+        );
+        let input = egui_plot::GridInput {
+            bounds: (f64::from(a) - 0.6, f64::from(b) + 0.6),
+            base_step_size: 0.01,
+        };
+        month_grid(input)
+            .into_iter()
+            .map(|m| month_label(m, &(0.0..=1.0)))
+            .collect()
+    }
+
+    #[test]
+    fn axes_fit_the_data_from_a_month_to_decades() {
+        assert_eq!(marks("2026-12-01", "2026-12-31"), vec!["2026-12"]);
+        let year = marks("2014-01-01", "2014-12-31");
+        assert!(year.len() <= 8 && year.len() >= 4, "{year:?}");
+        let decades = marks("1990-01-01", "2026-06-01");
+        assert!(decades.len() <= 8, "{decades:?}");
+        assert!(
+            decades.iter().all(|l| l.len() == 4),
+            "years only: {decades:?}"
+        );
+        let mut unique = decades.clone();
+        unique.dedup();
+        assert_eq!(unique, decades, "no label repeats");
     }
 }

@@ -109,43 +109,48 @@ mod tests {
 /// is total.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
-    loop {
-        match (x.peek().copied(), y.peek().copied()) {
-            (None, None) => {
-                return a
-                    .to_lowercase()
-                    .cmp(&b.to_lowercase())
-                    .then_with(|| a.cmp(b));
+    // Compared in place, without allocating: tables sort 100k names with this.
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    let digits = |s: &[u8], from: usize| {
+        let end = s[from..]
+            .iter()
+            .position(|c| !c.is_ascii_digit())
+            .map_or(s.len(), |n| from + n);
+        let start = s[from..end]
+            .iter()
+            .position(|c| *c != b'0')
+            .map_or(end, |n| from + n);
+        (start, end)
+    };
+    while i < x.len() && j < y.len() {
+        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
+            let (m0, m1) = digits(x, i);
+            let (n0, n1) = digits(y, j);
+            let order = (m1 - m0)
+                .cmp(&(n1 - n0))
+                .then_with(|| x[m0..m1].cmp(&y[n0..n1]));
+            if order != Ordering::Equal {
+                return order;
             }
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
-                    let mut digits = String::new();
-                    while let Some(c) = it.peek().copied().filter(char::is_ascii_digit) {
-                        digits.push(c);
-                        it.next();
-                    }
-                    digits
-                };
-                let (m, n) = (take(&mut x), take(&mut y));
-                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
-                let order = m.len().cmp(&n.len()).then_with(|| m.cmp(n));
-                if order != Ordering::Equal {
-                    return order;
-                }
-            }
-            (Some(c), Some(d)) => {
-                let order = c.to_lowercase().cmp(d.to_lowercase());
-                if order != Ordering::Equal {
-                    return order;
-                }
-                x.next();
-                y.next();
-            }
+            (i, j) = (m1, n1);
+            continue;
         }
+        // One character of each side, by its lowercase.
+        let (Some(c), Some(d)) = (a[i..].chars().next(), b[j..].chars().next()) else {
+            break;
+        };
+        let order = c.to_lowercase().cmp(d.to_lowercase());
+        if order != Ordering::Equal {
+            return order;
+        }
+        i += c.len_utf8();
+        j += d.len_utf8();
     }
+    (x.len() - i)
+        .cmp(&(y.len() - j))
+        .then_with(|| a.to_lowercase().cmp(&b.to_lowercase()))
+        .then_with(|| a.cmp(b))
 }
 
 #[cfg(test)]

@@ -132,8 +132,11 @@ impl PistasApp {
                     }
                     _ => (String::new(), String::new()),
                 };
-                self.overlays
-                    .push(Overlay::CustomTiles { url, attribution });
+                self.overlays.push(Overlay::CustomTiles {
+                    url,
+                    attribution,
+                    error: None,
+                });
             }
             Action::Language(lang) => {
                 self.lang = lang;

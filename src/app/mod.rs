@@ -129,8 +129,8 @@ pub struct PistasApp {
     layers: layers::Layers,
     tab: Tab,
     table: table::Table,
-    /// The file whose remembered property columns the table shows.
-    table_columns_for: Option<PathBuf>,
+    /// The document (generation) and file whose property columns the table shows.
+    table_columns_for: (u64, Option<PathBuf>),
     lang: Lang,
     settings: Settings,
     dialogs: Box<dyn FileDialogs>,
@@ -217,7 +217,7 @@ impl PistasApp {
             layers: layers::Layers::default(),
             tab: Tab::Map,
             table: table::Table::default(),
-            table_columns_for: None,
+            table_columns_for: (0, None),
             lang,
             settings,
             dialogs,

@@ -28,6 +28,8 @@ pub enum Overlay {
     CustomTiles {
         url: String,
         attribution: String,
+        /// Why the last template was refused.
+        error: Option<String>,
     },
     Merge(Box<MergeReview>),
     Export(Box<ExportDialog>),
@@ -136,9 +138,14 @@ impl PistasApp {
                 Overlay::CustomTiles {
                     mut url,
                     mut attribution,
+                    mut error,
                 } => self
-                    .custom_tiles_ui(ctx, &mut url, &mut attribution, depth)
-                    .then_some(Overlay::CustomTiles { url, attribution }),
+                    .custom_tiles_ui(ctx, (&mut url, &mut attribution, &mut error), depth)
+                    .then_some(Overlay::CustomTiles {
+                        url,
+                        attribution,
+                        error,
+                    }),
                 modal => self.modal_ui(ctx, &modal, depth).then_some(modal),
             };
             kept.extend(keep);
@@ -267,8 +274,7 @@ impl PistasApp {
     fn custom_tiles_ui(
         &mut self,
         ctx: &egui::Context,
-        url: &mut String,
-        attribution: &mut String,
+        (url, attribution, error): (&mut String, &mut String, &mut Option<String>),
         depth: usize,
     ) -> bool {
         let lang = self.lang;
@@ -289,14 +295,23 @@ impl PistasApp {
                         .labelled_by(l.id);
                     ui.end_row();
                 });
+            if let Some(e) = error.as_ref() {
+                ui.colored_label(super::theme::ERROR_TEXT, e.as_str());
+            }
             ui.horizontal(|ui| {
                 if ui.button(lang.t(T::Use)).clicked() {
-                    keep = false;
-                    self.pending
-                        .push(Action::Basemap(super::map::BasemapChoice::Custom {
-                            url: url.trim().to_owned(),
-                            attribution: attribution.trim().to_owned(),
-                        }));
+                    // Checked here, so a mistyped template stays to be corrected.
+                    match super::map::tiles::Template::check(url) {
+                        Ok(()) => {
+                            keep = false;
+                            self.pending
+                                .push(Action::Basemap(super::map::BasemapChoice::Custom {
+                                    url: url.trim().to_owned(),
+                                    attribution: attribution.trim().to_owned(),
+                                }));
+                        }
+                        Err(e) => *error = Some(e),
+                    }
                 }
                 if ui.button(lang.t(T::Cancel)).clicked() {
                     keep = false;

@@ -94,6 +94,9 @@ impl PistasApp {
                     }
                 });
             });
+        if self.tab != Tab::Table {
+            self.table.cancel_edit();
+        }
         match self.tab {
             Tab::Map => self.map_ui(ui),
             Tab::Table => {
@@ -147,8 +150,7 @@ impl PistasApp {
             self.remember_columns();
         }
         match action {
-            Some(TableAction::SetProperty(i, key, text)) => {
-                let json = super::inspector::text_json(&text);
+            Some(TableAction::SetProperty(i, key, json)) => {
                 self.inspector_edit(super::inspector::Edit::SetProperty(i, key, json));
             }
             Some(TableAction::Select(i)) => self.selection = Selection::Strip(i),
@@ -164,7 +166,14 @@ impl PistasApp {
     /// The property columns this file had last time, when another file's were shown.
     fn remembered_columns(&mut self) {
         let path = self.doc.path.clone();
-        if self.table_columns_for == path {
+        let generation = self.doc.version().generation();
+        if self.table_columns_for == (generation, path.clone()) {
+            return;
+        }
+        // The same document under a new name (Save As): its columns go with it.
+        if self.table_columns_for.0 == generation {
+            self.table_columns_for = (generation, path);
+            self.remember_columns();
             return;
         }
         let columns = path
@@ -173,7 +182,7 @@ impl PistasApp {
             .map(|(_, c)| c.clone())
             .unwrap_or_default();
         self.table.set_columns(columns);
-        self.table_columns_for = path;
+        self.table_columns_for = (generation, path);
     }
 
     /// Remembers this file's property columns (the last 50 files).

@@ -226,10 +226,13 @@ fn day_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     ];
     let (min, max) = input.bounds;
     let span = (max - min).max(1.0);
+    if !span.is_finite() {
+        return Vec::new();
+    }
     let step = STEPS
         .into_iter()
         .find(|s| span / s <= 8.0)
-        .unwrap_or(7300.0);
+        .unwrap_or_else(|| (span / 8.0).ceil());
     let first = (min / step).ceil() * step;
     (0..)
         .map(|k| first + f64::from(k) * step)

@@ -101,11 +101,25 @@ pub struct Data<'a> {
     pub property_keys: &'a [String],
 }
 
+/// A property cell being edited: for one version of the document and one feature (by
+/// index and id), so an edit can never land on another document or feature.
+struct CellEdit {
+    version: Version,
+    index: usize,
+    id: String,
+    key: String,
+    text: String,
+    /// The text shown before editing: nothing is written when it is unchanged.
+    shown: String,
+    /// The value was a JSON string: it stays one whatever is typed.
+    was_string: bool,
+}
+
 /// What a click in the table asked for.
 pub enum TableAction {
     Select(usize),
     Centre(usize),
-    /// A property cell was edited: feature, key, the text typed.
+    /// A property cell was edited: feature, key, the new value as JSON.
     SetProperty(usize, String, String),
 }
 
@@ -125,8 +139,8 @@ pub struct Table {
     pub columns: Vec<String>,
     /// Changes whenever `columns` does.
     columns_generation: u64,
-    /// The property cell being edited: feature, key, text.
-    editing: Option<(usize, String, String)>,
+    /// The property cell being edited.
+    editing: Option<CellEdit>,
 }
 
 const DOUBLE_CLICK_S: f64 = 0.5;
@@ -158,9 +172,13 @@ fn property_cmp(
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Greater,
         (Some(_), None) => Ordering::Less,
+        // Numbers first, by value; then text in natural order: one consistent order, so
+        // mixed columns sort (a comparison that disagreed with itself could panic).
         (Some(a), Some(b)) => match (a.get().parse::<f64>(), b.get().parse::<f64>()) {
             (Ok(x), Ok(y)) => x.total_cmp(&y),
-            _ => natural_cmp(&value_text(a), &value_text(b)),
+            (Ok(_), Err(_)) => Ordering::Less,
+            (Err(_), Ok(_)) => Ordering::Greater,
+            (Err(_), Err(_)) => natural_cmp(&value_text(a), &value_text(b)),
         },
     }
 }
@@ -171,9 +189,15 @@ pub fn value_text(raw: &serde_json::value::RawValue) -> String {
 }
 
 impl Table {
+    /// Stops editing a cell (the table is not shown, or its document changed).
+    pub fn cancel_edit(&mut self) {
+        self.editing = None;
+    }
+
     /// Shows `columns` as the property columns (a file's remembered choice).
     pub fn set_columns(&mut self, columns: Vec<String>) {
         if columns != self.columns {
+            self.editing = None;
             self.columns = columns;
             self.columns_generation += 1;
             if matches!(self.sort, SortBy::Property(_)) {
@@ -299,6 +323,19 @@ impl Table {
         let mut clicked_sort = None;
         let mut start_edit = None;
         let mut finished_edit = false;
+        let mut edit_drawn = false;
+        let key_version = key.version;
+        // An edit begun on another version of the document, or on a feature that is no
+        // longer at its index, ends unsaved.
+        if self.editing.as_ref().is_some_and(|e| {
+            e.version != key_version
+                || doc
+                    .features
+                    .get(e.index)
+                    .is_none_or(|f| f.id.as_str() != e.id)
+        }) {
+            self.editing = None;
+        }
         // Ten columns are wider than the centre of a small window: scroll sideways.
         egui::ScrollArea::horizontal().show(ui, |ui| {
             let mut builder = TableBuilder::new(ui)
@@ -366,22 +403,28 @@ impl Table {
                         let mut cells = Vec::new();
                         for key in &self.columns {
                             let (rect, _) = row.col(|ui| match &mut self.editing {
-                                Some((f, k, text)) if *f == i && k == key => {
+                                Some(edit) if edit.index == i && &edit.key == key => {
+                                    edit_drawn = true;
                                     let r = ui.add(
-                                        egui::TextEdit::singleline(text)
+                                        egui::TextEdit::singleline(&mut edit.text)
                                             .desired_width(ui.available_width()),
                                     );
                                     if !r.has_focus() && !r.lost_focus() {
                                         r.request_focus();
                                     }
                                     if r.lost_focus() {
-                                        let edited =
-                                            ui.input(|i| !i.key_pressed(egui::Key::Escape));
-                                        if edited {
+                                        let kept = ui.input(|i| !i.key_pressed(egui::Key::Escape));
+                                        if kept && edit.text != edit.shown {
+                                            let json = if edit.was_string {
+                                                serde_json::to_string(&edit.text)
+                                                    .unwrap_or_else(|_| "\"\"".to_owned())
+                                            } else {
+                                                super::inspector::text_json(&edit.text)
+                                            };
                                             action = Some(TableAction::SetProperty(
                                                 i,
                                                 key.clone(),
-                                                text.clone(),
+                                                json,
                                             ));
                                         }
                                         finished_edit = true;
@@ -459,8 +502,17 @@ impl Table {
                             && self.editing.is_none()
                             && let Some((_, key)) = on_cell
                         {
-                            let text = feature.property(key).map(value_text).unwrap_or_default();
-                            start_edit = Some((i, key.clone(), text));
+                            let raw = feature.property(key);
+                            let text = raw.map(value_text).unwrap_or_default();
+                            start_edit = Some(CellEdit {
+                                version: key_version,
+                                index: i,
+                                id: feature.id.as_str().to_owned(),
+                                key: key.clone(),
+                                shown: text.clone(),
+                                text,
+                                was_string: raw.is_some_and(|r| r.get().starts_with('"')),
+                            });
                         } else if double {
                             action = Some(TableAction::Centre(i));
                         } else if response.clicked() && action.is_none() {
@@ -469,7 +521,9 @@ impl Table {
                     });
                 });
         });
-        if finished_edit {
+        // An edit whose cell was not drawn this frame (scrolled away, re-sorted, its row
+        // filtered out) ends unsaved.
+        if finished_edit || !edit_drawn {
             self.editing = None;
         }
         if let Some(edit) = start_edit {

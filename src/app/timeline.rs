@@ -287,10 +287,15 @@ const MONTH_STEPS: [i32; 9] = [1, 2, 3, 6, 12, 24, 60, 120, 240];
 pub fn month_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (min, max) = input.bounds;
     let span = (max - min).max(1.0);
+    if !span.is_finite() || span > 1e8 {
+        return Vec::new();
+    }
+    // Past twenty years a step keeps growing (×2, ×5, ×10 …), whatever the span.
     let step = MONTH_STEPS
         .into_iter()
+        .chain((1..).flat_map(|k: u32| [480, 1200, 2400].map(|m| m * 10i32.pow(k - 1))))
         .find(|s| span / f64::from(*s) <= 8.0)
-        .unwrap_or(480);
+        .unwrap_or(i32::MAX / 2);
     let first = (min / f64::from(step)).ceil() as i64 * i64::from(step);
     (0..)
         .map(|k| first + k * i64::from(step))

@@ -207,4 +207,23 @@ fn the_table_shows_chosen_property_columns_and_edits_a_cell_in_one_undo_step() {
     h.state_mut().request(Action::Undo);
     h.run_steps(3);
     assert_eq!(value(&h).as_deref(), Some("800"), "one undo step");
+    // A text value stays text, whatever is typed into it.
+    h.state_mut()
+        .set_table_columns(vec!["length_est".to_owned(), "region".to_owned()]);
+    h.run_steps(3);
+    h.get_by_label("Ayacucho").click();
+    h.run_steps(3);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.query_all_by_value("Ayacucho")
+        .find(|n| n.is_focused())
+        .expect("the cell is being edited")
+        .type_text("123");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    let region = h.state().document().features[0]
+        .property("region")
+        .map(|v| v.get().to_owned());
+    assert_eq!(region.as_deref(), Some("\"123\""));
 }

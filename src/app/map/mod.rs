@@ -309,7 +309,11 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         let attribution = match &choice {
             BasemapChoice::Offline => basemap::ATTRIBUTION.to_owned(),
             BasemapChoice::OpenStreetMap => {
-                format!("{} · OurAirports", frame.lang.t(T::TilesAttribution))
+                format!(
+                    "{} · {}",
+                    frame.lang.t(T::TilesAttribution),
+                    basemap::ATTRIBUTION
+                )
             }
             BasemapChoice::PmTiles(path) => {
                 let name = path
@@ -317,8 +321,9 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 format!(
-                    "{} · OurAirports",
-                    frame.lang.fill(T::PmtilesAttribution, &[&name])
+                    "{} · {}",
+                    frame.lang.fill(T::PmtilesAttribution, &[&name]),
+                    basemap::ATTRIBUTION
                 )
             }
             BasemapChoice::Imagery(provider) => {
@@ -418,6 +423,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     } else if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
         && *frame.tool == Tool::Select
+        && frame.working_opacity > 0.0
         && let Some(cluster) = out.drawn.cluster_at(p).copied()
     {
         // A click on a cluster of the overview zooms into it.

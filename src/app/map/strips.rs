@@ -294,7 +294,10 @@ impl StripCache {
 
     /// The feature nearest to the screen point `pos` within `tolerance_px`, by its drawn shape.
     pub fn pick(&self, t: &Transform, pos: Pos2, tolerance_px: f32) -> Option<usize> {
-        let reach = f64::from(tolerance_px + theme::STRIP_RADIUS_PX) * t.merc_per_px();
+        // A runway far out is drawn (and hit) at its minimum length about its middle.
+        let reach =
+            f64::from(tolerance_px + theme::STRIP_RADIUS_PX.max(theme::MIN_RUNWAY_PX / 2.0))
+                * t.merc_per_px();
         let m = t.to_merc(pos);
         let query = AABB::from_corners([m[0] - reach, m[1] - reach], [m[0] + reach, m[1] + reach]);
         let mut best: Option<(f32, usize)> = None;

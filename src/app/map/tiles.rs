@@ -70,7 +70,7 @@ pub struct Template {
 
 impl Template {
     /// Checks that `url` is an http(s) template with a zoom, a column and a row.
-    pub fn new(url: &str, attribution: &str, max_zoom: u8) -> Result<Self, String> {
+    pub fn check(url: &str) -> Result<(), String> {
         let url = url.trim();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!("{url}: a tile URL starts with http:// or https://"));
@@ -84,6 +84,18 @@ impl Template {
                 "{url}: the template needs {{z}}, {{x}} and {{y}} (or WMTS {{TileMatrix}}, {{TileCol}}, {{TileRow}})"
             ));
         }
+        if url.contains("{s}") {
+            return Err(format!(
+                "{url}: {{s}} (a subdomain) is not filled in; write one of the server's names"
+            ));
+        }
+        Ok(())
+    }
+
+    /// A checked template (see [`Template::check`]).
+    pub fn new(url: &str, attribution: &str, max_zoom: u8) -> Result<Self, String> {
+        Self::check(url)?;
+        let url = url.trim();
         // walkers wants a 'static attribution; one small string per source chosen.
         let attribution: &'static str = Box::leak(attribution.trim().to_owned().into_boxed_str());
         Ok(Template {
@@ -132,6 +144,8 @@ struct Health {
     /// When the map first asked for a tile it did not have, since one last arrived.
     waiting_since: Option<Instant>,
     served: u64,
+    /// Downloads under way when last asked: a slow link is not a failing one.
+    in_progress: usize,
 }
 
 /// How long without a tile (and nothing downloading) before the map says tiles fail.
@@ -155,7 +169,9 @@ impl Watched {
 impl Tiles for Watched {
     fn at(&mut self, tile_id: TileId) -> Option<TilePiece> {
         let piece = self.inner.at(tile_id);
+        let in_progress = self.inner.stats().in_progress;
         if let Ok(mut h) = self.health.lock() {
+            h.in_progress = in_progress;
             if piece.is_some() {
                 h.served += 1;
                 h.waiting_since = None;
@@ -192,22 +208,26 @@ impl TileStatus {
         }
     }
 
-    /// True when tiles were asked for and none arrived for a while.
+    /// True when tiles were asked for, none arrived for a while, and none is downloading.
     pub fn failing(&self) -> bool {
         self.health
             .as_ref()
-            .and_then(|h| h.lock().ok().map(|h| h.waiting_since))
-            .flatten()
-            .is_some_and(|since| since.elapsed() >= STALLED)
+            .and_then(|h| h.lock().ok().map(|h| (h.waiting_since, h.in_progress)))
+            .is_some_and(|(since, downloading)| {
+                downloading == 0 && since.is_some_and(|s| s.elapsed() >= STALLED)
+            })
     }
 
     /// True while tiles are asked for and have not arrived (the map wakes to tell whether
     /// they fail).
     pub fn waiting(&self) -> bool {
+        // Only for a little longer than it takes to tell: a view the source does not
+        // cover would otherwise keep the window redrawing.
         self.health
             .as_ref()
-            .and_then(|h| h.lock().ok().map(|h| h.waiting_since.is_some()))
-            .unwrap_or(false)
+            .and_then(|h| h.lock().ok().map(|h| h.waiting_since))
+            .flatten()
+            .is_some_and(|s| s.elapsed() < STALLED + Duration::from_secs(2))
     }
 
     /// How many tiles the source has handed to the map.

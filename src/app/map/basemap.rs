@@ -32,7 +32,7 @@ pub struct Line {
 }
 
 impl Line {
-    fn new(points: Vec<Merc>) -> Self {
+    pub(super) fn new(points: Vec<Merc>) -> Self {
         let mut min = [f64::MAX; 2];
         let mut max = [f64::MIN; 2];
         for p in &points {
@@ -42,7 +42,7 @@ impl Line {
         Line { points, min, max }
     }
 
-    fn visible(&self, view: &(Merc, Merc)) -> bool {
+    pub(super) fn visible(&self, view: &(Merc, Merc)) -> bool {
         self.max[0] >= view.0[0]
             && self.min[0] <= view.1[0]
             && self.max[1] >= view.0[1]
@@ -81,7 +81,8 @@ fn doc(bytes: &[u8], name: &str) -> Document {
     read_bytes(bytes, name).document
 }
 
-fn rings(shape: &geo::Geometry<f64>, out: &mut Vec<Line>) {
+/// The rings and lines of a shape as Mercator polylines.
+pub(super) fn rings(shape: &geo::Geometry<f64>, out: &mut Vec<Line>) {
     let ring =
         |ls: &geo::LineString<f64>| Line::new(ls.0.iter().map(|c| mercator(c.x, c.y)).collect());
     match shape {

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use egui::epaint::{Mesh, Vertex};
 use egui::{FontId, Painter, Rect, Shape, Stroke, pos2};
 
-use super::basemap::LabelSpace;
+use super::basemap::{LabelSpace, Line, rings};
 use super::transform::{Merc, Transform, mercator};
 use crate::app::theme;
 use crate::io::read_bytes;
@@ -18,34 +18,8 @@ const RIVERS: &[u8] =
 const LAKES: &[u8] =
     include_bytes!("../../../assets/basemap/world_lakes_ne50m_sanetopojson.geojson");
 
-/// A polyline and its Mercator box.
-struct Path {
-    points: Vec<Merc>,
-    min: Merc,
-    max: Merc,
-}
-
-impl Path {
-    fn new(points: Vec<Merc>) -> Self {
-        let mut min = [f64::MAX; 2];
-        let mut max = [f64::MIN; 2];
-        for p in &points {
-            min = [min[0].min(p[0]), min[1].min(p[1])];
-            max = [max[0].max(p[0]), max[1].max(p[1])];
-        }
-        Path { points, min, max }
-    }
-
-    fn meets(&self, view: &(Merc, Merc)) -> bool {
-        self.max[0] >= view.0[0]
-            && self.min[0] <= view.1[0]
-            && self.max[1] >= view.0[1]
-            && self.min[1] <= view.1[1]
-    }
-}
-
 struct Lake {
-    outline: Path,
+    outline: Line,
     triangles: Vec<[Merc; 3]>,
 }
 
@@ -55,9 +29,9 @@ struct Country {
 }
 
 pub struct World {
-    borders: Vec<Path>,
+    borders: Vec<Line>,
     countries: Vec<Country>,
-    rivers: Vec<Path>,
+    rivers: Vec<Line>,
     lakes: Vec<Lake>,
 }
 
@@ -65,25 +39,6 @@ pub struct World {
 pub fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(World::load)
-}
-
-fn rings_of(shape: &geo::Geometry<f64>, out: &mut Vec<Path>) {
-    let path =
-        |ls: &geo::LineString<f64>| Path::new(ls.0.iter().map(|c| mercator(c.x, c.y)).collect());
-    match shape {
-        geo::Geometry::Polygon(p) => {
-            out.push(path(p.exterior()));
-            out.extend(p.interiors().iter().map(path));
-        }
-        geo::Geometry::MultiPolygon(mp) => {
-            for p in &mp.0 {
-                rings_of(&geo::Geometry::Polygon(p.clone()), out);
-            }
-        }
-        geo::Geometry::LineString(ls) => out.push(path(ls)),
-        geo::Geometry::MultiLineString(mls) => out.extend(mls.0.iter().map(path)),
-        _ => {}
-    }
 }
 
 impl World {
@@ -94,7 +49,7 @@ impl World {
             let Some(g) = &f.geometry else { continue };
             // Peru has its own 1:10m outline in the detailed layers.
             if f.label() != "Peru" {
-                rings_of(g.shape(), &mut borders);
+                rings(g.shape(), &mut borders);
             }
             // The largest part's interior point: a label inside the country.
             let largest = match g.shape() {
@@ -117,7 +72,7 @@ impl World {
         let mut rivers = Vec::new();
         for f in &read_bytes(RIVERS, "world rivers").document.features {
             if let Some(g) = &f.geometry {
-                rings_of(g.shape(), &mut rivers);
+                rings(g.shape(), &mut rivers);
             }
         }
         let mut lakes = Vec::new();
@@ -139,7 +94,7 @@ impl World {
                     })
                     .collect();
                 let outline =
-                    Path::new(p.exterior().0.iter().map(|c| mercator(c.x, c.y)).collect());
+                    Line::new(p.exterior().0.iter().map(|c| mercator(c.x, c.y)).collect());
                 lakes.push(Lake { outline, triangles });
             }
         }
@@ -160,7 +115,7 @@ impl World {
 /// Draws the parts of `path` that are in `view`: a country's border can have thousands of
 /// points, of which a zoomed-in map shows a few. A segment is kept when its box meets the
 /// view, so one that crosses the view with both ends outside is drawn too.
-fn polyline(painter: &Painter, t: &Transform, path: &Path, view: &(Merc, Merc), stroke: Stroke) {
+fn polyline(painter: &Painter, t: &Transform, path: &Line, view: &(Merc, Merc), stroke: Stroke) {
     let meets = |a: &Merc, b: &Merc| {
         a[0].max(b[0]) >= view.0[0]
             && a[0].min(b[0]) <= view.1[0]
@@ -202,7 +157,7 @@ pub fn draw(
     let view = t.visible(20.0);
     if let Some(painter) = rivers {
         let mut mesh = Mesh::default();
-        for lake in world.lakes.iter().filter(|l| l.outline.meets(&view)) {
+        for lake in world.lakes.iter().filter(|l| l.outline.visible(&view)) {
             for tri in &lake.triangles {
                 let base = mesh.vertices.len() as u32;
                 for m in tri {
@@ -218,12 +173,12 @@ pub fn draw(
         if !mesh.is_empty() {
             painter.add(Shape::mesh(mesh));
         }
-        for path in world.rivers.iter().filter(|p| p.meets(&view)) {
+        for path in world.rivers.iter().filter(|p| p.visible(&view)) {
             polyline(painter, t, path, &view, Stroke::new(1.0, theme::RIVER));
         }
     }
     if let Some(painter) = borders {
-        for path in world.borders.iter().filter(|p| p.meets(&view)) {
+        for path in world.borders.iter().filter(|p| p.visible(&view)) {
             polyline(
                 painter,
                 t,

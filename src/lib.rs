@@ -9,6 +9,7 @@ pub mod analysis;
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
+pub mod db;
 pub mod edit;
 pub mod io;
 pub mod model;

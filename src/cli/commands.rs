@@ -77,6 +77,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             output,
             force,
         } => generate(strips, seed, &output, force, out),
+        Command::Db { action } => super::db::run(action, out, err),
     };
     match result {
         Ok(code) => code,

@@ -1,12 +1,14 @@
 //! The headless command line: the same library as the window, without one.
 
 mod commands;
+mod db;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 pub use commands::run;
+pub use db::DbCommand;
 
 /// Pistas: clandestine landing strips with dated histories.
 ///
@@ -99,6 +101,15 @@ pub enum Command {
         /// Overwrite OUT (and the report) if they exist.
         #[arg(long)]
         force: bool,
+    },
+    /// Share strips through PostgreSQL + PostGIS: init, push, pull, sync.
+    ///
+    /// URL is a libpq connection string ("host=… dbname=… user=…" or
+    /// postgresql://user@host/db); the password comes from PGPASSWORD, ~/.pgpass or a
+    /// prompt, never from a file Pistas writes.
+    Db {
+        #[command(subcommand)]
+        action: DbCommand,
     },
     /// Write a reproducible synthetic dataset of strips inside the VRAEM (invented data).
     Generate {

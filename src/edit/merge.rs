@@ -333,7 +333,7 @@ pub fn same_event(a: &Event, b: &Event) -> bool {
         }
 }
 
-fn same_json(a: &RawValue, b: &RawValue) -> bool {
+pub(crate) fn same_json(a: &RawValue, b: &RawValue) -> bool {
     if a.get() == b.get() {
         return true;
     }

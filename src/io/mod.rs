@@ -22,6 +22,7 @@ mod write;
 
 pub use save::{SaveError, save_atomic};
 pub use write::{WriteOptions, write_geojson};
+pub(crate) use write::{sources_json, string as json_string_into, write_geometry, write_shape};
 mod export;
 
 pub use export::{

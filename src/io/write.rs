@@ -232,6 +232,19 @@ fn write_extra(out: &mut String, extra: &Extra) {
     }
 }
 
+/// The `sources` list of an event as JSON (`[]` when it has none).
+pub(crate) fn sources_json(event: &Event) -> String {
+    let mut out = String::from("[");
+    for (i, source) in event.sources.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_source(&mut out, source);
+    }
+    out.push(']');
+    out
+}
+
 fn write_source(out: &mut String, source: &Source) {
     match source {
         Source::Text(text) => string(out, text),

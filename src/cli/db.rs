@@ -1,0 +1,224 @@
+//! `pistas db …`: init, push, pull and sync against PostgreSQL + PostGIS.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use super::commands::{FAILURE, INVALID, OK};
+use crate::db::{self, DbError, Keep, Picks, Target};
+use crate::io::{WriteOptions, read_path, save_atomic, write_geojson};
+
+/// What `pistas db` can do.
+#[derive(Debug, clap::Subcommand)]
+pub enum DbCommand {
+    /// Create the Pistas tables in a database, or upgrade them (PostGIS must be installed
+    /// on the server; run by the database's owner).
+    Init { url: String },
+    /// Write every feature of FILE to the database: new strips are added, strips with the
+    /// same id replaced (the old rows stay in the history table).
+    Push {
+        file: std::path::PathBuf,
+        url: String,
+    },
+    /// Write the database's strips to OUT, ready to sync later.
+    Pull {
+        url: String,
+        out: std::path::PathBuf,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Send FILE's changes and receive the others' (both ways, one transaction). Conflicts
+    /// are listed and left (exit status 1) unless --keep says which side wins.
+    Sync {
+        file: std::path::PathBuf,
+        url: String,
+        #[arg(long, value_parser = ["mine", "theirs"])]
+        keep: Option<String>,
+    },
+}
+
+/// Connects, asking for the password on the terminal when the environment and
+/// `~/.pgpass` have none and the server wants one.
+pub fn connect(url: &str, err: &mut dyn Write) -> Result<(Target, postgres::Client), String> {
+    let mut target = Target::parse(url).map_err(|e| e.to_string())?;
+    target.password_from_environment();
+    match target.connect() {
+        Ok(client) => Ok((target, client)),
+        Err(e) if target.needs_password() && e.to_string().contains("password") => {
+            if !std::io::stdin().is_terminal() {
+                return Err(format!(
+                    "{}: the server wants a password; set PGPASSWORD or add it to ~/.pgpass",
+                    target.describe()
+                ));
+            }
+            let _ = err.flush();
+            let password =
+                rpassword::prompt_password(format!("Password for {}: ", target.describe()))
+                    .map_err(|e| format!("cannot read the password: {e}"))?;
+            target.set_password(&password);
+            let client = target
+                .connect()
+                .map_err(|e| format!("{}: {e}", target.describe()))?;
+            Ok((target, client))
+        }
+        Err(e) => Err(format!("{}: {e}", target.describe())),
+    }
+}
+
+fn progress(_: db::Progress) {}
+
+pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
+    let fail = |e: DbError| e.to_string();
+    match command {
+        DbCommand::Init { url } => {
+            let (target, mut client) = connect(&url, err)?;
+            let applied = db::init(&mut client).map_err(fail)?;
+            match applied.as_slice() {
+                [] => writeln!(
+                    out,
+                    "{}: schema is up to date (version {})",
+                    target.describe(),
+                    db::SCHEMA_VERSION
+                ),
+                versions => writeln!(
+                    out,
+                    "{}: applied schema version{} {}",
+                    target.describe(),
+                    if versions.len() == 1 { "" } else { "s" },
+                    versions
+                        .iter()
+                        .map(i32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+            .map_err(|e| e.to_string())?;
+            Ok(OK)
+        }
+        DbCommand::Push { file, url } => {
+            let parsed = read_path(&file).map_err(|e| e.to_string())?;
+            if parsed.fatal {
+                for d in &parsed.diagnostics {
+                    let _ = writeln!(err, "{d}");
+                }
+                return Ok(INVALID);
+            }
+            let assigned = parsed
+                .document
+                .features
+                .iter()
+                .filter(|f| f.id_assigned())
+                .count();
+            let (target, mut client) = connect(&url, err)?;
+            let n = db::push(&mut client, &parsed.document, &progress).map_err(fail)?;
+            if assigned > 0 {
+                let _ = writeln!(
+                    err,
+                    "{assigned} features had no id: in the database they have the ids Pistas gave them (pistas-1, …); pull or sync to have them in a file"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "pushed {n} features of {} to {}",
+                file.display(),
+                target.describe()
+            );
+            Ok(OK)
+        }
+        DbCommand::Pull {
+            url,
+            out: path,
+            force,
+        } => {
+            if !force && path.exists() {
+                return Err(format!(
+                    "{} already exists (use --force to overwrite it)",
+                    path.display()
+                ));
+            }
+            let (target, mut client) = connect(&url, err)?;
+            let (doc, base, problems) = db::pull(&mut client, &target, &progress).map_err(fail)?;
+            for p in &problems {
+                let _ = writeln!(err, "{}: {p}", target.describe());
+            }
+            let text = write_geojson(&doc, &WriteOptions::default());
+            save_atomic(&path, text.as_bytes(), true).map_err(|e| e.to_string())?;
+            db::state::store(&path, &base).map_err(fail)?;
+            let _ = writeln!(
+                out,
+                "pulled {} features from {} into {}",
+                doc.features.len(),
+                target.describe(),
+                path.display()
+            );
+            Ok(OK)
+        }
+        DbCommand::Sync { file, url, keep } => sync(&file, &url, keep.as_deref(), out, err),
+    }
+}
+
+fn sync(
+    file: &Path,
+    url: &str,
+    keep: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, String> {
+    let parsed = read_path(file).map_err(|e| e.to_string())?;
+    if parsed.fatal {
+        for d in &parsed.diagnostics {
+            let _ = writeln!(err, "{d}");
+        }
+        return Ok(INVALID);
+    }
+    let base = db::state::load(file).map_err(|e| e.to_string())?;
+    let (target, mut client) = connect(url, err)?;
+    let picks = Picks {
+        all: match keep {
+            Some("mine") => Some(Keep::Mine),
+            Some("theirs") => Some(Keep::Theirs),
+            _ => None,
+        },
+        ..Picks::default()
+    };
+    let synced = db::sync(
+        &mut client,
+        &target,
+        &parsed.document,
+        base.as_ref(),
+        &picks,
+        &progress,
+    )
+    .map_err(|e| e.to_string())?;
+    // The file first, then the base: a crash between the two leaves a base older than the
+    // file, which the next sync takes for changes both sides already share.
+    if synced.doc != parsed.document {
+        let text = write_geojson(&synced.doc, &WriteOptions::default());
+        save_atomic(file, text.as_bytes(), true).map_err(|e| e.to_string())?;
+    }
+    db::state::store(file, &synced.base).map_err(|e| e.to_string())?;
+    let report = &synced.report;
+    let _ = writeln!(out, "{}: {}", file.display(), report.summary());
+    for strip in &report.conflicts {
+        for c in &strip.conflicts {
+            let _ = writeln!(
+                out,
+                "conflict: {} ({}), {}: mine {} / theirs {}",
+                strip.label,
+                strip.strip,
+                c.part.label(),
+                c.mine,
+                c.theirs
+            );
+        }
+    }
+    if !report.conflicts.is_empty() {
+        let _ = writeln!(
+            err,
+            "conflicts left: nothing changed for those strips on either side; run again with --keep mine|theirs, or resolve them in the window"
+        );
+        return Ok(INVALID);
+    }
+    let _ = FAILURE;
+    Ok(OK)
+}

@@ -1,0 +1,554 @@
+//! Connecting: libpq connection strings, the password from `PGPASSWORD`, `~/.pgpass` or a
+//! prompt (never from a file Pistas writes), and TLS as `sslmode` asks.
+//!
+//! `tokio-postgres` reads both forms of connection string (`host=… dbname=…` and
+//! `postgresql://…`) but knows only `disable`, `prefer` and `require`; Pistas takes `sslmode`
+//! and `sslrootcert` out first and gives them libpq's meaning: `prefer` and `require`
+//! encrypt without checking the certificate (unless a root certificate is given, as libpq
+//! does with `~/.postgresql/root.crt`), `verify-ca` checks the chain, `verify-full` the chain
+//! and the host name.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use postgres::config::{Host, SslMode};
+use postgres::{Client, Config};
+use rustls::pki_types::pem::PemObject;
+
+use super::DbError;
+
+/// How to use TLS, in libpq's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TlsMode {
+    Disable,
+    Allow,
+    #[default]
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+impl TlsMode {
+    fn parse(text: &str) -> Result<Self, DbError> {
+        Ok(match text {
+            "disable" => TlsMode::Disable,
+            "allow" => TlsMode::Allow,
+            "prefer" => TlsMode::Prefer,
+            "require" => TlsMode::Require,
+            "verify-ca" => TlsMode::VerifyCa,
+            "verify-full" => TlsMode::VerifyFull,
+            other => {
+                return Err(DbError::Config(format!(
+                    "sslmode \"{other}\" is not one of disable, allow, prefer, require, verify-ca, verify-full"
+                )));
+            }
+        })
+    }
+}
+
+/// A connection string taken apart: what to connect to and how.
+#[derive(Clone)]
+pub struct Target {
+    pub config: Config,
+    pub tls: TlsMode,
+    pub root_cert: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// Splits a key=value connection string into pairs (values may be single-quoted, with
+/// backslash escapes, as libpq allows).
+fn pairs(text: &str) -> Result<Vec<(String, String)>, DbError> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            return Ok(out);
+        }
+        let mut key = String::new();
+        while let Some(c) = chars.next_if(|c| *c != '=' && !c.is_whitespace()) {
+            key.push(c);
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.next() != Some('=') {
+            return Err(DbError::Config(format!(
+                "\"{key}\" has no value: a connection string is key=value pairs or a postgresql:// URL"
+            )));
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let mut value = String::new();
+        if chars.next_if_eq(&'\'').is_some() {
+            loop {
+                match chars.next() {
+                    Some('\'') => break,
+                    Some('\\') => value.extend(chars.next()),
+                    Some(c) => value.push(c),
+                    None => {
+                        return Err(DbError::Config(format!(
+                            "the value of {key} has no closing quote"
+                        )));
+                    }
+                }
+            }
+        } else {
+            while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+                if c == '\\' {
+                    value.extend(chars.next());
+                } else {
+                    value.push(c);
+                }
+            }
+        }
+        out.push((key, value));
+    }
+}
+
+fn quote(value: &str) -> String {
+    let escaped = value.replace('\\', "\\\\").replace('\'', "\\'");
+    format!("'{escaped}'")
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Target {
+    /// Reads a libpq connection string; `PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`,
+    /// `PGSSLMODE` and `PGSSLROOTCERT` fill what it leaves out, as for `psql`.
+    pub fn parse(text: &str) -> Result<Self, DbError> {
+        let text = text.trim();
+        let mut ssl: Option<String> = None;
+        let mut root: Option<String> = None;
+        let rest = if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            match text.split_once('?') {
+                None => text.to_owned(),
+                Some((base, query)) => {
+                    let mut kept = Vec::new();
+                    for part in query.split('&').filter(|p| !p.is_empty()) {
+                        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+                        match k {
+                            "sslmode" => ssl = Some(percent_decode(v)),
+                            "sslrootcert" => root = Some(percent_decode(v)),
+                            _ => kept.push(part),
+                        }
+                    }
+                    if kept.is_empty() {
+                        base.to_owned()
+                    } else {
+                        format!("{base}?{}", kept.join("&"))
+                    }
+                }
+            }
+        } else {
+            let mut kept = Vec::new();
+            for (k, v) in pairs(text)? {
+                match k.as_str() {
+                    "sslmode" => ssl = Some(v),
+                    "sslrootcert" => root = Some(v),
+                    _ => kept.push(format!("{k}={}", quote(&v))),
+                }
+            }
+            kept.join(" ")
+        };
+        let mut config: Config = rest
+            .parse()
+            .map_err(|e: postgres::Error| DbError::Config(e.to_string()))?;
+        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+        if config.get_hosts().is_empty() {
+            match env("PGHOST") {
+                Some(host) => {
+                    config.host(&host);
+                }
+                None => {
+                    config.host("localhost");
+                }
+            }
+        }
+        if config.get_ports().is_empty()
+            && let Some(port) = env("PGPORT").and_then(|p| p.parse().ok())
+        {
+            config.port(port);
+        }
+        if config.get_user().is_none() {
+            let user = env("PGUSER")
+                .or_else(|| env("USER"))
+                .unwrap_or_else(|| "postgres".to_owned());
+            config.user(&user);
+        }
+        if config.get_dbname().is_none()
+            && let Some(db) = env("PGDATABASE")
+        {
+            config.dbname(&db);
+        }
+        let tls = match ssl.or_else(|| env("PGSSLMODE")) {
+            Some(mode) => TlsMode::parse(&mode)?,
+            None => TlsMode::Prefer,
+        };
+        let root_cert = root
+            .or_else(|| env("PGSSLROOTCERT"))
+            .map(PathBuf::from)
+            .or_else(|| {
+                let home = std::env::var_os("HOME")?;
+                let default = Path::new(&home).join(".postgresql/root.crt");
+                default.exists().then_some(default)
+            });
+        if matches!(tls, TlsMode::VerifyCa | TlsMode::VerifyFull) && root_cert.is_none() {
+            // libpq also refuses: there is nothing to verify against.
+            return Err(DbError::Config(format!(
+                "sslmode {} needs a root certificate: give sslrootcert=FILE or put it in ~/.postgresql/root.crt",
+                if tls == TlsMode::VerifyCa {
+                    "verify-ca"
+                } else {
+                    "verify-full"
+                }
+            )));
+        }
+        Ok(Target {
+            config,
+            tls,
+            root_cert,
+        })
+    }
+
+    /// Where this connects, without any password: for messages, titles and the sync state.
+    pub fn describe(&self) -> String {
+        let user = self.config.get_user().unwrap_or("?");
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(h)) => h.clone(),
+            Some(Host::Unix(p)) => p.display().to_string(),
+            None => "localhost".to_owned(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        let db = self.config.get_dbname().unwrap_or(user);
+        format!("postgresql://{user}@{host}:{port}/{db}")
+    }
+
+    /// True when the password is still to be found.
+    pub fn needs_password(&self) -> bool {
+        self.config.get_password().is_none()
+    }
+
+    /// Takes the password from `PGPASSWORD`, else from `~/.pgpass` (or `PGPASSFILE`), as
+    /// libpq does. Returns whether one was found.
+    pub fn password_from_environment(&mut self) -> bool {
+        if !self.needs_password() {
+            return true;
+        }
+        if let Some(password) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()) {
+            self.config.password(password);
+            return true;
+        }
+        let file = std::env::var_os("PGPASSFILE")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".pgpass")));
+        if let Some(file) = file
+            && let Ok(text) = std::fs::read_to_string(&file)
+            && let Some(password) = self.pgpass_lookup(&text)
+        {
+            self.config.password(password);
+            return true;
+        }
+        false
+    }
+
+    pub fn set_password(&mut self, password: &str) {
+        self.config.password(password);
+    }
+
+    /// The password `.pgpass` text gives this target: the first line whose
+    /// `host:port:database:user` fields match (`*` matches anything).
+    fn pgpass_lookup(&self, text: &str) -> Option<String> {
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(h)) => h.clone(),
+            _ => "localhost".to_owned(),
+        };
+        let port = self
+            .config
+            .get_ports()
+            .first()
+            .copied()
+            .unwrap_or(5432)
+            .to_string();
+        let user = self.config.get_user().unwrap_or_default().to_owned();
+        let db = self
+            .config
+            .get_dbname()
+            .map(str::to_owned)
+            .unwrap_or_else(|| user.clone());
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .find_map(|line| {
+                let fields = pgpass_fields(line);
+                if fields.len() != 5 {
+                    return None;
+                }
+                let want = [&host, &port, &db, &user];
+                fields[..4]
+                    .iter()
+                    .zip(want)
+                    .all(|(f, w)| f == "*" || f == w)
+                    .then(|| fields[4].clone())
+            })
+    }
+
+    /// Opens a connection (blocking: call it off the UI thread).
+    pub fn connect(&self) -> Result<Client, DbError> {
+        let mut config = self.config.clone();
+        match self.tls {
+            TlsMode::Disable => {
+                config.ssl_mode(SslMode::Disable);
+                return config.connect(postgres::NoTls).map_err(DbError::from);
+            }
+            TlsMode::Allow | TlsMode::Prefer => {
+                config.ssl_mode(SslMode::Prefer);
+            }
+            TlsMode::Require | TlsMode::VerifyCa | TlsMode::VerifyFull => {
+                config.ssl_mode(SslMode::Require);
+            }
+        }
+        let tls = tokio_postgres_rustls::MakeRustlsConnect::new(self.tls_config()?);
+        config.connect(tls).map_err(DbError::from)
+    }
+
+    fn tls_config(&self) -> Result<rustls::ClientConfig, DbError> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| DbError::Config(format!("TLS: {e}")))?;
+        let roots = match &self.root_cert {
+            Some(path) => {
+                let mut roots = rustls::RootCertStore::empty();
+                let certs =
+                    rustls::pki_types::CertificateDer::pem_file_iter(path).map_err(|e| {
+                        DbError::Config(format!(
+                            "cannot read the root certificate {}: {e}",
+                            path.display()
+                        ))
+                    })?;
+                for cert in certs {
+                    let cert = cert.map_err(|e| {
+                        DbError::Config(format!(
+                            "the root certificate {} is not PEM: {e}",
+                            path.display()
+                        ))
+                    })?;
+                    roots.add(cert).map_err(|e| {
+                        DbError::Config(format!("root certificate {}: {e}", path.display()))
+                    })?;
+                }
+                Some(Arc::new(roots))
+            }
+            None => None,
+        };
+        let verify = |roots: Arc<rustls::RootCertStore>, hostname: bool| {
+            let inner = rustls::client::WebPkiServerVerifier::builder_with_provider(
+                roots,
+                provider.clone(),
+            )
+            .build()
+            .map_err(|e| DbError::Config(format!("TLS: {e}")))?;
+            Ok::<_, DbError>(Arc::new(verifier::Checked {
+                inner,
+                hostname,
+                provider: provider.clone(),
+            }))
+        };
+        let config = match (self.tls, roots) {
+            (TlsMode::VerifyFull, Some(roots)) => builder
+                .dangerous()
+                .with_custom_certificate_verifier(verify(roots, true)?),
+            (_, Some(roots)) => builder
+                .dangerous()
+                .with_custom_certificate_verifier(verify(roots, false)?),
+            (_, None) => builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier::Unchecked(provider.clone()))),
+        };
+        Ok(config.with_no_client_auth())
+    }
+}
+
+/// The fields of a `.pgpass` line: `:` separates them, `\` escapes `:` and `\`.
+fn pgpass_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => fields
+                .last_mut()
+                .into_iter()
+                .for_each(|f| f.extend(chars.next())),
+            ':' => fields.push(String::new()),
+            c => fields.last_mut().into_iter().for_each(|f| f.push(c)),
+        }
+    }
+    fields
+}
+
+mod verifier {
+    //! libpq's certificate checks: none for `prefer`/`require` without a root certificate,
+    //! the chain for `verify-ca` (and `require` with one), the chain and host for
+    //! `verify-full`.
+    use std::sync::Arc;
+
+    use rustls::DigitallySignedStruct;
+    use rustls::client::WebPkiServerVerifier;
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::crypto::CryptoProvider;
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+
+    #[derive(Debug)]
+    pub struct Unchecked(pub Arc<CryptoProvider>);
+
+    #[derive(Debug)]
+    pub struct Checked {
+        pub inner: Arc<WebPkiServerVerifier>,
+        pub hostname: bool,
+        pub provider: Arc<CryptoProvider>,
+    }
+
+    fn signature_schemes(provider: &CryptoProvider) -> Vec<rustls::SignatureScheme> {
+        provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+
+    impl ServerCertVerifier for Unchecked {
+        fn verify_server_cert(
+            &self,
+            _end_entity: &CertificateDer<'_>,
+            _intermediates: &[CertificateDer<'_>],
+            _server_name: &ServerName<'_>,
+            _ocsp: &[u8],
+            _now: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            Ok(ServerCertVerified::assertion())
+        }
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            signature_schemes(&self.0)
+        }
+    }
+
+    impl ServerCertVerifier for Checked {
+        fn verify_server_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            intermediates: &[CertificateDer<'_>],
+            server_name: &ServerName<'_>,
+            ocsp: &[u8],
+            now: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            match self
+                .inner
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            {
+                Err(rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::NotValidForName
+                    | rustls::CertificateError::NotValidForNameContext { .. },
+                )) if !self.hostname => Ok(ServerCertVerified::assertion()),
+                other => other,
+            }
+        }
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            self.inner.verify_tls12_signature(message, cert, dss)
+        }
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            self.inner.verify_tls13_signature(message, cert, dss)
+        }
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            signature_schemes(&self.provider)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_value_strings_keep_quoted_values_and_take_out_sslmode() {
+        let t = Target::parse("host=127.0.0.1 port=5433 dbname='my db' user=ana sslmode=disable")
+            .expect("parses");
+        assert_eq!(t.tls, TlsMode::Disable);
+        assert_eq!(t.config.get_dbname(), Some("my db"));
+        assert_eq!(t.config.get_ports(), [5433]);
+        assert_eq!(t.describe(), "postgresql://ana@127.0.0.1:5433/my db");
+    }
+
+    #[test]
+    fn urls_keep_other_parameters() {
+        let t = Target::parse(
+            "postgresql://ana@db.example:5432/vraem?sslmode=require&application_name=x",
+        )
+        .expect("parses");
+        assert_eq!(t.tls, TlsMode::Require);
+        assert_eq!(t.config.get_application_name(), Some("x"));
+        assert!(Target::parse("postgresql://a@h/d?sslmode=sometimes").is_err());
+        assert!(Target::parse("host=h sslmode=verify-full sslrootcert=/nonexistent/x.crt").is_ok());
+    }
+
+    #[test]
+    fn pgpass_lines_match_field_by_field() {
+        let t = Target::parse("host=db port=5432 dbname=vraem user=ana").expect("parses");
+        let text = "# comment\nother:5432:*:ana:nope\ndb:*:vraem:ana:se\\:cret\n*:*:*:*:fallback\n";
+        assert_eq!(t.pgpass_lookup(text).as_deref(), Some("se:cret"));
+        assert_eq!(t.pgpass_lookup("db:5432:vraem:bea:x\n"), None);
+    }
+}

@@ -1,0 +1,565 @@
+//! Three-way merge of one strip: what it was at the last sync (the base), what this side
+//! made of it (mine) and what the database holds now (theirs).
+//!
+//! A field one side changed takes that side's value; a field both changed the same way is
+//! no conflict. A history is a set of events: events added on either side are all kept;
+//! an event changed (or deleted) on one side takes that change. Two sides changing the
+//! same field or the same event differently is a conflict, which a pick resolves.
+//! Values compare by meaning (`800` and `800.0`, `"\u00f1"` and `"ñ"` are the same), so
+//! the database's spelling of JSON never looks like a change.
+
+use serde_json::value::RawValue;
+
+use crate::edit::merge::same_json;
+use crate::model::{Event, Feature, Field};
+
+/// Which side a conflict keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    Mine,
+    Theirs,
+}
+
+/// What two sides both changed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    /// The strip itself: one side deleted it, the other changed it.
+    Existence,
+    Geometry,
+    Property(String),
+    /// An event, by its row key.
+    Event(String),
+}
+
+impl Part {
+    pub fn label(&self) -> String {
+        match self {
+            Part::Existence => "the strip (deleted on one side)".to_owned(),
+            Part::Geometry => "geometry".to_owned(),
+            Part::Property(key) => key.clone(),
+            Part::Event(key) => format!("event {key}"),
+        }
+    }
+}
+
+/// A conflict, with both values as short text for review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub part: Part,
+    pub mine: String,
+    pub theirs: String,
+}
+
+/// One side of a strip: the feature (absent when deleted or never there) and the row key
+/// of each of its read events, in order.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    pub feature: Option<&'a Feature>,
+    pub keys: &'a [String],
+}
+
+impl<'a> Side<'a> {
+    pub const NONE: Side<'static> = Side {
+        feature: None,
+        keys: &[],
+    };
+
+    pub fn new(feature: Option<&'a Feature>, keys: &'a [String]) -> Self {
+        Side { feature, keys }
+    }
+}
+
+/// The merge of one strip.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// The strip as both sides are to hold it; `None` when it is deleted.
+    pub feature: Option<Feature>,
+    pub keys: Vec<String>,
+    /// Conflicts a pick resolved, with the side that was kept.
+    pub resolved: Vec<(Conflict, Keep)>,
+}
+
+/// The result of merging one strip.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Merged(Box<Merged>),
+    /// Conflicts no pick resolved: nothing changes on either side until they are.
+    Conflicts(Vec<Conflict>),
+}
+
+/// True when two values mean the same JSON.
+fn same_value(a: Option<&RawValue>, b: Option<&RawValue>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => same_json(a, b),
+        _ => false,
+    }
+}
+
+fn same_field(a: &Field<String>, b: &Field<String>) -> bool {
+    match (a, b) {
+        (Field::Kept(x), Field::Kept(y)) => same_json(x, y),
+        _ => a == b,
+    }
+}
+
+fn same_extra(a: &crate::model::Extra, b: &crate::model::Extra) -> bool {
+    a.len() == b.len()
+        && a.iter().all(|(k, v)| {
+            b.iter()
+                .find(|(kb, _)| kb == k)
+                .is_some_and(|(_, w)| same_json(v, w))
+        })
+}
+
+fn same_sources(a: &Event, b: &Event) -> bool {
+    a.sources.len() == b.sources.len() && crate::io::sources_json(a) == crate::io::sources_json(b)
+        || matches!(
+            (
+                RawValue::from_string(crate::io::sources_json(a)),
+                RawValue::from_string(crate::io::sources_json(b)),
+            ),
+            (Ok(x), Ok(y)) if same_json(&x, &y)
+        )
+}
+
+/// Events are the same when every field means the same.
+pub fn same_event(a: &Event, b: &Event) -> bool {
+    a == b || event_score(a, b) == EVENT_FIELDS
+}
+
+const EVENT_FIELDS: usize = 8;
+
+/// How many of an event's fields two events share.
+fn event_score(a: &Event, b: &Event) -> usize {
+    let confidence = match (&a.confidence, &b.confidence) {
+        (Field::Kept(x), Field::Kept(y)) => same_json(x, y),
+        (x, y) => x == y,
+    };
+    [
+        a.kind == b.kind,
+        a.date == b.date,
+        same_field(&a.id, &b.id),
+        confidence,
+        same_field(&a.operation, &b.operation),
+        same_field(&a.note, &b.note),
+        same_sources(a, b),
+        same_extra(a.extra.members(), b.extra.members()),
+    ]
+    .into_iter()
+    .filter(|x| *x)
+    .count()
+}
+
+/// True when two features mean the same: geometry, properties, events and the rest.
+pub fn same_feature(a: &Feature, b: &Feature) -> bool {
+    if a == b {
+        return true;
+    }
+    match (a.unread(), b.unread()) {
+        (Some(x), Some(y)) => return same_json(&x.raw, &y.raw),
+        (None, None) => {}
+        _ => return false,
+    }
+    a.id == b.id
+        && a.geometry == b.geometry
+        && a.properties().len() == b.properties().len()
+        && a.properties()
+            .iter()
+            .all(|(k, v)| same_value(Some(v), b.property(k)))
+        && a.events().len() == b.events().len()
+        && a.events()
+            .iter()
+            .zip(b.events())
+            .all(|(x, y)| same_event(x, y))
+        && rest_same(a, b)
+}
+
+/// What a merge does not look into field by field: foreign members, the events member,
+/// `"properties": null` and events Pistas could not read.
+fn rest_same(a: &Feature, b: &Feature) -> bool {
+    same_extra(&a.foreign, &b.foreign)
+        && a.has_events_member() == b.has_events_member()
+        && a.properties_null() == b.properties_null()
+        && a.unread_events().len() == b.unread_events().len()
+        && a.unread_events()
+            .iter()
+            .zip(b.unread_events())
+            .all(|((_, x), (_, y))| same_json(&x.raw, &y.raw))
+}
+
+/// Pairs the events of `side` with those of `base`: first those that mean the same, then
+/// the closest of the rest (sharing at least half their fields: an edited event). Returns,
+/// for each event of `side`, the index of its base event.
+fn pair_events(side: &[Event], base: &[Event]) -> Vec<Option<usize>> {
+    let mut out = vec![None; side.len()];
+    let mut taken = vec![false; base.len()];
+    for (i, event) in side.iter().enumerate() {
+        if let Some(j) = (0..base.len()).find(|&j| !taken[j] && same_event(event, &base[j])) {
+            out[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    loop {
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (i, event) in side.iter().enumerate() {
+            if out[i].is_some() {
+                continue;
+            }
+            for (j, b) in base.iter().enumerate() {
+                if taken[j] {
+                    continue;
+                }
+                let score = event_score(event, b);
+                if score * 2 >= EVENT_FIELDS && best.is_none_or(|(_, _, s)| score > s) {
+                    best = Some((i, j, score));
+                }
+            }
+        }
+        match best {
+            Some((i, j, _)) => {
+                out[i] = Some(j);
+                taken[j] = true;
+            }
+            None => return out,
+        }
+    }
+}
+
+fn event_text(event: &Event) -> String {
+    let mut text = format!("{} {}", event.kind, event.date);
+    if let Some(c) = event.confidence.get() {
+        text.push_str(&format!(", {c}"));
+    }
+    if let Some(op) = event.operation.as_deref() {
+        text.push_str(&format!(", operation {op}"));
+    }
+    if let Some(note) = event.note.as_deref() {
+        text.push_str(&format!(", note: {note}"));
+    }
+    if !event.sources.is_empty() {
+        let labels: Vec<&str> = event.sources.iter().map(|s| s.label()).collect();
+        text.push_str(&format!(", sources: {}", labels.join("; ")));
+    }
+    text
+}
+
+fn geometry_text(feature: Option<&Feature>) -> String {
+    match feature.and_then(|f| f.geometry.as_ref()) {
+        None => "(none)".to_owned(),
+        Some(g) => match g.shape() {
+            geo::Geometry::Point(p) => format!("Point {:.6}, {:.6}", p.y(), p.x()),
+            shape => crate::model::GeometryKind::of(shape).as_str().to_owned(),
+        },
+    }
+}
+
+fn value_text(value: Option<&RawValue>) -> String {
+    value.map_or_else(|| "(none)".to_owned(), |v| v.get().to_owned())
+}
+
+/// Decides fields one by one, collecting the conflicts a pick resolved and those left.
+struct Decider<'p> {
+    pick: &'p dyn Fn(&Part) -> Option<Keep>,
+    resolved: Vec<(Conflict, Keep)>,
+    open: Vec<Conflict>,
+}
+
+impl Decider<'_> {
+    /// The value both agree on, the one side that changed it, or a conflict for the pick to
+    /// resolve. `None` when it stays unresolved.
+    fn decide<T: Clone>(
+        &mut self,
+        [base, mine, theirs]: [Option<T>; 3],
+        same: impl Fn(&Option<T>, &Option<T>) -> bool,
+        conflict: impl FnOnce() -> Conflict,
+    ) -> Option<Option<T>> {
+        if same(&mine, &theirs) || same(&theirs, &base) {
+            return Some(mine);
+        }
+        if same(&mine, &base) {
+            return Some(theirs);
+        }
+        let conflict = conflict();
+        match (self.pick)(&conflict.part) {
+            Some(Keep::Mine) => {
+                self.resolved.push((conflict, Keep::Mine));
+                Some(mine)
+            }
+            Some(Keep::Theirs) => {
+                self.resolved.push((conflict, Keep::Theirs));
+                Some(theirs)
+            }
+            None => {
+                self.open.push(conflict);
+                None
+            }
+        }
+    }
+}
+
+/// A fresh row key for a new event.
+pub fn new_key() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    format!("{:016x}{:016x}", rng.random::<u64>(), rng.random::<u64>())
+}
+
+/// Merges one strip. `pick` chooses a side for a conflict, or leaves it open (`None`).
+pub fn merge(
+    base: Side,
+    mine: Side,
+    theirs: Side,
+    pick: &dyn Fn(&Part) -> Option<Keep>,
+) -> Outcome {
+    let mut d = Decider {
+        pick,
+        resolved: Vec::new(),
+        open: Vec::new(),
+    };
+    let changed = |a: Option<&Feature>, b: Option<&Feature>| match (a, b) {
+        (None, None) => false,
+        (Some(a), Some(b)) => !same_feature(a, b),
+        _ => true,
+    };
+    let (Some(m), Some(t)) = (mine.feature, theirs.feature) else {
+        // At least one side has no strip.
+        let mine_changed = changed(mine.feature, base.feature);
+        let theirs_changed = changed(theirs.feature, base.feature);
+        let take = |side: Side| Merged {
+            feature: side.feature.cloned(),
+            keys: side.keys.to_vec(),
+            resolved: Vec::new(),
+        };
+        if !theirs_changed || mine.feature.is_none() && theirs.feature.is_none() {
+            return Outcome::Merged(Box::new(take(mine)));
+        }
+        if !mine_changed {
+            return Outcome::Merged(Box::new(take(theirs)));
+        }
+        let conflict = Conflict {
+            part: Part::Existence,
+            mine: if mine.feature.is_some() {
+                "changed".into()
+            } else {
+                "deleted".into()
+            },
+            theirs: if theirs.feature.is_some() {
+                "changed".into()
+            } else {
+                "deleted".into()
+            },
+        };
+        return match pick(&Part::Existence) {
+            Some(keep) => {
+                let mut merged = take(if keep == Keep::Mine { mine } else { theirs });
+                merged.resolved.push((conflict, keep));
+                Outcome::Merged(Box::new(merged))
+            }
+            None => Outcome::Conflicts(vec![conflict]),
+        };
+    };
+    if same_feature(m, t) {
+        // Keep my text and their keys where the events pair up.
+        let pairs = pair_events(m.events(), t.events());
+        let keys = pairs
+            .iter()
+            .map(|j| {
+                j.and_then(|j| theirs.keys.get(j).cloned())
+                    .unwrap_or_else(new_key)
+            })
+            .collect();
+        return Outcome::Merged(Box::new(Merged {
+            feature: Some(m.clone()),
+            keys,
+            resolved: Vec::new(),
+        }));
+    }
+    let b = base.feature;
+    let mut out = m.clone();
+
+    // Geometry.
+    let geometry = d.decide(
+        [
+            b.and_then(|f| f.geometry.clone()),
+            m.geometry.clone(),
+            t.geometry.clone(),
+        ],
+        |x, y| x == y,
+        || Conflict {
+            part: Part::Geometry,
+            mine: geometry_text(Some(m)),
+            theirs: geometry_text(Some(t)),
+        },
+    );
+    if let Some(g) = geometry {
+        out.geometry = g;
+    }
+
+    // Properties, in my order, then theirs that I do not have.
+    let mut keys: Vec<String> = m.properties().iter().map(|(k, _)| k.clone()).collect();
+    for source in [Some(t), b].into_iter().flatten() {
+        for (k, _) in source.properties() {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    for key in keys {
+        let value = d.decide(
+            [
+                b.and_then(|f| f.property(&key)),
+                m.property(&key),
+                t.property(&key),
+            ],
+            |x, y| same_value(*x, *y),
+            || Conflict {
+                part: Part::Property(key.clone()),
+                mine: value_text(m.property(&key)),
+                theirs: value_text(t.property(&key)),
+            },
+        );
+        match value {
+            Some(Some(v)) if out.property(&key).is_none_or(|o| o.get() != v.get()) => {
+                out.set_property(&key, v.to_owned());
+            }
+            Some(Some(_)) => {}
+            Some(None) => {
+                out.remove_property(&key);
+            }
+            None => {}
+        }
+    }
+
+    // Events: a set, each known to the base by its key.
+    let base_events = b.map(|f| f.events()).unwrap_or(&[]);
+    let base_key = |j: usize| base.keys.get(j).cloned();
+    let mine_pairs = pair_events(m.events(), base_events);
+    let theirs_by_key = |key: &str| {
+        theirs
+            .keys
+            .iter()
+            .position(|k| k == key)
+            .and_then(|i| t.events().get(i))
+    };
+    let mut events: Vec<Event> = Vec::new();
+    let mut event_keys: Vec<String> = Vec::new();
+    let mut seen_base = vec![false; base_events.len()];
+    for (i, event) in m.events().iter().enumerate() {
+        match mine_pairs[i] {
+            None => {
+                // Mine alone: added here (or added on both sides alike).
+                let twin = (0..t.events().len()).find(|&k| {
+                    same_event(event, &t.events()[k])
+                        && !base.keys.iter().any(|bk| Some(bk) == theirs.keys.get(k))
+                        && !event_keys.iter().any(|ek| Some(ek) == theirs.keys.get(k))
+                });
+                let key = twin
+                    .and_then(|k| theirs.keys.get(k).cloned())
+                    .unwrap_or_else(new_key);
+                events.push(event.clone());
+                event_keys.push(key);
+            }
+            Some(j) => {
+                seen_base[j] = true;
+                let key = base_key(j).unwrap_or_else(new_key);
+                let their = theirs_by_key(&key);
+                let value = d.decide(
+                    [Some(&base_events[j]), Some(event), their],
+                    |x, y| match (x, y) {
+                        (Some(x), Some(y)) => same_event(x, y),
+                        (None, None) => true,
+                        _ => false,
+                    },
+                    || Conflict {
+                        part: Part::Event(key.clone()),
+                        mine: event_text(event),
+                        theirs: their.map_or_else(|| "(deleted)".to_owned(), event_text),
+                    },
+                );
+                match value {
+                    Some(Some(e)) => {
+                        events.push(e.clone());
+                        event_keys.push(key);
+                    }
+                    Some(None) => {}
+                    None => {
+                        events.push(event.clone());
+                        event_keys.push(key);
+                    }
+                }
+            }
+        }
+    }
+    // Base events I deleted: gone unless they changed them.
+    for (j, base_event) in base_events.iter().enumerate() {
+        if seen_base[j] {
+            continue;
+        }
+        let Some(key) = base_key(j) else { continue };
+        let Some(their) = theirs_by_key(&key) else {
+            continue;
+        };
+        if same_event(their, base_event) {
+            continue;
+        }
+        let conflict = Conflict {
+            part: Part::Event(key.clone()),
+            mine: "(deleted)".to_owned(),
+            theirs: event_text(their),
+        };
+        match pick(&conflict.part) {
+            Some(Keep::Mine) => d.resolved.push((conflict, Keep::Mine)),
+            Some(Keep::Theirs) => {
+                d.resolved.push((conflict, Keep::Theirs));
+                events.push(their.clone());
+                event_keys.push(key);
+            }
+            None => d.open.push(conflict),
+        }
+    }
+    // Theirs that the base did not know: added there.
+    for (k, event) in t.events().iter().enumerate() {
+        let Some(key) = theirs.keys.get(k) else {
+            continue;
+        };
+        if base.keys.contains(key) || event_keys.contains(key) {
+            continue;
+        }
+        events.push(event.clone());
+        event_keys.push(key.clone());
+    }
+    if !d.open.is_empty() {
+        return Outcome::Conflicts(d.open);
+    }
+    // The order of the history: mine, unless I kept the base's and they changed it.
+    let my_base_order: Vec<usize> = mine_pairs.iter().flatten().copied().collect();
+    if my_base_order.windows(2).all(|w| w[0] < w[1]) {
+        let rank = |key: &String| {
+            theirs
+                .keys
+                .iter()
+                .position(|k| k == key)
+                .unwrap_or(usize::MAX)
+        };
+        let mut order: Vec<usize> = (0..events.len()).collect();
+        order.sort_by_key(|&i| rank(&event_keys[i]));
+        events = order.iter().map(|&i| events[i].clone()).collect();
+        event_keys = order.iter().map(|&i| event_keys[i].clone()).collect();
+    }
+    if events.len() != out.events().len() || !events.iter().zip(out.events()).all(|(a, b)| a == b) {
+        *out.events_mut() = events;
+    }
+    // The rest: mine unless only they changed it.
+    if let Some(b) = b
+        && rest_same(m, b)
+        && !rest_same(t, b)
+    {
+        out.foreign = t.foreign.clone();
+    }
+    Outcome::Merged(Box::new(Merged {
+        feature: Some(out),
+        keys: event_keys,
+        resolved: d.resolved,
+    }))
+}

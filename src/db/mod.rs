@@ -1,0 +1,97 @@
+//! Team sync on PostgreSQL + PostGIS: a schema QGIS opens as it is, push and pull, and a
+//! sync whose unit of merge is the strip's history.
+//!
+//! The driver is `postgres` (the blocking face of `tokio-postgres`, the most used
+//! PostgreSQL client for Rust): every call here blocks, so the window runs them on a worker
+//! thread. TLS is `rustls` through `tokio-postgres-rustls`, with no system library. No ORM:
+//! the SQL is short, written out, and takes every value as a bound parameter.
+
+mod connect;
+pub mod merge;
+mod remote;
+pub mod rows;
+mod schema;
+pub mod state;
+mod sync;
+
+pub use connect::{Target, TlsMode};
+pub use merge::{Conflict, Keep, Part};
+pub use remote::{Fetched, check_schema, init};
+pub use schema::SCHEMA_VERSION;
+pub use state::{Base, BaseStrip, SyncState};
+pub use sync::{Picks, Progress, StripConflict, SyncReport, Synced, pull, push, sync};
+
+/// What went wrong talking to the database, in words for a person.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("connection string: {0}")]
+    Config(String),
+    #[error("{0}")]
+    Server(String),
+    #[error("{0}")]
+    Schema(String),
+    #[error("sync state: {0}")]
+    State(String),
+    #[error(
+        "this file was synced with another database ({0}); pull that database into a new file, or remove the file's .pistas-sync.json to merge it as new"
+    )]
+    OtherDatabase(String),
+    /// Another writer changed what this sync read; it is tried again.
+    #[error("the database changed during the sync; try again")]
+    Busy,
+}
+
+impl DbError {
+    fn retryable(&self) -> bool {
+        matches!(self, DbError::Busy)
+    }
+}
+
+/// The server's message, with its detail and hint, without the driver's wrapping.
+pub(crate) fn message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut text = db.message().to_owned();
+            if let Some(detail) = db.detail() {
+                text.push_str(&format!(" ({detail})"));
+            }
+            if let Some(hint) = db.hint() {
+                text.push_str(&format!("; {hint}"));
+            }
+            text
+        }
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            if e.is_closed() || text.contains("connection") {
+                format!("the connection was lost: {text}")
+            } else {
+                text
+            }
+        }
+    }
+}
+
+impl From<postgres::Error> for DbError {
+    fn from(e: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        if let Some(code) = e.code()
+            && (*code == SqlState::T_R_SERIALIZATION_FAILURE
+                || *code == SqlState::T_R_DEADLOCK_DETECTED
+                || *code == SqlState::UNIQUE_VIOLATION)
+        {
+            return DbError::Busy;
+        }
+        if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+            return DbError::Server(format!(
+                "{}: this role may not do that (a pistas_reviewer can pull but not push or sync)",
+                message(&e)
+            ));
+        }
+        DbError::Server(message(&e))
+    }
+}

@@ -1,0 +1,405 @@
+//! What Pistas does on the server: create and upgrade the schema, write strips and events
+//! in batches (bound parameters only), read them back, and find what changed since a sync.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use postgres::{GenericClient, Transaction};
+
+use super::DbError;
+use super::rows::{
+    EventRow, PulledEvent, PulledStrip, StripRow, event_row, feature_json, strip_row,
+};
+use super::schema::{MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION};
+use crate::model::{Document, Feature};
+
+/// Rows per statement when writing.
+const BATCH: usize = 2000;
+
+/// Creates the schema, or brings it up to date. Returns the versions applied.
+pub fn init(client: &mut postgres::Client) -> Result<Vec<i32>, DbError> {
+    let has_postgis: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis')",
+            &[],
+        )?
+        .get(0);
+    if !has_postgis {
+        client.batch_execute("CREATE EXTENSION IF NOT EXISTS postgis").map_err(|e| {
+            DbError::Server(format!(
+                "PostGIS is not enabled in this database and could not be: {}. Install PostGIS on the server (Debian: postgresql-15-postgis-3) and run `CREATE EXTENSION postgis` as the database's owner.",
+                super::message(&e)
+            ))
+        })?;
+    }
+    client.batch_execute(MIGRATIONS_TABLE)?;
+    let mut applied = Vec::new();
+    let mut tx = client.transaction()?;
+    tx.batch_execute("LOCK TABLE pistas_migrations IN EXCLUSIVE MODE")?;
+    let current: i32 = tx
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM pistas_migrations",
+            &[],
+        )?
+        .get(0);
+    if current > SCHEMA_VERSION {
+        return Err(newer(current));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as i32 + 1;
+        tx.batch_execute(sql)?;
+        tx.execute(
+            "INSERT INTO pistas_migrations (version) VALUES ($1)",
+            &[&version],
+        )?;
+        applied.push(version);
+    }
+    tx.commit()?;
+    Ok(applied)
+}
+
+fn newer(version: i32) -> DbError {
+    DbError::Schema(format!(
+        "this database has schema version {version}, newer than this Pistas knows ({SCHEMA_VERSION}): update Pistas"
+    ))
+}
+
+/// Checks that the database has the schema this Pistas writes; returns its id.
+pub fn check_schema(client: &mut impl GenericClient) -> Result<String, DbError> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('pistas_migrations') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        return Err(DbError::Schema(
+            "this database has no Pistas tables: run `pistas db init URL` first".to_owned(),
+        ));
+    }
+    let version: i32 = client
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM pistas_migrations",
+            &[],
+        )?
+        .get(0);
+    if version > SCHEMA_VERSION {
+        return Err(newer(version));
+    }
+    if version < SCHEMA_VERSION {
+        return Err(DbError::Schema(format!(
+            "this database has schema version {version}; run `pistas db init URL` to upgrade it to {SCHEMA_VERSION}"
+        )));
+    }
+    Ok(client
+        .query_one(
+            "SELECT value FROM pistas_meta WHERE key = 'database_id'",
+            &[],
+        )?
+        .get(0))
+}
+
+/// The current snapshot's lowest running transaction: every change by an older one is
+/// visible now, every later one will be found by a pull from this mark.
+pub fn watermark(tx: &mut impl GenericClient) -> Result<String, DbError> {
+    Ok(tx
+        .query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])?
+        .get(0))
+}
+
+fn write_strips(tx: &mut Transaction, rows: &[StripRow]) -> Result<(), DbError> {
+    for chunk in rows.chunks(BATCH) {
+        let ids: Vec<&str> = chunk.iter().map(|r| r.id.as_str()).collect();
+        let geom: Vec<Option<&str>> = chunk.iter().map(|r| r.geometry.as_deref()).collect();
+        let name: Vec<Option<&str>> = chunk.iter().map(|r| r.name.as_deref()).collect();
+        let notes: Vec<Option<&str>> = chunk.iter().map(|r| r.notes.as_deref()).collect();
+        let status: Vec<Option<&str>> = chunk.iter().map(|r| r.status.as_deref()).collect();
+        let destroyed: Vec<Option<i32>> = chunk.iter().map(|r| r.times_destroyed).collect();
+        let rebuilt: Vec<Option<i32>> = chunk.iter().map(|r| r.times_rebuilt).collect();
+        let first: Vec<Option<NaiveDate>> = chunk.iter().map(|r| r.first_event).collect();
+        let last: Vec<Option<NaiveDate>> = chunk.iter().map(|r| r.last_event).collect();
+        let length: Vec<Option<f64>> = chunk.iter().map(|r| r.runway_length_m).collect();
+        let props: Vec<&str> = chunk.iter().map(|r| r.properties.as_str()).collect();
+        let layout: Vec<&str> = chunk.iter().map(|r| r.layout.as_str()).collect();
+        let position: Vec<i64> = chunk.iter().map(|r| r.position).collect();
+        tx.execute(
+            "INSERT INTO strips AS s (id, geom, name, notes, status, times_destroyed, times_rebuilt,
+                first_event, last_event, runway_length_m, properties, layout, position)
+             SELECT u.id, ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(u.geom)), 4326), u.name, u.notes,
+                u.status, u.destroyed, u.rebuilt, u.first_event, u.last_event, u.length,
+                u.props::jsonb, u.layout::jsonb, u.position
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[],
+                $7::int4[], $8::date[], $9::date[], $10::float8[], $11::text[], $12::text[],
+                $13::int8[])
+                AS u(id, geom, name, notes, status, destroyed, rebuilt, first_event, last_event,
+                length, props, layout, position)
+             ON CONFLICT (id) DO UPDATE SET geom = excluded.geom, name = excluded.name,
+                notes = excluded.notes, status = excluded.status,
+                times_destroyed = excluded.times_destroyed, times_rebuilt = excluded.times_rebuilt,
+                first_event = excluded.first_event, last_event = excluded.last_event,
+                runway_length_m = excluded.runway_length_m, properties = excluded.properties,
+                layout = excluded.layout, position = excluded.position
+             WHERE (s.geom, s.name, s.notes, s.status, s.times_destroyed, s.times_rebuilt,
+                s.first_event, s.last_event, s.runway_length_m, s.properties, s.layout, s.position)
+                IS DISTINCT FROM (excluded.geom, excluded.name, excluded.notes, excluded.status,
+                excluded.times_destroyed, excluded.times_rebuilt, excluded.first_event,
+                excluded.last_event, excluded.runway_length_m, excluded.properties,
+                excluded.layout, excluded.position)",
+            &[
+                &ids, &geom, &name, &notes, &status, &destroyed, &rebuilt, &first, &last, &length,
+                &props, &layout, &position,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn write_events(tx: &mut Transaction, rows: &[EventRow]) -> Result<(), DbError> {
+    for chunk in rows.chunks(BATCH) {
+        let key: Vec<&str> = chunk.iter().map(|r| r.key.as_str()).collect();
+        let strip: Vec<&str> = chunk.iter().map(|r| r.strip_id.as_str()).collect();
+        let position: Vec<i32> = chunk.iter().map(|r| r.position).collect();
+        let event_id: Vec<Option<&str>> = chunk.iter().map(|r| r.event_id.as_deref()).collect();
+        let kind: Vec<&str> = chunk.iter().map(|r| r.kind.as_str()).collect();
+        let date: Vec<&str> = chunk.iter().map(|r| r.date.as_str()).collect();
+        let start: Vec<NaiveDate> = chunk.iter().map(|r| r.date_start).collect();
+        let end: Vec<NaiveDate> = chunk.iter().map(|r| r.date_end).collect();
+        let confidence: Vec<Option<&str>> = chunk.iter().map(|r| r.confidence.as_deref()).collect();
+        let operation: Vec<Option<&str>> = chunk.iter().map(|r| r.operation.as_deref()).collect();
+        let sources: Vec<&str> = chunk.iter().map(|r| r.sources.as_str()).collect();
+        let note: Vec<Option<&str>> = chunk.iter().map(|r| r.note.as_deref()).collect();
+        let unknown: Vec<&str> = chunk.iter().map(|r| r.unknown.as_str()).collect();
+        let layout: Vec<&str> = chunk.iter().map(|r| r.layout.as_str()).collect();
+        tx.execute(
+            "INSERT INTO events AS e (id, strip_id, position, event_id, type, date, date_start,
+                date_end, confidence, operation, sources, note, unknown, layout)
+             SELECT u.id, u.strip_id, u.position, u.event_id, u.type, u.date, u.date_start,
+                u.date_end, u.confidence, u.operation, u.sources::jsonb, u.note, u.unknown::jsonb,
+                u.layout::jsonb
+             FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[], $6::text[],
+                $7::date[], $8::date[], $9::text[], $10::text[], $11::text[], $12::text[],
+                $13::text[], $14::text[])
+                AS u(id, strip_id, position, event_id, type, date, date_start, date_end,
+                confidence, operation, sources, note, unknown, layout)
+             ON CONFLICT (id) DO UPDATE SET strip_id = excluded.strip_id,
+                position = excluded.position, event_id = excluded.event_id, type = excluded.type,
+                date = excluded.date, date_start = excluded.date_start,
+                date_end = excluded.date_end, confidence = excluded.confidence,
+                operation = excluded.operation, sources = excluded.sources, note = excluded.note,
+                unknown = excluded.unknown, layout = excluded.layout
+             WHERE (e.strip_id, e.position, e.event_id, e.type, e.date, e.confidence, e.operation,
+                e.sources, e.note, e.unknown, e.layout)
+                IS DISTINCT FROM (excluded.strip_id, excluded.position, excluded.event_id,
+                excluded.type, excluded.date, excluded.confidence, excluded.operation,
+                excluded.sources, excluded.note, excluded.unknown, excluded.layout)",
+            &[
+                &key,
+                &strip,
+                &position,
+                &event_id,
+                &kind,
+                &date,
+                &start,
+                &end,
+                &confidence,
+                &operation,
+                &sources,
+                &note,
+                &unknown,
+                &layout,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// A strip to write: the feature, its position in the document and its event keys.
+pub struct Write<'a> {
+    pub feature: &'a Feature,
+    pub position: usize,
+    pub keys: &'a [String],
+}
+
+/// Writes strips and their events; events of these strips whose keys are not given are
+/// deleted. Returns how many strip rows were written or changed.
+pub fn write(tx: &mut Transaction, writes: &[Write], day: NaiveDate) -> Result<(), DbError> {
+    let strips: Vec<StripRow> = writes
+        .iter()
+        .map(|w| strip_row(w.feature, w.position, day))
+        .collect();
+    write_strips(tx, &strips)?;
+    let mut events = Vec::new();
+    for w in writes {
+        for (i, (event, key)) in w.feature.events().iter().zip(w.keys).enumerate() {
+            events.push(event_row(event, w.feature.id.as_str(), i, key));
+        }
+    }
+    // Events moved away or deleted first, so that a key never points at two strips' rows.
+    for chunk in writes.chunks(BATCH) {
+        let ids: Vec<&str> = chunk.iter().map(|w| w.feature.id.as_str()).collect();
+        let keep: Vec<&str> = chunk
+            .iter()
+            .flat_map(|w| {
+                w.keys
+                    .iter()
+                    .take(w.feature.events().len())
+                    .map(String::as_str)
+            })
+            .collect();
+        tx.execute(
+            "DELETE FROM events WHERE strip_id = ANY($1::text[]) AND NOT (id = ANY($2::text[]))",
+            &[&ids, &keep],
+        )?;
+    }
+    write_events(tx, &events)?;
+    Ok(())
+}
+
+/// Deletes strips (their events go with them).
+pub fn delete(tx: &mut Transaction, ids: &[&str]) -> Result<(), DbError> {
+    for chunk in ids.chunks(BATCH) {
+        tx.execute("DELETE FROM strips WHERE id = ANY($1::text[])", &[&chunk])?;
+    }
+    Ok(())
+}
+
+/// Strips as read back: a document, and for each strip its event keys and row version.
+#[derive(Debug, Clone, Default)]
+pub struct Fetched {
+    pub doc: Document,
+    pub keys: HashMap<String, Vec<String>>,
+    pub versions: HashMap<String, i64>,
+    /// Problems the reader found in what the rows say (an event a SQL user broke).
+    pub problems: Vec<String>,
+}
+
+/// Reads strips (all, or those with these ids) with their events, in document order.
+pub fn fetch(
+    tx: &mut impl GenericClient,
+    ids: Option<&[String]>,
+    label: &str,
+) -> Result<Fetched, DbError> {
+    let strip_sql = "SELECT id, ST_AsGeoJSON(geom, 17), name, notes, properties::text, layout::text, row_version
+        FROM strips WHERE $1::text[] IS NULL OR id = ANY($1::text[]) ORDER BY position, id";
+    let event_sql = "SELECT id, strip_id, event_id, type, date, confidence, operation, sources::text, note,
+            unknown::text, layout::text
+        FROM events WHERE $1::text[] IS NULL OR strip_id = ANY($1::text[]) ORDER BY strip_id, position, id";
+    let ids: Option<Vec<&str>> = ids.map(|ids| ids.iter().map(String::as_str).collect());
+    let mut events: HashMap<String, Vec<PulledEvent>> = HashMap::new();
+    for row in tx.query(event_sql, &[&ids])? {
+        let strip: String = row.get(1);
+        events.entry(strip).or_default().push(PulledEvent {
+            key: row.get(0),
+            event_id: row.get(2),
+            kind: row.get(3),
+            date: row.get(4),
+            confidence: row.get(5),
+            operation: row.get(6),
+            sources: row.get(7),
+            note: row.get(8),
+            unknown: row.get(9),
+            layout: row.get(10),
+        });
+    }
+    // The collection's own members where the writer puts them: a second `features` after
+    // the list, the rest before it.
+    let mut members: Vec<(String, Box<serde_json::value::RawValue>)> = Vec::new();
+    if ids.is_none()
+        && let Some(row) = tx.query_opt(
+            "SELECT value FROM pistas_meta WHERE key = 'collection'",
+            &[],
+        )?
+    {
+        let text: String = row.get(0);
+        members = serde_json::from_str(&text).unwrap_or_default();
+    }
+    let (after, before): (Vec<_>, Vec<_>) = members.into_iter().partition(|(k, _)| k == "features");
+    let mut text = String::from("{\"type\":\"FeatureCollection\"");
+    let push_member = |text: &mut String, key: &str, value: &serde_json::value::RawValue| {
+        text.push(',');
+        crate::io::json_string_into(text, key);
+        text.push(':');
+        text.push_str(value.get());
+    };
+    for (key, value) in &before {
+        push_member(&mut text, key, value);
+    }
+    text.push_str(",\"features\":[");
+    let mut fetched = Fetched::default();
+    let mut order = Vec::new();
+    let no_events = Vec::new();
+    for (n, row) in tx.query(strip_sql, &[&ids])?.into_iter().enumerate() {
+        let strip = PulledStrip {
+            id: row.get(0),
+            geometry: row.get(1),
+            name: row.get(2),
+            notes: row.get(3),
+            properties: row.get(4),
+            layout: row.get(5),
+            row_version: row.get(6),
+        };
+        let rows = events.get(&strip.id).unwrap_or(&no_events);
+        let (json, reads) = feature_json(&strip, rows);
+        if n > 0 {
+            text.push(',');
+        }
+        text.push('\n');
+        text.push_str(&json);
+        let keys: Vec<String> = rows
+            .iter()
+            .zip(&reads)
+            .filter(|(_, reads)| **reads)
+            .map(|(e, _)| e.key.clone())
+            .collect();
+        fetched.keys.insert(strip.id.clone(), keys);
+        fetched.versions.insert(strip.id.clone(), strip.row_version);
+        order.push(strip.id);
+    }
+    text.push_str("\n]");
+    for (key, value) in &after {
+        push_member(&mut text, key, value);
+    }
+    text.push('}');
+    let parsed = crate::io::read_str(&text, label);
+    fetched.problems = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::io::Severity::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    fetched.doc = parsed.document;
+    Ok(fetched)
+}
+
+/// Writes the document's own members (`name`, `crs`, foreign ones) to the database.
+pub fn write_collection(tx: &mut Transaction, doc: &Document) -> Result<(), DbError> {
+    let members = serde_json::to_string(&doc.foreign).unwrap_or_else(|_| "[]".to_owned());
+    tx.execute(
+        "INSERT INTO pistas_meta (key, value) VALUES ('collection', $1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &[&members],
+    )?;
+    Ok(())
+}
+
+/// Ids of strips changed (or deleted, or whose events changed) since `mark`.
+pub fn changed_since(tx: &mut impl GenericClient, mark: &str) -> Result<HashSet<String>, DbError> {
+    let rows = tx.query(
+        "SELECT id FROM strips WHERE change_xid >= $1::text::xid8
+         UNION SELECT strip_id FROM events WHERE change_xid >= $1::text::xid8
+         UNION SELECT strip_id FROM history WHERE xid >= $1::text::xid8 AND op = 'DELETE' AND strip_id IS NOT NULL",
+        &[&mark],
+    )?;
+    Ok(rows.into_iter().map(|r| r.get(0)).collect())
+}
+
+/// Records the side of a conflict that was not kept.
+pub fn record_unkept(
+    tx: &mut Transaction,
+    strip: &str,
+    unkept: &str,
+    why: &str,
+) -> Result<(), DbError> {
+    tx.execute(
+        "SELECT pistas_record_conflict($1, $2::text::jsonb, $3)",
+        &[&strip, &unkept, &why],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! The database's tables, created and upgraded by numbered migrations.
+//!
+//! QGIS opens `strips` (a geometry column in EPSG:4326 with a GiST index) and `events`
+//! (with `date_start`/`date_end` as DATE, for the Temporal Controller) as they are. Every
+//! insert, update and delete of either table is recorded in `history` by a trigger, with
+//! who, when, the old and the new row.
+
+/// Migration `n` is `MIGRATIONS[n - 1]`; each runs once, in one transaction with the
+/// record of it in `pistas_migrations`.
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+
+/// The newest schema version this Pistas knows.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+const MIGRATION_1: &str = r#"
+CREATE TABLE pistas_meta (
+    key text PRIMARY KEY,
+    value text NOT NULL
+);
+
+CREATE TABLE strips (
+    id text PRIMARY KEY,
+    geom geometry(Geometry, 4326),
+    name text,
+    notes text,
+    status text,
+    times_destroyed integer,
+    times_rebuilt integer,
+    first_event date,
+    last_event date,
+    runway_length_m double precision,
+    properties jsonb NOT NULL DEFAULT '{}',
+    layout jsonb NOT NULL DEFAULT '{}',
+    position bigint NOT NULL DEFAULT 0,
+    row_version bigint NOT NULL DEFAULT 1,
+    change_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    updated_by text NOT NULL DEFAULT current_user
+);
+CREATE INDEX strips_geom_idx ON strips USING gist (geom);
+CREATE INDEX strips_change_idx ON strips (change_xid);
+COMMENT ON COLUMN strips.status IS 'Derived: the status at the last push or sync';
+COMMENT ON COLUMN strips.layout IS 'What GeoJSON says that a column cannot (property order, foreign members); kept by Pistas';
+
+CREATE TABLE events (
+    id text PRIMARY KEY,
+    strip_id text NOT NULL REFERENCES strips (id) ON UPDATE CASCADE ON DELETE CASCADE,
+    position integer NOT NULL DEFAULT 0,
+    event_id text,
+    type text NOT NULL,
+    date text NOT NULL,
+    date_start date NOT NULL,
+    date_end date NOT NULL,
+    confidence text,
+    operation text,
+    sources jsonb NOT NULL DEFAULT '[]',
+    note text,
+    unknown jsonb NOT NULL DEFAULT '{}',
+    layout jsonb NOT NULL DEFAULT '{}',
+    row_version bigint NOT NULL DEFAULT 1,
+    change_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    updated_by text NOT NULL DEFAULT current_user
+);
+CREATE INDEX events_strip_idx ON events (strip_id, position);
+CREATE INDEX events_change_idx ON events (change_xid);
+COMMENT ON COLUMN events.date IS 'The date as written (2014, 2014-09, ~2014-09-05, 2014/2015); date_start and date_end are its bounds';
+
+CREATE TABLE history (
+    seq bigserial PRIMARY KEY,
+    table_name text NOT NULL,
+    op text NOT NULL,
+    row_id text NOT NULL,
+    strip_id text,
+    at timestamptz NOT NULL DEFAULT now(),
+    by text NOT NULL DEFAULT current_user,
+    xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    old_row jsonb,
+    new_row jsonb,
+    note text
+);
+CREATE INDEX history_xid_idx ON history (xid);
+CREATE INDEX history_row_idx ON history (table_name, row_id);
+COMMENT ON TABLE history IS 'Every insert, update and delete of strips and events, and the side a sync did not keep (op CONFLICT)';
+
+-- Versions and who changed a row: set here, so that no client can forget or forge them.
+CREATE FUNCTION pistas_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        NEW.row_version := OLD.row_version + 1;
+    ELSE
+        NEW.row_version := 1;
+    END IF;
+    NEW.change_xid := pg_current_xact_id();
+    NEW.updated_at := now();
+    NEW.updated_by := session_user;
+    RETURN NEW;
+END $$;
+
+-- History rows are written by the schema's owner, whoever changed the row: editors and
+-- reviewers can read the history but never change it.
+CREATE FUNCTION pistas_record() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path FROM CURRENT AS $$
+DECLARE
+    old_json jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+    new_json jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+    row_id text := coalesce(new_json ->> 'id', old_json ->> 'id');
+    strip text := CASE WHEN TG_TABLE_NAME = 'events'
+        THEN coalesce(new_json ->> 'strip_id', old_json ->> 'strip_id') ELSE row_id END;
+BEGIN
+    INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, new_row)
+    VALUES (TG_TABLE_NAME, TG_OP, row_id, strip, session_user, old_json, new_json);
+    RETURN NULL;
+END $$;
+
+-- The side of a conflict a sync did not keep, so that nothing is lost.
+CREATE FUNCTION pistas_record_conflict(strip text, unkept jsonb, why text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    INSERT INTO history (table_name, op, row_id, strip_id, by, new_row, note)
+    VALUES ('strips', 'CONFLICT', strip, strip, session_user, unkept, why);
+$$;
+
+CREATE TRIGGER strips_stamp BEFORE INSERT OR UPDATE ON strips
+    FOR EACH ROW EXECUTE FUNCTION pistas_stamp();
+CREATE TRIGGER events_stamp BEFORE INSERT OR UPDATE ON events
+    FOR EACH ROW EXECUTE FUNCTION pistas_stamp();
+CREATE TRIGGER strips_history AFTER INSERT OR UPDATE OR DELETE ON strips
+    FOR EACH ROW EXECUTE FUNCTION pistas_record();
+CREATE TRIGGER events_history AFTER INSERT OR UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION pistas_record();
+
+-- Least privilege: members of pistas_reviewer can pull; members of pistas_editor can also
+-- push and sync. Roles are cluster-wide, so several databases share them.
+DO $$
+BEGIN
+    BEGIN
+        CREATE ROLE pistas_reviewer NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+    BEGIN
+        CREATE ROLE pistas_editor NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+END $$;
+REVOKE ALL ON strips, events, history, pistas_meta FROM PUBLIC;
+REVOKE ALL ON FUNCTION pistas_record_conflict(text, jsonb, text) FROM PUBLIC;
+GRANT SELECT ON strips, events, history, pistas_meta, pistas_migrations TO pistas_reviewer, pistas_editor;
+GRANT INSERT, UPDATE, DELETE ON strips, events TO pistas_editor;
+GRANT EXECUTE ON FUNCTION pistas_record_conflict(text, jsonb, text) TO pistas_editor;
+INSERT INTO pistas_meta (key, value) VALUES ('database_id', md5(random()::text || clock_timestamp()::text));
+"#;
+
+/// Creates the bookkeeping table the migrations are recorded in.
+pub const MIGRATIONS_TABLE: &str = r#"
+CREATE TABLE IF NOT EXISTS pistas_migrations (
+    version integer PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    applied_by text NOT NULL DEFAULT session_user
+)"#;

@@ -1,0 +1,529 @@
+//! Push, pull and sync: each one transaction, so an interrupted one changes nothing on
+//! either side and a retry completes it.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use postgres::{Client, IsolationLevel};
+
+use super::merge::{self, Conflict, Keep, Outcome, Part, Side, same_feature};
+use super::remote::{self, Write, changed_since, check_schema, fetch, watermark};
+use super::state::{Base, BaseStrip, FORMAT, SyncState};
+use super::{DbError, Target};
+use crate::model::{Document, Feature};
+
+/// Where a long operation stands, for a progress bar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    Reading,
+    Merging { strips: usize },
+    Writing { done: usize, total: usize },
+    Done,
+}
+
+/// A strip whose conflicts are left for a person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StripConflict {
+    pub strip: String,
+    pub label: String,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncReport {
+    /// Strips written to the database (added, changed or deleted there).
+    pub sent: Vec<String>,
+    /// Strips changed here by others' work (added, changed or deleted here).
+    pub received: Vec<String>,
+    /// Conflicts resolved by a pick; the side not kept is in `history`.
+    pub resolved: usize,
+    pub conflicts: Vec<StripConflict>,
+    /// How many times the transaction was tried.
+    pub attempts: usize,
+}
+
+impl SyncReport {
+    pub fn summary(&self) -> String {
+        let mut text = format!(
+            "sent {} strip{}, received {}",
+            self.sent.len(),
+            if self.sent.len() == 1 { "" } else { "s" },
+            self.received.len()
+        );
+        if self.resolved > 0 {
+            text.push_str(&format!(
+                ", {} conflict{} resolved (the side not kept is in the history table)",
+                self.resolved,
+                if self.resolved == 1 { "" } else { "s" }
+            ));
+        }
+        if !self.conflicts.is_empty() {
+            let n: usize = self.conflicts.iter().map(|c| c.conflicts.len()).sum();
+            text.push_str(&format!(
+                ", {n} conflict{} in {} strip{} left to review",
+                if n == 1 { "" } else { "s" },
+                self.conflicts.len(),
+                if self.conflicts.len() == 1 { "" } else { "s" }
+            ));
+        }
+        text
+    }
+}
+
+/// The result of a sync: the document this side now holds, its new base, and the report.
+#[derive(Debug, Clone)]
+pub struct Synced {
+    pub doc: Document,
+    pub base: Base,
+    pub report: SyncReport,
+}
+
+/// Picks for conflicts: per strip and part, else one side for all, else left open.
+#[derive(Debug, Clone, Default)]
+pub struct Picks {
+    pub all: Option<Keep>,
+    pub each: HashMap<(String, Part), Keep>,
+}
+
+impl Picks {
+    fn get(&self, strip: &str, part: &Part) -> Option<Keep> {
+        self.each
+            .get(&(strip.to_owned(), part.clone()))
+            .copied()
+            .or(self.all)
+    }
+}
+
+const ATTEMPTS: usize = 5;
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Writes every feature of `doc` to the database (adding or replacing strips with the same
+/// id; strips only the database has stay). Events that mean the same as a row's keep its
+/// key, so pushing a file twice changes nothing.
+pub fn push(
+    client: &mut Client,
+    doc: &Document,
+    progress: &dyn Fn(Progress),
+) -> Result<usize, DbError> {
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .start()?;
+    check_schema(&mut tx)?;
+    progress(Progress::Reading);
+    let ids: Vec<String> = doc
+        .features
+        .iter()
+        .map(|f| f.id.as_str().to_owned())
+        .collect();
+    let existing = fetch(&mut tx, Some(&ids), "database")?;
+    let mut keys: Vec<Vec<String>> = Vec::with_capacity(doc.features.len());
+    let by_id: HashMap<&str, &Feature> = existing
+        .doc
+        .features
+        .iter()
+        .map(|f| (f.id.as_str(), f))
+        .collect();
+    for feature in &doc.features {
+        let id = feature.id.as_str();
+        let theirs = by_id.get(id).copied();
+        let their_keys = existing.keys.get(id).map_or(&[][..], Vec::as_slice);
+        let mut taken = vec![false; their_keys.len()];
+        let ks = feature
+            .events()
+            .iter()
+            .map(|e| {
+                let found = theirs.and_then(|t| {
+                    (0..t.events().len().min(their_keys.len()))
+                        .find(|&j| !taken[j] && merge::same_event(e, &t.events()[j]))
+                });
+                match found {
+                    Some(j) => {
+                        taken[j] = true;
+                        their_keys[j].clone()
+                    }
+                    None => merge::new_key(),
+                }
+            })
+            .collect();
+        keys.push(ks);
+    }
+    let writes: Vec<Write> = doc
+        .features
+        .iter()
+        .zip(&keys)
+        .enumerate()
+        .map(|(position, (feature, keys))| Write {
+            feature,
+            position,
+            keys,
+        })
+        .collect();
+    progress(Progress::Writing {
+        done: 0,
+        total: writes.len(),
+    });
+    remote::write(&mut tx, &writes, today())?;
+    remote::write_collection(&mut tx, doc)?;
+    tx.commit()?;
+    progress(Progress::Done);
+    Ok(writes.len())
+}
+
+/// Reads the whole database as a document, with the base for syncing it later.
+pub fn pull(
+    client: &mut Client,
+    target: &Target,
+    progress: &dyn Fn(Progress),
+) -> Result<(Document, Base, Vec<String>), DbError> {
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?;
+    let database_id = check_schema(&mut tx)?;
+    let mark = watermark(&mut tx)?;
+    progress(Progress::Reading);
+    let fetched = fetch(&mut tx, None, &target.describe())?;
+    tx.commit()?;
+    let strips = fetched
+        .doc
+        .features
+        .iter()
+        .map(|f| {
+            let id = f.id.as_str().to_owned();
+            let strip = BaseStrip {
+                version: fetched.versions.get(&id).copied().unwrap_or(0),
+                keys: fetched.keys.get(&id).cloned().unwrap_or_default(),
+            };
+            (id, strip)
+        })
+        .collect();
+    let base = Base {
+        state: SyncState {
+            format: FORMAT.to_owned(),
+            database_id,
+            target: target.describe(),
+            watermark: mark,
+            strips,
+        },
+        doc: fetched.doc.clone(),
+    };
+    progress(Progress::Done);
+    Ok((fetched.doc, base, fetched.problems))
+}
+
+/// Sends this side's changes and receives the others', in one transaction (tried again if
+/// another writer got in between). Strips with conflicts no pick resolves change on neither
+/// side, and are reported; they come back at every sync until resolved.
+pub fn sync(
+    client: &mut Client,
+    target: &Target,
+    local: &Document,
+    base: Option<&Base>,
+    picks: &Picks,
+    progress: &dyn Fn(Progress),
+) -> Result<Synced, DbError> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match attempt(client, target, local, base, picks, progress) {
+            Ok(mut synced) => {
+                synced.report.attempts = attempts;
+                progress(Progress::Done);
+                return Ok(synced);
+            }
+            Err(e) if e.retryable() && attempts < ATTEMPTS => {
+                std::thread::sleep(std::time::Duration::from_millis(20 * attempts as u64));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn attempt(
+    client: &mut Client,
+    target: &Target,
+    local: &Document,
+    base: Option<&Base>,
+    picks: &Picks,
+    progress: &dyn Fn(Progress),
+) -> Result<Synced, DbError> {
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .start()?;
+    let database_id = check_schema(&mut tx)?;
+    if let Some(base) = base
+        && base.state.database_id != database_id
+    {
+        return Err(DbError::OtherDatabase(base.state.target.clone()));
+    }
+    let mark = watermark(&mut tx)?;
+    progress(Progress::Reading);
+
+    // This side's changes since the base.
+    let local_by_id: HashMap<&str, (usize, &Feature)> = local
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), (i, f)))
+        .collect();
+    let mut candidates: BTreeSet<String> = BTreeSet::new();
+    let base_by_id: HashMap<&str, &Feature> = base
+        .map(|b| b.doc.features.iter().map(|f| (f.id.as_str(), f)).collect())
+        .unwrap_or_default();
+    for feature in &local.features {
+        let id = feature.id.as_str();
+        match base_by_id.get(id) {
+            Some(b) if same_feature(feature, b) => {}
+            _ => {
+                candidates.insert(id.to_owned());
+            }
+        }
+    }
+    for id in base_by_id.keys() {
+        if !local_by_id.contains_key(id) {
+            candidates.insert((*id).to_owned());
+        }
+    }
+    // Theirs since the base (everything, the first time).
+    let fetched = match base {
+        Some(base) => {
+            candidates.extend(changed_since(&mut tx, &base.state.watermark)?);
+            let ids: Vec<String> = candidates.iter().cloned().collect();
+            fetch(&mut tx, Some(&ids), &target.describe())?
+        }
+        None => {
+            let all = fetch(&mut tx, None, &target.describe())?;
+            candidates.extend(all.doc.features.iter().map(|f| f.id.as_str().to_owned()));
+            all
+        }
+    };
+    let remote_by_id: HashMap<&str, &Feature> = fetched
+        .doc
+        .features
+        .iter()
+        .map(|f| (f.id.as_str(), f))
+        .collect();
+    progress(Progress::Merging {
+        strips: candidates.len(),
+    });
+
+    let no_keys: Vec<String> = Vec::new();
+    let mut report = SyncReport::default();
+    let mut merged: HashMap<String, (Option<Feature>, Vec<String>)> = HashMap::new();
+    let mut to_write: Vec<(String, usize)> = Vec::new();
+    let mut to_delete: Vec<String> = Vec::new();
+    let mut unkept: Vec<(String, String, String)> = Vec::new();
+    for id in &candidates {
+        let (base_feature, base_keys) = match base {
+            Some(b) => b.strip(id),
+            None => (None, &no_keys[..]),
+        };
+        let mine = local_by_id.get(id.as_str()).map(|(_, f)| *f);
+        let theirs = remote_by_id.get(id.as_str()).copied();
+        let their_keys = fetched.keys.get(id).unwrap_or(&no_keys);
+        let outcome = merge::merge(
+            Side::new(base_feature, base_keys),
+            Side::new(mine, &[]),
+            Side::new(theirs, their_keys),
+            &|part| picks.get(id, part),
+        );
+        match outcome {
+            Outcome::Conflicts(conflicts) => report.conflicts.push(StripConflict {
+                strip: id.clone(),
+                label: mine
+                    .or(theirs)
+                    .map_or_else(|| id.clone(), |f| f.label().to_owned()),
+                conflicts,
+            }),
+            Outcome::Merged(m) => {
+                for (conflict, keep) in &m.resolved {
+                    let (side, value) = match keep {
+                        Keep::Mine => ("theirs", &conflict.theirs),
+                        Keep::Theirs => ("mine", &conflict.mine),
+                    };
+                    let record = serde_json::json!({
+                        "part": conflict.part.label(),
+                        "side": side,
+                        "value": value,
+                        "by": target.config.get_user(),
+                    });
+                    unkept.push((
+                        id.clone(),
+                        record.to_string(),
+                        format!(
+                            "sync kept {}",
+                            if *keep == Keep::Mine {
+                                "mine"
+                            } else {
+                                "theirs"
+                            }
+                        ),
+                    ));
+                }
+                report.resolved += m.resolved.len();
+                let remote_same = match (&m.feature, theirs) {
+                    (Some(f), Some(t)) => same_feature(f, t) && their_keys == &m.keys,
+                    (None, None) => true,
+                    _ => false,
+                };
+                let local_same = match (&m.feature, mine) {
+                    (Some(f), Some(l)) => same_feature(f, l),
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !remote_same {
+                    match &m.feature {
+                        Some(_) => {
+                            let position = local_by_id
+                                .get(id.as_str())
+                                .map(|(i, _)| *i)
+                                .unwrap_or(local.features.len() + to_write.len());
+                            to_write.push((id.clone(), position));
+                        }
+                        None => to_delete.push(id.clone()),
+                    }
+                    report.sent.push(id.clone());
+                }
+                if !local_same {
+                    report.received.push(id.clone());
+                }
+                merged.insert(id.clone(), (m.feature, m.keys));
+            }
+        }
+    }
+
+    let writes: Vec<Write> = to_write
+        .iter()
+        .filter_map(|(id, position)| {
+            let (feature, keys) = merged.get(id)?;
+            Some(Write {
+                feature: feature.as_ref()?,
+                position: *position,
+                keys,
+            })
+        })
+        .collect();
+    progress(Progress::Writing {
+        done: 0,
+        total: writes.len() + to_delete.len(),
+    });
+    if !writes.is_empty() {
+        remote::write(&mut tx, &writes, today())?;
+    }
+    if !to_delete.is_empty() {
+        let ids: Vec<&str> = to_delete.iter().map(String::as_str).collect();
+        remote::delete(&mut tx, &ids)?;
+    }
+    for (strip, record, why) in &unkept {
+        remote::record_unkept(&mut tx, strip, record, why)?;
+    }
+    let foreign_changed = match base {
+        Some(b) => !crate::model::extra_eq(&b.doc.foreign, &local.foreign),
+        None => !local.foreign.is_empty(),
+    };
+    if foreign_changed {
+        remote::write_collection(&mut tx, local)?;
+    }
+    // Row versions after the writes, for the base.
+    let written: Vec<String> = writes
+        .iter()
+        .map(|w| w.feature.id.as_str().to_owned())
+        .collect();
+    let mut versions: HashMap<String, i64> = fetched.versions.clone();
+    if !written.is_empty() {
+        for row in tx.query(
+            "SELECT id, row_version FROM strips WHERE id = ANY($1::text[])",
+            &[&written],
+        )? {
+            versions.insert(row.get(0), row.get(1));
+        }
+    }
+    tx.commit()?;
+
+    // This side's new document: mine in my order, merged strips in place, new ones after.
+    let mut doc = Document {
+        features: Vec::with_capacity(local.features.len()),
+        foreign: local.foreign.clone(),
+    };
+    for feature in &local.features {
+        match merged.get(feature.id.as_str()) {
+            Some((Some(m), _)) => doc.features.push(m.clone()),
+            Some((None, _)) => {}
+            None => doc.features.push(feature.clone()),
+        }
+    }
+    for feature in &fetched.doc.features {
+        let id = feature.id.as_str();
+        if !local_by_id.contains_key(id)
+            && let Some((Some(m), _)) = merged.get(id)
+        {
+            doc.features.push(m.clone());
+        }
+    }
+    if base.is_none() && local.foreign.is_empty() {
+        doc.foreign = fetched.doc.foreign.clone();
+    }
+
+    // The new base: what both sides now hold, except strips left in conflict.
+    let mut state = SyncState {
+        format: FORMAT.to_owned(),
+        database_id,
+        target: target.describe(),
+        watermark: mark,
+        strips: base.map(|b| b.state.strips.clone()).unwrap_or_default(),
+    };
+    let mut base_features: HashMap<String, Feature> = base
+        .map(|b| {
+            b.doc
+                .features
+                .iter()
+                .map(|f| (f.id.as_str().to_owned(), f.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (id, (feature, keys)) in &merged {
+        match feature {
+            Some(f) => {
+                base_features.insert(id.clone(), f.clone());
+                state.strips.insert(
+                    id.clone(),
+                    BaseStrip {
+                        version: versions.get(id).copied().unwrap_or(0),
+                        keys: keys.clone(),
+                    },
+                );
+            }
+            None => {
+                base_features.remove(id);
+                state.strips.remove(id);
+            }
+        }
+    }
+    let mut base_doc = Document {
+        features: Vec::with_capacity(base_features.len()),
+        foreign: doc.foreign.clone(),
+    };
+    for feature in &doc.features {
+        if let Some(b) = base_features.remove(feature.id.as_str()) {
+            base_doc.features.push(b);
+        }
+    }
+    let mut rest: Vec<Feature> = base_features.into_values().collect();
+    rest.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+    base_doc.features.extend(rest);
+    Ok(Synced {
+        doc,
+        base: Base {
+            state,
+            doc: base_doc,
+        },
+        report,
+    })
+}

@@ -298,11 +298,33 @@ impl Decider<'_> {
     }
 }
 
-/// A fresh row key for a new event.
+/// Keys for `events` taken from the `other` events they pair with (see [`pair_events`]);
+/// fresh ones for the rest.
+pub fn keys_like(events: &[Event], other: &[Event], other_keys: &[String]) -> Vec<String> {
+    pair_events(events, other)
+        .into_iter()
+        .map(|j| {
+            j.and_then(|j| other_keys.get(j).cloned())
+                .unwrap_or_else(new_key)
+        })
+        .collect()
+}
+
+/// A fresh row key for a new event: time first (as UUIDv7 does), so that keys made
+/// together sit together in the index, then a counter and random bits, so that two
+/// machines never make the same one.
 pub fn new_key() -> String {
     use rand::Rng;
-    let mut rng = rand::rng();
-    format!("{:016x}{:016x}", rng.random::<u64>(), rng.random::<u64>())
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "{millis:012x}{n:08x}{:012x}",
+        rand::rng().random::<u64>() >> 16
+    )
 }
 
 /// Merges one strip. `pick` chooses a side for a conflict, or leaves it open (`None`).

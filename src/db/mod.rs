@@ -6,6 +6,7 @@
 //! thread. TLS is `rustls` through `tokio-postgres-rustls`, with no system library. No ORM:
 //! the SQL is short, written out, and takes every value as a bound parameter.
 
+pub mod apply;
 mod connect;
 pub mod merge;
 mod remote;

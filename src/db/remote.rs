@@ -13,6 +13,54 @@ use super::rows::{
 use super::schema::{MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION};
 use crate::model::{Document, Feature};
 
+const INSERT_STRIPS: &str =
+    "INSERT INTO strips AS s (id, geom, name, notes, status, times_destroyed, times_rebuilt,
+                first_event, last_event, runway_length_m, properties, layout, position)
+             SELECT u.id, ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(u.geom)), 4326), u.name, u.notes,
+                u.status, u.destroyed, u.rebuilt, u.first_event, u.last_event, u.length,
+                u.props::jsonb, u.layout::jsonb, u.position
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[],
+                $7::int4[], $8::date[], $9::date[], $10::float8[], $11::text[], $12::text[],
+                $13::int8[])
+                AS u(id, geom, name, notes, status, destroyed, rebuilt, first_event, last_event,
+                length, props, layout, position)";
+const UPSERT_STRIPS: &str =
+    "ON CONFLICT (id) DO UPDATE SET geom = excluded.geom, name = excluded.name,
+                notes = excluded.notes, status = excluded.status,
+                times_destroyed = excluded.times_destroyed, times_rebuilt = excluded.times_rebuilt,
+                first_event = excluded.first_event, last_event = excluded.last_event,
+                runway_length_m = excluded.runway_length_m, properties = excluded.properties,
+                layout = excluded.layout, position = excluded.position
+             WHERE (s.geom, s.name, s.notes, s.status, s.times_destroyed, s.times_rebuilt,
+                s.first_event, s.last_event, s.runway_length_m, s.properties, s.layout, s.position)
+                IS DISTINCT FROM (excluded.geom, excluded.name, excluded.notes, excluded.status,
+                excluded.times_destroyed, excluded.times_rebuilt, excluded.first_event,
+                excluded.last_event, excluded.runway_length_m, excluded.properties,
+                excluded.layout, excluded.position)";
+
+const INSERT_EVENTS: &str =
+    "INSERT INTO events AS e (id, strip_id, position, event_id, type, date, date_start,
+                date_end, confidence, operation, sources, note, unknown, layout)
+             SELECT u.id, u.strip_id, u.position, u.event_id, u.type, u.date, u.date_start,
+                u.date_end, u.confidence, u.operation, u.sources::jsonb, u.note, u.unknown::jsonb,
+                u.layout::jsonb
+             FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[], $6::text[],
+                $7::date[], $8::date[], $9::text[], $10::text[], $11::text[], $12::text[],
+                $13::text[], $14::text[])
+                AS u(id, strip_id, position, event_id, type, date, date_start, date_end,
+                confidence, operation, sources, note, unknown, layout)";
+const UPSERT_EVENTS: &str = "ON CONFLICT (id) DO UPDATE SET strip_id = excluded.strip_id,
+                position = excluded.position, event_id = excluded.event_id, type = excluded.type,
+                date = excluded.date, date_start = excluded.date_start,
+                date_end = excluded.date_end, confidence = excluded.confidence,
+                operation = excluded.operation, sources = excluded.sources, note = excluded.note,
+                unknown = excluded.unknown, layout = excluded.layout
+             WHERE (e.strip_id, e.position, e.event_id, e.type, e.date, e.confidence, e.operation,
+                e.sources, e.note, e.unknown, e.layout)
+                IS DISTINCT FROM (excluded.strip_id, excluded.position, excluded.event_id,
+                excluded.type, excluded.date, excluded.confidence, excluded.operation,
+                excluded.sources, excluded.note, excluded.unknown, excluded.layout)";
+
 /// Rows per statement when writing.
 const BATCH: usize = 2000;
 
@@ -104,7 +152,7 @@ pub fn watermark(tx: &mut impl GenericClient) -> Result<String, DbError> {
         .get(0))
 }
 
-fn write_strips(tx: &mut Transaction, rows: &[StripRow]) -> Result<(), DbError> {
+fn write_strips(tx: &mut Transaction, rows: &[StripRow], fresh: bool) -> Result<(), DbError> {
     for chunk in rows.chunks(BATCH) {
         let ids: Vec<&str> = chunk.iter().map(|r| r.id.as_str()).collect();
         let geom: Vec<Option<&str>> = chunk.iter().map(|r| r.geometry.as_deref()).collect();
@@ -119,29 +167,14 @@ fn write_strips(tx: &mut Transaction, rows: &[StripRow]) -> Result<(), DbError> 
         let props: Vec<&str> = chunk.iter().map(|r| r.properties.as_str()).collect();
         let layout: Vec<&str> = chunk.iter().map(|r| r.layout.as_str()).collect();
         let position: Vec<i64> = chunk.iter().map(|r| r.position).collect();
+        // Strips not in the database yet are inserted plainly (no speculative insertion).
+        let sql = if fresh {
+            INSERT_STRIPS.to_owned()
+        } else {
+            format!("{INSERT_STRIPS} {UPSERT_STRIPS}")
+        };
         tx.execute(
-            "INSERT INTO strips AS s (id, geom, name, notes, status, times_destroyed, times_rebuilt,
-                first_event, last_event, runway_length_m, properties, layout, position)
-             SELECT u.id, ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(u.geom)), 4326), u.name, u.notes,
-                u.status, u.destroyed, u.rebuilt, u.first_event, u.last_event, u.length,
-                u.props::jsonb, u.layout::jsonb, u.position
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[],
-                $7::int4[], $8::date[], $9::date[], $10::float8[], $11::text[], $12::text[],
-                $13::int8[])
-                AS u(id, geom, name, notes, status, destroyed, rebuilt, first_event, last_event,
-                length, props, layout, position)
-             ON CONFLICT (id) DO UPDATE SET geom = excluded.geom, name = excluded.name,
-                notes = excluded.notes, status = excluded.status,
-                times_destroyed = excluded.times_destroyed, times_rebuilt = excluded.times_rebuilt,
-                first_event = excluded.first_event, last_event = excluded.last_event,
-                runway_length_m = excluded.runway_length_m, properties = excluded.properties,
-                layout = excluded.layout, position = excluded.position
-             WHERE (s.geom, s.name, s.notes, s.status, s.times_destroyed, s.times_rebuilt,
-                s.first_event, s.last_event, s.runway_length_m, s.properties, s.layout, s.position)
-                IS DISTINCT FROM (excluded.geom, excluded.name, excluded.notes, excluded.status,
-                excluded.times_destroyed, excluded.times_rebuilt, excluded.first_event,
-                excluded.last_event, excluded.runway_length_m, excluded.properties,
-                excluded.layout, excluded.position)",
+            &sql,
             &[
                 &ids, &geom, &name, &notes, &status, &destroyed, &rebuilt, &first, &last, &length,
                 &props, &layout, &position,
@@ -151,7 +184,7 @@ fn write_strips(tx: &mut Transaction, rows: &[StripRow]) -> Result<(), DbError> 
     Ok(())
 }
 
-fn write_events(tx: &mut Transaction, rows: &[EventRow]) -> Result<(), DbError> {
+fn write_events(tx: &mut Transaction, rows: &[EventRow], fresh: bool) -> Result<(), DbError> {
     for chunk in rows.chunks(BATCH) {
         let key: Vec<&str> = chunk.iter().map(|r| r.key.as_str()).collect();
         let strip: Vec<&str> = chunk.iter().map(|r| r.strip_id.as_str()).collect();
@@ -167,28 +200,13 @@ fn write_events(tx: &mut Transaction, rows: &[EventRow]) -> Result<(), DbError> 
         let note: Vec<Option<&str>> = chunk.iter().map(|r| r.note.as_deref()).collect();
         let unknown: Vec<&str> = chunk.iter().map(|r| r.unknown.as_str()).collect();
         let layout: Vec<&str> = chunk.iter().map(|r| r.layout.as_str()).collect();
+        let sql = if fresh {
+            INSERT_EVENTS.to_owned()
+        } else {
+            format!("{INSERT_EVENTS} {UPSERT_EVENTS}")
+        };
         tx.execute(
-            "INSERT INTO events AS e (id, strip_id, position, event_id, type, date, date_start,
-                date_end, confidence, operation, sources, note, unknown, layout)
-             SELECT u.id, u.strip_id, u.position, u.event_id, u.type, u.date, u.date_start,
-                u.date_end, u.confidence, u.operation, u.sources::jsonb, u.note, u.unknown::jsonb,
-                u.layout::jsonb
-             FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[], $6::text[],
-                $7::date[], $8::date[], $9::text[], $10::text[], $11::text[], $12::text[],
-                $13::text[], $14::text[])
-                AS u(id, strip_id, position, event_id, type, date, date_start, date_end,
-                confidence, operation, sources, note, unknown, layout)
-             ON CONFLICT (id) DO UPDATE SET strip_id = excluded.strip_id,
-                position = excluded.position, event_id = excluded.event_id, type = excluded.type,
-                date = excluded.date, date_start = excluded.date_start,
-                date_end = excluded.date_end, confidence = excluded.confidence,
-                operation = excluded.operation, sources = excluded.sources, note = excluded.note,
-                unknown = excluded.unknown, layout = excluded.layout
-             WHERE (e.strip_id, e.position, e.event_id, e.type, e.date, e.confidence, e.operation,
-                e.sources, e.note, e.unknown, e.layout)
-                IS DISTINCT FROM (excluded.strip_id, excluded.position, excluded.event_id,
-                excluded.type, excluded.date, excluded.confidence, excluded.operation,
-                excluded.sources, excluded.note, excluded.unknown, excluded.layout)",
+            &sql,
             &[
                 &key,
                 &strip,
@@ -218,13 +236,19 @@ pub struct Write<'a> {
 }
 
 /// Writes strips and their events; events of these strips whose keys are not given are
-/// deleted. Returns how many strip rows were written or changed.
-pub fn write(tx: &mut Transaction, writes: &[Write], day: NaiveDate) -> Result<(), DbError> {
+/// deleted (`fresh`: none of the strips is in the database yet, so there is nothing to
+/// delete).
+pub fn write(
+    tx: &mut Transaction,
+    writes: &[Write],
+    day: NaiveDate,
+    fresh: bool,
+) -> Result<(), DbError> {
     let strips: Vec<StripRow> = writes
         .iter()
         .map(|w| strip_row(w.feature, w.position, day))
         .collect();
-    write_strips(tx, &strips)?;
+    write_strips(tx, &strips, fresh)?;
     let mut events = Vec::new();
     for w in writes {
         for (i, (event, key)) in w.feature.events().iter().zip(w.keys).enumerate() {
@@ -232,7 +256,7 @@ pub fn write(tx: &mut Transaction, writes: &[Write], day: NaiveDate) -> Result<(
         }
     }
     // Events moved away or deleted first, so that a key never points at two strips' rows.
-    for chunk in writes.chunks(BATCH) {
+    for chunk in writes.chunks(BATCH).filter(|_| !fresh) {
         let ids: Vec<&str> = chunk.iter().map(|w| w.feature.id.as_str()).collect();
         let keep: Vec<&str> = chunk
             .iter()
@@ -244,11 +268,12 @@ pub fn write(tx: &mut Transaction, writes: &[Write], day: NaiveDate) -> Result<(
             })
             .collect();
         tx.execute(
-            "DELETE FROM events WHERE strip_id = ANY($1::text[]) AND NOT (id = ANY($2::text[]))",
+            "DELETE FROM events e USING unnest($1::text[]) AS s(id)
+             WHERE e.strip_id = s.id AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(id) WHERE k.id = e.id)",
             &[&ids, &keep],
         )?;
     }
-    write_events(tx, &events)?;
+    write_events(tx, &events, fresh)?;
     Ok(())
 }
 
@@ -276,14 +301,33 @@ pub fn fetch(
     ids: Option<&[String]>,
     label: &str,
 ) -> Result<Fetched, DbError> {
-    let strip_sql = "SELECT id, ST_AsGeoJSON(geom, 17), name, notes, properties::text, layout::text, row_version
-        FROM strips WHERE $1::text[] IS NULL OR id = ANY($1::text[]) ORDER BY position, id";
-    let event_sql = "SELECT id, strip_id, event_id, type, date, confidence, operation, sources::text, note,
-            unknown::text, layout::text
-        FROM events WHERE $1::text[] IS NULL OR strip_id = ANY($1::text[]) ORDER BY strip_id, position, id";
+    // Two texts, not one with "$1 IS NULL OR …", so that a few ids use the indexes.
+    let strip_columns = "SELECT id, ST_AsGeoJSON(geom, 17), name, notes, properties::text, layout::text, row_version FROM strips";
+    let event_columns =
+        "SELECT id, strip_id, event_id, type, date, confidence, operation, sources::text, note,
+            unknown::text, layout::text FROM events";
     let ids: Option<Vec<&str>> = ids.map(|ids| ids.iter().map(String::as_str).collect());
+    let event_rows = match &ids {
+        Some(ids) => tx.query(
+            &format!(
+                "{event_columns} WHERE strip_id = ANY($1::text[]) ORDER BY strip_id, position, id"
+            ),
+            &[ids],
+        )?,
+        None => tx.query(
+            &format!("{event_columns} ORDER BY strip_id, position, id"),
+            &[],
+        )?,
+    };
+    let strip_rows = match &ids {
+        Some(ids) => tx.query(
+            &format!("{strip_columns} WHERE id = ANY($1::text[]) ORDER BY position, id"),
+            &[ids],
+        )?,
+        None => tx.query(&format!("{strip_columns} ORDER BY position, id"), &[])?,
+    };
     let mut events: HashMap<String, Vec<PulledEvent>> = HashMap::new();
-    for row in tx.query(event_sql, &[&ids])? {
+    for row in event_rows {
         let strip: String = row.get(1);
         events.entry(strip).or_default().push(PulledEvent {
             key: row.get(0),
@@ -325,7 +369,7 @@ pub fn fetch(
     let mut fetched = Fetched::default();
     let mut order = Vec::new();
     let no_events = Vec::new();
-    for (n, row) in tx.query(strip_sql, &[&ids])?.into_iter().enumerate() {
+    for (n, row) in strip_rows.into_iter().enumerate() {
         let strip = PulledStrip {
             id: row.get(0),
             geometry: row.get(1),

@@ -79,8 +79,9 @@ CREATE TABLE history (
     new_row jsonb,
     note text
 );
-CREATE INDEX history_xid_idx ON history (xid);
-CREATE INDEX history_row_idx ON history (table_name, row_id);
+-- A sync looks up deletions since its mark; people look up a strip's history.
+CREATE INDEX history_deleted_idx ON history (xid) WHERE op = 'DELETE';
+CREATE INDEX history_strip_idx ON history (strip_id);
 COMMENT ON TABLE history IS 'Every insert, update and delete of strips and events, and the side a sync did not keep (op CONFLICT)';
 
 -- Versions and who changed a row: set here, so that no client can forget or forge them.
@@ -97,19 +98,41 @@ BEGIN
     RETURN NEW;
 END $$;
 
--- History rows are written by the schema's owner, whoever changed the row: editors and
--- reviewers can read the history but never change it.
+-- History rows are written by the schema's owner, whoever changed the rows: editors and
+-- reviewers can read the history but never change it. One statement per change of many
+-- rows (transition tables), not one per row.
 CREATE FUNCTION pistas_record() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path FROM CURRENT AS $$
-DECLARE
-    old_json jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
-    new_json jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
-    row_id text := coalesce(new_json ->> 'id', old_json ->> 'id');
-    strip text := CASE WHEN TG_TABLE_NAME = 'events'
-        THEN coalesce(new_json ->> 'strip_id', old_json ->> 'strip_id') ELSE row_id END;
 BEGIN
-    INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, new_row)
-    VALUES (TG_TABLE_NAME, TG_OP, row_id, strip, session_user, old_json, new_json);
+    -- One function, compiled per table: each branch names only its table's columns.
+    IF TG_OP = 'INSERT' AND TG_TABLE_NAME = 'strips' THEN
+        INSERT INTO history (table_name, op, row_id, strip_id, by, new_row)
+        SELECT 'strips', 'INSERT', n.id, n.id, session_user, to_jsonb(n) FROM new_rows n;
+    ELSIF TG_OP = 'INSERT' THEN
+        INSERT INTO history (table_name, op, row_id, strip_id, by, new_row)
+        SELECT 'events', 'INSERT', n.id, n.strip_id, session_user, to_jsonb(n) FROM new_rows n;
+    ELSIF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'strips' THEN
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row)
+        SELECT 'strips', 'DELETE', o.id, o.id, session_user, to_jsonb(o) FROM old_rows o;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row)
+        SELECT 'events', 'DELETE', o.id, o.strip_id, session_user, to_jsonb(o) FROM old_rows o;
+    ELSIF TG_TABLE_NAME = 'strips' THEN
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, new_row)
+        SELECT 'strips', 'UPDATE', n.id, n.id, session_user, to_jsonb(o), to_jsonb(n)
+        FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id;
+        -- Rows whose id changed: the old one too.
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, note)
+        SELECT 'strips', 'UPDATE', o.id, o.id, session_user, to_jsonb(o), 'id changed'
+        FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = o.id);
+    ELSE
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, new_row)
+        SELECT 'events', 'UPDATE', n.id, n.strip_id, session_user, to_jsonb(o), to_jsonb(n)
+        FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id;
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, note)
+        SELECT 'events', 'UPDATE', o.id, o.strip_id, session_user, to_jsonb(o), 'id changed'
+        FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = o.id);
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -124,10 +147,20 @@ CREATE TRIGGER strips_stamp BEFORE INSERT OR UPDATE ON strips
     FOR EACH ROW EXECUTE FUNCTION pistas_stamp();
 CREATE TRIGGER events_stamp BEFORE INSERT OR UPDATE ON events
     FOR EACH ROW EXECUTE FUNCTION pistas_stamp();
-CREATE TRIGGER strips_history AFTER INSERT OR UPDATE OR DELETE ON strips
-    FOR EACH ROW EXECUTE FUNCTION pistas_record();
-CREATE TRIGGER events_history AFTER INSERT OR UPDATE OR DELETE ON events
-    FOR EACH ROW EXECUTE FUNCTION pistas_record();
+CREATE TRIGGER strips_history_insert AFTER INSERT ON strips
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pistas_record();
+CREATE TRIGGER strips_history_update AFTER UPDATE ON strips
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION pistas_record();
+CREATE TRIGGER strips_history_delete AFTER DELETE ON strips
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION pistas_record();
+CREATE TRIGGER events_history_insert AFTER INSERT ON events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pistas_record();
+CREATE TRIGGER events_history_update AFTER UPDATE ON events
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION pistas_record();
+CREATE TRIGGER events_history_delete AFTER DELETE ON events
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION pistas_record();
 
 -- Least privilege: members of pistas_reviewer can pull; members of pistas_editor can also
 -- push and sync. Roles are cluster-wide, so several databases share them.

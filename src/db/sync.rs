@@ -167,7 +167,7 @@ pub fn push(
         done: 0,
         total: writes.len(),
     });
-    remote::write(&mut tx, &writes, today())?;
+    remote::write(&mut tx, &writes, today(), existing.doc.features.is_empty())?;
     remote::write_collection(&mut tx, doc)?;
     tx.commit()?;
     progress(Progress::Done);
@@ -415,7 +415,7 @@ fn attempt(
         total: writes.len() + to_delete.len(),
     });
     if !writes.is_empty() {
-        remote::write(&mut tx, &writes, today())?;
+        remote::write(&mut tx, &writes, today(), fetched.doc.features.is_empty())?;
     }
     if !to_delete.is_empty() {
         let ids: Vec<&str> = to_delete.iter().map(String::as_str).collect();

@@ -35,6 +35,8 @@ pub enum EditKind {
     RemoveProperty,
     Merge,
     SetIds,
+    /// Others' changes received from a database.
+    Sync,
 }
 
 /// A command: a kind and the changes it makes.

@@ -68,7 +68,7 @@ fn frames(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("edit_and_frame", strips), |b| {
             b.iter(|| {
                 n += 1;
-                app.rename_for_bench(5, &format!("renamed {n}"));
+                app.rename(5, &format!("renamed {n}"));
                 frame(&ctx, &mut app)
             })
         });

@@ -23,6 +23,10 @@ pub enum Action {
     ExportMapPng,
     ImportLayer,
     SaveProject,
+    /// File ▸ Connect to database….
+    ConnectDatabase,
+    /// Send and receive changes of the linked database now.
+    SyncDatabase,
     Quit,
     Undo,
     Redo,
@@ -60,6 +64,8 @@ impl Action {
             Action::ExportMapPng => T::ExportMapPng,
             Action::ImportLayer => T::ImportLayer,
             Action::SaveProject => T::SaveProject,
+            Action::ConnectDatabase => T::ConnectMenu,
+            Action::SyncDatabase => T::SyncMenu,
             Action::Quit => T::Quit,
             Action::Undo => T::Undo,
             Action::Redo => T::Redo,
@@ -107,6 +113,7 @@ impl Action {
             Action::ToggleSidebar => vec![KeyboardShortcut::new(CTRL_SHIFT, Key::L)],
             Action::ToggleInspector => vec![KeyboardShortcut::new(CTRL_SHIFT, Key::I)],
             Action::Shortcuts => vec![KeyboardShortcut::new(Modifiers::NONE, Key::F1)],
+            Action::SyncDatabase => vec![KeyboardShortcut::new(Modifiers::NONE, Key::F5)],
             _ => vec![],
         }
     }
@@ -127,11 +134,12 @@ impl Action {
                 | Action::ToggleSidebar
                 | Action::ToggleInspector
                 | Action::Shortcuts
+                | Action::SyncDatabase
         )
     }
 
     /// Every action that has a shortcut.
-    pub fn with_shortcuts() -> [Action; 15] {
+    pub fn with_shortcuts() -> [Action; 16] {
         // The more specific shortcut first: egui matches Ctrl+Z when Ctrl+Shift+Z is pressed,
         // and Ctrl+I when Ctrl+Shift+I is.
         [
@@ -150,6 +158,7 @@ impl Action {
             Action::Escape,
             Action::FitToData,
             Action::Shortcuts,
+            Action::SyncDatabase,
         ]
     }
 }

@@ -84,6 +84,19 @@ impl PistasApp {
             Action::ExportDialog => self.open_export(),
             Action::ExportMapPng => self.export_map_png(ctx),
             Action::SaveProject => self.save_project(),
+            Action::ConnectDatabase => {
+                let url = self
+                    .team
+                    .link(self.doc.version().generation())
+                    .map(|l| l.target.describe())
+                    .unwrap_or_default();
+                self.overlays.push(Overlay::Connect {
+                    url,
+                    password: String::new(),
+                    error: None,
+                });
+            }
+            Action::SyncDatabase => self.start_sync(crate::db::Picks::default()),
             Action::Quit => {
                 // Clean, saved, or the person chose to discard: nothing left to recover.
                 self.allow_close = true;
@@ -247,6 +260,7 @@ impl PistasApp {
                         // one opened since goes on untouched.
                         if version.generation() == self.doc.version().generation() {
                             self.doc.saved(version, &path);
+                            self.team.saved(version.generation(), &path);
                             // In a project, the next start reopens the project.
                             self.settings.last_file =
                                 Some(self.doc.project.clone().unwrap_or(path.clone()));

@@ -106,6 +106,10 @@ impl PistasApp {
                     self.menu_item(ui, Action::SaveAs, true);
                     self.menu_item(ui, Action::SaveProject, true);
                     ui.separator();
+                    self.menu_item(ui, Action::ConnectDatabase, true);
+                    let linked = self.team.link(self.doc.version().generation()).is_some();
+                    self.menu_item(ui, Action::SyncDatabase, linked && !self.team.busy());
+                    ui.separator();
                     self.menu_item(ui, Action::ExportDialog, true);
                     self.menu_item(ui, Action::ExportMapPng, true);
                     ui.menu_button(lang.t(T::ExportFiltered), |ui| {
@@ -440,6 +444,7 @@ impl PistasApp {
                 if cancel {
                     self.jobs.cancel();
                 }
+                self.team_status_ui(ui);
                 if !running && let Some(notice) = &self.notice {
                     ui.separator();
                     ui.label(notice);

@@ -37,6 +37,8 @@ mod selection;
 mod settings;
 mod stats_view;
 mod table;
+mod team;
+mod team_view;
 pub mod theme;
 mod timeline;
 mod unread_view;
@@ -144,6 +146,8 @@ pub struct PistasApp {
     notice: Option<String>,
     /// Where the last chart was saved as PNG, or why it was not (set by the screenshot).
     png_result: PngSlot,
+    /// The database the working layer syncs with.
+    team: team::Team,
 }
 
 /// Where a screenshot callback leaves the PNG it saved (or why not), with the notice to show.
@@ -227,6 +231,7 @@ impl PistasApp {
             title: String::new(),
             notice: None,
             png_result: Default::default(),
+            team: team::Team::default(),
         };
         let of = ProblemsOf::Working(app.doc.version().generation());
         app.problems
@@ -298,6 +303,7 @@ impl PistasApp {
         let ctx = ui.ctx().clone();
         self.handle_input(&ctx);
         self.poll_jobs(&ctx);
+        self.poll_team(&ctx);
         self.refresh();
         self.menu_bar_ui(ui);
         self.toolbar_ui(ui);

@@ -33,6 +33,14 @@ pub enum Overlay {
     },
     Merge(Box<MergeReview>),
     Export(Box<ExportDialog>),
+    /// File ▸ Connect to database…, with what is typed so far.
+    Connect {
+        url: String,
+        password: String,
+        error: Option<String>,
+    },
+    /// The conflicts a sync left.
+    SyncConflicts(Box<super::team_view::ConflictReview>),
 }
 
 impl Overlay {
@@ -41,7 +49,10 @@ impl Overlay {
     fn of_document(&self) -> bool {
         matches!(
             self,
-            Overlay::ConfirmDelete { .. } | Overlay::Merge(_) | Overlay::Export(_)
+            Overlay::ConfirmDelete { .. }
+                | Overlay::Merge(_)
+                | Overlay::Export(_)
+                | Overlay::SyncConflicts(_)
         )
     }
 }
@@ -106,6 +117,12 @@ impl Overlays {
         });
     }
 
+    /// Closes the conflicts review (a newer sync brings its own).
+    pub fn close_conflicts(&mut self) {
+        self.stack
+            .retain(|o| !matches!(o, Overlay::SyncConflicts(_)));
+    }
+
     /// Opens a merge review, replacing an open one.
     pub fn show_merge(&mut self, review: MergeReview) {
         self.stack.retain(|o| !matches!(o, Overlay::Merge(_)));
@@ -146,6 +163,20 @@ impl PistasApp {
                         attribution,
                         error,
                     }),
+                Overlay::Connect {
+                    mut url,
+                    mut password,
+                    mut error,
+                } => self
+                    .connect_ui(ctx, (&mut url, &mut password, &mut error), depth)
+                    .then_some(Overlay::Connect {
+                        url,
+                        password,
+                        error,
+                    }),
+                Overlay::SyncConflicts(mut review) => self
+                    .conflicts_ui(ctx, &mut review, depth)
+                    .then_some(Overlay::SyncConflicts(review)),
                 modal => self.modal_ui(ctx, &modal, depth).then_some(modal),
             };
             kept.extend(keep);
@@ -262,9 +293,11 @@ impl PistasApp {
                         keep = false;
                     }
                 }
-                Overlay::Merge(_) | Overlay::Export(_) | Overlay::CustomTiles { .. } => {
-                    keep = false
-                }
+                Overlay::Merge(_)
+                | Overlay::Export(_)
+                | Overlay::CustomTiles { .. }
+                | Overlay::Connect { .. }
+                | Overlay::SyncConflicts(_) => keep = false,
             }
         });
         keep

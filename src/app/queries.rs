@@ -128,11 +128,6 @@ impl PistasApp {
         self.derived.cache.pick(&t, pos, theme::HIT_TOLERANCE_PX)
     }
 
-    /// Renames a feature through the editor, as the inspector does (benchmarks).
-    pub fn rename_for_bench(&mut self, index: usize, name: &str) {
-        self.edit(|e| e.rename(index, name));
-    }
-
     /// Shows only strips with events in the `days` before the date (`None`: every strip
     /// as of the date), as the timeline's mode switch does.
     pub fn set_window(&mut self, days: Option<i64>) {
@@ -249,6 +244,35 @@ impl PistasApp {
     pub fn set_filter(&mut self, filter: Filter) {
         self.filters.set(filter);
         self.refresh();
+    }
+
+    /// Renames a feature through the editor, as the inspector does.
+    pub fn rename(&mut self, index: usize, name: &str) {
+        self.edit(|e| e.rename(index, name));
+    }
+
+    /// The status bar's message (after a save, an export or a sync).
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// True while a sync with the database runs.
+    pub fn syncing(&self) -> bool {
+        self.team.busy()
+    }
+
+    /// The database the working layer is linked to, as shown.
+    pub fn linked_to(&self) -> Option<String> {
+        self.team
+            .link(self.doc.version().generation())
+            .map(|l| l.target.describe())
+    }
+
+    /// How many conflicts the last sync left.
+    pub fn sync_conflicts(&self) -> usize {
+        self.team
+            .link(self.doc.version().generation())
+            .map_or(0, |l| l.conflicts.iter().map(|s| s.conflicts.len()).sum())
     }
 
     /// Asks for an action as a menu or shortcut would.

@@ -12,6 +12,10 @@ mod hero;
 mod layers;
 mod parts;
 mod random;
+#[path = "../db/server.rs"]
+#[allow(dead_code)]
+mod server;
 mod snapshots;
+mod team;
 mod tiles;
 mod time;

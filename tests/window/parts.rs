@@ -251,9 +251,7 @@ fn two_windows_keep_a_recovery_file_each() {
     let file = copy_to(dir.path(), "data/vraem-sample.geojson", "s.geojson");
     let recovery = Recovery::new(dir.path().join("recovery"));
     let mut first = start(dir.path(), Some(file.clone()));
-    first
-        .state_mut()
-        .rename_for_bench(0, "Trabajo de la primera ventana");
+    first.state_mut().rename(0, "Trabajo de la primera ventana");
     let t0 = Instant::now();
     while recovery.found_all().is_empty() {
         assert!(t0.elapsed() < Duration::from_secs(20), "no autosave");
@@ -279,7 +277,7 @@ fn a_save_asked_for_while_a_save_runs_is_written_last() {
     let file = copy_to(dir.path(), "data/vraem-sample.geojson", "s.geojson");
     let mut h = start(dir.path(), Some(file.clone()));
     for name in ["Primera versión", "Segunda versión", "Tercera versión"] {
-        h.state_mut().rename_for_bench(0, name);
+        h.state_mut().rename(0, name);
         h.state_mut().request(Action::Save);
         h.step();
     }
@@ -417,7 +415,7 @@ fn discard_keeps_the_work_until_the_open_it_was_for_succeeds() {
     let file = copy_to(dir.path(), "data/vraem-sample.geojson", "s.geojson");
     let recovery = Recovery::new(dir.path().join("recovery"));
     let mut h = start(dir.path(), Some(file));
-    h.state_mut().rename_for_bench(0, "Sin guardar");
+    h.state_mut().rename(0, "Sin guardar");
     let t0 = Instant::now();
     while recovery.found_all().is_empty() {
         assert!(t0.elapsed() < Duration::from_secs(20), "no autosave");
@@ -463,14 +461,14 @@ fn a_save_as_asked_for_while_a_save_runs_is_written_too() {
     let file = copy_to(dir.path(), "data/vraem-sample.geojson", "a.geojson");
     let other = dir.path().join("b.geojson");
     let mut h = start_with(dir.path(), Some(file.clone()), &dialogs);
-    h.state_mut().rename_for_bench(0, "Uno");
+    h.state_mut().rename(0, "Uno");
     h.state_mut().request(Action::Save);
     h.step();
-    h.state_mut().rename_for_bench(0, "Dos");
+    h.state_mut().rename(0, "Dos");
     dialogs.push(&other);
     h.state_mut().request(Action::SaveAs);
     h.step();
-    h.state_mut().rename_for_bench(0, "Tres");
+    h.state_mut().rename(0, "Tres");
     h.state_mut().request(Action::Save);
     h.step();
     settle(&mut h);

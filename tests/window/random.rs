@@ -125,7 +125,7 @@ fn step(
         2 | 3 if n > 0 => {
             let i = rng.random_range(0..n);
             h.state_mut()
-                .rename_for_bench(i, &format!("Renombrada {}", rng.random::<u16>()));
+                .rename(i, &format!("Renombrada {}", rng.random::<u16>()));
             format!("rename {i}")
         }
         4 => {

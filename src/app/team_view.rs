@@ -1,0 +1,313 @@
+//! File ▸ Connect to database…, Sync, the conflicts review and the sync's place in the
+//! status bar.
+
+use super::i18n::T;
+use super::overlays::Overlay;
+use super::{PistasApp, theme};
+use crate::db::{Keep, Part, Picks, Progress, StripConflict, Target};
+
+/// The conflicts a sync left, with a side picked for each (none: still open).
+pub struct ConflictReview {
+    pub generation: u64,
+    pub strips: Vec<StripConflict>,
+    pub picks: Vec<Vec<Option<Keep>>>,
+}
+
+impl ConflictReview {
+    pub fn new(generation: u64, strips: Vec<StripConflict>) -> Self {
+        let picks = strips
+            .iter()
+            .map(|s| vec![None; s.conflicts.len()])
+            .collect();
+        ConflictReview {
+            generation,
+            strips,
+            picks,
+        }
+    }
+
+    fn chosen(&self) -> Picks {
+        let mut picks = Picks::default();
+        for (strip, sides) in self.strips.iter().zip(&self.picks) {
+            for (conflict, side) in strip.conflicts.iter().zip(sides) {
+                if let Some(side) = side {
+                    picks
+                        .each
+                        .insert((strip.strip.clone(), conflict.part.clone()), *side);
+                }
+            }
+        }
+        picks
+    }
+}
+
+fn part_label(lang: super::i18n::Lang, part: &Part) -> String {
+    match part {
+        Part::Existence => lang.t(T::ConflictExistence).to_owned(),
+        Part::Geometry => lang.t(T::ConflictGeometry).to_owned(),
+        Part::Property(key) => key.clone(),
+        Part::Event(_) => lang.t(T::ConflictEvent).to_owned(),
+    }
+}
+
+impl PistasApp {
+    /// The Connect dialog; true to keep it open.
+    pub(super) fn connect_ui(
+        &mut self,
+        ctx: &egui::Context,
+        (url, password, error): (&mut String, &mut String, &mut Option<String>),
+        depth: usize,
+    ) -> bool {
+        let lang = self.lang;
+        let mut keep = true;
+        egui::Modal::new(egui::Id::unique(("pistas-modal", depth))).show(ctx, |ui| {
+            ui.set_width(520.0);
+            ui.heading(lang.t(T::ConnectTitle));
+            ui.label(egui::RichText::new(lang.t(T::ConnectHelp)).small());
+            egui::Grid::new("connect").num_columns(2).show(ui, |ui| {
+                let l = ui.label(lang.t(T::ConnectUrl));
+                ui.add(
+                    egui::TextEdit::singleline(url)
+                        .hint_text("host=db.example dbname=vraem user=ana sslmode=require")
+                        .desired_width(380.0),
+                )
+                .labelled_by(l.id);
+                ui.end_row();
+                let l = ui.label(lang.t(T::ConnectPassword));
+                ui.add(
+                    egui::TextEdit::singleline(password)
+                        .password(true)
+                        .hint_text(lang.t(T::ConnectPasswordHint))
+                        .desired_width(380.0),
+                )
+                .labelled_by(l.id);
+                ui.end_row();
+            });
+            if let Some(e) = error.as_ref() {
+                ui.colored_label(theme::ERROR_TEXT, e.as_str());
+            }
+            ui.label(egui::RichText::new(lang.t(T::ConnectMerges)).small());
+            ui.horizontal(|ui| {
+                if ui.button(lang.t(T::ConnectButton)).clicked() {
+                    match Target::parse(url) {
+                        Ok(mut target) => {
+                            if password.is_empty() {
+                                target.password_from_environment();
+                            } else {
+                                target.set_password(password);
+                            }
+                            keep = false;
+                            let generation = self.doc.version().generation();
+                            let path = self.doc.path.clone();
+                            self.team.connect(target, generation, path.as_deref());
+                            self.start_sync(Picks::default());
+                        }
+                        Err(e) => *error = Some(e.to_string()),
+                    }
+                }
+                if ui.button(lang.t(T::Cancel)).clicked() {
+                    keep = false;
+                }
+            });
+        });
+        keep
+    }
+
+    /// Starts a sync of the working layer, if it is linked.
+    pub(super) fn start_sync(&mut self, picks: Picks) {
+        let generation = self.doc.version().generation();
+        if !self.team.sync(self.doc.document(), generation, picks)
+            && self.team.link(generation).is_none()
+        {
+            self.overlays.message(self.lang.t(T::NotConnected));
+        }
+    }
+
+    /// Brings a finished sync into the document, and starts one when it is due.
+    pub(super) fn poll_team(&mut self, ctx: &egui::Context) {
+        let generation = self.doc.version().generation();
+        if let Some(done) = self.team.poll(generation) {
+            match done.result {
+                Ok(synced) => {
+                    let applied = crate::db::apply::apply(
+                        &done.before,
+                        self.doc.document(),
+                        &synced.doc,
+                        synced.base,
+                    );
+                    if !applied.command.changes.is_empty() {
+                        let command = applied.command;
+                        self.edit(|e| e.apply(command));
+                    }
+                    let report = synced.report;
+                    let mut text = self.lang.fill(
+                        T::SyncedNotice,
+                        &[
+                            &report.sent.len().to_string(),
+                            &report.received.len().to_string(),
+                        ],
+                    );
+                    if !report.received.is_empty() {
+                        let doc = self.doc.document();
+                        let names: Vec<String> = report
+                            .received
+                            .iter()
+                            .take(3)
+                            .map(|id| {
+                                doc.position(id).map_or_else(
+                                    || id.clone(),
+                                    |i| doc.features[i].label().to_owned(),
+                                )
+                            })
+                            .collect();
+                        text.push_str(&format!(": {}", names.join(", ")));
+                        if report.received.len() > 3 {
+                            text.push_str(&format!(" (+{})", report.received.len() - 3));
+                        }
+                    }
+                    self.notice = Some(text);
+                    let conflicts = report.conflicts.clone();
+                    self.team.synced(generation, applied.base, report);
+                    self.overlays.close_conflicts();
+                    if !conflicts.is_empty() {
+                        self.overlays
+                            .push(Overlay::SyncConflicts(Box::new(ConflictReview::new(
+                                generation, conflicts,
+                            ))));
+                    }
+                    if let Some(path) = self.doc.path.clone() {
+                        self.team.saved(generation, &path);
+                    }
+                }
+                Err(e) => self
+                    .overlays
+                    .message(format!("{}: {e}", self.lang.t(T::SyncFailed))),
+            }
+        }
+        if self.team.auto_due(generation) && self.overlays.is_empty() {
+            self.start_sync(Picks::default());
+        }
+        if self.team.busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        } else if self.team.link(generation).is_some()
+            && let Some(wait) = self.team.until_auto()
+        {
+            ctx.request_repaint_after(wait);
+        }
+    }
+
+    /// The conflicts review; true to keep it open.
+    pub(super) fn conflicts_ui(
+        &mut self,
+        ctx: &egui::Context,
+        review: &mut ConflictReview,
+        depth: usize,
+    ) -> bool {
+        let lang = self.lang;
+        if review.generation != self.doc.version().generation() {
+            return false;
+        }
+        let mut keep = true;
+        egui::Modal::new(egui::Id::unique(("pistas-modal", depth))).show(ctx, |ui| {
+            ui.set_width(620.0);
+            ui.heading(lang.t(T::ConflictsTitle));
+            ui.label(lang.t(T::ConflictsHelp));
+            egui::ScrollArea::vertical()
+                .max_height(360.0)
+                .show(ui, |ui| {
+                    for (s, strip) in review.strips.iter().enumerate() {
+                        ui.strong(format!("{} ({})", strip.label, strip.strip));
+                        egui::Grid::new(("conflicts", s))
+                            .num_columns(3)
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for (c, conflict) in strip.conflicts.iter().enumerate() {
+                                    ui.label(part_label(lang, &conflict.part));
+                                    let pick = &mut review.picks[s][c];
+                                    ui.radio_value(
+                                        pick,
+                                        Some(Keep::Mine),
+                                        format!("{}: {}", lang.t(T::Mine), conflict.mine),
+                                    );
+                                    ui.radio_value(
+                                        pick,
+                                        Some(Keep::Theirs),
+                                        format!("{}: {}", lang.t(T::Theirs), conflict.theirs),
+                                    );
+                                    ui.end_row();
+                                }
+                            });
+                        ui.add_space(6.0);
+                    }
+                });
+            ui.label(egui::RichText::new(lang.t(T::ConflictsKept)).small());
+            ui.horizontal(|ui| {
+                if ui.button(lang.t(T::AllMine)).clicked() {
+                    review
+                        .picks
+                        .iter_mut()
+                        .flatten()
+                        .for_each(|p| *p = Some(Keep::Mine));
+                }
+                if ui.button(lang.t(T::AllTheirs)).clicked() {
+                    review
+                        .picks
+                        .iter_mut()
+                        .flatten()
+                        .for_each(|p| *p = Some(Keep::Theirs));
+                }
+                let any = review.picks.iter().flatten().any(Option::is_some);
+                if ui
+                    .add_enabled(any, egui::Button::new(lang.t(T::ResolveAndSync)))
+                    .clicked()
+                {
+                    keep = false;
+                    self.start_sync(review.chosen());
+                }
+                if ui.button(lang.t(T::Later)).clicked() {
+                    keep = false;
+                }
+            });
+        });
+        keep
+    }
+
+    /// The database part of the status bar.
+    pub(super) fn team_status_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        let generation = self.doc.version().generation();
+        let Some(link) = self.team.link(generation) else {
+            return;
+        };
+        ui.separator();
+        ui.label(lang.fill(T::LinkedTo, &[&link.target.describe()]));
+        let conflicts: usize = link.conflicts.iter().map(|s| s.conflicts.len()).sum();
+        let strips = link.conflicts.clone();
+        if let Some(progress) = self.team.progress() {
+            let text = match progress {
+                Progress::Reading => lang.t(T::SyncReading).to_owned(),
+                Progress::Merging { strips } => lang.fill(T::SyncMerging, &[&strips.to_string()]),
+                Progress::Writing { total, .. } => lang.fill(T::SyncWriting, &[&total.to_string()]),
+                Progress::Done => lang.t(T::SyncReading).to_owned(),
+            };
+            ui.spinner();
+            ui.label(text);
+        } else if conflicts > 0 {
+            if ui
+                .button(
+                    egui::RichText::new(lang.fill(T::ConflictsButton, &[&conflicts.to_string()]))
+                        .color(theme::WARNING_TEXT),
+                )
+                .clicked()
+            {
+                self.overlays.close_conflicts();
+                self.overlays
+                    .push(Overlay::SyncConflicts(Box::new(ConflictReview::new(
+                        generation, strips,
+                    ))));
+            }
+        } else if ui.small_button(lang.t(T::SyncNow)).clicked() {
+            self.start_sync(Picks::default());
+        }
+    }
+}

@@ -89,11 +89,20 @@ impl PistasApp {
                     .team
                     .link(self.doc.version().generation())
                     .map(|l| l.target.describe())
+                    // A file synced before offers the database it was synced with.
+                    .or_else(|| {
+                        let path = self.doc.path.as_deref()?;
+                        let (state, _) = crate::db::state::paths(path);
+                        let text = std::fs::read_to_string(state).ok()?;
+                        let state: crate::db::SyncState = serde_json::from_str(&text).ok()?;
+                        Some(state.target)
+                    })
                     .unwrap_or_default();
                 self.overlays.push(Overlay::Connect {
                     url,
                     password: String::new(),
                     error: None,
+                    fresh: true,
                 });
             }
             Action::SyncDatabase => self.start_sync(crate::db::Picks::default()),

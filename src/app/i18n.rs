@@ -304,6 +304,7 @@ table! {
     ConnectTitle => "Connect to a PostGIS database", "Conectar a una base de datos PostGIS";
     ConnectHelp => "A libpq connection string: host=… dbname=… user=… sslmode=…, or postgresql://user@host/db. The password is never saved: it comes from this field, PGPASSWORD or ~/.pgpass.", "Una cadena de conexión libpq: host=… dbname=… user=… sslmode=…, o postgresql://usuario@servidor/bd. La contraseña nunca se guarda: viene de este campo, de PGPASSWORD o de ~/.pgpass.";
     ConnectUrl => "Database", "Base de datos";
+    ConnectEmpty => "Give the database's connection string first.", "Escriba primero la cadena de conexión de la base de datos.";
     ConnectPassword => "Password", "Contraseña";
     ConnectPasswordHint => "empty: PGPASSWORD or ~/.pgpass", "vacío: PGPASSWORD o ~/.pgpass";
     ConnectMerges => "The working layer becomes a database layer: its strips and the database's are merged, edits stay here until each sync, and a sync runs every minute.", "La capa de trabajo pasa a ser una capa de base de datos: sus pistas y las de la base se fusionan, los cambios quedan aquí hasta cada sincronización, que corre cada minuto.";
@@ -316,7 +317,7 @@ table! {
     SyncWriting => "Sending {} strips…", "Enviando {} pistas…";
     SyncNow => "Sync now", "Sincronizar ahora";
     LinkedTo => "Synced with {}", "Sincronizada con {}";
-    ConflictsButton => "{} conflicts to review", "{} conflictos por revisar";
+    ConflictsButton => "Conflicts to review: {}", "Conflictos por revisar: {}";
     ConflictsTitle => "Sync conflicts", "Conflictos de sincronización";
     ConflictsHelp => "You and someone else changed the same thing. Until you pick, these strips change on neither side.", "Usted y otra persona cambiaron lo mismo. Hasta que elija, estas pistas no cambian en ningún lado.";
     ConflictsKept => "The side not kept stays in the database's history table: nothing is lost.", "El lado no elegido queda en la tabla de historial de la base: nada se pierde.";

@@ -38,6 +38,8 @@ pub enum Overlay {
         url: String,
         password: String,
         error: Option<String>,
+        /// Just opened: the connection string takes the keyboard.
+        fresh: bool,
     },
     /// The conflicts a sync left.
     SyncConflicts(Box<super::team_view::ConflictReview>),
@@ -167,12 +169,18 @@ impl PistasApp {
                     mut url,
                     mut password,
                     mut error,
+                    mut fresh,
                 } => self
-                    .connect_ui(ctx, (&mut url, &mut password, &mut error), depth)
+                    .connect_ui(
+                        ctx,
+                        (&mut url, &mut password, &mut error, &mut fresh),
+                        depth,
+                    )
                     .then_some(Overlay::Connect {
                         url,
                         password,
                         error,
+                        fresh,
                     }),
                 Overlay::SyncConflicts(mut review) => self
                     .conflicts_ui(ctx, &mut review, depth)

@@ -72,6 +72,14 @@ impl Team {
         });
     }
 
+    /// Drops the link of the document of `generation` if it never synced (its first sync
+    /// failed: a mistyped connection, a wrong password).
+    pub fn forget_unsynced(&mut self, generation: u64) {
+        if self.link(generation).is_some_and(|l| l.last.is_none()) {
+            self.link = None;
+        }
+    }
+
     pub fn busy(&self) -> bool {
         self.running.is_some()
     }

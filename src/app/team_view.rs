@@ -55,7 +55,7 @@ impl PistasApp {
     pub(super) fn connect_ui(
         &mut self,
         ctx: &egui::Context,
-        (url, password, error): (&mut String, &mut String, &mut Option<String>),
+        (url, password, error, fresh): (&mut String, &mut String, &mut Option<String>, &mut bool),
         depth: usize,
     ) -> bool {
         let lang = self.lang;
@@ -66,12 +66,22 @@ impl PistasApp {
             ui.label(egui::RichText::new(lang.t(T::ConnectHelp)).small());
             egui::Grid::new("connect").num_columns(2).show(ui, |ui| {
                 let l = ui.label(lang.t(T::ConnectUrl));
-                ui.add(
-                    egui::TextEdit::singleline(url)
-                        .hint_text("host=db.example dbname=vraem user=ana sslmode=require")
-                        .desired_width(380.0),
-                )
-                .labelled_by(l.id);
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(url)
+                            .hint_text("host=db.example dbname=vraem user=ana sslmode=require")
+                            .desired_width(380.0),
+                    )
+                    .labelled_by(l.id);
+                // Typing goes to the connection string as soon as the dialog opens.
+                // (A new modal takes a few frames to show: ask until it has the focus.)
+                if *fresh {
+                    if field.has_focus() {
+                        *fresh = false;
+                    } else {
+                        field.request_focus();
+                    }
+                }
                 ui.end_row();
                 let l = ui.label(lang.t(T::ConnectPassword));
                 ui.add(
@@ -89,7 +99,15 @@ impl PistasApp {
             ui.label(egui::RichText::new(lang.t(T::ConnectMerges)).small());
             ui.horizontal(|ui| {
                 if ui.button(lang.t(T::ConnectButton)).clicked() {
-                    match Target::parse(url) {
+                    match Target::parse(url).and_then(|t| {
+                        if url.trim().is_empty() {
+                            Err(crate::db::DbError::Server(
+                                lang.t(T::ConnectEmpty).to_owned(),
+                            ))
+                        } else {
+                            Ok(t)
+                        }
+                    }) {
                         Ok(mut target) => {
                             if password.is_empty() {
                                 target.password_from_environment();

@@ -313,6 +313,7 @@ table! {
     SyncedNotice => "Synced: sent {}, received {}", "Sincronizado: enviadas {}, recibidas {}";
     SyncFailed => "The sync did not complete; nothing changed here or in the database", "La sincronización no terminó; nada cambió aquí ni en la base de datos";
     SyncReading => "Syncing…", "Sincronizando…";
+    SyncOffline => "Not synced (changes stay here until the next sync)", "Sin sincronizar (los cambios quedan aquí hasta la próxima)";
     SyncMerging => "Merging {} strips…", "Fusionando {} pistas…";
     SyncWriting => "Sending {} strips…", "Enviando {} pistas…";
     SyncNow => "Sync now", "Sincronizar ahora";

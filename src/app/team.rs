@@ -31,12 +31,15 @@ struct Running {
     /// The document as the sync read it.
     before: Document,
     generation: u64,
+    automatic: bool,
 }
 
 /// A sync that finished, for the document it ran for.
 pub struct Done {
     pub before: Document,
     pub result: Result<Synced, String>,
+    /// Started by the timer, not by the person.
+    pub automatic: bool,
 }
 
 #[derive(Default)]
@@ -93,7 +96,7 @@ impl Team {
 
     /// Starts a sync of `doc` (the document of `generation`) with `picks` for its conflicts.
     /// False when it is not linked or a sync runs.
-    pub fn sync(&mut self, doc: &Document, generation: u64, picks: Picks) -> bool {
+    pub fn sync(&mut self, doc: &Document, generation: u64, picks: Picks, automatic: bool) -> bool {
         if self.running.is_some() {
             return false;
         }
@@ -126,6 +129,7 @@ impl Team {
             progress,
             before: doc.clone(),
             generation,
+            automatic,
         });
         self.next_auto = Some(Instant::now() + AUTO_SYNC);
         true
@@ -144,6 +148,7 @@ impl Team {
         (running.generation == generation).then_some(Done {
             before: running.before,
             result,
+            automatic: running.automatic,
         })
     }
 

@@ -133,8 +133,15 @@ impl PistasApp {
 
     /// Starts a sync of the working layer, if it is linked.
     pub(super) fn start_sync(&mut self, picks: Picks) {
+        self.start_sync_as(picks, false);
+    }
+
+    /// `automatic`: started by the timer (a failure then only shows in the status bar).
+    fn start_sync_as(&mut self, picks: Picks, automatic: bool) {
         let generation = self.doc.version().generation();
-        if !self.team.sync(self.doc.document(), generation, picks)
+        if !self
+            .team
+            .sync(self.doc.document(), generation, picks, automatic)
             && self.team.link(generation).is_none()
         {
             self.overlays.message(self.lang.t(T::NotConnected));
@@ -197,13 +204,21 @@ impl PistasApp {
                         self.team.saved(generation, &path);
                     }
                 }
-                Err(e) => self
-                    .overlays
-                    .message(format!("{}: {e}", self.lang.t(T::SyncFailed))),
+                // Offline, the timer's syncs fail quietly: the work stays here, and the
+                // status bar says why it was not sent.
+                Err(e) if done.automatic => {
+                    self.notice = Some(format!("{}: {e}", self.lang.t(T::SyncOffline)));
+                }
+                Err(e) => {
+                    // A first sync that fails links nothing.
+                    self.team.forget_unsynced(generation);
+                    self.overlays
+                        .message(format!("{}: {e}", self.lang.t(T::SyncFailed)));
+                }
             }
         }
         if self.team.auto_due(generation) && self.overlays.is_empty() {
-            self.start_sync(Picks::default());
+            self.start_sync_as(Picks::default(), true);
         }
         if self.team.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));

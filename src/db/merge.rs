@@ -189,7 +189,8 @@ fn rest_same(a: &Feature, b: &Feature) -> bool {
 }
 
 /// Pairs the events of `side` with those of `base`: first those that mean the same, then
-/// the closest of the rest (sharing at least half their fields: an edited event). Returns,
+/// the closest of the rest (an edited event: the same type or the same date, and at least
+/// half the fields alike; a new sighting never passes for an old destruction). Returns,
 /// for each event of `side`, the index of its base event.
 fn pair_events(side: &[Event], base: &[Event]) -> Vec<Option<usize>> {
     let mut out = vec![None; side.len()];
@@ -211,7 +212,8 @@ fn pair_events(side: &[Event], base: &[Event]) -> Vec<Option<usize>> {
                     continue;
                 }
                 let score = event_score(event, b);
-                if score * 2 >= EVENT_FIELDS && best.is_none_or(|(_, _, s)| score > s) {
+                let related = event.kind == b.kind || event.date == b.date;
+                if related && score * 2 >= EVENT_FIELDS && best.is_none_or(|(_, _, s)| score > s) {
                     best = Some((i, j, score));
                 }
             }
@@ -584,4 +586,120 @@ pub fn merge(
         keys: event_keys,
         resolved: d.resolved,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EventType, FeatureId, FuzzyDate, json_string};
+    use proptest::prelude::*;
+
+    fn base_strip() -> (Feature, Vec<String>) {
+        let mut f = Feature::new_strip(
+            FeatureId::String("s".into()),
+            "Pista",
+            geo::point!(x: -74.0, y: -12.0).into(),
+        );
+        f.set_property("team", json_string("a"));
+        for (i, kind) in [EventType::Built, EventType::Destroyed, EventType::Rebuilt]
+            .into_iter()
+            .enumerate()
+        {
+            let mut e = Event::new(
+                kind,
+                FuzzyDate::parse(&format!("201{i}-0{}", i + 1)).expect("date"),
+            );
+            e.note.set(Some(format!("note {i}")));
+            f.events_mut().push(e);
+        }
+        let keys = (0..3).map(|i| format!("k{i}")).collect();
+        (f, keys)
+    }
+
+    /// One edit: rename, set a property, add an event, change an event's note, delete one.
+    fn edit(f: &mut Feature, op: u8, arg: u8) {
+        match op % 5 {
+            0 => f.set_name(&format!("name {arg}")),
+            1 => {
+                f.set_property(&format!("p{}", arg % 3), json_string(&format!("v{arg}")));
+            }
+            2 => {
+                let mut e = Event::new(EventType::Sighted, FuzzyDate::parse("2020").expect("date"));
+                e.note.set(Some(format!("added {arg}")));
+                f.events_mut().push(e);
+            }
+            3 => {
+                let n = f.events().len();
+                if n > 0 {
+                    f.events_mut()[arg as usize % n]
+                        .operation
+                        .set(Some(format!("op {arg}")));
+                }
+            }
+            _ => {
+                let n = f.events().len();
+                if n > 0 {
+                    f.remove_event(arg as usize % n);
+                }
+            }
+        }
+    }
+
+    fn merged(outcome: Outcome) -> Option<Feature> {
+        match outcome {
+            Outcome::Merged(m) => m.feature,
+            Outcome::Conflicts(_) => None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// One side's changes alone come through whole; both sides' make no conflict unless
+        /// they touch the same thing, and the conflicts found do not depend on which side
+        /// is "mine".
+        #[test]
+        fn three_way_merge_laws(
+            mine_ops in proptest::collection::vec((0u8..5, 0u8..8), 0..5),
+            their_ops in proptest::collection::vec((0u8..5, 0u8..8), 0..5),
+        ) {
+            let (base, keys) = base_strip();
+            let mut mine = base.clone();
+            for (op, arg) in &mine_ops { edit(&mut mine, *op, *arg); }
+            let mut theirs = base.clone();
+            for (op, arg) in &their_ops { edit(&mut theirs, *op, *arg + 100); }
+            // Theirs keeps the keys of the base events it still has, new ones for its own.
+            let their_keys = keys_like(theirs.events(), base.events(), &keys);
+            let b = Side::new(Some(&base), &keys);
+            let open = |_: &Part| None;
+            // Only mine changed: mine. Only theirs: theirs.
+            let only_mine = merged(merge(b, Side::new(Some(&mine), &[]), Side::new(Some(&base), &keys), &open));
+            prop_assert!(only_mine.as_ref().is_some_and(|f| same_feature(f, &mine)));
+            let only_theirs = merged(merge(b, Side::new(Some(&base), &[]), Side::new(Some(&theirs), &their_keys), &open));
+            prop_assert!(only_theirs.as_ref().is_some_and(|f| same_feature(f, &theirs)));
+            // The same change on both sides is no conflict.
+            let same = merged(merge(b, Side::new(Some(&mine), &[]), Side::new(Some(&mine), &keys_like(mine.events(), base.events(), &keys)), &open));
+            prop_assert!(same.is_some());
+            // Conflicts are found whichever side is mine.
+            let mine_keys = keys_like(mine.events(), base.events(), &keys);
+            let one = merge(b, Side::new(Some(&mine), &[]), Side::new(Some(&theirs), &their_keys), &open);
+            let other = merge(b, Side::new(Some(&theirs), &[]), Side::new(Some(&mine), &mine_keys), &open);
+            let parts = |o: &Outcome| match o {
+                Outcome::Conflicts(c) => { let mut p: Vec<Part> = c.iter().map(|c| c.part.clone()).collect(); p.sort(); p }
+                Outcome::Merged(_) => Vec::new(),
+            };
+            let (p1, p2) = (parts(&one), parts(&other));
+            prop_assert_eq!(p1.iter().filter(|p| !matches!(p, Part::Event(_))).collect::<Vec<_>>(),
+                p2.iter().filter(|p| !matches!(p, Part::Event(_))).collect::<Vec<_>>());
+            prop_assert_eq!(p1.len(), p2.len());
+            // Every event added on either side is in a merge that keeps mine for conflicts.
+            if let Some(f) = merged(merge(b, Side::new(Some(&mine), &[]), Side::new(Some(&theirs), &their_keys), &|_| Some(Keep::Mine))) {
+                for added in mine.events().iter().chain(theirs.events()).filter(|e| e.kind == EventType::Sighted) {
+                    prop_assert!(f.events().iter().any(|e| same_event(e, added) || e.note == added.note));
+                }
+            } else {
+                prop_assert!(false, "a pick for every conflict always merges");
+            }
+        }
+    }
 }

@@ -95,7 +95,7 @@ fn main() {
         .expect("sync");
         sync.push(start.elapsed());
         assert_eq!(synced.report.sent.len(), 10);
-        (local, base) = (synced.doc, synced.base);
+        synced.settle(&mut local, &mut base);
     }
     show("pistas sync, 10 changed strips (library)", &sync);
 

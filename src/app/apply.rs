@@ -57,6 +57,7 @@ impl PistasApp {
                 if let Some(path) = self.dialogs.save_as(&name, Format::GeoJson) {
                     let doc = self.doc.document().clone();
                     let version = self.doc.version();
+                    self.team.save_started(version);
                     self.jobs
                         .save(path, doc, self.date, version, AfterSave::Nothing);
                 }
@@ -269,7 +270,7 @@ impl PistasApp {
                         // one opened since goes on untouched.
                         if version.generation() == self.doc.version().generation() {
                             self.doc.saved(version, &path);
-                            self.team.saved(version.generation(), &path);
+                            self.team.saved(version, &path);
                             // In a project, the next start reopens the project.
                             self.settings.last_file =
                                 Some(self.doc.project.clone().unwrap_or(path.clone()));

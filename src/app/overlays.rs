@@ -376,6 +376,7 @@ impl PistasApp {
             }
         };
         if let Some(path) = path {
+            self.team.save_started(self.doc.version());
             self.jobs.save(
                 path,
                 self.doc.document().clone(),

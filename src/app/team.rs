@@ -9,6 +9,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::document::Version;
 use crate::db::{self, Base, Picks, Progress, StripConflict, SyncReport, Synced, Target};
 use crate::model::Document;
 
@@ -17,10 +18,16 @@ pub const AUTO_SYNC: Duration = Duration::from_secs(60);
 
 pub struct Link {
     pub target: Target,
-    base: Option<Base>,
+    /// Shared with the running sync's thread, which reads it (no copy per sync).
+    base: Option<Arc<Base>>,
     generation: u64,
     /// When the last sync finished, and what it did.
     pub last: Option<(Instant, SyncReport)>,
+    /// How many syncs were brought into the document: a save stores the base only if none
+    /// finished while it ran (the base must never be newer than the file beside it).
+    syncs: u64,
+    /// The document state each running save writes, with the sync count at its start.
+    saving: Vec<(u64, u64)>,
     /// Conflicts the last sync left, for the review.
     pub conflicts: Vec<StripConflict>,
 }
@@ -28,15 +35,15 @@ pub struct Link {
 struct Running {
     rx: Receiver<Result<Synced, String>>,
     progress: Arc<Mutex<Option<Progress>>>,
-    /// The document as the sync read it.
-    before: Document,
+    /// The document as the sync read it (shared with its thread).
+    before: Arc<Document>,
     generation: u64,
     automatic: bool,
 }
 
 /// A sync that finished, for the document it ran for.
 pub struct Done {
-    pub before: Document,
+    pub before: Arc<Document>,
     pub result: Result<Synced, String>,
     /// Started by the timer, not by the person.
     pub automatic: bool,
@@ -59,20 +66,29 @@ impl Team {
         self.link.as_mut().filter(|l| l.generation == generation)
     }
 
-    /// Links the document of `generation` (saved at `path`, if it is) to `target`: the base
-    /// kept beside the file is used when it is of the same database, else the first sync
-    /// merges both sides as new.
-    pub fn connect(&mut self, target: Target, generation: u64, path: Option<&Path>) {
-        let base = path
-            .and_then(|p| db::state::load(p).ok().flatten())
-            .filter(|b| b.state.target == target.describe());
+    /// Links the document of `generation` (saved at `path`, if it is) to `target`, with
+    /// the base kept beside the file (the sync checks it is of the same database); without
+    /// one, the first sync merges both sides as new. Err when the base cannot be read.
+    pub fn connect(
+        &mut self,
+        target: Target,
+        generation: u64,
+        path: Option<&Path>,
+    ) -> Result<(), String> {
+        let base = match path {
+            Some(p) => db::state::load(p).map_err(|e| e.to_string())?,
+            None => None,
+        };
         self.link = Some(Link {
             target,
-            base,
+            base: base.map(Arc::new),
             generation,
             last: None,
+            syncs: 0,
+            saving: Vec::new(),
             conflicts: Vec::new(),
         });
+        Ok(())
     }
 
     /// Drops the link of the document of `generation` if it never synced (its first sync
@@ -107,7 +123,8 @@ impl Team {
         let progress = Arc::new(Mutex::new(None));
         let target = link.target.clone();
         let base = link.base.clone();
-        let local = doc.clone();
+        let before = Arc::new(doc.clone());
+        let local = before.clone();
         let shown = progress.clone();
         std::thread::spawn(move || {
             let result = (|| {
@@ -119,15 +136,26 @@ impl Team {
                         *slot = Some(p);
                     }
                 };
-                db::sync(&mut client, &target, &local, base.as_ref(), &picks, &report)
-                    .map_err(|e| e.to_string())
+                db::sync(
+                    &mut client,
+                    &target,
+                    &local,
+                    base.as_deref(),
+                    &picks,
+                    &report,
+                )
+                .map_err(|e| e.to_string())
             })();
+            // Let go of the shared base before saying it is done, so that bringing the
+            // result in changes it in place.
+            drop(base);
+            drop(local);
             let _ = tx.send(result);
         });
         self.running = Some(Running {
             rx,
             progress,
-            before: doc.clone(),
+            before,
             generation,
             automatic,
         });
@@ -152,12 +180,15 @@ impl Team {
         })
     }
 
-    /// Keeps the base of the last sync and what it did.
-    pub fn synced(&mut self, generation: u64, base: Base, report: SyncReport) {
+    /// Brings a finished sync into the base, and keeps what it did.
+    pub fn synced(&mut self, generation: u64, synced: &Synced) {
+        let report = synced.report.clone();
         if let Some(link) = self.link_mut(generation) {
-            link.base = Some(base);
+            let base = link.base.get_or_insert_with(Arc::default);
+            synced.settle_base(Arc::make_mut(base));
             link.conflicts = report.conflicts.clone();
             link.last = Some((Instant::now(), report));
+            link.syncs += 1;
         }
     }
 
@@ -173,12 +204,35 @@ impl Team {
             .map(|t| t.saturating_duration_since(Instant::now()))
     }
 
-    /// The document of `generation` was saved at `path`: its base goes beside it, so that
-    /// the next connection from this file syncs only what changed.
-    pub fn saved(&self, generation: u64, path: &Path) {
-        if let Some(base) = self.link(generation).and_then(|l| l.base.clone()) {
+    /// A save of the document at `version` starts.
+    pub fn save_started(&mut self, version: Version) {
+        if let Some(link) = self.link_mut(version.generation()) {
+            let syncs = link.syncs;
+            link.saving.push((version.state(), syncs));
+        }
+    }
+
+    /// The document at `version` was saved at `path`: the base goes beside it, so that the
+    /// next connection from this file syncs only what changed. Only when no sync was
+    /// brought in while the save ran (the base would be newer than the file; an older one
+    /// is safe: the next sync finds both sides already agree). One writer at a time, the
+    /// strips before the state that points at them.
+    pub fn saved(&mut self, version: Version, path: &Path) {
+        static WRITER: Mutex<()> = Mutex::new(());
+        let Some(link) = self.link_mut(version.generation()) else {
+            return;
+        };
+        let Some(at) = link.saving.iter().position(|(s, _)| *s == version.state()) else {
+            return;
+        };
+        let (_, syncs) = link.saving.remove(at);
+        if syncs != link.syncs {
+            return;
+        }
+        if let Some(base) = link.base.as_deref().cloned() {
             let path = path.to_owned();
             std::thread::spawn(move || {
+                let _guard = WRITER.lock();
                 let _ = db::state::store(&path, &base);
             });
         }

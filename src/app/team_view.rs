@@ -117,8 +117,10 @@ impl PistasApp {
                             keep = false;
                             let generation = self.doc.version().generation();
                             let path = self.doc.path.clone();
-                            self.team.connect(target, generation, path.as_deref());
-                            self.start_sync(Picks::default());
+                            match self.team.connect(target, generation, path.as_deref()) {
+                                Ok(()) => self.start_sync(Picks::default()),
+                                Err(e) => self.overlays.message(e),
+                            }
                         }
                         Err(e) => *error = Some(e.to_string()),
                     }
@@ -139,6 +141,11 @@ impl PistasApp {
     /// `automatic`: started by the timer (a failure then only shows in the status bar).
     fn start_sync_as(&mut self, picks: Picks, automatic: bool) {
         let generation = self.doc.version().generation();
+        if self.team.link(generation).is_some()
+            && let Some(command) = crate::db::apply::keep_given_ids(self.doc.document())
+        {
+            self.edit(|e| e.apply(command));
+        }
         if !self
             .team
             .sync(self.doc.document(), generation, picks, automatic)
@@ -154,12 +161,9 @@ impl PistasApp {
         if let Some(done) = self.team.poll(generation) {
             match done.result {
                 Ok(synced) => {
-                    let applied = crate::db::apply::apply(
-                        &done.before,
-                        self.doc.document(),
-                        &synced.doc,
-                        synced.base,
-                    );
+                    let applied =
+                        crate::db::apply::apply(&done.before, self.doc.document(), &synced);
+                    self.team.synced(generation, &synced);
                     if !applied.command.changes.is_empty() {
                         let command = applied.command;
                         self.edit(|e| e.apply(command));
@@ -192,16 +196,12 @@ impl PistasApp {
                     }
                     self.notice = Some(text);
                     let conflicts = report.conflicts.clone();
-                    self.team.synced(generation, applied.base, report);
                     self.overlays.close_conflicts();
                     if !conflicts.is_empty() {
                         self.overlays
                             .push(Overlay::SyncConflicts(Box::new(ConflictReview::new(
                                 generation, conflicts,
                             ))));
-                    }
-                    if let Some(path) = self.doc.path.clone() {
-                        self.team.saved(generation, &path);
                     }
                 }
                 // Offline, the timer's syncs fail quietly: the work stays here, and the

@@ -172,6 +172,22 @@ fn sync(
         return Ok(INVALID);
     }
     let base = db::state::load(file).map_err(|e| e.to_string())?;
+    // A strip in a database needs a lasting id: the ones Pistas gave become the features'
+    // own, and are written to the file.
+    let mut local = parsed.document.clone();
+    let given = local.features.iter().filter(|f| f.id_assigned()).count();
+    for f in &mut local.features {
+        if f.id_assigned() {
+            f.set_id(f.id.clone());
+        }
+    }
+    if given > 0 {
+        let _ = writeln!(
+            err,
+            "{given} features had no id: they keep the ids Pistas gave them (pistas-1, …), written to {}",
+            file.display()
+        );
+    }
     let (target, mut client) = connect(url, err)?;
     let picks = Picks {
         all: match keep {
@@ -184,7 +200,7 @@ fn sync(
     let synced = db::sync(
         &mut client,
         &target,
-        &parsed.document,
+        &local,
         base.as_ref(),
         &picks,
         &progress,
@@ -192,11 +208,14 @@ fn sync(
     .map_err(|e| e.to_string())?;
     // The file first, then the base: a crash between the two leaves a base older than the
     // file, which the next sync takes for changes both sides already share.
-    if synced.doc != parsed.document {
-        let text = write_geojson(&synced.doc, &WriteOptions::default());
+    let mut doc = local;
+    let mut new_base = base.unwrap_or_default();
+    synced.settle(&mut doc, &mut new_base);
+    if doc != parsed.document {
+        let text = write_geojson(&doc, &WriteOptions::default());
         save_atomic(file, text.as_bytes(), true).map_err(|e| e.to_string())?;
     }
-    db::state::store(file, &synced.base).map_err(|e| e.to_string())?;
+    db::state::store(file, &new_base).map_err(|e| e.to_string())?;
     let report = &synced.report;
     let _ = writeln!(out, "{}: {}", file.display(), report.summary());
     for strip in &report.conflicts {

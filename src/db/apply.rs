@@ -6,22 +6,44 @@
 //! their edits winning), and the merged version is their base: the next sync sends just
 //! those edits, and never takes what was received for an edit undoing it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::merge::{self, Keep, Outcome, Side, same_feature};
-use super::state::Base;
+use super::sync::Synced;
 use crate::edit::{Change, Command, EditKind};
 use crate::model::{Document, Feature};
 
-/// What to do with a finished sync.
+/// What to do with a finished sync (the base takes [`Synced::settle_base`]).
 #[derive(Debug)]
 pub struct Applied {
     /// The edit that brings what was received into the document (empty: nothing to do).
     pub command: Command,
-    /// The base to keep for the next sync.
-    pub base: Base,
     /// Strips edited while the sync ran: their edits are kept, for the next sync to send.
     pub kept: Vec<String>,
+}
+
+/// The edit that makes the ids Pistas gave features without one their own (a strip in a
+/// database needs a lasting id: one given by position would point at another strip once
+/// a feature before it is deleted). `None` when every feature has its own.
+pub fn keep_given_ids(doc: &Document) -> Option<Command> {
+    let changes: Vec<Change> = doc
+        .features
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.id_assigned())
+        .map(|(index, f)| {
+            let mut f = f.clone();
+            f.set_id(f.id.clone());
+            Change::Replace {
+                index,
+                feature: Box::new(f),
+            }
+        })
+        .collect();
+    (!changes.is_empty()).then_some(Command {
+        kind: EditKind::SetIds,
+        changes,
+    })
 }
 
 fn by_id(doc: &Document) -> HashMap<&str, (usize, &Feature)> {
@@ -32,90 +54,80 @@ fn by_id(doc: &Document) -> HashMap<&str, (usize, &Feature)> {
         .collect()
 }
 
-/// Brings `merged` (made from `before`) into `now`, with the sync's `new_base` (and the
-/// `old_base` it started from, for strips edited meanwhile).
-pub fn apply(before: &Document, now: &Document, merged: &Document, base: Base) -> Applied {
-    let (before_ids, now_ids, merged_ids) = (by_id(before), by_id(now), by_id(merged));
+/// Brings what a sync settled (it started from `before`) into `now`.
+pub fn apply(before: &Document, now: &Document, synced: &Synced) -> Applied {
+    let (before_ids, now_ids) = (by_id(before), by_id(now));
     let same = |a: Option<&Feature>, b: Option<&Feature>| match (a, b) {
         (None, None) => true,
         (Some(a), Some(b)) => std::ptr::eq(a, b) || same_feature(a, b),
         _ => false,
     };
-    let touched: HashSet<&str> = before_ids
-        .keys()
-        .chain(now_ids.keys())
-        .copied()
-        .filter(|id| {
-            !same(
-                before_ids.get(id).map(|x| x.1),
-                now_ids.get(id).map(|x| x.1),
-            )
-        })
-        .collect();
     let mut replaces = Vec::new();
     let mut removes = Vec::new();
     let mut inserts = Vec::new();
-    for (id, (index, feature)) in &now_ids {
-        if touched.contains(id) {
-            // Their edits on top of what the sync made of the strip.
-            let Some((_, m)) = merged_ids.get(id) else {
-                continue;
-            };
-            let b = before_ids.get(id).map(|x| x.1);
-            let (_, m_keys) = base.strip(id);
-            let b_keys = b
-                .map(|b| merge::keys_like(b.events(), m.events(), m_keys))
-                .unwrap_or_default();
-            if let Outcome::Merged(r) = merge::merge(
-                Side::new(b, &b_keys),
-                Side::new(Some(feature), &[]),
-                Side::new(Some(m), m_keys),
-                &|_| Some(Keep::Mine),
-            ) && let Some(f) = r.feature
-                && !same_feature(&f, feature)
-            {
+    let mut kept = Vec::new();
+    let mut next = now.features.len();
+    for s in &synced.settled {
+        let id = s.id.as_str();
+        let b = before_ids.get(id).map(|x| x.1);
+        let n = now_ids.get(id).copied();
+        let touched = !same(b, n.map(|x| x.1));
+        if touched {
+            kept.push(s.id.clone());
+        }
+        match (n, &s.feature) {
+            (Some((index, feature)), Some(m)) if touched => {
+                // Their edits on top of what the sync made of the strip.
+                let b_keys = b
+                    .map(|b| merge::keys_like(b.events(), m.events(), &s.keys))
+                    .unwrap_or_default();
+                if let Outcome::Merged(r) = merge::merge(
+                    Side::new(b, &b_keys),
+                    Side::new(Some(feature), &[]),
+                    Side::new(Some(m), &s.keys),
+                    &|_| Some(Keep::Mine),
+                ) && let Some(f) = r.feature
+                    && !same_feature(&f, feature)
+                {
+                    replaces.push(Change::Replace {
+                        index,
+                        feature: Box::new(f),
+                    });
+                }
+            }
+            (Some((index, feature)), Some(m)) if !same_feature(m, feature) => {
                 replaces.push(Change::Replace {
-                    index: *index,
-                    feature: Box::new(f),
+                    index,
+                    feature: Box::new(m.clone()),
                 });
             }
-            continue;
-        }
-        match merged_ids.get(id) {
-            Some((_, m)) if !same(Some(m), Some(feature)) => replaces.push(Change::Replace {
-                index: *index,
-                feature: Box::new((*m).clone()),
-            }),
-            Some(_) => {}
-            None if before_ids.contains_key(id) => removes.push(*index),
-            None => {}
-        }
-    }
-    let mut next = now.features.len() - removes.len();
-    for m in &merged.features {
-        let id = m.id.as_str();
-        if !now_ids.contains_key(id) && !before_ids.contains_key(id) && !touched.contains(id) {
-            inserts.push(Change::Insert {
-                index: next,
-                feature: Box::new(m.clone()),
-            });
-            next += 1;
+            (Some(_), Some(_)) => {}
+            (Some((index, _)), None) if !touched => removes.push(index),
+            (None, Some(m)) if !touched => {
+                inserts.push(m.clone());
+            }
+            _ => {}
         }
     }
     // Replacements first (indices as they are now), then removals from the end, then the
     // new strips after what is left.
     removes.sort_unstable_by(|a, b| b.cmp(a));
+    next -= removes.len();
     let mut changes = replaces;
     changes.extend(removes.into_iter().map(|index| Change::Remove { index }));
-    changes.extend(inserts);
-    let mut kept: Vec<String> = touched.iter().map(|s| (*s).to_owned()).collect();
+    for feature in inserts {
+        changes.push(Change::Insert {
+            index: next,
+            feature: Box::new(feature),
+        });
+        next += 1;
+    }
     kept.sort();
     Applied {
         command: Command {
             kind: EditKind::Sync,
             changes,
         },
-        base,
         kept,
     }
 }
@@ -149,7 +161,8 @@ mod tests {
         merged.features[1].set_name("B from the team");
         merged.features.remove(2);
         merged.features.push(strip("d", "D"));
-        let applied = apply(&before, &now, &merged, Base::default());
+        let synced = Synced::for_test(&before, &merged);
+        let applied = apply(&before, &now, &synced);
         assert_eq!(applied.kept, ["a"]);
         let mut editor = Editor::new(now);
         editor.apply(applied.command).expect("applies");

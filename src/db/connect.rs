@@ -241,7 +241,27 @@ impl Target {
         };
         let port = self.config.get_ports().first().copied().unwrap_or(5432);
         let db = self.config.get_dbname().unwrap_or(user);
-        format!("postgresql://{user}@{host}:{port}/{db}")
+        let mut text = format!("postgresql://{user}@{host}:{port}/{db}");
+        let mode = match self.tls {
+            TlsMode::Disable => Some("disable"),
+            TlsMode::Allow => Some("allow"),
+            TlsMode::Prefer => None,
+            TlsMode::Require => Some("require"),
+            TlsMode::VerifyCa => Some("verify-ca"),
+            TlsMode::VerifyFull => Some("verify-full"),
+        };
+        let mut query = Vec::new();
+        if let Some(mode) = mode {
+            query.push(format!("sslmode={mode}"));
+        }
+        if let Some(root) = &self.root_cert {
+            query.push(format!("sslrootcert={}", root.display()).replace(' ', "%20"));
+        }
+        if !query.is_empty() {
+            text.push('?');
+            text.push_str(&query.join("&"));
+        }
+        text
     }
 
     /// True when the password is still to be found.
@@ -529,7 +549,10 @@ mod tests {
         assert_eq!(t.tls, TlsMode::Disable);
         assert_eq!(t.config.get_dbname(), Some("my db"));
         assert_eq!(t.config.get_ports(), [5433]);
-        assert_eq!(t.describe(), "postgresql://ana@127.0.0.1:5433/my db");
+        assert_eq!(
+            t.describe(),
+            "postgresql://ana@127.0.0.1:5433/my db?sslmode=disable"
+        );
     }
 
     #[test]

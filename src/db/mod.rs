@@ -20,7 +20,7 @@ pub use merge::{Conflict, Keep, Part};
 pub use remote::{Fetched, check_schema, init};
 pub use schema::SCHEMA_VERSION;
 pub use state::{Base, BaseStrip, SyncState};
-pub use sync::{Picks, Progress, StripConflict, SyncReport, Synced, pull, push, sync};
+pub use sync::{Picks, Progress, Settled, StripConflict, SyncReport, Synced, pull, push, sync};
 
 /// What went wrong talking to the database, in words for a person.
 #[derive(Debug, thiserror::Error)]

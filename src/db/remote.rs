@@ -402,6 +402,16 @@ pub fn fetch(
     }
     text.push('}');
     let parsed = crate::io::read_str(&text, label);
+    if parsed.fatal {
+        // Never taken for "no strips": that would read as every strip deleted.
+        return Err(DbError::Server(format!(
+            "the database's rows do not make a readable document: {}",
+            parsed
+                .diagnostics
+                .first()
+                .map_or_else(String::new, |d| d.message.clone())
+        )));
+    }
     fetched.problems = parsed
         .diagnostics
         .iter()
@@ -415,11 +425,7 @@ pub fn fetch(
 /// Writes the document's own members (`name`, `crs`, foreign ones) to the database.
 pub fn write_collection(tx: &mut Transaction, doc: &Document) -> Result<(), DbError> {
     let members = serde_json::to_string(&doc.foreign).unwrap_or_else(|_| "[]".to_owned());
-    tx.execute(
-        "INSERT INTO pistas_meta (key, value) VALUES ('collection', $1)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        &[&members],
-    )?;
+    tx.execute("SELECT pistas_set_collection($1)", &[&members])?;
     Ok(())
 }
 
@@ -428,7 +434,8 @@ pub fn changed_since(tx: &mut impl GenericClient, mark: &str) -> Result<HashSet<
     let rows = tx.query(
         "SELECT id FROM strips WHERE change_xid >= $1::text::xid8
          UNION SELECT strip_id FROM events WHERE change_xid >= $1::text::xid8
-         UNION SELECT strip_id FROM history WHERE xid >= $1::text::xid8 AND op = 'DELETE' AND strip_id IS NOT NULL",
+         UNION SELECT coalesce(old_row ->> 'strip_id', old_row ->> 'id') FROM history
+            WHERE xid >= $1::text::xid8 AND op IN ('DELETE', 'UPDATE') AND old_row IS NOT NULL",
         &[&mark],
     )?;
     Ok(rows.into_iter().map(|r| r.get(0)).collect())

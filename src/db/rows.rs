@@ -349,7 +349,7 @@ pub fn feature_json(row: &PulledStrip, events: &[PulledEvent]) -> (String, Vec<b
         return (unread.clone(), Vec::new());
     }
     let mut out = String::from("{\"type\":\"Feature\",\"id\":");
-    if layout.id_number && row.id.parse::<f64>().is_ok() {
+    if layout.id_number && serde_json::from_str::<serde_json::Number>(&row.id).is_ok() {
         out.push_str(&row.id);
     } else {
         json_string_into(&mut out, &row.id);

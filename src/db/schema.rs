@@ -79,8 +79,9 @@ CREATE TABLE history (
     new_row jsonb,
     note text
 );
--- A sync looks up deletions since its mark; people look up a strip's history.
-CREATE INDEX history_deleted_idx ON history (xid) WHERE op = 'DELETE';
+-- A sync looks up deletions and updates (ids renamed, events moved) since its mark;
+-- people look up a strip's history.
+CREATE INDEX history_changed_idx ON history (xid) WHERE op IN ('DELETE', 'UPDATE');
 CREATE INDEX history_strip_idx ON history (strip_id);
 COMMENT ON TABLE history IS 'Every insert, update and delete of strips and events, and the side a sync did not keep (op CONFLICT)';
 
@@ -136,6 +137,14 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- The collection's own members (name, crs, foreign members), which editors may set but
+-- not the database's id.
+CREATE FUNCTION pistas_set_collection(members text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    INSERT INTO pistas_meta (key, value) VALUES ('collection', members)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+$$;
+
 -- The side of a conflict a sync did not keep, so that nothing is lost.
 CREATE FUNCTION pistas_record_conflict(strip text, unkept jsonb, why text) RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS $$
@@ -177,6 +186,8 @@ BEGIN
 END $$;
 REVOKE ALL ON strips, events, history, pistas_meta FROM PUBLIC;
 REVOKE ALL ON FUNCTION pistas_record_conflict(text, jsonb, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION pistas_set_collection(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pistas_set_collection(text) TO pistas_editor;
 GRANT SELECT ON strips, events, history, pistas_meta, pistas_migrations TO pistas_reviewer, pistas_editor;
 GRANT INSERT, UPDATE, DELETE ON strips, events TO pistas_editor;
 GRANT EXECUTE ON FUNCTION pistas_record_conflict(text, jsonb, text) TO pistas_editor;

@@ -33,6 +33,10 @@ pub struct SyncState {
     /// Changes by transactions from this mark on are not yet in the base.
     pub watermark: String,
     pub strips: HashMap<String, BaseStrip>,
+    /// Strips the last sync left in conflict: looked at by every sync until resolved, even
+    /// when this side has gone back to the base meanwhile.
+    #[serde(default)]
+    pub conflicts: Vec<String>,
 }
 
 /// The base of the next sync: the state and the strips as they were.

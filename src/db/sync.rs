@@ -71,12 +71,133 @@ impl SyncReport {
     }
 }
 
-/// The result of a sync: the document this side now holds, its new base, and the report.
+/// A strip as both sides hold it after a sync (`feature: None`: deleted on both).
+#[derive(Debug, Clone)]
+pub struct Settled {
+    pub id: String,
+    pub feature: Option<Feature>,
+    /// Row keys of its read events, in order.
+    pub keys: Vec<String>,
+    pub version: i64,
+}
+
+/// The result of a sync: the strips it settled (only those: an incremental sync touches
+/// nothing else), the base's new state, and the report. [`Synced::settle`] brings them into
+/// this side's document and base.
 #[derive(Debug, Clone)]
 pub struct Synced {
-    pub doc: Document,
-    pub base: Base,
+    pub settled: Vec<Settled>,
+    /// The database's collection members, when this side takes them (a first sync of a
+    /// document that has none).
+    pub foreign: Option<crate::model::Extra>,
+    state: SyncState,
     pub report: SyncReport,
+}
+
+impl Synced {
+    /// The document: settled strips replace this side's, deleted ones go, new ones come
+    /// after this side's own.
+    pub fn settle_doc(&self, doc: &mut Document) {
+        settle_features(&mut doc.features, &self.settled);
+        if let Some(foreign) = &self.foreign {
+            doc.foreign = foreign.clone();
+        }
+    }
+
+    /// The base: the settled strips as they now are on both sides, the new mark.
+    pub fn settle_base(&self, base: &mut Base) {
+        settle_features(&mut base.doc.features, &self.settled);
+        if let Some(foreign) = &self.foreign {
+            base.doc.foreign = foreign.clone();
+        }
+        let strips = std::mem::take(&mut base.state.strips);
+        base.state = SyncState {
+            strips,
+            ..self.state.clone()
+        };
+        for s in &self.settled {
+            match &s.feature {
+                Some(_) => {
+                    base.state.strips.insert(
+                        s.id.clone(),
+                        BaseStrip {
+                            version: s.version,
+                            keys: s.keys.clone(),
+                        },
+                    );
+                }
+                None => {
+                    base.state.strips.remove(&s.id);
+                }
+            }
+        }
+    }
+
+    /// A sync that settled every strip that differs between `before` and `after` (tests).
+    #[cfg(test)]
+    pub(crate) fn for_test(before: &Document, after: &Document) -> Self {
+        let mut settled = Vec::new();
+        for f in &after.features {
+            let old = before.features.iter().find(|b| b.id == f.id);
+            if old.is_none_or(|o| !same_feature(o, f)) {
+                settled.push(Settled {
+                    id: f.id.as_str().to_owned(),
+                    feature: Some(f.clone()),
+                    keys: f.events().iter().map(|_| merge::new_key()).collect(),
+                    version: 1,
+                });
+            }
+        }
+        for b in &before.features {
+            if !after.features.iter().any(|f| f.id == b.id) {
+                settled.push(Settled {
+                    id: b.id.as_str().to_owned(),
+                    feature: None,
+                    keys: Vec::new(),
+                    version: 0,
+                });
+            }
+        }
+        Synced {
+            settled,
+            foreign: None,
+            state: SyncState::default(),
+            report: SyncReport::default(),
+        }
+    }
+
+    /// Both, from the document and base the sync started with.
+    pub fn settle(&self, doc: &mut Document, base: &mut Base) {
+        self.settle_doc(doc);
+        self.settle_base(base);
+    }
+}
+
+/// Replaces, removes and appends settled strips in a list of features.
+fn settle_features(features: &mut Vec<Feature>, settled: &[Settled]) {
+    let index: HashMap<String, usize> = features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str().to_owned(), i))
+        .collect();
+    let mut gone = std::collections::HashSet::new();
+    for s in settled {
+        match (index.get(&s.id), &s.feature) {
+            (Some(&i), Some(f)) => features[i] = f.clone(),
+            (Some(&i), None) => {
+                gone.insert(i);
+            }
+            (None, Some(f)) => features.push(f.clone()),
+            (None, None) => {}
+        }
+    }
+    if !gone.is_empty() {
+        let mut i = 0;
+        features.retain(|_| {
+            i += 1;
+            !gone.contains(&(i - 1))
+        });
+    }
 }
 
 /// Picks for conflicts: per strip and part, else one side for all, else left open.
@@ -96,6 +217,19 @@ impl Picks {
 }
 
 const ATTEMPTS: usize = 5;
+
+/// A feature as the GeoJSON a file would hold.
+fn feature_json(feature: &Feature) -> String {
+    let doc = Document {
+        features: vec![feature.clone()],
+        foreign: Vec::new(),
+    };
+    let text = crate::io::write_geojson(&doc, &crate::io::WriteOptions::default());
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("features")?.get(0).map(|f| f.to_string()))
+        .unwrap_or_default()
+}
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
@@ -210,6 +344,7 @@ pub fn pull(
             target: target.describe(),
             watermark: mark,
             strips,
+            conflicts: Vec::new(),
         },
         doc: fetched.doc.clone(),
     };
@@ -295,6 +430,7 @@ fn attempt(
     let fetched = match base {
         Some(base) => {
             candidates.extend(changed_since(&mut tx, &base.state.watermark)?);
+            candidates.extend(base.state.conflicts.iter().cloned());
             let ids: Vec<String> = candidates.iter().cloned().collect();
             fetch(&mut tx, Some(&ids), &target.describe())?
         }
@@ -321,16 +457,22 @@ fn attempt(
     let mut to_delete: Vec<String> = Vec::new();
     let mut unkept: Vec<(String, String, String)> = Vec::new();
     for id in &candidates {
-        let (base_feature, base_keys) = match base {
-            Some(b) => b.strip(id),
-            None => (None, &no_keys[..]),
-        };
+        let base_feature = base_by_id.get(id.as_str()).copied();
+        let base_keys = base
+            .and_then(|b| b.state.strips.get(id))
+            .map_or(&no_keys[..], |s| s.keys.as_slice());
         let mine = local_by_id.get(id.as_str()).map(|(_, f)| *f);
         let theirs = remote_by_id.get(id.as_str()).copied();
         let their_keys = fetched.keys.get(id).unwrap_or(&no_keys);
+        // This side's events keep the keys of the base events they are; new ones get new
+        // keys (a strip new here is written with all its events).
+        let mine_keys = mine.map_or_else(Vec::new, |m| {
+            let base_events = base_feature.map_or(&[][..], |b| b.events());
+            merge::keys_like(m.events(), base_events, base_keys)
+        });
         let outcome = merge::merge(
             Side::new(base_feature, base_keys),
-            Side::new(mine, &[]),
+            Side::new(mine, &mine_keys),
             Side::new(theirs, their_keys),
             &|part| picks.get(id, part),
         );
@@ -348,11 +490,20 @@ fn attempt(
                         Keep::Mine => ("theirs", &conflict.theirs),
                         Keep::Theirs => ("mine", &conflict.mine),
                     };
+                    // The whole strip as the side not kept had it, so nothing is lost.
+                    let unkept_feature = match keep {
+                        Keep::Mine => theirs,
+                        Keep::Theirs => mine,
+                    };
+                    let strip = unkept_feature
+                        .map(feature_json)
+                        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
                     let record = serde_json::json!({
                         "part": conflict.part.label(),
                         "side": side,
                         "value": value,
                         "by": target.config.get_user(),
+                        "strip": strip,
                     });
                     unkept.push((
                         id.clone(),
@@ -447,82 +598,36 @@ fn attempt(
     }
     tx.commit()?;
 
-    // This side's new document: mine in my order, merged strips in place, new ones after.
-    let mut doc = Document {
-        features: Vec::with_capacity(local.features.len()),
-        foreign: local.foreign.clone(),
-    };
-    for feature in &local.features {
-        match merged.get(feature.id.as_str()) {
-            Some((Some(m), _)) => doc.features.push(m.clone()),
-            Some((None, _)) => {}
-            None => doc.features.push(feature.clone()),
-        }
-    }
-    for feature in &fetched.doc.features {
-        let id = feature.id.as_str();
-        if !local_by_id.contains_key(id)
-            && let Some((Some(m), _)) = merged.get(id)
-        {
-            doc.features.push(m.clone());
-        }
-    }
-    if base.is_none() && local.foreign.is_empty() {
-        doc.foreign = fetched.doc.foreign.clone();
-    }
-
-    // The new base: what both sides now hold, except strips left in conflict.
-    let mut state = SyncState {
-        format: FORMAT.to_owned(),
-        database_id,
-        target: target.describe(),
-        watermark: mark,
-        strips: base.map(|b| b.state.strips.clone()).unwrap_or_default(),
-    };
-    let mut base_features: HashMap<String, Feature> = base
-        .map(|b| {
-            b.doc
-                .features
-                .iter()
-                .map(|f| (f.id.as_str().to_owned(), f.clone()))
-                .collect()
+    let foreign = (base.is_none() && local.foreign.is_empty() && !fetched.doc.foreign.is_empty())
+        .then(|| fetched.doc.foreign.clone());
+    let mut settled: Vec<Settled> = merged
+        .into_iter()
+        .map(|(id, (feature, keys))| Settled {
+            version: versions.get(&id).copied().unwrap_or(0),
+            id,
+            feature,
+            keys,
         })
-        .unwrap_or_default();
-    for (id, (feature, keys)) in &merged {
-        match feature {
-            Some(f) => {
-                base_features.insert(id.clone(), f.clone());
-                state.strips.insert(
-                    id.clone(),
-                    BaseStrip {
-                        version: versions.get(id).copied().unwrap_or(0),
-                        keys: keys.clone(),
-                    },
-                );
-            }
-            None => {
-                base_features.remove(id);
-                state.strips.remove(id);
-            }
-        }
-    }
-    let mut base_doc = Document {
-        features: Vec::with_capacity(base_features.len()),
-        foreign: doc.foreign.clone(),
-    };
-    for feature in &doc.features {
-        if let Some(b) = base_features.remove(feature.id.as_str()) {
-            base_doc.features.push(b);
-        }
-    }
-    let mut rest: Vec<Feature> = base_features.into_values().collect();
-    rest.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
-    base_doc.features.extend(rest);
+        .collect();
+    // New strips arrive in the database's order.
+    let order: HashMap<&str, usize> = fetched
+        .doc
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    settled.sort_by_key(|s| order.get(s.id.as_str()).copied().unwrap_or(usize::MAX));
     Ok(Synced {
-        doc,
-        base: Base {
-            state,
-            doc: base_doc,
+        settled,
+        foreign,
+        state: SyncState {
+            format: FORMAT.to_owned(),
+            database_id,
+            target: target.describe(),
+            watermark: mark,
+            strips: HashMap::new(),
+            conflicts: report.conflicts.iter().map(|c| c.strip.clone()).collect(),
         },
         report,
     })

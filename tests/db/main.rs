@@ -64,8 +64,9 @@ impl Member {
             picks,
             &|_| {},
         )?;
-        self.doc = synced.doc;
-        self.base = Some(synced.base);
+        let mut base = self.base.take().unwrap_or_default();
+        synced.settle(&mut self.doc, &mut base);
+        self.base = Some(base);
         Ok(synced.report)
     }
 

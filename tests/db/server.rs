@@ -45,15 +45,18 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-/// A command run as the server's user.
+/// A command run as the server's user, from a folder that user can enter (the checkout
+/// may be under root's home, which it cannot).
 fn as_server_user(program: &Path) -> Command {
-    if is_root() {
+    let mut c = if is_root() {
         let mut c = Command::new("runuser");
         c.args(["-u", "postgres", "--"]).arg(program);
         c
     } else {
         Command::new(program)
-    }
+    };
+    c.current_dir(std::env::temp_dir());
+    c
 }
 
 fn free_port() -> u16 {
@@ -183,7 +186,7 @@ fn start() -> Result<Server, String> {
         )
     };
     let script = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 0.3; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
+        "cd /; while kill -0 {pid} 2>/dev/null; do sleep 0.3; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
         pid = std::process::id(),
         dir = dir.display()
     );

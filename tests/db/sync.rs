@@ -218,14 +218,42 @@ fn new_strips_from_both_sides_arrive_everywhere() {
             geo::point!(x: x, y: -12.5).into(),
         )
     };
-    a.doc.features.push(strip("new-a", -74.0));
+    let mut with_history = strip("new-a", -74.0);
+    with_history
+        .events_mut()
+        .push(event(EventType::Built, "2025-01", "cleared"));
+    with_history
+        .events_mut()
+        .push(event(EventType::Destroyed, "2025-02-03", "blown up"));
+    a.doc.features.push(with_history);
     b.doc.features.push(strip("new-b", -73.9));
     a.sync();
     b.sync();
     a.sync();
     assert!(a.doc.position("new-b").is_some() && b.doc.position("new-a").is_some());
     assert_same(&a.doc, &b.doc, "tests/db/sync.rs");
-    assert_eq!(database(&url).features.len(), sample().features.len() + 2);
+    let truth = database(&url);
+    assert_eq!(truth.features.len(), sample().features.len() + 2);
+    // A new strip goes with its whole history.
+    let i = truth.position("new-a").expect("strip");
+    assert_eq!(truth.features[i].events().len(), 2);
+    let rows: i64 = client(&url)
+        .query_one("SELECT count(*) FROM events WHERE strip_id = 'new-a'", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(rows, 2);
+    // B edits one of its events later: still one history, nothing deleted.
+    b.strip("new-a").events_mut()[0]
+        .confidence
+        .set(Some(pistas::model::Confidence::Confirmed));
+    b.sync();
+    a.sync();
+    assert_eq!(a.strip("new-a").events().len(), 2);
+    assert_same(
+        &a.doc,
+        &database(&url),
+        "after an edit of a received new strip",
+    );
 }
 
 /// Random edits by three members, synced in random order, against what must hold: after
@@ -333,4 +361,39 @@ fn random_team_edits_converge_and_lose_no_event() {
             );
         }
     }
+}
+
+#[test]
+fn a_strip_renamed_in_sql_moves_with_its_events() {
+    let Some((url, mut a, _)) = two("sql_rename") else {
+        return;
+    };
+    let before = a.strip("sample-009").events().len();
+    client(&url)
+        .batch_execute("UPDATE strips SET id = 'renamed-in-qgis' WHERE id = 'sample-009'")
+        .expect("rename");
+    let r = a.sync();
+    assert!(r.conflicts.is_empty());
+    assert!(
+        a.doc.position("sample-009").is_none(),
+        "the old id is gone here too"
+    );
+    assert_eq!(a.strip("renamed-in-qgis").events().len(), before);
+    assert_same(&a.doc, &database(&url), "after the rename");
+}
+
+#[test]
+fn a_conflict_undone_here_still_receives_theirs() {
+    let Some((_url, mut a, mut b)) = two("conflict_undone") else {
+        return;
+    };
+    a.strip("sample-010").set_name("A's name");
+    b.strip("sample-010").set_name("B's name");
+    a.sync();
+    assert_eq!(b.sync().conflicts.len(), 1);
+    // B takes its edit back (Undo): the strip is as the base had it again.
+    b.strip("sample-010").set_name("Pista ejemplo 10");
+    let r = b.sync();
+    assert!(r.conflicts.is_empty(), "{:?}", r.conflicts);
+    assert_eq!(b.strip("sample-010").name(), Some("A's name"));
 }

@@ -37,7 +37,13 @@ fn a_reviewer_pulls_but_cannot_push_and_an_editor_can() {
     let err = db::push(&mut client(&rita), &r.doc, &|_| {}).expect_err("nor push");
     assert!(err.to_string().contains("permission denied"), "{err}");
     assert_eq!(database(&url).features[0].name(), Some("Pista ejemplo 01"));
-    // An editor can, and the history says who.
+    // An editor can push (the collection's members included), and sync; the history
+    // says who.
+    let mut named = sample();
+    named
+        .foreign
+        .push(("name".into(), json_string("VRAEM strips")));
+    db::push(&mut client(&ana), &named, &|_| {}).expect("an editor pushes");
     let mut a = Member::pull(&ana);
     a.strip("sample-001").set_name("Editor's edit");
     assert_eq!(a.sync().sent, ["sample-001"]);

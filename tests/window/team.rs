@@ -85,7 +85,7 @@ fn connect_receive_and_resolve_a_conflict_in_the_window() {
         &|_| {},
     )
     .expect("their sync");
-    (other, base) = (synced.doc, synced.base);
+    synced.settle(&mut other, &mut base);
     h.key_press(Key::F5);
     wait_for_sync(&mut h);
     let notice = h.state().notice().unwrap_or_default().to_owned();

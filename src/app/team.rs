@@ -181,11 +181,15 @@ impl Team {
     }
 
     /// Brings a finished sync into the base, and keeps what it did.
-    pub fn synced(&mut self, generation: u64, synced: &Synced) {
+    /// The window's edits change features only: the collection's members received stay
+    /// out of the base too (`members` are the document's), so they are never sent back
+    /// as if this side had changed them.
+    pub fn synced(&mut self, generation: u64, synced: &Synced, members: &crate::model::Extra) {
         let report = synced.report.clone();
         if let Some(link) = self.link_mut(generation) {
-            let base = link.base.get_or_insert_with(Arc::default);
-            synced.settle_base(Arc::make_mut(base));
+            let base = Arc::make_mut(link.base.get_or_insert_with(Arc::default));
+            synced.settle_base(base);
+            base.doc.foreign = members.clone();
             link.conflicts = report.conflicts.clone();
             link.last = Some((Instant::now(), report));
             link.syncs += 1;

@@ -163,7 +163,8 @@ impl PistasApp {
                 Ok(synced) => {
                     let applied =
                         crate::db::apply::apply(&done.before, self.doc.document(), &synced);
-                    self.team.synced(generation, &synced);
+                    let members = self.doc.document().foreign.clone();
+                    self.team.synced(generation, &synced, &members);
                     if !applied.command.changes.is_empty() {
                         let command = applied.command;
                         self.edit(|e| e.apply(command));

@@ -422,6 +422,22 @@ pub fn fetch(
     Ok(fetched)
 }
 
+/// The collection's own members as the database has them (`name`, `crs`, foreign ones).
+pub fn collection(tx: &mut impl GenericClient) -> Result<crate::model::Extra, DbError> {
+    Ok(
+        match tx.query_opt(
+            "SELECT value FROM pistas_meta WHERE key = 'collection'",
+            &[],
+        )? {
+            Some(row) => {
+                let text: String = row.get(0);
+                serde_json::from_str(&text).unwrap_or_default()
+            }
+            None => Vec::new(),
+        },
+    )
+}
+
 /// Writes the document's own members (`name`, `crs`, foreign ones) to the database.
 pub fn write_collection(tx: &mut Transaction, doc: &Document) -> Result<(), DbError> {
     let members = serde_json::to_string(&doc.foreign).unwrap_or_else(|_| "[]".to_owned());

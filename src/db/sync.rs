@@ -575,13 +575,22 @@ fn attempt(
     for (strip, record, why) in &unkept {
         remote::record_unkept(&mut tx, strip, record, why)?;
     }
-    let foreign_changed = match base {
-        Some(b) => !crate::model::extra_eq(&b.doc.foreign, &local.foreign),
+    // The collection's own members (`name`, `crs`), three-way as a whole: mine if I
+    // changed them, else theirs if they did (a change on both sides keeps mine).
+    let theirs_foreign = remote::collection(&mut tx)?;
+    let base_foreign = base.map(|b| &b.doc.foreign);
+    let mine_changed = match base_foreign {
+        Some(b) => !crate::model::extra_eq(b, &local.foreign),
         None => !local.foreign.is_empty(),
     };
-    if foreign_changed {
+    let theirs_changed = match base_foreign {
+        Some(b) => !crate::model::extra_eq(b, &theirs_foreign),
+        None => !theirs_foreign.is_empty(),
+    };
+    if mine_changed && !crate::model::extra_eq(&local.foreign, &theirs_foreign) {
         remote::write_collection(&mut tx, local)?;
     }
+    let foreign = (!mine_changed && theirs_changed).then(|| theirs_foreign.clone());
     // Row versions after the writes, for the base.
     let written: Vec<String> = writes
         .iter()
@@ -598,8 +607,6 @@ fn attempt(
     }
     tx.commit()?;
 
-    let foreign = (base.is_none() && local.foreign.is_empty() && !fetched.doc.foreign.is_empty())
-        .then(|| fetched.doc.foreign.clone());
     let mut settled: Vec<Settled> = merged
         .into_iter()
         .map(|(id, (feature, keys))| Settled {

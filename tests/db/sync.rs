@@ -397,3 +397,26 @@ fn a_conflict_undone_here_still_receives_theirs() {
     assert!(r.conflicts.is_empty(), "{:?}", r.conflicts);
     assert_eq!(b.strip("sample-010").name(), Some("A's name"));
 }
+
+#[test]
+fn the_collections_own_members_travel_both_ways() {
+    let Some((_url, mut a, mut b)) = two("collection") else {
+        return;
+    };
+    a.doc.foreign.retain(|(k, _)| k != "name");
+    a.doc
+        .foreign
+        .push(("name".into(), json_string("VRAEM, team copy")));
+    a.sync();
+    b.sync();
+    assert!(
+        b.doc
+            .foreign
+            .iter()
+            .any(|(k, v)| k == "name" && v.get() == "\"VRAEM, team copy\""),
+        "B receives the collection's name"
+    );
+    // B changes nothing: a sync sends nothing back.
+    assert!(b.sync().sent.is_empty());
+    assert!(pistas::model::extra_eq(&a.doc.foreign, &b.doc.foreign));
+}

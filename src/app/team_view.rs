@@ -99,15 +99,12 @@ impl PistasApp {
             ui.label(egui::RichText::new(lang.t(T::ConnectMerges)).small());
             ui.horizontal(|ui| {
                 if ui.button(lang.t(T::ConnectButton)).clicked() {
-                    match Target::parse(url).and_then(|t| {
-                        if url.trim().is_empty() {
-                            Err(crate::db::DbError::Server(
-                                lang.t(T::ConnectEmpty).to_owned(),
-                            ))
-                        } else {
-                            Ok(t)
-                        }
-                    }) {
+                    let parsed = if url.trim().is_empty() {
+                        Err(lang.t(T::ConnectEmpty).to_owned())
+                    } else {
+                        Target::parse(url).map_err(|e| e.to_string())
+                    };
+                    match parsed {
                         Ok(mut target) => {
                             if password.is_empty() {
                                 target.password_from_environment();
@@ -122,7 +119,7 @@ impl PistasApp {
                                 Err(e) => self.overlays.message(e),
                             }
                         }
-                        Err(e) => *error = Some(e.to_string()),
+                        Err(e) => *error = Some(e),
                     }
                 }
                 if ui.button(lang.t(T::Cancel)).clicked() {

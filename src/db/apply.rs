@@ -8,8 +8,9 @@
 
 use std::collections::HashMap;
 
-use super::merge::{self, Keep, Outcome, Side, same_feature};
-use super::sync::Synced;
+use super::merge::{self, Keep, Outcome, Side};
+use super::same::{keys_like, same_feature};
+use super::settle::Synced;
 use crate::edit::{Change, Command, EditKind};
 use crate::model::{Document, Feature};
 
@@ -79,7 +80,7 @@ pub fn apply(before: &Document, now: &Document, synced: &Synced) -> Applied {
             (Some((index, feature)), Some(m)) if touched => {
                 // Their edits on top of what the sync made of the strip.
                 let b_keys = b
-                    .map(|b| merge::keys_like(b.events(), m.events(), &s.keys))
+                    .map(|b| keys_like(b.events(), m.events(), &s.keys))
                     .unwrap_or_default();
                 if let Outcome::Merged(r) = merge::merge(
                     Side::new(b, &b_keys),

@@ -11,7 +11,9 @@ mod connect;
 pub mod merge;
 mod remote;
 pub mod rows;
+pub mod same;
 mod schema;
+mod settle;
 pub mod state;
 mod sync;
 
@@ -19,8 +21,9 @@ pub use connect::{Target, TlsMode};
 pub use merge::{Conflict, Keep, Part};
 pub use remote::{Fetched, check_schema, init};
 pub use schema::SCHEMA_VERSION;
+pub use settle::{Settled, Synced};
 pub use state::{Base, BaseStrip, SyncState};
-pub use sync::{Picks, Progress, Settled, StripConflict, SyncReport, Synced, pull, push, sync};
+pub use sync::{Picks, Progress, StripConflict, SyncReport, pull, push, sync};
 
 /// What went wrong talking to the database, in words for a person.
 #[derive(Debug, thiserror::Error)]

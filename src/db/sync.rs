@@ -6,8 +6,10 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use postgres::{Client, IsolationLevel};
 
-use super::merge::{self, Conflict, Keep, Outcome, Part, Side, same_feature};
+use super::merge::{self, Conflict, Keep, Outcome, Part, Side};
 use super::remote::{self, Write, changed_since, check_schema, fetch, watermark};
+use super::same::{keys_like, same_feature};
+use super::settle::{Settled, Synced};
 use super::state::{Base, BaseStrip, FORMAT, SyncState};
 use super::{DbError, Target};
 use crate::model::{Document, Feature};
@@ -71,135 +73,6 @@ impl SyncReport {
     }
 }
 
-/// A strip as both sides hold it after a sync (`feature: None`: deleted on both).
-#[derive(Debug, Clone)]
-pub struct Settled {
-    pub id: String,
-    pub feature: Option<Feature>,
-    /// Row keys of its read events, in order.
-    pub keys: Vec<String>,
-    pub version: i64,
-}
-
-/// The result of a sync: the strips it settled (only those: an incremental sync touches
-/// nothing else), the base's new state, and the report. [`Synced::settle`] brings them into
-/// this side's document and base.
-#[derive(Debug, Clone)]
-pub struct Synced {
-    pub settled: Vec<Settled>,
-    /// The database's collection members, when this side takes them (a first sync of a
-    /// document that has none).
-    pub foreign: Option<crate::model::Extra>,
-    state: SyncState,
-    pub report: SyncReport,
-}
-
-impl Synced {
-    /// The document: settled strips replace this side's, deleted ones go, new ones come
-    /// after this side's own.
-    pub fn settle_doc(&self, doc: &mut Document) {
-        settle_features(&mut doc.features, &self.settled);
-        if let Some(foreign) = &self.foreign {
-            doc.foreign = foreign.clone();
-        }
-    }
-
-    /// The base: the settled strips as they now are on both sides, the new mark.
-    pub fn settle_base(&self, base: &mut Base) {
-        settle_features(&mut base.doc.features, &self.settled);
-        if let Some(foreign) = &self.foreign {
-            base.doc.foreign = foreign.clone();
-        }
-        let strips = std::mem::take(&mut base.state.strips);
-        base.state = SyncState {
-            strips,
-            ..self.state.clone()
-        };
-        for s in &self.settled {
-            match &s.feature {
-                Some(_) => {
-                    base.state.strips.insert(
-                        s.id.clone(),
-                        BaseStrip {
-                            version: s.version,
-                            keys: s.keys.clone(),
-                        },
-                    );
-                }
-                None => {
-                    base.state.strips.remove(&s.id);
-                }
-            }
-        }
-    }
-
-    /// A sync that settled every strip that differs between `before` and `after` (tests).
-    #[cfg(test)]
-    pub(crate) fn for_test(before: &Document, after: &Document) -> Self {
-        let mut settled = Vec::new();
-        for f in &after.features {
-            let old = before.features.iter().find(|b| b.id == f.id);
-            if old.is_none_or(|o| !same_feature(o, f)) {
-                settled.push(Settled {
-                    id: f.id.as_str().to_owned(),
-                    feature: Some(f.clone()),
-                    keys: f.events().iter().map(|_| merge::new_key()).collect(),
-                    version: 1,
-                });
-            }
-        }
-        for b in &before.features {
-            if !after.features.iter().any(|f| f.id == b.id) {
-                settled.push(Settled {
-                    id: b.id.as_str().to_owned(),
-                    feature: None,
-                    keys: Vec::new(),
-                    version: 0,
-                });
-            }
-        }
-        Synced {
-            settled,
-            foreign: None,
-            state: SyncState::default(),
-            report: SyncReport::default(),
-        }
-    }
-
-    /// Both, from the document and base the sync started with.
-    pub fn settle(&self, doc: &mut Document, base: &mut Base) {
-        self.settle_doc(doc);
-        self.settle_base(base);
-    }
-}
-
-/// Replaces, removes and appends settled strips in a list of features.
-fn settle_features(features: &mut Vec<Feature>, settled: &[Settled]) {
-    let index: HashMap<String, usize> = features
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.id.as_str().to_owned(), i))
-        .collect();
-    let mut gone = std::collections::HashSet::new();
-    for s in settled {
-        match (index.get(&s.id), &s.feature) {
-            (Some(&i), Some(f)) => features[i] = f.clone(),
-            (Some(&i), None) => {
-                gone.insert(i);
-            }
-            (None, Some(f)) => features.push(f.clone()),
-            (None, None) => {}
-        }
-    }
-    if !gone.is_empty() {
-        let mut i = 0;
-        features.retain(|_| {
-            i += 1;
-            !gone.contains(&(i - 1))
-        });
-    }
-}
-
 /// Picks for conflicts: per strip and part, else one side for all, else left open.
 #[derive(Debug, Clone, Default)]
 pub struct Picks {
@@ -217,6 +90,15 @@ impl Picks {
 }
 
 const ATTEMPTS: usize = 5;
+
+/// Every push, pull and sync is one transaction on one snapshot.
+fn snapshot(client: &mut Client, read_only: bool) -> Result<postgres::Transaction<'_>, DbError> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(read_only)
+        .start()?)
+}
 
 /// A feature as the GeoJSON a file would hold.
 fn feature_json(feature: &Feature) -> String {
@@ -243,10 +125,7 @@ pub fn push(
     doc: &Document,
     progress: &dyn Fn(Progress),
 ) -> Result<usize, DbError> {
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .start()?;
+    let mut tx = snapshot(client, false)?;
     check_schema(&mut tx)?;
     progress(Progress::Reading);
     let ids: Vec<String> = doc
@@ -266,24 +145,8 @@ pub fn push(
         let id = feature.id.as_str();
         let theirs = by_id.get(id).copied();
         let their_keys = existing.keys.get(id).map_or(&[][..], Vec::as_slice);
-        let mut taken = vec![false; their_keys.len()];
-        let ks = feature
-            .events()
-            .iter()
-            .map(|e| {
-                let found = theirs.and_then(|t| {
-                    (0..t.events().len().min(their_keys.len()))
-                        .find(|&j| !taken[j] && merge::same_event(e, &t.events()[j]))
-                });
-                match found {
-                    Some(j) => {
-                        taken[j] = true;
-                        their_keys[j].clone()
-                    }
-                    None => merge::new_key(),
-                }
-            })
-            .collect();
+        let their_events = theirs.map_or(&[][..], |t| t.events());
+        let ks = keys_like(feature.events(), their_events, their_keys);
         keys.push(ks);
     }
     let writes: Vec<Write> = doc
@@ -314,11 +177,7 @@ pub fn pull(
     target: &Target,
     progress: &dyn Fn(Progress),
 ) -> Result<(Document, Base, Vec<String>), DbError> {
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()?;
+    let mut tx = snapshot(client, true)?;
     let database_id = check_schema(&mut tx)?;
     let mark = watermark(&mut tx)?;
     progress(Progress::Reading);
@@ -388,10 +247,7 @@ fn attempt(
     picks: &Picks,
     progress: &dyn Fn(Progress),
 ) -> Result<Synced, DbError> {
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .start()?;
+    let mut tx = snapshot(client, false)?;
     let database_id = check_schema(&mut tx)?;
     if let Some(base) = base
         && base.state.database_id != database_id
@@ -468,7 +324,7 @@ fn attempt(
         // keys (a strip new here is written with all its events).
         let mine_keys = mine.map_or_else(Vec::new, |m| {
             let base_events = base_feature.map_or(&[][..], |b| b.events());
-            merge::keys_like(m.events(), base_events, base_keys)
+            keys_like(m.events(), base_events, base_keys)
         });
         let outcome = merge::merge(
             Side::new(base_feature, base_keys),

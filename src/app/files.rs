@@ -75,6 +75,8 @@ pub fn extension(format: Format) -> &'static str {
         Format::GeoJson | Format::EventsGeoJson => "geojson",
         Format::StripsCsv | Format::EventsCsv => "csv",
         Format::Kml => "kml",
+        Format::GeoPackage => "gpkg",
+        Format::FlatGeobuf | Format::EventsFlatGeobuf => "fgb",
     }
 }
 
@@ -192,7 +194,7 @@ impl Job {
             let (path, bytes) = match &job_kind {
                 JobKind::Save(path) => (
                     path,
-                    Ok(write_geojson(&doc, &WriteOptions { status_date: date })),
+                    Ok(write_geojson(&doc, &WriteOptions { status_date: date }).into_bytes()),
                 ),
                 JobKind::Export { path, format } => {
                     (path, export(&doc, *format, date).map_err(|e| e.to_string()))
@@ -203,8 +205,7 @@ impl Job {
             if c.load(Ordering::Relaxed) {
                 return;
             }
-            let result = bytes
-                .and_then(|b| save_atomic(path, b.as_bytes(), true).map_err(|e| e.to_string()));
+            let result = bytes.and_then(|b| save_atomic(path, &b, true).map_err(|e| e.to_string()));
             let _ = tx.send(JobResult::Written(result));
         });
         Job {

@@ -431,11 +431,17 @@ impl Lang {
             (Lang::En, Format::EventsCsv) => "Events CSV…",
             (Lang::En, Format::EventsGeoJson) => "Events as points (GeoJSON)…",
             (Lang::En, Format::Kml) => "KML (Google Earth)…",
+            (Lang::En, Format::GeoPackage) => "GeoPackage (QGIS: strips and events)…",
+            (Lang::En, Format::FlatGeobuf) => "FlatGeobuf of strips…",
+            (Lang::En, Format::EventsFlatGeobuf) => "FlatGeobuf of events as points…",
             (Lang::Es, Format::GeoJson) => "GeoJSON de Pistas…",
             (Lang::Es, Format::StripsCsv) => "CSV de pistas…",
             (Lang::Es, Format::EventsCsv) => "CSV de eventos…",
             (Lang::Es, Format::EventsGeoJson) => "Eventos como puntos (GeoJSON)…",
             (Lang::Es, Format::Kml) => "KML (Google Earth)…",
+            (Lang::Es, Format::GeoPackage) => "GeoPackage (QGIS: pistas y eventos)…",
+            (Lang::Es, Format::FlatGeobuf) => "FlatGeobuf de pistas…",
+            (Lang::Es, Format::EventsFlatGeobuf) => "FlatGeobuf de eventos como puntos…",
         }
     }
 

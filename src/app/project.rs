@@ -14,8 +14,13 @@ use super::selection::Selection;
 use crate::analysis::Filter;
 use crate::io::{
     PROJECT_EXTENSION, Parsed, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
-    read_path, relative_to, save_atomic,
+    relative_to, save_atomic,
 };
+
+/// Reads a layer of any format Pistas knows, as detected.
+fn read_path(path: &std::path::Path) -> Result<Parsed, crate::io::ReadFileError> {
+    crate::io::read_file(path, &crate::io::ImportOptions::default())
+}
 
 /// A project and every file it names, read.
 pub struct LoadedProject {

@@ -9,7 +9,15 @@ use super::Command;
 use crate::analysis::Stats;
 use crate::edit::Editor;
 use crate::edit::merge::{self, Decision, MatchOptions};
-use crate::io::{Diagnostic, Format, Parsed, export, read_path, save_atomic, write_geojson};
+use crate::io::import::Bbox;
+use crate::io::{
+    Diagnostic, Format, ImportOptions, Parsed, export, read_file, save_atomic, write_geojson,
+};
+
+/// Reads any format Pistas knows, as detected.
+fn read_path(path: &Path) -> Result<Parsed, crate::io::ReadFileError> {
+    read_file(path, &ImportOptions::default())
+}
 use crate::model::{FuzzyDate, synthetic};
 
 /// Exit status: everything fine.
@@ -31,6 +39,8 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             partial,
             status_date,
             id_column,
+            layer,
+            bbox,
         } => convert(
             &input,
             &output,
@@ -40,6 +50,8 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 partial,
                 status_date: status_date.as_deref(),
                 id_column: id_column.as_deref(),
+                layer: layer.as_deref(),
+                bbox: bbox.as_deref(),
             },
             err,
         ),
@@ -164,6 +176,8 @@ struct ConvertOptions<'a> {
     partial: bool,
     status_date: Option<&'a str>,
     id_column: Option<&'a str>,
+    layer: Option<&'a str>,
+    bbox: Option<&'a str>,
 }
 
 fn convert(
@@ -178,12 +192,19 @@ fn convert(
         partial,
         status_date,
         id_column,
+        layer,
+        bbox,
     } = *options;
+    let import = ImportOptions {
+        layer: layer.map(str::to_owned),
+        bbox: bbox.map(Bbox::parse).transpose()?,
+        ..ImportOptions::default()
+    };
     let format = match to {
         Some(name) => Format::from_name(name).ok_or_else(|| format!("unknown format {name}"))?,
         None => Format::from_path(output).ok_or_else(|| {
             format!(
-                "cannot tell the format from {}; add --to geojson|csv|events-csv|events-geojson|kml",
+                "cannot tell the format from {}; add --to geojson|csv|events-csv|events-geojson|kml|gpkg|fgb|events-fgb",
                 output.display()
             )
         })?,
@@ -198,7 +219,7 @@ fn convert(
             output.display()
         ));
     }
-    let mut parsed = read_path(input).map_err(|e| e.to_string())?;
+    let mut parsed = read_file(input, &import).map_err(|e| e.to_string())?;
     if let Some(column) = id_column {
         match parsed.document.take_ids_from(column) {
             Some(n) => {
@@ -241,7 +262,7 @@ fn convert(
         );
     }
     let text = export(&parsed.document, format, status_date).map_err(|e| e.to_string())?;
-    save_atomic(output, text.as_bytes(), force).map_err(|e| e.to_string())?;
+    save_atomic(output, &text, force).map_err(|e| e.to_string())?;
     let _ = writeln!(
         err,
         "wrote {} ({}, {} features)",

@@ -40,12 +40,14 @@ pub enum Command {
     },
     /// Convert a file to another format (chosen from OUT's extension unless --to is given).
     ///
-    /// A file name with "events" in it selects the events exports (events.csv, events.geojson).
+    /// INPUT may be GeoJSON, CSV/TSV, KML, KMZ, GeoPackage or FlatGeobuf. A file name with
+    /// "events" in it selects the events exports (events.csv, events.geojson, events.fgb).
     Convert {
         input: PathBuf,
         output: PathBuf,
-        /// geojson, csv (one row per strip), events-csv, events-geojson or kml.
-        #[arg(long, value_parser = ["geojson", "csv", "events-csv", "events-geojson", "kml"])]
+        /// geojson, csv (one row per strip), events-csv, events-geojson, kml, gpkg (strips
+        /// and events), fgb (strips) or events-fgb (events as points).
+        #[arg(long, value_parser = ["geojson", "csv", "events-csv", "events-geojson", "kml", "gpkg", "fgb", "events-fgb"])]
         to: Option<String>,
         /// Overwrite OUT if it exists.
         #[arg(long)]
@@ -61,6 +63,13 @@ pub enum Command {
         /// that have none.
         #[arg(long, value_name = "PROPERTY")]
         id_column: Option<String>,
+        /// The layer of a GeoPackage with several.
+        #[arg(long, value_name = "NAME")]
+        layer: Option<String>,
+        /// Only features that meet this box, in degrees: MINLON,MINLAT,MAXLON,MAXLAT (a
+        /// FlatGeobuf is read through its spatial index).
+        #[arg(long, value_name = "BOX", allow_hyphen_values = true)]
+        bbox: Option<String>,
     },
     /// Statistics: strips by status at a date, destructions and rebuilds per year and
     /// operation, days to rebuild, the most rebuilt strips.

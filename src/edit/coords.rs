@@ -177,6 +177,81 @@ fn next_is_degree(chars: &[char], i: usize) -> bool {
         .is_some_and(|c| matches!(c, '°' | 'º'))
 }
 
+/// Which way a single coordinate points, from its hemisphere letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hemisphere {
+    /// N or S: a latitude.
+    Latitude,
+    /// E, W or O (Spanish and Portuguese for west): a longitude.
+    Longitude,
+}
+
+/// Reads one coordinate as a spreadsheet cell holds it: `-12.3514`, `12°21'05"S`,
+/// `12 21 05.3 S`, `S 12°21.08'`, `73º57'10"O`. Returns degrees (negative south and west)
+/// and the hemisphere its letter names, if any.
+pub fn parse_angle(text: &str) -> Result<(f64, Option<Hemisphere>), CoordError> {
+    let text = text.trim();
+    let mut letter: Option<(Hemisphere, bool)> = None;
+    let mut numbers: Vec<f64> = Vec::new();
+    let mut negative = false;
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() || c == '.' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            let number: String = chars[start..i].iter().collect();
+            numbers.push(number.parse().map_err(|_| CoordError::Shape)?);
+            continue;
+        }
+        match c {
+            '-' if numbers.is_empty() && !negative => negative = true,
+            '+' if numbers.is_empty() => {}
+            '°' | 'º' | '\'' | '′' | '’' | '"' | '″' | '”' | ':' => {}
+            c if c.is_whitespace() => {}
+            c => {
+                let found = match c.to_ascii_uppercase() {
+                    'N' => (Hemisphere::Latitude, false),
+                    'S' => (Hemisphere::Latitude, true),
+                    'E' => (Hemisphere::Longitude, false),
+                    'W' | 'O' => (Hemisphere::Longitude, true),
+                    _ => return Err(CoordError::Shape),
+                };
+                // One letter, before the numbers or after them.
+                let at_end = chars[i + 1..].iter().all(|c| c.is_whitespace());
+                if letter.is_some() || (!numbers.is_empty() && !at_end) {
+                    return Err(CoordError::Shape);
+                }
+                letter = Some(found);
+            }
+        }
+        i += 1;
+    }
+    let group = Group {
+        numbers,
+        negative,
+        hemisphere: letter.map(|(h, neg)| {
+            let axis = match h {
+                Hemisphere::Latitude => Axis::Lat,
+                Hemisphere::Longitude => Axis::Lon,
+            };
+            (axis, neg)
+        }),
+    };
+    let value = group.value()?;
+    let limit = match letter {
+        Some((Hemisphere::Latitude, _)) => 90.0,
+        _ => 180.0,
+    };
+    if value.abs() > limit {
+        return Err(CoordError::Range);
+    }
+    Ok((value, letter.map(|(h, _)| h)))
+}
+
 /// Writes a position as degrees, minutes and seconds with hemisphere letters, latitude first:
 /// `12°21'05.0"S 73°57'10.0"W`.
 pub fn format_dms(lon: f64, lat: f64) -> String {
@@ -230,6 +305,21 @@ mod tests {
         assert_eq!(parse_coordinates("12S 13N"), Err(CoordError::Hemispheres));
         assert_eq!(parse_coordinates("95, 10"), Err(CoordError::Range));
         assert_eq!(parse_coordinates(""), Err(CoordError::Shape));
+    }
+
+    #[test]
+    fn single_coordinates_read_as_cells_hold_them() {
+        let read = |t: &str| parse_angle(t).unwrap_or_else(|e| panic!("{t}: {e}"));
+        assert!((read("12°21'05\"S").0 + 12.351_389).abs() < 1e-6);
+        assert_eq!(read("12°21'05\"S").1, Some(Hemisphere::Latitude));
+        assert!((read("73º57'10\"O").0 + 73.952_778).abs() < 1e-6);
+        assert!((read("S 12°21.5'").0 + 12.358_333).abs() < 1e-6);
+        assert!((read("12 21 05 S").0 + 12.351_389).abs() < 1e-6);
+        assert!((read("-12.3514").0 + 12.3514).abs() < 1e-9);
+        assert_eq!(read("-12.3514").1, None);
+        for bad in ["", "12°61'S", "abc", "N12 S", "95 N", "12 N 5"] {
+            assert!(parse_angle(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

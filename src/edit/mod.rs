@@ -4,7 +4,7 @@
 mod coords;
 pub mod merge;
 
-pub use coords::{CoordError, format_dms, parse_coordinates};
+pub use coords::{CoordError, Hemisphere, format_dms, parse_angle, parse_coordinates};
 
 use crate::model::{Document, Event, Feature, FeatureId, json_string};
 use serde_json::value::RawValue;

@@ -1,4 +1,9 @@
-//! Exports for other tools: strips CSV, events CSV, events as points (GeoJSON) and KML.
+//! Exports for other tools: strips CSV, events CSV, events as points (GeoJSON), KML,
+//! GeoPackage (strips and events, related) and FlatGeobuf (strips, or events as points).
+
+mod fgb;
+mod gpkg;
+mod tables;
 
 use std::fmt::Write as _;
 
@@ -23,15 +28,24 @@ pub enum Format {
     EventsGeoJson,
     /// Google Earth: a placemark per strip styled by status, events with time spans.
     Kml,
+    /// QGIS: a GeoPackage with the layers `strips` and `events`, related.
+    GeoPackage,
+    /// FlatGeobuf of the strips, with their histories as JSON.
+    FlatGeobuf,
+    /// FlatGeobuf of the events as points.
+    EventsFlatGeobuf,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 8] = [
         Format::GeoJson,
         Format::StripsCsv,
         Format::EventsCsv,
         Format::EventsGeoJson,
         Format::Kml,
+        Format::GeoPackage,
+        Format::FlatGeobuf,
+        Format::EventsFlatGeobuf,
     ];
 
     /// The name used on the command line.
@@ -42,6 +56,9 @@ impl Format {
             Format::EventsCsv => "events-csv",
             Format::EventsGeoJson => "events-geojson",
             Format::Kml => "kml",
+            Format::GeoPackage => "gpkg",
+            Format::FlatGeobuf => "fgb",
+            Format::EventsFlatGeobuf => "events-fgb",
         }
     }
 
@@ -57,6 +74,9 @@ impl Format {
         let ext = path.extension()?.to_str()?.to_lowercase();
         Some(match ext.as_str() {
             "kml" => Format::Kml,
+            "gpkg" => Format::GeoPackage,
+            "fgb" if events => Format::EventsFlatGeobuf,
+            "fgb" => Format::FlatGeobuf,
             "csv" if events => Format::EventsCsv,
             "csv" => Format::StripsCsv,
             "geojson" | "json" if events => Format::EventsGeoJson,
@@ -71,20 +91,26 @@ impl Format {
 pub enum ExportError {
     #[error("could not write CSV: {0}")]
     Csv(#[from] csv::Error),
+    #[error("{0}")]
+    Binary(String),
 }
 
-/// Writes `doc` in `format`; the derived status is computed at `status_date`.
+/// Writes `doc` in `format` as the bytes of a file; the derived status is computed at
+/// `status_date`.
 pub fn export(
     doc: &Document,
     format: Format,
     status_date: NaiveDate,
-) -> Result<String, ExportError> {
+) -> Result<Vec<u8>, ExportError> {
     Ok(match format {
-        Format::GeoJson => super::write_geojson(doc, &super::WriteOptions { status_date }),
-        Format::StripsCsv => strips_csv(doc, status_date)?,
-        Format::EventsCsv => events_csv(doc)?,
-        Format::EventsGeoJson => events_geojson(doc),
-        Format::Kml => kml(doc, status_date),
+        Format::GeoJson => super::write_geojson(doc, &super::WriteOptions { status_date }).into(),
+        Format::StripsCsv => strips_csv(doc, status_date)?.into(),
+        Format::EventsCsv => events_csv(doc)?.into(),
+        Format::EventsGeoJson => events_geojson(doc).into(),
+        Format::Kml => kml(doc, status_date).into(),
+        Format::GeoPackage => gpkg::gpkg(doc, status_date).map_err(ExportError::Binary)?,
+        Format::FlatGeobuf => fgb::strips(doc, status_date).map_err(ExportError::Binary)?,
+        Format::EventsFlatGeobuf => fgb::events(doc).map_err(ExportError::Binary)?,
     })
 }
 
@@ -147,7 +173,7 @@ fn source_urls(sources: &[Source]) -> String {
 /// One row per strip: id, name, status at the date, summary figures, lon/lat and WKT.
 pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let header = [
         "id",
         "name",
         "status",
@@ -163,7 +189,16 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
         "lon",
         "lat",
         "WKT",
-    ])?;
+    ];
+    // Then every property but the name, so the file reads back into the same strips.
+    let properties = tables::property_columns(doc.strips(), &header, false);
+    let properties: Vec<_> = properties
+        .into_iter()
+        .filter(|(k, _)| k != "name")
+        .collect();
+    let mut full: Vec<&str> = header.to_vec();
+    full.extend(properties.iter().map(|(_, c)| c.name.as_str()));
+    w.write_record(&full)?;
     for feature in doc.strips() {
         let s = StripSummary::of(feature, status_date);
         let h = &s.history;
@@ -178,25 +213,38 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
             .as_ref()
             .map(|g| g.shape().wkt_string())
             .unwrap_or_default();
-        w.write_record([
-            feature.id.as_str(),
-            feature.name().unwrap_or(""),
-            s.status.as_str(),
-            &status_date.to_string(),
-            &h.times_destroyed.to_string(),
-            &h.times_rebuilt.to_string(),
-            &day(h.first_event),
-            &day(h.last_event),
-            &feature.events().len().to_string(),
-            &median,
-            &rounded(s.runway_length_m),
-            &rounded(s.runway_heading_deg),
-            &lon,
-            &lat,
-            &wkt,
-        ])?;
+        let mut record: Vec<String> = vec![
+            feature.id.as_str().to_owned(),
+            feature.name().unwrap_or("").to_owned(),
+            s.status.as_str().to_owned(),
+            status_date.to_string(),
+            h.times_destroyed.to_string(),
+            h.times_rebuilt.to_string(),
+            day(h.first_event),
+            day(h.last_event),
+            feature.events().len().to_string(),
+            median,
+            rounded(s.runway_length_m),
+            rounded(s.runway_heading_deg),
+            lon,
+            lat,
+            wkt,
+        ];
+        record.extend(
+            properties
+                .iter()
+                .map(|(key, _)| property_cell(feature, key)),
+        );
+        w.write_record(&record)?;
     }
     into_string(w)
+}
+
+/// A property as a spreadsheet cell: text as it is, anything else as its JSON.
+fn property_cell(feature: &Feature, key: &str) -> String {
+    feature.property(key).map_or_else(String::new, |raw| {
+        crate::model::decode_str(raw).map_or_else(|| raw.get().to_owned(), |s| s.into_owned())
+    })
 }
 
 fn into_string(w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
@@ -231,6 +279,7 @@ pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
         "status_after",
         "lon",
         "lat",
+        "sources_json",
     ])?;
     for feature in doc.strips() {
         let (lon, lat) = lon_lat(feature);
@@ -253,6 +302,11 @@ pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
                 after[i].as_str(),
                 &lon,
                 &lat,
+                &if event.sources.is_empty() {
+                    String::new()
+                } else {
+                    super::sources_json(event)
+                },
             ])?;
         }
     }
@@ -325,6 +379,18 @@ fn kml_colour(status: Status) -> &'static str {
     }
 }
 
+/// The Data of a strip's placemark before its properties.
+const KML_STRIP_DATA: [&str; 8] = [
+    "id",
+    "name",
+    "status",
+    "times_destroyed",
+    "times_rebuilt",
+    "first_event",
+    "last_event",
+    "runway_length_m",
+];
+
 /// A KML document: styles per status, a folder of strips, a folder of dated events.
 pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
     let mut out = String::from(
@@ -346,6 +412,10 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
         out,
         "<Folder><name>Strips</name><description>Strips styled by their status at {status_date}</description>"
     );
+    let properties: Vec<_> = tables::property_columns(doc.strips(), &KML_STRIP_DATA, false)
+        .into_iter()
+        .filter(|(k, _)| k != "name")
+        .collect();
     for feature in doc.strips() {
         let s = StripSummary::of(feature, status_date);
         let _ = write!(
@@ -389,6 +459,22 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
                 out,
                 "<Data name=\"{name}\"><value>{}</value></Data>",
                 escape(&value)
+            );
+        }
+        // The name and every property, so the file reads back into the same strips.
+        if let Some(name) = feature.name() {
+            let _ = write!(
+                out,
+                "<Data name=\"name\"><value>{}</value></Data>",
+                escape(name)
+            );
+        }
+        for (key, column) in &properties {
+            let _ = write!(
+                out,
+                "<Data name=\"{}\"><value>{}</value></Data>",
+                escape(&column.name),
+                escape(&property_cell(feature, key))
             );
         }
         out.push_str("</ExtendedData>");
@@ -435,14 +521,39 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
             if let Some(note) = e.note.get() {
                 let _ = write!(text, "\n{note}");
             }
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "<description>{}</description><ExtendedData><Data name=\"strip_id\"><value>{}</value></Data>\
-                 <Data name=\"type\"><value>{}</value></Data></ExtendedData>\
-                 <Point><coordinates>{},{}</coordinates></Point></Placemark>",
+                 <Data name=\"type\"><value>{}</value></Data>",
                 escape(&text),
                 escape(feature.id.as_str()),
                 e.kind,
+            );
+            let sources = (!e.sources.is_empty()).then(|| super::sources_json(e));
+            let details = [
+                ("event_index", Some(i.to_string())),
+                ("event_id", e.id.as_deref().map(str::to_owned)),
+                ("date", Some(e.date.to_string())),
+                (
+                    "confidence",
+                    e.confidence.get().map(|c| c.as_str().to_owned()),
+                ),
+                ("operation", e.operation.as_deref().map(str::to_owned)),
+                ("sources_json", sources),
+                ("note", e.note.as_deref().map(str::to_owned)),
+            ];
+            for (name, value) in details {
+                if let Some(value) = value {
+                    let _ = write!(
+                        out,
+                        "<Data name=\"{name}\"><value>{}</value></Data>",
+                        escape(&value)
+                    );
+                }
+            }
+            let _ = writeln!(
+                out,
+                "</ExtendedData><Point><coordinates>{},{}</coordinates></Point></Placemark>",
                 number(point.x()),
                 number(point.y())
             );

@@ -2,6 +2,7 @@
 
 mod diagnostic;
 mod geometry;
+pub mod import;
 mod interpret;
 mod invariants;
 mod project;
@@ -10,6 +11,7 @@ mod scan;
 
 pub use diagnostic::{Diagnostic, LineIndex, Locator, Severity};
 pub use geometry::{GeometryError, parse_geometry};
+pub use import::{ImportOptions, InputFormat, read_file};
 pub use interpret::interpret_event;
 pub use invariants::check_read_write;
 pub use project::{
@@ -22,7 +24,9 @@ mod write;
 
 pub use save::{SaveError, save_atomic};
 pub use write::{WriteOptions, write_geojson};
-pub(crate) use write::{sources_json, string as json_string_into, write_geometry, write_shape};
+pub(crate) use write::{
+    number as write_number, sources_json, string as json_string_into, write_geometry, write_shape,
+};
 mod export;
 
 pub use export::{

@@ -198,6 +198,13 @@ fn field_member(out: &mut String, key: &str, field: &Field<String>) {
     }
 }
 
+/// An event as the profile writes it.
+pub(crate) fn event_json(event: &Event) -> String {
+    let mut out = String::new();
+    write_event(&mut out, event);
+    out
+}
+
 fn write_event(out: &mut String, event: &Event) {
     out.push_str("{\"type\":");
     string(out, event.kind.as_str());

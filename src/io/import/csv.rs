@@ -1,0 +1,814 @@
+//! Spreadsheets with coordinates: CSV and TSV in the encodings and separators people's
+//! programs write (UTF-8 with or without a byte-order mark, UTF-16 from Excel's "Unicode
+//! text", Windows-1252 from Excel in Spanish, `;` with decimal commas), with longitude and
+//! latitude columns named in English, Spanish or Portuguese, a WKT column, or one column of
+//! both coordinates; decimal degrees or degrees-minutes-seconds. Pistas' own strips and
+//! events CSV read back into the same strips and histories.
+
+use std::path::{Path, PathBuf};
+
+use super::collect::{Collection, Origin, Row, fatal, shape_json};
+use super::own::{self, EventRow};
+use super::value::{self, ColumnKind};
+use crate::edit::{Hemisphere, parse_angle, parse_coordinates};
+use crate::io::{Parsed, Severity, json_string_into};
+
+/// How the bytes of a file are text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    /// Windows-1252, a superset of Latin-1: what Excel in Spanish or Portuguese saves.
+    Windows1252,
+}
+
+impl TextEncoding {
+    pub const ALL: [TextEncoding; 5] = [
+        TextEncoding::Utf8,
+        TextEncoding::Utf8Bom,
+        TextEncoding::Utf16Le,
+        TextEncoding::Utf16Be,
+        TextEncoding::Windows1252,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::Utf16Le => "UTF-16 LE",
+            TextEncoding::Utf16Be => "UTF-16 BE",
+            TextEncoding::Windows1252 => "Windows-1252 (Latin-1)",
+        }
+    }
+
+    /// The encoding of `bytes`: a byte-order mark says; else UTF-8 if it is; else what
+    /// Excel writes on a Western Windows.
+    pub fn detect(bytes: &[u8]) -> Self {
+        match bytes {
+            [0xEF, 0xBB, 0xBF, ..] => TextEncoding::Utf8Bom,
+            [0xFF, 0xFE, ..] => TextEncoding::Utf16Le,
+            [0xFE, 0xFF, ..] => TextEncoding::Utf16Be,
+            _ if std::str::from_utf8(bytes).is_ok() => TextEncoding::Utf8,
+            _ => TextEncoding::Windows1252,
+        }
+    }
+
+    /// The text, with any byte-order mark removed; `Err` names the first byte that is not
+    /// UTF-8 when the encoding is UTF-8.
+    pub fn decode(self, bytes: &[u8]) -> Result<String, usize> {
+        let encoding = match self {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
+                let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                return std::str::from_utf8(bytes)
+                    .map(str::to_owned)
+                    .map_err(|e| e.valid_up_to());
+            }
+            TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
+            TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
+            TextEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
+        };
+        let (text, _, _) = encoding.decode(bytes);
+        Ok(text.trim_start_matches('\u{feff}').to_owned())
+    }
+}
+
+/// Where the locations are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Locations {
+    /// Longitude and latitude columns, by index.
+    LonLat { lon: usize, lat: usize },
+    /// A column of WKT geometries.
+    Wkt(usize),
+    /// A column of both coordinates, such as `12°21'05"S 73°57'10"W`.
+    Pair(usize),
+    /// No locations: chosen by the person, never guessed.
+    None,
+}
+
+/// What a CSV file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// Any table: one feature per row.
+    Table,
+    /// Pistas' strips CSV: derived columns are recomputed.
+    PistasStrips,
+    /// Pistas' events CSV: rows become the histories of strips.
+    PistasEvents,
+}
+
+/// How to read a CSV file: detected, shown in the window's preview, changed there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvPlan {
+    pub encoding: TextEncoding,
+    pub delimiter: u8,
+    /// `12,5` is a number (files separated by `;` or tabs).
+    pub decimal_comma: bool,
+    pub locations: Locations,
+    /// The column whose values are the features' ids.
+    pub id: Option<usize>,
+    pub kind: TableKind,
+    /// Pistas' events CSV beside a strips CSV, read with it.
+    pub events: Option<PathBuf>,
+}
+
+/// The first rows of a file and how Pistas would read it.
+#[derive(Debug, Clone)]
+pub struct CsvPreview {
+    pub plan: CsvPlan,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Why no locations were found, when none were.
+    pub problem: Option<String>,
+}
+
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// The delimiter that splits the first lines into the same number (more than one) of
+/// cells most often; `,` when none does.
+fn sniff_delimiter(text: &str, tab_first: bool) -> u8 {
+    let sample: String = text.lines().take(30).collect::<Vec<_>>().join("\n");
+    let mut best = (0usize, 0usize, b',');
+    let mut order = DELIMITERS;
+    if tab_first {
+        order.swap(0, 2);
+    }
+    for d in order {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .delimiter(d)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(sample.as_bytes());
+        let counts: Vec<usize> = reader
+            .records()
+            .map_while(Result::ok)
+            .map(|r| r.len())
+            .collect();
+        let Some(&header) = counts.first() else {
+            continue;
+        };
+        if header < 2 {
+            continue;
+        }
+        let same = counts.iter().filter(|&&c| c == header).count();
+        let score = (same * 100 / counts.len(), header);
+        if score.0 >= 80 && (score.0, score.1) > (best.0, best.1) {
+            best = (score.0, score.1, d);
+        }
+    }
+    best.2
+}
+
+/// A header as compared: lower case, accents removed, split into words.
+fn words(header: &str) -> Vec<String> {
+    let plain: String = header
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ã' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'õ' | 'ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    plain.split_whitespace().map(str::to_owned).collect()
+}
+
+const LON_WORDS: [&str; 5] = ["lon", "lng", "long", "longitude", "longitud"];
+const LAT_WORDS: [&str; 3] = ["lat", "latitude", "latitud"];
+const WKT_NAMES: [&str; 7] = [
+    "wkt",
+    "wkt geom",
+    "geom",
+    "geometry",
+    "the geom",
+    "geometria",
+    "shape",
+];
+const PAIR_NAMES: [&str; 6] = [
+    "coordinates",
+    "coordenadas",
+    "coords",
+    "coordinate",
+    "coordenada",
+    "position",
+];
+
+fn is_axis(header: &str, axis_words: &[&str], letter: &str) -> bool {
+    let w = words(header);
+    match w.as_slice() {
+        [] => false,
+        [only] if only == letter => true,
+        [first, ..] if axis_words.contains(&first.as_str()) => true,
+        [c, l]
+            if l == letter
+                && ["coord", "coordenada", "coordinate", "coordenadas"].contains(&c.as_str()) =>
+        {
+            true
+        }
+        _ => false,
+    }
+}
+
+fn looks_like_wkt(cell: &str) -> bool {
+    let upper = cell.trim_start().to_ascii_uppercase();
+    [
+        "POINT",
+        "LINESTRING",
+        "POLYGON",
+        "MULTIPOINT",
+        "MULTILINESTRING",
+        "MULTIPOLYGON",
+        "GEOMETRYCOLLECTION",
+    ]
+    .iter()
+    .any(|k| {
+        upper
+            .strip_prefix(k)
+            .is_some_and(|rest| rest.trim_start().starts_with(['(', 'Z', 'M', 'E']))
+    })
+}
+
+/// Where the locations are, from the header and the first row.
+fn find_locations(headers: &[String], first: Option<&[String]>) -> Option<Locations> {
+    let cell = |i: usize| first.and_then(|r| r.get(i)).map_or("", String::as_str);
+    let joined = |h: &String| words(h).join(" ");
+    if let Some(i) = (0..headers.len())
+        .find(|&i| {
+            WKT_NAMES.contains(&joined(&headers[i]).as_str())
+                && (cell(i).is_empty() || looks_like_wkt(cell(i)))
+        })
+        .or_else(|| (0..headers.len()).find(|&i| looks_like_wkt(cell(i))))
+    {
+        return Some(Locations::Wkt(i));
+    }
+    let lon = headers.iter().position(|h| is_axis(h, &LON_WORDS, "x"));
+    let lat = headers.iter().position(|h| is_axis(h, &LAT_WORDS, "y"));
+    if let (Some(lon), Some(lat)) = (lon, lat)
+        && lon != lat
+    {
+        return Some(Locations::LonLat { lon, lat });
+    }
+    headers
+        .iter()
+        .position(|h| PAIR_NAMES.contains(&joined(h).as_str()))
+        .map(Locations::Pair)
+}
+
+/// A text that says which columns were looked for.
+fn no_locations(headers: &[String]) -> String {
+    format!(
+        "no coordinate columns: Pistas looks for a longitude column (lon, lng, long, longitude, \
+         longitud, x) with a latitude column (lat, latitude, latitud, y), a WKT column (wkt, geom, \
+         geometry), or one column of both (coordinates, coordenadas); the header has {}",
+        headers
+            .iter()
+            .map(|h| format!("\"{h}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Header names made unique and never empty.
+fn clean_headers(record: &::csv::StringRecord) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, h) in record.iter().enumerate() {
+        let base = if h.trim().is_empty() {
+            format!("column_{}", i + 1)
+        } else {
+            h.trim().to_owned()
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while out.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// The text of a file, or why it is not text.
+fn text_of(bytes: &[u8], file: &str, encoding: TextEncoding) -> Result<String, Box<Parsed>> {
+    encoding.decode(bytes).map_err(|at| {
+        let good = std::str::from_utf8(&bytes[..at]).unwrap_or("");
+        let (line, column) = crate::io::LineIndex::new(good).line_col(good.len());
+        Box::new(fatal(
+            file,
+            &Origin::at(line, column),
+            format!("byte 0x{:02X} is not UTF-8; choose the file's encoding (Windows-1252 for Excel in Spanish)", bytes[at]),
+        ))
+    })
+}
+
+/// The file's first rows and how Pistas would read it, for the window's preview.
+pub fn preview(bytes: &[u8], file: &str, path: Option<&Path>) -> Result<CsvPreview, Box<Parsed>> {
+    let encoding = TextEncoding::detect(bytes);
+    let tab_first = path
+        .and_then(|p| p.extension())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("tab"));
+    let text = text_of(bytes, file, encoding)?;
+    let delimiter = sniff_delimiter(&text, tab_first);
+    let mut plan = CsvPlan {
+        encoding,
+        delimiter,
+        decimal_comma: delimiter != b',',
+        locations: Locations::None,
+        id: None,
+        kind: TableKind::Table,
+        events: None,
+    };
+    let (headers, rows) = table(&text, delimiter, 12);
+    let mut problem = None;
+    detect(
+        &mut plan,
+        &headers,
+        rows.first().map(Vec::as_slice),
+        &mut problem,
+    );
+    if plan.kind == TableKind::PistasStrips {
+        plan.events = path.and_then(events_beside);
+    }
+    Ok(CsvPreview {
+        plan,
+        headers,
+        rows,
+        problem,
+    })
+}
+
+/// What the header says about the table: its kind, locations and id column.
+fn detect(
+    plan: &mut CsvPlan,
+    headers: &[String],
+    first: Option<&[String]>,
+    problem: &mut Option<String>,
+) {
+    let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+    plan.kind = if own::is_strips_header(&names) {
+        TableKind::PistasStrips
+    } else if own::is_events_header(&names) {
+        TableKind::PistasEvents
+    } else {
+        TableKind::Table
+    };
+    plan.id = match plan.kind {
+        TableKind::PistasEvents => None,
+        _ => headers.iter().position(|h| h.eq_ignore_ascii_case("id")),
+    };
+    match find_locations(headers, first) {
+        Some(l) => plan.locations = l,
+        None => *problem = Some(no_locations(headers)),
+    }
+}
+
+/// The header and up to `limit` rows, as text.
+fn table(text: &str, delimiter: u8, limit: usize) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map(clean_headers).unwrap_or_default();
+    let rows = reader
+        .records()
+        .map_while(Result::ok)
+        .take(limit)
+        .map(|r| r.iter().map(str::to_owned).collect())
+        .collect();
+    (headers, rows)
+}
+
+/// Pistas' events CSV beside a strips CSV: `X-events.csv`, `X_events.csv`, or the name with
+/// `strips` replaced by `events`.
+pub fn events_beside(path: &Path) -> Option<PathBuf> {
+    let stem = path.file_stem()?.to_str()?;
+    let dir = path.parent()?;
+    let mut names = vec![
+        format!("{stem}-events.csv"),
+        format!("{stem}_events.csv"),
+        format!("{stem}.events.csv"),
+    ];
+    if stem.contains("strips") {
+        names.push(format!("{}.csv", stem.replace("strips", "events")));
+    }
+    names.into_iter().map(|n| dir.join(n)).find(|p| p.is_file())
+}
+
+/// Reads a CSV file as detected (`plan: None`) or as the person chose.
+pub fn read(bytes: &[u8], file: &str, path: Option<&Path>, plan: Option<&CsvPlan>) -> Parsed {
+    let plan = match plan {
+        Some(plan) => plan.clone(),
+        None => match preview(bytes, file, path) {
+            Ok(p) => {
+                if let Some(problem) = p.problem
+                    && p.plan.kind != TableKind::PistasEvents
+                {
+                    return fatal(file, &Origin::line(1), problem);
+                }
+                p.plan
+            }
+            Err(parsed) => return *parsed,
+        },
+    };
+    let text = match text_of(bytes, file, plan.encoding) {
+        Ok(t) => t,
+        Err(parsed) => return *parsed,
+    };
+    let mut collection = Collection::new(file);
+    match plan.kind {
+        TableKind::PistasEvents => {
+            let events = event_rows(&text, file, &plan, &mut collection);
+            own::attach_events(&mut collection, events);
+        }
+        _ => {
+            rows(&text, &plan, &mut collection);
+            if let Some(events_path) = &plan.events {
+                let name = events_path.display().to_string();
+                match std::fs::read(events_path) {
+                    Ok(bytes) => {
+                        let encoding = TextEncoding::detect(&bytes);
+                        match text_of(&bytes, &name, encoding) {
+                            Ok(text) => {
+                                let delimiter = sniff_delimiter(&text, false);
+                                let events_plan = CsvPlan {
+                                    encoding,
+                                    delimiter,
+                                    decimal_comma: delimiter != b',',
+                                    locations: Locations::None,
+                                    id: None,
+                                    kind: TableKind::PistasEvents,
+                                    events: None,
+                                };
+                                let events =
+                                    event_rows(&text, &name, &events_plan, &mut collection);
+                                own::attach_events(&mut collection, events);
+                            }
+                            Err(parsed) => {
+                                for d in parsed.diagnostics {
+                                    collection.problem(
+                                        Severity::Error,
+                                        &Origin::default(),
+                                        None,
+                                        d.to_string(),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => collection.problem(
+                        Severity::Error,
+                        &Origin::default(),
+                        None,
+                        format!("the events file {name} cannot be read: {e}"),
+                    ),
+                }
+            }
+        }
+    }
+    collection.finish()
+}
+
+/// The records of the table with the line each starts on.
+fn records(text: &str, plan: &CsvPlan) -> (Vec<String>, Vec<(usize, Vec<String>)>) {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(plan.delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map(clean_headers).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() as usize;
+        match reader.read_record(&mut record) {
+            Ok(true) => {
+                if record.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                out.push((line, record.iter().map(str::to_owned).collect()));
+            }
+            // Text decoded to a String splits into records without error.
+            Ok(false) | Err(_) => break,
+        }
+    }
+    (headers, out)
+}
+
+fn string_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    json_string_into(&mut out, text);
+    out
+}
+
+/// Reads a coordinate cell: a number (with a decimal comma where the file uses them) or
+/// degrees-minutes-seconds.
+fn coordinate(cell: &str, decimal_comma: bool) -> Result<(f64, Option<Hemisphere>), String> {
+    if let Some(n) = value::number_text(cell, decimal_comma)
+        && let Ok(v) = n.parse::<f64>()
+    {
+        return Ok((v, None));
+    }
+    let text = if decimal_comma && !cell.contains('.') {
+        cell.replace(',', ".")
+    } else {
+        cell.to_owned()
+    };
+    parse_angle(&text).map_err(|e| format!("\"{cell}\" is not a coordinate ({e})"))
+}
+
+/// The location of one row as GeoJSON, or why it has none.
+fn location(cells: &[String], plan: &CsvPlan) -> Result<Option<String>, String> {
+    let cell = |i: usize| cells.get(i).map_or("", |s| s.trim());
+    match plan.locations {
+        Locations::None => Ok(None),
+        Locations::Wkt(i) => {
+            let text = cell(i);
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let shape: wkt::Wkt<f64> = text
+                .parse()
+                .map_err(|e| format!("the WKT \"{}\" cannot be read: {e}", short(text)))?;
+            let shape: geo::Geometry<f64> = shape.try_into().map_err(|_| {
+                format!(
+                    "the WKT \"{}\" is empty or not a geometry Pistas can draw",
+                    short(text)
+                )
+            })?;
+            Ok(Some(shape_json(&shape)))
+        }
+        Locations::Pair(i) => {
+            let text = cell(i);
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let (lon, lat) = parse_coordinates(text)
+                .map_err(|e| format!("\"{text}\" is not a position ({e})"))?;
+            Ok(Some(point(lon, lat)))
+        }
+        Locations::LonLat { lon, lat } => {
+            let (x, y) = (cell(lon), cell(lat));
+            if x.is_empty() && y.is_empty() {
+                return Ok(None);
+            }
+            if x.is_empty() || y.is_empty() {
+                return Err("only one of longitude and latitude is given".to_owned());
+            }
+            let (x, hx) =
+                coordinate(x, plan.decimal_comma).map_err(|e| format!("longitude {e}"))?;
+            let (y, hy) = coordinate(y, plan.decimal_comma).map_err(|e| format!("latitude {e}"))?;
+            if hx == Some(Hemisphere::Latitude) || hy == Some(Hemisphere::Longitude) {
+                return Err("the longitude column holds a latitude (N/S) or the latitude column a longitude (E/W)".to_owned());
+            }
+            if !(-90.0..=90.0).contains(&y) || !(-180.0..=180.0).contains(&x) {
+                return Err(format!(
+                    "longitude {x} and latitude {y} are not degrees within ±180 and ±90 \
+                     (projected coordinates? Pistas reads CSV coordinates as WGS 84 degrees)"
+                ));
+            }
+            Ok(Some(point(x, y)))
+        }
+    }
+}
+
+fn short(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+fn point(lon: f64, lat: f64) -> String {
+    format!(
+        "{{\"type\":\"Point\",\"coordinates\":[{},{}]}}",
+        value::float_json(lon),
+        value::float_json(lat)
+    )
+}
+
+/// One feature per row: the id column as id, the location, every other cell a property
+/// typed by its column (Pistas' strips CSV: derived columns left out, empty cells absent).
+fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
+    let (headers, records) = records(text, plan);
+    let own_strips = plan.kind == TableKind::PistasStrips;
+    let geometry_column = match plan.locations {
+        Locations::Wkt(i) | Locations::Pair(i) => Some(i),
+        _ => None,
+    };
+    let kinds: Vec<ColumnKind> = (0..headers.len())
+        .map(|c| {
+            value::infer(
+                records
+                    .iter()
+                    .map(|(_, r)| r.get(c).map_or("", String::as_str)),
+                plan.decimal_comma,
+            )
+        })
+        .collect();
+    for (line, cells) in records {
+        let origin = Origin::line(line);
+        let mut row = Row {
+            origin: origin.clone(),
+            ..Row::default()
+        };
+        match location(&cells, plan) {
+            Ok(g) => row.geometry = g,
+            Err(message) => collection.warn_next(
+                &origin,
+                format!("{message}; the row is kept without a location"),
+            ),
+        }
+        if cells.len() > headers.len() {
+            collection.warn_next(
+                &origin,
+                format!(
+                    "the row has {} cells and the header {}; the extra cells are kept as column_N",
+                    cells.len(),
+                    headers.len()
+                ),
+            );
+        }
+        for (c, cell) in cells.iter().enumerate() {
+            let header = headers
+                .get(c)
+                .cloned()
+                .unwrap_or_else(|| format!("column_{}", c + 1));
+            if Some(c) == plan.id && !cell.trim().is_empty() {
+                row.id = Some(match value::number_text(cell, false) {
+                    Some(n) if !n.contains(['.', 'e', 'E']) => n,
+                    _ => string_json(cell.trim()),
+                });
+                continue;
+            }
+            if Some(c) == geometry_column || Some(c) == plan.id {
+                continue;
+            }
+            let kind = kinds.get(c).copied().unwrap_or(ColumnKind::Text);
+            if own_strips {
+                let Some(key) = own::strip_property(&header) else {
+                    continue;
+                };
+                if cell.is_empty() {
+                    continue;
+                }
+                row.set(key, value::cell_json(cell, kind, plan.decimal_comma));
+            } else {
+                row.set(&header, value::cell_json(cell, kind, plan.decimal_comma));
+            }
+        }
+        collection.push(row);
+    }
+}
+
+/// The rows of Pistas' events CSV.
+fn event_rows(
+    text: &str,
+    file: &str,
+    plan: &CsvPlan,
+    collection: &mut Collection,
+) -> Vec<EventRow> {
+    let (headers, records) = records(text, plan);
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (lon, lat) = (column("lon"), column("lat"));
+    let mut out = Vec::new();
+    for (line, cells) in records {
+        let origin = Origin {
+            line: Some(line),
+            column: None,
+            place: (file != collection.file()).then(|| format!("{file}:{line}")),
+        };
+        let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |s| s.trim());
+        let strip_id = get(column("strip_id")).to_owned();
+        if strip_id.is_empty() {
+            collection.problem(
+                Severity::Error,
+                &origin,
+                None,
+                "event left out: it has no strip_id".to_owned(),
+            );
+            continue;
+        }
+        let location = match (lon, lat) {
+            (Some(x), Some(y)) if !get(Some(x)).is_empty() => {
+                let plan = CsvPlan {
+                    locations: Locations::LonLat { lon: x, lat: y },
+                    ..plan.clone()
+                };
+                location(&cells, &plan).ok().flatten()
+            }
+            _ => None,
+        };
+        let mut row = EventRow {
+            strip_id,
+            strip_name: Some(get(column("strip_name")).to_owned()).filter(|s| !s.is_empty()),
+            index: get(column("event_index")).parse().ok(),
+            location,
+            origin,
+            ..EventRow::default()
+        };
+        for (h, cell) in headers.iter().zip(&cells) {
+            row.cells.insert(h.clone(), cell.clone());
+        }
+        out.push(row);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_separator_and_the_columns() {
+        let p = preview(
+            b"Nombre;Latitud;Longitud\nPista 1;-12,35;-73,95\n",
+            "a.csv",
+            None,
+        )
+        .unwrap();
+        assert_eq!(p.plan.delimiter, b';');
+        assert!(p.plan.decimal_comma);
+        assert_eq!(p.plan.locations, Locations::LonLat { lon: 2, lat: 1 });
+        let p = preview(b"id,name,WKT\n1,a,POINT (1 2)\n", "a.csv", None).unwrap();
+        assert_eq!(p.plan.locations, Locations::Wkt(2));
+        assert_eq!(p.plan.id, Some(0));
+        let p = preview(b"x\ty\tnome\n1\t2\ta\n", "a.tsv", None).unwrap();
+        assert_eq!(p.plan.delimiter, b'\t');
+        let p = preview(
+            "Nombre,Coordenadas\nUno,\"12°21'05\"\"S 73°57'10\"\"W\"\n".as_bytes(),
+            "a.csv",
+            None,
+        )
+        .unwrap();
+        assert_eq!(p.plan.locations, Locations::Pair(1));
+        let p = preview(b"a,b\n1,2\n", "a.csv", None).unwrap();
+        assert!(p.problem.unwrap().contains("\"a\", \"b\""));
+    }
+
+    #[test]
+    fn reads_excel_in_spanish() {
+        let text = "Código;Nombre;Latitud;Longitud;Largo (m)\n007;Pista Ñuñoa;12°21'05\"S;73°57'10\"O;1200,5\n008;Otra;-12,4;-73,9;\n";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+        let parsed = read(&bytes, "pistas.csv", None, None);
+        assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+        let f = &parsed.document.features[0];
+        assert_eq!(f.property("Código").unwrap().get(), "\"007\"");
+        assert_eq!(f.property("Nombre").unwrap().get(), "\"Pista Ñuñoa\"");
+        assert_eq!(f.property("Largo (m)").unwrap().get(), "1200.5");
+        let g = f.geometry.as_ref().unwrap().shape();
+        let geo::Geometry::Point(p) = g else {
+            panic!("a point")
+        };
+        assert!((p.y() + 12.351_389).abs() < 1e-6 && (p.x() + 73.952_778).abs() < 1e-6);
+        assert_eq!(
+            parsed.document.features[1]
+                .property("Largo (m)")
+                .unwrap()
+                .get(),
+            "null"
+        );
+    }
+
+    #[test]
+    fn a_bad_row_is_kept_and_named() {
+        let parsed = read(
+            b"name,lat,lon\na,-12.3,-73.9\nb,north,-73.9\nc,95,10\n",
+            "s.csv",
+            None,
+            None,
+        );
+        assert_eq!(parsed.document.features.len(), 3);
+        let lines: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("s.csv:3:") && l.contains("\"north\"")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("s.csv:4:") && l.contains("±90")),
+            "{lines:?}"
+        );
+        assert!(parsed.document.features[1].geometry.is_none());
+    }
+
+    #[test]
+    fn no_coordinates_is_said() {
+        let parsed = read(b"a;b\n1;2\n", "t.csv", None, None);
+        assert!(parsed.fatal);
+        assert!(
+            parsed.diagnostics[0]
+                .to_string()
+                .starts_with("t.csv:1: error: no coordinate columns")
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! FlatGeobuf, read with the `flatgeobuf` crate: every feature, or with a bounding box only
+//! those its spatial index finds there; in any CRS proj4rs knows, brought to WGS 84. JSON
+//! columns become JSON, so Pistas' strips (with `events`) read back with their histories.
+
+use std::io::Cursor;
+
+use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbReader};
+use geozero::{ColumnValue, FeatureProperties, PropertyProcessor, ToGeo};
+
+use super::Bbox;
+use super::collect::{Collection, Origin, Row, fatal, shape_json};
+use super::crs::ToWgs84;
+use super::own;
+use super::value::float_json;
+use crate::io::{Parsed, json_string_into};
+
+/// The properties of one feature as JSON.
+struct Properties {
+    values: Vec<(String, String)>,
+}
+
+fn string_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    json_string_into(&mut out, text);
+    out
+}
+
+impl PropertyProcessor for Properties {
+    fn property(
+        &mut self,
+        _i: usize,
+        name: &str,
+        value: &ColumnValue,
+    ) -> geozero::error::Result<bool> {
+        let json = match value {
+            ColumnValue::Byte(v) => v.to_string(),
+            ColumnValue::UByte(v) => v.to_string(),
+            ColumnValue::Bool(v) => v.to_string(),
+            ColumnValue::Short(v) => v.to_string(),
+            ColumnValue::UShort(v) => v.to_string(),
+            ColumnValue::Int(v) => v.to_string(),
+            ColumnValue::UInt(v) => v.to_string(),
+            ColumnValue::Long(v) => v.to_string(),
+            ColumnValue::ULong(v) => v.to_string(),
+            ColumnValue::Float(v) => float_json(f64::from(*v)),
+            ColumnValue::Double(v) => float_json(*v),
+            ColumnValue::String(s) | ColumnValue::DateTime(s) => string_json(s),
+            ColumnValue::Json(s) => {
+                if serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok() {
+                    (*s).to_owned()
+                } else {
+                    string_json(s)
+                }
+            }
+            ColumnValue::Binary(b) => {
+                string_json(&b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+            }
+        };
+        self.values.push((name.to_owned(), json));
+        Ok(false)
+    }
+}
+
+/// Reads a FlatGeobuf file; with `bbox` (WGS 84) only the features whose box meets it.
+pub fn read(bytes: &[u8], file: &str, bbox: Option<Bbox>) -> Parsed {
+    let fail = |message: String| fatal(file, &Origin::default(), message);
+    let mut cursor = Cursor::new(bytes);
+    let reader = match FgbReader::open(&mut cursor) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("not a readable FlatGeobuf file: {e}")),
+    };
+    let header = reader.header();
+    let to = match header.crs() {
+        None => ToWgs84::identity(),
+        Some(crs) if crs.code() == 0 && crs.wkt().is_none() => ToWgs84::identity(),
+        Some(crs) => {
+            let org = crs.org().unwrap_or("EPSG");
+            let by_code = (org.eq_ignore_ascii_case("EPSG") && crs.code() != 0)
+                .then(|| ToWgs84::from_epsg(i64::from(crs.code())));
+            match (by_code, crs.wkt()) {
+                (Some(Ok(t)), _) => t,
+                (_, Some(wkt)) => {
+                    match ToWgs84::from_definition(wkt, &format!("{org}:{}", crs.code())) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            return fail(format!("a reference system Pistas cannot handle: {e}"));
+                        }
+                    }
+                }
+                (Some(Err(e)), None) => {
+                    return fail(format!("a reference system Pistas cannot handle: {e}"));
+                }
+                (None, None) => ToWgs84::identity(),
+            }
+        }
+    };
+    let columns: Vec<(String, ColumnType)> = header
+        .columns()
+        .map(|cols| {
+            cols.iter()
+                .map(|c| (c.name().to_owned(), c.type_()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+    let own_strips = own::is_strips_header(&names);
+    let indexed = header.index_node_size() > 0;
+    let use_index = bbox.filter(|_| indexed && to.is_identity());
+    let iter = match use_index {
+        Some(b) => reader.select_bbox(b.min_x, b.min_y, b.max_x, b.max_y),
+        None => reader.select_all(),
+    };
+    let mut iter = match iter {
+        Ok(i) => i,
+        Err(e) => return fail(format!("the FlatGeobuf cannot be read: {e}")),
+    };
+    let mut collection = Collection::new(file);
+    let mut n = 0usize;
+    loop {
+        let feature = match iter.next() {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return fail(format!(
+                    "feature #{} cannot be read: {e} (the file is damaged or cut off)",
+                    n + 1
+                ));
+            }
+        };
+        n += 1;
+        let origin = Origin::place(format!("feature #{n}"));
+        let mut row = Row {
+            origin: origin.clone(),
+            ..Row::default()
+        };
+        match feature.to_geo() {
+            Ok(shape) => match to.shape(shape) {
+                Ok(s) => {
+                    if let Some(b) = bbox
+                        && !b.touches(&s)
+                    {
+                        continue;
+                    }
+                    row.geometry = Some(shape_json(&s));
+                }
+                Err(e) => collection.warn_next(
+                    &origin,
+                    format!("{e}; the feature is kept without a location"),
+                ),
+            },
+            Err(_) if bbox.is_some() => continue,
+            Err(_) => {}
+        }
+        let mut properties = Properties { values: Vec::new() };
+        if let Err(e) = feature.process_properties(&mut properties) {
+            return fail(format!("feature #{n}: its attributes cannot be read: {e}"));
+        }
+        for (name, json) in properties.values {
+            if name.eq_ignore_ascii_case("id") && row.id.is_none() {
+                row.id = Some(json);
+                continue;
+            }
+            if own_strips {
+                if name == "events" && json.starts_with('[') {
+                    row.set("events", json);
+                } else if let Some(key) = own::strip_property(&name) {
+                    row.set(key, json);
+                }
+            } else {
+                row.set(&name, json);
+            }
+        }
+        collection.push(row);
+    }
+    collection.finish()
+}

@@ -1,0 +1,504 @@
+//! GeoPackage, QGIS's default format, read through SQLite built into Pistas (rusqlite's
+//! bundled SQLite: nothing to install) and geozero's GeoPackage geometry blobs: any point,
+//! line or polygon layer, in any CRS proj4rs knows, brought to WGS 84; attributes become
+//! properties (JSON columns, as GDAL marks them, become JSON). Pistas' own GeoPackage
+//! (`strips` and `events`, see `io::export::gpkg`) reads back into the same strips and
+//! histories.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use geozero::ToGeo;
+use geozero::wkb::GpkgWkb;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+
+use super::Bbox;
+use super::collect::{Collection, Origin, Row, fatal, shape_json};
+use super::crs::ToWgs84;
+use super::own::{self, EventRow};
+use super::value::float_json;
+use crate::io::{Parsed, Severity, json_string_into};
+
+/// A feature layer of a GeoPackage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerInfo {
+    pub name: String,
+    pub geometry_column: String,
+    pub geometry_type: String,
+    pub srs_id: i64,
+    pub count: i64,
+}
+
+fn string_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    json_string_into(&mut out, text);
+    out
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Checks the file is a whole SQLite database before SQLite reads it: a cut-off file
+/// would fail later, somewhere in the middle of a table.
+fn check_file(path: &Path) -> Result<(), String> {
+    use std::io::Read as _;
+    let mut head = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    let n = file.read(&mut head).map_err(|e| e.to_string())?;
+    if n < 100 || &head[..16] != b"SQLite format 3\0" {
+        return Err("not a GeoPackage: it is not an SQLite database".to_owned());
+    }
+    let page = u32::from(u16::from_be_bytes([head[16], head[17]]));
+    let page = if page == 1 { 65_536 } else { u64::from(page) };
+    let pages = u64::from(u32::from_be_bytes([head[28], head[29], head[30], head[31]]));
+    if pages > 0 && size < page * pages {
+        return Err(format!(
+            "the GeoPackage is cut off: it holds {size} bytes of the {} its header gives (copy it again)",
+            page * pages
+        ));
+    }
+    Ok(())
+}
+
+fn open(path: &Path) -> Result<Connection, String> {
+    check_file(path)?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| format!("cannot open it as SQLite: {e}"))?;
+    Ok(conn)
+}
+
+/// The feature layers, in the order of `gpkg_contents`.
+pub fn layers(path: &Path) -> Result<Vec<LayerInfo>, String> {
+    let conn = open(path)?;
+    layers_of(&conn)
+}
+
+fn layers_of(conn: &Connection) -> Result<Vec<LayerInfo>, String> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.table_name, g.column_name, g.geometry_type_name, g.srs_id \
+             FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name \
+             WHERE c.data_type = 'features' ORDER BY c.rowid",
+        )
+        .map_err(|e| match e.to_string() {
+            m if m.contains("no such table") => {
+                format!("not a GeoPackage: an SQLite database without GeoPackage tables ({m})")
+            }
+            m => format!("the GeoPackage cannot be read: {m}"),
+        })?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(LayerInfo {
+                name: r.get(0)?,
+                geometry_column: r.get(1)?,
+                geometry_type: r.get(2)?,
+                srs_id: r.get(3)?,
+                count: 0,
+            })
+        })
+        .map_err(|e| format!("the GeoPackage cannot be read: {e}"))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let mut layer = row.map_err(|e| format!("the GeoPackage cannot be read: {e}"))?;
+        layer.count = conn
+            .query_row(
+                &format!("SELECT count(*) FROM {}", quoted(&layer.name)),
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| format!("table \"{}\" cannot be read: {e}", layer.name))?;
+        out.push(layer);
+    }
+    Ok(out)
+}
+
+/// How to bring a layer's coordinates to WGS 84.
+fn projection(conn: &Connection, layer: &LayerInfo) -> Result<(ToWgs84, Option<String>), String> {
+    let table = &layer.name;
+    if layer.srs_id == 0 {
+        return Ok((
+            ToWgs84::identity(),
+            Some("its reference system is \"undefined geographic\"; read as WGS 84".to_owned()),
+        ));
+    }
+    if layer.srs_id == -1 {
+        return Err(format!(
+            "layer \"{table}\" has no reference system (\"undefined cartesian\"): Pistas cannot tell where its coordinates are"
+        ));
+    }
+    let (org, code, definition, name): (String, i64, String, String) = conn
+        .query_row(
+            "SELECT organization, organization_coordsys_id, definition, srs_name FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
+            [layer.srs_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(|e| format!("layer \"{table}\": reference system {} is not in gpkg_spatial_ref_sys ({e})", layer.srs_id))?;
+    let label = format!("{name} ({org}:{code})");
+    let by_code = org
+        .eq_ignore_ascii_case("EPSG")
+        .then(|| ToWgs84::from_epsg(code));
+    match by_code {
+        Some(Ok(t)) => Ok((t, None)),
+        _ => ToWgs84::from_definition(&definition, &label)
+            .map(|t| (t, None))
+            .map_err(|e| {
+                format!("layer \"{table}\": a reference system Pistas cannot handle: {e}")
+            }),
+    }
+}
+
+/// The columns of a table other than its key and geometry, with their declared types.
+fn columns(
+    conn: &Connection,
+    layer: &LayerInfo,
+) -> Result<(String, Vec<(String, String)>), String> {
+    let mut stmt = conn
+        .prepare(&format!("PRAGMA table_info({})", quoted(&layer.name)))
+        .map_err(|e| e.to_string())?;
+    let mut pk = "rowid".to_owned();
+    let mut out = Vec::new();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })
+        .map_err(|e| e.to_string())?;
+    for row in rows {
+        let (name, kind, key) = row.map_err(|e| e.to_string())?;
+        if key == 1 {
+            pk = name;
+        } else if !name.eq_ignore_ascii_case(&layer.geometry_column) {
+            out.push((name, kind.to_uppercase()));
+        }
+    }
+    Ok((pk, out))
+}
+
+/// Columns GDAL and Pistas mark as JSON.
+fn json_columns(conn: &Connection, table: &str) -> Vec<String> {
+    let Ok(mut stmt) =
+        conn.prepare("SELECT column_name FROM gpkg_data_columns WHERE table_name = ?1 AND mime_type = 'application/json'")
+    else {
+        return Vec::new();
+    };
+    stmt.query_map([table], |r| r.get(0))
+        .map(|rows| rows.flatten().collect())
+        .unwrap_or_default()
+}
+
+/// A GeoPackage geometry blob as a shape in WGS 84; `Ok(None)` for an empty geometry.
+fn shape(blob: &[u8], to: &ToWgs84) -> Result<Option<geo::Geometry<f64>>, String> {
+    if blob.len() < 8 || &blob[..2] != b"GP" {
+        return Err("the geometry is not a GeoPackage geometry blob".to_owned());
+    }
+    if blob[3] & 0x10 != 0 {
+        return Ok(None);
+    }
+    let shape = GpkgWkb(blob)
+        .to_geo()
+        .map_err(|e| format!("the geometry cannot be read: {e}"))?;
+    to.shape(shape).map(Some)
+}
+
+/// A cell as JSON: numbers, text (JSON for JSON columns), booleans for BOOLEAN columns.
+fn cell_json(value: ValueRef<'_>, declared: &str, json: bool) -> Option<String> {
+    Some(match value {
+        ValueRef::Null => return None,
+        ValueRef::Integer(i) if declared == "BOOLEAN" => (i != 0).to_string(),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Real(f) => float_json(f),
+        ValueRef::Text(t) => {
+            let text = String::from_utf8_lossy(t);
+            if json && serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok() {
+                text.into_owned()
+            } else {
+                super::value::text_json(&text).replace('\u{0}', "")
+            }
+        }
+        ValueRef::Blob(b) => {
+            let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            string_json(&hex)
+        }
+    })
+}
+
+/// A cell as text, for Pistas' events table.
+fn cell_text(value: ValueRef<'_>) -> Option<String> {
+    match value {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(_) => None,
+    }
+}
+
+/// True when the layers are Pistas' strips and events.
+fn is_own(conn: &Connection, layers: &[LayerInfo]) -> bool {
+    let find = |n: &str| layers.iter().find(|l| l.name == n);
+    let (Some(strips), Some(events)) = (find("strips"), find("events")) else {
+        return false;
+    };
+    let names = |l: &LayerInfo| {
+        columns(conn, l)
+            .map(|(_, c)| c.into_iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let (s, e) = (names(strips), names(events));
+    own::is_strips_header(&s.iter().map(String::as_str).collect::<Vec<_>>())
+        && own::is_events_header(&e.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Reads one layer (`layer`), or the only one, or Pistas' strips with their events.
+pub fn read(path: &Path, file: &str, layer: Option<&str>, bbox: Option<Bbox>) -> Parsed {
+    let fail = |message: String| fatal(file, &Origin::default(), message);
+    let conn = match open(path) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let layers = match layers_of(&conn) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    if layers.is_empty() {
+        return fail(
+            "the GeoPackage has no feature layer (only tiles or tables without geometry)"
+                .to_owned(),
+        );
+    }
+    let names = || {
+        layers
+            .iter()
+            .map(|l| format!("\"{}\" ({} features)", l.name, l.count))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut collection = Collection::new(file);
+    let chosen = match layer {
+        Some(name) => match layers.iter().find(|l| l.name == name) {
+            Some(l) => l,
+            None => {
+                return fail(format!(
+                    "the GeoPackage has no layer \"{name}\"; its layers are {}",
+                    names()
+                ));
+            }
+        },
+        None if is_own(&conn, &layers) => {
+            let find = |n: &str| layers.iter().find(|l| l.name == n);
+            if let (Some(strips), Some(events)) = (find("strips"), find("events")) {
+                if let Err(e) = read_layer(&conn, strips, bbox, true, &mut collection) {
+                    return fail(e);
+                }
+                match read_events(&conn, events, &mut collection) {
+                    Ok(events) => own::attach_events(&mut collection, events),
+                    Err(e) => return fail(e),
+                }
+                return collection.finish();
+            }
+            &layers[0]
+        }
+        None if layers.len() == 1 => &layers[0],
+        None => {
+            return fail(format!(
+                "the GeoPackage has {} layers: {}; choose one (in the window, or with --layer NAME)",
+                layers.len(),
+                names()
+            ));
+        }
+    };
+    match read_layer(&conn, chosen, bbox, false, &mut collection) {
+        Ok(()) => collection.finish(),
+        Err(e) => fail(e),
+    }
+}
+
+/// Reads the features of a layer into `collection`; `own`: Pistas' strips table.
+fn read_layer(
+    conn: &Connection,
+    layer: &LayerInfo,
+    bbox: Option<Bbox>,
+    own_strips: bool,
+    collection: &mut Collection,
+) -> Result<(), String> {
+    let (to, warning) = projection(conn, layer)?;
+    let table = &layer.name;
+    if let Some(w) = warning {
+        collection.problem(
+            Severity::Warning,
+            &Origin::default(),
+            None,
+            format!("layer \"{table}\": {w}"),
+        );
+    }
+    let (pk, columns) =
+        columns(conn, layer).map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
+    let json = json_columns(conn, table);
+    let id_column = columns
+        .iter()
+        .position(|(n, _)| n.eq_ignore_ascii_case("id"));
+    let list: Vec<String> = columns.iter().map(|(n, _)| quoted(n)).collect();
+    let sql = format!(
+        "SELECT {}, {}{}{} FROM {}",
+        quoted(&pk),
+        quoted(&layer.geometry_column),
+        if list.is_empty() { "" } else { ", " },
+        list.join(", "),
+        quoted(table)
+    );
+    let mut stmt = conn
+        .prepare(&sql)
+        .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
+    let mut rows = stmt
+        .query([])
+        .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
+    let mut last_fid: Option<i64> = None;
+    loop {
+        let row = match rows.next() {
+            Ok(Some(r)) => r,
+            Ok(None) => break,
+            Err(e) => {
+                let after = last_fid.map_or_else(
+                    || "at its first row".to_owned(),
+                    |f| format!("after fid {f}"),
+                );
+                return Err(format!(
+                    "table \"{table}\" cannot be read {after}: {e} (the file is damaged)"
+                ));
+            }
+        };
+        let fid: i64 = row.get(0).unwrap_or_default();
+        last_fid = Some(fid);
+        let origin = Origin::place(format!("table \"{table}\", fid {fid}"));
+        let mut out = Row {
+            origin: origin.clone(),
+            ..Row::default()
+        };
+        match row.get_ref(1) {
+            Ok(ValueRef::Blob(blob)) => match shape(blob, &to) {
+                Ok(s) => {
+                    if let (Some(b), Some(s)) = (bbox, &s)
+                        && !b.touches(s)
+                    {
+                        continue;
+                    }
+                    out.geometry = s.as_ref().map(shape_json);
+                }
+                Err(e) => collection.warn_next(
+                    &origin,
+                    format!("{e}; the feature is kept without a location"),
+                ),
+            },
+            Ok(ValueRef::Null) | Err(_) => {}
+            Ok(_) => collection.warn_next(
+                &origin,
+                "the geometry is not a blob; the feature is kept without a location".to_owned(),
+            ),
+        }
+        if bbox.is_some() && out.geometry.is_none() {
+            continue;
+        }
+        for (i, (name, declared)) in columns.iter().enumerate() {
+            let Ok(value) = row.get_ref(i + 2) else {
+                continue;
+            };
+            if Some(i) == id_column {
+                out.id = match value {
+                    ValueRef::Integer(n) => Some(n.to_string()),
+                    ValueRef::Null => None,
+                    other => cell_text(other).map(|t| string_json(&t)),
+                };
+                continue;
+            }
+            let key = if own_strips {
+                match own::strip_property(name) {
+                    Some(k) => k,
+                    None => continue,
+                }
+            } else {
+                name.as_str()
+            };
+            match cell_json(value, declared, json.contains(name)) {
+                Some(v) => out.set(key, v),
+                None if !own_strips => out.set(key, "null".to_owned()),
+                None => {}
+            }
+        }
+        if out.id.is_none() {
+            out.id = Some(fid.to_string());
+        }
+        collection.push(out);
+    }
+    Ok(())
+}
+
+/// The rows of Pistas' events table.
+fn read_events(
+    conn: &Connection,
+    layer: &LayerInfo,
+    collection: &mut Collection,
+) -> Result<Vec<EventRow>, String> {
+    let to = projection(conn, layer)?.0;
+    let table = &layer.name;
+    let (pk, columns) =
+        columns(conn, layer).map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
+    let list: Vec<String> = columns.iter().map(|(n, _)| quoted(n)).collect();
+    let sql = format!(
+        "SELECT {}, {}, {} FROM {}",
+        quoted(&pk),
+        quoted(&layer.geometry_column),
+        list.join(", "),
+        quoted(table)
+    );
+    let mut stmt = conn
+        .prepare(&sql)
+        .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
+    let mut rows = stmt
+        .query([])
+        .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows
+        .next()
+        .map_err(|e| format!("table \"{table}\" cannot be read: {e} (the file is damaged)"))?
+    {
+        let fid: i64 = row.get(0).unwrap_or_default();
+        let origin = Origin::place(format!("table \"{table}\", fid {fid}"));
+        let location = match row.get_ref(1) {
+            Ok(ValueRef::Blob(b)) => shape(b, &to).ok().flatten().map(|s| shape_json(&s)),
+            _ => None,
+        };
+        let mut cells = HashMap::new();
+        for (i, (name, _)) in columns.iter().enumerate() {
+            if let Some(text) = row.get_ref(i + 2).ok().and_then(cell_text) {
+                cells.insert(name.clone(), text);
+            }
+        }
+        let Some(strip_id) = cells.get("strip_id").cloned() else {
+            collection.problem(
+                Severity::Error,
+                &origin,
+                None,
+                "event left out: it has no strip_id".to_owned(),
+            );
+            continue;
+        };
+        out.push(EventRow {
+            strip_id,
+            strip_name: cells.get("strip_name").cloned(),
+            index: cells.get("event_index").and_then(|i| i.parse().ok()),
+            cells,
+            location,
+            origin,
+        });
+    }
+    Ok(out)
+}

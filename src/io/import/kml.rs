@@ -1,0 +1,665 @@
+//! Google Earth's KML and KMZ: every placemark with its name, description, ExtendedData
+//! (`Data` and `SimpleData`, as GDAL writes it), time and geometry (Point, LineString,
+//! Polygon, MultiGeometry), and the folders it sits in as a property. Pistas' own KML
+//! (a Strips folder, and an Events folder whose placemarks carry `strip_id`) reads back into
+//! the same strips and histories.
+
+use std::collections::HashMap;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::collect::{Collection, Origin, Row, fatal, shape_json};
+use super::own::{self, EventRow};
+use super::value;
+use crate::io::{LineIndex, Parsed, json_string_into};
+
+/// One placemark as read.
+#[derive(Debug, Default)]
+struct Placemark {
+    id: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    data: Vec<(String, String)>,
+    shapes: Vec<geo::Geometry<f64>>,
+    when: Option<String>,
+    begin: Option<String>,
+    end: Option<String>,
+    folders: Vec<String>,
+    at: usize,
+}
+
+/// A geometry being read: its kind and rings or positions so far.
+#[derive(Debug)]
+enum Building {
+    Point,
+    Line,
+    Polygon {
+        outer: Option<geo::LineString<f64>>,
+        inner: Vec<geo::LineString<f64>>,
+    },
+}
+
+fn attribute(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+/// `lon,lat[,alt]` tuples separated by white space.
+fn positions(text: &str) -> Result<Vec<geo::Coord<f64>>, String> {
+    text.split_whitespace()
+        .map(|tuple| {
+            let mut parts = tuple.split(',').map(str::trim).filter(|p| !p.is_empty());
+            let x = parts.next().and_then(|p| p.parse::<f64>().ok());
+            let y = parts.next().and_then(|p| p.parse::<f64>().ok());
+            match (x, y) {
+                (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Ok(geo::Coord { x, y }),
+                _ => Err(format!("\"{tuple}\" is not a longitude,latitude position")),
+            }
+        })
+        .collect()
+}
+
+/// The text of a KML file: UTF-8, or the encoding its declaration names.
+fn text_of(bytes: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_lowercase();
+    if let Some(start) = head.find("encoding=") {
+        let rest = &head[start + 9..];
+        let label: String = rest
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| !matches!(c, '"' | '\''))
+            .collect();
+        if let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes())
+            && encoding != encoding_rs::UTF_8
+        {
+            return encoding.decode(bytes).0.into_owned();
+        }
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => return None,
+    })
+}
+
+/// Reads a KML file.
+pub fn read(bytes: &[u8], file: &str) -> Parsed {
+    let text = text_of(bytes);
+    let index = LineIndex::new(&text);
+    let at = |offset: usize| {
+        let (line, column) = index.line_col(offset);
+        Origin::at(line, column)
+    };
+    let mut reader = Reader::from_str(&text);
+    reader.config_mut().trim_text(false);
+    let mut stack: Vec<(String, usize)> = Vec::new();
+    let mut folders: Vec<Option<String>> = Vec::new();
+    let mut placemarks: Vec<Placemark> = Vec::new();
+    let mut current: Option<Placemark> = None;
+    let mut building: Vec<Building> = Vec::new();
+    let mut multi: Vec<Vec<geo::Geometry<f64>>> = Vec::new();
+    let mut text_buf = String::new();
+    let mut data_name: Option<String> = None;
+    let mut document_name: Option<String> = None;
+    let mut saw_kml = false;
+    loop {
+        let offset = reader.buffer_position() as usize;
+        let event = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => {
+                let pos = reader.error_position() as usize;
+                return fatal(
+                    file,
+                    &at(pos),
+                    format!("the KML is not well-formed XML: {e}"),
+                );
+            }
+        };
+        match event {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                text_buf.clear();
+                match name.as_str() {
+                    "kml" => saw_kml = true,
+                    "Folder" | "Document" => folders.push(None),
+                    "Placemark" => {
+                        current = Some(Placemark {
+                            id: attribute(&e, b"id"),
+                            folders: folders.iter().flatten().cloned().collect(),
+                            at: offset,
+                            ..Placemark::default()
+                        });
+                    }
+                    "Point" => building.push(Building::Point),
+                    "LineString" | "LinearRing"
+                        if !matches!(building.last(), Some(Building::Polygon { .. })) =>
+                    {
+                        building.push(Building::Line)
+                    }
+                    "Polygon" => building.push(Building::Polygon {
+                        outer: None,
+                        inner: Vec::new(),
+                    }),
+                    "MultiGeometry" => multi.push(Vec::new()),
+                    "Data" | "SimpleData" => data_name = attribute(&e, b"name"),
+                    _ => {}
+                }
+                stack.push((name, offset));
+            }
+            Event::Empty(e) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                if name == "Placemark" {
+                    placemarks.push(Placemark {
+                        id: attribute(&e, b"id"),
+                        folders: folders.iter().flatten().cloned().collect(),
+                        at: offset,
+                        ..Placemark::default()
+                    });
+                }
+            }
+            Event::Text(t) => match t.xml_content() {
+                Ok(s) => text_buf.push_str(&s),
+                Err(e) => {
+                    return fatal(
+                        file,
+                        &at(offset),
+                        format!("the KML has text that cannot be read: {e}"),
+                    );
+                }
+            },
+            Event::CData(t) => text_buf.push_str(&String::from_utf8_lossy(&t.into_inner())),
+            Event::GeneralRef(r) => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    text_buf.push(c);
+                } else {
+                    let name = String::from_utf8_lossy(&r.into_inner()).into_owned();
+                    match entity(&name) {
+                        Some(s) => text_buf.push_str(s),
+                        None => {
+                            return fatal(
+                                file,
+                                &at(offset),
+                                format!("the KML uses the unknown entity &{name};"),
+                            );
+                        }
+                    }
+                }
+            }
+            Event::End(_) => {
+                let Some((name, start)) = stack.pop() else {
+                    continue;
+                };
+                let parent = stack.last().map(|(n, _)| n.as_str()).unwrap_or("");
+                let value = std::mem::take(&mut text_buf);
+                let value = value.trim();
+                match name.as_str() {
+                    "Folder" | "Document" => {
+                        folders.pop();
+                    }
+                    "name" if parent == "Folder" || parent == "Document" => {
+                        if parent == "Document" && document_name.is_none() {
+                            document_name = Some(value.to_owned());
+                        }
+                        if let Some(slot) = folders.last_mut() {
+                            *slot = (parent == "Folder").then(|| value.to_owned());
+                        }
+                    }
+                    "name" if parent == "Placemark" => {
+                        if let Some(p) = &mut current {
+                            p.name = Some(value.to_owned());
+                        }
+                    }
+                    "description" if parent == "Placemark" => {
+                        if let Some(p) = &mut current {
+                            p.description = Some(value.to_owned());
+                        }
+                    }
+                    "value" if parent == "Data" => {
+                        if let (Some(p), Some(n)) = (&mut current, &data_name) {
+                            p.data.push((n.clone(), value.to_owned()));
+                        }
+                    }
+                    "SimpleData" => {
+                        if let (Some(p), Some(n)) = (&mut current, data_name.take()) {
+                            p.data.push((n, value.to_owned()));
+                        }
+                    }
+                    "when" if parent == "TimeStamp" => {
+                        if let Some(p) = &mut current {
+                            p.when = Some(value.to_owned());
+                        }
+                    }
+                    "begin" | "end" if parent == "TimeSpan" => {
+                        if let Some(p) = &mut current {
+                            if name == "begin" {
+                                p.begin = Some(value.to_owned());
+                            } else {
+                                p.end = Some(value.to_owned());
+                            }
+                        }
+                    }
+                    "coordinates" => {
+                        let coords = match positions(value) {
+                            Ok(c) => c,
+                            Err(message) => {
+                                return fatal(file, &at(start), format!("<coordinates>: {message}"));
+                            }
+                        };
+                        match building.last_mut() {
+                            Some(Building::Point) => {
+                                if let Some(c) = coords.first() {
+                                    finish_shape(&mut current, &mut multi, geo::Point(*c).into());
+                                }
+                            }
+                            Some(Building::Line) => {
+                                finish_shape(
+                                    &mut current,
+                                    &mut multi,
+                                    geo::LineString(coords).into(),
+                                );
+                            }
+                            Some(Building::Polygon { outer, inner }) => {
+                                let ring = geo::LineString(coords);
+                                if stack.iter().any(|(n, _)| n == "innerBoundaryIs") {
+                                    inner.push(ring);
+                                } else {
+                                    *outer = Some(ring);
+                                }
+                            }
+                            None => {}
+                        }
+                    }
+                    "Point" | "LineString" | "LinearRing" => {
+                        if matches!(building.last(), Some(Building::Point | Building::Line)) {
+                            building.pop();
+                        }
+                    }
+                    "Polygon" => {
+                        if let Some(Building::Polygon { outer, inner }) = building.pop()
+                            && let Some(outer) = outer
+                        {
+                            finish_shape(
+                                &mut current,
+                                &mut multi,
+                                geo::Polygon::new(outer, inner).into(),
+                            );
+                        }
+                    }
+                    "MultiGeometry" => {
+                        if let Some(parts) = multi.pop() {
+                            let shape = combine(parts);
+                            finish_shape(&mut current, &mut multi, shape);
+                        }
+                    }
+                    "Placemark" => {
+                        if let Some(p) = current.take() {
+                            placemarks.push(p);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some((name, start)) = stack.last() {
+        return fatal(
+            file,
+            &at(*start),
+            format!("the KML ends inside <{name}>, opened here: the file is cut off or not closed"),
+        );
+    }
+    if !saw_kml {
+        return fatal(
+            file,
+            &Origin::line(1),
+            "this XML is not KML: it has no <kml> element".to_owned(),
+        );
+    }
+    let mut collection = Collection::new(file);
+    if let Some(name) = document_name.filter(|n| !n.is_empty()) {
+        let mut json = String::new();
+        json_string_into(&mut json, &name);
+        collection.member("name", json);
+    }
+    let own = placemarks
+        .iter()
+        .any(|p| p.folders.first().is_some_and(|f| f == "Events") && has(p, "strip_id"))
+        && placemarks
+            .iter()
+            .any(|p| p.folders.first().is_some_and(|f| f == "Strips"));
+    let origin = |p: &Placemark| at(p.at);
+    if own {
+        let (events, strips): (Vec<Placemark>, Vec<Placemark>) = placemarks
+            .into_iter()
+            .partition(|p| p.folders.first().is_some_and(|f| f == "Events") && has(p, "strip_id"));
+        for p in &strips {
+            collection.push(own_strip(p, origin(p)));
+        }
+        let events = events.iter().map(|p| own_event(p, origin(p))).collect();
+        own::attach_events(&mut collection, events);
+    } else {
+        let kinds = column_kinds(&placemarks);
+        for p in &placemarks {
+            collection.push(row(p, origin(p), &kinds));
+        }
+    }
+    collection.finish()
+}
+
+fn has(p: &Placemark, key: &str) -> bool {
+    p.data.iter().any(|(k, _)| k == key)
+}
+
+fn finish_shape(
+    current: &mut Option<Placemark>,
+    multi: &mut [Vec<geo::Geometry<f64>>],
+    shape: geo::Geometry<f64>,
+) {
+    if let Some(parts) = multi.last_mut() {
+        parts.push(shape);
+    } else if let Some(p) = current {
+        p.shapes.push(shape);
+    }
+}
+
+/// The parts of a MultiGeometry as one shape: a multi-point, -line or -polygon when the
+/// parts are all of one kind, else a collection.
+fn combine(parts: Vec<geo::Geometry<f64>>) -> geo::Geometry<f64> {
+    use geo::Geometry as G;
+    if parts.iter().all(|g| matches!(g, G::Point(_))) {
+        return G::MultiPoint(
+            parts
+                .into_iter()
+                .filter_map(|g| if let G::Point(p) = g { Some(p) } else { None })
+                .collect(),
+        );
+    }
+    if parts.iter().all(|g| matches!(g, G::LineString(_))) {
+        return G::MultiLineString(geo::MultiLineString(
+            parts
+                .into_iter()
+                .filter_map(|g| {
+                    if let G::LineString(l) = g {
+                        Some(l)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        ));
+    }
+    if parts.iter().all(|g| matches!(g, G::Polygon(_))) {
+        return G::MultiPolygon(geo::MultiPolygon(
+            parts
+                .into_iter()
+                .filter_map(|g| if let G::Polygon(p) = g { Some(p) } else { None })
+                .collect(),
+        ));
+    }
+    G::GeometryCollection(geo::GeometryCollection(parts))
+}
+
+fn geometry(p: &Placemark) -> Option<String> {
+    let shape = match p.shapes.len() {
+        0 => return None,
+        1 => p.shapes[0].clone(),
+        _ => combine(p.shapes.clone()),
+    };
+    Some(shape_json(&shape))
+}
+
+fn string_json(text: &str) -> String {
+    let mut out = String::new();
+    json_string_into(&mut out, text);
+    out
+}
+
+/// The kinds of the ExtendedData values, by name, over every placemark.
+fn column_kinds(placemarks: &[Placemark]) -> HashMap<String, value::ColumnKind> {
+    let mut cells: HashMap<&str, Vec<&str>> = HashMap::new();
+    for p in placemarks {
+        for (k, v) in &p.data {
+            cells.entry(k).or_default().push(v);
+        }
+    }
+    cells
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), value::infer(v, false)))
+        .collect()
+}
+
+/// Any placemark as a feature.
+fn row(p: &Placemark, origin: Origin, kinds: &HashMap<String, value::ColumnKind>) -> Row {
+    let mut row = Row {
+        geometry: geometry(p),
+        origin,
+        ..Row::default()
+    };
+    let data_id = p
+        .data
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("id"))
+        .map(|(_, v)| v.clone());
+    row.id = data_id
+        .or_else(|| p.id.clone())
+        .filter(|s| !s.is_empty())
+        .map(|s| string_json(&s));
+    if let Some(name) = &p.name {
+        row.set("name", string_json(name));
+    }
+    if let Some(d) = p.description.as_ref().filter(|d| !d.is_empty()) {
+        row.set("description", string_json(d));
+    }
+    for (key, text) in &p.data {
+        if key.eq_ignore_ascii_case("id") || (key == "name" && p.name.is_some()) {
+            continue;
+        }
+        let kind = kinds.get(key).copied().unwrap_or(value::ColumnKind::Text);
+        row.set(key, value::cell_json(text, kind, false));
+    }
+    if let Some(when) = &p.when {
+        row.set("timestamp", string_json(when));
+    }
+    if let Some(begin) = &p.begin {
+        row.set("begin", string_json(begin));
+    }
+    if let Some(end) = &p.end {
+        row.set("end", string_json(end));
+    }
+    if !p.folders.is_empty() {
+        row.set("folder", string_json(&p.folders.join(" / ")));
+    }
+    row
+}
+
+/// A placemark of Pistas' Strips folder: derived values left out.
+fn own_strip(p: &Placemark, origin: Origin) -> Row {
+    let mut row = Row {
+        geometry: geometry(p),
+        origin,
+        ..Row::default()
+    };
+    let id = p
+        .data
+        .iter()
+        .find(|(k, _)| k == "id")
+        .map(|(_, v)| v.clone())
+        .or_else(|| p.id.clone());
+    // Pistas writes the label as the name: the id when the strip has no name, and the name
+    // itself among the data.
+    if !has(p, "name")
+        && let Some(name) = p
+            .name
+            .as_ref()
+            .filter(|n| Some(n.as_str()) != id.as_deref())
+    {
+        row.set("name", string_json(name));
+    }
+    row.id = id.map(|s| string_json(&s));
+    let kinds = column_kinds(std::slice::from_ref(p));
+    for (key, text) in &p.data {
+        if key == "id" {
+            continue;
+        }
+        if let Some(property) = own::strip_property(key) {
+            let kind = kinds.get(key).copied().unwrap_or(value::ColumnKind::Text);
+            row.set(property, value::cell_json(text, kind, false));
+        }
+    }
+    row
+}
+
+/// A placemark of Pistas' Events folder. Its Data give the event; a KML written before
+/// they were there gives its time, and in its description the operation, sources and note.
+fn own_event(p: &Placemark, origin: Origin) -> EventRow {
+    let mut cells: HashMap<String, String> = p.data.iter().cloned().collect();
+    let (start, end) = match (&p.when, &p.begin, &p.end) {
+        (Some(w), _, _) => (Some(w.clone()), Some(w.clone())),
+        (None, b, e) => (b.clone(), e.clone().or_else(|| b.clone())),
+    };
+    if let Some(s) = start {
+        cells.entry("date_start".into()).or_insert(s);
+    }
+    if let Some(e) = end {
+        cells.entry("date_end".into()).or_insert(e);
+    }
+    if !cells.contains_key("sources_json")
+        && let Some(description) = &p.description
+    {
+        // "strip ID: type date\noperation: …\nsources: a | b\nnote"
+        let mut note = Vec::new();
+        for line in description.lines().skip(1) {
+            if let Some(op) = line.strip_prefix("operation: ") {
+                cells
+                    .entry("operation".into())
+                    .or_insert_with(|| op.to_owned());
+            } else if let Some(s) = line.strip_prefix("sources: ") {
+                cells
+                    .entry("sources".into())
+                    .or_insert_with(|| s.to_owned());
+            } else {
+                note.push(line);
+            }
+        }
+        if !note.is_empty() {
+            cells
+                .entry("note".into())
+                .or_insert_with(|| note.join("\n"));
+        }
+    }
+    let location = p.shapes.first().map(shape_json);
+    EventRow {
+        strip_id: cells.get("strip_id").cloned().unwrap_or_default(),
+        strip_name: None,
+        index: cells.get("event_index").and_then(|i| i.parse().ok()),
+        cells,
+        location,
+        origin,
+    }
+}
+
+/// Reads a KMZ: the KML inside it (`doc.kml`, else the first `.kml`).
+pub fn read_kmz(bytes: &[u8], file: &str) -> Parsed {
+    let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(a) => a,
+        Err(e) => {
+            return fatal(
+                file,
+                &Origin::default(),
+                format!("the KMZ is not a readable ZIP archive: {e}"),
+            );
+        }
+    };
+    let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+    let Some(name) = names
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case("doc.kml"))
+        .or_else(|| names.iter().find(|n| n.to_lowercase().ends_with(".kml")))
+        .cloned()
+    else {
+        return fatal(
+            file,
+            &Origin::default(),
+            format!("the KMZ holds no .kml file (it holds {})", names.join(", ")),
+        );
+    };
+    let mut kml = Vec::new();
+    let unpacked = archive
+        .by_name(&name)
+        .map_err(|e| e.to_string())
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut kml).map_err(|e| e.to_string()));
+    if let Err(e) = unpacked {
+        return fatal(
+            file,
+            &Origin::default(),
+            format!("{name} in the KMZ cannot be unpacked: {e}"),
+        );
+    }
+    read(&kml, &format!("{file}!{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>Survey</name>
+<Folder><name>Ayacucho</name>
+<Placemark id="p1"><name>Pista &amp; río</name><description><![CDATA[<b>seen</b> 2014]]></description>
+<ExtendedData><Data name="length"><value>1200</value></Data></ExtendedData>
+<Point><coordinates>-73.95,-12.35,0</coordinates></Point></Placemark>
+<Placemark><name>Runway</name><LineString><coordinates>-73.9,-12.4 -73.91,-12.41</coordinates></LineString></Placemark>
+<Placemark><name>Area</name><Polygon><outerBoundaryIs><LinearRing><coordinates>0,0 1,0 1,1 0,0</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+</Folder></Document></kml>"#;
+
+    #[test]
+    fn reads_placemarks() {
+        let parsed = read(KML.as_bytes(), "s.kml");
+        assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+        let f = &parsed.document.features;
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[0].name(), Some("Pista & río"));
+        assert_eq!(f[0].id.as_str(), "p1");
+        assert_eq!(f[0].property("length").unwrap().get(), "1200");
+        assert_eq!(f[0].property("folder").unwrap().get(), "\"Ayacucho\"");
+        assert_eq!(
+            f[0].property("description").unwrap().get(),
+            "\"<b>seen</b> 2014\""
+        );
+        assert_eq!(
+            f[1].geometry.as_ref().unwrap().kind().as_str(),
+            "LineString"
+        );
+        assert_eq!(f[2].geometry.as_ref().unwrap().kind().as_str(), "Polygon");
+    }
+
+    #[test]
+    fn broken_xml_is_placed() {
+        let broken = KML.replace("</name><description>", "</nam><description>");
+        let parsed = read(broken.as_bytes(), "b.kml");
+        assert!(parsed.fatal);
+        let d = parsed.diagnostics[0].to_string();
+        assert!(d.starts_with("b.kml:4:"), "{d}");
+        let cut = &KML[..KML.len() / 2];
+        let parsed = read(cut.as_bytes(), "c.kml");
+        assert!(parsed.fatal);
+        assert!(
+            parsed.diagnostics[0].message.contains("cut off"),
+            "{:?}",
+            parsed.diagnostics
+        );
+    }
+}

@@ -26,6 +26,9 @@ fn write(name: &str, geometry_type: GeometryType, table: &Table) -> Result<Vec<u
             code: 4326,
             ..FgbCrs::default()
         },
+        // Strips are points, runways and areas in one layer: keep each as it is.
+        detect_type: geometry_type != GeometryType::Unknown,
+        promote_to_multi: false,
         ..FgbWriterOptions::default()
     };
     fn fail(e: impl std::fmt::Display) -> String {

@@ -242,9 +242,9 @@ pub const EVENT_COLUMNS: [(&str, Kind); 15] = [
     ("date_end", Kind::Date),
     ("confidence", Kind::Text),
     ("operation", Kind::Text),
-    ("sources", Kind::Text),
+    ("sources", Kind::Json),
+    ("source_labels", Kind::Text),
     ("source_urls", Kind::Text),
-    ("sources_json", Kind::Json),
     ("note", Kind::Text),
     ("status_after", Kind::Text),
 ];
@@ -283,16 +283,16 @@ pub fn events(doc: &Document) -> (Table, Vec<usize>) {
                 if e.sources.is_empty() {
                     Cell::Null
                 } else {
+                    Cell::Json(crate::io::sources_json(e))
+                },
+                if e.sources.is_empty() {
+                    Cell::Null
+                } else {
                     Cell::Text(sources_text(&e.sources))
                 },
                 Some(source_urls(&e.sources))
                     .filter(|s| !s.is_empty())
                     .map_or(Cell::Null, Cell::Text),
-                if e.sources.is_empty() {
-                    Cell::Null
-                } else {
-                    Cell::Json(crate::io::sources_json(e))
-                },
                 opt_text(e.note.as_deref()),
                 Cell::Text(after[i].as_str().to_owned()),
             ];

@@ -44,7 +44,10 @@ impl PropertyProcessor for Properties {
             ColumnValue::ULong(v) => v.to_string(),
             ColumnValue::Float(v) => float_json(f64::from(*v)),
             ColumnValue::Double(v) => float_json(*v),
-            ColumnValue::String(s) | ColumnValue::DateTime(s) => string_json(s),
+            // GDAL writes JSON values as strings: a list or object in one is that JSON, as
+            // in CSV and KML.
+            ColumnValue::String(s) => super::value::text_json(s),
+            ColumnValue::DateTime(s) => string_json(s),
             ColumnValue::Json(s) => {
                 if serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok() {
                     (*s).to_owned()

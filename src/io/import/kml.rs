@@ -253,7 +253,11 @@ pub fn read(bytes: &[u8], file: &str) -> Parsed {
                         let coords = match positions(value) {
                             Ok(c) => c,
                             Err(message) => {
-                                return fatal(file, &at(start), format!("<coordinates>: {message}"));
+                                return fatal(
+                                    file,
+                                    &at(start),
+                                    format!("<coordinates>: {message}"),
+                                );
                             }
                         };
                         match building.last_mut() {

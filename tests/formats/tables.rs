@@ -1,0 +1,125 @@
+//! Spreadsheets as people's programs save them.
+
+use super::{fixture, read};
+
+#[test]
+fn a_semicolon_csv_in_windows_1252_with_decimal_commas_and_dms() {
+    let parsed = read(&fixture("encuesta-windows1252.csv"));
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let f = &parsed.document.features;
+    assert_eq!(f.len(), 3);
+    assert_eq!(
+        f[0].property("Nombre").expect("name").get(),
+        "\"Pista Ñaupa\""
+    );
+    assert_eq!(
+        f[0].property("Código").expect("code").get(),
+        "\"007\"",
+        "leading zeros are text"
+    );
+    assert_eq!(f[0].property("Largo (m)").expect("length").get(), "1200.5");
+    assert_eq!(
+        f[0].property("Latitud").expect("kept").get(),
+        "\"12°21'05\\\"S\"",
+        "the original text is kept"
+    );
+    let point = |i: usize| match f[i].geometry.as_ref().expect("located").shape() {
+        geo::Geometry::Point(p) => (p.x(), p.y()),
+        other => panic!("{other:?}"),
+    };
+    let (x, y) = point(0);
+    assert!(
+        (y + 12.351_389).abs() < 1e-6 && (x + 73.952_778).abs() < 1e-6,
+        "{x} {y}"
+    );
+    let (x, y) = point(1);
+    assert!(
+        (y + (12.0 + 25.0 / 60.0 + 30.5 / 3600.0)).abs() < 1e-6 && (x + 74.036_389).abs() < 1e-6,
+        "{x} {y}"
+    );
+    assert_eq!(point(2), (-74.2311, -11.9834));
+}
+
+#[test]
+fn a_comma_csv_in_utf8_with_a_bom_and_portuguese_headers() {
+    let parsed = read(&fixture("levantamento-utf8-bom.csv"));
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let f = &parsed.document.features;
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].id.as_str(), "br-1", "the id column gives the ids");
+    assert_eq!(
+        f[0].property("nome").expect("nome").get(),
+        "\"Pista São João\""
+    );
+    assert_eq!(f[1].property("comprimento_m").expect("n").get(), "1100.5");
+    assert!(
+        f[0].property("observação").is_some(),
+        "the BOM is not part of a header"
+    );
+    match f[1].geometry.as_ref().expect("located").shape() {
+        geo::Geometry::Point(p) => assert_eq!((p.x(), p.y()), (-61.5, -4.25)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn excel_unicode_text_is_utf16_tab_separated() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("unicode.txt");
+    let text = "nombre\tlat\tlon\r\nPista Ñ\t-12.5\t-73.5\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    std::fs::write(&path, bytes).expect("write");
+    let parsed = read(&path);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    assert_eq!(
+        parsed.document.features[0]
+            .property("nombre")
+            .expect("n")
+            .get(),
+        "\"Pista Ñ\""
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+    /// Whatever text a spreadsheet's cells hold, each row opens as a feature with that
+    /// text, and located rows land where their numbers say.
+    #[test]
+    fn every_row_of_any_csv_opens_with_its_cells(
+        rows in proptest::collection::vec(("\\PC{0,10}", -90.0f64..90.0, -180.0f64..180.0), 1..12),
+        semicolon: bool,
+    ) {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("any.csv");
+        let d = if semicolon { b';' } else { b',' };
+        let mut w = csv::WriterBuilder::new().delimiter(d).from_writer(Vec::new());
+        w.write_record(["nota", "lat", "lon"]).expect("header");
+        for (text, lat, lon) in &rows {
+            let (lat, lon) = if semicolon {
+                (lat.to_string().replace('.', ","), lon.to_string().replace('.', ","))
+            } else {
+                (lat.to_string(), lon.to_string())
+            };
+            w.write_record([text.as_str(), &lat, &lon]).expect("row");
+        }
+        std::fs::write(&path, w.into_inner().expect("bytes")).expect("write");
+        let parsed = read(&path);
+        proptest::prop_assert!(!parsed.fatal, "{:?}", parsed.diagnostics);
+        proptest::prop_assert_eq!(parsed.document.features.len(), rows.len());
+        for (f, (text, lat, lon)) in parsed.document.features.iter().zip(&rows) {
+            let kept = f.property_str("nota").map(|s| s.into_owned()).unwrap_or_default();
+            if !text.trim().is_empty() && !text.trim_start().starts_with(['[', '{']) && text.trim().parse::<f64>().is_err() && !["true", "false"].contains(&text.trim().to_lowercase().as_str()) {
+                proptest::prop_assert_eq!(&kept, text);
+            }
+            match f.geometry.as_ref().map(|g| g.shape()) {
+                Some(geo::Geometry::Point(p)) => {
+                    proptest::prop_assert!((p.x() - lon).abs() < 1e-9 && (p.y() - lat).abs() < 1e-9);
+                }
+                other => proptest::prop_assert!(false, "{:?}", other),
+            }
+        }
+    }
+}

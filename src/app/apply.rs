@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::actions::Action;
 use super::document::Origin;
 use super::i18n::T;
-use super::jobs::{AfterSave, Finished, OpenFor};
+use super::jobs::{AfterSave, Finished};
 use super::map::{BasemapChoice, Tool};
 use super::overlays::Overlay;
 use super::problems::ProblemsOf;
@@ -47,7 +47,7 @@ impl PistasApp {
                     self.apply_now(ctx, Action::OpenPath(path));
                 }
             }
-            Action::OpenPath(path) => self.jobs.open(path, OpenFor::File),
+            Action::OpenPath(path) => self.read_for(path, super::import_view::ReadFor::Open),
             Action::Save => self.save_then(AfterSave::Nothing),
             Action::SaveAs => {
                 let name = format!(
@@ -79,7 +79,7 @@ impl PistasApp {
             }
             Action::ImportLayer => {
                 for path in self.dialogs.open_layers() {
-                    self.jobs.import(path);
+                    self.read_for(path, super::import_view::ReadFor::Layer);
                 }
             }
             Action::ExportDialog => self.open_export(),

@@ -50,7 +50,7 @@ impl PistasApp {
             self.pending.push(Action::OpenPath(project));
         } else if !files.is_empty() {
             for path in files {
-                self.jobs.import(path);
+                self.read_for(path, super::import_view::ReadFor::Layer);
             }
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {

@@ -10,7 +10,11 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
-use crate::io::{Format, Parsed, WriteOptions, export, read_bytes, save_atomic, write_geojson};
+use crate::io::import::read_bytes_as;
+use crate::io::{
+    Format, ImportOptions, InputFormat, Parsed, WriteOptions, export, read_file, save_atomic,
+    write_geojson,
+};
 use crate::model::Document;
 
 /// What the window asks of file dialogs. The real one is rfd; tests script the answers.
@@ -34,14 +38,20 @@ pub struct NativeDialogs;
 impl FileDialogs for NativeDialogs {
     fn open_geojson(&mut self) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .add_filter("GeoJSON or Pistas project", &["geojson", "json", "pistas"])
+            .add_filter(
+                "GeoJSON, CSV, KML/KMZ, GeoPackage, FlatGeobuf or Pistas project",
+                &crate::io::import::EXTENSIONS,
+            )
             .add_filter("*", &["*"])
             .pick_file()
     }
 
     fn open_layers(&mut self) -> Vec<PathBuf> {
         rfd::FileDialog::new()
-            .add_filter("GeoJSON", &["geojson", "json"])
+            .add_filter(
+                "GeoJSON, CSV, KML/KMZ, GeoPackage, FlatGeobuf",
+                &crate::io::import::EXTENSIONS[..9],
+            )
             .add_filter("*", &["*"])
             .pick_files()
             .unwrap_or_default()
@@ -153,23 +163,23 @@ pub struct Job {
 const UNKNOWN: u32 = u32::MAX;
 
 impl Job {
-    /// Reads and checks a GeoJSON file; progress follows the bytes read.
-    pub fn open(path: PathBuf) -> Self {
-        Self::read(JobKind::Open(path.clone()), path)
+    /// Reads and checks a file of any format Pistas knows; progress follows the bytes read.
+    pub fn open(path: PathBuf, options: ImportOptions) -> Self {
+        Self::read(JobKind::Open(path.clone()), path, options)
     }
 
-    /// Reads a GeoJSON file to import as a layer.
-    pub fn import(path: PathBuf) -> Self {
-        Self::read(JobKind::Import(path.clone()), path)
+    /// Reads a file to import as a layer.
+    pub fn import(path: PathBuf, options: ImportOptions) -> Self {
+        Self::read(JobKind::Import(path.clone()), path, options)
     }
 
-    fn read(kind: JobKind, path: PathBuf) -> Self {
+    fn read(kind: JobKind, path: PathBuf, options: ImportOptions) -> Self {
         let (tx, rx) = channel();
         let progress = Arc::new(AtomicU32::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         let (p, c, file) = (progress.clone(), cancel.clone(), path.clone());
         std::thread::spawn(move || {
-            let result = read_with_progress(&file, &p, &c);
+            let result = read_with_progress(&file, &options, &p, &c);
             if c.load(Ordering::Relaxed) {
                 return;
             }
@@ -274,10 +284,16 @@ impl Job {
 
 fn read_with_progress(
     path: &Path,
+    options: &ImportOptions,
     progress: &AtomicU32,
     cancel: &AtomicBool,
 ) -> Result<Parsed, String> {
     let name = path.display().to_string();
+    let format = InputFormat::of_file(path);
+    if format == InputFormat::GeoPackage {
+        // SQLite reads the file itself.
+        return read_file(path, options).map_err(|e| e.to_string());
+    }
     let mut file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0).max(1);
     let mut bytes = Vec::with_capacity(total as usize);
@@ -298,7 +314,7 @@ fn read_with_progress(
         );
     }
     progress.store(UNKNOWN, Ordering::Relaxed);
-    Ok(read_bytes(&bytes, &name))
+    Ok(read_bytes_as(&bytes, &name, Some(path), format, options))
 }
 
 /// Puts `path` first in the recent list, at most ten entries.
@@ -329,7 +345,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.geojson");
         std::fs::write(&path, crate::app::SAMPLE_GEOJSON).unwrap();
-        let job = Job::open(path);
+        let job = Job::open(path, ImportOptions::default());
         let result = loop {
             if let Some(r) = job.poll() {
                 break r;

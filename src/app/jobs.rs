@@ -17,7 +17,7 @@ use super::document::Version;
 use super::files::{Job, JobKind, JobResult};
 use super::project::LoadedProject;
 use super::recovery::Recovered;
-use crate::io::{Format, Parsed};
+use crate::io::{Format, ImportOptions, Parsed};
 use crate::model::Document;
 
 /// What to do once a save succeeded.
@@ -84,7 +84,7 @@ pub struct Jobs {
 
 impl Jobs {
     /// Opens a file (or a project) in the background, superseding an open that runs.
-    pub fn open(&mut self, path: PathBuf, purpose: OpenFor) {
+    pub fn open(&mut self, path: PathBuf, purpose: OpenFor, options: ImportOptions) {
         self.cancel_open();
         let job = if path
             .extension()
@@ -92,7 +92,7 @@ impl Jobs {
         {
             Job::project(path)
         } else {
-            Job::open(path)
+            Job::open(path, options)
         };
         self.open = Some((job, purpose));
     }
@@ -145,8 +145,8 @@ impl Jobs {
         }
     }
 
-    pub fn import(&mut self, path: PathBuf) {
-        self.imports.push(Job::import(path));
+    pub fn import(&mut self, path: PathBuf, options: ImportOptions) {
+        self.imports.push(Job::import(path, options));
     }
 
     /// True while anything runs or waits.

@@ -20,6 +20,7 @@ pub mod export_view;
 mod files;
 mod filters;
 pub mod i18n;
+mod import_view;
 mod inspector;
 mod jobs;
 pub mod layers;
@@ -271,7 +272,15 @@ impl PistasApp {
             }
             return;
         }
-        match crate::io::read_path(&path) {
+        // A spreadsheet first shows its preview; GeoPackage layers are asked for there too.
+        if matches!(
+            crate::io::InputFormat::of_file(&path),
+            crate::io::InputFormat::Csv | crate::io::InputFormat::GeoPackage
+        ) {
+            self.read_for(path, import_view::ReadFor::Open);
+            return;
+        }
+        match crate::io::read_file(&path, &crate::io::ImportOptions::default()) {
             Ok(parsed) => self.opened(path, parsed, jobs::OpenFor::File),
             Err(e) => self.overlays.message(e.to_string()),
         }

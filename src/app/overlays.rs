@@ -43,6 +43,8 @@ pub enum Overlay {
     },
     /// The conflicts a sync left.
     SyncConflicts(Box<super::team_view::ConflictReview>),
+    /// A spreadsheet's preview, or a GeoPackage's layers, before the file is read.
+    Import(Box<super::import_view::ImportDialog>),
 }
 
 impl Overlay {
@@ -185,6 +187,9 @@ impl PistasApp {
                 Overlay::SyncConflicts(mut review) => self
                     .conflicts_ui(ctx, &mut review, depth)
                     .then_some(Overlay::SyncConflicts(review)),
+                Overlay::Import(mut dialog) => self
+                    .import_window(ctx, &mut dialog, depth)
+                    .then_some(Overlay::Import(dialog)),
                 modal => self.modal_ui(ctx, &modal, depth).then_some(modal),
             };
             kept.extend(keep);
@@ -256,8 +261,11 @@ impl PistasApp {
                             keep = false;
                             // The same reading as any file: problems listed, nothing
                             // dropped; the recovery file stays until the work is saved.
-                            self.jobs
-                                .open(found.geojson.clone(), OpenFor::Recovered(found.clone()));
+                            self.jobs.open(
+                                found.geojson.clone(),
+                                OpenFor::Recovered(found.clone()),
+                                crate::io::ImportOptions::default(),
+                            );
                         }
                         if ui.button(lang.t(T::Discard)).clicked() {
                             keep = false;
@@ -305,7 +313,8 @@ impl PistasApp {
                 | Overlay::Export(_)
                 | Overlay::CustomTiles { .. }
                 | Overlay::Connect { .. }
-                | Overlay::SyncConflicts(_) => keep = false,
+                | Overlay::SyncConflicts(_)
+                | Overlay::Import(_) => keep = false,
             }
         });
         keep
@@ -395,6 +404,17 @@ impl PistasApp {
         purpose: OpenFor,
     ) {
         let (shown_path, origin, untitled) = match &purpose {
+            // A spreadsheet, KML, GeoPackage or FlatGeobuf opens untitled: saving writes
+            // GeoJSON, never over the file it came from.
+            OpenFor::File
+                if crate::io::InputFormat::of_file(&path) != crate::io::InputFormat::GeoJson =>
+            {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (None, Origin::Fresh, stem)
+            }
             OpenFor::File => (Some(path.clone()), Origin::Fresh, String::new()),
             OpenFor::Recovered(found) => (
                 found.original.clone(),

@@ -49,6 +49,8 @@ pub const AERODROME: Color32 = Color32::from_rgb(0x00, 0x6d, 0x5b);
 pub const SCALE_BAR: Color32 = Color32::from_rgb(0x20, 0x20, 0x20);
 pub const MAP_PANEL_FILL: Color32 = Color32::from_rgba_premultiplied(0xf8, 0xf8, 0xf8, 0xe0);
 pub const ERROR_TEXT: Color32 = Color32::from_rgb(0xc0, 0x20, 0x20);
+/// The columns a spreadsheet's locations come from, in the import preview.
+pub const IMPORT_COLUMN: Color32 = Color32::from_rgb(0x00, 0x5f, 0xb8);
 pub const WARNING_TEXT: Color32 = Color32::from_rgb(0xa0, 0x60, 0x00);
 
 /// Marker radius of a point strip, in points.

@@ -8,14 +8,11 @@ fn a_semicolon_csv_in_windows_1252_with_decimal_commas_and_dms() {
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
     let f = &parsed.document.features;
     assert_eq!(f.len(), 3);
+    assert_eq!(f[0].name(), Some("Pista Ñaupa"), "Nombre is the name");
     assert_eq!(
-        f[0].property("Nombre").expect("name").get(),
-        "\"Pista Ñaupa\""
-    );
-    assert_eq!(
-        f[0].property("Código").expect("code").get(),
-        "\"007\"",
-        "leading zeros are text"
+        f[0].id.as_str(),
+        "007",
+        "Código is the id, its leading zeros kept"
     );
     assert_eq!(f[0].property("Largo (m)").expect("length").get(), "1200.5");
     assert_eq!(
@@ -47,10 +44,7 @@ fn a_comma_csv_in_utf8_with_a_bom_and_portuguese_headers() {
     let f = &parsed.document.features;
     assert_eq!(f.len(), 2);
     assert_eq!(f[0].id.as_str(), "br-1", "the id column gives the ids");
-    assert_eq!(
-        f[0].property("nome").expect("nome").get(),
-        "\"Pista São João\""
-    );
+    assert_eq!(f[0].name(), Some("Pista São João"), "nome is the name");
     assert_eq!(f[1].property("comprimento_m").expect("n").get(), "1100.5");
     assert!(
         f[0].property("observação").is_some(),
@@ -74,13 +68,7 @@ fn excel_unicode_text_is_utf16_tab_separated() {
     std::fs::write(&path, bytes).expect("write");
     let parsed = read(&path);
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    assert_eq!(
-        parsed.document.features[0]
-            .property("nombre")
-            .expect("n")
-            .get(),
-        "\"Pista Ñ\""
-    );
+    assert_eq!(parsed.document.features[0].name(), Some("Pista Ñ"));
 }
 
 proptest::proptest! {

@@ -108,6 +108,9 @@ pub struct CsvPlan {
     pub locations: Locations,
     /// The column whose values are the features' ids.
     pub id: Option<usize>,
+    /// The column of the features' names, which becomes their `name` (the label on the
+    /// map) when it is called otherwise (`Nombre`, `nome`).
+    pub name: Option<usize>,
     pub kind: TableKind,
     /// Pistas' events CSV beside a strips CSV, read with it.
     pub events: Option<PathBuf>,
@@ -311,18 +314,30 @@ fn text_of(bytes: &[u8], file: &str, encoding: TextEncoding) -> Result<String, B
 
 /// The file's first rows and how Pistas would read it, for the window's preview.
 pub fn preview(bytes: &[u8], file: &str, path: Option<&Path>) -> Result<CsvPreview, Box<Parsed>> {
-    let encoding = TextEncoding::detect(bytes);
+    preview_as(bytes, file, path, None, None)
+}
+
+/// The preview with the encoding and the delimiter the person chose (detected when `None`).
+pub fn preview_as(
+    bytes: &[u8],
+    file: &str,
+    path: Option<&Path>,
+    encoding: Option<TextEncoding>,
+    delimiter: Option<u8>,
+) -> Result<CsvPreview, Box<Parsed>> {
+    let encoding = encoding.unwrap_or_else(|| TextEncoding::detect(bytes));
     let tab_first = path
         .and_then(|p| p.extension())
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("tab"));
     let text = text_of(bytes, file, encoding)?;
-    let delimiter = sniff_delimiter(&text, tab_first);
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&text, tab_first));
     let mut plan = CsvPlan {
         encoding,
         delimiter,
         decimal_comma: delimiter != b',',
         locations: Locations::None,
         id: None,
+        name: None,
         kind: TableKind::Table,
         events: None,
     };
@@ -360,9 +375,28 @@ fn detect(
     } else {
         TableKind::Table
     };
-    plan.id = match plan.kind {
-        TableKind::PistasEvents => None,
-        _ => headers.iter().position(|h| h.eq_ignore_ascii_case("id")),
+    let named = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| headers.iter().position(|h| words(h).join(" ") == *n))
+    };
+    (plan.id, plan.name) = match plan.kind {
+        TableKind::PistasEvents => (None, None),
+        TableKind::PistasStrips => (named(&["id"]), None),
+        TableKind::Table => (
+            named(&[
+                "id",
+                "fid",
+                "codigo",
+                "code",
+                "cod",
+                "identificador",
+                "identifier",
+            ]),
+            named(&[
+                "name", "nombre", "nome", "title", "titulo", "label", "etiqueta",
+            ]),
+        ),
     };
     match find_locations(headers, first) {
         Some(l) => plan.locations = l,
@@ -444,6 +478,7 @@ pub fn read(bytes: &[u8], file: &str, path: Option<&Path>, plan: Option<&CsvPlan
                                     decimal_comma: delimiter != b',',
                                     locations: Locations::None,
                                     id: None,
+                                    name: None,
                                     kind: TableKind::PistasEvents,
                                     events: None,
                                 };
@@ -486,9 +521,9 @@ fn records(text: &str, plan: &CsvPlan) -> (Vec<String>, Vec<(usize, Vec<String>)
     let mut out = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
-        let line = reader.position().line() as usize;
         match reader.read_record(&mut record) {
             Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line() as usize);
                 if record.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
@@ -602,6 +637,10 @@ fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
         Locations::Wkt(i) | Locations::Pair(i) => Some(i),
         _ => None,
     };
+    // The name column becomes `name`, unless the table has one already.
+    let name_column = plan.name.filter(|&c| {
+        headers.get(c).is_some_and(|h| h != "name") && !headers.iter().any(|h| h == "name")
+    });
     let kinds: Vec<ColumnKind> = (0..headers.len())
         .map(|c| {
             value::infer(
@@ -659,6 +698,8 @@ fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
                     continue;
                 }
                 row.set(key, value::cell_json(cell, kind, plan.decimal_comma));
+            } else if Some(c) == name_column {
+                row.set("name", value::cell_json(cell, ColumnKind::Text, false));
             } else {
                 row.set(&header, value::cell_json(cell, kind, plan.decimal_comma));
             }
@@ -759,8 +800,8 @@ mod tests {
         let parsed = read(&bytes, "pistas.csv", None, None);
         assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
         let f = &parsed.document.features[0];
-        assert_eq!(f.property("Código").unwrap().get(), "\"007\"");
-        assert_eq!(f.property("Nombre").unwrap().get(), "\"Pista Ñuñoa\"");
+        assert_eq!(f.id.as_str(), "007");
+        assert_eq!(f.name(), Some("Pista Ñuñoa"));
         assert_eq!(f.property("Largo (m)").unwrap().get(), "1200.5");
         let g = f.geometry.as_ref().unwrap().shape();
         let geo::Geometry::Point(p) = g else {

@@ -118,6 +118,14 @@ fn layers_of(conn: &Connection) -> Result<Vec<LayerInfo>, String> {
     Ok(out)
 }
 
+/// The layers to choose from when a GeoPackage has several and is not Pistas' own;
+/// `None` when it can be read without a choice.
+pub fn choice_needed(path: &Path) -> Result<Option<Vec<LayerInfo>>, String> {
+    let conn = open(path)?;
+    let layers = layers_of(&conn)?;
+    Ok((layers.len() > 1 && !is_own(&conn, &layers)).then_some(layers))
+}
+
 /// How to bring a layer's coordinates to WGS 84.
 fn projection(conn: &Connection, layer: &LayerInfo) -> Result<(ToWgs84, Option<String>), String> {
     let table = &layer.name;

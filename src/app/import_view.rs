@@ -1,0 +1,425 @@
+//! What Pistas asks before it reads some files: a spreadsheet's preview (encoding,
+//! separator, which columns are the coordinates and the id), and which layer of a
+//! GeoPackage with several. Other files are read at once.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::PistasApp;
+use super::i18n::{Lang, T};
+use super::jobs::OpenFor;
+use super::theme;
+use crate::io::import::csv::{self, CsvPlan, CsvPreview, Locations, TableKind, TextEncoding};
+use crate::io::import::gpkg::{self, LayerInfo};
+use crate::io::{ImportOptions, InputFormat};
+
+/// What a file is read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFor {
+    /// The working document.
+    Open,
+    /// An imported layer.
+    Layer,
+}
+
+/// What the person chooses.
+pub enum Choice {
+    Csv {
+        bytes: Arc<Vec<u8>>,
+        preview: Box<CsvPreview>,
+        /// Read the events CSV beside a strips CSV.
+        with_events: bool,
+    },
+    Layer {
+        layers: Vec<LayerInfo>,
+        chosen: usize,
+    },
+}
+
+/// A file waiting for the person's choices.
+pub struct ImportDialog {
+    pub path: PathBuf,
+    pub purpose: ReadFor,
+    pub choice: Choice,
+    /// Why the file cannot be read as chosen.
+    pub error: Option<String>,
+}
+
+impl ImportDialog {
+    /// The dialog `path` needs before it is read, `Ok(None)` when it needs none, or why it
+    /// cannot be read at all.
+    pub fn needed(path: &Path, purpose: ReadFor) -> Result<Option<Self>, String> {
+        let name = path.display().to_string();
+        let choice = match InputFormat::of_file(path) {
+            InputFormat::Csv => {
+                let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+                let preview = csv::preview(&bytes, &name, Some(path)).map_err(|p| {
+                    p.diagnostics
+                        .first()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                })?;
+                let with_events = preview.plan.events.is_some();
+                Choice::Csv {
+                    bytes: Arc::new(bytes),
+                    preview: Box::new(preview),
+                    with_events,
+                }
+            }
+            InputFormat::GeoPackage => match gpkg::choice_needed(path) {
+                Ok(Some(layers)) => Choice::Layer { layers, chosen: 0 },
+                // An unreadable GeoPackage is read anyway, so its problem is reported
+                // as any file's is.
+                Ok(None) | Err(_) => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        Ok(Some(ImportDialog {
+            path: path.to_path_buf(),
+            purpose,
+            choice,
+            error: None,
+        }))
+    }
+
+    /// What to read the file with, as chosen.
+    fn options(&self) -> ImportOptions {
+        match &self.choice {
+            Choice::Csv {
+                preview,
+                with_events,
+                ..
+            } => {
+                let mut plan = preview.plan.clone();
+                if !with_events {
+                    plan.events = None;
+                }
+                ImportOptions {
+                    csv: Some(plan),
+                    ..ImportOptions::default()
+                }
+            }
+            Choice::Layer { layers, chosen } => ImportOptions {
+                layer: layers.get(*chosen).map(|l| l.name.clone()),
+                ..ImportOptions::default()
+            },
+        }
+    }
+}
+
+fn delimiter_label(lang: Lang, d: u8) -> String {
+    match d {
+        b'\t' => lang.t(T::ImportTab).to_owned(),
+        other => format!("{}", other as char),
+    }
+}
+
+/// A combo box of the columns; `none` adds the empty choice.
+fn column_combo(
+    ui: &mut egui::Ui,
+    id: &str,
+    headers: &[String],
+    value: &mut Option<usize>,
+    none: Option<&str>,
+) {
+    let text = value
+        .and_then(|i| headers.get(i).cloned())
+        .unwrap_or_else(|| none.unwrap_or("").to_owned());
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(text)
+        .width(170.0)
+        .show_ui(ui, |ui| {
+            if let Some(none) = none {
+                ui.selectable_value(value, None, none);
+            }
+            for (i, h) in headers.iter().enumerate() {
+                ui.selectable_value(value, Some(i), h);
+            }
+        });
+}
+
+/// The CSV part of the dialog; true when the preview must be made again (new encoding or
+/// separator).
+fn csv_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    path: &Path,
+    preview: &mut CsvPreview,
+    with_events: &mut bool,
+) -> Option<(TextEncoding, u8)> {
+    let mut again = None;
+    let plan: &mut CsvPlan = &mut preview.plan;
+    egui::Grid::new("import-csv")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            ui.label(lang.t(T::ImportEncoding));
+            let mut encoding = plan.encoding;
+            egui::ComboBox::from_id_salt("import-encoding")
+                .selected_text(encoding.label())
+                .show_ui(ui, |ui| {
+                    for e in TextEncoding::ALL {
+                        ui.selectable_value(&mut encoding, e, e.label());
+                    }
+                });
+            ui.end_row();
+            ui.label(lang.t(T::ImportSeparator));
+            let mut delimiter = plan.delimiter;
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_id_salt("import-separator")
+                    .selected_text(delimiter_label(lang, delimiter))
+                    .show_ui(ui, |ui| {
+                        for d in [b',', b';', b'\t', b'|'] {
+                            ui.selectable_value(&mut delimiter, d, delimiter_label(lang, d));
+                        }
+                    });
+                ui.checkbox(&mut plan.decimal_comma, lang.t(T::ImportDecimalComma));
+            });
+            ui.end_row();
+            if encoding != plan.encoding || delimiter != plan.delimiter {
+                again = Some((encoding, delimiter));
+            }
+            let headers = &preview.headers;
+            ui.label(lang.t(T::ImportLocations));
+            ui.vertical(|ui| {
+                let lonlat = matches!(plan.locations, Locations::LonLat { .. });
+                if ui.radio(lonlat, lang.t(T::ImportLonLat)).clicked() && !lonlat {
+                    plan.locations = Locations::LonLat {
+                        lon: 0,
+                        lat: 1.min(headers.len().saturating_sub(1)),
+                    };
+                }
+                if let Locations::LonLat { lon, lat } = &mut plan.locations {
+                    ui.horizontal(|ui| {
+                        ui.label(lang.t(T::ImportLongitude));
+                        let mut l = Some(*lon);
+                        column_combo(ui, "import-lon", headers, &mut l, None);
+                        *lon = l.unwrap_or(*lon);
+                        ui.label(lang.t(T::ImportLatitude));
+                        let mut l = Some(*lat);
+                        column_combo(ui, "import-lat", headers, &mut l, None);
+                        *lat = l.unwrap_or(*lat);
+                    });
+                }
+                let wkt = matches!(plan.locations, Locations::Wkt(_));
+                if ui.radio(wkt, lang.t(T::ImportWkt)).clicked() && !wkt {
+                    plan.locations = Locations::Wkt(0);
+                }
+                if let Locations::Wkt(column) = &mut plan.locations {
+                    let mut c = Some(*column);
+                    column_combo(ui, "import-wkt", headers, &mut c, None);
+                    *column = c.unwrap_or(*column);
+                }
+                let pair = matches!(plan.locations, Locations::Pair(_));
+                if ui.radio(pair, lang.t(T::ImportPair)).clicked() && !pair {
+                    plan.locations = Locations::Pair(0);
+                }
+                if let Locations::Pair(column) = &mut plan.locations {
+                    let mut c = Some(*column);
+                    column_combo(ui, "import-pair", headers, &mut c, None);
+                    *column = c.unwrap_or(*column);
+                }
+                if ui
+                    .radio(
+                        plan.locations == Locations::None,
+                        lang.t(T::ImportNoLocations),
+                    )
+                    .clicked()
+                {
+                    plan.locations = Locations::None;
+                }
+            });
+            ui.end_row();
+            if plan.kind != TableKind::PistasEvents {
+                ui.label(lang.t(T::ImportId));
+                column_combo(
+                    ui,
+                    "import-id",
+                    headers,
+                    &mut plan.id,
+                    Some(lang.t(T::ImportNone)),
+                );
+                ui.end_row();
+                ui.label(lang.t(T::ImportName));
+                column_combo(
+                    ui,
+                    "import-name",
+                    headers,
+                    &mut plan.name,
+                    Some(lang.t(T::ImportNoName)),
+                );
+                ui.end_row();
+            }
+        });
+    match plan.kind {
+        TableKind::PistasStrips => {
+            ui.label(egui::RichText::new(lang.t(T::ImportOwnStrips)).small());
+            if let Some(events) = &plan.events {
+                let name = events
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                ui.checkbox(with_events, lang.fill(T::ImportEventsFrom, &[&name]));
+            }
+        }
+        TableKind::PistasEvents => {
+            ui.label(egui::RichText::new(lang.t(T::ImportOwnEvents)).small());
+        }
+        TableKind::Table => {}
+    }
+    if let Some(problem) = &preview.problem
+        && plan.locations == Locations::None
+    {
+        ui.colored_label(theme::ERROR_TEXT, problem.as_str());
+    }
+    ui.add_space(4.0);
+    ui.label(
+        egui::RichText::new(lang.fill(T::ImportFirstRows, &[&path.display().to_string()])).strong(),
+    );
+    let highlighted: Vec<usize> = match plan.locations {
+        Locations::LonLat { lon, lat } => vec![lon, lat],
+        Locations::Wkt(c) | Locations::Pair(c) => vec![c],
+        Locations::None => Vec::new(),
+    };
+    egui::ScrollArea::both()
+        .max_height(220.0)
+        .max_width(f32::INFINITY)
+        .show(ui, |ui| {
+            egui::Grid::new("import-rows")
+                .striped(true)
+                .spacing([10.0, 2.0])
+                .show(ui, |ui| {
+                    for (i, h) in preview.headers.iter().enumerate() {
+                        let mut text = egui::RichText::new(h).strong();
+                        if highlighted.contains(&i) {
+                            text = text.color(theme::IMPORT_COLUMN);
+                        } else if plan.id == Some(i) {
+                            text = text.italics();
+                        }
+                        ui.label(text);
+                    }
+                    ui.end_row();
+                    for row in preview.rows.iter().take(8) {
+                        for (i, cell) in row.iter().enumerate() {
+                            let shown: String = cell.chars().take(40).collect();
+                            let mut text = egui::RichText::new(shown);
+                            if highlighted.contains(&i) {
+                                text = text.color(theme::IMPORT_COLUMN);
+                            }
+                            ui.label(text);
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    again
+}
+
+impl PistasApp {
+    /// Reads a file for the working document or as a layer, asking first what the file
+    /// needs asked (a spreadsheet's columns, a GeoPackage's layer).
+    pub(super) fn read_for(&mut self, path: PathBuf, purpose: ReadFor) {
+        if path
+            .extension()
+            .is_some_and(|e| e == crate::io::PROJECT_EXTENSION)
+        {
+            self.jobs
+                .open(path, OpenFor::File, ImportOptions::default());
+            return;
+        }
+        match ImportDialog::needed(&path, purpose) {
+            Ok(Some(dialog)) => self
+                .overlays
+                .push(super::overlays::Overlay::Import(Box::new(dialog))),
+            Ok(None) => self.start_read(path, purpose, ImportOptions::default()),
+            Err(e) => self.overlays.message(e),
+        }
+    }
+
+    fn start_read(&mut self, path: PathBuf, purpose: ReadFor, options: ImportOptions) {
+        match purpose {
+            ReadFor::Open => self.jobs.open(path, OpenFor::File, options),
+            ReadFor::Layer => self.jobs.import(path, options),
+        }
+    }
+
+    /// The dialog; false once it is closed.
+    pub(super) fn import_window(
+        &mut self,
+        ctx: &egui::Context,
+        dialog: &mut ImportDialog,
+        depth: usize,
+    ) -> bool {
+        let lang = self.lang;
+        let mut keep = true;
+        let mut read = false;
+        egui::Modal::new(egui::Id::unique(("pistas-modal", depth))).show(ctx, |ui| {
+            ui.set_max_width(760.0);
+            let name = dialog
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match &mut dialog.choice {
+                Choice::Csv {
+                    bytes,
+                    preview,
+                    with_events,
+                } => {
+                    ui.heading(lang.fill(T::ImportCsvTitle, &[&name]));
+                    if let Some((encoding, delimiter)) =
+                        csv_ui(ui, lang, &dialog.path, preview, with_events)
+                    {
+                        let file = dialog.path.display().to_string();
+                        match csv::preview_as(
+                            bytes,
+                            &file,
+                            Some(&dialog.path),
+                            Some(encoding),
+                            Some(delimiter),
+                        ) {
+                            Ok(p) => {
+                                **preview = p;
+                                dialog.error = None;
+                            }
+                            Err(p) => dialog.error = p.diagnostics.first().map(ToString::to_string),
+                        }
+                    }
+                }
+                Choice::Layer { layers, chosen } => {
+                    ui.heading(lang.t(T::ImportLayerTitle));
+                    ui.label(lang.fill(T::ImportChooseLayer, &[&name]));
+                    for (i, layer) in layers.iter().enumerate() {
+                        let text = format!(
+                            "{} — {} ({})",
+                            layer.name,
+                            layer.geometry_type,
+                            lang.fill(T::ImportFeatures, &[&layer.count.to_string()])
+                        );
+                        ui.radio_value(chosen, i, text);
+                    }
+                }
+            }
+            if let Some(e) = &dialog.error {
+                ui.colored_label(theme::ERROR_TEXT, e.as_str());
+            }
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui.button(lang.t(T::ImportButton)).clicked() {
+                    read = true;
+                }
+                if ui.button(lang.t(T::Cancel)).clicked()
+                    || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                {
+                    keep = false;
+                }
+            });
+        });
+        if read {
+            let options = dialog.options();
+            self.start_read(dialog.path.clone(), dialog.purpose, options);
+            keep = false;
+        }
+        keep
+    }
+}

@@ -474,7 +474,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
                 out,
                 "<Data name=\"{}\"><value>{}</value></Data>",
                 escape(&column.name),
-                escape(&property_cell(feature, key))
+                escape(property_cell(feature, key))
             );
         }
         out.push_str("</ExtendedData>");

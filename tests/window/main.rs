@@ -8,6 +8,7 @@
 mod common;
 
 mod flows;
+mod formats;
 mod hero;
 mod layers;
 mod parts;

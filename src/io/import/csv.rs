@@ -520,18 +520,13 @@ fn records(text: &str, plan: &CsvPlan) -> (Vec<String>, Vec<(usize, Vec<String>)
     let headers = reader.headers().map(clean_headers).unwrap_or_default();
     let mut out = Vec::new();
     let mut record = ::csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line() as usize);
-                if record.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                out.push((line, record.iter().map(str::to_owned).collect()));
-            }
-            // Text decoded to a String splits into records without error.
-            Ok(false) | Err(_) => break,
+    // Text decoded to a String splits into records without error.
+    while let Ok(true) = reader.read_record(&mut record) {
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
         }
+        out.push((line, record.iter().map(str::to_owned).collect()));
     }
     (headers, out)
 }

@@ -161,10 +161,11 @@ mod tests {
             for kind in [ColumnKind::Number, ColumnKind::Boolean, ColumnKind::Text] {
                 let json = cell_json(&cell, kind, comma);
                 let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-                if kind == ColumnKind::Text && !cell.is_empty() {
-                    if let serde_json::Value::String(s) = value {
-                        proptest::prop_assert_eq!(s, cell.clone());
-                    }
+                if kind == ColumnKind::Text
+                    && !cell.is_empty()
+                    && let serde_json::Value::String(s) = value
+                {
+                    proptest::prop_assert_eq!(s, cell.clone());
                 }
             }
             if let Some(n) = number_text(&cell, comma) {

@@ -2,6 +2,9 @@
 //! profile's rules (events, derived properties, ids) live there only. Problems the reader
 //! finds are told where the row is in the original file, not in the GeoJSON made from it.
 
+use std::collections::HashMap;
+
+use super::own::EventRow;
 use crate::io::{Diagnostic, Parsed, Severity, json_string_into, read_str};
 
 /// Where a row stands in its file.
@@ -65,40 +68,192 @@ pub fn shape_json(shape: &geo::Geometry<f64>) -> String {
     out
 }
 
-/// Features gathered from a file, and the problems found on the way.
+/// Writes one feature; `first` leaves out the comma before it.
+pub fn write_row(out: &mut String, row: &Row, first: bool) {
+    if !first {
+        out.push(',');
+    }
+    out.push_str("\n{\"type\":\"Feature\"");
+    if let Some(id) = &row.id {
+        out.push_str(",\"id\":");
+        out.push_str(id);
+    }
+    out.push_str(",\"geometry\":");
+    out.push_str(row.geometry.as_deref().unwrap_or("null"));
+    out.push_str(",\"properties\":{");
+    for (j, (key, value)) in row.properties.iter().enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        json_string_into(out, key);
+        out.push(':');
+        out.push_str(value);
+    }
+    out.push_str("}}");
+}
+
+/// Features written on another thread: their text (without a leading comma), where each
+/// row is, and warnings by row within the part.
+#[derive(Default)]
+pub struct Part {
+    pub text: String,
+    pub origins: Vec<Origin>,
+    pub warnings: Vec<(usize, Origin, String)>,
+}
+
+impl Part {
+    pub fn push(&mut self, row: Row, warnings: Vec<String>) {
+        for message in warnings {
+            self.warnings
+                .push((self.origins.len(), row.origin.clone(), message));
+        }
+        write_row(&mut self.text, &row, self.origins.is_empty());
+        self.origins.push(row.origin);
+    }
+}
+
+/// Features gathered from a file, written as GeoJSON as they come (a large file is never
+/// held twice as rows), and the problems found on the way.
 pub struct Collection {
     file: String,
-    rows: Vec<Row>,
+    text: String,
+    origins: Vec<Origin>,
     diagnostics: Vec<Diagnostic>,
-    /// Members of the collection itself (`name`), as JSON.
+    /// Members of the collection itself (`name`), as JSON; written before the features.
     members: Vec<(String, String)>,
+    /// Histories waiting for their strips, by strip id, and the ids in order of first
+    /// appearance (Pistas' own events tables).
+    events: HashMap<String, Vec<EventRow>>,
+    event_order: Vec<String>,
 }
 
 impl Collection {
     pub fn new(file: &str) -> Self {
         Collection {
             file: file.to_owned(),
-            rows: Vec::new(),
+            text: String::new(),
+            origins: Vec::new(),
             diagnostics: Vec::new(),
             members: Vec::new(),
+            events: HashMap::new(),
+            event_order: Vec::new(),
         }
+    }
+
+    /// Room for about `bytes` of GeoJSON.
+    pub fn reserve(&mut self, bytes: usize) {
+        self.text.reserve(bytes);
     }
 
     pub fn file(&self) -> &str {
         &self.file
     }
 
-    pub fn push(&mut self, row: Row) {
-        self.rows.push(row);
-    }
-
-    pub fn rows_mut(&mut self) -> &mut Vec<Row> {
-        &mut self.rows
-    }
-
-    /// A member of the FeatureCollection, such as its `name`.
+    /// A member of the FeatureCollection, such as its `name`; before any feature.
     pub fn member(&mut self, key: &str, json: String) {
         self.members.push((key.to_owned(), json));
+    }
+
+    /// Events of Pistas' own events table: each strip pushed afterwards gets those of its
+    /// id as its history (in `event_index` order); the others become strips of their own
+    /// at [`Collection::finish`].
+    pub fn set_events(&mut self, events: Vec<EventRow>) {
+        for event in events {
+            if !self.events.contains_key(&event.strip_id) {
+                self.event_order.push(event.strip_id.clone());
+            }
+            self.events
+                .entry(event.strip_id.clone())
+                .or_default()
+                .push(event);
+        }
+    }
+
+    fn start(&mut self) {
+        if !self.text.is_empty() {
+            return;
+        }
+        self.text.push_str("{\"type\":\"FeatureCollection\"");
+        for (key, value) in &self.members {
+            self.text.push(',');
+            json_string_into(&mut self.text, key);
+            self.text.push(':');
+            self.text.push_str(value);
+        }
+        self.text.push_str(",\"features\":[");
+    }
+
+    /// Adds a feature (with its history, when events wait for its id).
+    pub fn push(&mut self, mut row: Row) {
+        if !self.events.is_empty()
+            && let Some(id) = row.id.as_deref().and_then(id_text)
+            && let Some(list) = self.events.remove(&id)
+        {
+            let json = self.history(list);
+            row.set("events", json);
+        }
+        self.start();
+        write_row(&mut self.text, &row, self.origins.is_empty());
+        self.origins.push(row.origin);
+    }
+
+    /// Whether features pushed now are matched with waiting histories.
+    pub fn expects_events(&self) -> bool {
+        !self.events.is_empty()
+    }
+
+    /// Features written elsewhere (on another thread), in order.
+    pub fn append(&mut self, part: Part) {
+        let base = self.origins.len();
+        for (row, origin, message) in part.warnings {
+            self.diagnostics.push(diagnostic(
+                &self.file,
+                Severity::Warning,
+                &origin,
+                Some(base + row),
+                None,
+                message,
+            ));
+        }
+        if part.origins.is_empty() {
+            return;
+        }
+        self.start();
+        if !self.origins.is_empty() {
+            self.text.push(',');
+        }
+        self.text.push_str(&part.text);
+        self.origins.extend(part.origins);
+    }
+
+    /// The events of one strip as its `events` list; events that cannot be written are
+    /// reported and left out.
+    fn history(&mut self, mut list: Vec<EventRow>) -> String {
+        list.sort_by_key(|e| e.index.unwrap_or(i64::MAX));
+        let mut json = String::from("[");
+        for event in &list {
+            match event.event_json() {
+                Ok(text) => {
+                    if json.len() > 1 {
+                        json.push(',');
+                    }
+                    json.push_str(&text);
+                }
+                Err(message) => {
+                    let d = diagnostic(
+                        &self.file,
+                        Severity::Error,
+                        &event.origin,
+                        None,
+                        None,
+                        format!("event left out: {message}"),
+                    );
+                    self.diagnostics.push(d);
+                }
+            }
+        }
+        json.push(']');
+        json
     }
 
     /// A problem with the row about to be pushed (or, with `row: None`, the file).
@@ -113,64 +268,41 @@ impl Collection {
             .push(diagnostic(&self.file, severity, origin, row, None, message));
     }
 
-    /// A problem with the feature `self.len()` will be.
+    /// A problem with the feature about to be pushed.
     pub fn warn_next(&mut self, origin: &Origin, message: String) {
-        let row = self.rows.len();
+        let row = self.origins.len();
         self.problem(Severity::Warning, origin, Some(row), message);
     }
 
-    /// The features as GeoJSON text.
-    pub fn geojson(&self) -> String {
-        let size: usize = self
-            .rows
-            .iter()
-            .map(|r| {
-                64 + r.geometry.as_ref().map_or(4, String::len)
-                    + r.properties
-                        .iter()
-                        .map(|(k, v)| k.len() + v.len() + 4)
-                        .sum::<usize>()
-            })
-            .sum();
-        let mut out = String::with_capacity(size + 64);
-        out.push_str("{\"type\":\"FeatureCollection\"");
-        for (key, value) in &self.members {
-            out.push(',');
-            json_string_into(&mut out, key);
-            out.push(':');
-            out.push_str(value);
+    /// Strips for the events whose strip was not among the features: at the first
+    /// event's location, with its strip's name.
+    fn strips_of_orphan_events(&mut self) {
+        for strip_id in std::mem::take(&mut self.event_order) {
+            let Some(list) = self.events.remove(&strip_id) else {
+                continue;
+            };
+            let mut row = Row {
+                id: Some(string_json(&strip_id)),
+                geometry: list[0].location.clone(),
+                properties: Vec::new(),
+                origin: list[0].origin.clone(),
+            };
+            if let Some(name) = &list[0].strip_name {
+                row.set("name", string_json(name));
+            }
+            let json = self.history(list);
+            row.set("events", json);
+            self.push(row);
         }
-        out.push_str(",\"features\":[");
-        for (i, row) in self.rows.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str("\n{\"type\":\"Feature\"");
-            if let Some(id) = &row.id {
-                out.push_str(",\"id\":");
-                out.push_str(id);
-            }
-            out.push_str(",\"geometry\":");
-            out.push_str(row.geometry.as_deref().unwrap_or("null"));
-            out.push_str(",\"properties\":{");
-            for (j, (key, value)) in row.properties.iter().enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
-                json_string_into(&mut out, key);
-                out.push(':');
-                out.push_str(value);
-            }
-            out.push_str("}}");
-        }
-        out.push_str("\n]}\n");
-        out
     }
 
     /// Reads the features with the GeoJSON reader; its problems are placed at the rows.
-    pub fn finish(self) -> Parsed {
-        let text = self.geojson();
-        let mut parsed = read_str(&text, &self.file);
+    pub fn finish(mut self) -> Parsed {
+        self.strips_of_orphan_events();
+        self.start();
+        self.text.push_str("\n]}\n");
+        let mut parsed = read_str(&self.text, &self.file);
+        drop(std::mem::take(&mut self.text));
         let mut diagnostics = self.diagnostics;
         if parsed.fatal {
             // The text is made here, so this is a fault of Pistas: say so plainly.
@@ -185,10 +317,7 @@ impl Collection {
             return parsed;
         }
         for mut d in std::mem::take(&mut parsed.diagnostics) {
-            let origin = d
-                .feature_index
-                .and_then(|i| self.rows.get(i))
-                .map(|r| &r.origin);
+            let origin = d.feature_index.and_then(|i| self.origins.get(i));
             d.line = origin.and_then(|o| o.line);
             d.column = origin.and_then(|o| o.column);
             if let Some(place) = origin.and_then(|o| o.place.as_ref()) {
@@ -200,6 +329,26 @@ impl Collection {
         diagnostics.sort_by_key(|d| (d.feature_index.is_some(), d.feature_index));
         parsed.diagnostics = diagnostics;
         parsed
+    }
+}
+
+fn string_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    json_string_into(&mut out, text);
+    out
+}
+
+/// The text of an id written as JSON: a string's text, or a number as written.
+fn id_text(json: &str) -> Option<String> {
+    if let Some(inner) = json.strip_prefix('"').and_then(|j| j.strip_suffix('"'))
+        && !inner.contains('\\')
+    {
+        return Some(inner.to_owned());
+    }
+    match serde_json::from_str::<serde_json::Value>(json).ok()? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 

@@ -5,9 +5,10 @@
 //! both coordinates; decimal degrees or degrees-minutes-seconds. Pistas' own strips and
 //! events CSV read back into the same strips and histories.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use super::collect::{Collection, Origin, Row, fatal, shape_json};
+use super::collect::{Collection, Origin, Part, Row, fatal, shape_json};
 use super::own::{self, EventRow};
 use super::value::{self, ColumnKind};
 use crate::edit::{Hemisphere, parse_angle, parse_coordinates};
@@ -57,20 +58,29 @@ impl TextEncoding {
 
     /// The text, with any byte-order mark removed; `Err` names the first byte that is not
     /// UTF-8 when the encoding is UTF-8.
-    pub fn decode(self, bytes: &[u8]) -> Result<String, usize> {
+    pub fn decode(self, bytes: &[u8]) -> Result<Cow<'_, str>, usize> {
         let encoding = match self {
             TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
-                let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-                return std::str::from_utf8(bytes)
-                    .map(str::to_owned)
-                    .map_err(|e| e.valid_up_to());
+                let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+                    3
+                } else {
+                    0
+                };
+                return std::str::from_utf8(&bytes[bom..])
+                    .map(Cow::Borrowed)
+                    .map_err(|e| e.valid_up_to() + bom);
             }
             TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
             TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
             TextEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
         };
         let (text, _, _) = encoding.decode(bytes);
-        Ok(text.trim_start_matches('\u{feff}').to_owned())
+        Ok(match text {
+            Cow::Owned(t) if t.starts_with('\u{feff}') => {
+                Cow::Owned(t['\u{feff}'.len_utf8()..].to_owned())
+            }
+            other => other,
+        })
     }
 }
 
@@ -300,9 +310,14 @@ fn clean_headers(record: &::csv::StringRecord) -> Vec<String> {
 }
 
 /// The text of a file, or why it is not text.
-fn text_of(bytes: &[u8], file: &str, encoding: TextEncoding) -> Result<String, Box<Parsed>> {
+fn text_of<'b>(
+    bytes: &'b [u8],
+    file: &str,
+    encoding: TextEncoding,
+) -> Result<Cow<'b, str>, Box<Parsed>> {
     encoding.decode(bytes).map_err(|at| {
-        let good = std::str::from_utf8(&bytes[..at]).unwrap_or("");
+        let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let good = std::str::from_utf8(&bytes[start..at]).unwrap_or("");
         let (line, column) = crate::io::LineIndex::new(good).line_col(good.len());
         Box::new(fatal(
             file,
@@ -457,78 +472,96 @@ pub fn read(bytes: &[u8], file: &str, path: Option<&Path>, plan: Option<&CsvPlan
         Err(parsed) => return *parsed,
     };
     let mut collection = Collection::new(file);
+    collection.reserve(bytes.len() + bytes.len() / 4);
     match plan.kind {
         TableKind::PistasEvents => {
             let events = event_rows(&text, file, &plan, &mut collection);
-            own::attach_events(&mut collection, events);
+            collection.set_events(events);
         }
         _ => {
-            rows(&text, &plan, &mut collection);
+            // The histories first, so each strip is written whole as it is read.
             if let Some(events_path) = &plan.events {
-                let name = events_path.display().to_string();
-                match std::fs::read(events_path) {
-                    Ok(bytes) => {
-                        let encoding = TextEncoding::detect(&bytes);
-                        match text_of(&bytes, &name, encoding) {
-                            Ok(text) => {
-                                let delimiter = sniff_delimiter(&text, false);
-                                let events_plan = CsvPlan {
-                                    encoding,
-                                    delimiter,
-                                    decimal_comma: delimiter != b',',
-                                    locations: Locations::None,
-                                    id: None,
-                                    name: None,
-                                    kind: TableKind::PistasEvents,
-                                    events: None,
-                                };
-                                let events =
-                                    event_rows(&text, &name, &events_plan, &mut collection);
-                                own::attach_events(&mut collection, events);
-                            }
-                            Err(parsed) => {
-                                for d in parsed.diagnostics {
-                                    collection.problem(
-                                        Severity::Error,
-                                        &Origin::default(),
-                                        None,
-                                        d.to_string(),
-                                    );
-                                }
-                            }
-                        }
-                    }
-                    Err(e) => collection.problem(
-                        Severity::Error,
-                        &Origin::default(),
-                        None,
-                        format!("the events file {name} cannot be read: {e}"),
-                    ),
-                }
+                read_events_file(events_path, &mut collection);
+            }
+            let t = std::time::Instant::now();
+            rows(&text, &plan, &mut collection);
+            if std::env::var_os("PISTAS_TIMING").is_some() {
+                eprintln!("rows {:?}", t.elapsed());
             }
         }
     }
-    collection.finish()
+    let t = std::time::Instant::now();
+    let p = collection.finish();
+    if std::env::var_os("PISTAS_TIMING").is_some() {
+        eprintln!("finish {:?}", t.elapsed());
+    }
+    p
 }
 
-/// The records of the table with the line each starts on.
-fn records(text: &str, plan: &CsvPlan) -> (Vec<String>, Vec<(usize, Vec<String>)>) {
+/// Pistas' events CSV beside a strips CSV, for the strips to come.
+fn read_events_file(path: &Path, collection: &mut Collection) {
+    let name = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            collection.problem(
+                Severity::Error,
+                &Origin::default(),
+                None,
+                format!("the events file {name} cannot be read: {e}"),
+            );
+            return;
+        }
+    };
+    let encoding = TextEncoding::detect(&bytes);
+    match text_of(&bytes, &name, encoding) {
+        Ok(text) => {
+            let delimiter = sniff_delimiter(&text, false);
+            let plan = CsvPlan {
+                encoding,
+                delimiter,
+                decimal_comma: delimiter != b',',
+                locations: Locations::None,
+                id: None,
+                name: None,
+                kind: TableKind::PistasEvents,
+                events: None,
+            };
+            let events = event_rows(&text, &name, &plan, collection);
+            collection.set_events(events);
+        }
+        Err(parsed) => {
+            for d in parsed.diagnostics {
+                collection.problem(Severity::Error, &Origin::default(), None, d.to_string());
+            }
+        }
+    }
+}
+
+/// The table's header, and a reader positioned at its first row.
+fn reader_of<'t>(text: &'t str, plan: &CsvPlan) -> (Vec<String>, ::csv::Reader<&'t [u8]>) {
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(plan.delimiter)
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers = reader.headers().map(clean_headers).unwrap_or_default();
-    let mut out = Vec::new();
+    (headers, reader)
+}
+
+/// Calls `each` with every row that has a cell (and the line it starts on). Text decoded
+/// to a string splits into records without error.
+fn each_record(
+    reader: &mut ::csv::Reader<&[u8]>,
+    mut each: impl FnMut(usize, &::csv::StringRecord),
+) {
     let mut record = ::csv::StringRecord::new();
-    // Text decoded to a String splits into records without error.
     while let Ok(true) = reader.read_record(&mut record) {
-        let line = record.position().map_or(0, |p| p.line() as usize);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        out.push((line, record.iter().map(str::to_owned).collect()));
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        each(line, &record);
     }
-    (headers, out)
 }
 
 fn string_json(text: &str) -> String {
@@ -554,8 +587,8 @@ fn coordinate(cell: &str, decimal_comma: bool) -> Result<(f64, Option<Hemisphere
 }
 
 /// The location of one row as GeoJSON, or why it has none.
-fn location(cells: &[String], plan: &CsvPlan) -> Result<Option<String>, String> {
-    let cell = |i: usize| cells.get(i).map_or("", |s| s.trim());
+fn location(cells: &(impl Cells + ?Sized), plan: &CsvPlan) -> Result<Option<String>, String> {
+    let cell = |i: usize| cells.cell(i).trim();
     match plan.locations {
         Locations::None => Ok(None),
         Locations::Wkt(i) => {
@@ -623,57 +656,56 @@ fn point(lon: f64, lat: f64) -> String {
     )
 }
 
-/// One feature per row: the id column as id, the location, every other cell a property
-/// typed by its column (Pistas' strips CSV: derived columns left out, empty cells absent).
-fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
-    let (headers, records) = records(text, plan);
-    let own_strips = plan.kind == TableKind::PistasStrips;
-    let geometry_column = match plan.locations {
-        Locations::Wkt(i) | Locations::Pair(i) => Some(i),
-        _ => None,
-    };
-    // The name column becomes `name`, unless the table has one already.
-    let name_column = plan.name.filter(|&c| {
-        headers.get(c).is_some_and(|h| h != "name") && !headers.iter().any(|h| h == "name")
-    });
-    let kinds: Vec<ColumnKind> = (0..headers.len())
-        .map(|c| {
-            value::infer(
-                records
-                    .iter()
-                    .map(|(_, r)| r.get(c).map_or("", String::as_str)),
-                plan.decimal_comma,
-            )
-        })
-        .collect();
-    for (line, cells) in records {
-        let origin = Origin::line(line);
+/// The cells of a row, however they are held.
+trait Cells {
+    fn cell(&self, i: usize) -> &str;
+}
+
+impl Cells for [String] {
+    fn cell(&self, i: usize) -> &str {
+        self.get(i).map_or("", String::as_str)
+    }
+}
+
+impl Cells for ::csv::StringRecord {
+    fn cell(&self, i: usize) -> &str {
+        self.get(i).unwrap_or("")
+    }
+}
+
+/// How the cells of a row become a feature.
+struct RowMaker<'a> {
+    headers: &'a [String],
+    kinds: Vec<ColumnKind>,
+    plan: &'a CsvPlan,
+    geometry_column: Option<usize>,
+    name_column: Option<usize>,
+    /// Pistas' strips CSV: the property of each column, `None` for a derived one.
+    own_keys: Option<Vec<Option<&'a str>>>,
+}
+
+impl RowMaker<'_> {
+    /// The feature of one row and what is wrong with it.
+    fn make(&self, line: usize, cells: &::csv::StringRecord) -> (Row, Vec<String>) {
+        let (headers, plan) = (self.headers, self.plan);
+        let mut warnings = Vec::new();
         let mut row = Row {
-            origin: origin.clone(),
+            origin: Origin::line(line),
+            properties: Vec::with_capacity(cells.len()),
             ..Row::default()
         };
-        match location(&cells, plan) {
+        match location(cells, plan) {
             Ok(g) => row.geometry = g,
-            Err(message) => collection.warn_next(
-                &origin,
-                format!("{message}; the row is kept without a location"),
-            ),
+            Err(message) => warnings.push(format!("{message}; the row is kept without a location")),
         }
         if cells.len() > headers.len() {
-            collection.warn_next(
-                &origin,
-                format!(
-                    "the row has {} cells and the header {}; the extra cells are kept as column_N",
-                    cells.len(),
-                    headers.len()
-                ),
-            );
+            warnings.push(format!(
+                "the row has {} cells and the header {}; the extra cells are kept as column_N",
+                cells.len(),
+                headers.len()
+            ));
         }
         for (c, cell) in cells.iter().enumerate() {
-            let header = headers
-                .get(c)
-                .cloned()
-                .unwrap_or_else(|| format!("column_{}", c + 1));
             if Some(c) == plan.id && !cell.trim().is_empty() {
                 row.id = Some(match value::number_text(cell, false) {
                     Some(n) if !n.contains(['.', 'e', 'E']) => n,
@@ -681,25 +713,124 @@ fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
                 });
                 continue;
             }
-            if Some(c) == geometry_column || Some(c) == plan.id {
+            if Some(c) == self.geometry_column || Some(c) == plan.id {
                 continue;
             }
-            let kind = kinds.get(c).copied().unwrap_or(ColumnKind::Text);
-            if own_strips {
-                let Some(key) = own::strip_property(&header) else {
-                    continue;
-                };
-                if cell.is_empty() {
-                    continue;
+            let kind = self.kinds.get(c).copied().unwrap_or(ColumnKind::Text);
+            match (headers.get(c), &self.own_keys) {
+                (None, _) => row.set(
+                    &format!("column_{}", c + 1),
+                    value::cell_json(cell, kind, false),
+                ),
+                (Some(_), Some(keys)) => {
+                    if let Some(key) = keys[c]
+                        && !cell.is_empty()
+                    {
+                        row.set(key, value::cell_json(cell, kind, plan.decimal_comma));
+                    }
                 }
-                row.set(key, value::cell_json(cell, kind, plan.decimal_comma));
-            } else if Some(c) == name_column {
-                row.set("name", value::cell_json(cell, ColumnKind::Text, false));
-            } else {
-                row.set(&header, value::cell_json(cell, kind, plan.decimal_comma));
+                (Some(_), None) if Some(c) == self.name_column => {
+                    row.properties.push((
+                        "name".to_owned(),
+                        value::cell_json(cell, ColumnKind::Text, false),
+                    ));
+                }
+                (Some(header), None) => {
+                    row.properties.push((
+                        header.clone(),
+                        value::cell_json(cell, kind, plan.decimal_comma),
+                    ));
+                }
             }
         }
-        collection.push(row);
+        (row, warnings)
+    }
+}
+
+/// One feature per row: the id column as id, the location, every other cell a property
+/// typed by its column (Pistas' strips CSV: derived columns left out, empty cells absent).
+/// The first pass over the text types the columns and finds where the records start; the
+/// second writes the rows, on every core unless histories wait for them.
+fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
+    let (headers, mut reader) = reader_of(text, plan);
+    let mut guesses = vec![value::KindGuess::default(); headers.len()];
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    each_record(&mut reader, |line, record| {
+        if let Some(p) = record.position() {
+            starts.push((p.byte() as usize, line));
+        }
+        for (guess, cell) in guesses.iter_mut().zip(record.iter()) {
+            guess.add(cell, plan.decimal_comma);
+        }
+    });
+    let maker = RowMaker {
+        headers: &headers,
+        kinds: guesses.iter().map(|g| g.kind()).collect(),
+        plan,
+        geometry_column: match plan.locations {
+            Locations::Wkt(i) | Locations::Pair(i) => Some(i),
+            _ => None,
+        },
+        // The name column becomes `name`, unless the table has one already.
+        name_column: plan.name.filter(|&c| {
+            headers.get(c).is_some_and(|h| h != "name") && !headers.iter().any(|h| h == "name")
+        }),
+        own_keys: (plan.kind == TableKind::PistasStrips)
+            .then(|| headers.iter().map(|h| own::strip_property(h)).collect()),
+    };
+    if collection.expects_events() {
+        let (_, mut reader) = reader_of(text, plan);
+        each_record(&mut reader, |line, cells| {
+            let (row, warnings) = maker.make(line, cells);
+            for w in warnings {
+                collection.warn_next(&row.origin, w);
+            }
+            collection.push(row);
+        });
+        return;
+    }
+    let threads = if text.len() >= 1 << 20 {
+        crate::cores().max(1)
+    } else {
+        1
+    };
+    let per = starts.len().div_ceil(threads).max(1);
+    let chunks: Vec<(usize, usize, usize)> = starts
+        .chunks(per)
+        .enumerate()
+        .map(|(i, c)| {
+            let end = starts.get((i + 1) * per).map_or(text.len(), |s| s.0);
+            (c[0].0, end, c[0].1)
+        })
+        .collect();
+    let parts: Vec<Part> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|&(begin, end, line)| {
+                let maker = &maker;
+                scope.spawn(move || {
+                    let mut part = Part::default();
+                    part.text.reserve((end - begin) + (end - begin) / 4);
+                    let mut reader = ::csv::ReaderBuilder::new()
+                        .delimiter(plan.delimiter)
+                        .flexible(true)
+                        .has_headers(false)
+                        .from_reader(text[begin..end].as_bytes());
+                    each_record(&mut reader, |at, cells| {
+                        let (row, warnings) = maker.make(line + at - 1, cells);
+                        part.push(row, warnings);
+                    });
+                    part
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for part in parts {
+        collection.append(part);
     }
 }
 
@@ -710,18 +841,35 @@ fn event_rows(
     plan: &CsvPlan,
     collection: &mut Collection,
 ) -> Vec<EventRow> {
-    let (headers, records) = records(text, plan);
+    let (headers, mut reader) = reader_of(text, plan);
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (lon, lat) = (column("lon"), column("lat"));
+    let (strip_id_at, name_at, index_at) = (
+        column("strip_id"),
+        column("strip_name"),
+        column("event_index"),
+    );
+    let keys: Vec<(&'static str, usize)> = own::EVENT_KEYS
+        .iter()
+        .filter_map(|&k| column(k).map(|i| (k, i)))
+        .collect();
+    let located = match (lon, lat) {
+        (Some(lon), Some(lat)) => Some(CsvPlan {
+            locations: Locations::LonLat { lon, lat },
+            ..plan.clone()
+        }),
+        _ => None,
+    };
+    let elsewhere = file != collection.file();
     let mut out = Vec::new();
-    for (line, cells) in records {
+    each_record(&mut reader, |line, cells| {
         let origin = Origin {
             line: Some(line),
             column: None,
-            place: (file != collection.file()).then(|| format!("{file}:{line}")),
+            place: elsewhere.then(|| format!("{file}:{line}")),
         };
-        let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |s| s.trim());
-        let strip_id = get(column("strip_id")).to_owned();
+        let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", str::trim);
+        let strip_id = get(strip_id_at).to_owned();
         if strip_id.is_empty() {
             collection.problem(
                 Severity::Error,
@@ -729,31 +877,29 @@ fn event_rows(
                 None,
                 "event left out: it has no strip_id".to_owned(),
             );
-            continue;
+            return;
         }
-        let location = match (lon, lat) {
-            (Some(x), Some(y)) if !get(Some(x)).is_empty() => {
-                let plan = CsvPlan {
-                    locations: Locations::LonLat { lon: x, lat: y },
-                    ..plan.clone()
-                };
-                location(&cells, &plan).ok().flatten()
-            }
-            _ => None,
-        };
-        let mut row = EventRow {
+        let location = located
+            .as_ref()
+            .filter(|_| !get(lon).is_empty())
+            .and_then(|plan| location(cells, plan).ok().flatten());
+        out.push(EventRow {
             strip_id,
-            strip_name: Some(get(column("strip_name")).to_owned()).filter(|s| !s.is_empty()),
-            index: get(column("event_index")).parse().ok(),
+            strip_name: Some(get(name_at).to_owned()).filter(|s| !s.is_empty()),
+            index: get(index_at).parse().ok(),
+            cells: keys
+                .iter()
+                .filter_map(|&(k, i)| {
+                    cells
+                        .get(i)
+                        .filter(|v| !v.is_empty())
+                        .map(|v| (k, v.to_owned()))
+                })
+                .collect(),
             location,
             origin,
-            ..EventRow::default()
-        };
-        for (h, cell) in headers.iter().zip(&cells) {
-            row.cells.insert(h.clone(), cell.clone());
-        }
-        out.push(row);
-    }
+        });
+    });
     out
 }
 

@@ -304,12 +304,13 @@ pub fn read(path: &Path, file: &str, layer: Option<&str>, bbox: Option<Bbox>) ->
         None if is_own(&conn, &layers) => {
             let find = |n: &str| layers.iter().find(|l| l.name == n);
             if let (Some(strips), Some(events)) = (find("strips"), find("events")) {
+                // The histories first, so each strip is written whole as it is read.
+                match read_events(&conn, events, &mut collection) {
+                    Ok(events) => collection.set_events(events),
+                    Err(e) => return fail(e),
+                }
                 if let Err(e) = read_layer(&conn, strips, bbox, true, &mut collection) {
                     return fail(e);
-                }
-                match read_events(&conn, events, &mut collection) {
-                    Ok(events) => own::attach_events(&mut collection, events),
-                    Err(e) => return fail(e),
                 }
                 return collection.finish();
             }
@@ -503,7 +504,7 @@ fn read_events(
             strip_id,
             strip_name: cells.get("strip_name").cloned(),
             index: cells.get("event_index").and_then(|i| i.parse().ok()),
-            cells,
+            cells: EventRow::cells_from(|k| cells.get(k).cloned()),
             location,
             origin,
         });

@@ -349,11 +349,11 @@ pub fn read(bytes: &[u8], file: &str) -> Parsed {
         let (events, strips): (Vec<Placemark>, Vec<Placemark>) = placemarks
             .into_iter()
             .partition(|p| p.folders.first().is_some_and(|f| f == "Events") && has(p, "strip_id"));
+        let events = events.iter().map(|p| own_event(p, origin(p))).collect();
+        collection.set_events(events);
         for p in &strips {
             collection.push(own_strip(p, origin(p)));
         }
-        let events = events.iter().map(|p| own_event(p, origin(p))).collect();
-        own::attach_events(&mut collection, events);
     } else {
         let kinds = column_kinds(&placemarks);
         for p in &placemarks {
@@ -569,7 +569,7 @@ fn own_event(p: &Placemark, origin: Origin) -> EventRow {
         strip_id: cells.get("strip_id").cloned().unwrap_or_default(),
         strip_name: None,
         index: cells.get("event_index").and_then(|i| i.parse().ok()),
-        cells,
+        cells: EventRow::cells_from(|k| cells.get(k).cloned()),
         location,
         origin,
     }

@@ -2,12 +2,10 @@
 //! derived columns are recomputed, not trusted, and an events table whose rows become each
 //! strip's history again, in the order they were written.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, NaiveDate};
 
-use super::collect::{Collection, Origin, Row};
-use crate::io::{Severity, json_string_into};
+use super::collect::Origin;
+use crate::io::json_string_into;
 
 /// Columns of Pistas' strips tables that are derived from the history or the geometry.
 pub const STRIP_DERIVED: [&str; 13] = [
@@ -67,23 +65,46 @@ pub fn property_column(key: &str) -> String {
     }
 }
 
-/// One row of an events table, its cells by column as text (`None` for an empty cell).
+/// The columns of an events table an event is made of.
+pub const EVENT_KEYS: [&str; 10] = [
+    "type",
+    "event_id",
+    "date",
+    "date_start",
+    "date_end",
+    "confidence",
+    "operation",
+    "sources_json",
+    "sources",
+    "note",
+];
+
+/// One row of an events table: its cells of [`EVENT_KEYS`] that are not empty.
 #[derive(Debug, Default)]
 pub struct EventRow {
     pub strip_id: String,
     pub strip_name: Option<String>,
     pub index: Option<i64>,
-    pub cells: HashMap<String, String>,
+    pub cells: Vec<(&'static str, String)>,
     /// Where the strip is, as GeoJSON, for an event whose strip is not in the strips table.
     pub location: Option<String>,
     pub origin: Origin,
 }
 
 impl EventRow {
+    /// The cells of [`EVENT_KEYS`] that `get` gives and are not empty.
+    pub fn cells_from(get: impl Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
+        EVENT_KEYS
+            .iter()
+            .filter_map(|&k| get(k).filter(|v| !v.is_empty()).map(|v| (k, v)))
+            .collect()
+    }
+
     fn cell(&self, key: &str) -> Option<&str> {
         self.cells
-            .get(key)
-            .map(String::as_str)
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
             .filter(|s| !s.is_empty())
     }
 
@@ -179,92 +200,6 @@ pub fn date_of_bounds(start: Option<&str>, end: Option<&str>) -> Result<String, 
         // A span Pistas does not write: the event keeps its first day, said approximate.
         format!("{start}~")
     })
-}
-
-/// Gives every strip row its events (in `event_index` order), in the `events` property.
-/// Events of a strip the table lacks make a strip of their own at the event's location.
-pub fn attach_events(collection: &mut Collection, events: Vec<EventRow>) {
-    let mut by_strip: HashMap<String, Vec<EventRow>> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for event in events {
-        if !by_strip.contains_key(&event.strip_id) {
-            order.push(event.strip_id.clone());
-        }
-        by_strip
-            .entry(event.strip_id.clone())
-            .or_default()
-            .push(event);
-    }
-    let ids: HashMap<String, usize> = collection
-        .rows_mut()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some((id_text(r.id.as_deref()?)?, i)))
-        .collect();
-    let mut problems = Vec::new();
-    let mut new_rows = Vec::new();
-    for strip_id in order {
-        let Some(mut list) = by_strip.remove(&strip_id) else {
-            continue;
-        };
-        list.sort_by_key(|e| e.index.unwrap_or(i64::MAX));
-        let mut json = String::from("[");
-        for event in &list {
-            match event.event_json() {
-                Ok(text) => {
-                    if json.len() > 1 {
-                        json.push(',');
-                    }
-                    json.push_str(&text);
-                }
-                Err(message) => problems.push((event.origin.clone(), message)),
-            }
-        }
-        json.push(']');
-        match ids.get(&strip_id) {
-            Some(&i) => collection.rows_mut()[i].set("events", json),
-            None => {
-                let first = &list[0];
-                let mut row = Row {
-                    id: Some({
-                        let mut t = String::new();
-                        json_string_into(&mut t, &strip_id);
-                        t
-                    }),
-                    geometry: first.location.clone(),
-                    properties: Vec::new(),
-                    origin: first.origin.clone(),
-                };
-                if let Some(name) = &first.strip_name {
-                    let mut t = String::new();
-                    json_string_into(&mut t, name);
-                    row.set("name", t);
-                }
-                row.set("events", json);
-                new_rows.push(row);
-            }
-        }
-    }
-    for (origin, message) in problems {
-        collection.problem(
-            Severity::Error,
-            &origin,
-            None,
-            format!("event left out: {message}"),
-        );
-    }
-    for row in new_rows {
-        collection.push(row);
-    }
-}
-
-/// The text of an id written as JSON: a string's text, or a number as written.
-fn id_text(json: &str) -> Option<String> {
-    match serde_json::from_str::<serde_json::Value>(json).ok()? {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

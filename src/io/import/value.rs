@@ -67,25 +67,50 @@ fn boolean(cell: &str) -> Option<bool> {
     }
 }
 
+/// A column's kind as its cells are seen one by one; empty cells say nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct KindGuess {
+    numbers: bool,
+    booleans: bool,
+    any: bool,
+}
+
+impl Default for KindGuess {
+    fn default() -> Self {
+        KindGuess {
+            numbers: true,
+            booleans: true,
+            any: false,
+        }
+    }
+}
+
+impl KindGuess {
+    pub fn add(&mut self, cell: &str, decimal_comma: bool) {
+        if (!self.numbers && !self.booleans) || cell.trim().is_empty() {
+            return;
+        }
+        self.any = true;
+        self.numbers = self.numbers && number_text(cell, decimal_comma).is_some();
+        self.booleans = self.booleans && boolean(cell).is_some();
+    }
+
+    pub fn kind(self) -> ColumnKind {
+        match (self.any, self.numbers, self.booleans) {
+            (true, true, _) => ColumnKind::Number,
+            (true, false, true) => ColumnKind::Boolean,
+            _ => ColumnKind::Text,
+        }
+    }
+}
+
 /// The kind of a column from its cells; empty cells say nothing.
 pub fn infer<'a>(cells: impl IntoIterator<Item = &'a str>, decimal_comma: bool) -> ColumnKind {
-    let (mut numbers, mut booleans, mut any) = (true, true, false);
+    let mut guess = KindGuess::default();
     for cell in cells {
-        if cell.trim().is_empty() {
-            continue;
-        }
-        any = true;
-        numbers &= number_text(cell, decimal_comma).is_some();
-        booleans &= boolean(cell).is_some();
-        if !numbers && !booleans {
-            return ColumnKind::Text;
-        }
+        guess.add(cell, decimal_comma);
     }
-    match (any, numbers, booleans) {
-        (true, true, _) => ColumnKind::Number,
-        (true, false, true) => ColumnKind::Boolean,
-        _ => ColumnKind::Text,
-    }
+    guess.kind()
 }
 
 /// A text value as JSON: the JSON list or object it holds, else the text as a string.

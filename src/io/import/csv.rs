@@ -483,19 +483,10 @@ pub fn read(bytes: &[u8], file: &str, path: Option<&Path>, plan: Option<&CsvPlan
             if let Some(events_path) = &plan.events {
                 read_events_file(events_path, &mut collection);
             }
-            let t = std::time::Instant::now();
             rows(&text, &plan, &mut collection);
-            if std::env::var_os("PISTAS_TIMING").is_some() {
-                eprintln!("rows {:?}", t.elapsed());
-            }
         }
     }
-    let t = std::time::Instant::now();
-    let p = collection.finish();
-    if std::env::var_os("PISTAS_TIMING").is_some() {
-        eprintln!("finish {:?}", t.elapsed());
-    }
-    p
+    collection.finish()
 }
 
 /// Pistas' events CSV beside a strips CSV, for the strips to come.

@@ -111,3 +111,73 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn large_files_read_on_every_core_give_every_row_in_order() {
+    // Over 1 MB of CSV and over 20,000 GeoPackage rows: the parts read on several threads
+    // come back in the file's order, each row once, with its line.
+    let doc = pistas::model::synthetic::generate(24_000, 7);
+    let day: chrono::NaiveDate = "2020-01-01".parse().expect("day");
+    let dir = tempfile::tempdir().expect("dir");
+    let csv = dir.path().join("big.csv");
+    let mut text = String::from("name,lat,lon,n\n");
+    for (i, f) in doc.strips().enumerate() {
+        let p = pistas::analysis::representative_point(f.geometry.as_ref().expect("g").shape())
+            .expect("p");
+        text.push_str(&format!("\"{}, {i}\",{},{},{i}\n", f.label(), p.y(), p.x()));
+        if i == 5_000 {
+            text.push_str("broken,north,-73.9,-1\n");
+        }
+    }
+    std::fs::write(&csv, &text).expect("write");
+    assert!(text.len() > 1 << 20);
+    let parsed = read(&csv);
+    assert_eq!(parsed.document.features.len(), 24_001);
+    let numbers: Vec<i64> = parsed
+        .document
+        .features
+        .iter()
+        .map(|f| f.property("n").expect("n").get().parse().expect("number"))
+        .collect();
+    let mut expected: Vec<i64> = (0..24_000).collect();
+    expected.insert(5_001, -1);
+    assert_eq!(numbers, expected);
+    let broken: Vec<String> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("north"))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert!(
+        broken[0].starts_with(&format!("{}:5003:", csv.display())),
+        "{broken:?}"
+    );
+    let d = parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("north"))
+        .expect("d");
+    assert_eq!(d.feature_index, Some(5_001));
+
+    let gpkg = dir.path().join("big.gpkg");
+    std::fs::write(
+        &gpkg,
+        pistas::io::export(&doc, pistas::io::Format::GeoPackage, day).expect("gpkg"),
+    )
+    .expect("write");
+    let options = pistas::io::ImportOptions {
+        layer: Some("strips".into()),
+        ..Default::default()
+    };
+    let parsed = pistas::io::read_file(&gpkg, &options).expect("read");
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics.first());
+    let ids: Vec<&str> = parsed
+        .document
+        .features
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    let expected: Vec<&str> = doc.strips().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, expected);
+}

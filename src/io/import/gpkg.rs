@@ -5,7 +5,6 @@
 //! (`strips` and `events`, see `io::export::gpkg`) reads back into the same strips and
 //! histories.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use geozero::ToGeo;
@@ -14,7 +13,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
 use super::Bbox;
-use super::collect::{Collection, Origin, Row, fatal, shape_json};
+use super::collect::{Collection, Origin, Part, Row, fatal, shape_json};
 use super::crs::ToWgs84;
 use super::own::{self, EventRow};
 use super::value::float_json;
@@ -229,7 +228,7 @@ fn cell_json(value: ValueRef<'_>, declared: &str, json: bool) -> Option<String> 
             if json && serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok() {
                 text.into_owned()
             } else {
-                super::value::text_json(&text).replace('\u{0}', "")
+                super::value::text_json(&text)
             }
         }
         ValueRef::Blob(b) => {
@@ -309,7 +308,7 @@ pub fn read(path: &Path, file: &str, layer: Option<&str>, bbox: Option<Bbox>) ->
                     Ok(events) => collection.set_events(events),
                     Err(e) => return fail(e),
                 }
-                if let Err(e) = read_layer(&conn, strips, bbox, true, &mut collection) {
+                if let Err(e) = read_layer(&conn, path, strips, bbox, true, &mut collection) {
                     return fail(e);
                 }
                 return collection.finish();
@@ -325,15 +324,144 @@ pub fn read(path: &Path, file: &str, layer: Option<&str>, bbox: Option<Bbox>) ->
             ));
         }
     };
-    match read_layer(&conn, chosen, bbox, false, &mut collection) {
+    match read_layer(&conn, path, chosen, bbox, false, &mut collection) {
         Ok(()) => collection.finish(),
         Err(e) => fail(e),
     }
 }
 
-/// Reads the features of a layer into `collection`; `own`: Pistas' strips table.
+/// What reading a layer's rows needs, shared by the threads that read it.
+struct LayerRead<'a> {
+    layer: &'a LayerInfo,
+    to: ToWgs84,
+    pk: String,
+    columns: Vec<(String, String)>,
+    json: Vec<bool>,
+    id_column: Option<usize>,
+    /// Pistas' strips table: the property of each column, `None` for a derived one.
+    own_keys: Option<Vec<Option<String>>>,
+    bbox: Option<Bbox>,
+}
+
+impl LayerRead<'_> {
+    /// Calls `each` with the feature of every row whose fid is within `range` (all rows
+    /// with `None`), and what is wrong with it.
+    fn rows(
+        &self,
+        conn: &Connection,
+        range: Option<(i64, i64)>,
+        mut each: impl FnMut(Row, Vec<String>),
+    ) -> Result<(), String> {
+        let table = &self.layer.name;
+        let list: Vec<String> = self.columns.iter().map(|(n, _)| quoted(n)).collect();
+        let mut sql = format!(
+            "SELECT {}, {}{}{} FROM {}",
+            quoted(&self.pk),
+            quoted(&self.layer.geometry_column),
+            if list.is_empty() { "" } else { ", " },
+            list.join(", "),
+            quoted(table)
+        );
+        if range.is_some() {
+            sql.push_str(&format!(
+                " WHERE {0} >= ?1 AND {0} <= ?2 ORDER BY {0}",
+                quoted(&self.pk)
+            ));
+        }
+        let mut stmt = conn
+            .prepare(&sql)
+            .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
+        let mut rows = match range {
+            Some((a, b)) => stmt.query([a, b]),
+            None => stmt.query([]),
+        }
+        .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
+        let mut last_fid: Option<i64> = None;
+        loop {
+            let row = match rows.next() {
+                Ok(Some(r)) => r,
+                Ok(None) => break,
+                Err(e) => {
+                    let after = last_fid.map_or_else(
+                        || "at its first row".to_owned(),
+                        |f| format!("after fid {f}"),
+                    );
+                    return Err(format!(
+                        "table \"{table}\" cannot be read {after}: {e} (the file is damaged)"
+                    ));
+                }
+            };
+            let fid: i64 = row.get(0).unwrap_or_default();
+            last_fid = Some(fid);
+            let origin = Origin::place(format!("table \"{table}\", fid {fid}"));
+            let mut warnings = Vec::new();
+            let mut out = Row {
+                origin,
+                properties: Vec::with_capacity(self.columns.len()),
+                ..Row::default()
+            };
+            match row.get_ref(1) {
+                Ok(ValueRef::Blob(blob)) => match shape(blob, &self.to) {
+                    Ok(s) => {
+                        if let (Some(b), Some(s)) = (self.bbox, &s)
+                            && !b.touches(s)
+                        {
+                            continue;
+                        }
+                        out.geometry = s.as_ref().map(shape_json);
+                    }
+                    Err(e) => warnings.push(format!("{e}; the feature is kept without a location")),
+                },
+                Ok(ValueRef::Null) | Err(_) => {}
+                Ok(_) => warnings.push(
+                    "the geometry is not a blob; the feature is kept without a location".to_owned(),
+                ),
+            }
+            if self.bbox.is_some() && out.geometry.is_none() {
+                continue;
+            }
+            for (i, (name, declared)) in self.columns.iter().enumerate() {
+                let Ok(value) = row.get_ref(i + 2) else {
+                    continue;
+                };
+                if Some(i) == self.id_column {
+                    out.id = match value {
+                        ValueRef::Integer(n) => Some(n.to_string()),
+                        ValueRef::Null => None,
+                        other => cell_text(other).map(|t| string_json(&t)),
+                    };
+                    continue;
+                }
+                match &self.own_keys {
+                    Some(keys) => {
+                        if let Some(key) = &keys[i]
+                            && let Some(v) = cell_json(value, declared, self.json[i])
+                        {
+                            out.set(key, v);
+                        }
+                    }
+                    None => {
+                        let v = cell_json(value, declared, self.json[i])
+                            .unwrap_or_else(|| "null".to_owned());
+                        out.properties.push((name.clone(), v));
+                    }
+                }
+            }
+            if out.id.is_none() {
+                out.id = Some(fid.to_string());
+            }
+            each(out, warnings);
+        }
+        Ok(())
+    }
+}
+
+/// Reads the features of a layer into `collection`; `own_strips`: Pistas' strips table.
+/// Large layers are read on every core, each thread on its own connection and its own
+/// range of fids, unless histories wait for the strips.
 fn read_layer(
     conn: &Connection,
+    path: &Path,
     layer: &LayerInfo,
     bbox: Option<Bbox>,
     own_strips: bool,
@@ -351,101 +479,79 @@ fn read_layer(
     }
     let (pk, columns) =
         columns(conn, layer).map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
-    let json = json_columns(conn, table);
-    let id_column = columns
-        .iter()
-        .position(|(n, _)| n.eq_ignore_ascii_case("id"));
-    let list: Vec<String> = columns.iter().map(|(n, _)| quoted(n)).collect();
-    let sql = format!(
-        "SELECT {}, {}{}{} FROM {}",
-        quoted(&pk),
-        quoted(&layer.geometry_column),
-        if list.is_empty() { "" } else { ", " },
-        list.join(", "),
-        quoted(table)
-    );
-    let mut stmt = conn
-        .prepare(&sql)
-        .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
-    let mut rows = stmt
-        .query([])
-        .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
-    let mut last_fid: Option<i64> = None;
-    loop {
-        let row = match rows.next() {
-            Ok(Some(r)) => r,
-            Ok(None) => break,
-            Err(e) => {
-                let after = last_fid.map_or_else(
-                    || "at its first row".to_owned(),
-                    |f| format!("after fid {f}"),
-                );
-                return Err(format!(
-                    "table \"{table}\" cannot be read {after}: {e} (the file is damaged)"
-                ));
+    let json_names = json_columns(conn, table);
+    let read = LayerRead {
+        layer,
+        to,
+        id_column: columns
+            .iter()
+            .position(|(n, _)| n.eq_ignore_ascii_case("id")),
+        json: columns
+            .iter()
+            .map(|(n, _)| json_names.contains(n))
+            .collect(),
+        own_keys: own_strips.then(|| {
+            columns
+                .iter()
+                .map(|(n, _)| own::strip_property(n).map(str::to_owned))
+                .collect()
+        }),
+        pk,
+        columns,
+        bbox,
+    };
+    let threads = crate::cores().max(1);
+    let bounds: Option<(i64, i64)> =
+        (threads > 1 && layer.count >= 20_000 && !collection.expects_events())
+            .then(|| {
+                conn.query_row(
+                    &format!(
+                        "SELECT min({0}), max({0}) FROM {1}",
+                        quoted(&read.pk),
+                        quoted(table)
+                    ),
+                    [],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+                )
+                .ok()
+            })
+            .flatten();
+    let Some((low, high)) = bounds else {
+        return read.rows(conn, None, |row, warnings| {
+            for w in warnings {
+                collection.warn_next(&row.origin, w);
             }
-        };
-        let fid: i64 = row.get(0).unwrap_or_default();
-        last_fid = Some(fid);
-        let origin = Origin::place(format!("table \"{table}\", fid {fid}"));
-        let mut out = Row {
-            origin: origin.clone(),
-            ..Row::default()
-        };
-        match row.get_ref(1) {
-            Ok(ValueRef::Blob(blob)) => match shape(blob, &to) {
-                Ok(s) => {
-                    if let (Some(b), Some(s)) = (bbox, &s)
-                        && !b.touches(s)
-                    {
-                        continue;
-                    }
-                    out.geometry = s.as_ref().map(shape_json);
-                }
-                Err(e) => collection.warn_next(
-                    &origin,
-                    format!("{e}; the feature is kept without a location"),
-                ),
-            },
-            Ok(ValueRef::Null) | Err(_) => {}
-            Ok(_) => collection.warn_next(
-                &origin,
-                "the geometry is not a blob; the feature is kept without a location".to_owned(),
-            ),
-        }
-        if bbox.is_some() && out.geometry.is_none() {
-            continue;
-        }
-        for (i, (name, declared)) in columns.iter().enumerate() {
-            let Ok(value) = row.get_ref(i + 2) else {
-                continue;
-            };
-            if Some(i) == id_column {
-                out.id = match value {
-                    ValueRef::Integer(n) => Some(n.to_string()),
-                    ValueRef::Null => None,
-                    other => cell_text(other).map(|t| string_json(&t)),
-                };
-                continue;
-            }
-            let key = if own_strips {
-                match own::strip_property(name) {
-                    Some(k) => k,
-                    None => continue,
-                }
-            } else {
-                name.as_str()
-            };
-            match cell_json(value, declared, json.contains(name)) {
-                Some(v) => out.set(key, v),
-                None if !own_strips => out.set(key, "null".to_owned()),
-                None => {}
-            }
-        }
-        if out.id.is_none() {
-            out.id = Some(fid.to_string());
-        }
-        collection.push(out);
+            collection.push(row);
+        });
+    };
+    let step = (high - low) / threads as i64 + 1;
+    let ranges: Vec<(i64, i64)> = (0..threads as i64)
+        .map(|i| (low + i * step, (low + (i + 1) * step - 1).min(high)))
+        .filter(|(a, b)| a <= b)
+        .collect();
+    let parts: Vec<Result<Part, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&range| {
+                let read = &read;
+                scope.spawn(move || {
+                    let conn = open(path)?;
+                    let mut part = Part::default();
+                    read.rows(&conn, Some(range), |row, warnings| part.push(row, warnings))?;
+                    Ok(part)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("a reading thread stopped".to_owned()))
+            })
+            .collect()
+    });
+    for part in parts {
+        collection.append(part?);
     }
     Ok(())
 }
@@ -460,7 +566,13 @@ fn read_events(
     let table = &layer.name;
     let (pk, columns) =
         columns(conn, layer).map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
-    let list: Vec<String> = columns.iter().map(|(n, _)| quoted(n)).collect();
+    // Only the columns an event is made of, by name.
+    let wanted: Vec<&str> = ["strip_id", "strip_name", "event_index"]
+        .into_iter()
+        .chain(own::EVENT_KEYS)
+        .filter(|k| columns.iter().any(|(n, _)| n == k))
+        .collect();
+    let list: Vec<String> = wanted.iter().map(|n| quoted(n)).collect();
     let sql = format!(
         "SELECT {}, {}, {} FROM {}",
         quoted(&pk),
@@ -474,6 +586,16 @@ fn read_events(
     let mut rows = stmt
         .query([])
         .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
+    let at = |key: &str| wanted.iter().position(|w| *w == key).map(|i| i + 2);
+    let (strip_at, name_at, index_at) = (at("strip_id"), at("strip_name"), at("event_index"));
+    let keys: Vec<(&'static str, usize)> = own::EVENT_KEYS
+        .iter()
+        .filter_map(|&k| at(k).map(|i| (k, i)))
+        .collect();
+    let text = |row: &rusqlite::Row<'_>, i: Option<usize>| {
+        i.and_then(|i| row.get_ref(i).ok().and_then(cell_text))
+    };
+    let mut located: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out = Vec::new();
     while let Some(row) = rows
         .next()
@@ -481,17 +603,7 @@ fn read_events(
     {
         let fid: i64 = row.get(0).unwrap_or_default();
         let origin = Origin::place(format!("table \"{table}\", fid {fid}"));
-        let location = match row.get_ref(1) {
-            Ok(ValueRef::Blob(b)) => shape(b, &to).ok().flatten().map(|s| shape_json(&s)),
-            _ => None,
-        };
-        let mut cells = HashMap::new();
-        for (i, (name, _)) in columns.iter().enumerate() {
-            if let Some(text) = row.get_ref(i + 2).ok().and_then(cell_text) {
-                cells.insert(name.clone(), text);
-            }
-        }
-        let Some(strip_id) = cells.get("strip_id").cloned() else {
+        let Some(strip_id) = text(row, strip_at) else {
             collection.problem(
                 Severity::Error,
                 &origin,
@@ -500,11 +612,24 @@ fn read_events(
             );
             continue;
         };
+        // Where a strip is matters only for the first of its events, and only when the
+        // strips table lacks it.
+        let location = if located.insert(strip_id.clone()) {
+            match row.get_ref(1) {
+                Ok(ValueRef::Blob(b)) => shape(b, &to).ok().flatten().map(|s| shape_json(&s)),
+                _ => None,
+            }
+        } else {
+            None
+        };
         out.push(EventRow {
             strip_id,
-            strip_name: cells.get("strip_name").cloned(),
-            index: cells.get("event_index").and_then(|i| i.parse().ok()),
-            cells: EventRow::cells_from(|k| cells.get(k).cloned()),
+            strip_name: text(row, name_at),
+            index: text(row, index_at).and_then(|i| i.parse().ok()),
+            cells: keys
+                .iter()
+                .filter_map(|&(k, i)| text(row, Some(i)).filter(|v| !v.is_empty()).map(|v| (k, v)))
+                .collect(),
             location,
             origin,
         });

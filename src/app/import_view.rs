@@ -354,7 +354,11 @@ impl PistasApp {
         let mut keep = true;
         let mut read = false;
         egui::Modal::new(egui::Id::unique(("pistas-modal", depth))).show(ctx, |ui| {
-            ui.set_max_width(760.0);
+            // A spreadsheet's preview needs room for its columns; a list of layers does not.
+            ui.set_max_width(match dialog.choice {
+                Choice::Csv { .. } => 760.0,
+                Choice::Layer { .. } => 460.0,
+            });
             let name = dialog
                 .path
                 .file_name()

@@ -181,10 +181,20 @@ impl PistasApp {
         self.selection = Selection::Nothing;
         self.doc.project = Some(path.to_path_buf());
         if let Some((file, parsed)) = working {
+            // A working layer in another format opens untitled: Save writes GeoJSON, never
+            // over the file the project names.
+            let geojson = crate::io::InputFormat::of_file(&file) == crate::io::InputFormat::GeoJson;
+            let untitled = if geojson {
+                String::new()
+            } else {
+                file.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
             self.install(
                 parsed.document,
-                Some(file.clone()),
-                String::new(),
+                geojson.then(|| file.clone()),
+                untitled,
                 Origin::Fresh,
             );
             let of = ProblemsOf::Working(self.doc.version().generation());

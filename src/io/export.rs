@@ -2,7 +2,7 @@
 //! GeoPackage (strips and events, related) and FlatGeobuf (strips, or events as points).
 
 mod fgb;
-mod gpkg;
+pub(crate) mod gpkg;
 mod tables;
 
 use std::fmt::Write as _;
@@ -242,9 +242,14 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
 
 /// A property as a spreadsheet cell: text as it is, anything else as its JSON.
 fn property_cell(feature: &Feature, key: &str) -> String {
-    feature.property(key).map_or_else(String::new, |raw| {
-        crate::model::decode_str(raw).map_or_else(|| raw.get().to_owned(), |s| s.into_owned())
-    })
+    feature
+        .property(key)
+        .map_or_else(String::new, |raw| match raw.get() {
+            // Null and absent both read back absent.
+            "null" => String::new(),
+            _ => crate::model::decode_str(raw)
+                .map_or_else(|| raw.get().to_owned(), |s| s.into_owned()),
+        })
 }
 
 fn into_string(w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {

@@ -97,3 +97,89 @@ sources: DEVIDA report | El Comercio</description><ExtendedData><Data name="stri
     assert_eq!(events[0].sources.len(), 2);
     assert_eq!(events[1].date.to_string(), "2014-10-05");
 }
+
+#[test]
+fn awkward_property_names_and_number_ids_read_back() {
+    // Properties named as the GeoPackage's own columns, or as derived columns in another
+    // case, and ids that are numbers.
+    let text = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","id":7,"geometry":{"type":"Point","coordinates":[-73.9,-12.4]},
+       "properties":{"name":"Uno","fid":"qgis-1","Status":"activa","GEOM":"x","status_note":"ok","property:x":1,"empty":null,
+         "events":[{"type":"built","date":"2014-03"}]}},
+      {"type":"Feature","id":12,"geometry":{"type":"Point","coordinates":[-73.8,-12.5]},
+       "properties":{"name":"Dos","fid":"qgis-2","Status":"destruida","GEOM":"y","status_note":"ok","property:x":2,"empty":null,
+         "events":[]}}]}"#;
+    let doc = pistas::io::read_str(text, "awkward.geojson").document;
+    assert!(matches!(
+        doc.features[0].id,
+        pistas::model::FeatureId::Number(_)
+    ));
+    let dir = tempfile::tempdir().expect("dir");
+    for (name, format) in [
+        ("a.gpkg", Format::GeoPackage),
+        ("a.fgb", Format::FlatGeobuf),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, export(&doc, format, day()).expect("export")).expect("write");
+        let back = read(&path);
+        assert!(!back.has_errors(), "{name}: {:?}", back.diagnostics);
+        // (FlatGeobuf's spatial index orders features along a curve.)
+        for a in &doc.features {
+            let b = back
+                .document
+                .features
+                .iter()
+                .find(|b| b.id.as_str() == a.id.as_str())
+                .expect("the same ids");
+            assert_eq!(a.id, b.id, "{name}: the id keeps its type");
+            for key in ["fid", "Status", "GEOM", "status_note", "property:x"] {
+                assert_eq!(
+                    a.property(key).map(|v| v.get()),
+                    b.property(key).map(|v| v.get()),
+                    "{name}: {key}"
+                );
+            }
+            assert_eq!(a.events(), b.events(), "{name}");
+        }
+    }
+    // In a spreadsheet, null and absent are both an empty cell, and read back absent.
+    let path = dir.path().join("a.csv");
+    std::fs::write(&path, export(&doc, Format::StripsCsv, day()).expect("csv")).expect("write");
+    let back = read(&path);
+    assert!(back.document.features[0].property("empty").is_none());
+    assert_eq!(
+        back.document.features[1]
+            .property("Status")
+            .map(|v| v.get()),
+        Some("\"destruida\"")
+    );
+}
+
+#[test]
+fn a_damaged_geometry_blob_is_refused_not_allocated() {
+    // A line claiming four billion points in a few bytes.
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("bomb.gpkg");
+    std::fs::write(
+        &path,
+        export(&sample(), Format::GeoPackage, day()).expect("gpkg"),
+    )
+    .expect("write");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute(
+            "UPDATE strips SET geom = X'47500001E61000000102000000FFFFFFFF0000000000000000' WHERE fid = 1",
+            [],
+        )
+        .expect("damage");
+    }
+    let parsed = read(&path);
+    assert!(!parsed.fatal);
+    assert_eq!(parsed.document.strips().count(), sample().strips().count());
+    let d = parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("damaged"))
+        .expect("said");
+    assert!(d.message.contains("fid 1"), "{d}");
+}

@@ -32,6 +32,10 @@ INSERT INTO gpkg_extensions VALUES ('gpkgext_relations', NULL, 'related_tables',
 INSERT INTO gpkg_extensions VALUES ('strips_events', NULL, 'related_tables', 'http://docs.opengeospatial.org/is/18-000/18-000.html', 'read-write');
 "#;
 
+/// The description of a column holding a property whose key is not the column's name
+/// (the key is its title).
+pub const PROPERTY_MARK: &str = "Pistas property (the title is its key)";
+
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -128,10 +132,22 @@ fn table(
         rusqlite::params![name, geometry_type],
     )
     .map_err(sql)?;
-    for c in table.columns.iter().filter(|c| c.kind == Kind::Json) {
+    // JSON columns are marked as GDAL marks them; a property's column names its key, so
+    // a column renamed to stay unique (`Status_2`) reads back as the property it was.
+    for c in &table.columns {
+        let property = c.key.as_ref().filter(|k| **k != c.name);
+        if c.kind != Kind::Json && property.is_none() {
+            continue;
+        }
         conn.execute(
-            "INSERT INTO gpkg_data_columns (table_name, column_name, name, mime_type) VALUES (?1, ?2, ?2, 'application/json')",
-            rusqlite::params![name, c.name],
+            "INSERT INTO gpkg_data_columns (table_name, column_name, name, title, description, mime_type) VALUES (?1, ?2, ?2, ?3, ?4, ?5)",
+            rusqlite::params![
+                name,
+                c.name,
+                property,
+                property.map(|_| PROPERTY_MARK),
+                (c.kind == Kind::Json).then_some("application/json")
+            ],
         )
         .map_err(sql)?;
     }

@@ -39,6 +39,8 @@ pub enum Cell {
 pub struct Column {
     pub name: String,
     pub kind: Kind,
+    /// The property the column holds, when it holds one.
+    pub key: Option<String>,
 }
 
 /// Rows of one table with their geometry.
@@ -124,10 +126,11 @@ pub fn property_columns<'a>(
             }
             used.push(fold(&name));
             (
-                key,
+                key.clone(),
                 Column {
                     name,
                     kind: kind.unwrap_or(Kind::Text),
+                    key: Some(key),
                 },
             )
         })
@@ -165,6 +168,10 @@ pub const STRIP_COLUMNS: [(&str, Kind); 10] = [
 pub fn strips(doc: &Document, date: NaiveDate, unique_folded: bool, events: bool) -> Table {
     let fixed: Vec<&str> = STRIP_COLUMNS.iter().map(|(n, _)| *n).collect();
     let mut taken = fixed.clone();
+    // In a GeoPackage (names that differ only in case clash), its own columns too.
+    if unique_folded {
+        taken.extend(["fid", "geom", "strip_fid"]);
+    }
     if events {
         taken.push("events");
     }
@@ -172,11 +179,21 @@ pub fn strips(doc: &Document, date: NaiveDate, unique_folded: bool, events: bool
         .into_iter()
         .filter(|(key, _)| key != "name")
         .collect();
+    // Ids that are all whole numbers stay numbers, so they read back as the same ids.
+    let numeric_ids = doc.strips().all(|f| match &f.id {
+        crate::model::FeatureId::Number(n) => n.parse::<i64>().is_ok(),
+        crate::model::FeatureId::String(_) => false,
+    });
     let mut columns: Vec<Column> = STRIP_COLUMNS
         .iter()
         .map(|(n, k)| Column {
             name: (*n).to_owned(),
-            kind: *k,
+            kind: if *n == "id" && numeric_ids {
+                Kind::Integer
+            } else {
+                *k
+            },
+            key: None,
         })
         .collect();
     columns.extend(properties.iter().map(|(_, c)| c.clone()));
@@ -184,6 +201,7 @@ pub fn strips(doc: &Document, date: NaiveDate, unique_folded: bool, events: bool
         columns.push(Column {
             name: "events".to_owned(),
             kind: Kind::Json,
+            key: None,
         });
     }
     let rows = doc
@@ -192,7 +210,11 @@ pub fn strips(doc: &Document, date: NaiveDate, unique_folded: bool, events: bool
             let s = StripSummary::of(f, date);
             let h = &s.history;
             let mut cells = vec![
-                Cell::Text(f.id.as_str().to_owned()),
+                if numeric_ids {
+                    f.id.as_str().parse().map_or(Cell::Null, Cell::Integer)
+                } else {
+                    Cell::Text(f.id.as_str().to_owned())
+                },
                 opt_text(f.name()),
                 Cell::Text(s.status.as_str().to_owned()),
                 Cell::Date(date),
@@ -257,6 +279,7 @@ pub fn events(doc: &Document) -> (Table, Vec<usize>) {
         .map(|(n, k)| Column {
             name: (*n).to_owned(),
             kind: *k,
+            key: None,
         })
         .collect();
     let mut rows = Vec::new();

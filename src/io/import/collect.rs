@@ -50,6 +50,8 @@ pub struct Row {
     /// Properties in order, each value as JSON text.
     pub properties: Vec<(String, String)>,
     pub origin: Origin,
+    /// What events name this feature by, when not its id (a GeoPackage fid: `fid:7`).
+    pub link: Option<String>,
 }
 
 impl Row {
@@ -125,6 +127,9 @@ pub struct Collection {
     /// appearance (Pistas' own events tables).
     events: HashMap<String, Vec<EventRow>>,
     event_order: Vec<String>,
+    /// Events whose strip was not pushed are dropped (their strips were left out on
+    /// purpose, outside a bounding box).
+    drop_orphans: bool,
 }
 
 impl Collection {
@@ -137,7 +142,13 @@ impl Collection {
             members: Vec::new(),
             events: HashMap::new(),
             event_order: Vec::new(),
+            drop_orphans: false,
         }
+    }
+
+    /// Events whose strip is not pushed are dropped, not made strips of their own.
+    pub fn drop_orphan_events(&mut self) {
+        self.drop_orphans = true;
     }
 
     /// Room for about `bytes` of GeoJSON.
@@ -159,13 +170,11 @@ impl Collection {
     /// at [`Collection::finish`].
     pub fn set_events(&mut self, events: Vec<EventRow>) {
         for event in events {
-            if !self.events.contains_key(&event.strip_id) {
-                self.event_order.push(event.strip_id.clone());
+            let key = event.link.clone().unwrap_or_else(|| event.strip_id.clone());
+            if !self.events.contains_key(&key) {
+                self.event_order.push(key.clone());
             }
-            self.events
-                .entry(event.strip_id.clone())
-                .or_default()
-                .push(event);
+            self.events.entry(key).or_default().push(event);
         }
     }
 
@@ -186,8 +195,11 @@ impl Collection {
     /// Adds a feature (with its history, when events wait for its id).
     pub fn push(&mut self, mut row: Row) {
         if !self.events.is_empty()
-            && let Some(id) = row.id.as_deref().and_then(id_text)
-            && let Some(list) = self.events.remove(&id)
+            && let Some(key) = row
+                .link
+                .clone()
+                .or_else(|| row.id.as_deref().and_then(id_text))
+            && let Some(list) = self.events.remove(&key)
         {
             let json = self.history(list);
             row.set("events", json);
@@ -277,14 +289,18 @@ impl Collection {
     /// Strips for the events whose strip was not among the features: at the first
     /// event's location, with its strip's name.
     fn strips_of_orphan_events(&mut self) {
-        for strip_id in std::mem::take(&mut self.event_order) {
-            let Some(list) = self.events.remove(&strip_id) else {
+        if self.drop_orphans {
+            self.events.clear();
+        }
+        for key in std::mem::take(&mut self.event_order) {
+            let Some(list) = self.events.remove(&key) else {
                 continue;
             };
             let mut row = Row {
-                id: Some(string_json(&strip_id)),
+                id: Some(string_json(&list[0].strip_id)),
                 geometry: list[0].location.clone(),
                 properties: Vec::new(),
+                link: None,
                 origin: list[0].origin.clone(),
             };
             if let Some(name) = &list[0].strip_name {
@@ -345,11 +361,11 @@ fn id_text(json: &str) -> Option<String> {
     {
         return Some(inner.to_owned());
     }
-    match serde_json::from_str::<serde_json::Value>(json).ok()? {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
+    if json.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        // A number as written: 12345678901234567890 stays itself.
+        return Some(json.to_owned());
     }
+    serde_json::from_str::<String>(json).ok()
 }
 
 /// A diagnostic located at a row of the original file.
@@ -404,6 +420,7 @@ mod tests {
             geometry: Some("{\"type\":\"Point\",\"coordinates\":[-73.9,-12.4]}".into()),
             properties: vec![("name".into(), "\"Uno\"".into())],
             origin: Origin::line(2),
+            link: None,
         });
         c.push(Row {
             id: Some("\"b\"".into()),
@@ -413,6 +430,7 @@ mod tests {
                 "[{\"type\":\"built\",\"date\":\"May 2014\"}]".into(),
             )],
             origin: Origin::line(3),
+            link: None,
         });
         let parsed = c.finish();
         assert!(!parsed.fatal);

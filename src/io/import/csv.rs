@@ -214,12 +214,46 @@ const PAIR_NAMES: [&str; 6] = [
     "position",
 ];
 
+/// Words that may follow a coordinate's name: units, datum, hemisphere.
+const QUALIFIERS: [&str; 22] = [
+    "dd",
+    "deg",
+    "degree",
+    "degrees",
+    "grados",
+    "graus",
+    "decimal",
+    "decimales",
+    "decimais",
+    "dec",
+    "wgs84",
+    "wgs",
+    "84",
+    "s",
+    "n",
+    "w",
+    "o",
+    "e",
+    "sur",
+    "oeste",
+    "norte",
+    "este",
+];
+
+/// A longitude or latitude column's header: its name alone or with qualifiers
+/// (`Latitud (S)`, `lon_dd`, `Longitude WGS84`), never a longer phrase such as
+/// `Longitud de pista (m)`.
 fn is_axis(header: &str, axis_words: &[&str], letter: &str) -> bool {
     let w = words(header);
     match w.as_slice() {
         [] => false,
         [only] if only == letter => true,
-        [first, ..] if axis_words.contains(&first.as_str()) => true,
+        [first, rest @ ..]
+            if axis_words.contains(&first.as_str())
+                && rest.iter().all(|r| QUALIFIERS.contains(&r.as_str())) =>
+        {
+            true
+        }
         [c, l]
             if l == letter
                 && ["coord", "coordenada", "coordinate", "coordenadas"].contains(&c.as_str()) =>
@@ -250,28 +284,42 @@ fn looks_like_wkt(cell: &str) -> bool {
 }
 
 /// Where the locations are, from the header and the first row.
-fn find_locations(headers: &[String], first: Option<&[String]>) -> Option<Locations> {
-    let cell = |i: usize| first.and_then(|r| r.get(i)).map_or("", String::as_str);
-    let joined = |h: &String| words(h).join(" ");
-    if let Some(i) = (0..headers.len())
-        .find(|&i| {
-            WKT_NAMES.contains(&joined(&headers[i]).as_str())
-                && (cell(i).is_empty() || looks_like_wkt(cell(i)))
-        })
-        .or_else(|| (0..headers.len()).find(|&i| looks_like_wkt(cell(i))))
-    {
+/// Where the locations are, from the header and the first row: a WKT column by name
+/// whose first cell is WKT, else longitude and latitude columns whose first cells are
+/// coordinates, else a column whose first cell is WKT, else a WKT or pair column by name.
+fn find_locations(
+    headers: &[String],
+    first: Option<&[String]>,
+    decimal_comma: bool,
+) -> Option<Locations> {
+    let cell = |i: usize| first.and_then(|r| r.get(i)).map_or("", |s| s.trim());
+    let joined = |i: usize| words(&headers[i]).join(" ");
+    let all = || 0..headers.len();
+    let is_wkt = |i: usize| looks_like_wkt(cell(i)) && cell(i).parse::<wkt::Wkt<f64>>().is_ok();
+    let wkt_named = |i: usize| WKT_NAMES.contains(&joined(i).as_str());
+    if let Some(i) = all().find(|&i| wkt_named(i) && is_wkt(i)) {
         return Some(Locations::Wkt(i));
     }
-    let lon = headers.iter().position(|h| is_axis(h, &LON_WORDS, "x"));
-    let lat = headers.iter().position(|h| is_axis(h, &LAT_WORDS, "y"));
+    let coordinate_or_empty =
+        |i: usize| cell(i).is_empty() || coordinate(cell(i), decimal_comma).is_ok();
+    let lon = all().find(|&i| is_axis(&headers[i], &LON_WORDS, "x") && coordinate_or_empty(i));
+    let lat = all().find(|&i| is_axis(&headers[i], &LAT_WORDS, "y") && coordinate_or_empty(i));
     if let (Some(lon), Some(lat)) = (lon, lat)
         && lon != lat
     {
         return Some(Locations::LonLat { lon, lat });
     }
-    headers
-        .iter()
-        .position(|h| PAIR_NAMES.contains(&joined(h).as_str()))
+    if let Some(i) = all()
+        .find(|&i| is_wkt(i))
+        .or_else(|| all().find(|&i| wkt_named(i) && cell(i).is_empty()))
+    {
+        return Some(Locations::Wkt(i));
+    }
+    all()
+        .find(|&i| {
+            PAIR_NAMES.contains(&joined(i).as_str())
+                && (cell(i).is_empty() || parse_coordinates(cell(i)).is_ok())
+        })
         .map(Locations::Pair)
 }
 
@@ -413,7 +461,7 @@ fn detect(
             ]),
         ),
     };
-    match find_locations(headers, first) {
+    match find_locations(headers, first, plan.decimal_comma) {
         Some(l) => plan.locations = l,
         None => *problem = Some(no_locations(headers)),
     }
@@ -543,6 +591,8 @@ fn reader_of<'t>(text: &'t str, plan: &CsvPlan) -> (Vec<String>, ::csv::Reader<&
 /// to a string splits into records without error.
 fn each_record(
     reader: &mut ::csv::Reader<&[u8]>,
+    lines: &Lines<'_>,
+    base: usize,
     mut each: impl FnMut(usize, &::csv::StringRecord),
 ) {
     let mut record = ::csv::StringRecord::new();
@@ -550,8 +600,43 @@ fn each_record(
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record
+            .position()
+            .map_or(0, |p| lines.of(base + p.byte() as usize));
         each(line, &record);
+    }
+}
+
+/// Where the lines of a text start, so a record is placed on the line its first cell is
+/// on (the csv crate's own count runs one behind after `\r\n` and blank lines).
+struct Lines<'t> {
+    text: &'t [u8],
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let text = text.as_bytes();
+        let mut starts = vec![0];
+        starts.extend(
+            text.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines { text, starts }
+    }
+
+    /// The 1-based line of the first byte at or after `byte` that ends no line.
+    fn of(&self, mut byte: usize) -> usize {
+        while self
+            .text
+            .get(byte)
+            .is_some_and(|b| *b == b'\r' || *b == b'\n')
+        {
+            byte += 1;
+        }
+        self.starts.partition_point(|&s| s <= byte)
     }
 }
 
@@ -744,11 +829,12 @@ impl RowMaker<'_> {
 /// second writes the rows, on every core unless histories wait for them.
 fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
     let (headers, mut reader) = reader_of(text, plan);
+    let lines = Lines::new(text);
     let mut guesses = vec![value::KindGuess::default(); headers.len()];
-    let mut starts: Vec<(usize, usize)> = Vec::new();
-    each_record(&mut reader, |line, record| {
+    let mut starts: Vec<usize> = Vec::new();
+    each_record(&mut reader, &lines, 0, |_, record| {
         if let Some(p) = record.position() {
-            starts.push((p.byte() as usize, line));
+            starts.push(p.byte() as usize);
         }
         for (guess, cell) in guesses.iter_mut().zip(record.iter()) {
             guess.add(cell, plan.decimal_comma);
@@ -771,7 +857,7 @@ fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
     };
     if collection.expects_events() {
         let (_, mut reader) = reader_of(text, plan);
-        each_record(&mut reader, |line, cells| {
+        each_record(&mut reader, &lines, 0, |line, cells| {
             let (row, warnings) = maker.make(line, cells);
             for w in warnings {
                 collection.warn_next(&row.origin, w);
@@ -786,19 +872,21 @@ fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
         1
     };
     let per = starts.len().div_ceil(threads).max(1);
-    let chunks: Vec<(usize, usize, usize)> = starts
+    let chunks: Vec<(usize, usize)> = starts
         .chunks(per)
         .enumerate()
         .map(|(i, c)| {
-            let end = starts.get((i + 1) * per).map_or(text.len(), |s| s.0);
-            (c[0].0, end, c[0].1)
+            (
+                c[0],
+                starts.get((i + 1) * per).copied().unwrap_or(text.len()),
+            )
         })
         .collect();
     let parts: Vec<Part> = std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .iter()
-            .map(|&(begin, end, line)| {
-                let maker = &maker;
+            .map(|&(begin, end)| {
+                let (maker, lines) = (&maker, &lines);
                 scope.spawn(move || {
                     let mut part = Part::default();
                     part.text.reserve((end - begin) + (end - begin) / 4);
@@ -806,9 +894,9 @@ fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
                         .delimiter(plan.delimiter)
                         .flexible(true)
                         .has_headers(false)
-                        .from_reader(text[begin..end].as_bytes());
-                    each_record(&mut reader, |at, cells| {
-                        let (row, warnings) = maker.make(line + at - 1, cells);
+                        .from_reader(&text.as_bytes()[begin..end]);
+                    each_record(&mut reader, lines, begin, |line, cells| {
+                        let (row, warnings) = maker.make(line, cells);
                         part.push(row, warnings);
                     });
                     part
@@ -817,7 +905,10 @@ fn rows(text: &str, plan: &CsvPlan, collection: &mut Collection) {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     });
     for part in parts {
@@ -853,7 +944,8 @@ fn event_rows(
     };
     let elsewhere = file != collection.file();
     let mut out = Vec::new();
-    each_record(&mut reader, |line, cells| {
+    let lines = Lines::new(text);
+    each_record(&mut reader, &lines, 0, |line, cells| {
         let origin = Origin {
             line: Some(line),
             column: None,
@@ -875,6 +967,7 @@ fn event_rows(
             .filter(|_| !get(lon).is_empty())
             .and_then(|plan| location(cells, plan).ok().flatten());
         out.push(EventRow {
+            link: None,
             strip_id,
             strip_name: Some(get(name_at).to_owned()).filter(|s| !s.is_empty()),
             index: get(index_at).parse().ok(),
@@ -972,6 +1065,35 @@ mod tests {
             "{lines:?}"
         );
         assert!(parsed.document.features[1].geometry.is_none());
+    }
+
+    #[test]
+    fn lines_are_right_with_crlf_and_blank_lines() {
+        let parsed = read(
+            b"name,lat,lon\r\na,1,2\r\n\r\nb,north,2\r\n",
+            "c.csv",
+            None,
+            None,
+        );
+        let d = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("north"))
+            .expect("reported");
+        assert_eq!(d.line, Some(4), "{d}");
+    }
+
+    #[test]
+    fn a_runway_length_is_not_a_longitude() {
+        let p = preview(
+            "Longitud de pista (m);Latitud (S);Longitud (O);notas\n1200;-12,3;-73,9;Point (a note)\n".as_bytes(),
+            "a.csv",
+            None,
+        )
+        .unwrap();
+        assert_eq!(p.plan.locations, Locations::LonLat { lon: 2, lat: 1 });
+        let p = preview(b"geometry,lat,lon\n,-12.3,-73.9\n", "a.csv", None).unwrap();
+        assert_eq!(p.plan.locations, Locations::LonLat { lon: 2, lat: 1 });
     }
 
     #[test]

@@ -202,13 +202,31 @@ fn json_columns(conn: &Connection, table: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Columns Pistas wrote a property in under another name, with the property's key.
+fn property_keys(conn: &Connection, table: &str) -> std::collections::HashMap<String, String> {
+    let Ok(mut stmt) = conn.prepare(
+        "SELECT column_name, title FROM gpkg_data_columns WHERE table_name = ?1 AND description = ?2 AND title IS NOT NULL",
+    ) else {
+        return std::collections::HashMap::new();
+    };
+    stmt.query_map(
+        rusqlite::params![table, crate::io::export::gpkg::PROPERTY_MARK],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+    )
+    .map(|rows| rows.flatten().collect())
+    .unwrap_or_default()
+}
+
 /// A GeoPackage geometry blob as a shape in WGS 84; `Ok(None)` for an empty geometry.
 fn shape(blob: &[u8], to: &ToWgs84) -> Result<Option<geo::Geometry<f64>>, String> {
-    if blob.len() < 8 || &blob[..2] != b"GP" {
+    let Some(header) = super::wkb::gpkg_header_len(blob) else {
         return Err("the geometry is not a GeoPackage geometry blob".to_owned());
-    }
+    };
     if blob[3] & 0x10 != 0 {
         return Ok(None);
+    }
+    if !super::wkb::plausible(&blob[header..]) {
+        return Err("the geometry is damaged (its counts do not fit its bytes)".to_owned());
     }
     let shape = GpkgWkb(blob)
         .to_geo()
@@ -228,7 +246,7 @@ fn cell_json(value: ValueRef<'_>, declared: &str, json: bool) -> Option<String> 
             if json && serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok() {
                 text.into_owned()
             } else {
-                super::value::text_json(&text)
+                string_json(&text)
             }
         }
         ValueRef::Blob(b) => {
@@ -308,6 +326,10 @@ pub fn read(path: &Path, file: &str, layer: Option<&str>, bbox: Option<Bbox>) ->
                     Ok(events) => collection.set_events(events),
                     Err(e) => return fail(e),
                 }
+                // Strips left outside the box take their events with them.
+                if bbox.is_some() {
+                    collection.drop_orphan_events();
+                }
                 if let Err(e) = read_layer(&conn, path, strips, bbox, true, &mut collection) {
                     return fail(e);
                 }
@@ -338,8 +360,10 @@ struct LayerRead<'a> {
     columns: Vec<(String, String)>,
     json: Vec<bool>,
     id_column: Option<usize>,
-    /// Pistas' strips table: the property of each column, `None` for a derived one.
-    own_keys: Option<Vec<Option<String>>>,
+    /// The property of each column; `None` for a derived column of Pistas' strips.
+    keys: Vec<Option<String>>,
+    /// Pistas' strips table: empty cells are absent properties.
+    own: bool,
     bbox: Option<Bbox>,
 }
 
@@ -420,7 +444,7 @@ impl LayerRead<'_> {
             if self.bbox.is_some() && out.geometry.is_none() {
                 continue;
             }
-            for (i, (name, declared)) in self.columns.iter().enumerate() {
+            for (i, (_, declared)) in self.columns.iter().enumerate() {
                 let Ok(value) = row.get_ref(i + 2) else {
                     continue;
                 };
@@ -432,23 +456,21 @@ impl LayerRead<'_> {
                     };
                     continue;
                 }
-                match &self.own_keys {
-                    Some(keys) => {
-                        if let Some(key) = &keys[i]
-                            && let Some(v) = cell_json(value, declared, self.json[i])
-                        {
-                            out.set(key, v);
-                        }
-                    }
-                    None => {
-                        let v = cell_json(value, declared, self.json[i])
-                            .unwrap_or_else(|| "null".to_owned());
-                        out.properties.push((name.clone(), v));
-                    }
+                let Some(key) = &self.keys[i] else {
+                    continue;
+                };
+                match cell_json(value, declared, self.json[i]) {
+                    Some(v) if self.own => out.set(key, v),
+                    Some(v) => out.properties.push((key.clone(), v)),
+                    None if self.own => {}
+                    None => out.properties.push((key.clone(), "null".to_owned())),
                 }
             }
             if out.id.is_none() {
                 out.id = Some(fid.to_string());
+            }
+            if self.own {
+                out.link = Some(format!("fid:{fid}"));
             }
             each(out, warnings);
         }
@@ -490,12 +512,18 @@ fn read_layer(
             .iter()
             .map(|(n, _)| json_names.contains(n))
             .collect(),
-        own_keys: own_strips.then(|| {
+        keys: {
+            let renamed = property_keys(conn, table);
             columns
                 .iter()
-                .map(|(n, _)| own::strip_property(n).map(str::to_owned))
+                .map(|(n, _)| match renamed.get(n) {
+                    Some(key) => Some(key.clone()),
+                    None if own_strips => own::strip_property(n).map(str::to_owned),
+                    None => Some(n.clone()),
+                })
                 .collect()
-        }),
+        },
+        own: own_strips,
         pk,
         columns,
         bbox,
@@ -524,10 +552,13 @@ fn read_layer(
             collection.push(row);
         });
     };
-    let step = (high - low) / threads as i64 + 1;
-    let ranges: Vec<(i64, i64)> = (0..threads as i64)
+    // Ranges of fids in i128, so no fid, however far apart, overflows.
+    let (low, high) = (i128::from(low), i128::from(high));
+    let step = (high - low) / threads as i128 + 1;
+    let ranges: Vec<(i64, i64)> = (0..threads as i128)
         .map(|i| (low + i * step, (low + (i + 1) * step - 1).min(high)))
         .filter(|(a, b)| a <= b)
+        .filter_map(|(a, b)| Some((i64::try_from(a).ok()?, i64::try_from(b).ok()?)))
         .collect();
     let parts: Vec<Result<Part, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = ranges
@@ -546,7 +577,7 @@ fn read_layer(
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err("a reading thread stopped".to_owned()))
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
     });
@@ -567,7 +598,7 @@ fn read_events(
     let (pk, columns) =
         columns(conn, layer).map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
     // Only the columns an event is made of, by name.
-    let wanted: Vec<&str> = ["strip_id", "strip_name", "event_index"]
+    let wanted: Vec<&str> = ["strip_id", "strip_name", "event_index", "strip_fid"]
         .into_iter()
         .chain(own::EVENT_KEYS)
         .filter(|k| columns.iter().any(|(n, _)| n == k))
@@ -588,6 +619,8 @@ fn read_events(
         .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
     let at = |key: &str| wanted.iter().position(|w| *w == key).map(|i| i + 2);
     let (strip_at, name_at, index_at) = (at("strip_id"), at("strip_name"), at("event_index"));
+    // The relation Pistas declares: an event belongs to the strip of its strip_fid.
+    let fid_at = at("strip_fid");
     let keys: Vec<(&'static str, usize)> = own::EVENT_KEYS
         .iter()
         .filter_map(|&k| at(k).map(|i| (k, i)))
@@ -623,6 +656,7 @@ fn read_events(
             None
         };
         out.push(EventRow {
+            link: text(row, fid_at).map(|f| format!("fid:{f}")),
             strip_id,
             strip_name: text(row, name_at),
             index: text(row, index_at).and_then(|i| i.parse().ok()),

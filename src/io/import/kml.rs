@@ -572,6 +572,7 @@ fn own_event(p: &Placemark, origin: Origin) -> EventRow {
         cells: EventRow::cells_from(|k| cells.get(k).cloned()),
         location,
         origin,
+        link: None,
     }
 }
 
@@ -600,11 +601,24 @@ pub fn read_kmz(bytes: &[u8], file: &str) -> Parsed {
             format!("the KMZ holds no .kml file (it holds {})", names.join(", ")),
         );
     };
+    // A KML inside a KMZ is read up to 1 GiB: a damaged or hostile archive cannot claim
+    // all the memory.
+    const LIMIT: u64 = 1 << 30;
     let mut kml = Vec::new();
     let unpacked = archive
         .by_name(&name)
         .map_err(|e| e.to_string())
-        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut kml).map_err(|e| e.to_string()));
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, LIMIT + 1), &mut kml)
+                .map_err(|e| e.to_string())
+                .and_then(|n| {
+                    if n as u64 > LIMIT {
+                        Err("it unpacks to more than 1 GiB".to_owned())
+                    } else {
+                        Ok(n)
+                    }
+                })
+        });
     if let Err(e) = unpacked {
         return fatal(
             file,

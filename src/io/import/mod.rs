@@ -12,6 +12,7 @@ pub mod gpkg;
 mod kml;
 pub(crate) mod own;
 mod value;
+mod wkb;
 
 use std::path::Path;
 
@@ -150,10 +151,9 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Parsed, ReadFil
         if let Err(source) = std::fs::metadata(path) {
             return Err(ReadFileError { path: name, source });
         }
-        return Ok(filtered(
-            gpkg::read(path, &name, options.layer.as_deref(), options.bbox),
-            None,
-        ));
+        return Ok(guarded(&name, || {
+            gpkg::read(path, &name, options.layer.as_deref(), options.bbox)
+        }));
     }
     let bytes = std::fs::read(path).map_err(|source| ReadFileError {
         path: name.clone(),
@@ -165,6 +165,36 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Parsed, ReadFil
 /// Reads the bytes of a file in `format` (all but GeoPackage, which SQLite reads from its
 /// path).
 pub fn read_bytes_as(
+    bytes: &[u8],
+    name: &str,
+    path: Option<&Path>,
+    format: InputFormat,
+    options: &ImportOptions,
+) -> Parsed {
+    guarded(name, || read_format(bytes, name, path, format, options))
+}
+
+/// A fault in a reader of another program's format (a crate that panics on a damaged
+/// file) is reported as the file's problem; it never takes the window down.
+fn guarded(name: &str, read: impl FnOnce() -> Parsed) -> Parsed {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
+        Ok(parsed) => parsed,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            collect::fatal(
+                name,
+                &collect::Origin::default(),
+                format!("the file is damaged: Pistas could not read it ({why})"),
+            )
+        }
+    }
+}
+
+fn read_format(
     bytes: &[u8],
     name: &str,
     path: Option<&Path>,

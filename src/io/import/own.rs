@@ -7,22 +7,22 @@ use chrono::{Datelike, NaiveDate};
 use super::collect::Origin;
 use crate::io::json_string_into;
 
-/// Columns of Pistas' strips tables that are derived from the history or the geometry.
-pub const STRIP_DERIVED: [&str; 13] = [
-    "status",
+/// Columns of Pistas' strips tables derived from the geometry or written for people,
+/// besides the properties the profile derives from the history
+/// ([`crate::model::DERIVED_PROPERTIES`]).
+const TABLE_ONLY: [&str; 6] = [
     "status_date",
-    "times_destroyed",
-    "times_rebuilt",
-    "first_event",
-    "last_event",
     "events",
     "median_days_to_rebuild",
-    "runway_length_m",
-    "runway_heading_deg",
     "lon",
     "lat",
     "WKT",
 ];
+
+/// True for a column of Pistas' strips tables that is derived, not a property.
+fn derived(column: &str) -> bool {
+    crate::model::DERIVED_PROPERTIES.contains(&column) || TABLE_ONLY.contains(&column)
+}
 
 /// A property whose name is one of the derived columns is written with this prefix.
 pub const PROPERTY_PREFIX: &str = "property:";
@@ -53,12 +53,12 @@ pub fn strip_property(column: &str) -> Option<&str> {
     if let Some(name) = column.strip_prefix(PROPERTY_PREFIX) {
         return Some(name);
     }
-    (!STRIP_DERIVED.contains(&column)).then_some(column)
+    (!derived(column)).then_some(column)
 }
 
 /// The column a property is written in: prefixed when its name is a derived column's.
 pub fn property_column(key: &str) -> String {
-    if STRIP_DERIVED.contains(&key) || key.starts_with(PROPERTY_PREFIX) || key == "id" {
+    if derived(key) || key.starts_with(PROPERTY_PREFIX) || key == "id" {
         format!("{PROPERTY_PREFIX}{key}")
     } else {
         key.to_owned()
@@ -86,6 +86,8 @@ pub struct EventRow {
     pub strip_name: Option<String>,
     pub index: Option<i64>,
     pub cells: Vec<(&'static str, String)>,
+    /// What names its strip when not `strip_id` (a GeoPackage's `strip_fid`: `fid:7`).
+    pub link: Option<String>,
     /// Where the strip is, as GeoJSON, for an event whose strip is not in the strips table.
     pub location: Option<String>,
     pub origin: Origin,

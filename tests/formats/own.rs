@@ -183,3 +183,82 @@ fn a_damaged_geometry_blob_is_refused_not_allocated() {
         .expect("said");
     assert!(d.message.contains("fid 1"), "{d}");
 }
+
+#[test]
+fn a_flatgeobuf_box_reads_what_its_index_finds_there() {
+    let doc = sample();
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("strips.fgb");
+    std::fs::write(&path, export(&doc, Format::FlatGeobuf, day()).expect("fgb")).expect("write");
+    let bbox = pistas::io::import::Bbox::parse("-74.1,-12.6,-73.8,-12.2").expect("box");
+    let options = ImportOptions {
+        bbox: Some(bbox),
+        ..ImportOptions::default()
+    };
+    let inside = read_file(&path, &options).expect("read").document;
+    let mut got: Vec<String> = inside
+        .features
+        .iter()
+        .map(|f| f.id.as_str().to_owned())
+        .collect();
+    let mut expected: Vec<String> = doc
+        .strips()
+        .filter(|f| f.geometry.as_ref().is_some_and(|g| bbox.touches(g.shape())))
+        .map(|f| f.id.as_str().to_owned())
+        .collect();
+    got.sort();
+    expected.sort();
+    assert!(!expected.is_empty() && expected.len() < doc.strips().count());
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn every_format_converts_on_the_command_line() {
+    let doc = sample();
+    let dir = tempfile::tempdir().expect("dir");
+    for (name, format) in [
+        ("in.csv", Format::StripsCsv),
+        ("in.kml", Format::Kml),
+        ("in.gpkg", Format::GeoPackage),
+        ("in.fgb", Format::FlatGeobuf),
+    ] {
+        let input = dir.path().join(name);
+        std::fs::write(&input, export(&doc, format, day()).expect("export")).expect("write");
+        let out = dir.path().join(format!("{name}.geojson"));
+        assert_cmd::Command::cargo_bin("pistas")
+            .expect("binary")
+            .arg("convert")
+            .arg(&input)
+            .arg(&out)
+            .assert()
+            .success();
+        let back = read(&out).document;
+        assert_eq!(back.strips().count(), doc.strips().count(), "{name}");
+    }
+    // A GeoPackage layer by name, a box, and the refusal of a layer that is not there.
+    let gpkg = dir.path().join("in.gpkg");
+    let out = dir.path().join("events.geojson");
+    assert_cmd::Command::cargo_bin("pistas")
+        .expect("binary")
+        .args([
+            "convert",
+            "--layer",
+            "events",
+            "--bbox",
+            "-74.1,-12.6,-73.8,-12.2",
+        ])
+        .arg(&gpkg)
+        .arg(&out)
+        .args(["--to", "geojson"])
+        .assert()
+        .success();
+    assert!(!read(&out).document.features.is_empty());
+    assert_cmd::Command::cargo_bin("pistas")
+        .expect("binary")
+        .args(["convert", "--layer", "nope"])
+        .arg(&gpkg)
+        .arg(dir.path().join("x.geojson"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("has no layer \"nope\""));
+}

@@ -6,6 +6,7 @@ pub mod merge;
 
 pub use coords::{CoordError, Hemisphere, format_dms, parse_angle, parse_coordinates};
 
+use crate::io::journal;
 use crate::model::{Document, Event, Feature, FeatureId, json_string};
 use serde_json::value::RawValue;
 
@@ -91,6 +92,10 @@ pub struct Editor {
     touched: Option<Vec<usize>>,
     /// The state before the last change.
     previous_state: u64,
+    /// Whether applied change lists are kept as journal lines ([`crate::io::journal`]).
+    recording: bool,
+    /// Journal lines not yet taken, each with the state it leads to.
+    recorded: Vec<(u64, String)>,
 }
 
 fn touched_by(changes: &[Change]) -> Option<Vec<usize>> {
@@ -114,7 +119,23 @@ impl Editor {
             saved_state: 0,
             touched: None,
             previous_state: 0,
+            recording: false,
+            recorded: Vec::new(),
         }
+    }
+
+    /// Keeps every change list applied from now on (edits, undos, redos) as a journal
+    /// line, to be taken with [`Editor::take_recorded`].
+    pub fn set_recording(&mut self, on: bool) {
+        self.recording = on;
+        if !on {
+            self.recorded.clear();
+        }
+    }
+
+    /// The journal lines recorded since the last call, each with the state it leads to.
+    pub fn take_recorded(&mut self) -> Vec<(u64, String)> {
+        std::mem::take(&mut self.recorded)
     }
 
     /// The state before the last change and the features it replaced in place; `None`
@@ -173,11 +194,15 @@ impl Editor {
     pub fn apply(&mut self, command: Command) -> Result<(), EditError> {
         let before = self.state;
         let touched = touched_by(&command.changes);
+        let line = self.recording.then(|| journal::entry(&command.changes));
         let inverse = apply_changes(&mut self.document, command.changes)?;
         self.touched = touched;
         self.previous_state = before;
         self.state = self.next_state;
         self.next_state += 1;
+        if let Some(line) = line {
+            self.recorded.push((self.state, line));
+        }
         self.undo.push(Step {
             kind: command.kind,
             changes: inverse,
@@ -193,9 +218,13 @@ impl Editor {
         let step = self.undo.pop()?;
         self.touched = touched_by(&step.changes);
         self.previous_state = self.state;
+        let line = self.recording.then(|| journal::entry(&step.changes));
         match apply_changes(&mut self.document, step.changes) {
             Ok(redo) => {
                 self.state = step.before;
+                if let Some(line) = line {
+                    self.recorded.push((self.state, line));
+                }
                 self.redo.push(Step {
                     changes: redo,
                     ..step
@@ -216,9 +245,13 @@ impl Editor {
         let step = self.redo.pop()?;
         self.touched = touched_by(&step.changes);
         self.previous_state = self.state;
+        let line = self.recording.then(|| journal::entry(&step.changes));
         match apply_changes(&mut self.document, step.changes) {
             Ok(undo) => {
                 self.state = step.after;
+                if let Some(line) = line {
+                    self.recorded.push((self.state, line));
+                }
                 self.undo.push(Step {
                     changes: undo,
                     ..step
@@ -450,6 +483,11 @@ fn keep_on_earth(shape: &mut geo::Geometry<f64>, max_lon: f64) {
 
 /// Applies `changes` in order; returns the changes that undo them, or leaves the document
 /// untouched when one of them does not fit.
+/// Applies a change list read back from a journal, all or nothing.
+pub fn replay(doc: &mut Document, changes: Vec<Change>) -> Result<(), EditError> {
+    apply_changes(doc, changes).map(drop)
+}
+
 fn apply_changes(doc: &mut Document, changes: Vec<Change>) -> Result<Vec<Change>, EditError> {
     let mut inverse = Vec::with_capacity(changes.len());
     for change in changes {

@@ -5,6 +5,7 @@ mod geometry;
 pub mod import;
 mod interpret;
 mod invariants;
+pub mod journal;
 mod project;
 mod read;
 mod scan;

@@ -76,7 +76,7 @@ pub(crate) fn number(value: f64) -> String {
     serde_json::Number::from_f64(value).map_or_else(|| "null".to_owned(), |n| n.to_string())
 }
 
-fn write_feature(out: &mut String, feature: &Feature, options: &WriteOptions) {
+pub(crate) fn write_feature(out: &mut String, feature: &Feature, options: &WriteOptions) {
     if let Some(unread) = feature.unread() {
         out.push_str(unread.raw.get());
         return;

@@ -39,7 +39,7 @@ impl PistasApp {
             Action::New => {
                 self.doc.project = None;
                 let untitled = self.lang.t(T::Untitled).to_owned();
-                self.install(Document::default(), None, untitled, Origin::Fresh);
+                self.install(Document::default(), None, untitled, Origin::Fresh, None);
                 self.problems.clear();
             }
             Action::Open => {
@@ -217,8 +217,9 @@ impl PistasApp {
         path: Option<PathBuf>,
         untitled: String,
         origin: Origin,
+        source: Option<crate::io::journal::Fingerprint>,
     ) {
-        self.doc.install(document, path, untitled, origin);
+        self.doc.install(document, path, untitled, origin, source);
         self.selection = Selection::Nothing;
         self.hovered = None;
         self.tool = Tool::Select;
@@ -241,8 +242,9 @@ impl PistasApp {
                     path,
                     result: Ok(parsed),
                     purpose,
+                    fingerprint,
                 } => {
-                    self.opened(path, parsed, purpose);
+                    self.opened(path, parsed, purpose, fingerprint);
                 }
                 Finished::Opened { result: Err(e), .. } => self.overlays.message(e),
                 Finished::Project { path, result } => match *result {
@@ -262,14 +264,14 @@ impl PistasApp {
                     result,
                     then,
                 } => match result {
-                    Ok(()) => {
+                    Ok(fingerprint) => {
                         files::remember(&mut self.settings.recent, &path);
                         self.notice =
                             Some(self.lang.fill(T::Saved, &[&path.display().to_string()]));
                         // What follows a save is for the document that was saved; another
                         // one opened since goes on untouched.
                         if version.generation() == self.doc.version().generation() {
-                            self.doc.saved(version, &path);
+                            self.doc.saved(version, &path, fingerprint);
                             self.team.saved(version, &path);
                             // In a project, the next start reopens the project.
                             self.settings.last_file =

@@ -1,5 +1,5 @@
 //! The open document: the editor, the document's generation (new whenever the document is
-//! replaced), its path and project, and its recovery slot with autosave.
+//! replaced), its path and project, and its recovery slot with the journal of its edits.
 //!
 //! Everything derived from the document is keyed on [`Version`], which only this part
 //! makes: a new document is a new generation, so no cache built for another document, in
@@ -7,18 +7,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use chrono::NaiveDate;
 
 use super::recovery::Slot;
 use crate::edit::{EditError, Editor};
-use crate::io::{WriteOptions, write_geojson};
+use crate::io::journal::{Base, Fingerprint};
 use crate::model::Document;
-
-/// Seconds without edits before unsaved work is written to the recovery file.
-pub const AUTOSAVE_IDLE: Duration = Duration::from_secs(3);
 
 /// Which document, and which state of it: the one key of everything derived from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,18 +62,39 @@ pub struct OpenDocument {
     pub project: Option<PathBuf>,
     recovery: Option<Slot>,
     /// The slot holds work a window that crashed left, not yet restored or discarded:
-    /// nothing may clear or overwrite it (opening another file, New, Quit, autosave).
+    /// nothing may clear or overwrite it (opening another file, New, Quit, the journal).
     holding: bool,
-    last_edit: Instant,
-    /// The version last written to the recovery file.
-    autosaved: Option<Version>,
-    /// Set by the autosave thread when writing the recovery file failed.
-    autosave_error: Arc<Mutex<Option<String>>>,
+    journal: Journal,
+}
+
+/// What the slot's journal holds for this document: its base, the editor state of the
+/// base, and the lines since.
+struct Journal {
+    /// The GeoJSON file the document was read from or saved to, as it was then; `None`
+    /// when no file holds the document as it stood (new, imported, restored): the first
+    /// edit then writes a snapshot.
+    base: Option<(PathBuf, Fingerprint)>,
+    base_state: u64,
+    /// The lines since the base, each with the editor state it leads to.
+    entries: Vec<(u64, String)>,
+    /// The slot's journal holds `base` and `entries`.
+    started: bool,
+}
+
+impl Journal {
+    fn on(base: Option<(PathBuf, Fingerprint)>, base_state: u64) -> Self {
+        Journal {
+            base,
+            base_state,
+            entries: Vec::new(),
+            started: false,
+        }
+    }
 }
 
 impl OpenDocument {
     pub fn new(document: Document, untitled: String, recovery: Option<Slot>) -> Self {
-        OpenDocument {
+        let mut open = OpenDocument {
             editor: Editor::new(document),
             generation: Version::fresh().generation,
             path: None,
@@ -88,10 +102,17 @@ impl OpenDocument {
             project: None,
             holding: recovery.as_ref().is_some_and(|s| s.found().is_some()),
             recovery,
-            last_edit: Instant::now(),
-            autosaved: None,
-            autosave_error: Arc::default(),
-        }
+            journal: Journal::on(None, 0),
+        };
+        open.record_if_journaling();
+        open
+    }
+
+    /// The editor keeps journal lines while there is a slot of this window's own to
+    /// write them to.
+    fn record_if_journaling(&mut self) {
+        let on = self.recovery.is_some() && !self.holding;
+        self.editor.set_recording(on);
     }
 
     pub fn editor(&self) -> &Editor {
@@ -120,41 +141,44 @@ impl OpenDocument {
         (since.generation == self.generation && before == since.state).then_some(indices)
     }
 
-    /// Replaces the document: a new generation, a new history, the recovery file as
-    /// `origin` says.
+    /// Replaces the document: a new generation, a new history, the recovery journal as
+    /// `origin` says. `source` is the fingerprint of the GeoJSON file at `path` as read.
     pub fn install(
         &mut self,
         document: Document,
         path: Option<PathBuf>,
         untitled: String,
         origin: Origin,
+        source: Option<Fingerprint>,
     ) {
         self.editor = Editor::new(document);
         self.generation = Version::fresh().generation;
-        self.path = path;
         self.untitled = untitled;
         match origin {
             Origin::Fresh => {
                 self.clear_recovery();
-                self.autosaved = None;
+                self.journal = Journal::on(path.clone().zip(source), 0);
             }
             Origin::Recovered => {
-                // Unsaved until saved somewhere; the recovery file already holds it.
+                // Unsaved until saved somewhere. The slot's journal holds it until the first
+                // edit writes it as the base of a new journal, or a save removes it.
                 self.editor.mark_unsaved();
-                self.autosaved = Some(self.version());
                 self.holding = false;
+                self.journal = Journal::on(None, 0);
             }
         }
+        self.path = path;
+        self.record_if_journaling();
     }
 
-    /// Runs one edit; on success the autosave clock restarts.
+    /// Runs one edit; on success it goes to the journal.
     pub fn edit<R>(
         &mut self,
         edit: impl FnOnce(&mut Editor) -> Result<R, EditError>,
     ) -> Result<R, EditError> {
-        let result = edit(&mut self.editor)?;
-        self.last_edit = Instant::now();
-        Ok(result)
+        let result = edit(&mut self.editor);
+        self.write_journal();
+        result
     }
 
     /// Undo or redo; true when the document changed.
@@ -164,24 +188,94 @@ impl OpenDocument {
         } else {
             self.editor.undo().is_some()
         };
-        if changed {
-            self.last_edit = Instant::now();
-        }
+        self.write_journal();
         changed
     }
 
-    /// A save of `version` finished: the document is saved if nothing changed since, and
-    /// only then is the recovery file no longer needed.
-    pub fn saved(&mut self, version: Version, path: &Path) {
+    /// Hands the lines the editor recorded to the slot's writer (which syncs each one off
+    /// this thread). The first edit on a base no file holds writes the document as it now
+    /// stands as the journal's base instead.
+    fn write_journal(&mut self) {
+        let lines = self.editor.take_recorded();
+        let Some(slot) = self.recovery.as_ref().filter(|_| !self.holding) else {
+            return;
+        };
+        if lines.is_empty() {
+            return;
+        }
+        let journal = &mut self.journal;
+        if journal.started {
+            for (_, line) in &lines {
+                slot.writer().append(line.clone());
+            }
+            journal.entries.extend(lines);
+            return;
+        }
+        match &journal.base {
+            Some((path, fingerprint)) => {
+                let text = lines.iter().map(|(_, l)| l.clone()).collect();
+                let base = Base::File {
+                    path: path.clone(),
+                    fingerprint: fingerprint.clone(),
+                };
+                slot.writer().start(base, self.path.clone(), text);
+                journal.entries.extend(lines);
+            }
+            None => {
+                let snapshot = Box::new(self.editor.document().clone());
+                slot.writer()
+                    .start(Base::Snapshot(snapshot), self.path.clone(), Vec::new());
+                journal.base_state = self.editor.state();
+                journal.entries.clear();
+            }
+        }
+        journal.started = true;
+    }
+
+    /// Why writing the journal failed last, once.
+    pub fn journal_error(&self) -> Option<String> {
+        self.recovery.as_ref()?.writer().take_error()
+    }
+
+    /// Waits until every journal line is on disk.
+    pub fn flush_journal(&self) {
+        if let Some(slot) = &self.recovery {
+            slot.writer().flush();
+        }
+    }
+
+    /// A save of `version` (the `fingerprint` of what it wrote) finished: the document is
+    /// saved if nothing changed since, and its journal is no longer needed; else the saved
+    /// file becomes the journal's base, with only the edits made after `version`.
+    pub fn saved(&mut self, version: Version, path: &Path, fingerprint: Fingerprint) {
         if version.generation != self.generation {
             return;
         }
         self.path = Some(path.to_path_buf());
-        if version.state == self.editor.state() {
+        let saved = version.state;
+        if saved == self.editor.state() {
             self.editor.mark_saved();
             self.clear_recovery();
-        } else {
-            self.editor.mark_saved_at(version.state);
+            self.journal = Journal::on(Some((path.to_path_buf(), fingerprint)), saved);
+            return;
+        }
+        self.editor.mark_saved_at(saved);
+        let journal = &mut self.journal;
+        // States name contents: the edits after the last time the document was in the
+        // saved state lead from the saved file to the document as it is.
+        let from = match journal.entries.iter().rposition(|(s, _)| *s == saved) {
+            Some(i) => i + 1,
+            None if journal.base_state == saved => 0,
+            // The saved state is not in this journal (an undo past its base): it stays.
+            None => return,
+        };
+        journal.entries.drain(..from);
+        journal.base = Some((path.to_path_buf(), fingerprint.clone()));
+        journal.base_state = saved;
+        if let Some(slot) = self.recovery.as_ref().filter(|_| !self.holding) {
+            let lines = journal.entries.iter().map(|(_, l)| l.clone()).collect();
+            slot.writer().rebase(path.to_path_buf(), fingerprint, lines);
+            journal.started = !journal.entries.is_empty();
         }
     }
 
@@ -191,11 +285,13 @@ impl OpenDocument {
         self.clear_recovery();
     }
 
-    /// Removes the recovery file; an autosave still running then writes nothing. Work a
-    /// crashed window left stays until it is restored or discarded.
+    /// Removes the journal. Work a crashed window left stays until it is restored or
+    /// discarded.
     pub fn clear_recovery(&mut self) {
         if let Some(slot) = self.recovery.as_ref().filter(|_| !self.holding) {
             slot.clear();
+            // What is not journaled any more needs a new base before the next edit.
+            self.journal = Journal::on(None, self.editor.state());
         }
     }
 
@@ -203,6 +299,7 @@ impl OpenDocument {
     pub fn discard_recovered(&mut self) {
         self.holding = false;
         self.clear_recovery();
+        self.record_if_journaling();
     }
 
     /// The crashed window's work could not be read: it is moved aside, kept, so that this
@@ -212,40 +309,10 @@ impl OpenDocument {
         let result = slot.set_aside();
         if result.is_ok() {
             self.holding = false;
+            self.journal = Journal::on(None, self.editor.state());
+            self.record_if_journaling();
         }
         Some(result)
-    }
-
-    /// When autosave will next want to run, so the window wakes for it.
-    pub fn autosave_due(&self) -> Option<Duration> {
-        (self.recovery.is_some()
-            && !self.holding
-            && self.editor.is_dirty()
-            && self.autosaved != Some(self.version()))
-        .then(|| AUTOSAVE_IDLE.saturating_sub(self.last_edit.elapsed()))
-    }
-
-    /// Writes unsaved work to the recovery file after a few idle seconds, off the UI thread;
-    /// returns why the last one failed, once.
-    pub fn autosave(&mut self, date: NaiveDate) -> Option<String> {
-        let failed = self.autosave_error.lock().ok().and_then(|mut e| e.take());
-        let due = self.autosave_due().is_some_and(|d| d.is_zero());
-        let Some(slot) = self.recovery.clone().filter(|_| due) else {
-            return failed;
-        };
-        self.autosaved = Some(self.version());
-        // Writing 100k strips takes about a second: do it on a copy.
-        let (doc, path, epoch) = (self.document().clone(), self.path.clone(), slot.epoch());
-        let errors = self.autosave_error.clone();
-        std::thread::spawn(move || {
-            let text = write_geojson(&doc, &WriteOptions { status_date: date });
-            if let (Err(e), Ok(mut out)) =
-                (slot.write(&text, path.as_deref(), epoch), errors.lock())
-            {
-                *out = Some(e);
-            }
-        });
-        failed
     }
 
     /// The file name shown in the title and dialogs.
@@ -268,7 +335,7 @@ mod tests {
     fn a_new_document_never_shares_a_version() {
         let mut open = OpenDocument::new(Document::default(), "a".into(), None);
         let first = open.version();
-        open.install(Document::default(), None, "b".into(), Origin::Fresh);
+        open.install(Document::default(), None, "b".into(), Origin::Fresh, None);
         assert_ne!(open.version(), first);
         assert_eq!(open.version().state(), first.state());
         let other = OpenDocument::new(Document::default(), "c".into(), None);
@@ -282,7 +349,7 @@ mod tests {
             .unwrap();
         let written = open.version();
         open.edit(|e| e.rename(0, "two")).unwrap();
-        open.saved(written, Path::new("/x.geojson"));
+        open.saved(written, Path::new("/x.geojson"), Fingerprint::of(b""));
         assert!(open.is_dirty());
         assert!(open.step(false));
         assert!(!open.is_dirty(), "undone to what was saved");

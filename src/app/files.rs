@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
+use super::recovery::Recovered;
+use crate::io::journal::Fingerprint;
 use crate::io::import::read_bytes_as;
 use crate::io::{
     Format, ImportOptions, InputFormat, Parsed, WriteOptions, export, read_file, save_atomic,
@@ -146,9 +148,11 @@ pub enum JobKind {
 
 /// What a finished job reports.
 pub enum JobResult {
-    Opened(Result<Parsed, String>),
+    /// What was read, with the fingerprint of a GeoJSON file's bytes (a journal's base).
+    Opened(Result<Parsed, String>, Option<Fingerprint>),
     Project(Box<Result<super::project::LoadedProject, String>>),
-    Written(Result<(), String>),
+    /// Written; a save gives the fingerprint of the bytes it wrote.
+    Written(Result<Option<Fingerprint>, String>),
 }
 
 /// Work running off the UI thread.
@@ -179,11 +183,35 @@ impl Job {
         let cancel = Arc::new(AtomicBool::new(false));
         let (p, c, file) = (progress.clone(), cancel.clone(), path.clone());
         std::thread::spawn(move || {
-            let result = read_with_progress(&file, &options, &p, &c);
+            let (result, fingerprint) = match read_with_progress(&file, &options, &p, &c) {
+                Ok((parsed, fingerprint)) => (Ok(parsed), fingerprint),
+                Err(e) => (Err(e), None),
+            };
             if c.load(Ordering::Relaxed) {
                 return;
             }
-            let _ = tx.send(JobResult::Opened(result));
+            let _ = tx.send(JobResult::Opened(result, fingerprint));
+        });
+        Job {
+            kind,
+            progress,
+            cancel,
+            rx,
+        }
+    }
+
+    /// Restores the work a crashed window left: its journal replayed on its base.
+    pub fn recover(found: Recovered) -> Self {
+        let (tx, rx) = channel();
+        let progress = Arc::new(AtomicU32::new(UNKNOWN));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let c = cancel.clone();
+        let kind = JobKind::Open(found.journal.clone());
+        std::thread::spawn(move || {
+            let parsed = found.restore();
+            if !c.load(Ordering::Relaxed) {
+                let _ = tx.send(JobResult::Opened(Ok(parsed), None));
+            }
         });
         Job {
             kind,
@@ -215,7 +243,11 @@ impl Job {
             if c.load(Ordering::Relaxed) {
                 return;
             }
-            let result = bytes.and_then(|b| save_atomic(path, &b, true).map_err(|e| e.to_string()));
+            let saving = matches!(job_kind, JobKind::Save(_));
+            let result = bytes.and_then(|b| {
+                save_atomic(path, &b, true).map_err(|e| e.to_string())?;
+                Ok(saving.then(|| Fingerprint::of(&b)))
+            });
             let _ = tx.send(JobResult::Written(result));
         });
         Job {
@@ -287,12 +319,14 @@ fn read_with_progress(
     options: &ImportOptions,
     progress: &AtomicU32,
     cancel: &AtomicBool,
-) -> Result<Parsed, String> {
+) -> Result<(Parsed, Option<Fingerprint>), String> {
     let name = path.display().to_string();
     let format = InputFormat::of_file(path);
     if format == InputFormat::GeoPackage {
         // SQLite reads the file itself.
-        return read_file(path, options).map_err(|e| e.to_string());
+        return read_file(path, options)
+            .map(|p| (p, None))
+            .map_err(|e| e.to_string());
     }
     let mut file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0).max(1);
@@ -314,7 +348,12 @@ fn read_with_progress(
         );
     }
     progress.store(UNKNOWN, Ordering::Relaxed);
-    Ok(read_bytes_as(&bytes, &name, Some(path), format, options))
+    // The bytes read are what a journal's edits will apply to.
+    let fingerprint = (format == InputFormat::GeoJson).then(|| Fingerprint::of(&bytes));
+    Ok((
+        read_bytes_as(&bytes, &name, Some(path), format, options),
+        fingerprint,
+    ))
 }
 
 /// Puts `path` first in the recent list, at most ten entries.
@@ -353,7 +392,7 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(5));
         };
         match result {
-            JobResult::Opened(Ok(parsed)) => assert_eq!(parsed.document.features.len(), 60),
+            JobResult::Opened(Ok(parsed), Some(_)) => assert_eq!(parsed.document.features.len(), 60),
             _ => panic!("the sample should open"),
         }
     }

@@ -17,6 +17,7 @@ use super::document::Version;
 use super::files::{Job, JobKind, JobResult};
 use super::project::LoadedProject;
 use super::recovery::Recovered;
+use crate::io::journal::Fingerprint;
 use crate::io::{Format, ImportOptions, Parsed};
 use crate::model::Document;
 
@@ -51,6 +52,8 @@ pub enum Finished {
         path: PathBuf,
         result: Result<Parsed, String>,
         purpose: OpenFor,
+        /// The bytes read, for a GeoJSON file (the base of the document's journal).
+        fingerprint: Option<Fingerprint>,
     },
     Imported {
         path: PathBuf,
@@ -63,7 +66,8 @@ pub enum Finished {
     Saved {
         path: PathBuf,
         version: Version,
-        result: Result<(), String>,
+        /// The fingerprint of the bytes written.
+        result: Result<Fingerprint, String>,
         then: AfterSave,
     },
     Exported {
@@ -86,7 +90,9 @@ impl Jobs {
     /// Opens a file (or a project) in the background, superseding an open that runs.
     pub fn open(&mut self, path: PathBuf, purpose: OpenFor, options: ImportOptions) {
         self.cancel_open();
-        let job = if path
+        let job = if let OpenFor::Recovered(found) = &purpose {
+            Job::recover(found.clone())
+        } else if path
             .extension()
             .is_some_and(|e| e == crate::io::PROJECT_EXTENSION)
         {
@@ -194,10 +200,11 @@ impl Jobs {
             let path = job.path().to_path_buf();
             done.push(match result {
                 JobResult::Project(result) => Finished::Project { path, result },
-                JobResult::Opened(result) => Finished::Opened {
+                JobResult::Opened(result, fingerprint) => Finished::Opened {
                     path,
                     result,
                     purpose,
+                    fingerprint,
                 },
                 JobResult::Written(result) => Finished::Opened {
                     path,
@@ -205,6 +212,7 @@ impl Jobs {
                         .err()
                         .unwrap_or_else(|| "the open stopped unexpectedly".to_owned())),
                     purpose,
+                    fingerprint: None,
                 },
             });
         }
@@ -214,7 +222,9 @@ impl Jobs {
             done.push(Finished::Saved {
                 path: job.path().to_path_buf(),
                 version,
-                result: written(result),
+                result: written(result).and_then(|f| {
+                    f.ok_or_else(|| "the save stopped unexpectedly".to_owned())
+                }),
                 then,
             });
             if let Some(w) = self.save_waiting.pop_front() {
@@ -226,7 +236,7 @@ impl Jobs {
         {
             done.push(Finished::Exported {
                 path: job.path().to_path_buf(),
-                result: written(result),
+                result: written(result).map(drop),
             });
             if let Some(w) = self.export_waiting.pop_front() {
                 self.export = Some(Job::write(w.kind, w.doc, w.date));
@@ -239,7 +249,7 @@ impl Jobs {
                 Some(result) => done.push(Finished::Imported {
                     path: job.path().to_path_buf(),
                     result: match result {
-                        JobResult::Opened(r) => r,
+                        JobResult::Opened(r, _) => r,
                         _ => Err("the import stopped unexpectedly".to_owned()),
                     },
                 }),
@@ -277,7 +287,7 @@ fn enqueue(queue: &mut VecDeque<Waiting>, mut waiting: Waiting) {
     }
 }
 
-fn written(result: JobResult) -> Result<(), String> {
+fn written(result: JobResult) -> Result<Option<Fingerprint>, String> {
     match result {
         JobResult::Written(r) => r,
         _ => Err("the background task stopped unexpectedly".to_owned()),

@@ -280,9 +280,21 @@ impl PistasApp {
             self.read_for(path, import_view::ReadFor::Open);
             return;
         }
-        match crate::io::read_file(&path, &crate::io::ImportOptions::default()) {
-            Ok(parsed) => self.opened(path, parsed, jobs::OpenFor::File),
-            Err(e) => self.overlays.message(e.to_string()),
+        let format = crate::io::InputFormat::of_file(&path);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let name = path.display().to_string();
+                let options = crate::io::ImportOptions::default();
+                let parsed =
+                    crate::io::import::read_bytes_as(&bytes, &name, Some(&path), format, &options);
+                // The bytes read are what the journal's edits will apply to.
+                let fingerprint = (format == crate::io::InputFormat::GeoJson)
+                    .then(|| crate::io::journal::Fingerprint::of(&bytes));
+                self.opened(path, parsed, jobs::OpenFor::File, fingerprint);
+            }
+            Err(e) => self
+                .overlays
+                .message(format!("cannot read {}: {e}", path.display())),
         }
     }
 
@@ -362,11 +374,8 @@ impl PistasApp {
             self.apply(&ctx, action);
         }
         self.refresh();
-        if let Some(e) = self.doc.autosave(self.date) {
+        if let Some(e) = self.doc.journal_error() {
             self.notice = Some(format!("{}: {e}", self.lang.t(T::AutosaveFailed)));
-        }
-        if let Some(due) = self.doc.autosave_due() {
-            ctx.request_repaint_after(due);
         }
         self.settings.view = Some(self.map.view());
         self.settings.legend_open = self.map.legend_open;

@@ -262,7 +262,7 @@ impl PistasApp {
                             // The same reading as any file: problems listed, nothing
                             // dropped; the recovery file stays until the work is saved.
                             self.jobs.open(
-                                found.geojson.clone(),
+                                found.journal.clone(),
                                 OpenFor::Recovered(found.clone()),
                                 crate::io::ImportOptions::default(),
                             );
@@ -402,6 +402,7 @@ impl PistasApp {
         path: std::path::PathBuf,
         parsed: crate::io::Parsed,
         purpose: OpenFor,
+        fingerprint: Option<crate::io::journal::Fingerprint>,
     ) {
         let (shown_path, origin, untitled) = match &purpose {
             // A spreadsheet, KML, GeoPackage or FlatGeobuf opens untitled: saving writes
@@ -447,7 +448,7 @@ impl PistasApp {
         if matches!(purpose, OpenFor::File) {
             self.doc.project = None;
         }
-        self.install(parsed.document, shown_path, untitled, origin);
+        self.install(parsed.document, shown_path, untitled, origin, fingerprint);
         let of = ProblemsOf::Working(self.doc.version().generation());
         self.problems.set(of, &path, parsed.diagnostics);
     }

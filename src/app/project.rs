@@ -196,6 +196,7 @@ impl PistasApp {
                 geojson.then(|| file.clone()),
                 untitled,
                 Origin::Fresh,
+                None,
             );
             let of = ProblemsOf::Working(self.doc.version().generation());
             self.problems.set(of, &file, parsed.diagnostics);

@@ -70,6 +70,11 @@ impl PistasApp {
         !self.overlays.is_empty()
     }
 
+    /// Waits until every edit made so far is in the recovery journal, synced.
+    pub fn flush_journal(&self) {
+        self.doc.flush_journal();
+    }
+
     /// True while the window asks whether to restore work from the recovery file.
     pub fn asks_to_recover(&self) -> bool {
         self.overlays.recovering()

@@ -199,7 +199,8 @@ pub struct Restored {
 }
 
 /// Reads a journal's base and replays its lines. `Err` when the journal or its base cannot
-/// be read, or the base is no longer the file the edits were made on.
+/// be opened, or the base is no longer the file the edits were made on; a base that is not
+/// GeoJSON gives its fatal [`Parsed`].
 pub fn restore(journal: &Path) -> Result<Restored, String> {
     let shown = journal.display().to_string();
     let text = std::fs::read_to_string(journal).map_err(|e| format!("{shown}: {e}"))?;
@@ -233,7 +234,13 @@ pub fn restore(journal: &Path) -> Result<Restored, String> {
         }
     };
     if parsed.fatal {
-        return Err(format!("{shown}: its base cannot be read"));
+        // Said as any unreadable file is: where and what.
+        return Ok(Restored {
+            parsed,
+            header,
+            applied: 0,
+            complete: true,
+        });
     }
     let mut applied = 0;
     let mut complete = true;
@@ -361,7 +368,7 @@ impl Writer {
 }
 
 /// Snapshots beside `journal`: `<journal>.base-<n>.geojson`.
-fn snapshot_path(journal: &Path, n: u128) -> PathBuf {
+pub fn snapshot_path(journal: &Path, n: u128) -> PathBuf {
     let mut name = journal.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".base-{n}.geojson"));
     journal.with_file_name(name)
@@ -435,6 +442,16 @@ fn run(path: &Path, rx: &Receiver<Message>, errors: &Mutex<Option<String>>) {
     }
 }
 
+/// Writes a journal whole, atomically: its header and `lines`.
+pub fn create(path: &Path, header: &Header, lines: &[String]) -> Result<(), String> {
+    let mut text = serde_json::to_string(header).map_err(|e| e.to_string())?;
+    text.push('\n');
+    for line in lines {
+        text.push_str(line);
+    }
+    save_atomic(path, text.as_bytes(), true).map_err(|e| e.to_string())
+}
+
 /// Writes a new journal atomically (the snapshot first, when there is one); returns it
 /// open for appending.
 fn start(
@@ -462,12 +479,7 @@ fn start(
         fingerprint: Some(fingerprint),
         original,
     };
-    let mut text = serde_json::to_string(&header).map_err(|e| e.to_string())?;
-    text.push('\n');
-    for line in lines {
-        text.push_str(line);
-    }
-    save_atomic(path, text.as_bytes(), true).map_err(|e| e.to_string())?;
+    create(path, &header, lines)?;
     // Snapshots of earlier journals are no longer needed.
     remove_snapshots(path, Some(&base));
     OpenOptions::new()

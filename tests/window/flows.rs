@@ -478,18 +478,22 @@ fn export_writes_every_format() {
 fn autosave_writes_recovery_and_next_start_offers_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let recovery = Recovery::new(dir.path().join("recovery"));
-    // A session that crashed left its autosave behind.
-    let doc = pistas::model::synthetic::generate(5, 3);
-    let text = pistas::io::write_geojson(
-        &doc,
-        &pistas::io::WriteOptions {
-            status_date: "2026-01-01".parse().unwrap(),
-        },
-    );
+    // A session that crashed left its journal behind: a snapshot and one edit.
+    let doc = pistas::model::synthetic::generate(6, 3);
     let crashed = recovery.claim().expect("a slot");
-    crashed
-        .write(&text, None, crashed.epoch())
-        .expect("recovery written");
+    let mut editor = pistas::edit::Editor::new(doc.clone());
+    editor.set_recording(true);
+    editor.delete(2).expect("an edit");
+    let lines: Vec<String> = editor.take_recorded().into_iter().map(|(_, l)| l).collect();
+    crashed.writer().start(
+        pistas::io::journal::Base::Snapshot(Box::new(doc)),
+        None,
+        Vec::new(),
+    );
+    for line in lines {
+        crashed.writer().append(line);
+    }
+    crashed.writer().flush();
     drop(crashed);
     let options = AppOptions {
         file: None,
@@ -506,6 +510,13 @@ fn autosave_writes_recovery_and_next_start_offers_it() {
     harness.get_by_label("Restore unsaved work?");
     harness.get_by_label("Restore").click();
     harness.run_steps(3);
+    for _ in 0..50 {
+        if harness.state().document().features.len() == 5 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
     assert_eq!(harness.state().document().features.len(), 5);
     assert!(
         harness.state().editor().is_dirty(),
@@ -514,28 +525,25 @@ fn autosave_writes_recovery_and_next_start_offers_it() {
 }
 
 #[test]
-fn idle_unsaved_work_is_autosaved() {
-    let (mut ui, _) = app_on_sample_copy();
+fn every_edit_is_journaled_on_the_file_and_a_save_clears_it() {
+    let (mut ui, file) = app_on_sample_copy();
     select_by_click(&mut ui, "Pista ejemplo 15");
     replace_text(&mut ui, "Name", "Autoguardada");
     let recovery = Recovery::new(ui.dir.path().join("recovery"));
-    let start = Instant::now();
-    loop {
-        ui.harness.step();
-        if let Some(found) = recovery.found_all().pop()
-            && std::fs::read_to_string(&found.geojson).is_ok_and(|t| t.contains("Autoguardada"))
-        {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "no recovery file after idle time"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    // Saving removes the recovery file.
+    ui.harness.state().flush_journal();
+    let found = recovery.found_all().pop().expect("the edit is journaled");
+    // The journal's base is the file itself: nothing but the edit was written.
+    let header = pistas::io::journal::read_header(&found.journal).expect("a journal");
+    assert_eq!(header.base.as_deref(), Some(file.as_path()));
+    let journal_size = std::fs::metadata(&found.journal).expect("journal").len();
+    let file_size = std::fs::metadata(&file).expect("file").len();
+    assert!(journal_size < file_size, "{journal_size} ≥ {file_size}");
+    let restored = found.restore();
+    assert_eq!(&restored.document, ui.harness.state().document());
+    // Saving removes the journal.
     ctrl(&mut ui, Key::S);
     wait(&mut ui);
+    ui.harness.state().flush_journal();
     assert!(recovery.found_all().is_empty());
 }
 

@@ -56,7 +56,17 @@ fn copy_to(dir: &Path, relative: &str, name: &str) -> PathBuf {
 fn crashed_session(dir: &Path, text: &str) -> Recovery {
     let recovery = Recovery::new(dir.join("recovery"));
     let slot = recovery.claim().expect("a slot");
-    slot.write(text, None, slot.epoch()).expect("written");
+    // Its journal: the work as a snapshot it wrote, and no edit after it.
+    let journal = slot.journal();
+    let base = pistas::io::journal::snapshot_path(&journal, 1);
+    std::fs::write(&base, text).expect("snapshot written");
+    let header = pistas::io::journal::Header {
+        pistas_journal: pistas::io::journal::VERSION,
+        fingerprint: Some(pistas::io::journal::Fingerprint::of(text.as_bytes())),
+        base: Some(base),
+        original: None,
+    };
+    pistas::io::journal::create(&journal, &header, &[]).expect("journal written");
     drop(slot);
     recovery
 }
@@ -241,8 +251,12 @@ fn a_recovery_file_that_cannot_be_read_is_kept() {
         .map(|e| e.expect("entry").path())
         .filter(|p| p.to_string_lossy().contains("unreadable-"))
         .collect();
-    assert_eq!(kept.len(), 1);
-    assert_eq!(std::fs::read_to_string(&kept[0]).expect("read"), text);
+    assert_eq!(kept.len(), 2, "the journal and its snapshot: {kept:?}");
+    let snapshot = kept
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "geojson"))
+        .expect("the snapshot");
+    assert_eq!(std::fs::read_to_string(snapshot).expect("read"), text);
 }
 
 #[test]
@@ -267,8 +281,11 @@ fn two_windows_keep_a_recovery_file_each() {
     drop(second);
     let found = recovery.found_all();
     assert_eq!(found.len(), 1);
-    let text = std::fs::read_to_string(&found[0].geojson).expect("read");
-    assert!(text.contains("Trabajo de la primera ventana"));
+    let restored = found[0].restore();
+    assert_eq!(
+        restored.document.features[0].name(),
+        Some("Trabajo de la primera ventana")
+    );
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! generated strips, headless: the whole data in view (aggregated) and a zoomed-in view,
 //! each frame panned a little from the last. Also the hover/click hit test.
 //!
-//! Run: `cargo bench --bench frame` (figures in BENCHMARKS.md).
+//! Run: `cargo bench --bench frame` (figures in BENCHMARKS.md). The 1,000,000-strip rows
+//! take minutes to set up (a 1.5 GB file is written and opened) and run on demand:
+//! `PISTAS_BENCH_1M=1 cargo bench --bench frame -- 1000000`.
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -31,7 +33,11 @@ fn frames(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame");
     group.sample_size(20);
     let dir = tempfile::tempdir().expect("temp dir");
-    for strips in [10_000usize, 100_000] {
+    let mut sizes = vec![10_000usize, 100_000];
+    if std::env::var_os("PISTAS_BENCH_1M").is_some() {
+        sizes.push(1_000_000);
+    }
+    for strips in sizes {
         let path = dir.path().join(format!("{strips}.geojson"));
         let doc = synthetic::generate(strips, 1);
         let options = WriteOptions {

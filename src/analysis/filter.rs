@@ -209,6 +209,16 @@ pub struct FactBook {
 }
 
 /// Replaces item `i`'s run in a flat array and shifts the offsets after it.
+/// The words of a filter's text, each to be found in a strip's searchable text.
+fn filter_words(filter: &Filter) -> Vec<String> {
+    filter
+        .text
+        .to_lowercase()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
 fn splice_flat<T: Copy>(flat: &mut Vec<T>, offsets: &mut [u32], i: usize, new: &[T]) {
     let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
     let delta = new.len() as i64 - (b - a) as i64;
@@ -269,16 +279,54 @@ impl FactBook {
         out
     }
 
-    /// [`Self::statuses_at`] into a reused buffer.
+    /// [`Self::statuses_at`] into a reused buffer, on every core for a large document
+    /// (a new date at a million strips).
     pub fn statuses_into(&self, day: NaiveDate, out: &mut Vec<(Status, bool)>) {
         out.clear();
-        out.extend(self.offsets.windows(2).map(|w| {
-            let steps = &self.steps[w[0] as usize..w[1] as usize];
-            match steps.partition_point(|(d, _, _)| *d <= day) {
-                0 => (Status::Unknown, false),
-                n => (steps[n - 1].1, steps[n - 1].2),
+        out.resize(self.facts.len(), (Status::Unknown, false));
+        let threads = if out.len() < 50_000 {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        };
+        let chunk = out.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            for (c, part) in out.chunks_mut(chunk).enumerate() {
+                let mut fill = move || {
+                    for (k, slot) in part.iter_mut().enumerate() {
+                        *slot = self.status_of(c * chunk + k, day);
+                    }
+                };
+                if threads == 1 {
+                    fill();
+                } else {
+                    scope.spawn(fill);
+                }
             }
-        }));
+        });
+    }
+
+    /// Feature `i`'s status at `day` and whether it rests on a fuzzy date.
+    pub fn status_of(&self, i: usize, day: NaiveDate) -> (Status, bool) {
+        let (Some(&a), Some(&b)) = (self.offsets.get(i), self.offsets.get(i + 1)) else {
+            return (Status::Unknown, false);
+        };
+        let steps = &self.steps[a as usize..b as usize];
+        match steps.partition_point(|(d, _, _)| *d <= day) {
+            0 => (Status::Unknown, false),
+            n => (steps[n - 1].1, steps[n - 1].2),
+        }
+    }
+
+    /// Whether feature `i` passes `filter` with `status` at the date.
+    pub fn passes_one(&self, i: usize, filter: &Filter, status: Status) -> bool {
+        if filter.is_empty() {
+            return true;
+        }
+        let words = filter_words(filter);
+        self.facts
+            .get(i)
+            .is_some_and(|f| f.passes(filter, status, &words))
     }
 
     /// Which features pass `filter`, given their statuses at the date.
@@ -295,12 +343,7 @@ impl FactBook {
             out.resize(self.facts.len(), true);
             return;
         }
-        let words: Vec<String> = filter
-            .text
-            .to_lowercase()
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect();
+        let words = filter_words(filter);
         out.extend(
             self.facts
                 .iter()

@@ -55,7 +55,7 @@ impl PistasApp {
                     self.doc.title_name().trim_end_matches(".geojson")
                 );
                 if let Some(path) = self.dialogs.save_as(&name, Format::GeoJson) {
-                    let doc = self.doc.document().clone();
+                    let doc = self.doc.shared();
                     let version = self.doc.version();
                     self.team.save_started(version);
                     self.jobs
@@ -70,9 +70,9 @@ impl PistasApp {
                 let name = format!("{stem}-{suffix}.{}", files::extension(format));
                 if let Some(path) = self.dialogs.save_as(&name, format) {
                     let doc = if filtered {
-                        self.filtered_document()
+                        std::sync::Arc::new(self.filtered_document())
                     } else {
-                        self.doc.document().clone()
+                        self.doc.shared()
                     };
                     self.jobs.export(path, format, doc, self.date);
                 }

@@ -120,6 +120,7 @@ impl Derived {
     ) {
         let doc = open.document();
         let version = open.version();
+        let mut edited = None;
         if self.built_for != Some(version) {
             match self.built_for.and_then(|v| open.touched_since(v)) {
                 // An edit in place: update only what changed (a full rebuild at 100k strips
@@ -128,6 +129,7 @@ impl Derived {
                     let indices = indices.to_vec();
                     self.cache.update(doc, &indices, version.state());
                     self.facts.update(doc, &indices);
+                    edited = Some(indices);
                 }
                 _ => {
                     self.cache = StripCache::build(doc, version.state(), date);
@@ -143,6 +145,27 @@ impl Derived {
             window,
         };
         if self.key == Some(key) {
+            return;
+        }
+        // Under the same filters, date and window, an edit in place changes the status and
+        // visibility of the edited features only.
+        if let (Some(indices), Some(old)) = (&edited, self.key)
+            && (old.version.generation(), old.filter, old.date, old.window)
+                == (version.generation(), key.filter, date, window)
+            && self.statuses.len() == doc.features.len()
+        {
+            let from = window.map(|days| date - chrono::Days::new(days.max(0) as u64));
+            for &i in indices {
+                let status = self.facts.status_of(i, date);
+                let passes = self.facts.passes_one(i, filters.get(), status.0);
+                let shown = passes
+                    && from.is_none_or(|from| self.facts.facts[i].has_event_between(from, date));
+                self.statuses[i] = status;
+                self.passes[i] = passes;
+                self.shown[i] = shown;
+                self.cache.set_one(i, status, shown);
+            }
+            self.key = Some(key);
             return;
         }
         self.facts.statuses_into(date, &mut self.statuses);

@@ -123,6 +123,11 @@ impl OpenDocument {
         self.editor.document()
     }
 
+    /// The document as it is now, shared with a background write (never copied for it).
+    pub fn shared(&self) -> std::sync::Arc<Document> {
+        self.editor.shared()
+    }
+
     pub fn version(&self) -> Version {
         Version {
             generation: self.generation,
@@ -222,9 +227,8 @@ impl OpenDocument {
                 journal.entries.extend(lines);
             }
             None => {
-                let snapshot = Box::new(self.editor.document().clone());
-                slot.writer()
-                    .start(Base::Snapshot(snapshot), self.path.clone(), Vec::new());
+                let snapshot = Base::Snapshot(self.editor.shared());
+                slot.writer().start(snapshot, self.path.clone(), Vec::new());
                 journal.base_state = self.editor.state();
                 journal.entries.clear();
             }

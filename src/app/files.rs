@@ -14,8 +14,8 @@ use super::recovery::Recovered;
 use crate::io::journal::Fingerprint;
 use crate::io::import::read_bytes_as;
 use crate::io::{
-    Format, ImportOptions, InputFormat, Parsed, WriteOptions, export, read_file, save_atomic,
-    write_geojson,
+    Format, ImportOptions, InputFormat, Parsed, WriteOptions, export, read_file,
+    save_atomic_parts, write_geojson_parts,
 };
 use crate::model::Document;
 
@@ -222,31 +222,51 @@ impl Job {
     }
 
     /// Writes `doc` as Pistas GeoJSON (atomically) or in an export format.
-    pub fn write(kind: JobKind, doc: Document, date: NaiveDate) -> Self {
+    pub fn write(kind: JobKind, doc: Arc<Document>, date: NaiveDate) -> Self {
         let (tx, rx) = channel();
         let progress = Arc::new(AtomicU32::new(UNKNOWN));
         let cancel = Arc::new(AtomicBool::new(false));
-        let c = cancel.clone();
+        let (c, p) = (cancel.clone(), progress.clone());
         let job_kind = kind.clone();
         std::thread::spawn(move || {
-            let (path, bytes) = match &job_kind {
-                JobKind::Save(path) => (
-                    path,
-                    Ok(write_geojson(&doc, &WriteOptions { status_date: date }).into_bytes()),
-                ),
-                JobKind::Export { path, format } => {
-                    (path, export(&doc, *format, date).map_err(|e| e.to_string()))
+            let (path, parts) = match &job_kind {
+                // Written on every core in pieces; writing them out is the last tenth of
+                // the bar.
+                JobKind::Save(path) => {
+                    let tell = |done: usize, total: usize| {
+                        let share = done as u64 * 900 / total.max(1) as u64;
+                        p.store(share as u32, Ordering::Relaxed);
+                    };
+                    let options = WriteOptions { status_date: date };
+                    let parts = write_geojson_parts(&doc, &options, &tell);
+                    (path, Ok(parts.into_iter().map(String::into_bytes).collect()))
                 }
+                JobKind::Export { path, format } => (
+                    path,
+                    export(&doc, *format, date)
+                        .map(|bytes| vec![bytes])
+                        .map_err(|e| e.to_string()),
+                ),
                 JobKind::Open(_) | JobKind::Import(_) | JobKind::Project(_) => return,
             };
+            // The document is not needed any more: an edit meanwhile need not copy it.
+            drop(doc);
             // Cancelling before the file is replaced leaves the old file as it was.
             if c.load(Ordering::Relaxed) {
                 return;
             }
             let saving = matches!(job_kind, JobKind::Save(_));
-            let result = bytes.and_then(|b| {
-                save_atomic(path, &b, true).map_err(|e| e.to_string())?;
-                Ok(saving.then(|| Fingerprint::of(&b)))
+            let result = parts.and_then(|parts| {
+                let bytes: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+                save_atomic_parts(path, &bytes, true).map_err(|e| e.to_string())?;
+                Ok(saving.then(|| {
+                    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+                    bytes.iter().for_each(|b| hasher.update(b));
+                    Fingerprint::of_digest(
+                        bytes.iter().map(|b| b.len() as u64).sum(),
+                        hasher.digest128(),
+                    )
+                }))
             });
             let _ = tx.send(JobResult::Written(result));
         });

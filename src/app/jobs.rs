@@ -20,6 +20,7 @@ use super::recovery::Recovered;
 use crate::io::journal::Fingerprint;
 use crate::io::{Format, ImportOptions, Parsed};
 use crate::model::Document;
+use std::sync::Arc;
 
 /// What to do once a save succeeded.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +42,7 @@ pub enum OpenFor {
 /// A write waiting for the running one of its kind.
 struct Waiting {
     kind: JobKind,
-    doc: Document,
+    doc: Arc<Document>,
     date: NaiveDate,
     then: Option<(Version, AfterSave)>,
 }
@@ -113,7 +114,7 @@ impl Jobs {
     pub fn save(
         &mut self,
         path: PathBuf,
-        doc: Document,
+        doc: Arc<Document>,
         date: NaiveDate,
         version: Version,
         then: AfterSave,
@@ -137,7 +138,7 @@ impl Jobs {
     }
 
     /// Exports `doc` to `path`, after the export that runs.
-    pub fn export(&mut self, path: PathBuf, format: Format, doc: Document, date: NaiveDate) {
+    pub fn export(&mut self, path: PathBuf, format: Format, doc: Arc<Document>, date: NaiveDate) {
         let waiting = Waiting {
             kind: JobKind::Export { path, format },
             doc,

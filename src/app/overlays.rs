@@ -388,7 +388,7 @@ impl PistasApp {
             self.team.save_started(self.doc.version());
             self.jobs.save(
                 path,
-                self.doc.document().clone(),
+                self.doc.shared(),
                 self.date,
                 self.doc.version(),
                 then,

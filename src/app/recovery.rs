@@ -285,7 +285,7 @@ mod tests {
 
     fn leave_work(slot: &Slot, original: Option<PathBuf>) {
         slot.writer().start(
-            Base::Snapshot(Box::new(crate::model::synthetic::generate(3, 1))),
+            Base::Snapshot(std::sync::Arc::new(crate::model::synthetic::generate(3, 1))),
             original,
             Vec::new(),
         );

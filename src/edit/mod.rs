@@ -6,6 +6,8 @@ pub mod merge;
 
 pub use coords::{CoordError, Hemisphere, format_dms, parse_angle, parse_coordinates};
 
+use std::sync::Arc;
+
 use crate::io::journal;
 use crate::model::{Document, Event, Feature, FeatureId, json_string};
 use serde_json::value::RawValue;
@@ -80,7 +82,9 @@ struct Step {
 
 /// The document with its undo and redo history.
 pub struct Editor {
-    document: Document,
+    /// Shared with a save or export that runs in the background: the first edit while one
+    /// runs copies it, and otherwise nothing is ever copied to be written.
+    document: Arc<Document>,
     undo: Vec<Step>,
     redo: Vec<Step>,
     /// Identifies the current state of the document; a new number for every applied command.
@@ -111,7 +115,7 @@ fn touched_by(changes: &[Change]) -> Option<Vec<usize>> {
 impl Editor {
     pub fn new(document: Document) -> Self {
         Editor {
-            document,
+            document: Arc::new(document),
             undo: Vec::new(),
             redo: Vec::new(),
             state: 0,
@@ -146,6 +150,11 @@ impl Editor {
 
     pub fn document(&self) -> &Document {
         &self.document
+    }
+
+    /// The document as it is now, to write in the background without copying it.
+    pub fn shared(&self) -> Arc<Document> {
+        self.document.clone()
     }
 
     /// A number that changes whenever the document changes (for caches).
@@ -195,7 +204,7 @@ impl Editor {
         let before = self.state;
         let touched = touched_by(&command.changes);
         let line = self.recording.then(|| journal::entry(&command.changes));
-        let inverse = apply_changes(&mut self.document, command.changes)?;
+        let inverse = apply_changes(Arc::make_mut(&mut self.document), command.changes)?;
         self.touched = touched;
         self.previous_state = before;
         self.state = self.next_state;
@@ -219,7 +228,7 @@ impl Editor {
         self.touched = touched_by(&step.changes);
         self.previous_state = self.state;
         let line = self.recording.then(|| journal::entry(&step.changes));
-        match apply_changes(&mut self.document, step.changes) {
+        match apply_changes(Arc::make_mut(&mut self.document), step.changes) {
             Ok(redo) => {
                 self.state = step.before;
                 if let Some(line) = line {
@@ -246,7 +255,7 @@ impl Editor {
         self.touched = touched_by(&step.changes);
         self.previous_state = self.state;
         let line = self.recording.then(|| journal::entry(&step.changes));
-        match apply_changes(&mut self.document, step.changes) {
+        match apply_changes(Arc::make_mut(&mut self.document), step.changes) {
             Ok(undo) => {
                 self.state = step.after;
                 if let Some(line) = line {
@@ -424,7 +433,7 @@ impl Editor {
     /// Makes property `key` the id of every feature whose id Pistas gave (see
     /// [`Document::id_columns`]); one undo step. Returns how many features changed.
     pub fn take_ids_from(&mut self, key: &str) -> Result<usize, EditError> {
-        let mut doc = self.document.clone();
+        let mut doc = Document::clone(&self.document);
         let count = doc
             .take_ids_from(key)
             .ok_or_else(|| EditError::NotAnIdColumn(key.to_owned()))?;

@@ -46,6 +46,14 @@ impl Fingerprint {
         }
     }
 
+    /// The fingerprint of `len` bytes whose XXH3-128 is `digest` (bytes hashed in pieces).
+    pub fn of_digest(len: u64, digest: u128) -> Self {
+        Fingerprint {
+            len,
+            xxh3: format!("{digest:032x}"),
+        }
+    }
+
     /// The fingerprint of a file as it is now on disk, read in pieces.
     pub fn of_file(path: &Path) -> std::io::Result<Self> {
         let mut file = File::open(path)?;
@@ -87,7 +95,7 @@ pub enum Base {
     File { path: PathBuf, fingerprint: Fingerprint },
     /// A document that is in no file as it stands (new, imported from another format,
     /// restored): the writer saves it as a snapshot beside the journal, once.
-    Snapshot(Box<Document>),
+    Snapshot(Arc<Document>),
 }
 
 /// One journal line for a change list about to be applied.
@@ -582,7 +590,7 @@ mod tests {
         std::fs::write(&path, "{\"type\":\"FeatureCollection\",\"features\":[]}").unwrap();
         let error = restore(&journal).unwrap_err();
         assert!(error.contains("changed after the edits"), "{error}");
-        writer.start(Base::Snapshot(Box::new(doc.clone())), None, Vec::new());
+        writer.start(Base::Snapshot(Arc::new(doc.clone())), None, Vec::new());
         writer.append(entry(&[Change::Remove { index: 0 }]));
         writer.flush();
         let restored = restore(&journal).unwrap();

@@ -23,8 +23,8 @@ pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str, read_str_
 mod save;
 mod write;
 
-pub use save::{SaveError, save_atomic};
-pub use write::{WriteOptions, write_geojson};
+pub use save::{SaveError, save_atomic, save_atomic_parts};
+pub use write::{WriteOptions, write_geojson, write_geojson_parts};
 pub(crate) use write::{
     number as write_number, sources_json, string as json_string_into, write_geometry, write_shape,
 };

@@ -34,6 +34,12 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Writes `bytes` to `path` atomically (see the module documentation). Errors name `path`
 /// as the person gave it.
 pub fn save_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), SaveError> {
+    save_atomic_parts(path, &[bytes], overwrite)
+}
+
+/// [`save_atomic`] of the concatenation of `parts`, written one after the other (a large
+/// document is never copied into one buffer to be saved).
+pub fn save_atomic_parts(path: &Path, parts: &[&[u8]], overwrite: bool) -> Result<(), SaveError> {
     let shown = path.display().to_string();
     let io = |source| SaveError::Io {
         path: shown.clone(),
@@ -70,7 +76,9 @@ pub fn save_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Sav
             .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
         temp.as_file().set_permissions(permissions).map_err(io)?;
     }
-    temp.write_all(bytes).map_err(io)?;
+    for part in parts {
+        temp.write_all(part).map_err(io)?;
+    }
     temp.as_file().sync_all().map_err(io)?;
     if overwrite {
         temp.persist(&target).map_err(|e| io(e.error))?;

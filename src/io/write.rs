@@ -4,6 +4,8 @@
 //! in their original order, and unedited geometries byte for byte. Strips also get the
 //! derived summary and each event its `date_start`/`date_end` bounds.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use chrono::NaiveDate;
 use geo::{Coord, LineString, Polygon};
 
@@ -27,26 +29,91 @@ impl Default for WriteOptions {
 
 /// Writes a document as a GeoJSON FeatureCollection, one feature per line.
 pub fn write_geojson(doc: &Document, options: &WriteOptions) -> String {
-    let mut out = String::with_capacity(256 + doc.features.len() * 512);
-    out.push_str("{\"type\":\"FeatureCollection\"");
+    write_geojson_parts(doc, options, &|_, _| {}).concat()
+}
+
+/// Features written by one task of [`write_geojson_parts`].
+const CHUNK: usize = 4096;
+
+/// [`write_geojson`] in consecutive pieces, the features written on every core;
+/// `progress(done, total)` is told the features written as each piece is finished. The
+/// pieces are written out in order as they are (see [`crate::io::save_atomic_parts`]).
+pub fn write_geojson_parts(
+    doc: &Document,
+    options: &WriteOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<String> {
+    let mut head = String::with_capacity(256);
+    head.push_str("{\"type\":\"FeatureCollection\"");
     // A second `features` the file had (kept, and reported on reading) goes after the list,
     // so that the list stays the one read.
     let (after, before): (Vec<_>, Vec<_>) =
         doc.foreign.iter().partition(|(key, _)| key == "features");
     for (key, value) in before {
-        member(&mut out, key, value.get());
+        member(&mut head, key, value.get());
     }
-    out.push_str(",\"features\":[");
-    for (i, feature) in doc.features.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        write_feature(&mut out, feature, options);
+    head.push_str(",\"features\":[");
+    let total = doc.features.len();
+    let chunks = total.div_ceil(CHUNK);
+    let write_chunk = |c: usize| {
+        let range = c * CHUNK..((c + 1) * CHUNK).min(total);
+        let mut out = String::with_capacity(range.len() * 1024);
+        for i in range {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            write_feature(&mut out, &doc.features[i], options);
+        }
+        out
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(chunks);
+    let mut pieces: Vec<(usize, String)> = Vec::with_capacity(chunks);
+    if threads <= 1 {
+        for c in 0..chunks {
+            pieces.push((c, write_chunk(c)));
+            progress(((c + 1) * CHUNK).min(total), total);
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let c = next.fetch_add(1, Ordering::Relaxed);
+                            if c >= chunks {
+                                break mine;
+                            }
+                            let text = write_chunk(c);
+                            let n = ((c + 1) * CHUNK).min(total) - c * CHUNK;
+                            progress(done.fetch_add(n, Ordering::Relaxed) + n, total);
+                            mine.push((c, text));
+                        }
+                    })
+                })
+                .collect();
+            for worker in workers {
+                // A worker only panics if writing a feature does, as it would on one thread.
+                match worker.join() {
+                    Ok(mine) => pieces.extend(mine),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+        pieces.sort_unstable_by_key(|(c, _)| *c);
     }
-    out.push_str("\n]");
+    let mut tail = String::from("\n]");
     for (key, value) in after {
-        member(&mut out, key, value.get());
+        member(&mut tail, key, value.get());
     }
-    out.push_str("}\n");
-    out
+    tail.push_str("}\n");
+    let mut parts = Vec::with_capacity(chunks + 2);
+    parts.push(head);
+    parts.extend(pieces.into_iter().map(|(_, text)| text));
+    parts.push(tail);
+    parts
 }
 
 /// Appends `,"key":value` with `value` already JSON.

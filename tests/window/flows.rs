@@ -486,7 +486,7 @@ fn autosave_writes_recovery_and_next_start_offers_it() {
     editor.delete(2).expect("an edit");
     let lines: Vec<String> = editor.take_recorded().into_iter().map(|(_, l)| l).collect();
     crashed.writer().start(
-        pistas::io::journal::Base::Snapshot(Box::new(doc)),
+        pistas::io::journal::Base::Snapshot(std::sync::Arc::new(doc)),
         None,
         Vec::new(),
     );

@@ -262,6 +262,14 @@ impl StripCache {
         self.halo = halo;
     }
 
+    /// One feature's status and whether it is shown, after an edit of it alone.
+    pub fn set_one(&mut self, i: usize, status: (Status, bool), shown: bool) {
+        if let (Some(s), Some(v)) = (self.statuses.get_mut(i), self.visible.get_mut(i)) {
+            *s = status;
+            *v = shown;
+        }
+    }
+
     /// The status of feature `i` and whether it rests on a fuzzy date.
     pub fn status(&self, i: usize) -> (Status, bool) {
         self.statuses

@@ -1,11 +1,16 @@
 //! Load (parse + validate + spatial index) and save of generated strips, against the floor
 //! of serde_json merely scanning the same bytes into `IgnoredAny`.
 //!
-//! Run: `cargo bench --bench io` (figures in BENCHMARKS.md).
+//! Run: `cargo bench --bench io` (figures in BENCHMARKS.md). The 1,000,000-strip rows
+//! (1.5 GB of text, several GB of memory, minutes) run on demand:
+//! `PISTAS_BENCH_1M=1 cargo bench --bench io -- 1000000`.
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use pistas::analysis::SpatialIndex;
-use pistas::io::{WriteOptions, read_str, read_str_with_threads, write_geojson};
+use pistas::io::{
+    WriteOptions, read_str, read_str_with_threads, save_atomic_parts, write_geojson,
+    write_geojson_parts,
+};
 use pistas::model::synthetic;
 use serde::de::IgnoredAny;
 
@@ -15,7 +20,13 @@ fn io(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("io");
     group.sample_size(10);
-    for strips in [1_000usize, 10_000, 100_000] {
+    let mut sizes = vec![1_000usize, 10_000, 100_000];
+    if std::env::var_os("PISTAS_BENCH_1M").is_some() {
+        sizes.push(1_000_000);
+        group.sampling_mode(criterion::SamplingMode::Flat);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    for strips in sizes {
         let doc = synthetic::generate(strips, 1);
         let text = write_geojson(&doc, &options);
         group.throughput(Throughput::Bytes(text.len() as u64));
@@ -62,6 +73,16 @@ fn io(c: &mut Criterion) {
         );
         group.bench_with_input(BenchmarkId::new("save", strips), &doc, |b, doc| {
             b.iter(|| write_geojson(doc, &options))
+        });
+        // What the window's Save does: the pieces written on every core, then to a file
+        // atomically (synced), as `ogr2ogr -f GeoJSON` writes its file.
+        let out = dir.path().join("saved.geojson");
+        group.bench_with_input(BenchmarkId::new("save_to_file", strips), &doc, |b, doc| {
+            b.iter(|| {
+                let parts = write_geojson_parts(doc, &options, &|_, _| {});
+                let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+                save_atomic_parts(&out, &bytes, true).expect("saved")
+            })
         });
     }
     group.finish();

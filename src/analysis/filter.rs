@@ -249,8 +249,10 @@ impl FactBook {
     }
 
     /// Refreshes the facts of features replaced in place (only their runs of the flat
-    /// arrays are rewritten: an edit at 100k strips stays cheap).
-    pub fn update(&mut self, doc: &Document, indices: &[usize]) {
+    /// arrays are rewritten: an edit at 100k strips stays cheap). Returns whether any of
+    /// their events' days or types changed.
+    pub fn update(&mut self, doc: &Document, indices: &[usize]) -> bool {
+        let mut events_changed = false;
         for &i in indices {
             let (Some(slot), Some(feature)) = (self.facts.get_mut(i), doc.features.get(i)) else {
                 continue;
@@ -259,9 +261,11 @@ impl FactBook {
             let steps = slot.timeline.steps().to_vec();
             let days: Vec<(NaiveDate, EventType)> =
                 slot.event_days().map(|(k, d)| (d, k)).collect();
+            events_changed |= self.event_days_of(i) != days.as_slice();
             splice_flat(&mut self.steps, &mut self.offsets, i, &steps);
             splice_flat(&mut self.event_days, &mut self.event_offsets, i, &days);
         }
+        events_changed
     }
 
     /// Feature `i`'s events as (earliest day, type).

@@ -86,6 +86,11 @@ pub struct Derived {
     property_keys: Option<(Version, Vec<String>)>,
     stats: Option<(ViewKey, Stats)>,
     id_columns: Option<(Version, Option<IdColumns>)>,
+    /// Moves whenever the events' days or which features pass the filters may have
+    /// changed: the timeline's histogram is keyed on it (a rename leaves it as it was).
+    events_key: u64,
+    /// The last `passes`, to tell whether they changed (a reused buffer).
+    passes_before: Vec<bool>,
 }
 
 impl Derived {
@@ -102,7 +107,14 @@ impl Derived {
             property_keys: None,
             stats: None,
             id_columns: None,
+            events_key: 0,
+            passes_before: Vec::new(),
         }
+    }
+
+    /// The key of what the timeline's histogram counts: the passing features' events.
+    pub fn events_key(&self) -> u64 {
+        self.events_key
     }
 
     /// The key everything was last computed for.
@@ -128,12 +140,15 @@ impl Derived {
                 Some(indices) if self.facts.facts.len() == doc.features.len() => {
                     let indices = indices.to_vec();
                     self.cache.update(doc, &indices, version.state());
-                    self.facts.update(doc, &indices);
+                    if self.facts.update(doc, &indices) {
+                        self.events_key += 1;
+                    }
                     edited = Some(indices);
                 }
                 _ => {
                     self.cache = StripCache::build(doc, version.state(), date);
                     self.facts = FactBook::build(doc);
+                    self.events_key += 1;
                 }
             }
             self.built_for = Some(version);
@@ -161,6 +176,9 @@ impl Derived {
                 let shown = passes
                     && from.is_none_or(|from| self.facts.facts[i].has_event_between(from, date));
                 self.statuses[i] = status;
+                if self.passes[i] != passes {
+                    self.events_key += 1;
+                }
                 self.passes[i] = passes;
                 self.shown[i] = shown;
                 self.cache.set_one(i, status, shown);
@@ -169,8 +187,12 @@ impl Derived {
             return;
         }
         self.facts.statuses_into(date, &mut self.statuses);
+        std::mem::swap(&mut self.passes, &mut self.passes_before);
         self.facts
             .apply_into(filters.get(), &self.statuses, &mut self.passes);
+        if self.passes != self.passes_before {
+            self.events_key += 1;
+        }
         self.shown.clone_from(&self.passes);
         within_window(&self.facts, date, window, &mut self.shown);
         // The map draws exactly what is shown. Buffers are reused: this runs on every

@@ -314,9 +314,11 @@ impl PistasApp {
             .within(self.doc.document().features.len(), |key| {
                 layers.get(key).map(|l| l.document.features.len())
             });
-        let key = (self.doc.version(), self.filters.generation());
-        self.timeline
-            .update(key, &self.derived.facts, &self.derived.passes);
+        self.timeline.update(
+            self.derived.events_key(),
+            &self.derived.facts,
+            &self.derived.passes,
+        );
     }
 
     /// One frame of the whole window.

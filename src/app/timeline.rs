@@ -31,8 +31,8 @@ pub enum Step {
 /// A month's index (year × 12 + month − 1) and its events by type.
 type MonthCounts = (i32, [u32; 5]);
 
-/// What the histogram counts: the document's version and the filters' generation.
-pub type HistogramKey = (super::document::Version, u64);
+/// [`super::derived::Derived::events_key`]: what the histogram was counted for.
+pub type HistogramKey = u64;
 
 /// How often playing advances the date.
 const TICK: Duration = Duration::from_millis(250);

@@ -11,6 +11,8 @@ use pistas::io::{
     WriteOptions, read_str, read_str_with_threads, save_atomic_parts, write_geojson,
     write_geojson_parts,
 };
+use pistas::edit::Editor;
+use pistas::io::journal::{Base, Fingerprint, Writer};
 use pistas::model::synthetic;
 use serde::de::IgnoredAny;
 
@@ -74,6 +76,34 @@ fn io(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("save", strips), &doc, |b, doc| {
             b.iter(|| write_geojson(doc, &options))
         });
+        // Recovery after one edit: a rename journaled and synced (what the window does for
+        // every edit), which must not grow with the document.
+        let journal = dir.path().join(format!("{strips}.journal"));
+        let base = dir.path().join(format!("{strips}.geojson"));
+        std::fs::write(&base, &text).expect("base written");
+        let writer = Writer::new(journal);
+        writer.start(
+            Base::File {
+                fingerprint: Fingerprint::of(text.as_bytes()),
+                path: base,
+            },
+            None,
+            Vec::new(),
+        );
+        let mut editor = Editor::new(doc.clone());
+        editor.set_recording(true);
+        let mut n = 0u32;
+        group.bench_function(BenchmarkId::new("journal_one_edit", strips), |b| {
+            b.iter(|| {
+                n += 1;
+                editor.rename(7, &format!("renamed {n}")).expect("renamed");
+                for (_, line) in editor.take_recorded() {
+                    writer.append(line);
+                }
+                writer.flush();
+            })
+        });
+        drop(editor);
         // What the window's Save does: the pieces written on every core, then to a file
         // atomically (synced), as `ogr2ogr -f GeoJSON` writes its file.
         let out = dir.path().join("saved.geojson");

@@ -11,11 +11,11 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 
 use super::recovery::Recovered;
-use crate::io::journal::Fingerprint;
 use crate::io::import::read_bytes_as;
+use crate::io::journal::Fingerprint;
 use crate::io::{
-    Format, ImportOptions, InputFormat, Parsed, WriteOptions, export, read_file,
-    save_atomic_parts, write_geojson_parts,
+    Format, ImportOptions, InputFormat, Parsed, WriteOptions, export, read_file, save_atomic_parts,
+    write_geojson_parts,
 };
 use crate::model::Document;
 
@@ -239,7 +239,10 @@ impl Job {
                     };
                     let options = WriteOptions { status_date: date };
                     let parts = write_geojson_parts(&doc, &options, &tell);
-                    (path, Ok(parts.into_iter().map(String::into_bytes).collect()))
+                    (
+                        path,
+                        Ok(parts.into_iter().map(String::into_bytes).collect()),
+                    )
                 }
                 JobKind::Export { path, format } => (
                     path,
@@ -412,7 +415,9 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(5));
         };
         match result {
-            JobResult::Opened(Ok(parsed), Some(_)) => assert_eq!(parsed.document.features.len(), 60),
+            JobResult::Opened(Ok(parsed), Some(_)) => {
+                assert_eq!(parsed.document.features.len(), 60)
+            }
             _ => panic!("the sample should open"),
         }
     }

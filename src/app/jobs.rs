@@ -223,9 +223,8 @@ impl Jobs {
             done.push(Finished::Saved {
                 path: job.path().to_path_buf(),
                 version,
-                result: written(result).and_then(|f| {
-                    f.ok_or_else(|| "the save stopped unexpectedly".to_owned())
-                }),
+                result: written(result)
+                    .and_then(|f| f.ok_or_else(|| "the save stopped unexpectedly".to_owned())),
                 then,
             });
             if let Some(w) = self.save_waiting.pop_front() {

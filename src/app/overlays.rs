@@ -386,13 +386,8 @@ impl PistasApp {
         };
         if let Some(path) = path {
             self.team.save_started(self.doc.version());
-            self.jobs.save(
-                path,
-                self.doc.shared(),
-                self.date,
-                self.doc.version(),
-                then,
-            );
+            self.jobs
+                .save(path, self.doc.shared(), self.date, self.doc.version(), then);
         }
     }
 

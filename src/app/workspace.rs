@@ -386,7 +386,8 @@ impl PistasApp {
                         doc = round_coordinates(&doc, digits);
                     }
                     let status_date = choices.status_date.unwrap_or(self.date);
-                    self.jobs.export(path, format, std::sync::Arc::new(doc), status_date);
+                    self.jobs
+                        .export(path, format, std::sync::Arc::new(doc), status_date);
                 }
                 false
             }

@@ -92,7 +92,10 @@ pub struct Header {
 #[derive(Debug, Clone)]
 pub enum Base {
     /// A GeoJSON file as read or saved, with the fingerprint of those bytes.
-    File { path: PathBuf, fingerprint: Fingerprint },
+    File {
+        path: PathBuf,
+        fingerprint: Fingerprint,
+    },
     /// A document that is in no file as it stands (new, imported from another format,
     /// restored): the writer saves it as a snapshot beside the journal, once.
     Snapshot(Arc<Document>),
@@ -272,7 +275,9 @@ pub fn restore(journal: &Path) -> Result<Restored, String> {
                     "edit {} of the journal cannot be replayed ({problem}); it and the {} after \
                      it are not restored",
                     number + 1,
-                    text.split_inclusive('\n').count().saturating_sub(number + 2)
+                    text.split_inclusive('\n')
+                        .count()
+                        .saturating_sub(number + 2)
                 ),
             });
             complete = false;
@@ -594,7 +599,10 @@ mod tests {
         writer.append(entry(&[Change::Remove { index: 0 }]));
         writer.flush();
         let restored = restore(&journal).unwrap();
-        assert_eq!(restored.parsed.document.features.len(), doc.features.len() - 1);
+        assert_eq!(
+            restored.parsed.document.features.len(),
+            doc.features.len() - 1
+        );
         writer.remove();
         writer.flush();
         assert!(!journal.exists());

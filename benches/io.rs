@@ -7,12 +7,12 @@
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use pistas::analysis::SpatialIndex;
+use pistas::edit::Editor;
+use pistas::io::journal::{Base, Fingerprint, Writer};
 use pistas::io::{
     WriteOptions, read_str, read_str_with_threads, save_atomic_parts, write_geojson,
     write_geojson_parts,
 };
-use pistas::edit::Editor;
-use pistas::io::journal::{Base, Fingerprint, Writer};
 use pistas::model::synthetic;
 use serde::de::IgnoredAny;
 

@@ -7,9 +7,11 @@ mod summary;
 
 pub use index::SpatialIndex;
 mod filter;
+mod histogram;
 mod names;
 mod nearest;
 pub use filter::{FactBook, Facts, Filter, inside_ring};
+pub use histogram::{DayCounts, TypeCounts, type_slot};
 pub use measure::{distance_m, representative_point, runway_heading_deg, runway_length_m};
 pub use names::{fold, name_key, name_similarity, natural_cmp};
 pub use nearest::{Nearest, path_length_and_area};

@@ -10,7 +10,7 @@ use super::document::{OpenDocument, Version};
 use super::map::strips::StripCache;
 use super::map::{self};
 use super::table;
-use crate::analysis::{FactBook, Filter, Nearest, Stats};
+use crate::analysis::{DayCounts, FactBook, Filter, Nearest, Stats};
 use crate::model::{Document, Status};
 
 /// The filters in force, with a generation that changes whenever they do.
@@ -91,6 +91,8 @@ pub struct Derived {
     events_key: u64,
     /// The last `passes`, to tell whether they changed (a reused buffer).
     passes_before: Vec<bool>,
+    /// The passing features' events per day (the timeline), kept by difference.
+    pub histogram: DayCounts,
 }
 
 impl Derived {
@@ -109,6 +111,7 @@ impl Derived {
             id_columns: None,
             events_key: 0,
             passes_before: Vec::new(),
+            histogram: DayCounts::default(),
         }
     }
 
@@ -132,23 +135,27 @@ impl Derived {
     ) {
         let doc = open.document();
         let version = open.version();
-        let mut edited = None;
+        // The features an edit replaced in place, with their events' days before it.
+        let mut edited: Option<Vec<(usize, Vec<_>)>> = None;
+        let mut rebuilt = false;
         if self.built_for != Some(version) {
             match self.built_for.and_then(|v| open.touched_since(v)) {
                 // An edit in place: update only what changed (a full rebuild at 100k strips
                 // takes a quarter of a second).
                 Some(indices) if self.facts.facts.len() == doc.features.len() => {
                     let indices = indices.to_vec();
+                    let before = indices
+                        .iter()
+                        .map(|&i| (i, self.facts.event_days_of(i).to_vec()))
+                        .collect();
                     self.cache.update(doc, &indices, version.state());
-                    if self.facts.update(doc, &indices) {
-                        self.events_key += 1;
-                    }
-                    edited = Some(indices);
+                    self.facts.update(doc, &indices);
+                    edited = Some(before);
                 }
                 _ => {
                     self.cache = StripCache::build(doc, version.state(), date);
                     self.facts = FactBook::build(doc);
-                    self.events_key += 1;
+                    rebuilt = true;
                 }
             }
             self.built_for = Some(version);
@@ -170,13 +177,21 @@ impl Derived {
             && self.statuses.len() == doc.features.len()
         {
             let from = window.map(|days| date - chrono::Days::new(days.max(0) as u64));
-            for &i in indices {
+            for (i, days_before) in indices {
+                let i = *i;
                 let status = self.facts.status_of(i, date);
                 let passes = self.facts.passes_one(i, filters.get(), status.0);
                 let shown = passes
                     && from.is_none_or(|from| self.facts.facts[i].has_event_between(from, date));
                 self.statuses[i] = status;
-                if self.passes[i] != passes {
+                let days = self.facts.event_days_of(i);
+                if (self.passes[i] || passes) && (self.passes[i] != passes || days_before != days) {
+                    if self.passes[i] {
+                        self.histogram.add(days_before, false);
+                    }
+                    if passes {
+                        self.histogram.add(days, true);
+                    }
                     self.events_key += 1;
                 }
                 self.passes[i] = passes;
@@ -190,9 +205,7 @@ impl Derived {
         std::mem::swap(&mut self.passes, &mut self.passes_before);
         self.facts
             .apply_into(filters.get(), &self.statuses, &mut self.passes);
-        if self.passes != self.passes_before {
-            self.events_key += 1;
-        }
+        self.count_events(rebuilt || edited.is_some());
         self.shown.clone_from(&self.passes);
         within_window(&self.facts, date, window, &mut self.shown);
         // The map draws exactly what is shown. Buffers are reused: this runs on every
@@ -201,6 +214,28 @@ impl Derived {
         self.cache
             .set_view_state(date, &self.statuses, window.is_some());
         self.key = Some(key);
+    }
+
+    /// Brings the histogram up to the passes: by the features whose result flipped since
+    /// `passes_before`, or counted anew after the facts changed (or when most flipped).
+    fn count_events(&mut self, facts_changed: bool) {
+        let (now, before) = (&self.passes, &self.passes_before);
+        let flipped: Vec<usize> = if facts_changed || now.len() != before.len() {
+            Vec::new()
+        } else {
+            (0..now.len()).filter(|&i| now[i] != before[i]).collect()
+        };
+        if facts_changed || now.len() != before.len() || flipped.len() > now.len() / 8 {
+            self.histogram = DayCounts::count(&self.facts, now);
+            self.events_key += 1;
+            return;
+        }
+        for &i in &flipped {
+            self.histogram.add(self.facts.event_days_of(i), now[i]);
+        }
+        if !flipped.is_empty() {
+            self.events_key += 1;
+        }
     }
 
     /// How many features are shown.

@@ -314,11 +314,8 @@ impl PistasApp {
             .within(self.doc.document().features.len(), |key| {
                 layers.get(key).map(|l| l.document.features.len())
             });
-        self.timeline.update(
-            self.derived.events_key(),
-            &self.derived.facts,
-            &self.derived.passes,
-        );
+        self.timeline
+            .update(self.derived.events_key(), &self.derived.histogram);
     }
 
     /// One frame of the whole window.

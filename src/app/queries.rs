@@ -146,6 +146,11 @@ impl PistasApp {
         self.refresh();
     }
 
+    /// The passing features' events per day, as the timeline counts them.
+    pub fn event_counts(&self) -> &crate::analysis::DayCounts {
+        &self.derived.histogram
+    }
+
     /// The first and last day the timeline's slider spans.
     pub fn timeline_range(&self) -> (NaiveDate, NaiveDate) {
         self.timeline.range()

@@ -10,7 +10,7 @@ use egui_plot::{Bar, BarChart, Plot, VLine};
 
 use super::i18n::{Lang, T};
 use super::theme;
-use crate::analysis::FactBook;
+use crate::analysis::DayCounts;
 use crate::model::EventType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,10 +72,6 @@ fn month_start(index: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
 }
 
-fn type_slot(kind: EventType) -> usize {
-    EventType::ALL.iter().position(|k| *k == kind).unwrap_or(0)
-}
-
 /// The date one step after `date`.
 pub fn advance(date: NaiveDate, step: Step) -> NaiveDate {
     match step {
@@ -86,45 +82,27 @@ pub fn advance(date: NaiveDate, step: Step) -> NaiveDate {
 }
 
 impl Timeline {
-    /// Recomputes the histogram when the document or the filter changed.
-    pub fn update(&mut self, key: HistogramKey, facts: &FactBook, passes: &[bool]) {
+    /// Takes the months of the passing features' events from their count per day, when
+    /// it changed (`key`).
+    pub fn update(&mut self, key: HistogramKey, counts: &DayCounts) {
         if self.histogram.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
-        // Months counted in a flat array from the first event's month: one pass, no map.
-        let mut range: Option<(NaiveDate, NaiveDate)> = None;
-        let passing = || {
-            passes
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| **p)
-                .flat_map(|(i, _)| facts.event_days_of(i))
-        };
-        for (day, _) in passing() {
-            range = Some(match range {
-                None => (*day, *day),
-                Some((a, b)) => (a.min(*day), b.max(*day)),
-            });
-        }
-        let mut counts: Vec<[u32; 5]> = Vec::new();
-        let mut first_month = 0;
-        // Without events the slider spans today, not the previous document's years.
-        let today = chrono::Local::now().date_naive();
-        self.range = (today, today);
-        if let Some((a, b)) = range {
-            self.range = (a, b);
-            first_month = month_index(a);
-            counts = vec![[0; 5]; (month_index(b) - first_month + 1) as usize];
-            for (day, kind) in passing() {
-                counts[(month_index(*day) - first_month) as usize][type_slot(*kind)] += 1;
+        let mut months: Vec<MonthCounts> = Vec::new();
+        for (day, by_type) in counts.days() {
+            let month = month_index(day);
+            match months.last_mut() {
+                Some((m, sum)) if *m == month => {
+                    for (s, n) in sum.iter_mut().zip(by_type) {
+                        *s += n;
+                    }
+                }
+                _ => months.push((month, by_type)),
             }
         }
-        let months: Vec<MonthCounts> = counts
-            .into_iter()
-            .enumerate()
-            .filter(|(_, c)| c.iter().any(|n| *n > 0))
-            .map(|(i, c)| (first_month + i as i32, c))
-            .collect();
+        // Without events the slider spans today, not the previous document's years.
+        let today = chrono::Local::now().date_naive();
+        self.range = counts.range().unwrap_or((today, today));
         self.histogram = Some((key, months));
     }
 

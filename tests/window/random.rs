@@ -212,6 +212,17 @@ fn check(h: &mut Harness<'static, PistasApp>, window: Option<i64>, history: &[St
         );
     }
     let mut shown = facts.apply(&filter, &statuses);
+    // The timeline's counts, kept by difference, are those of a recount.
+    let recount = pistas::analysis::DayCounts::count(&facts, &shown);
+    assert_eq!(
+        h.state().event_counts().days().collect::<Vec<_>>(),
+        recount.days().collect::<Vec<_>>(),
+        "timeline counts after {}",
+        context()
+    );
+    if let Some(range) = recount.range() {
+        assert_eq!(h.state().timeline_range(), range, "timeline range");
+    }
     if let Some(days) = window {
         let from = date - chrono::Days::new(days as u64);
         for (s, f) in shown.iter_mut().zip(&facts.facts) {

@@ -232,8 +232,9 @@ fn splice_flat<T: Copy>(flat: &mut Vec<T>, offsets: &mut [u32], i: usize, new: &
 
 impl FactBook {
     pub fn build(doc: &Document) -> Self {
+        use rayon::prelude::*;
         let mut book = FactBook {
-            facts: doc.features.iter().map(Facts::of).collect(),
+            facts: doc.features.par_iter().map(Facts::of).collect(),
             steps: Vec::new(),
             offsets: vec![0],
             event_days: Vec::new(),

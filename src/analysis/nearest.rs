@@ -27,7 +27,7 @@ impl Nearest {
         } else {
             points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64
         };
-        let scale = mean_lat.to_radians().cos();
+        let scale = mean_lat.to_radians().cos().max(1e-6);
         let tree = RTree::bulk_load(
             points
                 .iter()
@@ -40,6 +40,30 @@ impl Nearest {
             scale,
             points,
         }
+    }
+
+    /// Moves place `k` to `to`, or takes it out of the search with `None` (its number
+    /// stays taken); an edit of one strip at a million does not rebuild the tree.
+    pub fn set(&mut self, k: usize, to: Option<(f64, f64)>) {
+        let Some(&(lon, lat)) = self.points.get(k) else {
+            return;
+        };
+        self.tree
+            .remove(&GeomWithData::new([lon * self.scale, lat], k));
+        if let Some((lon, lat)) = to {
+            self.points[k] = (lon, lat);
+            self.tree
+                .insert(GeomWithData::new([lon * self.scale, lat], k));
+        }
+    }
+
+    /// Adds a place; returns its number.
+    pub fn push(&mut self, (lon, lat): (f64, f64)) -> usize {
+        let k = self.points.len();
+        self.points.push((lon, lat));
+        self.tree
+            .insert(GeomWithData::new([lon * self.scale, lat], k));
+        k
     }
 
     /// The nearest place other than `except`, and its distance in metres.
@@ -82,6 +106,37 @@ pub fn path_length_and_area(points: &[(f64, f64)]) -> (f64, Option<f64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moved_removed_and_added_places_answer_as_a_rebuild() {
+        let mut points: Vec<(f64, f64)> = (0..50)
+            .map(|i| (-74.0 + f64::from(i) * 0.01, -12.0 - f64::from(i % 7) * 0.02))
+            .collect();
+        let mut nearest = Nearest::new(points.clone());
+        nearest.set(3, Some((-73.1, -11.2)));
+        points[3] = (-73.1, -11.2);
+        nearest.set(10, None);
+        let k = nearest.push((-73.5, -12.5));
+        points.push((-73.5, -12.5));
+        assert_eq!(k, 50);
+        let probes = [
+            (-73.1, -11.21),
+            (-73.9, -12.05),
+            (-73.5, -12.49),
+            (-73.9, -12.0),
+        ];
+        for (lon, lat) in probes {
+            // A rebuild of what is left: place 10 is gone.
+            let found = nearest.nearest(lon, lat, None).map(|(i, _)| i);
+            let best = (0..points.len()).filter(|&i| i != 10).min_by(|&a, &b| {
+                let d = |i: usize| {
+                    distance_m(Point::new(lon, lat), Point::new(points[i].0, points[i].1))
+                };
+                d(a).total_cmp(&d(b))
+            });
+            assert_eq!(found, best, "at {lon}, {lat}");
+        }
+    }
 
     #[test]
     fn finds_the_geodesically_nearest_other_place() {

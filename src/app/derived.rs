@@ -150,6 +150,7 @@ impl Derived {
                         .collect();
                     self.cache.update(doc, &indices, version.state());
                     self.facts.update(doc, &indices);
+                    self.update_places(doc, &indices, version);
                     edited = Some(before);
                 }
                 _ => {
@@ -241,6 +242,40 @@ impl Derived {
     /// How many features are shown.
     pub fn shown_count(&self) -> usize {
         self.shown.iter().filter(|s| **s).count()
+    }
+
+    /// Follows an edit in place in the strips as places, when they were computed for the
+    /// version before it (moved, renamed, become or ceased to be a place).
+    fn update_places(&mut self, doc: &Document, indices: &[usize], version: Version) {
+        let Some((v, places)) = &mut self.places else {
+            return;
+        };
+        if Some(*v) != self.built_for {
+            return;
+        }
+        for &i in indices {
+            let (Some(f), Some(own)) = (self.facts.facts.get(i), places.own.get_mut(i)) else {
+                continue;
+            };
+            let place = f.lon_lat.filter(|_| f.strip);
+            let label = doc.features[i].label().to_owned();
+            match (*own, place) {
+                (Some(k), Some(_)) => {
+                    places.nearest.set(k, place);
+                    places.names[k] = label;
+                }
+                (Some(k), None) => {
+                    places.nearest.set(k, None);
+                    *own = None;
+                }
+                (None, Some(p)) => {
+                    *own = Some(places.nearest.push(p));
+                    places.names.push(label);
+                }
+                (None, None) => {}
+            }
+        }
+        *v = version;
     }
 
     /// The strips as places (computed once per version).

@@ -182,9 +182,14 @@ pub fn item_of(feature: &Feature) -> Option<Item> {
 
 impl StripCache {
     pub fn build(doc: &Document, state: u64, date: NaiveDate) -> Self {
-        let items: Vec<Option<Item>> = doc.features.iter().map(item_of).collect();
+        use rayon::prelude::*;
+        let items: Vec<Option<Item>> = doc.features.par_iter().map(item_of).collect();
         let mut cache = Self::from_items(items, state, date);
-        cache.statuses = doc.features.iter().map(|f| status_of(f, date)).collect();
+        cache.statuses = doc
+            .features
+            .par_iter()
+            .map(|f| status_of(f, date))
+            .collect();
         cache
     }
 

@@ -344,6 +344,17 @@ struct Cell {
 }
 
 impl Cell {
+    /// Counts `other`'s strips in too.
+    fn add(&mut self, other: &Cell) {
+        self.count += other.count;
+        for (a, b) in self.by_status.iter_mut().zip(other.by_status) {
+            *a += b;
+        }
+        self.sum = [self.sum[0] + other.sum[0], self.sum[1] + other.sum[1]];
+        self.min = [self.min[0].min(other.min[0]), self.min[1].min(other.min[1])];
+        self.max = [self.max[0].max(other.max[0]), self.max[1].max(other.max[1])];
+    }
+
     fn centre(&self) -> Pos2 {
         Pos2::new(
             self.sum[0] / self.count as f32,
@@ -352,10 +363,53 @@ impl Cell {
     }
 }
 
+/// Strips counted on one thread when clustering; more are shared out among the cores.
+const CELLS_PER_THREAD: usize = 100_000;
+
 fn cells_of(t: &Transform, cache: &StripCache, visible: &[usize], cell_px: f32) -> Vec<Cell> {
     let rect = t.rect;
     let cols = (rect.width() / cell_px).ceil() as usize + 1;
     let rows = (rect.height() / cell_px).ceil() as usize + 1;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(visible.len().div_ceil(CELLS_PER_THREAD))
+        .max(1);
+    let mut cells = if threads == 1 {
+        grid_of(t, cache, visible, cell_px, cols, rows)
+    } else {
+        // A million strips in view: each core counts a share into a grid of its own, and
+        // the grids are added up (a few hundred cells).
+        let share = visible.len().div_ceil(threads);
+        let grids: Vec<Vec<Cell>> = std::thread::scope(|scope| {
+            let parts: Vec<_> = visible
+                .chunks(share)
+                .map(|part| scope.spawn(move || grid_of(t, cache, part, cell_px, cols, rows)))
+                .collect();
+            parts.into_iter().filter_map(|p| p.join().ok()).collect()
+        });
+        let mut grids = grids.into_iter();
+        let mut cells = grids.next().unwrap_or_default();
+        for grid in grids {
+            for (cell, other) in cells.iter_mut().zip(grid) {
+                cell.add(&other);
+            }
+        }
+        cells
+    };
+    cells.retain(|c| c.count > 0);
+    cells
+}
+
+/// The screen grid of cells with the `visible` strips counted in.
+fn grid_of(
+    t: &Transform,
+    cache: &StripCache,
+    visible: &[usize],
+    cell_px: f32,
+    cols: usize,
+    rows: usize,
+) -> Vec<Cell> {
+    let rect = t.rect;
     let empty = Cell {
         count: 0,
         by_status: [0; 5],
@@ -390,7 +444,6 @@ fn cells_of(t: &Transform, cache: &StripCache, visible: &[usize], cell_px: f32) 
         cell.min = [cell.min[0].min(m[0]), cell.min[1].min(m[1])];
         cell.max = [cell.max[0].max(m[0]), cell.max[1].max(m[1])];
     }
-    cells.retain(|c| c.count > 0);
     cells
 }
 

@@ -209,6 +209,9 @@ pub struct FactBook {
 }
 
 /// Replaces item `i`'s run in a flat array and shifts the offsets after it.
+/// Features one task of a parallel pass over the facts takes at least.
+const PER_TASK: usize = 16_384;
+
 /// The words of a filter's text, each to be found in a strip's searchable text.
 fn filter_words(filter: &Filter) -> Vec<String> {
     filter
@@ -287,28 +290,13 @@ impl FactBook {
     /// [`Self::statuses_at`] into a reused buffer, on every core for a large document
     /// (a new date at a million strips).
     pub fn statuses_into(&self, day: NaiveDate, out: &mut Vec<(Status, bool)>) {
+        use rayon::prelude::*;
         out.clear();
         out.resize(self.facts.len(), (Status::Unknown, false));
-        let threads = if out.len() < 50_000 {
-            1
-        } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-        };
-        let chunk = out.len().div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            for (c, part) in out.chunks_mut(chunk).enumerate() {
-                let mut fill = move || {
-                    for (k, slot) in part.iter_mut().enumerate() {
-                        *slot = self.status_of(c * chunk + k, day);
-                    }
-                };
-                if threads == 1 {
-                    fill();
-                } else {
-                    scope.spawn(fill);
-                }
-            }
-        });
+        out.par_iter_mut()
+            .with_min_len(PER_TASK)
+            .enumerate()
+            .for_each(|(i, slot)| *slot = self.status_of(i, day));
     }
 
     /// Feature `i`'s status at `day` and whether it rests on a fuzzy date.
@@ -348,13 +336,14 @@ impl FactBook {
             out.resize(self.facts.len(), true);
             return;
         }
+        use rayon::prelude::*;
         let words = filter_words(filter);
-        out.extend(
-            self.facts
-                .iter()
-                .zip(statuses)
-                .map(|(f, (status, _))| f.passes(filter, *status, &words)),
-        );
+        self.facts
+            .par_iter()
+            .with_min_len(PER_TASK)
+            .zip(statuses)
+            .map(|(f, (status, _))| f.passes(filter, *status, &words))
+            .collect_into_vec(out);
     }
 }
 

@@ -62,6 +62,7 @@ impl PistasApp {
             } else {
                 // Nothing unsaved (work still to be restored stays for the next start).
                 self.doc.clear_recovery();
+                self.doc.flush_journal();
             }
         }
     }

@@ -236,9 +236,12 @@ impl OpenDocument {
         journal.started = true;
     }
 
-    /// Why writing the journal failed last, once.
-    pub fn journal_error(&self) -> Option<String> {
-        self.recovery.as_ref()?.writer().take_error()
+    /// Why writing the journal failed last, once. The writer stops appending to a journal
+    /// it failed to write, so the next edit begins a new one on a snapshot.
+    pub fn journal_error(&mut self) -> Option<String> {
+        let error = self.recovery.as_ref()?.writer().take_error()?;
+        self.journal = Journal::on(None, self.editor.state());
+        Some(error)
     }
 
     /// Waits until every journal line is on disk.
@@ -283,10 +286,12 @@ impl OpenDocument {
         }
     }
 
-    /// The person chose to lose the unsaved work (at Quit).
+    /// The person chose to lose the unsaved work (at Quit): the journal is removed before
+    /// this returns, so the next start offers nothing back.
     pub fn discard(&mut self) {
         self.editor.mark_saved();
         self.clear_recovery();
+        self.flush_journal();
     }
 
     /// Removes the journal. Work a crashed window left stays until it is restored or

@@ -81,6 +81,9 @@ pub enum Finished {
 pub struct Jobs {
     open: Option<(Job, OpenFor)>,
     save: Option<(Job, Version, AfterSave)>,
+    /// Saves cancelled when they may already be replacing their file: one that did is
+    /// still reported (the document's journal must know its file was replaced).
+    cancelled_saves: Vec<(Job, Version)>,
     save_waiting: VecDeque<Waiting>,
     export: Option<Job>,
     export_waiting: VecDeque<Waiting>,
@@ -162,6 +165,7 @@ impl Jobs {
             || self.save.is_some()
             || self.export.is_some()
             || !self.imports.is_empty()
+            || !self.cancelled_saves.is_empty()
     }
 
     /// The jobs running, for the status bar.
@@ -182,8 +186,9 @@ impl Jobs {
     /// waits behind them). A cancelled write leaves its file as it was.
     pub fn cancel(&mut self) {
         self.cancel_open();
-        if let Some((job, ..)) = self.save.take() {
+        if let Some((job, version, _)) = self.save.take() {
             job.cancel();
+            self.cancelled_saves.push((job, version));
         }
         if let Some(job) = self.export.take() {
             job.cancel();
@@ -231,6 +236,21 @@ impl Jobs {
                 self.start_save(w);
             }
         }
+        let mut still = Vec::new();
+        for (job, version) in std::mem::take(&mut self.cancelled_saves) {
+            match job.poll() {
+                None => still.push((job, version)),
+                Some(JobResult::Written(Ok(Some(fingerprint)))) => done.push(Finished::Saved {
+                    path: job.path().to_path_buf(),
+                    version,
+                    result: Ok(fingerprint),
+                    then: AfterSave::Nothing,
+                }),
+                // Cancelled before the file was replaced: nothing happened.
+                Some(_) => {}
+            }
+        }
+        self.cancelled_saves = still;
         if let Some(result) = self.export.as_ref().and_then(Job::poll)
             && let Some(job) = self.export.take()
         {

@@ -285,6 +285,10 @@ pub fn restore(journal: &Path) -> Result<Restored, String> {
         }
         applied += 1;
     }
+    // Ids Pistas gave while reading the base and ids the journal kept for features
+    // without one may meet (after a deletion, say): they are session names, given anew.
+    let document = std::mem::take(&mut parsed.document);
+    parsed.document = Document::with_unique_ids(document.features, document.foreign).0;
     Ok(Restored {
         parsed,
         header,
@@ -308,8 +312,6 @@ enum Message {
         original: Option<PathBuf>,
         lines: Vec<String>,
     },
-    /// Appends to the journal the window restored from.
-    Continue,
     Append(String),
     /// No unsaved work: the journal and its snapshots go.
     Remove,
@@ -343,11 +345,6 @@ impl Writer {
         });
     }
 
-    /// The journal there is (restored from) goes on.
-    pub fn resume(&self) {
-        let _ = self.tx.send(Message::Continue);
-    }
-
     pub fn append(&self, line: String) {
         let _ = self.tx.send(Message::Append(line));
     }
@@ -358,7 +355,8 @@ impl Writer {
         if lines.is_empty() {
             self.remove();
         } else {
-            self.start(Base::File { path, fingerprint }, None, lines);
+            let original = Some(path.clone());
+            self.start(Base::File { path, fingerprint }, original, lines);
         }
     }
 
@@ -410,7 +408,8 @@ pub fn remove_snapshots(journal: &Path, keep: Option<&Path>) {
 
 fn run(path: &Path, rx: &Receiver<Message>, errors: &Mutex<Option<String>>) {
     let shown = path.display().to_string();
-    let mut file: Option<File> = None;
+    // The journal open for appending, and its length after the last whole line.
+    let mut file: Option<(File, u64)> = None;
     let fail = |e: String| {
         if let Ok(mut slot) = errors.lock() {
             *slot = Some(e);
@@ -429,20 +428,21 @@ fn run(path: &Path, rx: &Receiver<Message>, errors: &Mutex<Option<String>>) {
                     Err(e) => fail(e),
                 }
             }
-            Message::Continue => {
-                match OpenOptions::new().append(true).open(path) {
-                    Ok(f) => file = Some(f),
-                    Err(e) => fail(format!("{shown}: {e}")),
-                };
-            }
-            Message::Append(line) => match file.as_mut() {
-                Some(f) => {
-                    if let Err(e) = f.write_all(line.as_bytes()).and_then(|()| f.sync_data()) {
-                        fail(format!("{shown}: {e}"));
+            // After a failed write nothing more is appended (a gap would replay later
+            // edits on the wrong features) until the window starts a new journal.
+            Message::Append(line) => {
+                if let Some((f, len)) = file.as_mut() {
+                    match f.write_all(line.as_bytes()).and_then(|()| f.sync_data()) {
+                        Ok(()) => *len += line.len() as u64,
+                        Err(e) => {
+                            // A line written in part is cut off: the journal ends whole.
+                            let _ = f.set_len(*len);
+                            file = None;
+                            fail(format!("{shown}: {e}"));
+                        }
                     }
                 }
-                None => fail(format!("{shown}: an edit came before its journal began")),
-            },
+            }
             Message::Remove => {
                 file = None;
                 let _ = std::fs::remove_file(path);
@@ -472,15 +472,38 @@ fn start(
     base: Base,
     original: Option<PathBuf>,
     lines: &[String],
-) -> Result<File, String> {
+) -> Result<(File, u64), String> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
     let (base, fingerprint) = match base {
-        Base::File { path, fingerprint } => (path, fingerprint),
+        // A hard link beside the journal keeps the base's bytes when a save (or another
+        // program) replaces the file by renaming over it; across file systems, where no
+        // link can be made, the journal names the file itself.
+        Base::File {
+            path: file,
+            fingerprint,
+        } => {
+            let file = std::path::absolute(&file).unwrap_or(file);
+            let link = snapshot_path(path, stamp);
+            match std::fs::hard_link(&file, &link) {
+                Ok(()) if Fingerprint::of_file(&link).ok().as_ref() == Some(&fingerprint) => {
+                    (link, fingerprint)
+                }
+                Ok(()) => {
+                    // The file changed since it was read: the edits are not on it.
+                    let _ = std::fs::remove_file(&link);
+                    return Err(format!(
+                        "{} changed since it was read: its edits cannot be journaled on it",
+                        file.display()
+                    ));
+                }
+                Err(_) => (file, fingerprint),
+            }
+        }
         Base::Snapshot(doc) => {
             let text = write_geojson(&doc, &journal_options());
-            let stamp = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default();
             let snapshot = snapshot_path(path, stamp);
             save_atomic(&snapshot, text.as_bytes(), true).map_err(|e| e.to_string())?;
             (snapshot, Fingerprint::of(text.as_bytes()))
@@ -490,15 +513,20 @@ fn start(
         pistas_journal: VERSION,
         base: Some(base.clone()),
         fingerprint: Some(fingerprint),
-        original,
+        original: original.map(|o| std::path::absolute(&o).unwrap_or(o)),
     };
     create(path, &header, lines)?;
     // Snapshots of earlier journals are no longer needed.
     remove_snapshots(path, Some(&base));
-    OpenOptions::new()
+    let file = OpenOptions::new()
         .append(true)
         .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let len = file
+        .metadata()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .len();
+    Ok((file, len))
 }
 
 #[cfg(test)]
@@ -548,6 +576,95 @@ mod tests {
         assert!(restored.complete);
         assert_eq!(restored.applied, 6);
         assert_eq!(&restored.parsed.document, editor.document());
+    }
+
+    #[test]
+    fn a_save_over_the_base_leaves_the_journal_replayable() {
+        let (dir, path, doc) = sample();
+        let journal = dir.path().join("slot.journal");
+        let writer = Writer::new(journal.clone());
+        let mut editor = Editor::new(doc);
+        editor.set_recording(true);
+        editor.rename(2, "Antes").unwrap();
+        let lines = editor.take_recorded().into_iter().map(|(_, l)| l).collect();
+        writer.start(
+            Base::File {
+                fingerprint: Fingerprint::of_file(&path).unwrap(),
+                path: path.clone(),
+            },
+            Some(path.clone()),
+            lines,
+        );
+        writer.flush();
+        // Another program (or a save whose end the window never heard of) replaces the
+        // file by renaming over it; the window goes on editing.
+        save_atomic(
+            &path,
+            b"{\"type\":\"FeatureCollection\",\"features\":[]}",
+            true,
+        )
+        .unwrap();
+        editor.delete(0).unwrap();
+        for (_, line) in editor.take_recorded() {
+            writer.append(line);
+        }
+        writer.flush();
+        let restored = restore(&journal).unwrap();
+        assert_eq!(&restored.parsed.document, editor.document());
+        assert_eq!(restored.header.original.as_deref(), Some(path.as_path()));
+    }
+
+    #[test]
+    fn ids_given_while_reading_stay_unique_after_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("noids.geojson");
+        let feature = |n: u32| {
+            format!(
+                "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[-74.{n},-12.0]}},\"properties\":{{\"name\":\"p{n}\"}}}}"
+            )
+        };
+        let text = format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{},{},{}]}}",
+            feature(1),
+            feature(2),
+            feature(3)
+        );
+        std::fs::write(&path, &text).unwrap();
+        let doc = read_str(&text, "noids").document;
+        let mut editor = Editor::new(doc);
+        editor.set_recording(true);
+        editor.delete(0).unwrap();
+        let deleted = editor.document().clone();
+        let saved = write_geojson(&deleted, &journal_options());
+        std::fs::write(&path, &saved).unwrap();
+        editor.take_recorded();
+        // The saved file read again names its features pistas-1, pistas-2; the journal
+        // keeps the session's pistas-2 for the first one, renamed.
+        editor.rename(0, "renombrada").unwrap();
+        let writer = Writer::new(dir.path().join("slot.journal"));
+        let lines = editor.take_recorded().into_iter().map(|(_, l)| l).collect();
+        writer.start(
+            Base::File {
+                fingerprint: Fingerprint::of(saved.as_bytes()),
+                path: path.clone(),
+            },
+            None,
+            lines,
+        );
+        writer.flush();
+        let restored = restore(&dir.path().join("slot.journal")).unwrap();
+        let ids: std::collections::HashSet<&str> = restored
+            .parsed
+            .document
+            .features
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect();
+        assert_eq!(ids.len(), 2, "ids stay unique");
+        assert_eq!(
+            restored.parsed.document.features[0].name(),
+            Some("renombrada")
+        );
     }
 
     #[test]

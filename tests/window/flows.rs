@@ -532,9 +532,15 @@ fn every_edit_is_journaled_on_the_file_and_a_save_clears_it() {
     let recovery = Recovery::new(ui.dir.path().join("recovery"));
     ui.harness.state().flush_journal();
     let found = recovery.found_all().pop().expect("the edit is journaled");
-    // The journal's base is the file itself: nothing but the edit was written.
+    // The journal's base is the file itself (a hard link to it beside the journal):
+    // nothing but the edit was written.
     let header = pistas::io::journal::read_header(&found.journal).expect("a journal");
-    assert_eq!(header.base.as_deref(), Some(file.as_path()));
+    assert_eq!(header.original.as_deref(), Some(file.as_path()));
+    let base = header.base.expect("a base");
+    assert_eq!(
+        std::fs::read(&base).expect("base"),
+        std::fs::read(&file).expect("file")
+    );
     let journal_size = std::fs::metadata(&found.journal).expect("journal").len();
     let file_size = std::fs::metadata(&file).expect("file").len();
     assert!(journal_size < file_size, "{journal_size} ≥ {file_size}");

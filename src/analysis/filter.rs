@@ -206,9 +206,17 @@ pub struct FactBook {
     /// timeline's histogram.
     event_days: Vec<(NaiveDate, EventType)>,
     event_offsets: Vec<u32>,
+    /// Every status step of every feature as (day, feature), by day: the features whose
+    /// status can differ between two dates are found without looking at the others.
+    step_days: Vec<(NaiveDate, u32)>,
+    /// Features edited since `step_days` was sorted (their steps there may be stale):
+    /// always looked at whole.
+    moved: Vec<u32>,
 }
 
-/// Replaces item `i`'s run in a flat array and shifts the offsets after it.
+/// Edited features looked at whole before `step_days` is sorted again.
+const MOVED_AT_MOST: usize = 4096;
+
 /// Features one task of a parallel pass over the facts takes at least.
 const PER_TASK: usize = 16_384;
 
@@ -222,6 +230,7 @@ fn filter_words(filter: &Filter) -> Vec<String> {
         .collect()
 }
 
+/// Replaces item `i`'s run in a flat array and shifts the offsets after it.
 fn splice_flat<T: Copy>(flat: &mut Vec<T>, offsets: &mut [u32], i: usize, new: &[T]) {
     let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
     let delta = new.len() as i64 - (b - a) as i64;
@@ -242,6 +251,8 @@ impl FactBook {
             offsets: vec![0],
             event_days: Vec::new(),
             event_offsets: vec![0],
+            step_days: Vec::new(),
+            moved: Vec::new(),
         };
         for f in &book.facts {
             book.steps.extend_from_slice(f.timeline.steps());
@@ -249,7 +260,37 @@ impl FactBook {
             book.event_days.extend(f.event_days().map(|(k, d)| (d, k)));
             book.event_offsets.push(book.event_days.len() as u32);
         }
+        book.sort_step_days();
         book
+    }
+
+    fn sort_step_days(&mut self) {
+        use rayon::prelude::*;
+        self.step_days.clear();
+        for (i, w) in self.offsets.windows(2).enumerate() {
+            let steps = &self.steps[w[0] as usize..w[1] as usize];
+            self.step_days
+                .extend(steps.iter().map(|(d, _, _)| (*d, i as u32)));
+        }
+        self.step_days.par_sort_unstable();
+        self.moved.clear();
+    }
+
+    /// The features whose status may differ between dates `a` and `b` (a step between
+    /// them), each once, in order.
+    pub fn changed_between(&self, a: NaiveDate, b: NaiveDate) -> Vec<usize> {
+        let (from, to) = (a.min(b), a.max(b));
+        // Steps on days in (from, to].
+        let start = self.step_days.partition_point(|(d, _)| *d <= from);
+        let end = self.step_days.partition_point(|(d, _)| *d <= to);
+        let mut out: Vec<usize> = self.step_days[start..end]
+            .iter()
+            .map(|(_, i)| *i as usize)
+            .chain(self.moved.iter().map(|i| *i as usize))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Refreshes the facts of features replaced in place (only their runs of the flat
@@ -268,6 +309,12 @@ impl FactBook {
             events_changed |= self.event_days_of(i) != days.as_slice();
             splice_flat(&mut self.steps, &mut self.offsets, i, &steps);
             splice_flat(&mut self.event_days, &mut self.event_offsets, i, &days);
+            if !self.moved.contains(&(i as u32)) {
+                self.moved.push(i as u32);
+            }
+        }
+        if self.moved.len() > MOVED_AT_MOST {
+            self.sort_step_days();
         }
         events_changed
     }
@@ -313,13 +360,29 @@ impl FactBook {
 
     /// Whether feature `i` passes `filter` with `status` at the date.
     pub fn passes_one(&self, i: usize, filter: &Filter, status: Status) -> bool {
-        if filter.is_empty() {
-            return true;
-        }
-        let words = filter_words(filter);
-        self.facts
-            .get(i)
-            .is_some_and(|f| f.passes(filter, status, &words))
+        self.passes_some(filter, [(i, status)])
+            .next()
+            .unwrap_or(true)
+    }
+
+    /// Whether each feature passes `filter` with its status at the date.
+    pub fn passes_some<'a>(
+        &'a self,
+        filter: &'a Filter,
+        features: impl IntoIterator<Item = (usize, Status)> + 'a,
+    ) -> impl Iterator<Item = bool> + 'a {
+        let words = if filter.is_empty() {
+            Vec::new()
+        } else {
+            filter_words(filter)
+        };
+        features.into_iter().map(move |(i, status)| {
+            filter.is_empty()
+                || self
+                    .facts
+                    .get(i)
+                    .is_some_and(|f| f.passes(filter, status, &words))
+        })
     }
 
     /// Which features pass `filter`, given their statuses at the date.
@@ -351,6 +414,31 @@ impl FactBook {
 mod tests {
     use super::*;
     use crate::io::read_str;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every feature whose status differs between two dates is among those
+        /// `changed_between` names, also after edits of some features.
+        #[test]
+        fn changed_between_names_every_status_that_changes(
+            a in 0u64..7000, b in 0u64..7000, edits in proptest::collection::vec(0usize..80, 0..6)
+        ) {
+            let mut doc = crate::model::synthetic::generate(80, 11);
+            let mut book = FactBook::build(&doc);
+            for &i in &edits {
+                doc.features[i].events_mut().clear();
+                book.update(&doc, &[i]);
+            }
+            let day = |n: u64| NaiveDate::from_ymd_opt(2008, 1, 1).unwrap() + chrono::Days::new(n);
+            let (a, b) = (day(a), day(b));
+            let named = book.changed_between(a, b);
+            for i in 0..doc.features.len() {
+                if book.status_of(i, a) != book.status_of(i, b) {
+                    prop_assert!(named.contains(&i), "feature {} changes but is not named", i);
+                }
+            }
+        }
+    }
 
     const DOC: &str = r#"{"type":"FeatureCollection","features":[
       {"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[-74.0,-12.0]},

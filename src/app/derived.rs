@@ -93,6 +93,8 @@ pub struct Derived {
     passes_before: Vec<bool>,
     /// The passing features' events per day (the timeline), kept by difference.
     pub histogram: DayCounts,
+    /// How many of `shown` are true.
+    shown_total: usize,
 }
 
 impl Derived {
@@ -112,6 +114,7 @@ impl Derived {
             events_key: 0,
             passes_before: Vec::new(),
             histogram: DayCounts::default(),
+            shown_total: 0,
         }
     }
 
@@ -196,11 +199,44 @@ impl Derived {
                     self.events_key += 1;
                 }
                 self.passes[i] = passes;
-                self.shown[i] = shown;
+                self.set_shown(i, shown);
                 self.cache.set_one(i, status, shown);
             }
             self.key = Some(key);
             return;
+        }
+        // A new date alone, without a time window: only the features with a status step
+        // between the two dates can change (a week at a million strips: a few thousand).
+        if let Some(old) = self.key
+            && !rebuilt
+            && edited.is_none()
+            && (old.version, old.filter, old.window, window) == (version, key.filter, None, None)
+            && self.statuses.len() == doc.features.len()
+        {
+            let changed = self.facts.changed_between(old.date, date);
+            if changed.len() <= doc.features.len() / 8 {
+                let statuses: Vec<_> = changed
+                    .iter()
+                    .map(|&i| (i, self.facts.status_of(i, date)))
+                    .collect();
+                let passing: Vec<bool> = self
+                    .facts
+                    .passes_some(filters.get(), statuses.iter().map(|(i, s)| (*i, s.0)))
+                    .collect();
+                for (&(i, status), passes) in statuses.iter().zip(passing) {
+                    self.statuses[i] = status;
+                    if self.passes[i] != passes {
+                        self.histogram.add(self.facts.event_days_of(i), passes);
+                        self.events_key += 1;
+                    }
+                    self.passes[i] = passes;
+                    self.set_shown(i, passes);
+                    self.cache.set_one(i, status, passes);
+                }
+                self.cache.date = date;
+                self.key = Some(key);
+                return;
+            }
         }
         self.facts.statuses_into(date, &mut self.statuses);
         std::mem::swap(&mut self.passes, &mut self.passes_before);
@@ -209,6 +245,7 @@ impl Derived {
         self.count_events(rebuilt || edited.is_some());
         self.shown.clone_from(&self.passes);
         within_window(&self.facts, date, window, &mut self.shown);
+        self.shown_total = self.shown.iter().filter(|s| **s).count();
         // The map draws exactly what is shown. Buffers are reused: this runs on every
         // date change.
         self.cache.visible.clone_from(&self.shown);
@@ -241,7 +278,19 @@ impl Derived {
 
     /// How many features are shown.
     pub fn shown_count(&self) -> usize {
-        self.shown.iter().filter(|s| **s).count()
+        self.shown_total
+    }
+
+    /// Whether feature `i` is shown, keeping the count.
+    fn set_shown(&mut self, i: usize, shown: bool) {
+        if self.shown[i] != shown {
+            self.shown[i] = shown;
+            if shown {
+                self.shown_total += 1;
+            } else {
+                self.shown_total -= 1;
+            }
+        }
     }
 
     /// Follows an edit in place in the strips as places, when they were computed for the

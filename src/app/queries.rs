@@ -171,6 +171,11 @@ impl PistasApp {
         }
     }
 
+    /// How many features are shown (what the filters panel says).
+    pub fn shown_count(&self) -> usize {
+        self.derived.shown_count()
+    }
+
     /// How many features are shown, and how many of them the map draws (those with a
     /// place on the map); the filters panel says the first.
     pub fn shown_counts(&self) -> (usize, usize) {

@@ -142,8 +142,13 @@ fn step(
             format!("tab {tab:?}")
         }
         7 => {
-            let day = chrono::NaiveDate::from_ymd_opt(2010, 1, 1).expect("date")
-                + chrono::Days::new(rng.random_range(0..6200));
+            // A jump, or a step as the timeline's play makes (few strips change).
+            let day = if rng.random_bool(0.5) {
+                chrono::NaiveDate::from_ymd_opt(2010, 1, 1).expect("date")
+                    + chrono::Days::new(rng.random_range(0..6200))
+            } else {
+                h.state().date() + chrono::Days::new(rng.random_range(1..40))
+            };
             h.state_mut().set_date(day);
             format!("date {day}")
         }

@@ -11,7 +11,7 @@ use super::map::strips::StripCache;
 use super::map::{self};
 use super::table;
 use crate::analysis::{DayCounts, FactBook, Filter, Nearest, Stats};
-use crate::model::{Document, Status};
+use crate::model::{Document, EventType, Status};
 
 /// The filters in force, with a generation that changes whenever they do.
 #[derive(Default)]
@@ -187,20 +187,7 @@ impl Derived {
                 let passes = self.facts.passes_one(i, filters.get(), status.0);
                 let shown = passes
                     && from.is_none_or(|from| self.facts.facts[i].has_event_between(from, date));
-                self.statuses[i] = status;
-                let days = self.facts.event_days_of(i);
-                if (self.passes[i] || passes) && (self.passes[i] != passes || days_before != days) {
-                    if self.passes[i] {
-                        self.histogram.add(days_before, false);
-                    }
-                    if passes {
-                        self.histogram.add(days, true);
-                    }
-                    self.events_key += 1;
-                }
-                self.passes[i] = passes;
-                self.set_shown(i, shown);
-                self.cache.set_one(i, status, shown);
+                self.restate(i, status, passes, shown, Some(days_before));
             }
             self.key = Some(key);
             return;
@@ -224,14 +211,7 @@ impl Derived {
                     .passes_some(filters.get(), statuses.iter().map(|(i, s)| (*i, s.0)))
                     .collect();
                 for (&(i, status), passes) in statuses.iter().zip(passing) {
-                    self.statuses[i] = status;
-                    if self.passes[i] != passes {
-                        self.histogram.add(self.facts.event_days_of(i), passes);
-                        self.events_key += 1;
-                    }
-                    self.passes[i] = passes;
-                    self.set_shown(i, passes);
-                    self.cache.set_one(i, status, passes);
+                    self.restate(i, status, passes, passes, None);
                 }
                 self.cache.date = date;
                 self.key = Some(key);
@@ -281,8 +261,30 @@ impl Derived {
         self.shown_total
     }
 
-    /// Whether feature `i` is shown, keeping the count.
-    fn set_shown(&mut self, i: usize, shown: bool) {
+    /// Feature `i`'s status, filter result and visibility now, keeping the shown count and
+    /// the timeline's counts (`days_before`: its events' days as last counted, when an
+    /// edit changed them).
+    fn restate(
+        &mut self,
+        i: usize,
+        status: (Status, bool),
+        passes: bool,
+        shown: bool,
+        days_before: Option<&[(NaiveDate, EventType)]>,
+    ) {
+        self.statuses[i] = status;
+        let days = self.facts.event_days_of(i);
+        let days_before = days_before.unwrap_or(days);
+        if self.passes[i] != passes || (passes && days_before != days) {
+            if self.passes[i] {
+                self.histogram.add(days_before, false);
+            }
+            if passes {
+                self.histogram.add(days, true);
+            }
+            self.events_key += 1;
+        }
+        self.passes[i] = passes;
         if self.shown[i] != shown {
             self.shown[i] = shown;
             if shown {
@@ -291,6 +293,7 @@ impl Derived {
                 self.shown_total -= 1;
             }
         }
+        self.cache.set_one(i, status, shown);
     }
 
     /// Follows an edit in place in the strips as places, when they were computed for the

@@ -262,14 +262,7 @@ impl Job {
             let result = parts.and_then(|parts| {
                 let bytes: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
                 save_atomic_parts(path, &bytes, true).map_err(|e| e.to_string())?;
-                Ok(saving.then(|| {
-                    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-                    bytes.iter().for_each(|b| hasher.update(b));
-                    Fingerprint::of_digest(
-                        bytes.iter().map(|b| b.len() as u64).sum(),
-                        hasher.digest128(),
-                    )
-                }))
+                Ok(saving.then(|| Fingerprint::of_parts(&bytes)))
             });
             let _ = tx.send(JobResult::Written(result));
         });

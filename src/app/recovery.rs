@@ -46,20 +46,7 @@ impl Recovered {
         let restored = match journal::restore(&self.journal) {
             Ok(restored) => restored,
             Err(message) => {
-                return Parsed {
-                    document: crate::model::Document::default(),
-                    diagnostics: vec![Diagnostic {
-                        severity: Severity::Error,
-                        file: self.journal.display().to_string(),
-                        line: None,
-                        column: None,
-                        feature_index: None,
-                        feature_id: None,
-                        event_index: None,
-                        message,
-                    }],
-                    fatal: true,
-                };
+                return Parsed::unreadable(&self.journal.display().to_string(), message);
             }
         };
         let mut parsed = restored.parsed;
@@ -68,16 +55,11 @@ impl Recovered {
             let kept = std::fs::copy(&self.journal, &aside)
                 .map(|_| format!("the whole journal is kept at {}", aside.display()))
                 .unwrap_or_else(|e| format!("it could not be copied aside: {e}"));
-            parsed.diagnostics.push(Diagnostic {
-                severity: Severity::Warning,
-                file: self.journal.display().to_string(),
-                line: None,
-                column: None,
-                feature_index: None,
-                feature_id: None,
-                event_index: None,
-                message: kept,
-            });
+            parsed.diagnostics.push(Diagnostic::about_file(
+                Severity::Warning,
+                &self.journal.display().to_string(),
+                kept,
+            ));
         }
         parsed
     }

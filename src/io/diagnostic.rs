@@ -44,6 +44,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A problem of a whole file, at no place in it.
+    pub fn about_file(severity: Severity, file: &str, message: String) -> Self {
+        Diagnostic {
+            severity,
+            file: file.to_owned(),
+            line: None,
+            column: None,
+            feature_index: None,
+            feature_id: None,
+            event_index: None,
+            message,
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -44,6 +44,11 @@ impl Parsed {
         self.diagnostics.len() - self.error_count()
     }
 
+    /// Nothing read from `file`, for `message` (a file that is not what it should be).
+    pub fn unreadable(file: &str, message: String) -> Self {
+        fatal(file, None, message)
+    }
+
     /// The document only if there was no error at all.
     pub fn into_strict(self) -> Result<Document, Vec<Diagnostic>> {
         if self.has_errors() {

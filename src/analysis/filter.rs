@@ -212,6 +212,9 @@ pub struct FactBook {
     /// Features edited since `step_days` was sorted (their steps there may be stale):
     /// always looked at whole.
     moved: Vec<u32>,
+    /// How many features are strips (the status bar's count, kept rather than recounted
+    /// over a million features every frame).
+    strips: usize,
 }
 
 /// Edited features looked at whole before `step_days` is sorted again.
@@ -253,7 +256,9 @@ impl FactBook {
             event_offsets: vec![0],
             step_days: Vec::new(),
             moved: Vec::new(),
+            strips: 0,
         };
+        book.strips = book.facts.iter().filter(|f| f.strip).count();
         for f in &book.facts {
             book.steps.extend_from_slice(f.timeline.steps());
             book.offsets.push(book.steps.len() as u32);
@@ -302,7 +307,9 @@ impl FactBook {
             let (Some(slot), Some(feature)) = (self.facts.get_mut(i), doc.features.get(i)) else {
                 continue;
             };
+            let was_strip = slot.strip;
             *slot = Facts::of(feature);
+            self.strips = self.strips + usize::from(slot.strip) - usize::from(was_strip);
             let steps = slot.timeline.steps().to_vec();
             let days: Vec<(NaiveDate, EventType)> =
                 slot.event_days().map(|(k, d)| (d, k)).collect();
@@ -317,6 +324,11 @@ impl FactBook {
             self.sort_step_days();
         }
         events_changed
+    }
+
+    /// How many of the features are strips.
+    pub fn strip_count(&self) -> usize {
+        self.strips
     }
 
     /// Feature `i`'s events as (earliest day, type).
@@ -485,6 +497,13 @@ mod tests {
         for i in 0..3 {
             assert_eq!(book.event_days_of(i), fresh.event_days_of(i));
         }
+        assert_eq!(book.strip_count(), fresh.strip_count());
+        // "c" has no history: without its place it is a strip no more.
+        assert_eq!(book.strip_count(), 3);
+        doc.features[2].geometry = None;
+        book.update(&doc, &[2]);
+        assert_eq!(book.strip_count(), 2);
+        assert_eq!(book.strip_count(), doc.strips().count());
     }
 
     #[test]

@@ -356,12 +356,12 @@ impl PistasApp {
                     None => ui.monospace("—"),
                 };
                 ui.separator();
-                let doc = self.doc.document();
+                // The strips are counted with the facts, not over every feature each frame.
                 ui.label(lang.fill(
                     T::Counts,
                     &[
-                        &doc.strips().count().to_string(),
-                        &doc.features.len().to_string(),
+                        &self.derived.facts.strip_count().to_string(),
+                        &self.doc.document().features.len().to_string(),
                     ],
                 ));
                 ui.separator();

@@ -40,7 +40,7 @@ impl PistasApp {
             });
         if let Some(i) = found {
             self.selection = Selection::Strip(i);
-            if let Some(Some(item)) = self.derived.cache.items.get(i) {
+            if let Some(item) = self.derived.cache.item(i) {
                 let (lon, lat) = map::transform::lon_lat_of(item.anchor);
                 self.map.go_to(lon, lat, 12.0);
             }

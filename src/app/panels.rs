@@ -128,7 +128,7 @@ impl PistasApp {
     }
 
     fn centre_on(&mut self, index: usize) {
-        if let Some(Some(item)) = self.derived.cache.items.get(index) {
+        if let Some(item) = self.derived.cache.item(index) {
             let (lon, lat) = map::transform::lon_lat_of(item.anchor);
             self.map.go_to(lon, lat, 12.0);
         }

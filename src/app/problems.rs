@@ -116,7 +116,7 @@ impl PistasApp {
                 if !self.doc.document().features.get(index).is_some_and(same) {
                     return;
                 }
-                let anchor = self.derived.cache.items.get(index).and_then(|i| i.as_ref());
+                let anchor = self.derived.cache.item(index);
                 (Selection::Strip(index), anchor.map(|i| i.anchor))
             }
             ProblemsOf::Layer(key) => {
@@ -126,7 +126,7 @@ impl PistasApp {
                 if !layer.document.features.get(index).is_some_and(same) {
                     return;
                 }
-                let anchor = layer.cache.items.get(index).and_then(|i| i.as_ref());
+                let anchor = layer.cache.item(index);
                 (Selection::Layer { key, index }, anchor.map(|i| i.anchor))
             }
             _ => return,

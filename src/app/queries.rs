@@ -88,7 +88,7 @@ impl PistasApp {
     /// Where feature `index` is drawn on screen, once the map has been shown.
     pub fn screen_position(&self, index: usize) -> Option<egui::Pos2> {
         let t = self.map.transform?;
-        let item = self.derived.cache.items.get(index)?.as_ref()?;
+        let item = self.derived.cache.item(index)?;
         Some(t.to_screen(item.anchor))
     }
 
@@ -176,12 +176,17 @@ impl PistasApp {
         self.derived.shown_count()
     }
 
+    /// How many features are strips (what the status bar says), kept with the facts.
+    pub fn strip_count(&self) -> usize {
+        self.derived.facts.strip_count()
+    }
+
     /// How many features are shown, and how many of them the map draws (those with a
     /// place on the map); the filters panel says the first.
     pub fn shown_counts(&self) -> (usize, usize) {
-        let drawn = (0..self.derived.cache.items.len())
+        let drawn = (0..self.derived.cache.len())
             .filter(|&i| self.derived.shown.get(i).copied().unwrap_or(false))
-            .filter(|&i| self.derived.cache.items[i].is_some())
+            .filter(|&i| self.derived.cache.item(i).is_some())
             .count();
         (self.derived.shown_count(), drawn)
     }
@@ -320,13 +325,13 @@ impl PistasApp {
     /// Where feature `index` of imported layer `key` is on screen.
     pub fn layer_screen_position(&self, key: u64, index: usize) -> Option<egui::Pos2> {
         let t = self.map.transform?;
-        let item = self.layers.get(key)?.cache.items.get(index)?.as_ref()?;
+        let item = self.layers.get(key)?.cache.item(index)?;
         Some(t.to_screen(item.anchor))
     }
 
     /// Centre of an imported layer's feature, for tests and "zoom to".
     pub fn layer_feature_lon_lat(&self, key: u64, index: usize) -> Option<(f64, f64)> {
-        let item = self.layers.get(key)?.cache.items.get(index)?.as_ref()?;
+        let item = self.layers.get(key)?.cache.item(index)?;
         Some(map::transform::lon_lat_of(item.anchor))
     }
 }

@@ -234,6 +234,12 @@ fn check(h: &mut Harness<'static, PistasApp>, window: Option<i64>, history: &[St
             *s = *s && f.has_event_between(from, date);
         }
     }
+    assert_eq!(
+        h.state().strip_count(),
+        doc.strips().count(),
+        "strips counted after {}",
+        context()
+    );
     let expected: Vec<usize> = (0..doc.features.len()).filter(|&i| shown[i]).collect();
     let drawn: Vec<usize> = expected
         .iter()

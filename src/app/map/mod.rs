@@ -457,7 +457,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     }
     if let Some(h) = out.hovered
         && view.drag.is_none()
-        && let Some(Some(item)) = frame.cache.items.get(h)
+        && let Some(item) = frame.cache.item(h)
     {
         response.clone().on_hover_ui_at_pointer(|ui| {
             ui.strong(&item.label);

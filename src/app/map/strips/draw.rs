@@ -11,8 +11,14 @@ fn colour(item: &Item, status: Status) -> egui::Color32 {
     }
 }
 
+/// The place of a status in [`Status::ALL`] (the legend's order).
 pub(super) fn status_slot(status: Status) -> usize {
-    Status::ALL.iter().position(|s| *s == status).unwrap_or(3)
+    match status {
+        Status::Active => 0,
+        Status::Rebuilt => 1,
+        Status::Destroyed => 2,
+        Status::Unknown => 3,
+    }
 }
 
 /// What the strips layer drew, for the status bar and tests.
@@ -55,11 +61,27 @@ pub fn draw(
     labels: &mut LabelSpace,
     show_labels: bool,
 ) -> Drawn {
-    let visible = cache.in_view(t.visible(10.0));
+    let view = t.visible(10.0);
+    // With every feature in view (the overview of a large file), the clusters are counted
+    // straight from the flat arrays, without listing a million indices first.
+    if cache.covers(view) {
+        let (cells, shown) = cells_of(t, cache, Features::All, CLUSTER_PX);
+        if shown > AGGREGATE_ABOVE {
+            let clusters = draw_clusters(painter, &cells);
+            draw_emphasis(painter, t, cache, emphasis);
+            return Drawn {
+                in_view: shown,
+                aggregated: true,
+                clusters,
+            };
+        }
+    }
+    let visible = cache.in_view(view);
     let aggregated = visible.len() > AGGREGATE_ABOVE;
     let mut clusters = Vec::new();
     if aggregated {
-        clusters = draw_aggregated(painter, t, cache, &visible);
+        let (cells, _) = cells_of(t, cache, Features::These(&visible), CLUSTER_PX);
+        clusters = draw_clusters(painter, &cells);
     } else {
         if cache.halo {
             for &i in &visible {
@@ -100,19 +122,29 @@ pub fn draw(
             }
         }
     }
+    draw_emphasis(painter, t, cache, emphasis);
+    Drawn {
+        in_view: visible.len(),
+        aggregated,
+        clusters,
+    }
+}
+
+/// Draws the emphasised features (selection, hover) on top, larger and outlined.
+fn draw_emphasis(
+    painter: &Painter,
+    t: &Transform,
+    cache: &StripCache,
+    emphasis: &[(usize, egui::Color32)],
+) {
     for &(i, highlight) in emphasis {
-        if let Some(Some(item)) = cache.items.get(i) {
+        if let Some(item) = cache.item(i) {
             for kind in [PartKind::Ring, PartKind::Line, PartKind::Point] {
                 let (status, fuzzy) = cache.status(i);
                 draw_parts(painter, t, item, kind, colour(item, status), fuzzy, true);
                 draw_parts_outline(painter, t, item, kind, highlight);
             }
         }
-    }
-    Drawn {
-        in_view: visible.len(),
-        aggregated,
-        clusters,
     }
 }
 
@@ -270,15 +302,11 @@ pub fn draw_layer(
 /// Many features in view: one cluster per occupied screen cell, sized by its count, with a
 /// ring of its status mix (each status's share of the ring) around the count, so an
 /// overview shows where destroyed, rebuilt and active strips concentrate.
-fn draw_aggregated(
-    painter: &Painter,
-    t: &Transform,
-    cache: &StripCache,
-    visible: &[usize],
-) -> Vec<Cluster> {
-    let cells = cells_of(t, cache, visible, CLUSTER_PX);
+/// Draws the clusters of an aggregated view: a disc per cell with its count and a ring of
+/// its statuses.
+fn draw_clusters(painter: &Painter, cells: &[Cell]) -> Vec<Cluster> {
     let mut clusters = Vec::with_capacity(cells.len());
-    for cell in &cells {
+    for cell in cells {
         let at = cell.centre();
         let radius = (7.0 + 2.2 * (cell.count as f32).log2()).min(CLUSTER_PX / 2.0 - 1.0);
         let ring = (radius * 0.38).clamp(3.0, 7.0);
@@ -363,88 +391,181 @@ impl Cell {
     }
 }
 
-/// Strips counted on one thread when clustering; more are shared out among the cores.
+/// Features counted on one thread when clustering; more are shared out among the cores.
 const CELLS_PER_THREAD: usize = 100_000;
 
-fn cells_of(t: &Transform, cache: &StripCache, visible: &[usize], cell_px: f32) -> Vec<Cell> {
+/// The features to count on a cluster grid.
+#[derive(Clone, Copy)]
+pub(super) enum Features<'a> {
+    /// Every shown feature of the cache.
+    All,
+    /// These (shown) features.
+    These(&'a [usize]),
+}
+
+/// The occupied cells of a screen grid of `cell_px` with the features counted in, and how
+/// many shown features were looked at (those off screen included).
+fn cells_of(
+    t: &Transform,
+    cache: &StripCache,
+    features: Features,
+    cell_px: f32,
+) -> (Vec<Cell>, usize) {
+    cells_in_shares(t, cache, features, cell_px, CELLS_PER_THREAD)
+}
+
+/// [`cells_of`], with at most `per_share` features counted by one task.
+fn cells_in_shares(
+    t: &Transform,
+    cache: &StripCache,
+    features: Features,
+    cell_px: f32,
+    per_share: usize,
+) -> (Vec<Cell>, usize) {
+    use rayon::prelude::*;
     let rect = t.rect;
     let cols = (rect.width() / cell_px).ceil() as usize + 1;
     let rows = (rect.height() / cell_px).ceil() as usize + 1;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(visible.len().div_ceil(CELLS_PER_THREAD))
-        .max(1);
-    let mut cells = if threads == 1 {
-        grid_of(t, cache, visible, cell_px, cols, rows)
-    } else {
-        // A million strips in view: each core counts a share into a grid of its own, and
-        // the grids are added up (a few hundred cells).
-        let share = visible.len().div_ceil(threads);
-        let grids: Vec<Vec<Cell>> = std::thread::scope(|scope| {
-            let parts: Vec<_> = visible
-                .chunks(share)
-                .map(|part| scope.spawn(move || grid_of(t, cache, part, cell_px, cols, rows)))
-                .collect();
-            parts.into_iter().filter_map(|p| p.join().ok()).collect()
-        });
-        let mut grids = grids.into_iter();
-        let mut cells = grids.next().unwrap_or_default();
-        for grid in grids {
-            for (cell, other) in cells.iter_mut().zip(grid) {
-                cell.add(&other);
-            }
+    let grid = Grid {
+        t,
+        cache,
+        cell_px,
+        cols,
+        rows,
+    };
+    let n = match features {
+        Features::All => cache.len(),
+        Features::These(list) => list.len(),
+    };
+    // A million strips in view: each core counts a share into a grid of its own, and the
+    // grids are added up (a few hundred cells).
+    let shares = n.div_ceil(per_share.max(1)).max(1);
+    let share = n.div_ceil(shares).max(1);
+    let count = |k: usize| {
+        let range = k * share..((k + 1) * share).min(n);
+        match features {
+            Features::All => grid.count_all(range),
+            Features::These(list) => grid.count(&list[range]),
         }
-        cells
+    };
+    let (mut cells, shown) = if shares == 1 {
+        count(0)
+    } else {
+        (0..shares)
+            .into_par_iter()
+            .map(count)
+            .reduce_with(|(mut cells, a), (other, b)| {
+                for (cell, other) in cells.iter_mut().zip(&other) {
+                    cell.add(other);
+                }
+                (cells, a + b)
+            })
+            .unwrap_or_default()
     };
     cells.retain(|c| c.count > 0);
-    cells
+    (cells, shown)
 }
 
-/// The screen grid of cells with the `visible` strips counted in.
-fn grid_of(
-    t: &Transform,
-    cache: &StripCache,
-    visible: &[usize],
+/// A screen grid to count features on.
+struct Grid<'a> {
+    t: &'a Transform,
+    cache: &'a StripCache,
     cell_px: f32,
     cols: usize,
     rows: usize,
-) -> Vec<Cell> {
-    let rect = t.rect;
-    let empty = Cell {
-        count: 0,
-        by_status: [0; 5],
-        sum: [0.0; 2],
-        min: [f64::MAX; 2],
-        max: [f64::MIN; 2],
-    };
-    let mut cells = vec![empty; cols * rows];
-    for &i in visible {
-        let Some(item) = &cache.items[i] else {
-            continue;
+}
+
+impl Grid<'_> {
+    fn empty(&self) -> Vec<Cell> {
+        let empty = Cell {
+            count: 0,
+            by_status: [0; 5],
+            sum: [0.0; 2],
+            min: [f64::MAX; 2],
+            max: [f64::MIN; 2],
         };
-        let p = t.to_screen(item.anchor);
+        vec![empty; self.cols * self.rows]
+    }
+
+    /// The grid with the `shown` features counted in (those on screen), and how many
+    /// there were.
+    fn count(&self, shown: &[usize]) -> (Vec<Cell>, usize) {
+        let cache = self.cache;
+        let mut cells = self.empty();
+        for &i in shown {
+            let strip = cache.strips.get(i).copied().unwrap_or(false);
+            self.add(&mut cells, cache.anchors[i], strip, cache.status(i).0);
+        }
+        (cells, shown.len())
+    }
+
+    /// The grid with the shown features among `range` counted in, and how many there were:
+    /// the flat arrays are walked side by side, with no lookup per feature.
+    fn count_all(&self, range: std::ops::Range<usize>) -> (Vec<Cell>, usize) {
+        let cache = self.cache;
+        let mut cells = self.empty();
+        let mut shown = 0;
+        let (Some(anchors), Some(strips), Some(statuses)) = (
+            cache.anchors.get(range.clone()),
+            cache.strips.get(range.clone()),
+            cache.statuses.get(range.clone()),
+        ) else {
+            return (cells, 0);
+        };
+        // A feature without an entry in `visible` is shown (as in `StripCache::shown`).
+        let visible = cache.visible.get(range.clone()).unwrap_or(&[]);
+        let visible = visible.iter().copied().chain(std::iter::repeat(true));
+        for (((&m, &strip), &(status, _)), visible) in
+            anchors.iter().zip(strips).zip(statuses).zip(visible)
+        {
+            if visible && m[0].is_finite() {
+                shown += 1;
+                self.add(&mut cells, m, strip, status);
+            }
+        }
+        (cells, shown)
+    }
+
+    /// Counts one feature at Mercator `m` into its cell, if it is on screen.
+    #[inline]
+    fn add(&self, cells: &mut [Cell], m: Merc, strip: bool, status: Status) {
+        let rect = self.t.rect;
+        let p = self.t.to_screen(m);
         if !rect.contains(p) {
-            continue;
+            return;
         }
         let (cx, cy) = (
-            ((p.x - rect.left()) / cell_px) as usize,
-            ((p.y - rect.top()) / cell_px) as usize,
+            ((p.x - rect.left()) / self.cell_px) as usize,
+            ((p.y - rect.top()) / self.cell_px) as usize,
         );
-        let cell = &mut cells[cy.min(rows - 1) * cols + cx.min(cols - 1)];
-        cell.count += 1;
-        let slot = if item.strip {
-            status_slot(cache.status(i).0)
-        } else {
-            4
+        let Some(cell) = cells.get_mut(cy.min(self.rows - 1) * self.cols + cx.min(self.cols - 1))
+        else {
+            return;
         };
-        cell.by_status[slot] += 1;
+        cell.count += 1;
+        cell.by_status[if strip { status_slot(status) } else { 4 }] += 1;
         cell.sum[0] += p.x;
         cell.sum[1] += p.y;
-        let m = item.anchor;
         cell.min = [cell.min[0].min(m[0]), cell.min[1].min(m[1])];
         cell.max = [cell.max[0].max(m[0]), cell.max[1].max(m[1])];
     }
-    cells
+}
+
+/// Each cluster's count, counts by status and box, counted in tasks of `per_share`, with
+/// how many shown features were looked at; for tests.
+#[cfg(test)]
+pub(super) fn cells_in_shares_for_tests(
+    t: &Transform,
+    cache: &StripCache,
+    features: Features,
+    per_share: usize,
+) -> (Vec<(u32, [u32; 5], Merc, Merc)>, usize) {
+    let (cells, shown) = cells_in_shares(t, cache, features, CLUSTER_PX, per_share);
+    let cells = cells
+        .iter()
+        .map(|c| (c.count, c.by_status, c.min, c.max))
+        .collect();
+    (cells, shown)
 }
 
 /// Each cluster's count and counts by status, for tests.
@@ -454,7 +575,8 @@ pub(super) fn cells_of_for_tests(
     cache: &StripCache,
     visible: &[usize],
 ) -> Vec<(u32, [u32; 5])> {
-    cells_of(t, cache, visible, CLUSTER_PX)
+    cells_of(t, cache, Features::These(visible), CLUSTER_PX)
+        .0
         .iter()
         .map(|c| (c.count, c.by_status))
         .collect()
@@ -469,7 +591,7 @@ fn draw_aggregated_in(
     visible: &[usize],
     colour: Option<egui::Color32>,
 ) {
-    let cells = cells_of(t, cache, visible, CELL_PX);
+    let (cells, _) = cells_of(t, cache, Features::These(visible), CELL_PX);
     let many = cells.len() > 600;
     let fill = colour.unwrap_or(theme::NON_STRIP);
     for cell in &cells {

@@ -7,7 +7,7 @@ fn picks_the_strip_under_the_cursor() {
     let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     let cache = StripCache::build(&doc, 0, date);
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
-    let target = cache.items[42].as_ref().unwrap().anchor;
+    let target = cache.item(42).unwrap().anchor;
     let t = Transform::centred(rect, target, 16.0);
     assert_eq!(cache.pick(&t, rect.center(), 6.0), Some(42));
     assert_eq!(cache.pick(&t, rect.center() + vec2(200.0, 0.0), 6.0), None);
@@ -76,7 +76,7 @@ fn culls_to_the_view() {
     let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     let cache = StripCache::build(&doc, 0, date);
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
-    let anchor = cache.items[0].as_ref().unwrap().anchor;
+    let anchor = cache.item(0).unwrap().anchor;
     let near = Transform::centred(rect, anchor, 14.0);
     let far = Transform::centred(rect, anchor, 4.0);
     let n_near = cache.in_view(near.visible(0.0)).len();
@@ -99,7 +99,7 @@ fn a_runway_seen_from_far_away_is_long_enough_to_click() {
     let t = Transform::centred(rect, mercator(-73.9993, -12.0), 6.0);
     let near_end = rect.center() + vec2(theme::MIN_RUNWAY_PX / 2.0 + 3.0, 0.0);
     assert_eq!(cache.pick(&t, near_end, 6.0), Some(0));
-    let part = &cache.items[0].as_ref().unwrap().parts[0];
+    let part = &cache.item(0).unwrap().parts[0];
     let drawn = line_on_screen(&t, &part.points);
     let length = drawn[0].distance(drawn[drawn.len() - 1]);
     assert!((length - theme::MIN_RUNWAY_PX).abs() < 0.01, "{length}");
@@ -120,7 +120,7 @@ fn clusters_hold_every_feature_in_view_with_its_status_mix() {
     let total: u32 = cells.iter().map(|c| c.0).sum();
     let on_screen = visible
         .iter()
-        .filter(|&&i| rect.contains(t.to_screen(cache.items[i].as_ref().unwrap().anchor)))
+        .filter(|&&i| rect.contains(t.to_screen(cache.item(i).unwrap().anchor)))
         .count();
     assert_eq!(total as usize, on_screen);
     for (count, by_status) in &cells {
@@ -132,8 +132,51 @@ fn clusters_hold_every_feature_in_view_with_its_status_mix() {
         .sum();
     let expected = visible
         .iter()
-        .filter(|&&i| rect.contains(t.to_screen(cache.items[i].as_ref().unwrap().anchor)))
+        .filter(|&&i| rect.contains(t.to_screen(cache.item(i).unwrap().anchor)))
         .filter(|&&i| cache.status(i).0 == Status::Destroyed)
         .count();
     assert_eq!(destroyed as usize, expected);
+}
+
+#[test]
+fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
+    use draw::Features;
+    let mut doc = generate(3000, 5);
+    // Features without a place, and strips the filters hide, are not counted.
+    for feature in doc.features.iter_mut().step_by(7) {
+        feature.geometry = None;
+    }
+    let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut cache = StripCache::build(&doc, 0, date);
+    let facts = crate::analysis::FactBook::build(&doc);
+    cache.set_view_state(date, &facts.statuses_at(date), false);
+    for (k, shown) in cache.visible.iter_mut().enumerate() {
+        *shown = k % 3 != 0;
+    }
+    let (min, max) = cache.bounds.unwrap();
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(900.0, 700.0));
+    let centre = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
+    let t = Transform::centred(rect, centre, 6.0);
+    assert!(cache.covers(t.visible(10.0)), "the whole region is in view");
+    let listed = cache.in_view(t.visible(10.0));
+    let expected = (0..cache.len())
+        .filter(|&i| i % 3 != 0 && doc.features[i].geometry.is_some())
+        .count();
+    assert_eq!(listed.len(), expected);
+    for per_share in [100_000, 1_000, 7] {
+        let (all, looked) = draw::cells_in_shares_for_tests(&t, &cache, Features::All, per_share);
+        let (these, listed_looked) =
+            draw::cells_in_shares_for_tests(&t, &cache, Features::These(&listed), per_share);
+        assert_eq!(all, these, "in shares of {per_share}");
+        assert_eq!(looked, expected);
+        assert_eq!(listed_looked, expected);
+        let counted: u32 = all.iter().map(|c| c.0).sum();
+        assert!(counted > 0 && counted as usize <= expected);
+    }
+    // An edit that takes a feature's place away takes it off the grid.
+    let gone = listed[0];
+    doc.features[gone].geometry = None;
+    cache.update(&doc, &[gone], 1);
+    let (_, looked) = draw::cells_in_shares_for_tests(&t, &cache, Features::All, 1_000);
+    assert_eq!(looked, expected - 1);
 }

@@ -281,15 +281,20 @@ impl PistasApp {
             return;
         }
         let format = crate::io::InputFormat::of_file(&path);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                let name = path.display().to_string();
-                let options = crate::io::ImportOptions::default();
-                let parsed =
-                    crate::io::import::read_bytes_as(&bytes, &name, Some(&path), format, &options);
-                // The bytes read are what the journal's edits will apply to.
-                let fingerprint = (format == crate::io::InputFormat::GeoJson)
-                    .then(|| crate::io::journal::Fingerprint::of(&bytes));
+        let read = std::fs::read(&path).map(|bytes| {
+            let name = path.display().to_string();
+            let options = crate::io::ImportOptions::default();
+            let parsed =
+                crate::io::import::read_bytes_as(&bytes, &name, Some(&path), format, &options);
+            // The bytes read are what the journal's edits will apply to.
+            let fingerprint = (format == crate::io::InputFormat::GeoJson)
+                .then(|| crate::io::journal::Fingerprint::of(&bytes));
+            // The text is let go here, before the window derives its state from the
+            // document: at a million strips it is 1.5 GB.
+            (parsed, fingerprint)
+        });
+        match read {
+            Ok((parsed, fingerprint)) => {
                 self.opened(path, parsed, jobs::OpenFor::File, fingerprint);
             }
             Err(e) => self

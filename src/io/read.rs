@@ -369,47 +369,51 @@ struct Interpreted {
     bare: bool,
 }
 
-/// The features of one task, their problems and the ids that name them.
-type Part = (Vec<Feature>, Vec<Problem>, Vec<(usize, String)>);
+/// The problems of one task and the ids that name its features.
+type Part = (Vec<Problem>, Vec<(usize, String)>);
 
 /// Features interpreted per task on the threads: small enough to share the work evenly.
 const FEATURES_PER_TASK: usize = 256;
 
 /// Interprets every feature, on up to `threads` threads; the same result on any number.
+///
+/// Each task writes its features straight into their places in the one list the document
+/// keeps, so a large file never holds its features twice (at a million features, the
+/// copy cost 300 MB of memory and its page faults).
 fn interpret_all(text: &str, items: &[&RawValue], threads: usize) -> Interpreted {
-    let read_range = |start: usize, items: &[&RawValue]| {
+    let read_into = |start: usize, out: &mut [Feature]| -> Part {
         let mut interpreter = Interpreter::new(text);
-        let features: Vec<Feature> = items
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| interpreter.element(start + i, raw))
-            .collect();
-        (features, interpreter.problems, interpreter.ids)
+        for (k, slot) in out.iter_mut().enumerate() {
+            *slot = interpreter.element(start + k, items[start + k]);
+        }
+        (interpreter.problems, interpreter.ids)
     };
-    let tasks: Vec<(usize, &[&RawValue])> = items
-        .chunks(FEATURES_PER_TASK)
-        .enumerate()
-        .map(|(i, chunk)| (i * FEATURES_PER_TASK, chunk))
+    let mut features: Vec<Feature> = std::iter::repeat_with(|| Feature::empty(None))
+        .take(items.len())
         .collect();
-    let threads = threads.clamp(1, tasks.len().max(1));
-    let mut results: Vec<Option<Part>> = if threads == 1 {
-        tasks
-            .iter()
-            .map(|&(start, chunk)| Some(read_range(start, chunk)))
-            .collect()
+    let tasks = items.len().div_ceil(FEATURES_PER_TASK);
+    let threads = threads.clamp(1, tasks.max(1));
+    let mut results: Vec<Option<Part>> = (0..tasks).map(|_| None).collect();
+    if threads == 1 {
+        for (task, chunk) in features.chunks_mut(FEATURES_PER_TASK).enumerate() {
+            results[task] = Some(read_into(task * FEATURES_PER_TASK, chunk));
+        }
     } else {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut done: Vec<(usize, _)> = std::thread::scope(|scope| {
+        let queue = std::sync::Mutex::new(features.chunks_mut(FEATURES_PER_TASK).enumerate());
+        let done: Vec<(usize, Part)> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
                     scope.spawn(|| {
                         let mut mine = Vec::new();
                         loop {
-                            let task = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(&(start, chunk)) = tasks.get(task) else {
+                            let next = queue
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                .next();
+                            let Some((task, chunk)) = next else {
                                 break;
                             };
-                            mine.push((task, read_range(start, chunk)));
+                            mine.push((task, read_into(task * FEATURES_PER_TASK, chunk)));
                         }
                         mine
                     })
@@ -420,30 +424,28 @@ fn interpret_all(text: &str, items: &[&RawValue], threads: usize) -> Interpreted
                 .flat_map(|w| w.join().unwrap_or_default())
                 .collect()
         });
-        done.sort_unstable_by_key(|(task, _)| *task);
-        let mut results: Vec<Option<_>> = (0..tasks.len()).map(|_| None).collect();
-        for (task, result) in done {
-            results[task] = Some(result);
+        for (task, part) in done {
+            results[task] = Some(part);
         }
-        results
-    };
+    }
     let mut out = Interpreted {
-        features: Vec::with_capacity(items.len()),
+        features: Vec::new(),
         problems: Vec::new(),
         ids: Vec::new(),
         bare: false,
     };
-    for (task, result) in results.iter_mut().enumerate() {
+    for (task, result) in results.into_iter().enumerate() {
         // A worker that panicked leaves its task undone: read it here, so a bug costs time,
         // not features.
-        let (features, problems, ids) = match result.take() {
-            Some(r) => r,
-            None => read_range(tasks[task].0, tasks[task].1),
-        };
-        out.features.extend(features);
+        let (problems, ids) = result.unwrap_or_else(|| {
+            let start = task * FEATURES_PER_TASK;
+            let end = (start + FEATURES_PER_TASK).min(items.len());
+            read_into(start, &mut features[start..end])
+        });
         out.problems.extend(problems);
         out.ids.extend(ids);
     }
+    out.features = features;
     out
 }
 

@@ -38,7 +38,8 @@ impl Document {
         let mut doc = Document { features, foreign };
         // First find who needs a new id, borrowing the ids; then assign.
         let mut needs_new = Vec::new();
-        let mut used: HashSet<&str> = HashSet::with_capacity(doc.features.len());
+        let mut used: HashSet<&str, foldhash::fast::RandomState> =
+            HashSet::with_capacity_and_hasher(doc.features.len(), Default::default());
         for (index, feature) in doc.features.iter().enumerate() {
             if feature.id_assigned() || !used.insert(feature.id.as_str()) {
                 needs_new.push(index);
@@ -47,7 +48,8 @@ impl Document {
         if needs_new.is_empty() {
             return (doc, Vec::new());
         }
-        let mut used: HashSet<String> = used.into_iter().map(str::to_owned).collect();
+        let mut used: HashSet<String, foldhash::fast::RandomState> =
+            used.into_iter().map(str::to_owned).collect();
         let mut changes = Vec::new();
         let mut counter = 0usize;
         for index in needs_new {

@@ -242,7 +242,7 @@ pub struct FeatureParts {
 }
 
 impl Feature {
-    fn empty(id: Option<FeatureId>) -> Self {
+    pub(crate) fn empty(id: Option<FeatureId>) -> Self {
         let id_origin = match id {
             Some(_) => IdOrigin::Given,
             None => IdOrigin::Assigned,

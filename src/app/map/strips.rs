@@ -10,7 +10,7 @@ use super::basemap::LabelSpace;
 use super::transform::{Merc, Transform, mercator};
 use crate::analysis::representative_point;
 use crate::app::theme;
-use crate::model::{Document, Feature, History, Status};
+use crate::model::{Document, Feature, Status};
 
 /// Above this many features in view, points are aggregated on a screen grid.
 pub const AGGREGATE_ABOVE: usize = 2_000;
@@ -160,15 +160,6 @@ fn fill_of(shape: &geo::Geometry<f64>, out: &mut Vec<[Merc; 3]>) {
     }
 }
 
-/// Status of a feature at `date`, with whether a fuzzy date decides it.
-pub fn status_of(feature: &Feature, date: NaiveDate) -> (Status, bool) {
-    let events = feature.events();
-    if events.is_empty() {
-        return (Status::Unknown, false);
-    }
-    History::of(events).status_at(events, date)
-}
-
 /// Projects one feature; `None` when it has no geometry to draw.
 pub fn item_of(feature: &Feature) -> Option<Item> {
     let shape = feature.geometry.as_ref()?.shape();
@@ -187,16 +178,12 @@ pub fn item_of(feature: &Feature) -> Option<Item> {
 }
 
 impl StripCache {
+    /// The features projected; every status is unknown until the caller sets them
+    /// ([`StripCache::set_view_state`]) from the facts, which work them out once.
     pub fn build(doc: &Document, state: u64, date: NaiveDate) -> Self {
         use rayon::prelude::*;
         let items: Vec<Option<Item>> = doc.features.par_iter().map(item_of).collect();
-        let mut cache = Self::from_items(items, state, date);
-        cache.statuses = doc
-            .features
-            .par_iter()
-            .map(|f| status_of(f, date))
-            .collect();
-        cache
+        Self::from_items(items, state, date)
     }
 
     /// A cache holding one item, for drawing a preview.

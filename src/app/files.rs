@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 
 use super::recovery::Recovered;
-use crate::io::import::read_bytes_as;
+use crate::io::import::read_bytes_as_reporting;
 use crate::io::journal::Fingerprint;
 use crate::io::{
     Format, ImportOptions, InputFormat, Parsed, WriteOptions, export, read_file, save_atomic_parts,
@@ -363,11 +363,24 @@ fn read_with_progress(
             Ordering::Relaxed,
         );
     }
-    progress.store(UNKNOWN, Ordering::Relaxed);
     // The bytes read are what a journal's edits will apply to.
     let fingerprint = (format == InputFormat::GeoJson).then(|| Fingerprint::of(&bytes));
+    // A GeoJSON file's features, as they are interpreted, are the second half of the bar;
+    // the other formats do not tell.
+    progress.store(
+        if format == InputFormat::GeoJson {
+            500
+        } else {
+            UNKNOWN
+        },
+        Ordering::Relaxed,
+    );
+    let tell = |done: usize, total: usize| {
+        let share = 500 + done as u64 * 500 / total.max(1) as u64;
+        progress.fetch_max(share.min(1000) as u32, Ordering::Relaxed);
+    };
     Ok((
-        read_bytes_as(&bytes, &name, Some(path), format, options),
+        read_bytes_as_reporting(&bytes, &name, Some(path), format, options, &tell),
         fingerprint,
     ))
 }

@@ -19,7 +19,10 @@ pub use project::{
     PROJECT_EXTENSION, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
     relative_to,
 };
-pub use read::{Parsed, ReadFileError, read_bytes, read_path, read_str, read_str_with_threads};
+pub use read::{
+    Parsed, Progress, ReadFileError, read_bytes, read_bytes_reporting, read_path, read_str,
+    read_str_with_threads,
+};
 mod save;
 mod write;
 

@@ -77,14 +77,26 @@ pub fn read_path(path: &Path) -> Result<Parsed, ReadFileError> {
     Ok(read_bytes(&bytes, &path.display().to_string()))
 }
 
+/// Told, from the threads doing the work, how many of a file's features are interpreted
+/// out of how many: a window shows it as the second half of an open's progress bar.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// A [`Progress`] that tells no one.
+fn untold(_: usize, _: usize) {}
+
 /// Reads GeoJSON bytes, which must be UTF-8 (a leading byte-order mark is ignored).
 pub fn read_bytes(bytes: &[u8], file: &str) -> Parsed {
+    read_bytes_reporting(bytes, file, &untold)
+}
+
+/// [`read_bytes`], telling `progress` how the interpretation of the features goes.
+pub fn read_bytes_reporting(bytes: &[u8], file: &str, progress: Progress) -> Parsed {
     if let Some(message) = not_text(bytes) {
         return fatal(file, Some((1, 1)), message);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => read_str(text, file),
+        Ok(text) => read_str_in(text, file, threads_for(text), progress),
         Err(e) => {
             let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
             let (line, column) = LineIndex::new(good).line_col(good.len());
@@ -151,17 +163,25 @@ const PARALLEL_FROM_BYTES: usize = 1 << 20;
 
 /// Reads a GeoJSON text. `file` names it in diagnostics.
 pub fn read_str(text: &str, file: &str) -> Parsed {
-    let threads = if text.len() >= PARALLEL_FROM_BYTES {
+    read_str_in(text, file, threads_for(text), &untold)
+}
+
+/// The threads a text is interpreted on: every core for a large one.
+fn threads_for(text: &str) -> usize {
+    if text.len() >= PARALLEL_FROM_BYTES {
         crate::cores()
     } else {
         1
-    };
-    read_str_with_threads(text, file, threads)
+    }
 }
 
 /// `read_str` with features interpreted on at most `threads` threads (1: on the calling
 /// thread only). The result does not depend on the number of threads.
 pub fn read_str_with_threads(text: &str, file: &str, threads: usize) -> Parsed {
+    read_str_in(text, file, threads, &untold)
+}
+
+fn read_str_in(text: &str, file: &str, threads: usize, progress: Progress) -> Parsed {
     let mut de = serde_json::Deserializer::from_str(text);
     let root = match RootSeed
         .deserialize(&mut de)
@@ -299,7 +319,7 @@ pub fn read_str_with_threads(text: &str, file: &str, threads: usize) -> Parsed {
                 foreign.push((key.clone(), (*value).to_owned()));
             }
             match root.features {
-                Some(RawList::List(items)) => interpret_all(text, &items, threads),
+                Some(RawList::List(items)) => interpret_all(text, &items, threads, progress),
                 Some(RawList::NotList(what)) => {
                     return finish_fatal(
                         top,
@@ -322,7 +342,7 @@ pub fn read_str_with_threads(text: &str, file: &str, threads: usize) -> Parsed {
             let Ok(raw) = serde_json::from_str::<&RawValue>(text) else {
                 return fatal(file, None, "the feature could not be read again".into());
             };
-            interpret_all(text, &[raw], 1)
+            interpret_all(text, &[raw], 1, &untold)
         }
         name => match GeometryKind::parse(name) {
             Some(_) => bare_geometry(text),
@@ -380,12 +400,20 @@ const FEATURES_PER_TASK: usize = 256;
 /// Each task writes its features straight into their places in the one list the document
 /// keeps, so a large file never holds its features twice (at a million features, the
 /// copy cost 300 MB of memory and its page faults).
-fn interpret_all(text: &str, items: &[&RawValue], threads: usize) -> Interpreted {
+fn interpret_all(
+    text: &str,
+    items: &[&RawValue],
+    threads: usize,
+    progress: Progress,
+) -> Interpreted {
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let read_into = |start: usize, out: &mut [Feature]| -> Part {
         let mut interpreter = Interpreter::new(text);
         for (k, slot) in out.iter_mut().enumerate() {
             *slot = interpreter.element(start + k, items[start + k]);
         }
+        let done = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed) + out.len();
+        progress(done.min(items.len()), items.len());
         (interpreter.problems, interpreter.ids)
     };
     let mut features: Vec<Feature> = std::iter::repeat_with(|| Feature::empty(None))
@@ -483,6 +511,29 @@ fn bare_geometry(text: &str) -> Interpreted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_counts_every_feature_once_on_any_number_of_threads() {
+        let doc = crate::model::synthetic::generate(1_500, 2);
+        let text = crate::io::write_geojson(&doc, &Default::default());
+        for threads in [1, 2, 3] {
+            let told = std::sync::Mutex::new(Vec::new());
+            let tell = |done: usize, total: usize| told.lock().unwrap().push((done, total));
+            let parsed = read_str_in(&text, "t", threads, &tell);
+            assert_eq!(parsed.document, read_str(&text, "t").document);
+            let mut told = told.into_inner().unwrap();
+            told.sort_unstable();
+            // One report per task of 256 features, each a new count, the last of them all.
+            assert_eq!(
+                told.len(),
+                1_500usize.div_ceil(FEATURES_PER_TASK),
+                "{threads}"
+            );
+            assert!(told.iter().all(|&(_, total)| total == 1_500));
+            assert!(told.windows(2).all(|w| w[0].0 < w[1].0));
+            assert_eq!(told.last(), Some(&(1_500, 1_500)));
+        }
+    }
 
     #[test]
     fn a_features_list_opens_whatever_the_type_says() {

@@ -171,7 +171,22 @@ pub fn read_bytes_as(
     format: InputFormat,
     options: &ImportOptions,
 ) -> Parsed {
-    guarded(name, || read_format(bytes, name, path, format, options))
+    read_bytes_as_reporting(bytes, name, path, format, options, &|_, _| {})
+}
+
+/// [`read_bytes_as`], telling `progress` how the interpretation of a GeoJSON file's
+/// features goes (the other formats do not tell).
+pub fn read_bytes_as_reporting(
+    bytes: &[u8],
+    name: &str,
+    path: Option<&Path>,
+    format: InputFormat,
+    options: &ImportOptions,
+    progress: crate::io::Progress,
+) -> Parsed {
+    guarded(name, || {
+        read_format(bytes, name, path, format, options, progress)
+    })
 }
 
 /// A fault in a reader of another program's format (a crate that panics on a damaged
@@ -200,9 +215,10 @@ fn read_format(
     path: Option<&Path>,
     format: InputFormat,
     options: &ImportOptions,
+    progress: crate::io::Progress,
 ) -> Parsed {
     let parsed = match format {
-        InputFormat::GeoJson => super::read_bytes(bytes, name),
+        InputFormat::GeoJson => super::read_bytes_reporting(bytes, name, progress),
         InputFormat::Csv => csv::read(bytes, name, path, options.csv.as_ref()),
         InputFormat::Kml => kml::read(bytes, name),
         InputFormat::Kmz => kml::read_kmz(bytes, name),

@@ -78,7 +78,8 @@ pub fn read_path(path: &Path) -> Result<Parsed, ReadFileError> {
 }
 
 /// Told, from the threads doing the work, how many of a file's features are interpreted
-/// out of how many: a window shows it as the second half of an open's progress bar.
+/// out of how many: a window shows it as the second half of an open's progress bar. The
+/// reports of different threads may arrive out of order (keep the largest).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
 /// A [`Progress`] that tells no one.
@@ -410,6 +411,8 @@ fn interpret_all(
     let read_into = |start: usize, out: &mut [Feature]| -> Part {
         let mut interpreter = Interpreter::new(text);
         for (k, slot) in out.iter_mut().enumerate() {
+            #[cfg(test)]
+            tests::panic_once_at(items[start + k]);
             *slot = interpreter.element(start + k, items[start + k]);
         }
         let done = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed) + out.len();
@@ -428,33 +431,33 @@ fn interpret_all(
         }
     } else {
         let queue = std::sync::Mutex::new(features.chunks_mut(FEATURES_PER_TASK).enumerate());
-        let done: Vec<(usize, Part)> = std::thread::scope(|scope| {
+        // Each task's problems are kept as soon as it is done, so a worker that panics
+        // loses only the task it was on.
+        let finished = std::sync::Mutex::new(std::mem::take(&mut results));
+        std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
                     scope.spawn(|| {
-                        let mut mine = Vec::new();
                         loop {
-                            let next = queue
-                                .lock()
-                                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                                .next();
+                            let next = lock(&queue).next();
                             let Some((task, chunk)) = next else {
                                 break;
                             };
-                            mine.push((task, read_into(task * FEATURES_PER_TASK, chunk)));
+                            let part = read_into(task * FEATURES_PER_TASK, chunk);
+                            lock(&finished)[task] = Some(part);
                         }
-                        mine
                     })
                 })
                 .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_default())
-                .collect()
+            // Joined here, so a worker's panic is not the scope's: its task is read again
+            // below.
+            for worker in workers {
+                let _ = worker.join();
+            }
         });
-        for (task, part) in done {
-            results[task] = Some(part);
-        }
+        results = finished
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
     }
     let mut out = Interpreted {
         features: Vec::new(),
@@ -475,6 +478,12 @@ fn interpret_all(
     }
     out.features = features;
     out
+}
+
+/// The lock of `m`, also after a thread panicked holding it (what it guards stays whole:
+/// each holder only takes or puts one value).
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A bare geometry read as a feature without properties.
@@ -511,6 +520,33 @@ fn bare_geometry(text: &str) -> Interpreted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text that makes a worker panic once, as a bug in the interpreter would.
+    const PANIC_ONCE: &str = "pistas-test-panic-once";
+    static PANICKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    pub(super) fn panic_once_at(raw: &RawValue) {
+        if raw.get().contains(PANIC_ONCE)
+            && !PANICKED.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            panic!("a bug in the interpreter (wanted by the test)");
+        }
+    }
+
+    #[test]
+    fn a_worker_that_panics_costs_time_not_features() {
+        let mut doc = crate::model::synthetic::generate(1_500, 3);
+        doc.features[700].set_name(PANIC_ONCE);
+        let text = crate::io::write_geojson(&doc, &Default::default());
+        let parsed = read_str_with_threads(&text, "t", 2);
+        assert!(PANICKED.load(std::sync::atomic::Ordering::SeqCst));
+        assert_eq!(
+            parsed.document,
+            read_str_with_threads(&text, "t", 1).document
+        );
+        assert_eq!(parsed.document.features.len(), 1_500);
+        assert_eq!(parsed.document.features[700].name(), Some(PANIC_ONCE));
+    }
 
     #[test]
     fn progress_counts_every_feature_once_on_any_number_of_threads() {

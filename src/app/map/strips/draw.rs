@@ -505,17 +505,24 @@ impl Grid<'_> {
         let cache = self.cache;
         let mut cells = self.empty();
         let mut shown = 0;
-        let (Some(anchors), Some(strips), Some(statuses)) = (
+        let (Some(anchors), Some(strips)) = (
             cache.anchors.get(range.clone()),
             cache.strips.get(range.clone()),
-            cache.statuses.get(range.clone()),
         ) else {
             return (cells, 0);
         };
-        // A feature without an entry in `visible` is shown (as in `StripCache::shown`).
-        let visible = cache.visible.get(range.clone()).unwrap_or(&[]);
-        let visible = visible.iter().copied().chain(std::iter::repeat(true));
-        for (((&m, &strip), &(status, _)), visible) in
+        // As `StripCache::shown` and `StripCache::status` read them: a feature past the end
+        // of `visible` is shown, and past the end of `statuses` its status is unknown.
+        let tail = |from: usize, len: usize| from.min(len)..len;
+        let visible = cache.visible[tail(range.start, cache.visible.len())]
+            .iter()
+            .copied()
+            .chain(std::iter::repeat(true));
+        let statuses = cache.statuses[tail(range.start, cache.statuses.len())]
+            .iter()
+            .map(|s| s.0)
+            .chain(std::iter::repeat(Status::Unknown));
+        for (((&m, &strip), status), visible) in
             anchors.iter().zip(strips).zip(statuses).zip(visible)
         {
             if visible && m[0].is_finite() {

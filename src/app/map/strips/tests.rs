@@ -180,3 +180,51 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
     let (_, looked) = draw::cells_in_shares_for_tests(&t, &cache, Features::All, 1_000);
     assert_eq!(looked, expected - 1);
 }
+
+#[test]
+fn the_overview_draws_every_shown_feature_with_a_place_in_its_clusters() {
+    let mut doc = generate(5000, 6);
+    for feature in doc.features.iter_mut().step_by(5) {
+        feature.geometry = None;
+    }
+    // A point with no place (NaN, as an empty point or a failed projection gives) is
+    // neither drawn nor counted.
+    doc.features[1].geometry = Some(crate::model::Geometry::new(
+        geo::Point::new(f64::NAN, -12.0).into(),
+    ));
+    let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut cache = StripCache::build(&doc, 0, date);
+    assert!(cache.item(1).is_none());
+    let facts = crate::analysis::FactBook::build(&doc);
+    cache.set_view_state(date, &facts.statuses_at(date), false);
+    for (k, shown) in cache.visible.iter_mut().enumerate() {
+        *shown = k % 4 != 0;
+    }
+    let (min, max) = cache.bounds.unwrap();
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(900.0, 700.0));
+    let centre = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
+    let t = Transform::centred(rect, centre, 6.0);
+    let listed = cache.in_view(t.visible(10.0));
+    assert!(listed.len() > AGGREGATE_ABOVE, "{}", listed.len());
+    let ctx = egui::Context::default();
+    let mut drawn = None;
+    let input = egui::RawInput {
+        screen_rect: Some(rect),
+        ..Default::default()
+    };
+    let mut output = ctx.run_ui(input, |ui| {
+        let mut labels = LabelSpace::default();
+        drawn = Some(draw(ui.painter(), &t, 6.0, &cache, &[], &mut labels, false));
+    });
+    // Nothing renders here: the fonts' texture is dropped unused.
+    output.textures_delta.clear();
+    let drawn = drawn.unwrap();
+    assert!(drawn.aggregated);
+    assert_eq!(drawn.in_view, listed.len());
+    let on_screen = listed
+        .iter()
+        .filter(|&&i| rect.contains(t.to_screen(cache.item(i).unwrap().anchor)))
+        .count();
+    let clustered: u32 = drawn.clusters.iter().map(|c| c.count).sum();
+    assert_eq!(clustered as usize, on_screen);
+}

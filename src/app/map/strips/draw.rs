@@ -558,6 +558,10 @@ impl Grid<'_> {
     }
 }
 
+/// A cluster's count, counts by status and box, for tests.
+#[cfg(test)]
+pub(super) type CellForTests = (u32, [u32; 5], Merc, Merc);
+
 /// Each cluster's count, counts by status and box, counted in tasks of `per_share`, with
 /// how many shown features were looked at; for tests.
 #[cfg(test)]
@@ -566,7 +570,7 @@ pub(super) fn cells_in_shares_for_tests(
     cache: &StripCache,
     features: Features,
     per_share: usize,
-) -> (Vec<(u32, [u32; 5], Merc, Merc)>, usize) {
+) -> (Vec<CellForTests>, usize) {
     let (cells, shown) = cells_in_shares(t, cache, features, CLUSTER_PX, per_share);
     let cells = cells
         .iter()

@@ -438,6 +438,7 @@ fn inside(ring: &[Pos2], p: Pos2) -> bool {
     crate::analysis::inside_ring(&ring, f64::from(p.x), f64::from(p.y))
 }
 
+mod clusters;
 mod draw;
 pub use draw::{Cluster, Drawn, draw, draw_layer};
 

@@ -116,7 +116,7 @@ fn clusters_hold_every_feature_in_view_with_its_status_mix() {
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(900.0, 700.0));
     let t = Transform::centred(rect, mercator(-74.0, -12.4), 7.0);
     let visible = cache.in_view(t.visible(10.0));
-    let cells = draw::cells_of_for_tests(&t, &cache, &visible);
+    let cells = clusters::cells_of_for_tests(&t, &cache, &visible);
     let total: u32 = cells.iter().map(|c| c.0).sum();
     let on_screen = visible
         .iter()
@@ -140,7 +140,7 @@ fn clusters_hold_every_feature_in_view_with_its_status_mix() {
 
 #[test]
 fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
-    use draw::Features;
+    use clusters::Features;
     let mut doc = generate(3000, 5);
     // Features without a place, and strips the filters hide, are not counted.
     for feature in doc.features.iter_mut().step_by(7) {
@@ -164,9 +164,10 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
         .count();
     assert_eq!(listed.len(), expected);
     for per_share in [100_000, 1_000, 7] {
-        let (all, looked) = draw::cells_in_shares_for_tests(&t, &cache, Features::All, per_share);
+        let (all, looked) =
+            clusters::cells_in_shares_for_tests(&t, &cache, Features::All, per_share);
         let (these, listed_looked) =
-            draw::cells_in_shares_for_tests(&t, &cache, Features::These(&listed), per_share);
+            clusters::cells_in_shares_for_tests(&t, &cache, Features::These(&listed), per_share);
         assert_eq!(all, these, "in shares of {per_share}");
         assert_eq!(looked, expected);
         assert_eq!(listed_looked, expected);
@@ -177,7 +178,7 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
     let gone = listed[0];
     doc.features[gone].geometry = None;
     cache.update(&doc, &[gone], 1);
-    let (_, looked) = draw::cells_in_shares_for_tests(&t, &cache, Features::All, 1_000);
+    let (_, looked) = clusters::cells_in_shares_for_tests(&t, &cache, Features::All, 1_000);
     assert_eq!(looked, expected - 1);
 }
 

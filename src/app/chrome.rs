@@ -397,7 +397,10 @@ impl PistasApp {
                 if let Some(hint) = tool_hint {
                     ui.separator();
                     ui.strong(lang.t(hint));
-                } else if self.selection == super::Selection::Nothing && self.tab == Tab::Map {
+                } else if self.selection == super::Selection::Nothing
+                    && self.tab == Tab::Map
+                    && !self.jobs.busy()
+                {
                     ui.separator();
                     ui.label(lang.t(T::ClickToInspect));
                 }
@@ -419,13 +422,19 @@ impl PistasApp {
                 for job in self.jobs.running() {
                     running = true;
                     ui.separator();
+                    // The file's name, so the bar and Cancel fit a narrow window; the
+                    // whole path on hover.
                     let path = job.path().display().to_string();
+                    let name = job
+                        .path()
+                        .file_name()
+                        .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
                     let what = match &job.kind {
                         JobKind::Open(_) | JobKind::Import(_) | JobKind::Project(_) => T::Opening,
                         JobKind::Save(_) => T::Saving,
                         JobKind::Export { .. } => T::Exporting,
                     };
-                    ui.label(lang.fill(what, &[&path]));
+                    ui.label(lang.fill(what, &[&name])).on_hover_text(path);
                     match job.progress() {
                         Some(p) => {
                             ui.add(

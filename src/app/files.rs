@@ -347,16 +347,19 @@ fn read_with_progress(
     let mut file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0).max(1);
     let mut bytes = Vec::with_capacity(total as usize);
-    let mut chunk = vec![0u8; 1 << 20];
     loop {
         if cancel.load(Ordering::Relaxed) {
             return Err("cancelled".to_owned());
         }
-        let n = file.read(&mut chunk).map_err(|e| format!("{name}: {e}"))?;
+        // Read straight into the buffer, 16 MB at a time (a copy through a smaller buffer
+        // cost a third of a second at 1.5 GB).
+        let n = (&mut file)
+            .take(16 << 20)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{name}: {e}"))?;
         if n == 0 {
             break;
         }
-        bytes.extend_from_slice(&chunk[..n]);
         // Reading is the first half of the bar; checking the features is the second.
         progress.store(
             (bytes.len() as u64 * 500 / total).min(500) as u32,

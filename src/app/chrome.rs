@@ -399,7 +399,7 @@ impl PistasApp {
                     ui.strong(lang.t(hint));
                 } else if self.selection == super::Selection::Nothing
                     && self.tab == Tab::Map
-                    && !self.jobs.busy()
+                    && self.jobs.running().next().is_none()
                 {
                     ui.separator();
                     ui.label(lang.t(T::ClickToInspect));

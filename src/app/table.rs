@@ -252,12 +252,10 @@ impl Table {
             .filter(|&i| visible.get(i).copied().unwrap_or(false))
             .collect();
         match self.sort {
-            SortBy::Id => rows.sort_by(|&a, &b| {
-                natural_cmp(doc.features[a].id.as_str(), doc.features[b].id.as_str())
-            }),
-            SortBy::Name => {
-                rows.sort_by(|&a, &b| natural_cmp(doc.features[a].label(), doc.features[b].label()))
-            }
+            // Each feature's key is looked up once, not at every comparison (a million
+            // rows take some twenty million).
+            SortBy::Id => sort_by_text(&mut rows, |i| doc.features[i].id.as_str()),
+            SortBy::Name => sort_by_text(&mut rows, |i| doc.features[i].label()),
             SortBy::Status => rows.sort_by_key(|&i| statuses[i].0),
             SortBy::Property(k) => {
                 let key = self.columns.get(k).cloned().unwrap_or_default();
@@ -597,4 +595,11 @@ fn column_title(lang: Lang, col: SortBy) -> &'static str {
         SortBy::Aerodrome => T::ColAerodrome,
         SortBy::Town => T::ColTown,
     })
+}
+
+/// Sorts `rows` by their text in natural order (stable: equal texts keep their order).
+fn sort_by_text<'a>(rows: &mut Vec<usize>, text: impl Fn(usize) -> &'a str) {
+    let mut keyed: Vec<(&str, usize)> = rows.iter().map(|&i| (text(i), i)).collect();
+    keyed.sort_by(|a, b| natural_cmp(a.0, b.0));
+    *rows = keyed.into_iter().map(|(_, i)| i).collect();
 }

@@ -150,6 +150,15 @@ fn an_overview_of_20k_strips_shows_each_status_mix() {
     let doc = pistas::model::synthetic::generate(20_000, 1);
     std::fs::write(&path, pistas::io::write_geojson(&doc, &common::options())).expect("write");
     let mut h = window(Some(path), vec2(1400.0, 900.0));
+    // A large file opens in the background: frames run until it is in.
+    for _ in 0..500 {
+        if !h.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.run_steps(1);
+    }
+    assert_eq!(h.state().document().features.len(), 20_000);
     h.run_steps(4);
     assert!(!h.state().clusters().is_empty());
     h.snapshot("overview_20k");

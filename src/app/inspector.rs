@@ -96,10 +96,7 @@ impl Inspector {
     }
 }
 
-/// A property value as text: strings without quotes, anything else as JSON.
-fn value_text(raw: &serde_json::value::RawValue) -> String {
-    serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned())
-}
+use super::table::value_text;
 
 /// The JSON for typed text: JSON values other than bare strings stay JSON; anything else is
 /// a string.

@@ -8,8 +8,13 @@ use super::derived::ViewKey;
 use super::document::Version;
 use super::i18n::{Lang, T};
 use super::theme;
-use crate::analysis::{FactBook, Nearest, natural_cmp};
+use crate::analysis::{FactBook, Nearest};
 use crate::model::{Document, Status};
+
+mod order;
+
+pub use order::value_text;
+use order::{property_cmp, sort_by_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
@@ -159,33 +164,6 @@ impl Default for Table {
             editing: None,
         }
     }
-}
-
-/// Two property values in a sensible order: numbers by value, text as read (natural
-/// order), missing values last.
-fn property_cmp(
-    a: Option<&serde_json::value::RawValue>,
-    b: Option<&serde_json::value::RawValue>,
-) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    match (a, b) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Greater,
-        (Some(_), None) => Ordering::Less,
-        // Numbers first, by value; then text in natural order: one consistent order, so
-        // mixed columns sort (a comparison that disagreed with itself could panic).
-        (Some(a), Some(b)) => match (a.get().parse::<f64>(), b.get().parse::<f64>()) {
-            (Ok(x), Ok(y)) => x.total_cmp(&y),
-            (Ok(_), Err(_)) => Ordering::Less,
-            (Err(_), Ok(_)) => Ordering::Greater,
-            (Err(_), Err(_)) => natural_cmp(&value_text(a), &value_text(b)),
-        },
-    }
-}
-
-/// A property value as shown: strings without quotes, anything else as JSON.
-pub fn value_text(raw: &serde_json::value::RawValue) -> String {
-    serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned())
 }
 
 impl Table {
@@ -595,11 +573,4 @@ fn column_title(lang: Lang, col: SortBy) -> &'static str {
         SortBy::Aerodrome => T::ColAerodrome,
         SortBy::Town => T::ColTown,
     })
-}
-
-/// Sorts `rows` by their text in natural order (stable: equal texts keep their order).
-fn sort_by_text<'a>(rows: &mut Vec<usize>, text: impl Fn(usize) -> &'a str) {
-    let mut keyed: Vec<(&str, usize)> = rows.iter().map(|&i| (text(i), i)).collect();
-    keyed.sort_by(|a, b| natural_cmp(a.0, b.0));
-    *rows = keyed.into_iter().map(|(_, i)| i).collect();
 }

@@ -138,6 +138,23 @@ fn clusters_hold_every_feature_in_view_with_its_status_mix() {
     assert_eq!(destroyed as usize, expected);
 }
 
+/// A cache of `doc` with statuses at 2020-01-01 and every `hide_every`-th feature hidden by
+/// the filters, and a view of its whole region.
+fn overview(doc: &crate::model::Document, hide_every: usize) -> (StripCache, Transform, Rect) {
+    let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut cache = StripCache::build(doc, 0, date);
+    let facts = crate::analysis::FactBook::build(doc);
+    cache.set_view_state(date, &facts.statuses_at(date), false);
+    for (k, shown) in cache.visible.iter_mut().enumerate() {
+        *shown = k % hide_every != 0;
+    }
+    let (min, max) = cache.bounds.unwrap();
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(900.0, 700.0));
+    let centre = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
+    let t = Transform::centred(rect, centre, 6.0);
+    (cache, t, rect)
+}
+
 #[test]
 fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
     use clusters::Features;
@@ -146,17 +163,7 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
     for feature in doc.features.iter_mut().step_by(7) {
         feature.geometry = None;
     }
-    let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-    let mut cache = StripCache::build(&doc, 0, date);
-    let facts = crate::analysis::FactBook::build(&doc);
-    cache.set_view_state(date, &facts.statuses_at(date), false);
-    for (k, shown) in cache.visible.iter_mut().enumerate() {
-        *shown = k % 3 != 0;
-    }
-    let (min, max) = cache.bounds.unwrap();
-    let rect = Rect::from_min_size(Pos2::ZERO, vec2(900.0, 700.0));
-    let centre = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
-    let t = Transform::centred(rect, centre, 6.0);
+    let (mut cache, t, _) = overview(&doc, 3);
     assert!(cache.covers(t.visible(10.0)), "the whole region is in view");
     let listed = cache.in_view(t.visible(10.0));
     let expected = (0..cache.len())
@@ -193,18 +200,8 @@ fn the_overview_draws_every_shown_feature_with_a_place_in_its_clusters() {
     doc.features[1].geometry = Some(crate::model::Geometry::new(
         geo::Point::new(f64::NAN, -12.0).into(),
     ));
-    let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-    let mut cache = StripCache::build(&doc, 0, date);
+    let (cache, t, rect) = overview(&doc, 4);
     assert!(cache.item(1).is_none());
-    let facts = crate::analysis::FactBook::build(&doc);
-    cache.set_view_state(date, &facts.statuses_at(date), false);
-    for (k, shown) in cache.visible.iter_mut().enumerate() {
-        *shown = k % 4 != 0;
-    }
-    let (min, max) = cache.bounds.unwrap();
-    let rect = Rect::from_min_size(Pos2::ZERO, vec2(900.0, 700.0));
-    let centre = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
-    let t = Transform::centred(rect, centre, 6.0);
     let listed = cache.in_view(t.visible(10.0));
     assert!(listed.len() > AGGREGATE_ABOVE, "{}", listed.len());
     let ctx = egui::Context::default();

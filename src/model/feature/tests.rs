@@ -1,0 +1,69 @@
+use super::*;
+use geo::point;
+
+proptest::proptest! {
+    /// A name and notes read back as written, whether the file escapes nothing, the
+    /// usual characters, or every non-ASCII character (`\uXXXX`, as Python writes by
+    /// default); edited afterwards, they follow the edit.
+    #[test]
+    fn names_and_notes_read_back_as_written_however_escaped(
+        name in "\\PC{0,16}|[\"\\\\\n\t]{0,4}",
+        notes in proptest::option::of("\\PC{0,24}"),
+        ascii in proptest::bool::ANY,
+        renamed in "\\PC{0,8}",
+    ) {
+        let encode = |text: &str| {
+            let json = serde_json::to_string(text).unwrap();
+            if !ascii {
+                return json;
+            }
+            let mut out = String::new();
+            for c in json.chars() {
+                if c.is_ascii() {
+                    out.push(c);
+                } else {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+            }
+            out
+        };
+        let notes_member = notes
+            .as_deref()
+            .map(|n| format!(r#","notes":{}"#, encode(n)))
+            .unwrap_or_default();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"a","geometry":null,"properties":{{"name":{}{notes_member}}}}}]}}"#,
+            encode(&name)
+        );
+        let mut doc = crate::io::read_str(&text, "t").document;
+        let feature = &mut doc.features[0];
+        proptest::prop_assert_eq!(feature.name(), Some(name.as_str()));
+        proptest::prop_assert_eq!(feature.label(), name.as_str());
+        proptest::prop_assert_eq!(feature.notes(), notes.as_deref());
+        feature.set_name(&renamed);
+        proptest::prop_assert_eq!(feature.name(), Some(renamed.as_str()));
+        feature.remove_property("notes");
+        proptest::prop_assert_eq!(feature.notes(), None);
+    }
+}
+
+#[test]
+fn properties_keep_their_places() {
+    let mut f = Feature::new_strip(
+        FeatureId::String("s1".into()),
+        "Pista \"Norte\"",
+        point!(x: -74.0, y: -12.0).into(),
+    );
+    assert_eq!(f.name(), Some("Pista \"Norte\""));
+    f.set_property("notes", json_string("fresh clearing"));
+    f.set_property("name", json_string("Pista Sur"));
+    let keys: Vec<&str> = f.properties().iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["name", "notes"]);
+    assert_eq!(f.label(), "Pista Sur");
+    assert_eq!(f.notes(), Some("fresh clearing"));
+    assert!(f.remove_property("name").is_some());
+    assert_eq!(f.label(), "s1");
+}

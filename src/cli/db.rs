@@ -39,7 +39,7 @@ pub enum DbCommand {
 
 /// Connects, asking for the password on the terminal when the environment and
 /// `~/.pgpass` have none and the server wants one.
-pub fn connect(url: &str, err: &mut dyn Write) -> Result<(Target, postgres::Client), String> {
+pub fn connect(url: &str, err: &mut dyn Write) -> Result<(Target, db::Session), String> {
     let mut target = Target::parse(url).map_err(|e| e.to_string())?;
     target.password_from_environment();
     match target.connect() {

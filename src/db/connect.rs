@@ -11,11 +11,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use postgres::config::{Host, SslMode};
-use postgres::{Client, Config};
+use std::time::Duration;
+
+use tokio_postgres::Config;
+use tokio_postgres::config::{Host, SslMode};
 use rustls::pki_types::pem::PemObject;
 
 use super::DbError;
+use super::session::Session;
 
 /// How to use TLS, in libpq's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -173,7 +176,7 @@ impl Target {
         };
         let mut config: Config = rest
             .parse()
-            .map_err(|e: postgres::Error| DbError::Config(e.to_string()))?;
+            .map_err(|e: tokio_postgres::Error| DbError::Config(e.to_string()))?;
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
         if config.get_hosts().is_empty() {
             match env("PGHOST") {
@@ -332,13 +335,44 @@ impl Target {
             })
     }
 
-    /// Opens a connection (blocking: call it off the UI thread).
-    pub fn connect(&self) -> Result<Client, DbError> {
+    /// How long connecting may take: `connect_timeout` of the connection string (the TCP
+    /// connect, TLS and the server's start-up together), 10 s if it has none.
+    pub fn connect_timeout(&self) -> Duration {
+        self.config
+            .get_connect_timeout()
+            .copied()
+            .filter(|d| !d.is_zero())
+            .unwrap_or(DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// The server's `statement_timeout` for this connection: from `options=-c
+    /// statement_timeout=…` in the connection string, 120 s if it sets none (`0`, as on the
+    /// server, is no limit there; this side then still gives up after an hour of silence).
+    pub fn statement_timeout(&self) -> Duration {
+        statement_timeout_in(self.config.get_options().unwrap_or_default())
+            .map(|d| if d.is_zero() { NO_LIMIT } else { d })
+            .unwrap_or(DEFAULT_STATEMENT_TIMEOUT)
+    }
+
+    /// Opens a connection (blocking: call it off the UI thread). Connecting and every
+    /// statement then have a deadline (see [`Session`]).
+    pub fn connect(&self) -> Result<Session, DbError> {
         let mut config = self.config.clone();
+        let statement = self.statement_timeout();
+        if statement_timeout_in(config.get_options().unwrap_or_default()).is_none() {
+            let options = format!(
+                "{} -c statement_timeout={}ms",
+                config.get_options().unwrap_or_default(),
+                statement.as_millis()
+            );
+            config.options(options.trim());
+        }
+        let connect = self.connect_timeout();
+        let what = self.describe();
         match self.tls {
             TlsMode::Disable => {
                 config.ssl_mode(SslMode::Disable);
-                return config.connect(postgres::NoTls).map_err(DbError::from);
+                return Session::open(&config, tokio_postgres::NoTls, connect, statement, what);
             }
             TlsMode::Allow | TlsMode::Prefer => {
                 config.ssl_mode(SslMode::Prefer);
@@ -348,7 +382,7 @@ impl Target {
             }
         }
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(self.tls_config()?);
-        config.connect(tls).map_err(DbError::from)
+        Session::open(&config, tls, connect, statement, what)
     }
 
     fn tls_config(&self) -> Result<rustls::ClientConfig, DbError> {
@@ -407,6 +441,20 @@ impl Target {
         };
         Ok(config.with_no_client_auth())
     }
+}
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(120);
+const NO_LIMIT: Duration = Duration::from_secs(3600);
+
+/// `statement_timeout` set in libpq's `options` (`-c statement_timeout=30s` or
+/// `--statement_timeout=30s`).
+fn statement_timeout_in(options: &str) -> Option<Duration> {
+    let at = options.rfind("statement_timeout")?;
+    let rest = options[at + "statement_timeout".len()..].trim_start();
+    let value = rest.strip_prefix('=')?.trim_start();
+    let end = value.find(char::is_whitespace).unwrap_or(value.len());
+    super::session::parse_duration(value[..end].trim_matches('\''))
 }
 
 /// The fields of a `.pgpass` line: `:` separates them, `\` escapes `:` and `\`.
@@ -565,6 +613,23 @@ mod tests {
         assert_eq!(t.config.get_application_name(), Some("x"));
         assert!(Target::parse("postgresql://a@h/d?sslmode=sometimes").is_err());
         assert!(Target::parse("host=h sslmode=verify-full sslrootcert=/nonexistent/x.crt").is_ok());
+    }
+
+    #[test]
+    fn timeouts_come_from_the_connection_string_with_defaults() {
+        let t = Target::parse("host=h dbname=d").expect("parses");
+        assert_eq!(t.connect_timeout(), Duration::from_secs(10));
+        assert_eq!(t.statement_timeout(), Duration::from_secs(120));
+        let t = Target::parse("host=h connect_timeout=3 options='-c statement_timeout=2s'")
+            .expect("parses");
+        assert_eq!(t.connect_timeout(), Duration::from_secs(3));
+        assert_eq!(t.statement_timeout(), Duration::from_secs(2));
+        let t = Target::parse(
+            "postgresql://a@h/d?connect_timeout=4&options=-c%20statement_timeout%3D1500",
+        )
+        .expect("parses");
+        assert_eq!(t.connect_timeout(), Duration::from_secs(4));
+        assert_eq!(t.statement_timeout(), Duration::from_millis(1500));
     }
 
     #[test]

@@ -13,11 +13,13 @@ mod remote;
 pub mod rows;
 pub mod same;
 mod schema;
+pub mod session;
 mod settle;
 pub mod state;
 mod sync;
 
 pub use connect::{Target, TlsMode};
+pub use session::{Access, Session, Tx};
 pub use merge::{Conflict, Keep, Part};
 pub use remote::{Fetched, check_schema, init};
 pub use schema::SCHEMA_VERSION;
@@ -43,6 +45,10 @@ pub enum DbError {
     /// Another writer changed what this sync read; it is tried again.
     #[error("the database changed during the sync; try again")]
     Busy,
+    /// The server did not answer in time (a frozen or unreachable server, or a statement
+    /// past `statement_timeout`).
+    #[error("{0}")]
+    Timeout(String),
 }
 
 impl DbError {
@@ -52,7 +58,7 @@ impl DbError {
 }
 
 /// The server's message, with its detail and hint, without the driver's wrapping.
-pub(crate) fn message(e: &postgres::Error) -> String {
+pub(crate) fn message(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => {
             let mut text = db.message().to_owned();
@@ -80,15 +86,21 @@ pub(crate) fn message(e: &postgres::Error) -> String {
     }
 }
 
-impl From<postgres::Error> for DbError {
-    fn from(e: postgres::Error) -> Self {
-        use postgres::error::SqlState;
+impl From<tokio_postgres::Error> for DbError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        use tokio_postgres::error::SqlState;
         if let Some(code) = e.code()
             && (*code == SqlState::T_R_SERIALIZATION_FAILURE
                 || *code == SqlState::T_R_DEADLOCK_DETECTED
                 || *code == SqlState::UNIQUE_VIOLATION)
         {
             return DbError::Busy;
+        }
+        if e.code() == Some(&SqlState::QUERY_CANCELED) {
+            return DbError::Timeout(format!(
+                "{}: the server stopped the statement (statement_timeout in the connection string sets how long it may take); nothing was changed",
+                message(&e)
+            ));
         }
         if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
             return DbError::Server(format!(

@@ -4,9 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use postgres::{GenericClient, Transaction};
 
 use super::DbError;
+use super::session::{Access, Session};
 use super::rows::{
     EventRow, PulledEvent, PulledStrip, StripRow, event_row, feature_json, strip_row,
 };
@@ -65,7 +65,7 @@ const UPSERT_EVENTS: &str = "ON CONFLICT (id) DO UPDATE SET strip_id = excluded.
 const BATCH: usize = 2000;
 
 /// Creates the schema, or brings it up to date. Returns the versions applied.
-pub fn init(client: &mut postgres::Client) -> Result<Vec<i32>, DbError> {
+pub fn init(client: &mut Session) -> Result<Vec<i32>, DbError> {
     let has_postgis: bool = client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis')",
@@ -75,14 +75,13 @@ pub fn init(client: &mut postgres::Client) -> Result<Vec<i32>, DbError> {
     if !has_postgis {
         client.batch_execute("CREATE EXTENSION IF NOT EXISTS postgis").map_err(|e| {
             DbError::Server(format!(
-                "PostGIS is not enabled in this database and could not be: {}. Install PostGIS on the server (Debian: postgresql-15-postgis-3) and run `CREATE EXTENSION postgis` as the database's owner.",
-                super::message(&e)
+                "PostGIS is not enabled in this database and could not be: {e}. Install PostGIS on the server (Debian: postgresql-15-postgis-3) and run `CREATE EXTENSION postgis` as the database's owner."
             ))
         })?;
     }
     client.batch_execute(MIGRATIONS_TABLE)?;
     let mut applied = Vec::new();
-    let mut tx = client.transaction()?;
+    let mut tx = client.begin(Access::ReadWrite)?;
     tx.batch_execute("LOCK TABLE pistas_migrations IN EXCLUSIVE MODE")?;
     let current: i32 = tx
         .query_one(
@@ -113,7 +112,7 @@ fn newer(version: i32) -> DbError {
 }
 
 /// Checks that the database has the schema this Pistas writes; returns its id.
-pub fn check_schema(client: &mut impl GenericClient) -> Result<String, DbError> {
+pub fn check_schema(client: &mut Session) -> Result<String, DbError> {
     let exists: bool = client
         .query_one("SELECT to_regclass('pistas_migrations') IS NOT NULL", &[])?
         .get(0);
@@ -146,13 +145,13 @@ pub fn check_schema(client: &mut impl GenericClient) -> Result<String, DbError> 
 
 /// The current snapshot's lowest running transaction: every change by an older one is
 /// visible now, every later one will be found by a pull from this mark.
-pub fn watermark(tx: &mut impl GenericClient) -> Result<String, DbError> {
+pub fn watermark(tx: &mut Session) -> Result<String, DbError> {
     Ok(tx
         .query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])?
         .get(0))
 }
 
-fn write_strips(tx: &mut Transaction, rows: &[StripRow], fresh: bool) -> Result<(), DbError> {
+fn write_strips(tx: &mut Session, rows: &[StripRow], fresh: bool) -> Result<(), DbError> {
     for chunk in rows.chunks(BATCH) {
         let ids: Vec<&str> = chunk.iter().map(|r| r.id.as_str()).collect();
         let geom: Vec<Option<&str>> = chunk.iter().map(|r| r.geometry.as_deref()).collect();
@@ -184,7 +183,7 @@ fn write_strips(tx: &mut Transaction, rows: &[StripRow], fresh: bool) -> Result<
     Ok(())
 }
 
-fn write_events(tx: &mut Transaction, rows: &[EventRow], fresh: bool) -> Result<(), DbError> {
+fn write_events(tx: &mut Session, rows: &[EventRow], fresh: bool) -> Result<(), DbError> {
     for chunk in rows.chunks(BATCH) {
         let key: Vec<&str> = chunk.iter().map(|r| r.key.as_str()).collect();
         let strip: Vec<&str> = chunk.iter().map(|r| r.strip_id.as_str()).collect();
@@ -239,7 +238,7 @@ pub struct Write<'a> {
 /// deleted (`fresh`: none of the strips is in the database yet, so there is nothing to
 /// delete).
 pub fn write(
-    tx: &mut Transaction,
+    tx: &mut Session,
     writes: &[Write],
     day: NaiveDate,
     fresh: bool,
@@ -277,8 +276,28 @@ pub fn write(
     Ok(())
 }
 
+/// Locks the rows of the strips a transaction is about to write or delete, in id order (two
+/// syncs locking overlapping strips never wait for each other in a circle). In a
+/// repeatable-read transaction, a strip that another transaction changed or deleted after
+/// this one's snapshot (its row, or through the trigger any of its events) cannot be
+/// locked: the server raises a serialization failure, which makes the sync start over and
+/// merge again from a new snapshot. Strips not in the database are not locked; two
+/// transactions adding the same id collide on its key instead.
+pub fn lock(tx: &mut Session, ids: &[&str]) -> Result<(), DbError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(BATCH * 10) {
+        tx.query(
+            "SELECT id FROM strips WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
+            &[&chunk],
+        )?;
+    }
+    Ok(())
+}
+
 /// Deletes strips (their events go with them).
-pub fn delete(tx: &mut Transaction, ids: &[&str]) -> Result<(), DbError> {
+pub fn delete(tx: &mut Session, ids: &[&str]) -> Result<(), DbError> {
     for chunk in ids.chunks(BATCH) {
         tx.execute("DELETE FROM strips WHERE id = ANY($1::text[])", &[&chunk])?;
     }
@@ -297,7 +316,7 @@ pub struct Fetched {
 
 /// Reads strips (all, or those with these ids) with their events, in document order.
 pub fn fetch(
-    tx: &mut impl GenericClient,
+    tx: &mut Session,
     ids: Option<&[String]>,
     label: &str,
 ) -> Result<Fetched, DbError> {
@@ -423,7 +442,7 @@ pub fn fetch(
 }
 
 /// The collection's own members as the database has them (`name`, `crs`, foreign ones).
-pub fn collection(tx: &mut impl GenericClient) -> Result<crate::model::Extra, DbError> {
+pub fn collection(tx: &mut Session) -> Result<crate::model::Extra, DbError> {
     Ok(
         match tx.query_opt(
             "SELECT value FROM pistas_meta WHERE key = 'collection'",
@@ -439,14 +458,14 @@ pub fn collection(tx: &mut impl GenericClient) -> Result<crate::model::Extra, Db
 }
 
 /// Writes the document's own members (`name`, `crs`, foreign ones) to the database.
-pub fn write_collection(tx: &mut Transaction, doc: &Document) -> Result<(), DbError> {
+pub fn write_collection(tx: &mut Session, doc: &Document) -> Result<(), DbError> {
     let members = serde_json::to_string(&doc.foreign).unwrap_or_else(|_| "[]".to_owned());
     tx.execute("SELECT pistas_set_collection($1)", &[&members])?;
     Ok(())
 }
 
 /// Ids of strips changed (or deleted, or whose events changed) since `mark`.
-pub fn changed_since(tx: &mut impl GenericClient, mark: &str) -> Result<HashSet<String>, DbError> {
+pub fn changed_since(tx: &mut Session, mark: &str) -> Result<HashSet<String>, DbError> {
     let rows = tx.query(
         "SELECT id FROM strips WHERE change_xid >= $1::text::xid8
          UNION SELECT strip_id FROM events WHERE change_xid >= $1::text::xid8
@@ -459,7 +478,7 @@ pub fn changed_since(tx: &mut impl GenericClient, mark: &str) -> Result<HashSet<
 
 /// Records the side of a conflict that was not kept.
 pub fn record_unkept(
-    tx: &mut Transaction,
+    tx: &mut Session,
     strip: &str,
     unkept: &str,
     why: &str,

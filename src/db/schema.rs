@@ -7,7 +7,7 @@
 
 /// Migration `n` is `MIGRATIONS[n - 1]`; each runs once, in one transaction with the
 /// record of it in `pistas_migrations`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
 
 /// The newest schema version this Pistas knows.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -192,6 +192,97 @@ GRANT SELECT ON strips, events, history, pistas_meta, pistas_migrations TO pista
 GRANT INSERT, UPDATE, DELETE ON strips, events TO pistas_editor;
 GRANT EXECUTE ON FUNCTION pistas_record_conflict(text, jsonb, text) TO pistas_editor;
 INSERT INTO pistas_meta (key, value) VALUES ('database_id', md5(random()::text || clock_timestamp()::text));
+"#;
+
+/// Version 2: a strip's row stands for its whole history, and QGIS sees the events on a
+/// time axis.
+///
+/// - Any change to a strip's events (by Pistas, QGIS or SQL) changes the strip's row too
+///   (a new row version), once per transaction. A sync locks the rows of the strips it
+///   writes (`SELECT … FOR UPDATE` in its repeatable-read snapshot): a strip whose row, or
+///   any of whose events, another transaction changed or deleted after that snapshot
+///   cannot be locked (a serialization failure), and the sync starts over from a new
+///   snapshot and merges again. So a sync never overwrites or brings back what another
+///   committed after it began reading.
+/// - The history no longer records a strip row whose only change is that bookkeeping.
+/// - `event_points`: each event at its strip's anchor point (a runway's middle, an area's
+///   point on its surface), with `date_start`/`date_end` as DATE and the strip's name, a
+///   layer `ogrinfo` and QGIS list as they are, for the Temporal Controller.
+const MIGRATION_2: &str = r#"
+CREATE FUNCTION pistas_touch_strips() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE strips s SET row_version = s.row_version
+        WHERE s.id IN (SELECT strip_id FROM new_rows) AND s.change_xid <> pg_current_xact_id();
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE strips s SET row_version = s.row_version
+        WHERE s.id IN (SELECT strip_id FROM old_rows) AND s.change_xid <> pg_current_xact_id();
+    ELSE
+        UPDATE strips s SET row_version = s.row_version
+        WHERE s.id IN (SELECT strip_id FROM new_rows UNION SELECT strip_id FROM old_rows)
+            AND s.change_xid <> pg_current_xact_id();
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER events_touch_insert AFTER INSERT ON events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pistas_touch_strips();
+CREATE TRIGGER events_touch_update AFTER UPDATE ON events
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION pistas_touch_strips();
+CREATE TRIGGER events_touch_delete AFTER DELETE ON events
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION pistas_touch_strips();
+
+CREATE OR REPLACE FUNCTION pistas_record() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path FROM CURRENT AS $$
+DECLARE
+    bookkeeping text[] := ARRAY['row_version', 'change_xid', 'updated_at', 'updated_by'];
+BEGIN
+    IF TG_OP = 'INSERT' AND TG_TABLE_NAME = 'strips' THEN
+        INSERT INTO history (table_name, op, row_id, strip_id, by, new_row)
+        SELECT 'strips', 'INSERT', n.id, n.id, session_user, to_jsonb(n) FROM new_rows n;
+    ELSIF TG_OP = 'INSERT' THEN
+        INSERT INTO history (table_name, op, row_id, strip_id, by, new_row)
+        SELECT 'events', 'INSERT', n.id, n.strip_id, session_user, to_jsonb(n) FROM new_rows n;
+    ELSIF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'strips' THEN
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row)
+        SELECT 'strips', 'DELETE', o.id, o.id, session_user, to_jsonb(o) FROM old_rows o;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row)
+        SELECT 'events', 'DELETE', o.id, o.strip_id, session_user, to_jsonb(o) FROM old_rows o;
+    ELSIF TG_TABLE_NAME = 'strips' THEN
+        -- A row whose only change is the version its events' changes gave it is not news.
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, new_row)
+        SELECT 'strips', 'UPDATE', n.id, n.id, session_user, to_jsonb(o), to_jsonb(n)
+        FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id
+        WHERE o.id IS NULL OR (to_jsonb(n) - bookkeeping) IS DISTINCT FROM (to_jsonb(o) - bookkeeping);
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, note)
+        SELECT 'strips', 'UPDATE', o.id, o.id, session_user, to_jsonb(o), 'id changed'
+        FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = o.id);
+    ELSE
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, new_row)
+        SELECT 'events', 'UPDATE', n.id, n.strip_id, session_user, to_jsonb(o), to_jsonb(n)
+        FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id;
+        INSERT INTO history (table_name, op, row_id, strip_id, by, old_row, note)
+        SELECT 'events', 'UPDATE', o.id, o.strip_id, session_user, to_jsonb(o), 'id changed'
+        FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = o.id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE VIEW event_points AS
+SELECT e.id, e.strip_id, s.name AS strip_name, e.position, e.event_id, e.type, e.date,
+    e.date_start, e.date_end, e.confidence, e.operation, e.note, e.sources::text AS sources,
+    s.status AS strip_status, e.updated_at, e.updated_by,
+    (CASE
+        WHEN GeometryType(s.geom) = 'POINT' THEN s.geom
+        WHEN GeometryType(s.geom) = 'LINESTRING' THEN ST_LineInterpolatePoint(s.geom, 0.5)
+        ELSE ST_Centroid(s.geom)
+    END)::geometry(Point, 4326) AS geom
+FROM events e JOIN strips s ON s.id = e.strip_id
+WHERE s.geom IS NOT NULL AND NOT ST_IsEmpty(s.geom);
+COMMENT ON VIEW event_points IS 'Each event at its strip''s anchor point, with date_start and date_end as DATE: add it in QGIS and play it in the Temporal Controller';
+GRANT SELECT ON event_points TO pistas_reviewer, pistas_editor;
 "#;
 
 /// Creates the bookkeeping table the migrations are recorded in.

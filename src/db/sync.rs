@@ -4,13 +4,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use postgres::{Client, IsolationLevel};
 
 use super::merge::{self, Conflict, Keep, Outcome, Part, Side};
 use super::remote::{self, Write, changed_since, check_schema, fetch, watermark};
 use super::same::{keys_like, same_feature};
 use super::settle::{Settled, Synced};
 use super::state::{Base, BaseStrip, FORMAT, SyncState};
+use super::session::{Access, Session, Tx};
 use super::{DbError, Target};
 use crate::model::{Document, Feature};
 
@@ -89,15 +89,24 @@ impl Picks {
     }
 }
 
-const ATTEMPTS: usize = 5;
+/// How many times a sync is tried when another writer gets in between. Each retry waits a
+/// random while, longer each time, so that syncs colliding at the same moment spread out.
+const ATTEMPTS: usize = 10;
+
+fn back_off(attempt: usize) {
+    use rand::Rng;
+    let most = (25u64 << attempt.min(6)).min(1500);
+    let wait = rand::rng().random_range(most / 4..=most);
+    std::thread::sleep(std::time::Duration::from_millis(wait));
+}
 
 /// Every push, pull and sync is one transaction on one snapshot.
-fn snapshot(client: &mut Client, read_only: bool) -> Result<postgres::Transaction<'_>, DbError> {
-    Ok(client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(read_only)
-        .start()?)
+fn snapshot(client: &mut Session, read_only: bool) -> Result<Tx<'_>, DbError> {
+    client.begin(if read_only {
+        Access::ReadOnly
+    } else {
+        Access::ReadWrite
+    })
 }
 
 /// A feature as the GeoJSON a file would hold.
@@ -121,7 +130,7 @@ fn today() -> NaiveDate {
 /// id; strips only the database has stay). Events that mean the same as a row's keep its
 /// key, so pushing a file twice changes nothing.
 pub fn push(
-    client: &mut Client,
+    client: &mut Session,
     doc: &Document,
     progress: &dyn Fn(Progress),
 ) -> Result<usize, DbError> {
@@ -164,7 +173,12 @@ pub fn push(
         done: 0,
         total: writes.len(),
     });
-    remote::write(&mut tx, &writes, today(), existing.doc.features.is_empty())?;
+    let fresh = existing.doc.features.is_empty();
+    if !fresh {
+        let ids: Vec<&str> = writes.iter().map(|w| w.feature.id.as_str()).collect();
+        remote::lock(&mut tx, &ids)?;
+    }
+    remote::write(&mut tx, &writes, today(), fresh)?;
     remote::write_collection(&mut tx, doc)?;
     tx.commit()?;
     progress(Progress::Done);
@@ -173,7 +187,7 @@ pub fn push(
 
 /// Reads the whole database as a document, with the base for syncing it later.
 pub fn pull(
-    client: &mut Client,
+    client: &mut Session,
     target: &Target,
     progress: &dyn Fn(Progress),
 ) -> Result<(Document, Base, Vec<String>), DbError> {
@@ -215,7 +229,7 @@ pub fn pull(
 /// another writer got in between). Strips with conflicts no pick resolves change on neither
 /// side, and are reported; they come back at every sync until resolved.
 pub fn sync(
-    client: &mut Client,
+    client: &mut Session,
     target: &Target,
     local: &Document,
     base: Option<&Base>,
@@ -231,16 +245,14 @@ pub fn sync(
                 progress(Progress::Done);
                 return Ok(synced);
             }
-            Err(e) if e.retryable() && attempts < ATTEMPTS => {
-                std::thread::sleep(std::time::Duration::from_millis(20 * attempts as u64));
-            }
+            Err(e) if e.retryable() && attempts < ATTEMPTS => back_off(attempts),
             Err(e) => return Err(e),
         }
     }
 }
 
 fn attempt(
-    client: &mut Client,
+    client: &mut Session,
     target: &Target,
     local: &Document,
     base: Option<&Base>,
@@ -421,6 +433,14 @@ fn attempt(
         done: 0,
         total: writes.len() + to_delete.len(),
     });
+    // Nothing another sync committed after this one's snapshot is overwritten or brought
+    // back: locking a strip changed since then fails, and the sync starts over.
+    let touched: Vec<&str> = writes
+        .iter()
+        .map(|w| w.feature.id.as_str())
+        .chain(to_delete.iter().map(String::as_str))
+        .collect();
+    remote::lock(&mut tx, &touched)?;
     if !writes.is_empty() {
         remote::write(&mut tx, &writes, today(), fetched.doc.features.is_empty())?;
     }

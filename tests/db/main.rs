@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod proxy;
+mod race;
 mod roundtrip;
 mod server;
 mod sync;
@@ -17,8 +18,13 @@ pub fn target(url: &str) -> Target {
     Target::parse(url).expect("connection string")
 }
 
-pub fn client(url: &str) -> postgres::Client {
+pub fn client(url: &str) -> db::Session {
     target(url).connect().expect("connects")
+}
+
+/// A plain connection for SQL of the test's own (holding locks, reading history).
+pub fn sql(url: &str) -> postgres::Client {
+    postgres::Client::connect(url, postgres::NoTls).expect("connects")
 }
 
 /// A fresh database with the Pistas schema; its superuser connection string.

@@ -53,7 +53,7 @@ fn a_reviewer_pulls_but_cannot_push_and_an_editor_can() {
         .get(0);
     assert_eq!(by, editor);
     // Nobody but the owner can change the history.
-    let err = client(&ana)
+    let err = sql(&ana)
         .batch_execute("DELETE FROM history")
         .expect_err("history is append-only");
     assert_eq!(
@@ -134,7 +134,7 @@ fn the_command_line_inits_pushes_pulls_and_syncs() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("applied schema version 1"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied schema versions 1, 2"));
     let sample_file = common::project_file("data/vraem-sample.geojson");
     let out = pistas()
         .args(["db", "push"])

@@ -37,6 +37,7 @@ mod recovery;
 mod selection;
 mod settings;
 mod stats_view;
+mod sync_report_view;
 mod table;
 mod team;
 mod team_view;

@@ -43,6 +43,8 @@ pub enum Overlay {
     },
     /// The conflicts a sync left.
     SyncConflicts(Box<super::team_view::ConflictReview>),
+    /// What the last sync did (it reads the link's report).
+    SyncReport,
     /// A spreadsheet's preview, or a GeoPackage's layers, before the file is read.
     Import(Box<super::import_view::ImportDialog>),
 }
@@ -57,6 +59,7 @@ impl Overlay {
                 | Overlay::Merge(_)
                 | Overlay::Export(_)
                 | Overlay::SyncConflicts(_)
+                | Overlay::SyncReport
         )
     }
 }
@@ -127,6 +130,12 @@ impl Overlays {
             .retain(|o| !matches!(o, Overlay::SyncConflicts(_)));
     }
 
+    /// Opens the last sync's report (once).
+    pub fn show_sync_report(&mut self) {
+        self.stack.retain(|o| !matches!(o, Overlay::SyncReport));
+        self.push(Overlay::SyncReport);
+    }
+
     /// Opens a merge review, replacing an open one.
     pub fn show_merge(&mut self, review: MergeReview) {
         self.stack.retain(|o| !matches!(o, Overlay::Merge(_)));
@@ -187,6 +196,7 @@ impl PistasApp {
                 Overlay::SyncConflicts(mut review) => self
                     .conflicts_ui(ctx, &mut review, depth)
                     .then_some(Overlay::SyncConflicts(review)),
+                Overlay::SyncReport => self.sync_report_ui(ctx).then_some(Overlay::SyncReport),
                 Overlay::Import(mut dialog) => self
                     .import_window(ctx, &mut dialog, depth)
                     .then_some(Overlay::Import(dialog)),
@@ -314,6 +324,7 @@ impl PistasApp {
                 | Overlay::CustomTiles { .. }
                 | Overlay::Connect { .. }
                 | Overlay::SyncConflicts(_)
+                | Overlay::SyncReport
                 | Overlay::Import(_) => keep = false,
             }
         });

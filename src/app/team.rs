@@ -4,7 +4,7 @@
 //! A link belongs to one document (its generation): when another document replaces it,
 //! the link is gone, so a sync can never send one file's strips as another's edits.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,8 +21,8 @@ pub struct Link {
     /// Shared with the running sync's thread, which reads it (no copy per sync).
     base: Option<Arc<Base>>,
     generation: u64,
-    /// When the last sync finished, and what it did.
-    pub last: Option<(Instant, SyncReport)>,
+    /// What the last sync did.
+    pub last: Option<LastSync>,
     /// How many syncs were brought into the document: a save stores the base only if none
     /// finished while it ran (the base must never be newer than the file beside it).
     syncs: u64,
@@ -32,8 +32,25 @@ pub struct Link {
     pub conflicts: Vec<StripConflict>,
 }
 
+/// What the last sync did, for the list the status bar opens.
+#[derive(Debug, Clone)]
+pub struct LastSync {
+    /// The local time it finished, as shown.
+    pub clock: String,
+    pub report: SyncReport,
+    /// The copy of the document as it was before the sync (only when it received
+    /// something), or why none could be written.
+    pub backup: Option<Result<PathBuf, String>>,
+}
+
+/// A sync that succeeded, with the copy of the document it kept.
+pub struct Finished {
+    pub synced: Synced,
+    pub backup: Option<Result<PathBuf, String>>,
+}
+
 struct Running {
-    rx: Receiver<Result<Synced, String>>,
+    rx: Receiver<Result<Finished, String>>,
     progress: Arc<Mutex<Option<Progress>>>,
     /// The document as the sync read it (shared with its thread).
     before: Arc<Document>,
@@ -44,7 +61,7 @@ struct Running {
 /// A sync that finished, for the document it ran for.
 pub struct Done {
     pub before: Arc<Document>,
-    pub result: Result<Synced, String>,
+    pub result: Result<Finished, String>,
     /// Started by the timer, not by the person.
     pub automatic: bool,
 }
@@ -110,9 +127,18 @@ impl Team {
         Some(p.unwrap_or(Progress::Reading))
     }
 
-    /// Starts a sync of `doc` (the document of `generation`) with `picks` for its conflicts.
-    /// False when it is not linked or a sync runs.
-    pub fn sync(&mut self, doc: &Document, generation: u64, picks: Picks, automatic: bool) -> bool {
+    /// Starts a sync of `doc` (the document of `generation`, saved at `path` if it is)
+    /// with `picks` for its conflicts. A sync that brings others' changes first keeps a
+    /// copy of the document as it was beside the file. False when it is not linked or a
+    /// sync runs.
+    pub fn sync(
+        &mut self,
+        doc: &Document,
+        generation: u64,
+        picks: Picks,
+        automatic: bool,
+        path: Option<PathBuf>,
+    ) -> bool {
         if self.running.is_some() {
             return false;
         }
@@ -136,7 +162,7 @@ impl Team {
                         *slot = Some(p);
                     }
                 };
-                db::sync(
+                let synced = db::sync(
                     &mut client,
                     &target,
                     &local,
@@ -144,7 +170,16 @@ impl Team {
                     &picks,
                     &report,
                 )
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?;
+                let backup = match &path {
+                    Some(path) if !synced.report.received.is_empty() => {
+                        let text =
+                            crate::io::write_geojson(&local, &crate::io::WriteOptions::default());
+                        Some(db::backup::keep(path, text.as_bytes()).map_err(|e| e.to_string()))
+                    }
+                    _ => None,
+                };
+                Ok(Finished { synced, backup })
             })();
             // Let go of the shared base before saying it is done, so that bringing the
             // result in changes it in place.
@@ -184,14 +219,24 @@ impl Team {
     /// The window's edits change features only: the collection's members received stay
     /// out of the base too (`members` are the document's), so they are never sent back
     /// as if this side had changed them.
-    pub fn synced(&mut self, generation: u64, synced: &Synced, members: &crate::model::Extra) {
+    pub fn synced(
+        &mut self,
+        generation: u64,
+        synced: &Synced,
+        backup: Option<Result<PathBuf, String>>,
+        members: &crate::model::Extra,
+    ) {
         let report = synced.report.clone();
         if let Some(link) = self.link_mut(generation) {
             let base = Arc::make_mut(link.base.get_or_insert_with(Arc::default));
             synced.settle_base(base);
             base.doc.foreign = members.clone();
             link.conflicts = report.conflicts.clone();
-            link.last = Some((Instant::now(), report));
+            link.last = Some(LastSync {
+                clock: chrono::Local::now().format("%H:%M").to_string(),
+                report,
+                backup,
+            });
             link.syncs += 1;
         }
     }

@@ -41,7 +41,7 @@ impl ConflictReview {
     }
 }
 
-fn part_label(lang: super::i18n::Lang, part: &Part) -> String {
+pub(super) fn part_label(lang: super::i18n::Lang, part: &Part) -> String {
     match part {
         Part::Existence => lang.t(T::ConflictExistence).to_owned(),
         Part::Geometry => lang.t(T::ConflictGeometry).to_owned(),
@@ -143,10 +143,13 @@ impl PistasApp {
         {
             self.edit(|e| e.apply(command));
         }
-        if !self
-            .team
-            .sync(self.doc.document(), generation, picks, automatic)
-            && self.team.link(generation).is_none()
+        if !self.team.sync(
+            self.doc.document(),
+            generation,
+            picks,
+            automatic,
+            self.path().map(std::path::Path::to_path_buf),
+        ) && self.team.link(generation).is_none()
         {
             self.overlays.message(self.lang.t(T::NotConnected));
         }
@@ -157,11 +160,17 @@ impl PistasApp {
         let generation = self.doc.version().generation();
         if let Some(done) = self.team.poll(generation) {
             match done.result {
-                Ok(synced) => {
+                Ok(finished) => {
+                    let synced = finished.synced;
                     let applied =
                         crate::db::apply::apply(&done.before, self.doc.document(), &synced);
                     let members = self.doc.document().foreign.clone();
-                    self.team.synced(generation, &synced, &members);
+                    if let Some(Err(e)) = &finished.backup {
+                        self.overlays
+                            .message(self.lang.fill(T::SyncBackupFailed, &[e]));
+                    }
+                    self.team
+                        .synced(generation, &synced, finished.backup, &members);
                     if !applied.command.changes.is_empty() {
                         let command = applied.command;
                         self.edit(|e| e.apply(command));
@@ -175,17 +184,11 @@ impl PistasApp {
                         ],
                     );
                     if !report.received.is_empty() {
-                        let doc = self.doc.document();
-                        let names: Vec<String> = report
+                        let names: Vec<&str> = report
                             .received
                             .iter()
                             .take(3)
-                            .map(|id| {
-                                doc.position(id).map_or_else(
-                                    || id.clone(),
-                                    |i| doc.features[i].label().to_owned(),
-                                )
-                            })
+                            .map(|c| c.label.as_str())
                             .collect();
                         text.push_str(&format!(": {}", names.join(", ")));
                         if report.received.len() > 3 {
@@ -337,8 +340,18 @@ impl PistasApp {
                         generation, strips,
                     ))));
             }
-        } else if ui.small_button(lang.t(T::SyncNow)).clicked() {
-            self.start_sync(Picks::default());
+        } else {
+            if let Some(last) = &link.last
+                && ui
+                    .small_button(lang.fill(T::LastSyncButton, &[&last.clock]))
+                    .on_hover_text(last.report.summary())
+                    .clicked()
+            {
+                self.overlays.show_sync_report();
+            }
+            if ui.small_button(lang.t(T::SyncNow)).clicked() {
+                self.start_sync(Picks::default());
+            }
         }
     }
 }

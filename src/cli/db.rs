@@ -68,7 +68,6 @@ pub fn connect(url: &str, err: &mut dyn Write) -> Result<(Target, db::Session), 
 fn progress(_: db::Progress) {}
 
 pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
-    let fail = |e: DbError| e.to_string();
     match command {
         DbCommand::Init { url } => {
             let (target, mut client) = connect(&url, err)?;
@@ -157,6 +156,10 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
     }
 }
 
+fn fail(e: DbError) -> String {
+    e.to_string()
+}
+
 fn sync(
     file: &Path,
     url: &str,
@@ -205,19 +208,35 @@ fn sync(
         &picks,
         &progress,
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(fail)?;
     // The file first, then the base: a crash between the two leaves a base older than the
     // file, which the next sync takes for changes both sides already share.
     let mut doc = local;
     let mut new_base = base.unwrap_or_default();
     synced.settle(&mut doc, &mut new_base);
+    let mut backup = None;
     if doc != parsed.document {
+        // The file as it was, kept before it is replaced: any sync can be undone by hand.
+        let before = std::fs::read(file)
+            .map_err(|e| format!("cannot read {} again: {e}", file.display()))?;
+        backup = Some(db::backup::keep(file, &before).map_err(fail)?);
         let text = write_geojson(&doc, &WriteOptions::default());
         save_atomic(file, text.as_bytes(), true).map_err(|e| e.to_string())?;
     }
     db::state::store(file, &new_base).map_err(|e| e.to_string())?;
     let report = &synced.report;
     let _ = writeln!(out, "{}: {}", file.display(), report.summary());
+    for line in report.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    if let Some(path) = &backup {
+        let _ = writeln!(
+            out,
+            "the file as it was before this sync: {} (the last {} are kept)",
+            path.display(),
+            db::backup::KEEP
+        );
+    }
     for strip in &report.conflicts {
         for c in &strip.conflicts {
             let _ = writeln!(

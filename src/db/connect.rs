@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
+use rustls::pki_types::pem::PemObject;
 use tokio_postgres::Config;
 use tokio_postgres::config::{Host, SslMode};
-use rustls::pki_types::pem::PemObject;
 
 use super::DbError;
 use super::session::Session;

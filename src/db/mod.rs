@@ -7,9 +7,11 @@
 //! the SQL is short, written out, and takes every value as a bound parameter.
 
 pub mod apply;
+pub mod backup;
 mod connect;
 pub mod merge;
 mod remote;
+pub mod report;
 pub mod rows;
 pub mod same;
 mod schema;
@@ -19,13 +21,14 @@ pub mod state;
 mod sync;
 
 pub use connect::{Target, TlsMode};
-pub use session::{Access, Session, Tx};
 pub use merge::{Conflict, Keep, Part};
 pub use remote::{Fetched, check_schema, init};
+pub use report::{ChangeKind, EventCounts, Resolved, StripChange, StripConflict, SyncReport};
 pub use schema::SCHEMA_VERSION;
+pub use session::{Access, Session, Tx};
 pub use settle::{Settled, Synced};
 pub use state::{Base, BaseStrip, SyncState};
-pub use sync::{Picks, Progress, StripConflict, SyncReport, pull, push, sync};
+pub use sync::{Picks, Progress, pull, push, sync};
 
 /// What went wrong talking to the database, in words for a person.
 #[derive(Debug, thiserror::Error)]

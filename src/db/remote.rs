@@ -6,11 +6,11 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::DbError;
-use super::session::{Access, Session};
 use super::rows::{
     EventRow, PulledEvent, PulledStrip, StripRow, event_row, feature_json, strip_row,
 };
 use super::schema::{MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION};
+use super::session::{Access, Session};
 use crate::model::{Document, Feature};
 
 const INSERT_STRIPS: &str =
@@ -315,11 +315,7 @@ pub struct Fetched {
 }
 
 /// Reads strips (all, or those with these ids) with their events, in document order.
-pub fn fetch(
-    tx: &mut Session,
-    ids: Option<&[String]>,
-    label: &str,
-) -> Result<Fetched, DbError> {
+pub fn fetch(tx: &mut Session, ids: Option<&[String]>, label: &str) -> Result<Fetched, DbError> {
     // Two texts, not one with "$1 IS NULL OR …", so that a few ids use the indexes.
     let strip_columns = "SELECT id, ST_AsGeoJSON(geom, 17), name, notes, properties::text, layout::text, row_version FROM strips";
     let event_columns =

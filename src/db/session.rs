@@ -61,7 +61,8 @@ impl Session {
             .build()
             .map_err(|e| DbError::Server(format!("cannot start the connection's runtime: {e}")))?;
         // The timer is made inside the runtime, which it needs.
-        let connected = rt.block_on(async { tokio::time::timeout(connect, config.connect(tls)).await });
+        let connected =
+            rt.block_on(async { tokio::time::timeout(connect, config.connect(tls)).await });
         let (client, connection) = match connected {
             Ok(result) => result?,
             Err(_) => {
@@ -95,11 +96,7 @@ impl Session {
         run_on(&self.rt, self.limit, &self.what, &mut self.broken, call)
     }
 
-    pub fn query_one(
-        &mut self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Row, DbError> {
+    pub fn query_one(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row, DbError> {
         let call = self.client.query_one(sql, params);
         run_on(&self.rt, self.limit, &self.what, &mut self.broken, call)
     }

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use super::report::SyncReport;
 use super::state::{Base, BaseStrip, SyncState};
-use super::sync::SyncReport;
 use crate::model::{Document, Feature};
 
 /// A strip as both sides hold it after a sync (`feature: None`: deleted on both).

@@ -5,12 +5,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use super::merge::{self, Conflict, Keep, Outcome, Part, Side};
+use super::merge::{self, Keep, Outcome, Part, Side};
 use super::remote::{self, Write, changed_since, check_schema, fetch, watermark};
+use super::report::{ChangeKind, EventCounts, Resolved, StripChange, StripConflict, SyncReport};
 use super::same::{keys_like, same_feature};
+use super::session::{Access, Session, Tx};
 use super::settle::{Settled, Synced};
 use super::state::{Base, BaseStrip, FORMAT, SyncState};
-use super::session::{Access, Session, Tx};
 use super::{DbError, Target};
 use crate::model::{Document, Feature};
 
@@ -21,56 +22,6 @@ pub enum Progress {
     Merging { strips: usize },
     Writing { done: usize, total: usize },
     Done,
-}
-
-/// A strip whose conflicts are left for a person.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StripConflict {
-    pub strip: String,
-    pub label: String,
-    pub conflicts: Vec<Conflict>,
-}
-
-/// What a sync did.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SyncReport {
-    /// Strips written to the database (added, changed or deleted there).
-    pub sent: Vec<String>,
-    /// Strips changed here by others' work (added, changed or deleted here).
-    pub received: Vec<String>,
-    /// Conflicts resolved by a pick; the side not kept is in `history`.
-    pub resolved: usize,
-    pub conflicts: Vec<StripConflict>,
-    /// How many times the transaction was tried.
-    pub attempts: usize,
-}
-
-impl SyncReport {
-    pub fn summary(&self) -> String {
-        let mut text = format!(
-            "sent {} strip{}, received {}",
-            self.sent.len(),
-            if self.sent.len() == 1 { "" } else { "s" },
-            self.received.len()
-        );
-        if self.resolved > 0 {
-            text.push_str(&format!(
-                ", {} conflict{} resolved (the side not kept is in the history table)",
-                self.resolved,
-                if self.resolved == 1 { "" } else { "s" }
-            ));
-        }
-        if !self.conflicts.is_empty() {
-            let n: usize = self.conflicts.iter().map(|c| c.conflicts.len()).sum();
-            text.push_str(&format!(
-                ", {n} conflict{} in {} strip{} left to review",
-                if n == 1 { "" } else { "s" },
-                self.conflicts.len(),
-                if self.conflicts.len() == 1 { "" } else { "s" }
-            ));
-        }
-        text
-    }
 }
 
 /// Picks for conflicts: per strip and part, else one side for all, else left open.
@@ -386,7 +337,31 @@ fn attempt(
                         ),
                     ));
                 }
-                report.resolved += m.resolved.len();
+                let label = m
+                    .feature
+                    .as_ref()
+                    .or(mine)
+                    .or(theirs)
+                    .map_or_else(|| id.clone(), |f| f.label().to_owned());
+                report
+                    .resolved
+                    .extend(m.resolved.iter().map(|(conflict, keep)| Resolved {
+                        strip: id.clone(),
+                        label: label.clone(),
+                        part: conflict.part.clone(),
+                        kept: *keep,
+                    }));
+                let after = m.feature.as_ref().map(|f| (f, m.keys.as_slice()));
+                let change = |before: Option<&Feature>, keys: &[String]| StripChange {
+                    id: id.clone(),
+                    label: label.clone(),
+                    kind: match (before, &m.feature) {
+                        (None, _) => ChangeKind::Added,
+                        (_, None) => ChangeKind::Deleted,
+                        _ => ChangeKind::Changed,
+                    },
+                    events: EventCounts::between(before.map(|f| (f, keys)), after),
+                };
                 let remote_same = match (&m.feature, theirs) {
                     (Some(f), Some(t)) => same_feature(f, t) && their_keys == &m.keys,
                     (None, None) => true,
@@ -408,10 +383,10 @@ fn attempt(
                         }
                         None => to_delete.push(id.clone()),
                     }
-                    report.sent.push(id.clone());
+                    report.sent.push(change(theirs, their_keys));
                 }
                 if !local_same {
-                    report.received.push(id.clone());
+                    report.received.push(change(mine, &mine_keys));
                 }
                 merged.insert(id.clone(), (m.feature, m.keys));
             }

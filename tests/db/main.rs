@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod concurrent;
 mod proxy;
 mod race;
 mod roundtrip;
@@ -62,13 +63,22 @@ impl Member {
     }
 
     pub fn sync_with(&mut self, picks: &Picks) -> Result<db::SyncReport, db::DbError> {
+        self.sync_progress(picks, &|_| {})
+    }
+
+    /// A sync that tells `progress` where it stands (a test can pause it there).
+    pub fn sync_progress(
+        &mut self,
+        picks: &Picks,
+        progress: &dyn Fn(db::Progress),
+    ) -> Result<db::SyncReport, db::DbError> {
         let synced = db::sync(
             &mut client(&self.url),
             &target(&self.url),
             &self.doc,
             self.base.as_ref(),
             picks,
-            &|_| {},
+            progress,
         )?;
         let mut base = self.base.take().unwrap_or_default();
         synced.settle(&mut self.doc, &mut base);

@@ -83,10 +83,11 @@ impl Edit {
                 let i = m.doc.position(id).expect("strip");
                 m.doc.features.remove(i);
             }
-            Edit::AddEvent(note) => m
-                .strip(STRIP)
-                .events_mut()
-                .push(event(EventType::Destroyed, "2025-07-02", note)),
+            Edit::AddEvent(note) => {
+                m.strip(STRIP)
+                    .events_mut()
+                    .push(event(EventType::Destroyed, "2025-07-02", note))
+            }
             Edit::Notes(id, notes) => {
                 m.strip(id)
                     .set_property("notes", pistas::model::json_string(notes));
@@ -179,7 +180,7 @@ fn assert_conflict(test: &str, first_edit: Edit, second_edit: Edit, strip: &str)
         "{first_edit:?} then {second_edit:?}: the side committing second is told ({:?})",
         o.second_report
     );
-    assert!(o.first_report.sent.iter().any(|s| s == strip));
+    assert!(o.first_report.sent.iter().any(|s| s.id == strip));
     // The database holds the first side's change, untouched by the second's.
     let mut expected = o.first.doc.clone();
     let i = expected.position(PAUSE).expect("pause strip");

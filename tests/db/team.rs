@@ -46,7 +46,7 @@ fn a_reviewer_pulls_but_cannot_push_and_an_editor_can() {
     db::push(&mut client(&ana), &named, &|_| {}).expect("an editor pushes");
     let mut a = Member::pull(&ana);
     a.strip("sample-001").set_name("Editor's edit");
-    assert_eq!(a.sync().sent, ["sample-001"]);
+    assert_eq!(a.sync().sent_ids(), ["sample-001"]);
     let by: String = client(&url)
         .query_one("SELECT updated_by FROM strips WHERE id = 'sample-001'", &[])
         .expect("row")

@@ -1,0 +1,134 @@
+//! The last sync's report, opened from the status bar: every strip sent and received
+//! (added, changed or deleted, with its events), the conflicts a pick resolved and those
+//! left, and the copy of the document as it was before the sync.
+
+use super::PistasApp;
+use super::i18n::{Lang, T};
+use super::overlays::Overlay;
+use super::team::LastSync;
+use super::team_view::{ConflictReview, part_label};
+use crate::db::{ChangeKind, Keep, StripChange};
+
+fn kind_text(lang: Lang, kind: ChangeKind) -> &'static str {
+    lang.t(match kind {
+        ChangeKind::Added => T::SyncAdded,
+        ChangeKind::Changed => T::SyncChanged,
+        ChangeKind::Deleted => T::SyncDeleted,
+    })
+}
+
+fn events_text(lang: Lang, change: &StripChange) -> String {
+    let e = change.events;
+    if e.total() == 0 {
+        return "—".to_owned();
+    }
+    lang.fill(
+        T::SyncEventCounts,
+        &[
+            &e.added.to_string(),
+            &e.changed.to_string(),
+            &e.deleted.to_string(),
+        ],
+    )
+}
+
+impl PistasApp {
+    /// The last sync's list; true to keep it open.
+    pub(super) fn sync_report_ui(&mut self, ctx: &egui::Context) -> bool {
+        let lang = self.lang;
+        let generation = self.doc.version().generation();
+        let Some(last) = self.team.link(generation).and_then(|l| l.last.clone()) else {
+            return false;
+        };
+        let LastSync {
+            clock,
+            report,
+            backup,
+            ..
+        } = last;
+        let mut open = true;
+        let mut review = false;
+        egui::Window::new(lang.fill(T::SyncReportTitle, &[&clock]))
+            .id(egui::Id::unique("pistas-sync-report"))
+            .open(&mut open)
+            .collapsible(false)
+            .default_width(520.0)
+            .max_height(ctx.content_rect().height() * 0.8)
+            .show(ctx, |ui| {
+                ui.label(report.summary());
+                if report.sent.is_empty()
+                    && report.received.is_empty()
+                    && report.resolved.is_empty()
+                {
+                    ui.weak(lang.t(T::SyncNothing));
+                }
+                egui::ScrollArea::vertical()
+                    .max_height(ctx.content_rect().height() * 0.5)
+                    .show(ui, |ui| {
+                        egui::Grid::new("sync-report-rows")
+                            .num_columns(4)
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for (way, changes) in [
+                                    (T::SyncSentTo, &report.sent),
+                                    (T::SyncReceivedFrom, &report.received),
+                                ] {
+                                    for change in changes.iter() {
+                                        ui.label(lang.t(way));
+                                        ui.label(format!("{} ({})", change.label, change.id));
+                                        ui.label(kind_text(lang, change.kind));
+                                        ui.label(events_text(lang, change));
+                                        ui.end_row();
+                                    }
+                                }
+                                for r in &report.resolved {
+                                    ui.label(lang.t(T::SyncResolved));
+                                    ui.label(format!("{} ({})", r.label, r.strip));
+                                    ui.label(part_label(lang, &r.part));
+                                    ui.label(lang.t(match r.kept {
+                                        Keep::Mine => T::Mine,
+                                        Keep::Theirs => T::Theirs,
+                                    }));
+                                    ui.end_row();
+                                }
+                            });
+                    });
+                if !report.conflicts.is_empty() {
+                    let n: usize = report.conflicts.iter().map(|c| c.conflicts.len()).sum();
+                    if ui
+                        .button(lang.fill(T::ConflictsButton, &[&n.to_string()]))
+                        .clicked()
+                    {
+                        review = true;
+                    }
+                }
+                match &backup {
+                    Some(Ok(path)) => {
+                        ui.label(lang.t(T::SyncBackup));
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(path.display().to_string()).monospace(),
+                            )
+                            .selectable(true),
+                        );
+                    }
+                    Some(Err(e)) => {
+                        ui.colored_label(
+                            super::theme::WARNING_TEXT,
+                            lang.fill(T::SyncBackupFailed, &[e]),
+                        );
+                    }
+                    None => {}
+                }
+            });
+        if review {
+            self.overlays.close_conflicts();
+            self.overlays
+                .push(Overlay::SyncConflicts(Box::new(ConflictReview::new(
+                    generation,
+                    report.conflicts.clone(),
+                ))));
+        }
+        open && !review
+    }
+}

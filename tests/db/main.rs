@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod concurrent;
+mod faults;
 mod proxy;
 mod race;
 mod roundtrip;

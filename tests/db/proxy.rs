@@ -1,5 +1,7 @@
-//! A loopback TCP proxy that can drop the connection after so many bytes from the client:
-//! a network that fails in the middle of a transfer.
+//! A loopback TCP proxy that can drop the connection after so many bytes from the client
+//! (a network that fails in the middle of a transfer), or freeze: hold every byte either
+//! way while the connections stay open (a server stopped with SIGSTOP, as seen from the
+//! client).
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -9,6 +11,15 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 pub struct Proxy {
     pub port: u16,
     pub cut: Arc<AtomicBool>,
+    /// While true, nothing is forwarded either way.
+    pub frozen: Arc<AtomicBool>,
+}
+
+/// Waits while `frozen` holds.
+fn hold(frozen: &AtomicBool) {
+    while frozen.load(Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// Forwards connections to `target_port`; once more than `limit` bytes came from the
@@ -18,13 +29,15 @@ pub fn start(target_port: u16, limit: usize) -> Proxy {
     let port = listener.local_addr().expect("addr").port();
     let sent = Arc::new(AtomicUsize::new(0));
     let cut = Arc::new(AtomicBool::new(false));
-    let (s, c) = (sent.clone(), cut.clone());
+    let frozen = Arc::new(AtomicBool::new(false));
+    let (s, c, f) = (sent.clone(), cut.clone(), frozen.clone());
     std::thread::spawn(move || {
         for client in listener.incoming().flatten() {
             let Ok(server) = TcpStream::connect(("127.0.0.1", target_port)) else {
                 continue;
             };
             let (s, c) = (s.clone(), c.clone());
+            let (f1, f2) = (f.clone(), f.clone());
             let (mut c_read, mut c_write) = (client.try_clone().expect("clone"), client);
             let (mut s_read, mut s_write) = (server.try_clone().expect("clone"), server);
             let (s2, c2) = (s.clone(), c.clone());
@@ -37,6 +50,10 @@ pub fn start(target_port: u16, limit: usize) -> Proxy {
                         Ok(0) | Err(_) => break,
                         Ok(n) => n,
                     };
+                    hold(&f1);
+                    if c2.load(Ordering::SeqCst) {
+                        break;
+                    }
                     if s2.fetch_add(n, Ordering::SeqCst) + n > limit {
                         c2.store(true, Ordering::SeqCst);
                         break;
@@ -55,6 +72,7 @@ pub fn start(target_port: u16, limit: usize) -> Proxy {
                         Ok(0) | Err(_) => break,
                         Ok(n) => n,
                     };
+                    hold(&f2);
                     if c.load(Ordering::SeqCst) || c_write.write_all(&buf[..n]).is_err() {
                         break;
                     }
@@ -64,5 +82,5 @@ pub fn start(target_port: u16, limit: usize) -> Proxy {
             });
         }
     });
-    Proxy { port, cut }
+    Proxy { port, cut, frozen }
 }

@@ -187,6 +187,38 @@ fn ogrinfo_reads_the_tables_as_qgis_would() {
         events.contains(&format!("Feature Count: {total}")),
         "{events}"
     );
+    // The events on a time axis: listed by default (as QGIS's browser lists it), points
+    // at their strips, dates as Date fields, one feature per event.
+    let list = std::process::Command::new("ogrinfo")
+        .args(["-ro", &pg])
+        .output()
+        .expect("ogrinfo");
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        list.contains(": strips") && list.contains(": event_points (Point)"),
+        "ogrinfo lists the events layer by default: {list}"
+    );
+    let points = run("event_points");
+    assert!(points.contains("Geometry: Point"), "{points}");
+    assert!(points.contains("date_start: Date"), "{points}");
+    assert!(points.contains("date_end: Date"), "{points}");
+    assert!(points.contains("strip_name: String"), "{points}");
+    assert!(points.contains("type: String"), "{points}");
+    assert!(
+        points.contains(&format!("Feature Count: {total}")),
+        "{points}"
+    );
+    // Each event sits at its strip: a point strip's events at the point itself.
+    let mut c = client(&url);
+    let off: i64 = c
+        .query_one(
+            "SELECT count(*) FROM event_points p JOIN strips s ON s.id = p.strip_id
+             WHERE GeometryType(s.geom) = 'POINT' AND NOT ST_Equals(p.geom, s.geom)",
+            &[],
+        )
+        .expect("query")
+        .get(0);
+    assert_eq!(off, 0);
     // As QGIS's browser with "also list tables with no geometry": both layers.
     let list = std::process::Command::new("ogrinfo")
         .args(["-ro", "-oo", "LIST_ALL_TABLES=YES", &pg])

@@ -9,6 +9,7 @@
 pub mod apply;
 pub mod backup;
 mod connect;
+mod copy;
 pub mod merge;
 mod remote;
 pub mod report;

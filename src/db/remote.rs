@@ -151,7 +151,7 @@ pub fn watermark(tx: &mut Session) -> Result<String, DbError> {
         .get(0))
 }
 
-fn write_strips(tx: &mut Session, rows: &[StripRow], fresh: bool) -> Result<(), DbError> {
+fn write_strips(tx: &mut Session, rows: &[StripRow]) -> Result<(), DbError> {
     for chunk in rows.chunks(BATCH) {
         let ids: Vec<&str> = chunk.iter().map(|r| r.id.as_str()).collect();
         let geom: Vec<Option<&str>> = chunk.iter().map(|r| r.geometry.as_deref()).collect();
@@ -166,12 +166,7 @@ fn write_strips(tx: &mut Session, rows: &[StripRow], fresh: bool) -> Result<(), 
         let props: Vec<&str> = chunk.iter().map(|r| r.properties.as_str()).collect();
         let layout: Vec<&str> = chunk.iter().map(|r| r.layout.as_str()).collect();
         let position: Vec<i64> = chunk.iter().map(|r| r.position).collect();
-        // Strips not in the database yet are inserted plainly (no speculative insertion).
-        let sql = if fresh {
-            INSERT_STRIPS.to_owned()
-        } else {
-            format!("{INSERT_STRIPS} {UPSERT_STRIPS}")
-        };
+        let sql = format!("{INSERT_STRIPS} {UPSERT_STRIPS}");
         tx.execute(
             &sql,
             &[
@@ -183,7 +178,7 @@ fn write_strips(tx: &mut Session, rows: &[StripRow], fresh: bool) -> Result<(), 
     Ok(())
 }
 
-fn write_events(tx: &mut Session, rows: &[EventRow], fresh: bool) -> Result<(), DbError> {
+fn write_events(tx: &mut Session, rows: &[EventRow]) -> Result<(), DbError> {
     for chunk in rows.chunks(BATCH) {
         let key: Vec<&str> = chunk.iter().map(|r| r.key.as_str()).collect();
         let strip: Vec<&str> = chunk.iter().map(|r| r.strip_id.as_str()).collect();
@@ -199,11 +194,7 @@ fn write_events(tx: &mut Session, rows: &[EventRow], fresh: bool) -> Result<(), 
         let note: Vec<Option<&str>> = chunk.iter().map(|r| r.note.as_deref()).collect();
         let unknown: Vec<&str> = chunk.iter().map(|r| r.unknown.as_str()).collect();
         let layout: Vec<&str> = chunk.iter().map(|r| r.layout.as_str()).collect();
-        let sql = if fresh {
-            INSERT_EVENTS.to_owned()
-        } else {
-            format!("{INSERT_EVENTS} {UPSERT_EVENTS}")
-        };
+        let sql = format!("{INSERT_EVENTS} {UPSERT_EVENTS}");
         tx.execute(
             &sql,
             &[
@@ -247,15 +238,25 @@ pub fn write(
         .iter()
         .map(|w| strip_row(w.feature, w.position, day))
         .collect();
-    write_strips(tx, &strips, fresh)?;
     let mut events = Vec::new();
     for w in writes {
         for (i, (event, key)) in w.feature.events().iter().zip(w.keys).enumerate() {
             events.push(event_row(event, w.feature.id.as_str(), i, key));
         }
     }
+    if fresh {
+        // None of them is in the database: loaded by COPY, strips before their events.
+        let rows: Vec<(&StripRow, &Feature)> = strips
+            .iter()
+            .zip(writes.iter().map(|w| w.feature))
+            .collect();
+        super::copy::strips(tx, &rows)?;
+        super::copy::events(tx, &events)?;
+        return Ok(());
+    }
+    write_strips(tx, &strips)?;
     // Events moved away or deleted first, so that a key never points at two strips' rows.
-    for chunk in writes.chunks(BATCH).filter(|_| !fresh) {
+    for chunk in writes.chunks(BATCH) {
         let ids: Vec<&str> = chunk.iter().map(|w| w.feature.id.as_str()).collect();
         let keep: Vec<&str> = chunk
             .iter()
@@ -272,7 +273,7 @@ pub fn write(
             &[&ids, &keep],
         )?;
     }
-    write_events(tx, &events, fresh)?;
+    write_events(tx, &events)?;
     Ok(())
 }
 

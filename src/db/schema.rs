@@ -204,7 +204,9 @@ INSERT INTO pistas_meta (key, value) VALUES ('database_id', md5(random()::text |
 ///   cannot be locked (a serialization failure), and the sync starts over from a new
 ///   snapshot and merges again. So a sync never overwrites or brings back what another
 ///   committed after it began reading.
-/// - The history no longer records a strip row whose only change is that bookkeeping.
+/// - The history no longer records a strip row whose only change is that bookkeeping, and
+///   a first load (into a table that held no other rows) is one history row per
+///   statement, not a copy of each row.
 /// - `event_points`: each event at its strip's anchor point (a runway's middle, an area's
 ///   point on its surface), with `date_start`/`date_end` as DATE and the strip's name, a
 ///   layer `ogrinfo` and QGIS list as they are, for the Temporal Controller.
@@ -237,7 +239,28 @@ CREATE OR REPLACE FUNCTION pistas_record() RETURNS trigger LANGUAGE plpgsql SECU
 SET search_path FROM CURRENT AS $$
 DECLARE
     bookkeeping text[] := ARRAY['row_version', 'change_xid', 'updated_at', 'updated_by'];
+    me xid8 := pg_current_xact_id();
+    first_load boolean;
 BEGIN
+    -- A first load (the table held no row but this transaction's): one history row for
+    -- the statement, naming how many rows and which ids, instead of a copy of each row.
+    -- Nothing is lost: a loaded row is itself, with who loaded it and when, and its later
+    -- updates and deletes record it whole as their old row.
+    IF TG_OP = 'INSERT' THEN
+        IF TG_TABLE_NAME = 'strips' THEN
+            first_load := NOT EXISTS (SELECT 1 FROM strips WHERE change_xid < me OR change_xid > me);
+        ELSE
+            first_load := NOT EXISTS (SELECT 1 FROM events WHERE change_xid < me OR change_xid > me);
+        END IF;
+        IF first_load THEN
+            INSERT INTO history (table_name, op, row_id, by, new_row, note)
+            SELECT TG_TABLE_NAME, 'LOAD', min(n.id), session_user,
+                jsonb_build_object('rows', count(*), 'first_id', min(n.id), 'last_id', max(n.id)),
+                format('first load of %s rows', count(*))
+            FROM new_rows n HAVING count(*) > 0;
+            RETURN NULL;
+        END IF;
+    END IF;
     IF TG_OP = 'INSERT' AND TG_TABLE_NAME = 'strips' THEN
         INSERT INTO history (table_name, op, row_id, strip_id, by, new_row)
         SELECT 'strips', 'INSERT', n.id, n.id, session_user, to_jsonb(n) FROM new_rows n;

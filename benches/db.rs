@@ -2,8 +2,10 @@
 //! PostgreSQL + PostGIS on loopback, beside GDAL's `ogr2ogr` doing the nearest thing
 //! (loading the same GeoJSON into PostGIS, and writing the table back to GeoJSON).
 //!
-//! `cargo bench --bench db` (100k strips); `PISTAS_BENCH_STRIPS=10000` for fewer. Each
-//! figure is the median of the runs, printed with every run.
+//! `cargo bench --bench db` (100k strips); `PISTAS_BENCH_STRIPS=10000` for fewer;
+//! `PISTAS_BENCH_PARTS=pull,sync` measures only those (of push, pull, sync, gdal; the
+//! database is still loaded once). Each figure is the median of the runs, printed with
+//! every run.
 
 #[path = "../tests/db/server.rs"]
 #[allow(dead_code)]
@@ -50,9 +52,12 @@ fn main() {
         std::fs::metadata(&file).map_or(0, |m| m.len()) as f64 / 1e6
     );
 
+    let parts =
+        std::env::var("PISTAS_BENCH_PARTS").unwrap_or_else(|_| "push,pull,sync,gdal".to_owned());
+    let part = |name: &str| parts.split(',').any(|p| p.trim() == name);
     let mut push = Vec::new();
     let mut url = String::new();
-    for run in 0..3 {
+    for run in 0..if part("push") { 3 } else { 1 } {
         let name = server.database(&format!("bench_push_{run}"));
         url = server.url(&name);
         let target = Target::parse(&url).expect("url");
@@ -61,23 +66,28 @@ fn main() {
         db::push(&mut target.connect().expect("connects"), &doc, &|_| {}).expect("push");
         push.push(start.elapsed());
     }
-    show("pistas push (library, one transaction)", &push);
+    if part("push") {
+        show("pistas push (library, one transaction)", &push);
+    }
     let target = Target::parse(&url).expect("url");
 
     let mut pull = Vec::new();
     let mut pulled = None;
-    for _ in 0..3 {
+    for _ in 0..if part("pull") { 3 } else { 1 } {
         let start = Instant::now();
         pulled = Some(
             db::pull(&mut target.connect().expect("connects"), &target, &|_| {}).expect("pull"),
         );
         pull.push(start.elapsed());
     }
-    show("pistas pull (library, into memory)", &pull);
-    let (mut local, mut base, _) = pulled.expect("pulled");
+    if part("pull") {
+        show("pistas pull (library, into memory)", &pull);
+    }
+    let (mut base, _) = pulled.expect("pulled");
+    let mut local = base.doc.clone();
 
     let mut sync = Vec::new();
-    for run in 0..7 {
+    for run in 0..if part("sync") { 7 } else { 0 } {
         for i in 0..10 {
             let k = (run * 997 + i * 7919) % local.features.len();
             local.features[k].set_name(&format!("changed {run}-{i}"));
@@ -97,13 +107,15 @@ fn main() {
         assert_eq!(synced.report.sent.len(), 10);
         synced.settle(&mut local, &mut base);
     }
-    show("pistas sync, 10 changed strips (library)", &sync);
+    if part("sync") {
+        show("pistas sync, 10 changed strips (library)", &sync);
+    }
 
     let has_gdal = std::process::Command::new("ogr2ogr")
         .arg("--version")
         .output()
         .is_ok();
-    if has_gdal {
+    if has_gdal && part("gdal") {
         let pg = |db: &str| {
             format!(
                 "PG:host=127.0.0.1 port={} user=postgres password={} dbname={db}",

@@ -136,7 +136,8 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
                 ));
             }
             let (target, mut client) = connect(&url, err)?;
-            let (doc, base, problems) = db::pull(&mut client, &target, &progress).map_err(fail)?;
+            let (base, problems) = db::pull(&mut client, &target, &progress).map_err(fail)?;
+            let doc = &base.doc;
             for p in &problems {
                 let _ = writeln!(err, "{}: {p}", target.describe());
             }

@@ -181,8 +181,26 @@ impl Pieces {
     }
 }
 
-/// Loads strips (rows with their features, for the shapes) by COPY.
-pub fn strips(tx: &mut Session, rows: &[(&StripRow, &Feature)]) -> Result<u64, DbError> {
+/// Loads strips and then their events by COPY. The events' text is made on another
+/// thread while the strips load.
+pub fn load(
+    tx: &mut Session,
+    strips: &[(&StripRow, &Feature)],
+    events: &[EventRow],
+) -> Result<(), DbError> {
+    std::thread::scope(|scope| {
+        let event_text = scope.spawn(|| event_pieces(events));
+        tx.copy_in(STRIP_COLUMNS, strip_pieces(strips))?;
+        let pieces = event_text
+            .join()
+            .map_err(|_| DbError::Server("making the events' rows failed".to_owned()))?;
+        tx.copy_in(EVENT_COLUMNS, pieces)?;
+        Ok(())
+    })
+}
+
+/// The COPY text of strips (rows with their features, for the shapes).
+fn strip_pieces(rows: &[(&StripRow, &Feature)]) -> Vec<Bytes> {
     let mut pieces = Pieces::new();
     for (row, feature) in rows {
         let out = &mut pieces.current;
@@ -218,11 +236,11 @@ pub fn strips(tx: &mut Session, rows: &[(&StripRow, &Feature)]) -> Result<u64, D
         display(out, Some(row.position));
         pieces.line_done();
     }
-    tx.copy_in(STRIP_COLUMNS, pieces.finish())
+    pieces.finish()
 }
 
-/// Loads events by COPY.
-pub fn events(tx: &mut Session, rows: &[EventRow]) -> Result<u64, DbError> {
+/// The COPY text of events.
+fn event_pieces(rows: &[EventRow]) -> Vec<Bytes> {
     let mut pieces = Pieces::new();
     for row in rows {
         let out = &mut pieces.current;
@@ -255,7 +273,7 @@ pub fn events(tx: &mut Session, rows: &[EventRow]) -> Result<u64, DbError> {
         field(out, Some(&row.layout));
         pieces.line_done();
     }
-    tx.copy_in(EVENT_COLUMNS, pieces.finish())
+    pieces.finish()
 }
 
 #[cfg(test)]

@@ -234,25 +234,33 @@ pub fn write(
     day: NaiveDate,
     fresh: bool,
 ) -> Result<(), DbError> {
-    let strips: Vec<StripRow> = writes
-        .iter()
-        .map(|w| strip_row(w.feature, w.position, day))
-        .collect();
-    let mut events = Vec::new();
-    for w in writes {
-        for (i, (event, key)) in w.feature.events().iter().zip(w.keys).enumerate() {
-            events.push(event_row(event, w.feature.id.as_str(), i, key));
-        }
-    }
+    use rayon::prelude::*;
+    let (strips, events): (Vec<StripRow>, Vec<EventRow>) =
+        rayon::join(
+            || {
+                writes
+                    .par_iter()
+                    .map(|w| strip_row(w.feature, w.position, day))
+                    .collect()
+            },
+            || {
+                writes
+                    .par_iter()
+                    .flat_map_iter(|w| {
+                        w.feature.events().iter().zip(w.keys).enumerate().map(
+                            |(i, (event, key))| event_row(event, w.feature.id.as_str(), i, key),
+                        )
+                    })
+                    .collect()
+            },
+        );
     if fresh {
         // None of them is in the database: loaded by COPY, strips before their events.
         let rows: Vec<(&StripRow, &Feature)> = strips
             .iter()
             .zip(writes.iter().map(|w| w.feature))
             .collect();
-        super::copy::strips(tx, &rows)?;
-        super::copy::events(tx, &events)?;
-        return Ok(());
+        return super::copy::load(tx, &rows, &events);
     }
     write_strips(tx, &strips)?;
     // Events moved away or deleted first, so that a key never points at two strips' rows.
@@ -268,8 +276,8 @@ pub fn write(
             })
             .collect();
         tx.execute(
-            "DELETE FROM events e USING unnest($1::text[]) AS s(id)
-             WHERE e.strip_id = s.id AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(id) WHERE k.id = e.id)",
+            "DELETE FROM events e WHERE e.strip_id = ANY($1::text[])
+             AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(id) WHERE k.id = e.id)",
             &[&ids, &keep],
         )?;
     }
@@ -342,21 +350,37 @@ pub fn fetch(tx: &mut Session, ids: Option<&[String]>, label: &str) -> Result<Fe
         )?,
         None => tx.query(&format!("{strip_columns} ORDER BY position, id"), &[])?,
     };
-    let mut events: HashMap<String, Vec<PulledEvent>> = HashMap::new();
-    for row in event_rows {
-        let strip: String = row.get(1);
-        events.entry(strip).or_default().push(PulledEvent {
-            key: row.get(0),
-            event_id: row.get(2),
-            kind: row.get(3),
-            date: row.get(4),
-            confidence: row.get(5),
-            operation: row.get(6),
-            sources: row.get(7),
-            note: row.get(8),
-            unknown: row.get(9),
-            layout: row.get(10),
-        });
+    // Rows decoded on every core; the events come sorted by strip, so each strip's are
+    // one run of them.
+    use rayon::prelude::*;
+    let (owners, events): (Vec<String>, Vec<PulledEvent>) = event_rows
+        .par_iter()
+        .map(|row| {
+            (
+                row.get(1),
+                PulledEvent {
+                    key: row.get(0),
+                    event_id: row.get(2),
+                    kind: row.get(3),
+                    date: row.get(4),
+                    confidence: row.get(5),
+                    operation: row.get(6),
+                    sources: row.get(7),
+                    note: row.get(8),
+                    unknown: row.get(9),
+                    layout: row.get(10),
+                },
+            )
+        })
+        .unzip();
+    drop(event_rows);
+    let mut runs: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
+    let mut start = 0;
+    for i in 1..=owners.len() {
+        if i == owners.len() || owners[i] != owners[start] {
+            runs.insert(owners[start].as_str(), start..i);
+            start = i;
+        }
     }
     // The collection's own members where the writer puts them: a second `features` after
     // the list, the rest before it.
@@ -383,34 +407,42 @@ pub fn fetch(tx: &mut Session, ids: Option<&[String]>, label: &str) -> Result<Fe
     }
     text.push_str(",\"features\":[");
     let mut fetched = Fetched::default();
-    let mut order = Vec::new();
-    let no_events = Vec::new();
-    for (n, row) in strip_rows.into_iter().enumerate() {
-        let strip = PulledStrip {
-            id: row.get(0),
-            geometry: row.get(1),
-            name: row.get(2),
-            notes: row.get(3),
-            properties: row.get(4),
-            layout: row.get(5),
-            row_version: row.get(6),
-        };
-        let rows = events.get(&strip.id).unwrap_or(&no_events);
-        let (json, reads) = feature_json(&strip, rows);
+    // Each strip's text, with its read events' keys, made on every core.
+    let strips: Vec<(PulledStrip, String, Vec<String>)> = strip_rows
+        .par_iter()
+        .map(|row| {
+            let strip = PulledStrip {
+                id: row.get(0),
+                geometry: row.get(1),
+                name: row.get(2),
+                notes: row.get(3),
+                properties: row.get(4),
+                layout: row.get(5),
+                row_version: row.get(6),
+            };
+            let rows: &[PulledEvent] = runs
+                .get(strip.id.as_str())
+                .map_or(&[], |r| &events[r.clone()]);
+            let (json, reads) = feature_json(&strip, rows);
+            let keys: Vec<String> = rows
+                .iter()
+                .zip(&reads)
+                .filter(|(_, reads)| **reads)
+                .map(|(e, _)| e.key.clone())
+                .collect();
+            (strip, json, keys)
+        })
+        .collect();
+    drop(strip_rows);
+    text.reserve(strips.iter().map(|(_, json, _)| json.len() + 2).sum());
+    for (n, (strip, json, keys)) in strips.into_iter().enumerate() {
         if n > 0 {
             text.push(',');
         }
         text.push('\n');
         text.push_str(&json);
-        let keys: Vec<String> = rows
-            .iter()
-            .zip(&reads)
-            .filter(|(_, reads)| **reads)
-            .map(|(e, _)| e.key.clone())
-            .collect();
-        fetched.keys.insert(strip.id.clone(), keys);
         fetched.versions.insert(strip.id.clone(), strip.row_version);
-        order.push(strip.id);
+        fetched.keys.insert(strip.id, keys);
     }
     text.push_str("\n]");
     for (key, value) in &after {

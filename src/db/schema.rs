@@ -212,20 +212,50 @@ INSERT INTO pistas_meta (key, value) VALUES ('database_id', md5(random()::text |
 ///   layer `ogrinfo` and QGIS list as they are, for the Temporal Controller.
 const MIGRATION_2: &str = r#"
 CREATE FUNCTION pistas_touch_strips() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    me xid8 := pg_current_xact_id();
 BEGIN
+    -- Every strip was written by this transaction (a first load): nothing to touch.
+    IF NOT EXISTS (SELECT 1 FROM strips WHERE change_xid < me OR change_xid > me) THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         UPDATE strips s SET row_version = s.row_version
-        WHERE s.id IN (SELECT strip_id FROM new_rows) AND s.change_xid <> pg_current_xact_id();
+        WHERE s.id IN (SELECT strip_id FROM new_rows) AND s.change_xid <> me;
     ELSIF TG_OP = 'DELETE' THEN
         UPDATE strips s SET row_version = s.row_version
-        WHERE s.id IN (SELECT strip_id FROM old_rows) AND s.change_xid <> pg_current_xact_id();
+        WHERE s.id IN (SELECT strip_id FROM old_rows) AND s.change_xid <> me;
     ELSE
         UPDATE strips s SET row_version = s.row_version
         WHERE s.id IN (SELECT strip_id FROM new_rows UNION SELECT strip_id FROM old_rows)
-            AND s.change_xid <> pg_current_xact_id();
+            AND s.change_xid <> me;
     END IF;
     RETURN NULL;
 END $$;
+
+-- The stamp of a new row comes from the columns' defaults; the trigger runs only when a
+-- client gave other values (it cannot forge them), so a load of many rows calls no
+-- PL/pgSQL per row.
+ALTER TABLE strips ALTER COLUMN updated_by SET DEFAULT session_user;
+ALTER TABLE events ALTER COLUMN updated_by SET DEFAULT session_user;
+DROP TRIGGER strips_stamp ON strips;
+DROP TRIGGER events_stamp ON events;
+CREATE TRIGGER strips_stamp BEFORE UPDATE ON strips
+    FOR EACH ROW EXECUTE FUNCTION pistas_stamp();
+CREATE TRIGGER events_stamp BEFORE UPDATE ON events
+    FOR EACH ROW EXECUTE FUNCTION pistas_stamp();
+CREATE TRIGGER strips_stamp_insert BEFORE INSERT ON strips FOR EACH ROW
+    WHEN (NEW.row_version IS DISTINCT FROM 1
+        OR NEW.change_xid IS DISTINCT FROM pg_current_xact_id()
+        OR NEW.updated_at IS DISTINCT FROM now()
+        OR NEW.updated_by IS DISTINCT FROM session_user)
+    EXECUTE FUNCTION pistas_stamp();
+CREATE TRIGGER events_stamp_insert BEFORE INSERT ON events FOR EACH ROW
+    WHEN (NEW.row_version IS DISTINCT FROM 1
+        OR NEW.change_xid IS DISTINCT FROM pg_current_xact_id()
+        OR NEW.updated_at IS DISTINCT FROM now()
+        OR NEW.updated_by IS DISTINCT FROM session_user)
+    EXECUTE FUNCTION pistas_stamp();
 
 CREATE TRIGGER events_touch_insert AFTER INSERT ON events
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pistas_touch_strips();

@@ -136,17 +136,19 @@ pub fn push(
     Ok(writes.len())
 }
 
-/// Reads the whole database as a document, with the base for syncing it later.
+/// Reads the whole database as a document: the base for syncing it later, whose `doc` is
+/// the document pulled (a caller that edits it while keeping the base clones it), and the
+/// problems the reader found in the rows.
 pub fn pull(
     client: &mut Session,
     target: &Target,
     progress: &dyn Fn(Progress),
-) -> Result<(Document, Base, Vec<String>), DbError> {
+) -> Result<(Base, Vec<String>), DbError> {
     let mut tx = snapshot(client, true)?;
     let database_id = check_schema(&mut tx)?;
     let mark = watermark(&mut tx)?;
     progress(Progress::Reading);
-    let fetched = fetch(&mut tx, None, &target.describe())?;
+    let mut fetched = fetch(&mut tx, None, &target.describe())?;
     tx.commit()?;
     let strips = fetched
         .doc
@@ -156,7 +158,7 @@ pub fn pull(
             let id = f.id.as_str().to_owned();
             let strip = BaseStrip {
                 version: fetched.versions.get(&id).copied().unwrap_or(0),
-                keys: fetched.keys.get(&id).cloned().unwrap_or_default(),
+                keys: fetched.keys.remove(&id).unwrap_or_default(),
             };
             (id, strip)
         })
@@ -170,10 +172,10 @@ pub fn pull(
             strips,
             conflicts: Vec::new(),
         },
-        doc: fetched.doc.clone(),
+        doc: fetched.doc,
     };
     progress(Progress::Done);
-    Ok((fetched.doc, base, fetched.problems))
+    Ok((base, fetched.problems))
 }
 
 /// Sends this side's changes and receives the others', in one transaction (tried again if
@@ -220,26 +222,36 @@ fn attempt(
     let mark = watermark(&mut tx)?;
     progress(Progress::Reading);
 
-    // This side's changes since the base.
-    let local_by_id: HashMap<&str, (usize, &Feature)> = local
+    // This side's changes since the base, on every core (a sync of a few strips in a file
+    // of 100k spends most of its own time here).
+    use rayon::prelude::*;
+    type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+    let (local_by_id, base_by_id): (Map<&str, (usize, &Feature)>, Map<&str, &Feature>) =
+        rayon::join(
+            || {
+                local
+                    .features
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.id.as_str(), (i, f)))
+                    .collect()
+            },
+            || {
+                base.map(|b| b.doc.features.iter().map(|f| (f.id.as_str(), f)).collect())
+                    .unwrap_or_default()
+            },
+        );
+    let changed: Vec<&str> = local
         .features
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.id.as_str(), (i, f)))
+        .par_iter()
+        .filter(|f| {
+            base_by_id
+                .get(f.id.as_str())
+                .is_none_or(|b| !same_feature(f, b))
+        })
+        .map(|f| f.id.as_str())
         .collect();
-    let mut candidates: BTreeSet<String> = BTreeSet::new();
-    let base_by_id: HashMap<&str, &Feature> = base
-        .map(|b| b.doc.features.iter().map(|f| (f.id.as_str(), f)).collect())
-        .unwrap_or_default();
-    for feature in &local.features {
-        let id = feature.id.as_str();
-        match base_by_id.get(id) {
-            Some(b) if same_feature(feature, b) => {}
-            _ => {
-                candidates.insert(id.to_owned());
-            }
-        }
-    }
+    let mut candidates: BTreeSet<String> = changed.into_iter().map(str::to_owned).collect();
     for id in base_by_id.keys() {
         if !local_by_id.contains_key(id) {
             candidates.insert((*id).to_owned());

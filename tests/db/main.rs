@@ -54,11 +54,10 @@ pub struct Member {
 
 impl Member {
     pub fn pull(url: &str) -> Member {
-        let (doc, base, _problems) =
-            db::pull(&mut client(url), &target(url), &|_| {}).expect("pull");
+        let (base, _problems) = db::pull(&mut client(url), &target(url), &|_| {}).expect("pull");
         Member {
             url: url.to_owned(),
-            doc,
+            doc: base.doc.clone(),
             base: Some(base),
         }
     }

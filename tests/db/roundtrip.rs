@@ -12,7 +12,7 @@ fn round_trip(c: &mut db::Session, url: &str, doc: &Document, what: &str) {
     )
     .expect("empty");
     db::push(c, doc, &|_| {}).expect("push");
-    let back = db::pull(c, &target(url), &|_| {}).expect("pull").0;
+    let back = db::pull(c, &target(url), &|_| {}).expect("pull").0.doc;
     assert_eq!(
         back.features.len(),
         doc.features.len(),

@@ -52,6 +52,35 @@ fn a_reviewer_pulls_but_cannot_push_and_an_editor_can() {
         .expect("row")
         .get(0);
     assert_eq!(by, editor);
+    // Nobody can forge a row's stamp: not in an insert (the defaults give it, a trigger
+    // puts back any other value), not in an update.
+    let mut forger = sql(&ana);
+    forger
+        .batch_execute(
+            "INSERT INTO strips (id, name, row_version, updated_by, updated_at)
+             VALUES ('forged', 'forged', 99, 'someone else', '2001-01-01')",
+        )
+        .expect("an editor inserts");
+    forger
+        .batch_execute(
+            "UPDATE strips SET name = 'renamed', row_version = 1000, updated_by = 'nobody'
+             WHERE id = 'sample-002'",
+        )
+        .expect("an editor updates");
+    let stamps = |id: &str| -> (i64, String, bool) {
+        let row = sql(&url)
+            .query_one(
+                "SELECT row_version, updated_by, updated_at > now() - interval '1 hour'
+                 FROM strips WHERE id = $1",
+                &[&id],
+            )
+            .expect("row");
+        (row.get(0), row.get(1), row.get(2))
+    };
+    assert_eq!(stamps("forged"), (1, editor.clone(), true));
+    let (version, by, recent) = stamps("sample-002");
+    assert!(version > 1 && version < 1000, "{version}");
+    assert_eq!((by, recent), (editor.clone(), true));
     // Nobody but the owner can change the history.
     let err = sql(&ana)
         .batch_execute("DELETE FROM history")
@@ -71,7 +100,7 @@ fn a_sync_cut_off_mid_transfer_changes_nothing_and_a_retry_completes() {
     let url = fresh(server, "interrupted");
     let mut doc = pistas::model::synthetic::generate(2000, 7);
     db::push(&mut client(&url), &doc, &|_| {}).expect("push");
-    let (_, base, _) = db::pull(&mut client(&url), &target(&url), &|_| {}).expect("pull");
+    let (base, _) = db::pull(&mut client(&url), &target(&url), &|_| {}).expect("pull");
     let before = meaning(&database(&url));
     for f in &mut doc.features {
         f.set_property(

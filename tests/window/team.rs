@@ -72,8 +72,9 @@ fn connect_receive_and_resolve_a_conflict_in_the_window() {
     h.get_by_label_contains(&target.describe());
 
     // Someone else renames a strip; F5 brings it, with a notice naming it.
-    let (mut other, mut base, _) =
+    let (mut base, _) =
         db::pull(&mut target.connect().expect("c"), &target, &|_| {}).expect("pull");
+    let mut other = base.doc.clone();
     let i = other.position("sample-002").expect("strip");
     other.features[i].set_name("Renamed by a colleague");
     let synced = db::sync(
@@ -100,6 +101,17 @@ fn connect_receive_and_resolve_a_conflict_in_the_window() {
     );
     // One undo step takes what was received back (the database keeps it).
     assert!(h.state().editor().can_undo());
+    // The status bar's last sync opens its report, strip by strip, with the copy kept of
+    // the document as it was before the sync (only this sync received anything).
+    assert_eq!(db::backup::list(&path).len(), 1);
+    h.get_by_label_contains("Last sync").click();
+    h.run_steps(3);
+    h.get_by_label_contains("Sync at");
+    h.get_by_label("Renamed by a colleague (sample-002)");
+    h.get_by_label_contains("before-sync-");
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Sync at").is_none());
 
     // Both rename the same strip: a conflict, reviewed in the window; mine is kept.
     let j = other.position("sample-003").expect("strip");

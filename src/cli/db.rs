@@ -141,7 +141,7 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             for p in &problems {
                 let _ = writeln!(err, "{}: {p}", target.describe());
             }
-            let text = write_geojson(&doc, &WriteOptions::default());
+            let text = write_geojson(doc, &WriteOptions::default());
             save_atomic(&path, text.as_bytes(), true).map_err(|e| e.to_string())?;
             db::state::store(&path, &base).map_err(fail)?;
             let _ = writeln!(

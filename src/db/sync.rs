@@ -225,22 +225,22 @@ fn attempt(
     // This side's changes since the base, on every core (a sync of a few strips in a file
     // of 100k spends most of its own time here).
     use rayon::prelude::*;
-    type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-    let (local_by_id, base_by_id): (Map<&str, (usize, &Feature)>, Map<&str, &Feature>) =
-        rayon::join(
-            || {
-                local
-                    .features
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| (f.id.as_str(), (i, f)))
-                    .collect()
-            },
-            || {
-                base.map(|b| b.doc.features.iter().map(|f| (f.id.as_str(), f)).collect())
-                    .unwrap_or_default()
-            },
-        );
+    type Map<'a, V> = HashMap<&'a str, V, foldhash::fast::RandomState>;
+    type Maps<'a> = (Map<'a, (usize, &'a Feature)>, Map<'a, &'a Feature>);
+    let (local_by_id, base_by_id): Maps = rayon::join(
+        || {
+            local
+                .features
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.id.as_str(), (i, f)))
+                .collect()
+        },
+        || {
+            base.map(|b| b.doc.features.iter().map(|f| (f.id.as_str(), f)).collect())
+                .unwrap_or_default()
+        },
+    );
     let changed: Vec<&str> = local
         .features
         .par_iter()

@@ -341,7 +341,7 @@ table! {
     SyncMerging => "Merging {} strips…", "Fusionando {} pistas…";
     SyncWriting => "Sending {} strips…", "Enviando {} pistas…";
     SyncNow => "Sync now", "Sincronizar ahora";
-    LastSyncButton => "Last sync {} ▸", "Última sincronización {} ▸";
+    LastSyncButton => "Last sync {}…", "Última sincronización {}…";
     SyncReportTitle => "Sync at {}", "Sincronización de las {}";
     SyncNothing => "Nothing changed on either side.", "Nada cambió en ningún lado.";
     SyncSentTo => "Sent", "Enviada";

@@ -1,5 +1,5 @@
 //! Copies of a file as it was before a sync changed it, so any sync can be undone by hand:
-//! `FILE.pistas-backups/before-sync-<UTC time>.geojson` beside the file, the last
+//! `FILE.pistas-backups/before-sync-<UTC time>-<n>.geojson` beside the file, the last
 //! [`KEEP`] kept, each written atomically. A sync that changes nothing here makes none.
 
 use std::path::{Path, PathBuf};
@@ -24,12 +24,14 @@ pub fn keep(file: &Path, bytes: &[u8]) -> Result<PathBuf, DbError> {
     let dir = folder(file);
     std::fs::create_dir_all(&dir)
         .map_err(|e| DbError::State(format!("cannot create {}: {e}", dir.display())))?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
-    let mut path = dir.join(format!("before-sync-{stamp}.geojson"));
+    // Names sort by time: the time to the microsecond, then a count for copies made
+    // within the same one.
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ");
     let mut n = 1;
+    let mut path = dir.join(format!("before-sync-{stamp}-{n:02}.geojson"));
     while path.exists() {
         n += 1;
-        path = dir.join(format!("before-sync-{stamp}-{n}.geojson"));
+        path = dir.join(format!("before-sync-{stamp}-{n:02}.geojson"));
     }
     crate::io::save_atomic(&path, bytes, true).map_err(|e| DbError::State(e.to_string()))?;
     prune(file)?;

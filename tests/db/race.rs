@@ -346,3 +346,90 @@ fn an_event_edited_on_one_side_and_another_added_on_the_other_merge() {
         |doc| assert!(has_note(doc, "B's note") && has_note(doc, "A's event")),
     );
 }
+
+/// Two `pistas db sync` processes started 0–50 ms apart, as two researchers would: one
+/// edits the late event's note, the other deletes it. In every run exactly one of them
+/// is told of a conflict (exit status 1) and the database holds the other's change.
+#[test]
+fn two_processes_syncing_at_once_never_both_succeed_on_one_event() {
+    use rand::{Rng, SeedableRng};
+    let Some(server) = server("race_processes") else {
+        return;
+    };
+    let bin = assert_cmd::cargo::cargo_bin("pistas");
+    let dir = tempfile::tempdir().expect("temp");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let (mut edit_won, mut delete_won) = (0, 0);
+    for run in 0..8 {
+        let url = fresh(server, &format!("race_processes{run}"));
+        db::push(&mut client(&url), &start_doc(), &|_| {}).expect("push");
+        let files: Vec<std::path::PathBuf> = ["a", "b"]
+            .iter()
+            .map(|who| {
+                let file = dir.path().join(format!("{who}{run}.geojson"));
+                let out = std::process::Command::new(&bin)
+                    .args(["db", "pull", &url])
+                    .arg(&file)
+                    .output()
+                    .expect("pull");
+                assert!(out.status.success());
+                file
+            })
+            .collect();
+        let edit = |file: &std::path::Path, change: Edit| {
+            let mut m = Member {
+                url: url.clone(),
+                doc: read(file),
+                base: None,
+            };
+            change.apply(&mut m);
+            let text = pistas::io::write_geojson(&m.doc, &pistas::io::WriteOptions::default());
+            std::fs::write(file, text).expect("write");
+        };
+        edit(&files[0], Edit::NoteOnLastEvent("A's note"));
+        edit(&files[1], Edit::DeleteLastEvent);
+        let gap = std::time::Duration::from_millis(rng.random_range(0..50));
+        let (first, second) = if rng.random_bool(0.5) { (0, 1) } else { (1, 0) };
+        let spawn = |i: usize| {
+            std::process::Command::new(&bin)
+                .args(["db", "sync"])
+                .arg(&files[i])
+                .arg(&url)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("sync starts")
+        };
+        let p1 = spawn(first);
+        std::thread::sleep(gap);
+        let p2 = spawn(second);
+        let mut codes = [0; 2];
+        for (i, p) in [(first, p1), (second, p2)] {
+            let out = p.wait_with_output().expect("sync ends");
+            codes[i] = out.status.code().unwrap_or(-1);
+            assert!(
+                codes[i] == 0 || codes[i] == 1,
+                "run {run}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let truth = database(&url);
+        let noted = has_note(&truth, "A's note");
+        let late = has_note(&truth, "added late");
+        match codes {
+            [0, 1] => {
+                assert!(noted, "run {run}: the edit went through, the delete was told");
+                edit_won += 1;
+            }
+            [1, 0] => {
+                assert!(!noted && !late, "run {run}: the delete went through, the edit was told");
+                delete_won += 1;
+            }
+            other => panic!(
+                "run {run}: exit statuses {other:?}: exactly one side must be told of the conflict (the event is {})",
+                if noted { "there with A's note" } else { "gone" }
+            ),
+        }
+    }
+    eprintln!("the edit committed first {edit_won} times, the delete {delete_won} times");
+}

@@ -400,6 +400,8 @@ impl PistasApp {
                 } else if self.selection == super::Selection::Nothing
                     && self.tab == Tab::Map
                     && self.jobs.running().next().is_none()
+                    // A database layer's status and last sync need the room.
+                    && self.team.link(self.doc.version().generation()).is_none()
                 {
                     ui.separator();
                     ui.label(lang.t(T::ClickToInspect));

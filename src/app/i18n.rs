@@ -350,7 +350,10 @@ table! {
     SyncAdded => "added", "añadida";
     SyncChanged => "changed", "cambiada";
     SyncDeleted => "deleted", "borrada";
-    SyncEventCounts => "events: {} added, {} changed, {} deleted", "eventos: {} añadidos, {} cambiados, {} borrados";
+    SyncEvents => "events: {}", "eventos: {}";
+    SyncEventsAdded => "{} added", "{} añadidos";
+    SyncEventsChanged => "{} changed", "{} cambiados";
+    SyncEventsDeleted => "{} deleted", "{} borrados";
     SyncBackup => "The document as it was before this sync is kept in:", "El documento tal como estaba antes de esta sincronización se guardó en:";
     SyncBackupFailed => "No copy of the document before the sync could be kept: {}", "No se pudo guardar una copia del documento anterior a la sincronización: {}";
     LinkedTo => "Synced with {}", "Sincronizada con {}";

@@ -17,19 +17,23 @@ fn kind_text(lang: Lang, kind: ChangeKind) -> &'static str {
     })
 }
 
+/// The events a sync changed in a strip, only the counts that are not zero
+/// (`events: 1 added, 2 deleted`).
 fn events_text(lang: Lang, change: &StripChange) -> String {
     let e = change.events;
-    if e.total() == 0 {
-        return "—".to_owned();
+    let parts: Vec<String> = [
+        (e.added, T::SyncEventsAdded),
+        (e.changed, T::SyncEventsChanged),
+        (e.deleted, T::SyncEventsDeleted),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, t)| lang.fill(*t, &[&n.to_string()]))
+    .collect();
+    if parts.is_empty() {
+        return String::new();
     }
-    lang.fill(
-        T::SyncEventCounts,
-        &[
-            &e.added.to_string(),
-            &e.changed.to_string(),
-            &e.deleted.to_string(),
-        ],
-    )
+    lang.fill(T::SyncEvents, &[&parts.join(", ")])
 }
 
 impl PistasApp {
@@ -51,6 +55,8 @@ impl PistasApp {
         egui::Window::new(lang.fill(T::SyncReportTitle, &[&clock]))
             .id(egui::Id::unique("pistas-sync-report"))
             .open(&mut open)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .collapsible(false)
             .default_width(520.0)
             .max_height(ctx.content_rect().height() * 0.8)

@@ -314,7 +314,10 @@ impl PistasApp {
             return;
         };
         ui.separator();
-        ui.label(lang.fill(T::LinkedTo, &[&link.target.describe()]));
+        // The database's short name; the whole connection (without a password) on hover,
+        // so the last sync's button still fits a 1024-pixel window.
+        ui.label(lang.fill(T::LinkedTo, &[&link.target.short_name()]))
+            .on_hover_text(link.target.describe());
         let conflicts: usize = link.conflicts.iter().map(|s| s.conflicts.len()).sum();
         let strips = link.conflicts.clone();
         if let Some(progress) = self.team.progress() {

@@ -267,6 +267,17 @@ impl Target {
         text
     }
 
+    /// A short name for a status bar: the database and its host (`vraem on db.example`).
+    pub fn short_name(&self) -> String {
+        let user = self.config.get_user().unwrap_or("?");
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(h)) => h.clone(),
+            Some(Host::Unix(_)) | None => "localhost".to_owned(),
+        };
+        let db = self.config.get_dbname().unwrap_or(user);
+        format!("{db} on {host}")
+    }
+
     /// True when the password is still to be found.
     pub fn needs_password(&self) -> bool {
         self.config.get_password().is_none()

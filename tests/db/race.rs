@@ -418,11 +418,17 @@ fn two_processes_syncing_at_once_never_both_succeed_on_one_event() {
         let late = has_note(&truth, "added late");
         match codes {
             [0, 1] => {
-                assert!(noted, "run {run}: the edit went through, the delete was told");
+                assert!(
+                    noted,
+                    "run {run}: the edit went through, the delete was told"
+                );
                 edit_won += 1;
             }
             [1, 0] => {
-                assert!(!noted && !late, "run {run}: the delete went through, the edit was told");
+                assert!(
+                    !noted && !late,
+                    "run {run}: the delete went through, the edit was told"
+                );
                 delete_won += 1;
             }
             other => panic!(

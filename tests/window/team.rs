@@ -69,7 +69,7 @@ fn connect_receive_and_resolve_a_conflict_in_the_window() {
     let notice = h.state().notice().unwrap_or_default().to_owned();
     assert!(notice.starts_with("Synced: sent 0, received 0"), "{notice}");
     // The status bar says where the layer syncs.
-    h.get_by_label_contains(&target.describe());
+    h.get_by_label_contains(&target.short_name());
 
     // Someone else renames a strip; F5 brings it, with a notice naming it.
     let (mut base, _) =

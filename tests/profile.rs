@@ -12,8 +12,14 @@ fn unknown_members_order_ids_and_numbers_survive() {
     let parsed = read_path(&path).expect("read");
     assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
     let doc = parsed.document;
-    assert_eq!(doc.features[1].id, FeatureId::Number("17".into()));
-    assert_eq!(doc.features[2].id, FeatureId::Number("3.50".into()));
+    assert_eq!(
+        doc.features[1].id,
+        FeatureId::number("17").expect("a number")
+    );
+    assert_eq!(
+        doc.features[2].id,
+        FeatureId::number("3.50").expect("a number")
+    );
     let written = write_geojson(&doc, &common::options());
     // Coordinates and numbers keep their spelling; property order is kept with events in place.
     assert!(written.contains("[-74.12350000, -12.3457]"), "{written}");

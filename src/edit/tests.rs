@@ -100,7 +100,7 @@ fn properties_stay_json() {
 fn events_on_non_strips_are_refused() {
     let mut doc = Document::default();
     let mut f = Feature::new_strip(
-        FeatureId::Number("1".into()),
+        FeatureId::number("1").expect("a number"),
         "x",
         point!(x: 0.0, y: 0.0).into(),
     );

@@ -297,7 +297,7 @@ impl<'t> Interpreter<'t> {
                     Some(FeatureId::String(lossy))
                 }
             },
-            Some(b'-' | b'0'..=b'9') => Some(FeatureId::Number(raw.get().to_owned())),
+            Some(b'-' | b'0'..=b'9') => FeatureId::number(raw.get()),
             Some(b'n') => {
                 self.push_at(
                     Severity::Warning,

@@ -13,6 +13,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::value::RawValue;
 
 use super::geometry::Key;
+use crate::model::Event;
 
 /// Raw members of an object, in order, borrowed from the text.
 pub type Members<'de> = Vec<(Cow<'de, str>, &'de RawValue)>;
@@ -88,11 +89,6 @@ pub enum SourceIn<'de> {
         duplicates: Vec<String>,
     },
 }
-
-/// Member names of an event that Pistas reads.
-const EVENT_FIELDS: [&str; 6] = ["id", "type", "date", "confidence", "operation", "note"];
-/// Member names of an event that Pistas derives and writes itself.
-const EVENT_DERIVED: [&str; 2] = ["date_start", "date_end"];
 
 /// Implements the "anything but what we want" visits: consume the value, say what it was.
 macro_rules! otherwise {
@@ -459,14 +455,16 @@ impl<'de> ElementSeed<'de> for EventSeed {
                 continue;
             }
             all.push(key.clone());
-            if key == "sources" {
+            // The names are the model's (`Event::FIELDS`): sources, then the derived ones,
+            // then the rest of its members, read by value; anything else is unknown.
+            if key == Event::SOURCES {
                 e.sources = Some(map.next_value_seed(SlotsSeed(SourceSeed))?);
-            } else if EVENT_DERIVED.contains(&key.as_ref()) {
+            } else if Event::DERIVED.contains(&key.as_ref()) {
                 map.next_value::<IgnoredAny>()?;
             } else {
                 let value: &'de RawValue = map.next_value()?;
                 e.anchor.get_or_insert(value);
-                if EVENT_FIELDS.contains(&key.as_ref()) {
+                if Event::FIELDS.contains(&key.as_ref()) {
                     e.known.push((key, value));
                 } else {
                     e.extra.push((key, value));

@@ -155,7 +155,7 @@ pub(crate) fn write_feature(out: &mut String, feature: &Feature, options: &Write
         out.push_str(",\"id\":");
         match id {
             FeatureId::String(s) => string(out, s),
-            FeatureId::Number(n) => out.push_str(n),
+            FeatureId::Number(n) => out.push_str(n.as_str()),
         }
     }
     out.push_str(",\"geometry\":");

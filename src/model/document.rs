@@ -121,8 +121,8 @@ impl Document {
                     return None;
                 }
                 FeatureId::String(s.into_owned())
-            } else if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') && !text.is_empty() {
-                FeatureId::Number(text.to_owned())
+            } else if let Some(number) = FeatureId::number(text) {
+                number
             } else {
                 return None;
             };

@@ -167,6 +167,13 @@ impl Event {
         "sources",
     ];
 
+    /// Of [`Event::FIELDS`], those Pistas derives from `date` and writes itself (read
+    /// back, they are ignored).
+    pub const DERIVED: [&str; 2] = ["date_start", "date_end"];
+
+    /// Of [`Event::FIELDS`], the list of sources (read one by one).
+    pub const SOURCES: &str = "sources";
+
     /// An event with no sources, notes or confidence yet.
     pub fn new(kind: EventType, date: FuzzyDate) -> Self {
         Event {
@@ -179,5 +186,50 @@ impl Event {
             note: Field::Absent,
             extra: Unknown::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name of [`Event::FIELDS`] is read as the model's own (never kept as an
+    /// unknown member), and a name not in it is kept as unknown: the reader has no list
+    /// of its own.
+    #[test]
+    fn the_reader_knows_exactly_the_fields_the_model_names() {
+        let values = |name: &str| match name {
+            "id" => "\"e1\"",
+            "type" => "\"destroyed\"",
+            "date" => "\"2014-09-05\"",
+            "date_start" => "\"2014-09-05\"",
+            "date_end" => "\"2014-09-05\"",
+            "confidence" => "\"confirmed\"",
+            "operation" => "\"Op\"",
+            "note" => "\"n\"",
+            "sources" => "[\"a report\"]",
+            other => panic!("a field this test does not know: {other}"),
+        };
+        let members: Vec<String> = Event::FIELDS
+            .iter()
+            .map(|name| format!("\"{name}\":{}", values(name)))
+            .chain(std::iter::once("\"seen_by\":\"someone\"".to_owned()))
+            .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"s","geometry":{{"type":"Point","coordinates":[-74,-12]}},"properties":{{"events":[{{{}}}]}}}}]}}"#,
+            members.join(",")
+        );
+        let parsed = crate::io::read_str(&text, "fields.geojson");
+        assert!(!parsed.fatal);
+        let event = &parsed.document.features[0].events()[0];
+        let unknown: Vec<&str> = event
+            .extra
+            .members()
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(unknown, ["seen_by"]);
+        assert_eq!(event.note.as_deref(), Some("n"));
+        assert_eq!(event.sources.len(), 1);
     }
 }

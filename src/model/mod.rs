@@ -16,7 +16,7 @@ pub use document::{Document, IdChange};
 pub use event::{Confidence, Event, EventType, Reference, Source};
 pub use feature::{
     DERIVED_PROPERTIES, EventsPart, Feature, FeatureId, FeatureParts, Geometry, GeometryKind,
-    IdOrigin, free_name,
+    IdOrigin, JsonNumber, free_name,
 };
 pub use history::{History, RebuildInterval};
 pub use members::{Extra, Field, Unknown, Unread, decode_str, extra_eq, json_null, json_string};

@@ -181,7 +181,7 @@ pub fn strips(doc: &Document, date: NaiveDate, unique_folded: bool, events: bool
         .collect();
     // Ids that are all whole numbers stay numbers, so they read back as the same ids.
     let numeric_ids = doc.strips().all(|f| match &f.id {
-        crate::model::FeatureId::Number(n) => n.parse::<i64>().is_ok(),
+        crate::model::FeatureId::Number(n) => n.as_str().parse::<i64>().is_ok(),
         crate::model::FeatureId::String(_) => false,
     });
     let mut columns: Vec<Column> = STRIP_COLUMNS

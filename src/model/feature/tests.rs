@@ -67,3 +67,28 @@ fn properties_keep_their_places() {
     assert!(f.remove_property("name").is_some());
     assert_eq!(f.label(), "s1");
 }
+
+proptest::proptest! {
+    /// A number id is exactly what JSON's grammar calls a number (however large): the
+    /// check agrees with serde_json's reader, which Pistas reads files with, on whether
+    /// the text is one JSON number.
+    #[test]
+    fn number_ids_are_exactly_json_numbers(text in "[-+0-9.eE ]{0,8}|-?[0-9]{1,4}(\\.[0-9]{0,3})?([eE][-+]?[0-9]{0,3})?") {
+        let serde_says = serde_json::from_str::<Box<serde_json::value::RawValue>>(&text).is_ok()
+            && text.starts_with(|c: char| c == '-' || c.is_ascii_digit())
+            && !text.ends_with(' ');
+        proptest::prop_assert_eq!(FeatureId::number(&text).is_some(), serde_says, "{:?}", text);
+    }
+}
+
+#[test]
+fn number_ids_refuse_what_would_break_the_file() {
+    for good in ["0", "-0", "17", "3.50", "4.20e1", "1E-7", "-12.5e+3"] {
+        assert!(FeatureId::number(good).is_some(), "{good}");
+    }
+    for bad in [
+        "", "-", "1-2", "--1", "01", "1.", ".5", "1e", "+1", "1 ", "NaN", "0x10",
+    ] {
+        assert!(FeatureId::number(bad).is_none(), "{bad:?}");
+    }
+}

@@ -121,10 +121,8 @@ impl Document {
                     return None;
                 }
                 FeatureId::String(s.into_owned())
-            } else if let Some(number) = FeatureId::number(text) {
-                number
             } else {
-                return None;
+                FeatureId::number(text)?
             };
             ids.push((index, id));
         }

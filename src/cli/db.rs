@@ -218,9 +218,21 @@ fn sync(
     let mut backup = None;
     if doc != parsed.document {
         // The file as it was, kept before it is replaced: any sync can be undone by hand.
-        let before = std::fs::read(file)
-            .map_err(|e| format!("cannot read {} again: {e}", file.display()))?;
-        backup = Some(db::backup::keep(file, &before).map_err(fail)?);
+        // The database has this sync already: a copy that cannot be kept is a warning, and
+        // the file and its base are still brought up to date.
+        let kept = std::fs::read(file)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| db::backup::keep(file, &bytes).map_err(|e| e.to_string()));
+        match kept {
+            Ok(path) => backup = Some(path),
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "warning: no copy of {} as it was before this sync could be kept: {e}",
+                    file.display()
+                );
+            }
+        }
         let text = write_geojson(&doc, &WriteOptions::default());
         save_atomic(file, text.as_bytes(), true).map_err(|e| e.to_string())?;
     }

@@ -34,7 +34,7 @@ pub fn keep(file: &Path, bytes: &[u8]) -> Result<PathBuf, DbError> {
         path = dir.join(format!("before-sync-{stamp}-{n:02}.geojson"));
     }
     crate::io::save_atomic(&path, bytes, true).map_err(|e| DbError::State(e.to_string()))?;
-    prune(file)?;
+    prune(file, &path);
     Ok(path)
 }
 
@@ -58,14 +58,16 @@ pub fn list(file: &Path) -> Vec<PathBuf> {
     copies
 }
 
-fn prune(file: &Path) -> Result<(), DbError> {
-    let copies = list(file);
-    let extra = copies.len().saturating_sub(KEEP);
-    for old in &copies[..extra] {
-        std::fs::remove_file(old)
-            .map_err(|e| DbError::State(format!("cannot remove {}: {e}", old.display())))?;
+/// Removes the oldest copies beyond [`KEEP`], never `newest` (the one just written, even
+/// if the clock stepped back). An old copy that cannot be removed stays: one copy too
+/// many is harmless, and the sync it was kept for must not fail over it.
+fn prune(file: &Path, newest: &Path) {
+    let copies: Vec<PathBuf> = list(file).into_iter().filter(|p| p != newest).collect();
+    let extra = (copies.len() + 1).saturating_sub(KEEP);
+    for old in &copies[..extra.min(copies.len())] {
+        // Ignored: see above.
+        let _ = std::fs::remove_file(old);
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -52,6 +52,27 @@ fn display(out: &mut String, value: Option<impl std::fmt::Display>) {
     }
 }
 
+/// A date as PostgreSQL reads it: years before 1 are written with `BC` (there is no year
+/// zero: year 0 is 1 BC), as the binary form of the same date would give.
+fn date(out: &mut String, value: Option<chrono::NaiveDate>) {
+    use chrono::Datelike;
+    match value {
+        Some(d) if d.year() < 1 => {
+            let _ = write!(
+                out,
+                "{:04}-{:02}-{:02} BC",
+                1 - d.year(),
+                d.month(),
+                d.day()
+            );
+        }
+        Some(d) => {
+            let _ = write!(out, "{d}");
+        }
+        None => out.push_str("\\N"),
+    }
+}
+
 /// Hex EWKB (SRID 4326, two dimensions) of a feature's shape.
 fn ewkb_hex(feature: &Feature) -> Option<String> {
     let geometry = feature.geometry.as_ref()?;
@@ -223,9 +244,9 @@ fn strip_pieces(rows: &[(&StripRow, &Feature)]) -> Vec<Bytes> {
         out.push('\t');
         display(out, row.times_rebuilt);
         out.push('\t');
-        display(out, row.first_event);
+        date(out, row.first_event);
         out.push('\t');
-        display(out, row.last_event);
+        date(out, row.last_event);
         out.push('\t');
         display(out, row.runway_length_m.filter(|v| v.is_finite()));
         out.push('\t');
@@ -256,9 +277,9 @@ fn event_pieces(rows: &[EventRow]) -> Vec<Bytes> {
         out.push('\t');
         field(out, Some(&row.date));
         out.push('\t');
-        display(out, Some(row.date_start));
+        date(out, Some(row.date_start));
         out.push('\t');
-        display(out, Some(row.date_end));
+        date(out, Some(row.date_end));
         out.push('\t');
         field(out, row.confidence.as_deref());
         out.push('\t');
@@ -313,6 +334,15 @@ mod tests {
             hex(geo::MultiPoint::new(vec![geo::point!(x: 1.0, y: 2.0)]).into()),
             "0104000020E6100000010000000101000000000000000000F03F0000000000000040"
         );
+    }
+
+    #[test]
+    fn dates_before_year_one_are_bc() {
+        let mut out = String::new();
+        date(&mut out, chrono::NaiveDate::from_ymd_opt(0, 3, 1));
+        out.push(' ');
+        date(&mut out, chrono::NaiveDate::from_ymd_opt(2014, 9, 5));
+        assert_eq!(out, "0001-03-01 BC 2014-09-05");
     }
 
     #[test]

@@ -285,8 +285,9 @@ pub fn write(
     Ok(())
 }
 
-/// Locks the rows of the strips a transaction is about to write or delete, in id order (two
-/// syncs locking overlapping strips never wait for each other in a circle). In a
+/// Locks the rows of the strips a transaction is about to write or delete, in id order by
+/// bytes, here and in the server (`COLLATE "C"`), so two syncs locking overlapping strips
+/// never wait for each other in a circle. In a
 /// repeatable-read transaction, a strip that another transaction changed or deleted after
 /// this one's snapshot (its row, or through the trigger any of its events) cannot be
 /// locked: the server raises a serialization failure, which makes the sync start over and
@@ -298,7 +299,7 @@ pub fn lock(tx: &mut Session, ids: &[&str]) -> Result<(), DbError> {
     ids.dedup();
     for chunk in ids.chunks(BATCH * 10) {
         tx.query(
-            "SELECT id FROM strips WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
+            "SELECT id FROM strips WHERE id = ANY($1::text[]) ORDER BY id COLLATE \"C\" FOR UPDATE",
             &[&chunk],
         )?;
     }

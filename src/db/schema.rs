@@ -276,11 +276,22 @@ BEGIN
     -- the statement, naming how many rows and which ids, instead of a copy of each row.
     -- Nothing is lost: a loaded row is itself, with who loaded it and when, and its later
     -- updates and deletes record it whole as their old row.
+    -- A first load: the table holds only this statement's rows (not rows this transaction
+    -- wrote before, which an earlier statement recorded) and nothing of it was recorded.
+    -- The index test first: it is false, and cheap, for every later sync.
     IF TG_OP = 'INSERT' THEN
         IF TG_TABLE_NAME = 'strips' THEN
             first_load := NOT EXISTS (SELECT 1 FROM strips WHERE change_xid < me OR change_xid > me);
         ELSE
             first_load := NOT EXISTS (SELECT 1 FROM events WHERE change_xid < me OR change_xid > me);
+        END IF;
+        IF first_load THEN
+            first_load := NOT EXISTS (SELECT 1 FROM history WHERE table_name = TG_TABLE_NAME);
+        END IF;
+        IF first_load AND TG_TABLE_NAME = 'strips' THEN
+            first_load := (SELECT count(*) FROM strips) = (SELECT count(*) FROM new_rows);
+        ELSIF first_load THEN
+            first_load := (SELECT count(*) FROM events) = (SELECT count(*) FROM new_rows);
         END IF;
         IF first_load THEN
             INSERT INTO history (table_name, op, row_id, by, new_row, note)

@@ -81,7 +81,7 @@ impl Session {
         Ok(Session {
             rt,
             client,
-            limit: statement + GRACE,
+            limit: statement.saturating_add(GRACE),
             what,
             broken: false,
         })
@@ -190,9 +190,18 @@ pub struct Tx<'a> {
 }
 
 impl Tx<'_> {
+    /// Commits. When the server does not answer the COMMIT in time, whether it was
+    /// applied is unknown, and the error says so (a sync is safe to run again: it finds
+    /// both sides already agree).
     pub fn commit(mut self) -> Result<(), DbError> {
         self.open = false;
-        self.session.batch_execute("COMMIT")
+        match self.session.batch_execute("COMMIT") {
+            Err(DbError::Timeout(_)) => Err(DbError::Timeout(format!(
+                "{}: the server did not confirm the commit in time; it may or may not have been applied. Run the sync again when the server answers: it finds what was applied",
+                self.session.what
+            ))),
+            other => other,
+        }
     }
 }
 
@@ -238,7 +247,8 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         "us" => number / 1e3,
         _ => return None,
     };
-    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1e3))
+    // PostgreSQL's largest setting is i32::MAX milliseconds (about 24 days).
+    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_millis(ms.min(i32::MAX as f64) as u64))
 }
 
 #[cfg(test)]
@@ -254,5 +264,9 @@ mod tests {
         assert_eq!(parse_duration("1h"), Some(Duration::from_secs(3600)));
         assert_eq!(parse_duration("soon"), None);
         assert_eq!(parse_duration("5 parsecs"), None);
+        assert_eq!(
+            parse_duration("99999999999999999999999s"),
+            Some(Duration::from_millis(i32::MAX as u64))
+        );
     }
 }

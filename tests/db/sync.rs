@@ -420,3 +420,42 @@ fn the_collections_own_members_travel_both_ways() {
     assert!(b.sync().sent.is_empty());
     assert!(pistas::model::extra_eq(&a.doc.foreign, &b.doc.foreign));
 }
+
+/// A first push is one history row per table; every later insert is recorded row by row,
+/// even one whose statement finds only rows this transaction touched (an event put first
+/// renumbers the others before it is inserted).
+#[test]
+fn only_a_first_load_is_summarised_in_the_history() {
+    let Some(server) = server("first_load") else {
+        return;
+    };
+    let url = fresh(server, "first_load");
+    let mut doc = sample();
+    doc.features.truncate(1);
+    let id = doc.features[0].id.as_str().to_owned();
+    db::push(&mut client(&url), &doc, &|_| {}).expect("push");
+    let ops = |table: &str| -> Vec<(String, Option<String>)> {
+        sql(&url)
+            .query(
+                "SELECT op, strip_id FROM history WHERE table_name = $1 ORDER BY seq",
+                &[&table],
+            )
+            .expect("history")
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    };
+    assert_eq!(ops("strips"), [("LOAD".to_owned(), None)]);
+    assert_eq!(ops("events"), [("LOAD".to_owned(), None)]);
+    let mut a = Member::pull(&url);
+    a.strip(&id)
+        .events_mut()
+        .insert(0, event(EventType::Sighted, "2013-01", "seen first"));
+    assert_eq!(a.sync().sent_ids(), [id.as_str()]);
+    let events = ops("events");
+    assert!(
+        events.contains(&("INSERT".to_owned(), Some(id.clone()))),
+        "the new event has its own history row: {events:?}"
+    );
+    assert_eq!(events.iter().filter(|(op, _)| op == "LOAD").count(), 1);
+}

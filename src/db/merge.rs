@@ -408,7 +408,7 @@ pub fn merge(
         && rest_same(m, b)
         && !rest_same(t, b)
     {
-        out.foreign = t.foreign.clone();
+        out.set_foreign(t.foreign().clone());
     }
     Outcome::Merged(Box::new(Merged {
         feature: Some(out),

@@ -155,7 +155,7 @@ pub fn strip_row(feature: &Feature, position: usize, day: NaiveDate) -> StripRow
         id_number,
         events_at: feature.events_position(),
         properties_null: feature.properties_null(),
-        foreign: feature.foreign.clone(),
+        foreign: feature.foreign().members().clone(),
         ..StripLayout::default()
     };
     if let Some(geometry) = &feature.geometry {

@@ -100,7 +100,7 @@ pub fn same_feature(a: &Feature, b: &Feature) -> bool {
 /// What a merge does not look into field by field: foreign members, the events member,
 /// `"properties": null` and events Pistas could not read.
 pub(super) fn rest_same(a: &Feature, b: &Feature) -> bool {
-    same_extra(&a.foreign, &b.foreign)
+    same_extra(a.foreign().members(), b.foreign().members())
         && a.has_events_member() == b.has_events_member()
         && a.properties_null() == b.properties_null()
         && a.unread_events().len() == b.unread_events().len()

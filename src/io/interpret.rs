@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use super::diagnostic::Severity;
 use super::geometry::{check_bbox, describe, parse_geometry, raw_str};
 use super::scan::{FeatureIn, PropertiesIn, Slot};
-use crate::model::{Extra, Feature, FeatureId, FeatureParts, Geometry};
+use crate::model::{Feature, FeatureId, FeatureParts, Foreign, Geometry};
 
 mod event;
 
@@ -188,7 +188,7 @@ impl<'t> Interpreter<'t> {
                 format!("\"{key}\" appears twice in this feature; member names must be unique"),
             );
         }
-        let mut foreign: Extra = Vec::with_capacity(f.members.len());
+        let mut foreign = Foreign::default();
         for (key, value) in &f.members {
             if ["coordinates", "geometries", "features"].contains(&key.as_ref()) {
                 err(
@@ -204,7 +204,11 @@ impl<'t> Interpreter<'t> {
             {
                 err(self, Some(value), message);
             }
-            foreign.push((key.to_string(), (*value).to_owned()));
+            // The scanner takes GeoJSON's own members apart and reports repeats, so a
+            // refusal here is a scanner's fault; it is still said, never dropped quietly.
+            if let Err(message) = foreign.push(key.to_string(), (*value).to_owned()) {
+                err(self, Some(value), message);
+            }
         }
         let id = f.id.and_then(|raw| self.id(index, raw));
         let geometry = if self.bare {

@@ -169,7 +169,7 @@ pub(crate) fn write_feature(out: &mut String, feature: &Feature, options: &Write
     } else {
         write_properties(out, feature, options);
     }
-    for (key, value) in &feature.foreign {
+    for (key, value) in feature.foreign().members() {
         member(out, key, value.get());
     }
     out.push('}');

@@ -6,7 +6,7 @@ use std::fmt;
 use serde_json::value::RawValue;
 
 use super::event::Event;
-use super::members::{Extra, Unread, decode_str, extra_eq, json_string};
+use super::members::{Extra, Foreign, Unread, decode_str, extra_eq, json_string};
 
 /// A GeoJSON feature id: a string or a number, kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -235,7 +235,7 @@ pub struct Feature {
     /// True when the file had `"properties": null` and nothing was added since.
     properties_null: bool,
     /// `bbox` and foreign members of the feature, kept as written.
-    pub foreign: Extra,
+    foreign: Foreign,
     /// The feature as written, when it could not be read.
     unread: Option<Unread>,
 }
@@ -254,7 +254,7 @@ impl PartialEq for Feature {
             && self.unread_events == other.unread_events
             && self.events_at == other.events_at
             && self.properties_null == other.properties_null
-            && extra_eq(&self.foreign, &other.foreign)
+            && self.foreign == other.foreign
             && self.unread == other.unread
     }
 }
@@ -301,7 +301,7 @@ pub struct FeatureParts {
     /// `None` when there is no `events` member.
     pub events: Option<EventsPart>,
     pub properties_null: bool,
-    pub foreign: Extra,
+    pub foreign: Foreign,
 }
 
 impl Feature {
@@ -321,7 +321,7 @@ impl Feature {
             unread_events: Vec::new(),
             events_at: None,
             properties_null: false,
-            foreign: Vec::new(),
+            foreign: Foreign::default(),
             unread: None,
         }
     }
@@ -436,6 +436,15 @@ impl Feature {
     }
 
     /// A strip: a feature with a history or a location a strip can have.
+    /// `bbox` and the other members beside GeoJSON's own, as written.
+    pub fn foreign(&self) -> &Foreign {
+        &self.foreign
+    }
+
+    pub fn set_foreign(&mut self, foreign: Foreign) {
+        self.foreign = foreign;
+    }
+
     pub fn is_strip(&self) -> bool {
         self.unread.is_none()
             && (self.events_at.is_some()

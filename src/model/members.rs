@@ -126,6 +126,56 @@ impl PartialEq for Unknown {
     }
 }
 
+/// A feature's foreign members (`bbox` and whatever else a file put beside GeoJSON's own):
+/// never one of GeoJSON's own names ([`Foreign::OWN`]), never a name twice, so a writer
+/// can never write a member twice.
+#[derive(Debug, Clone, Default)]
+pub struct Foreign {
+    members: Extra,
+}
+
+impl Foreign {
+    /// The members GeoJSON gives a Feature itself.
+    pub const OWN: [&str; 4] = ["type", "id", "geometry", "properties"];
+
+    /// Adds a member; refused (with why) when the name is GeoJSON's own or already here.
+    pub fn push(&mut self, key: String, value: Box<RawValue>) -> Result<(), String> {
+        if Self::OWN.contains(&key.as_str()) {
+            return Err(format!(
+                "\"{key}\" is a Feature's own member, not a foreign one"
+            ));
+        }
+        if self.members.iter().any(|(k, _)| *k == key) {
+            return Err(format!("\"{key}\" is already a member of this feature"));
+        }
+        self.members.push((key, value));
+        Ok(())
+    }
+
+    /// Foreign members from a list; refused as [`Foreign::push`] refuses.
+    pub fn from_members(members: Extra) -> Result<Foreign, String> {
+        let mut foreign = Foreign::default();
+        for (key, value) in members {
+            foreign.push(key, value)?;
+        }
+        Ok(foreign)
+    }
+
+    pub fn members(&self) -> &Extra {
+        &self.members
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+}
+
+impl PartialEq for Foreign {
+    fn eq(&self, other: &Self) -> bool {
+        extra_eq(&self.members, &other.members)
+    }
+}
+
 /// Something in a file that Pistas could not interpret: kept as written (and written back
 /// unchanged), with what is wrong with it, until someone fixes it.
 #[derive(Debug, Clone)]

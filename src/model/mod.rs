@@ -19,5 +19,7 @@ pub use feature::{
     IdOrigin, JsonNumber, free_name,
 };
 pub use history::{History, RebuildInterval};
-pub use members::{Extra, Field, Unknown, Unread, decode_str, extra_eq, json_null, json_string};
+pub use members::{
+    Extra, Field, Foreign, Unknown, Unread, decode_str, extra_eq, json_null, json_string,
+};
 pub use status::{Status, StatusTimeline, chronological, status_at, statuses_after};

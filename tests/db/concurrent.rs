@@ -183,21 +183,8 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
             rng.random_range(0..n_events)
         }
     };
+    // 0, 1 and whatever else does not apply: a rename (the last arm).
     match rng.random_range(0..10) {
-        0 | 1 => {
-            let value = tag("n");
-            let replaced = log.replaced(m.doc.features[i].name());
-            if let Some(old) = m.doc.features[i].name().map(str::to_owned) {
-                log.moot_value(&old);
-            }
-            m.doc.features[i].set_name(&value);
-            log.unsynced.insert(value.clone(), replaced.clone());
-            log.push(Op::Set {
-                strip,
-                value,
-                replaced,
-            });
-        }
         2 => {
             let f = &mut m.doc.features[i];
             let x = -74.0 + rng.random_range(0.0..0.5);

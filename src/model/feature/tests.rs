@@ -92,3 +92,29 @@ fn number_ids_refuse_what_would_break_the_file() {
         assert!(FeatureId::number(bad).is_none(), "{bad:?}");
     }
 }
+
+#[test]
+fn foreign_members_never_collide_with_geojson_own_or_repeat() {
+    let value = || json_string("x");
+    let mut foreign = Foreign::default();
+    assert!(foreign.push("bbox".into(), value()).is_ok());
+    assert!(foreign.push("my_tool".into(), value()).is_ok());
+    for own in Foreign::OWN {
+        let refused = foreign.push(own.into(), value());
+        assert!(refused.is_err_and(|e| e.contains(own)), "{own}");
+    }
+    assert!(foreign.push("bbox".into(), value()).is_err());
+    assert_eq!(foreign.members().len(), 2);
+    assert!(Foreign::from_members(vec![("geometry".into(), value())]).is_err());
+    // What a feature carries is written once: its text has each member once.
+    let mut f = Feature::new_strip(
+        FeatureId::String("s".into()),
+        "S",
+        point!(x: 1.0, y: 2.0).into(),
+    );
+    f.set_foreign(foreign);
+    let doc = crate::model::Document::with_unique_ids(vec![f], Vec::new()).0;
+    let text = crate::io::write_geojson(&doc, &crate::io::WriteOptions::default());
+    assert_eq!(text.matches("\"geometry\"").count(), 1, "{text}");
+    assert_eq!(text.matches("\"my_tool\"").count(), 1, "{text}");
+}

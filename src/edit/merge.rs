@@ -421,6 +421,11 @@ pub fn merge_features(
 ) -> (Feature, MergeCounts) {
     let mut merged = working.clone();
     let mut counts = MergeCounts::default();
+    // A working feature Pistas could not read is kept as written until it is fixed:
+    // nothing merges into it (an event or property added would not be written).
+    if working.unread().is_some() {
+        return (merged, counts);
+    }
     for (n, conflict) in conflicts(working, incoming).iter().enumerate() {
         if picks.get(n).copied().unwrap_or_default() != Side::Incoming {
             continue;
@@ -456,7 +461,9 @@ pub fn merge_features(
         // one of the same type and date.
         let own = merged.events().len();
         let mut used = vec![false; own];
-        let events = merged.events_mut();
+        let Some(events) = merged.events_mut() else {
+            return (merged, counts);
+        };
         for event in incoming.events() {
             let found = (0..own)
                 .find(|&k| !used[k] && events[k] == *event)

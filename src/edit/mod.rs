@@ -61,6 +61,9 @@ pub enum EditError {
     /// Events can only be added to strips.
     #[error("feature #{0} is not a strip (it has no events list)")]
     NotStrip(usize),
+    /// A feature Pistas could not read changes only through a fix.
+    #[error("feature #{0} could not be read: fix it first (its text is kept as written)")]
+    Unreadable(usize),
     /// A property value that is not JSON.
     #[error("not a JSON value: {0}")]
     BadJson(String),
@@ -377,7 +380,7 @@ impl Editor {
             if !f.is_strip() {
                 return Err(EditError::NotStrip(index));
             }
-            let events = f.events_mut();
+            let events = f.events_mut().ok_or(EditError::Unreadable(index))?;
             events.push(event);
             at = events.len() - 1;
             Ok(())
@@ -391,8 +394,8 @@ impl Editor {
             if event >= f.events().len() {
                 return Err(EditError::NoEvent(index, event));
             }
-            let slot = &mut f.events_mut()[event];
-            *slot = value;
+            let events = f.events_mut().ok_or(EditError::Unreadable(index))?;
+            events[event] = value;
             Ok(())
         })
     }

@@ -161,7 +161,9 @@ impl Geometry {
     }
 
     /// A geometry read from a file, which is written back exactly as read until edited.
-    pub fn from_read(shape: geo::Geometry<f64>, raw: Box<RawValue>) -> Self {
+    /// Only the reader makes one, with the shape it parsed from `raw`: outside the crate a
+    /// shape and a text that disagree cannot be put together.
+    pub(crate) fn from_read(shape: geo::Geometry<f64>, raw: Box<RawValue>) -> Self {
         Geometry {
             shape,
             raw: Some(raw),
@@ -552,11 +554,16 @@ impl Feature {
         &self.unread_events
     }
 
-    /// The events, to change them. The feature is then written with an `events` list and
-    /// its summary: properties named like a derived key are renamed `<key>_original` (or
-    /// `<key>_original_2`, …) so that nothing the file said is lost.
-    pub fn events_mut(&mut self) -> &mut Vec<Event> {
-        if self.events_at.is_none() && self.unread.is_none() {
+    /// The events, to change them; `None` for a feature Pistas could not read, which is
+    /// written as it was read until a fix replaces it (an edit here would vanish). The
+    /// feature is then written with an `events` list and its summary: properties named
+    /// like a derived key are renamed `<key>_original` (or `<key>_original_2`, …) so that
+    /// nothing the file said is lost.
+    pub fn events_mut(&mut self) -> Option<&mut Vec<Event>> {
+        if self.unread.is_some() {
+            return None;
+        }
+        if self.events_at.is_none() {
             for i in 0..self.properties.len() {
                 if !DERIVED_PROPERTIES.contains(&self.properties[i].0.as_str()) {
                     continue;
@@ -567,7 +574,7 @@ impl Feature {
             self.events_at = Some(self.properties.len());
             self.properties_null = false;
         }
-        &mut self.events
+        Some(&mut self.events)
     }
 
     /// Replaces unread event `index` with a read one (a fix); returns false when there is
@@ -585,10 +592,14 @@ impl Feature {
         true
     }
 
-    /// Adds an event Pistas could not read, after the read ones.
-    pub fn push_unread_event(&mut self, unread: Unread) {
-        self.events_mut();
+    /// Adds an event Pistas could not read, after the read ones; false (and nothing
+    /// changes) for a feature Pistas could not read.
+    pub fn push_unread_event(&mut self, unread: Unread) -> bool {
+        if self.events_mut().is_none() {
+            return false;
+        }
         self.unread_events.push((self.events.len(), unread));
+        true
     }
 
     /// Removes unread event `index`; returns it.

@@ -63,7 +63,9 @@ pub fn generate(strips: usize, seed: u64) -> Document {
                     events.push(event(&mut rng, EventType::Rebuilt, day, n + 1));
                 }
             }
-            *feature.events_mut() = events;
+            if let Some(slot) = feature.events_mut() {
+                *slot = events;
+            }
             feature.set_property(
                 "notes",
                 json_string(

@@ -149,7 +149,12 @@ fn start_doc(strips: usize) -> Document {
     }
     for f in &mut doc.features {
         let id = f.id.as_str().to_owned();
-        for (i, e) in f.events_mut().iter_mut().enumerate() {
+        for (i, e) in f
+            .events_mut()
+            .expect("a readable strip")
+            .iter_mut()
+            .enumerate()
+        {
             e.note.set(Some(format!("s:{id}:{i}")));
         }
     }
@@ -203,7 +208,7 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
             if let Some(old) = &old {
                 log.moot_value(old);
             }
-            m.doc.features[i].events_mut()[j]
+            m.doc.features[i].events_mut().expect("a readable strip")[j]
                 .note
                 .set(Some(value.clone()));
             log.unsynced.insert(value.clone(), replaced.clone());
@@ -215,7 +220,10 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
         }
         5 | 6 => {
             let value = tag("a");
-            m.doc.features[i].events_mut().push(event(&value));
+            m.doc.features[i]
+                .events_mut()
+                .expect("a readable strip")
+                .push(event(&value));
             log.unsynced.insert(value.clone(), None);
             log.push(Op::Add { strip, value });
         }
@@ -223,6 +231,7 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
             let j = pick_event(rng);
             let note = m.doc.features[i]
                 .events_mut()
+                .expect("a readable strip")
                 .remove(j)
                 .note
                 .as_deref()

@@ -43,6 +43,7 @@ fn start_doc() -> Document {
     let i = doc.position(STRIP).expect("strip");
     doc.features[i]
         .events_mut()
+        .expect("a readable strip")
         .push(event(EventType::Sighted, "2014-12-01", "added late"));
     doc
 }
@@ -66,28 +67,38 @@ impl Edit {
         match self {
             Edit::NoteOnLastEvent(note) => {
                 let i = last(m);
-                m.strip(STRIP).events_mut()[i].note.set(Some(note.into()));
+                m.strip(STRIP).events_mut().expect("a readable strip")[i]
+                    .note
+                    .set(Some(note.into()));
             }
             Edit::DeleteLastEvent => {
                 let i = last(m);
-                m.strip(STRIP).events_mut().remove(i);
+                m.strip(STRIP)
+                    .events_mut()
+                    .expect("a readable strip")
+                    .remove(i);
             }
             Edit::NoteOnMiddleEvent(note) => {
-                m.strip(STRIP).events_mut()[1].note.set(Some(note.into()));
+                m.strip(STRIP).events_mut().expect("a readable strip")[1]
+                    .note
+                    .set(Some(note.into()));
             }
             Edit::DeleteMiddleEvent => {
-                m.strip(STRIP).events_mut().remove(1);
+                m.strip(STRIP)
+                    .events_mut()
+                    .expect("a readable strip")
+                    .remove(1);
             }
             Edit::Rename(id, name) => m.strip(id).set_name(name),
             Edit::DeleteStrip(id) => {
                 let i = m.doc.position(id).expect("strip");
                 m.doc.features.remove(i);
             }
-            Edit::AddEvent(note) => {
-                m.strip(STRIP)
-                    .events_mut()
-                    .push(event(EventType::Destroyed, "2025-07-02", note))
-            }
+            Edit::AddEvent(note) => m
+                .strip(STRIP)
+                .events_mut()
+                .expect("a readable strip")
+                .push(event(EventType::Destroyed, "2025-07-02", note)),
             Edit::Notes(id, notes) => {
                 m.strip(id)
                     .set_property("notes", pistas::model::json_string(notes));

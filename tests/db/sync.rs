@@ -57,15 +57,17 @@ fn events_added_and_edited_on_both_sides_are_all_kept() {
     assert!(before >= 2, "the sample strip has a history");
     a.strip(id)
         .events_mut()
+        .expect("a readable strip")
         .push(event(EventType::Sighted, "2025-02-01", "A saw it"));
     b.strip(id)
         .events_mut()
+        .expect("a readable strip")
         .push(event(EventType::Destroyed, "2025-03-04", "B's report"));
     // And each edits a different one of the old events.
-    a.strip(id).events_mut()[0]
+    a.strip(id).events_mut().expect("a readable strip")[0]
         .note
         .set(Some("A's note".into()));
-    b.strip(id).events_mut()[1]
+    b.strip(id).events_mut().expect("a readable strip")[1]
         .operation
         .set(Some("B's operation".into()));
     assert!(a.sync().conflicts.is_empty());
@@ -146,10 +148,10 @@ fn the_same_event_changed_twice_is_a_conflict_and_theirs_can_win() {
         return;
     };
     let id = "sample-006";
-    a.strip(id).events_mut()[0]
+    a.strip(id).events_mut().expect("a readable strip")[0]
         .note
         .set(Some("A's reading".into()));
-    b.strip(id).events_mut()[0]
+    b.strip(id).events_mut().expect("a readable strip")[0]
         .note
         .set(Some("B's reading".into()));
     a.sync();
@@ -221,9 +223,11 @@ fn new_strips_from_both_sides_arrive_everywhere() {
     let mut with_history = strip("new-a", -74.0);
     with_history
         .events_mut()
+        .expect("a readable strip")
         .push(event(EventType::Built, "2025-01", "cleared"));
     with_history
         .events_mut()
+        .expect("a readable strip")
         .push(event(EventType::Destroyed, "2025-02-03", "blown up"));
     a.doc.features.push(with_history);
     b.doc.features.push(strip("new-b", -73.9));
@@ -243,7 +247,7 @@ fn new_strips_from_both_sides_arrive_everywhere() {
         .get(0);
     assert_eq!(rows, 2);
     // B edits one of its events later: still one history, nothing deleted.
-    b.strip("new-a").events_mut()[0]
+    b.strip("new-a").events_mut().expect("a readable strip")[0]
         .confidence
         .set(Some(pistas::model::Confidence::Confirmed));
     b.sync();
@@ -293,15 +297,18 @@ fn random_team_edits_converge_and_lose_no_event() {
                 }
                 1 => {
                     let note = format!("event {seed}-{step}");
-                    m.doc.features[i].events_mut().push(event(
-                        EventType::Sighted,
-                        "2024-06",
-                        &note,
-                    ));
+                    m.doc.features[i]
+                        .events_mut()
+                        .expect("a readable strip")
+                        .push(event(EventType::Sighted, "2024-06", &note));
                     added.push((id, note));
                 }
                 2 => {
-                    if let Some(e) = m.doc.features[i].events_mut().first_mut() {
+                    if let Some(e) = m.doc.features[i]
+                        .events_mut()
+                        .expect("a readable strip")
+                        .first_mut()
+                    {
                         e.operation.set(Some(format!("op {seed}-{step}")));
                     }
                 }
@@ -450,6 +457,7 @@ fn only_a_first_load_is_summarised_in_the_history() {
     let mut a = Member::pull(&url);
     a.strip(&id)
         .events_mut()
+        .expect("a readable strip")
         .insert(0, event(EventType::Sighted, "2013-01", "seen first"));
     assert_eq!(a.sync().sent_ids(), [id.as_str()]);
     let events = ops("events");

@@ -12,7 +12,7 @@ proptest! {
         let mut doc = crate::model::synthetic::generate(80, 11);
         let mut book = FactBook::build(&doc);
         for &i in &edits {
-            doc.features[i].events_mut().clear();
+            doc.features[i].events_mut().expect("a readable strip").clear();
             book.update(&doc, &[i]);
         }
         let day = |n: u64| NaiveDate::from_ymd_opt(2008, 1, 1).unwrap() + chrono::Days::new(n);
@@ -60,8 +60,14 @@ fn updating_in_place_matches_a_rebuild() {
     let mut book = FactBook::build(&doc);
     // Give "b" two more events, and "a" one fewer.
     let extra = doc.features[0].events()[..2].to_vec();
-    doc.features[1].events_mut().extend(extra);
-    doc.features[0].events_mut().pop();
+    doc.features[1]
+        .events_mut()
+        .expect("a readable strip")
+        .extend(extra);
+    doc.features[0]
+        .events_mut()
+        .expect("a readable strip")
+        .pop();
     book.update(&doc, &[1, 0]);
     let fresh = FactBook::build(&doc);
     for day in ["2013-06-01", "2014-09-10", "2015-03-25", "2016-08-01"] {

@@ -118,3 +118,38 @@ fn foreign_members_never_collide_with_geojson_own_or_repeat() {
     assert_eq!(text.matches("\"geometry\"").count(), 1, "{text}");
     assert_eq!(text.matches("\"my_tool\"").count(), 1, "{text}");
 }
+
+/// A feature Pistas could not read is written as read: nothing can change its events
+/// (the change would vanish when written), only a fix that replaces it.
+#[test]
+fn an_unreadable_feature_refuses_event_edits() {
+    let raw = RawValue::from_string(r#"{"type":"Feature","geometry":7}"#.to_owned()).expect("JSON");
+    let mut f = Feature::unreadable(
+        Some(FeatureId::String("u".into())),
+        raw,
+        vec!["bad geometry".into()],
+    );
+    assert!(f.events_mut().is_none());
+    let unread = Unread {
+        raw: json_string("an event"),
+        problems: Vec::new(),
+    };
+    assert!(!f.push_unread_event(unread));
+    assert!(!f.set_property("name", json_string("renamed")));
+    let doc = crate::model::Document::with_unique_ids(vec![f], Vec::new()).0;
+    let mut editor = crate::edit::Editor::new(doc);
+    let err = editor
+        .add_event(
+            0,
+            Event::new(
+                crate::model::EventType::Sighted,
+                crate::model::FuzzyDate::parse("2020").expect("date"),
+            ),
+        )
+        .expect_err("an unreadable strip takes no event");
+    assert!(matches!(
+        err,
+        crate::edit::EditError::Unreadable(0) | crate::edit::EditError::NotStrip(0)
+    ));
+    assert!(!editor.can_undo());
+}

@@ -117,3 +117,63 @@ fn events_on_non_strips_are_refused() {
     );
     assert!(!ed.can_undo());
 }
+
+/// An edit that would give two features one id is refused whole, and says which id: a
+/// file written so would have the repeat renamed on its next read.
+#[test]
+fn an_edit_never_leaves_two_features_with_one_id() {
+    let strip = |id: &str| {
+        Feature::new_strip(
+            FeatureId::String(id.into()),
+            id,
+            geo::point!(x: -74.0, y: -12.0).into(),
+        )
+    };
+    let doc = Document::with_unique_ids(vec![strip("a"), strip("b")], Vec::new()).0;
+    let mut editor = Editor::new(doc);
+    let insert = Command {
+        kind: EditKind::AddStrip,
+        changes: vec![Change::Insert {
+            index: 2,
+            feature: Box::new(strip("a")),
+        }],
+    };
+    let err = editor.apply(insert).expect_err("a taken id");
+    assert!(matches!(&err, EditError::IdTaken(id) if id == "a"), "{err}");
+    assert_eq!(editor.document().features.len(), 2, "nothing applied");
+    let mut renamed = strip("b");
+    renamed.set_id(FeatureId::String("a".into()));
+    let replace = Command {
+        kind: EditKind::SetIds,
+        changes: vec![Change::Replace {
+            index: 1,
+            feature: Box::new(renamed.clone()),
+        }],
+    };
+    assert!(matches!(editor.apply(replace), Err(EditError::IdTaken(_))));
+    assert_eq!(editor.document().features[1].id.as_str(), "b");
+    // One command may move an id: the first feature leaves it before the second takes it.
+    let mut first = strip("a");
+    first.set_id(FeatureId::String("c".into()));
+    let swap = Command {
+        kind: EditKind::SetIds,
+        changes: vec![
+            Change::Replace {
+                index: 0,
+                feature: Box::new(first),
+            },
+            Change::Replace {
+                index: 1,
+                feature: Box::new(renamed),
+            },
+        ],
+    };
+    editor.apply(swap).expect("the id moved");
+    let ids: Vec<&str> = editor
+        .document()
+        .features
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(ids, ["c", "a"]);
+}

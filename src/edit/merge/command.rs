@@ -50,7 +50,12 @@ pub fn merge_command(
                 .find(|c| !used.contains(c))
                 .unwrap_or(base);
             used.insert(fresh.clone());
-            feature.id = FeatureId::String(fresh);
+            // A feature whose file gave it no id keeps an id for this session only.
+            if feature.id_assigned() {
+                feature.assign_id(FeatureId::String(fresh));
+            } else {
+                feature.set_id(FeatureId::String(fresh));
+            }
         }
         changes.push(Change::Insert {
             index: next,

@@ -4,8 +4,8 @@
 
 mod common;
 
-use pistas::edit::Editor;
 use pistas::edit::merge::{self, MatchOptions};
+use pistas::edit::{Change, Command, EditError, EditKind, Editor};
 use pistas::io::{WriteOptions, read_path, read_str, write_geojson};
 use pistas::model::{
     Confidence, Document, Event, EventType, Field, FuzzyDate, History, Source, Status,
@@ -97,10 +97,13 @@ enum Action {
     /// Merge another base document (or the working one itself) with default decisions.
     Merge(usize, bool),
     TakeIds,
+    /// Insert a copy of a feature under its own id: always refused, nothing changes.
+    InsertTaken(usize),
 }
 
 fn action() -> impl Strategy<Value = Action> {
     let i = any::<prop::sample::Index>().prop_map(|i| i.index(1 << 16));
+    let taken = i.clone();
     prop_oneof![
         (i.clone(), text()).prop_map(|(i, t)| Action::Rename(i, t)),
         (i.clone(), text()).prop_map(|(i, t)| Action::Notes(i, t)),
@@ -139,6 +142,7 @@ fn action() -> impl Strategy<Value = Action> {
         Just(Action::Redo),
         (i, any::<bool>()).prop_map(|(i, own)| Action::Merge(i, own)),
         Just(Action::TakeIds),
+        taken.prop_map(Action::InsertTaken),
     ]
 }
 
@@ -211,7 +215,38 @@ fn apply(editor: &mut Editor, bases: &[Document], action: &Action) {
             let columns = editor.document().id_columns();
             columns.first().map(|c| editor.take_ids_from(c).map(drop))
         }
+        Action::InsertTaken(i) => pick(i).and_then(|i| {
+            let copy = editor.document().features[i].clone();
+            // A copy of an id given for the session only is not written; nothing to test.
+            if copy.id_assigned() {
+                return None;
+            }
+            let before = editor.document().clone();
+            let result = editor.apply(Command {
+                kind: EditKind::AddStrip,
+                changes: vec![Change::Insert {
+                    index: len,
+                    feature: Box::new(copy),
+                }],
+            });
+            assert!(
+                matches!(result, Err(EditError::IdTaken(_))),
+                "a taken id must be refused: {result:?}"
+            );
+            assert_eq!(editor.document(), &before, "a refused edit changes nothing");
+            None
+        }),
     };
+}
+
+/// What holds after every step: no two features share an own id (an id a file gave or
+/// Pistas made a feature's own).
+fn own_ids_are_unique(doc: &Document) -> Result<(), TestCaseError> {
+    let mut seen = std::collections::HashSet::new();
+    for f in doc.features.iter().filter(|f| !f.id_assigned()) {
+        prop_assert!(seen.insert(f.id.as_str()), "id {} is repeated", f.id);
+    }
+    Ok(())
 }
 
 /// Status and counts come from one walk: a strip that is "rebuilt" has been rebuilt.
@@ -263,6 +298,7 @@ proptest! {
                 "after {:?}: {:#?}\n{}", action, again.diagnostics, written
             );
             status_agrees_with_counts(doc)?;
+            own_ids_are_unique(doc)?;
         }
     }
 

@@ -324,10 +324,9 @@ fn write_source(out: &mut String, source: &Source) {
         Source::Text(text) => string(out, text),
         Source::Reference(r) => {
             let mut body = String::new();
-            field_member(&mut body, "title", &r.title);
-            field_member(&mut body, "url", &r.url);
-            field_member(&mut body, "archived_url", &r.archived_url);
-            field_member(&mut body, "accessed", &r.accessed);
+            for (name, field) in r.fields() {
+                field_member(&mut body, name, field);
+            }
             write_extra(&mut body, r.extra.members());
             out.push('{');
             out.push_str(body.strip_prefix(',').unwrap_or(&body));

@@ -113,6 +113,31 @@ impl Reference {
     /// The member names a reference reads into its typed fields.
     pub const FIELDS: [&str; 4] = ["title", "url", "archived_url", "accessed"];
 
+    /// The typed fields with their member names (the names of [`Reference::FIELDS`], in
+    /// its order), for writing.
+    pub fn fields(&self) -> [(&'static str, &Field<String>); 4] {
+        let [title, url, archived_url, accessed] = Self::FIELDS;
+        [
+            (title, &self.title),
+            (url, &self.url),
+            (archived_url, &self.archived_url),
+            (accessed, &self.accessed),
+        ]
+    }
+
+    /// The typed field a member name reads into; `None` for a name not in
+    /// [`Reference::FIELDS`].
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut Field<String>> {
+        let [title, url, archived_url, _] = Self::FIELDS;
+        Some(match name {
+            n if n == title => &mut self.title,
+            n if n == url => &mut self.url,
+            n if n == archived_url => &mut self.archived_url,
+            n if Self::FIELDS.contains(&n) => &mut self.accessed,
+            _ => return None,
+        })
+    }
+
     /// A reference with a title and, if given, a URL.
     pub fn titled(title: &str, url: Option<&str>) -> Self {
         Reference {
@@ -192,6 +217,29 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reference's member names are one list: each name reads into its own field, and
+    /// the fields are written under the same names, in the same order.
+    #[test]
+    fn a_reference_names_its_fields_once() {
+        let mut r = Reference::default();
+        for (i, name) in Reference::FIELDS.iter().enumerate() {
+            r.field_mut(name)
+                .expect("a field")
+                .set(Some(format!("value {i}")));
+        }
+        assert!(r.field_mut("publisher").is_none());
+        let written: Vec<(&str, Option<&str>)> =
+            r.fields().iter().map(|(n, f)| (*n, f.as_deref())).collect();
+        let expected: Vec<(&str, Option<String>)> = Reference::FIELDS
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (*n, Some(format!("value {i}"))))
+            .collect();
+        let expected: Vec<(&str, Option<&str>)> =
+            expected.iter().map(|(n, v)| (*n, v.as_deref())).collect();
+        assert_eq!(written, expected);
+    }
 
     /// Every name of [`Event::FIELDS`] is read as the model's own (never kept as an
     /// unknown member), and a name not in it is kept as unknown: the reader has no list

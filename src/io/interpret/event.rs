@@ -275,16 +275,10 @@ impl<'t> Interpreter<'t> {
 fn reference(members: crate::io::scan::Members<'_>) -> Reference {
     let mut r = Reference::default();
     for (key, raw) in members {
-        let slot = match key.as_ref() {
-            "title" => &mut r.title,
-            "url" => &mut r.url,
-            "archived_url" => &mut r.archived_url,
-            "accessed" => &mut r.accessed,
-            _ => {
-                r.extra
-                    .push(&Reference::FIELDS, key.into_owned(), raw.to_owned());
-                continue;
-            }
+        let Some(slot) = r.field_mut(key.as_ref()) else {
+            r.extra
+                .push(&Reference::FIELDS, key.into_owned(), raw.to_owned());
+            continue;
         };
         *slot = match raw_str(raw) {
             Some(text) => Field::Value(text.into_owned()),

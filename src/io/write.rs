@@ -4,13 +4,17 @@
 //! in their original order, and unedited geometries byte for byte. Strips also get the
 //! derived summary and each event its `date_start`/`date_end` bounds.
 
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 use geo::{Coord, LineString, Polygon};
 
 use crate::analysis::StripSummary;
-use crate::model::{Document, Event, Extra, Feature, FeatureId, Field, Geometry, IdOrigin, Source};
+use crate::model::{
+    DERIVED_PROPERTIES, Document, Event, Extra, Feature, FeatureId, Field, Geometry, IdOrigin,
+    Source,
+};
 
 /// Choices for writing.
 #[derive(Debug, Clone, Copy)]
@@ -207,26 +211,59 @@ fn write_properties(out: &mut String, feature: &Feature, options: &WriteOptions)
     out.push('}');
 }
 
+/// The summary, under the names of [`DERIVED_PROPERTIES`] in its order (the one list of
+/// them): a runway's length and heading only when the strip has them.
 fn write_summary(out: &mut String, summary: &StripSummary) {
-    out.push_str("\"status\":");
-    string(out, summary.status.as_str());
+    let mut first = true;
+    for name in DERIVED_PROPERTIES {
+        let start = out.len();
+        if !first {
+            out.push(',');
+        }
+        string(out, name);
+        out.push(':');
+        if summary_value(out, summary, name) {
+            first = false;
+        } else {
+            out.truncate(start);
+        }
+    }
+}
+
+/// Writes the summary's value for derived property `name`; false when it has none.
+fn summary_value(out: &mut String, summary: &StripSummary, name: &str) -> bool {
     let h = &summary.history;
-    out.push_str(&format!(
-        ",\"times_destroyed\":{},\"times_rebuilt\":{}",
-        h.times_destroyed, h.times_rebuilt
-    ));
-    let day = |d: Option<NaiveDate>| d.map_or_else(|| "null".to_owned(), |d| format!("\"{d}\""));
-    out.push_str(&format!(
-        ",\"first_event\":{},\"last_event\":{}",
-        day(h.first_event),
-        day(h.last_event)
-    ));
-    if let Some(length) = summary.runway_length_m {
-        out.push_str(&format!(",\"runway_length_m\":{}", length.round()));
+    let day = |out: &mut String, d: Option<NaiveDate>| match d {
+        Some(d) => {
+            let _ = write!(out, "\"{d}\"");
+        }
+        None => out.push_str("null"),
+    };
+    match name {
+        "status" => string(out, summary.status.as_str()),
+        "times_destroyed" => {
+            let _ = write!(out, "{}", h.times_destroyed);
+        }
+        "times_rebuilt" => {
+            let _ = write!(out, "{}", h.times_rebuilt);
+        }
+        "first_event" => day(out, h.first_event),
+        "last_event" => day(out, h.last_event),
+        "runway_length_m" => match summary.runway_length_m {
+            Some(length) => {
+                let _ = write!(out, "{}", length.round());
+            }
+            None => return false,
+        },
+        "runway_heading_deg" => match summary.runway_heading_deg {
+            Some(heading) => {
+                let _ = write!(out, "{}", heading.round());
+            }
+            None => return false,
+        },
+        _ => return false,
     }
-    if let Some(heading) = summary.runway_heading_deg {
-        out.push_str(&format!(",\"runway_heading_deg\":{}", heading.round()));
-    }
+    true
 }
 
 /// The `events` list: read events in order, with the unread ones, as written, where they

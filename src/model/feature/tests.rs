@@ -153,3 +153,30 @@ fn an_unreadable_feature_refuses_event_edits() {
     ));
     assert!(!editor.can_undo());
 }
+
+/// The summary a strip is written with has every derived property of the one list
+/// ([`DERIVED_PROPERTIES`]) once, in its order: a runway with a history has them all.
+#[test]
+fn a_runway_with_a_history_is_written_with_every_derived_property() {
+    let mut f = Feature::new_strip(
+        FeatureId::String("r".into()),
+        "Runway",
+        geo::LineString::from(vec![(-74.0, -12.0), (-74.0, -12.01)]).into(),
+    );
+    f.events_mut().expect("readable").push(Event::new(
+        crate::model::EventType::Destroyed,
+        crate::model::FuzzyDate::parse("2014-09-05").expect("date"),
+    ));
+    let doc = crate::model::Document::with_unique_ids(vec![f], Vec::new()).0;
+    let text = crate::io::write_geojson(&doc, &crate::io::WriteOptions::default());
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let properties = value["features"][0]["properties"]
+        .as_object()
+        .expect("properties");
+    let written: Vec<&str> = properties
+        .keys()
+        .map(String::as_str)
+        .filter(|k| DERIVED_PROPERTIES.contains(k))
+        .collect();
+    assert_eq!(written, DERIVED_PROPERTIES, "{text}");
+}

@@ -206,7 +206,7 @@ fn a_survey_without_histories_is_strips_with_no_history_and_takes_its_id_column(
         .code(0)
         .stderr(predicates::str::contains("3 features take their id"));
     let doc = pistas::io::read_path(&converted).expect("read").document;
-    let ids: Vec<&str> = doc.features.iter().map(|f| f.id.as_str()).collect();
+    let ids: Vec<&str> = doc.features.iter().map(|f| f.id().as_str()).collect();
     assert_eq!(ids, ["BR-0001", "BR-0002", "BR-0003"]);
     assert!(doc.features.iter().all(|f| !f.id_assigned()));
     assert_eq!(doc.features[0].name(), Some("Pista São João"));

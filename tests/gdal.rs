@@ -243,9 +243,9 @@ fn files_written_by_ogr2ogr_load_back_without_loss_of_meaning() {
         let doc = parsed.document;
         assert_eq!(doc.features.len(), original.features.len());
         for (a, b) in original.features.iter().zip(&doc.features) {
-            assert_eq!(a.id, b.id);
+            assert_eq!(a.id(), b.id());
             assert_eq!(a.name(), b.name());
-            assert_eq!(a.events(), b.events(), "{}: history changed", a.id);
+            assert_eq!(a.events(), b.events(), "{}: history changed", a.id());
             let (ga, gb) = (
                 a.geometry.as_ref().expect("geometry"),
                 b.geometry.as_ref().expect("geometry"),
@@ -253,7 +253,7 @@ fn files_written_by_ogr2ogr_load_back_without_loss_of_meaning() {
             assert_eq!(ga.kind(), gb.kind());
             let close = geo::Relate::relate(ga.shape(), gb.shape()).is_equal_topo()
                 || format!("{:?}", ga.shape()) == format!("{:?}", gb.shape());
-            assert!(close, "{}: geometry changed", a.id);
+            assert!(close, "{}: geometry changed", a.id());
         }
     }
 }

@@ -17,7 +17,7 @@ fn load(name: &str) -> Document {
 }
 
 fn ids(doc: &Document) -> Vec<&str> {
-    doc.features.iter().map(|f| f.id.as_str()).collect()
+    doc.features.iter().map(|f| f.id().as_str()).collect()
 }
 
 #[test]
@@ -29,8 +29,8 @@ fn matches_by_id_then_by_distance_and_name() {
         .iter()
         .map(|p| {
             (
-                incoming.features[p.incoming].id.as_str(),
-                working.features[p.working].id.as_str(),
+                incoming.features[p.incoming].id().as_str(),
+                working.features[p.working].id().as_str(),
                 p.reason,
             )
         })
@@ -48,7 +48,7 @@ fn matches_by_id_then_by_distance_and_name() {
     let unmatched: Vec<&str> = plan
         .unmatched
         .iter()
-        .map(|&i| incoming.features[i].id.as_str())
+        .map(|&i| incoming.features[i].id().as_str())
         .collect();
     assert_eq!(unmatched, ["c-far", "c-diff"]);
 

@@ -49,7 +49,7 @@ fn every_feature_name_and_note_opens_as_the_producer_wrote_it() {
             let properties = value.get("properties");
             for (key, got) in [("name", feature.name()), ("notes", feature.notes())] {
                 let expected = properties.and_then(|p| p.get(key)).and_then(|v| v.as_str());
-                assert_eq!(got, expected, "{name}: the {key} of {}", feature.id);
+                assert_eq!(got, expected, "{name}: the {key} of {}", feature.id());
             }
         }
     }

@@ -13,11 +13,11 @@ fn unknown_members_order_ids_and_numbers_survive() {
     assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
     let doc = parsed.document;
     assert_eq!(
-        doc.features[1].id,
+        *doc.features[1].id(),
         FeatureId::number("17").expect("a number")
     );
     assert_eq!(
-        doc.features[2].id,
+        *doc.features[2].id(),
         FeatureId::number("3.50").expect("a number")
     );
     let written = write_geojson(&doc, &common::options());
@@ -91,7 +91,7 @@ fn bad_events_are_named_and_good_features_still_load() {
     let unread: Vec<usize> = features.iter().map(|f| f.unread_events().len()).collect();
     assert!(unread[1..4].iter().all(|&n| n > 0), "{unread:?}");
     assert!(features.iter().all(|f| f.unread().is_none()));
-    let ids: Vec<&str> = features.iter().map(|f| f.id.as_str()).collect();
+    let ids: Vec<&str> = features.iter().map(|f| f.id().as_str()).collect();
     assert_eq!(ids[0], "good-1");
     assert_eq!(ids[4], "good-1-1");
     assert!(parsed.clone().into_strict().is_err());

@@ -244,7 +244,7 @@ fn apply(editor: &mut Editor, bases: &[Document], action: &Action) {
 fn own_ids_are_unique(doc: &Document) -> Result<(), TestCaseError> {
     let mut seen = std::collections::HashSet::new();
     for f in doc.features.iter().filter(|f| !f.id_assigned()) {
-        prop_assert!(seen.insert(f.id.as_str()), "id {} is repeated", f.id);
+        prop_assert!(seen.insert(f.id().as_str()), "id {} is repeated", f.id());
     }
     Ok(())
 }
@@ -256,7 +256,7 @@ fn status_agrees_with_counts(doc: &Document) -> Result<(), TestCaseError> {
         let far = "2100-01-01".parse().expect("date");
         let (status, _) = h.status_at(f.events(), far);
         if status == Status::Rebuilt {
-            prop_assert!(h.times_rebuilt > 0, "{}: rebuilt but never rebuilt", f.id);
+            prop_assert!(h.times_rebuilt > 0, "{}: rebuilt but never rebuilt", f.id());
         }
         if status == Status::Destroyed {
             prop_assert!(h.times_destroyed > 0);

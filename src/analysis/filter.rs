@@ -75,7 +75,7 @@ impl Facts {
             search.push('\n');
             lower_into(&mut search, text);
         };
-        add(feature.id.as_str());
+        add(feature.id().as_str());
         if let Some(notes) = feature.notes() {
             add(notes);
         }

@@ -132,7 +132,8 @@ mod tests {
             let nearest = index.nearest(p).expect("nearest");
             let best = one.nearest_neighbor(&p).expect("nearest");
             assert_eq!(
-                doc.features[nearest].id, doc.features[best.data].id,
+                doc.features[nearest].id(),
+                doc.features[best.data].id(),
                 "at {p:?}"
             );
         }

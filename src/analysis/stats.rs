@@ -136,7 +136,7 @@ impl Stats {
             rebuild_days.extend(summary.history.rebuilds.iter().map(|r| r.days));
             if summary.history.times_rebuilt > 0 {
                 rebuilt.push(Rebuilt {
-                    id: feature.id.as_str().to_owned(),
+                    id: feature.id().as_str().to_owned(),
                     name: feature.label().to_owned(),
                     times_rebuilt: summary.history.times_rebuilt,
                     times_destroyed: summary.history.times_destroyed,
@@ -300,7 +300,7 @@ mod tests {
         assert!(csv.contains("destroyed_per_month,2014-09,2"));
         // A subset gives the subset's figures.
         let only_b = Stats::of_features(
-            doc.features.iter().filter(|f| f.id.as_str() == "b"),
+            doc.features.iter().filter(|f| f.id().as_str() == "b"),
             s.at,
             5,
         );

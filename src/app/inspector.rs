@@ -210,7 +210,7 @@ impl Inspector {
         ui.label(format!(
             "{} {}  ·  {}",
             lang.t(T::Id),
-            feature.id,
+            feature.id(),
             feature
                 .geometry
                 .as_ref()

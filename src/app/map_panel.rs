@@ -32,7 +32,7 @@ impl PistasApp {
         let found = doc
             .features
             .iter()
-            .position(|f| map::basemap::fold(f.label()) == q || f.id.as_str() == text)
+            .position(|f| map::basemap::fold(f.label()) == q || f.id().as_str() == text)
             .or_else(|| {
                 doc.features
                     .iter()

@@ -172,12 +172,12 @@ impl MergeReview {
                             .show(ui, |ui| {
                                 ui.label(RichText::new(lang.t(T::Incoming)).weak());
                                 ui.label(
-                                    RichText::new(format!("{}  ({})", i.label(), i.id)).strong(),
+                                    RichText::new(format!("{}  ({})", i.label(), i.id())).strong(),
                                 );
                                 ui.end_row();
                                 ui.label(RichText::new(lang.t(T::WorkingSide)).weak());
                                 ui.label(
-                                    RichText::new(format!("{}  ({})", w.label(), w.id)).strong(),
+                                    RichText::new(format!("{}  ({})", w.label(), w.id())).strong(),
                                 );
                                 ui.end_row();
                                 ui.label(RichText::new(lang.t(T::MatchedBy)).weak());

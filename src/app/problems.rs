@@ -109,7 +109,9 @@ impl PistasApp {
         };
         let Some(index) = d.feature_index else { return };
         let same = |f: &crate::model::Feature| {
-            d.feature_id.as_deref().is_none_or(|id| id == f.id.as_str())
+            d.feature_id
+                .as_deref()
+                .is_none_or(|id| id == f.id().as_str())
         };
         let (selection, anchor) = match self.problems.of {
             ProblemsOf::Working(generation) if generation == self.doc.version().generation() => {

@@ -232,7 +232,7 @@ impl Table {
         match self.sort {
             // Each feature's key is looked up once, not at every comparison (a million
             // rows take some twenty million).
-            SortBy::Id => sort_by_text(&mut rows, |i| doc.features[i].id.as_str()),
+            SortBy::Id => sort_by_text(&mut rows, |i| doc.features[i].id().as_str()),
             SortBy::Name => sort_by_text(&mut rows, |i| doc.features[i].label()),
             SortBy::Status => rows.sort_by_key(|&i| statuses[i].0),
             SortBy::Property(k) => {
@@ -308,7 +308,7 @@ impl Table {
                 || doc
                     .features
                     .get(e.index)
-                    .is_none_or(|f| f.id.as_str() != e.id)
+                    .is_none_or(|f| f.id().as_str() != e.id)
         }) {
             self.editing = None;
         }
@@ -371,7 +371,7 @@ impl Table {
                         let fact = &facts.facts[i];
                         row.set_selected(selected == Some(i));
                         row.col(|ui| {
-                            cell(ui, feature.id.as_str());
+                            cell(ui, feature.id().as_str());
                         });
                         row.col(|ui| {
                             cell(ui, feature.label());
@@ -483,7 +483,7 @@ impl Table {
                             start_edit = Some(CellEdit {
                                 version: key_version,
                                 index: i,
-                                id: feature.id.as_str().to_owned(),
+                                id: feature.id().as_str().to_owned(),
                                 key: key.clone(),
                                 shown: text.clone(),
                                 text,

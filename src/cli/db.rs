@@ -182,7 +182,7 @@ fn sync(
     let given = local.features.iter().filter(|f| f.id_assigned()).count();
     for f in &mut local.features {
         if f.id_assigned() {
-            f.set_id(f.id.clone());
+            f.set_id(f.id().clone());
         }
     }
     if given > 0 {

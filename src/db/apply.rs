@@ -34,7 +34,7 @@ pub fn keep_given_ids(doc: &Document) -> Option<Command> {
         .filter(|(_, f)| f.id_assigned())
         .map(|(index, f)| {
             let mut f = f.clone();
-            f.set_id(f.id.clone());
+            f.set_id(f.id().clone());
             Change::Replace {
                 index,
                 feature: Box::new(f),
@@ -51,7 +51,7 @@ fn by_id(doc: &Document) -> HashMap<&str, (usize, &Feature)> {
     doc.features
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.id.as_str(), (i, f)))
+        .map(|(i, f)| (f.id().as_str(), (i, f)))
         .collect()
 }
 

@@ -248,7 +248,7 @@ pub fn write(
                     .par_iter()
                     .flat_map_iter(|w| {
                         w.feature.events().iter().zip(w.keys).enumerate().map(
-                            |(i, (event, key))| event_row(event, w.feature.id.as_str(), i, key),
+                            |(i, (event, key))| event_row(event, w.feature.id().as_str(), i, key),
                         )
                     })
                     .collect()
@@ -265,7 +265,7 @@ pub fn write(
     write_strips(tx, &strips)?;
     // Events moved away or deleted first, so that a key never points at two strips' rows.
     for chunk in writes.chunks(BATCH) {
-        let ids: Vec<&str> = chunk.iter().map(|w| w.feature.id.as_str()).collect();
+        let ids: Vec<&str> = chunk.iter().map(|w| w.feature.id().as_str()).collect();
         let keep: Vec<&str> = chunk
             .iter()
             .flat_map(|w| {

@@ -127,7 +127,7 @@ fn to_json<T: Serialize>(value: &T) -> String {
 /// The row of `feature`, at `position` in its document, with its summary as of `day`.
 pub fn strip_row(feature: &Feature, position: usize, day: NaiveDate) -> StripRow {
     let mut row = StripRow {
-        id: feature.id.as_str().to_owned(),
+        id: feature.id().as_str().to_owned(),
         geometry: None,
         name: None,
         notes: None,
@@ -141,7 +141,7 @@ pub fn strip_row(feature: &Feature, position: usize, day: NaiveDate) -> StripRow
         layout: "{}".to_owned(),
         position: position as i64,
     };
-    let id_number = matches!(feature.id, FeatureId::Number(_));
+    let id_number = matches!(feature.id(), FeatureId::Number(_));
     if let Some(unread) = feature.unread() {
         let layout = StripLayout {
             id_number,

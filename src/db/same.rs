@@ -83,7 +83,7 @@ pub fn same_feature(a: &Feature, b: &Feature) -> bool {
         (None, None) => {}
         _ => return false,
     }
-    a.id == b.id
+    a.id() == b.id()
         && a.geometry == b.geometry
         && a.properties().len() == b.properties().len()
         && a.properties()

@@ -73,10 +73,10 @@ impl Synced {
     pub(crate) fn for_test(before: &Document, after: &Document) -> Self {
         let mut settled = Vec::new();
         for f in &after.features {
-            let old = before.features.iter().find(|b| b.id == f.id);
+            let old = before.features.iter().find(|b| b.id() == f.id());
             if old.is_none_or(|o| !super::same::same_feature(o, f)) {
                 settled.push(Settled {
-                    id: f.id.as_str().to_owned(),
+                    id: f.id().as_str().to_owned(),
                     feature: Some(f.clone()),
                     keys: f.events().iter().map(|_| super::same::new_key()).collect(),
                     version: 1,
@@ -84,9 +84,9 @@ impl Synced {
             }
         }
         for b in &before.features {
-            if !after.features.iter().any(|f| f.id == b.id) {
+            if !after.features.iter().any(|f| f.id() == b.id()) {
                 settled.push(Settled {
-                    id: b.id.as_str().to_owned(),
+                    id: b.id().as_str().to_owned(),
                     feature: None,
                     keys: Vec::new(),
                     version: 0,
@@ -113,7 +113,7 @@ fn settle_features(features: &mut Vec<Feature>, settled: &[Settled]) {
     let index: HashMap<String, usize> = features
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.id.as_str().to_owned(), i))
+        .map(|(i, f)| (f.id().as_str().to_owned(), i))
         .collect();
     let mut gone = std::collections::HashSet::new();
     for s in settled {

@@ -91,7 +91,7 @@ pub fn push(
     let ids: Vec<String> = doc
         .features
         .iter()
-        .map(|f| f.id.as_str().to_owned())
+        .map(|f| f.id().as_str().to_owned())
         .collect();
     let existing = fetch(&mut tx, Some(&ids), "database")?;
     let mut keys: Vec<Vec<String>> = Vec::with_capacity(doc.features.len());
@@ -99,10 +99,10 @@ pub fn push(
         .doc
         .features
         .iter()
-        .map(|f| (f.id.as_str(), f))
+        .map(|f| (f.id().as_str(), f))
         .collect();
     for feature in &doc.features {
-        let id = feature.id.as_str();
+        let id = feature.id().as_str();
         let theirs = by_id.get(id).copied();
         let their_keys = existing.keys.get(id).map_or(&[][..], Vec::as_slice);
         let their_events = theirs.map_or(&[][..], |t| t.events());
@@ -126,7 +126,7 @@ pub fn push(
     });
     let fresh = existing.doc.features.is_empty();
     if !fresh {
-        let ids: Vec<&str> = writes.iter().map(|w| w.feature.id.as_str()).collect();
+        let ids: Vec<&str> = writes.iter().map(|w| w.feature.id().as_str()).collect();
         remote::lock(&mut tx, &ids)?;
     }
     remote::write(&mut tx, &writes, today(), fresh)?;
@@ -155,7 +155,7 @@ pub fn pull(
         .features
         .iter()
         .map(|f| {
-            let id = f.id.as_str().to_owned();
+            let id = f.id().as_str().to_owned();
             let strip = BaseStrip {
                 version: fetched.versions.get(&id).copied().unwrap_or(0),
                 keys: fetched.keys.remove(&id).unwrap_or_default(),
@@ -233,12 +233,18 @@ fn attempt(
                 .features
                 .iter()
                 .enumerate()
-                .map(|(i, f)| (f.id.as_str(), (i, f)))
+                .map(|(i, f)| (f.id().as_str(), (i, f)))
                 .collect()
         },
         || {
-            base.map(|b| b.doc.features.iter().map(|f| (f.id.as_str(), f)).collect())
-                .unwrap_or_default()
+            base.map(|b| {
+                b.doc
+                    .features
+                    .iter()
+                    .map(|f| (f.id().as_str(), f))
+                    .collect()
+            })
+            .unwrap_or_default()
         },
     );
     let changed: Vec<&str> = local
@@ -246,10 +252,10 @@ fn attempt(
         .par_iter()
         .filter(|f| {
             base_by_id
-                .get(f.id.as_str())
+                .get(f.id().as_str())
                 .is_none_or(|b| !same_feature(f, b))
         })
-        .map(|f| f.id.as_str())
+        .map(|f| f.id().as_str())
         .collect();
     let mut candidates: BTreeSet<String> = changed.into_iter().map(str::to_owned).collect();
     for id in base_by_id.keys() {
@@ -267,7 +273,7 @@ fn attempt(
         }
         None => {
             let all = fetch(&mut tx, None, &target.describe())?;
-            candidates.extend(all.doc.features.iter().map(|f| f.id.as_str().to_owned()));
+            candidates.extend(all.doc.features.iter().map(|f| f.id().as_str().to_owned()));
             all
         }
     };
@@ -275,7 +281,7 @@ fn attempt(
         .doc
         .features
         .iter()
-        .map(|f| (f.id.as_str(), f))
+        .map(|f| (f.id().as_str(), f))
         .collect();
     progress(Progress::Merging {
         strips: candidates.len(),
@@ -424,7 +430,7 @@ fn attempt(
     // back: locking a strip changed since then fails, and the sync starts over.
     let touched: Vec<&str> = writes
         .iter()
-        .map(|w| w.feature.id.as_str())
+        .map(|w| w.feature.id().as_str())
         .chain(to_delete.iter().map(String::as_str))
         .collect();
     remote::lock(&mut tx, &touched)?;
@@ -457,7 +463,7 @@ fn attempt(
     // Row versions after the writes, for the base.
     let written: Vec<String> = writes
         .iter()
-        .map(|w| w.feature.id.as_str().to_owned())
+        .map(|w| w.feature.id().as_str().to_owned())
         .collect();
     let mut versions: HashMap<String, i64> = fetched.versions.clone();
     if !written.is_empty() {
@@ -485,7 +491,7 @@ fn attempt(
         .features
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.id.as_str(), i))
+        .map(|(i, f)| (f.id().as_str(), i))
         .collect();
     settled.sort_by_key(|s| order.get(s.id.as_str()).copied().unwrap_or(usize::MAX));
     Ok(Synced {

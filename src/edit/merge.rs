@@ -182,7 +182,7 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
         .iter()
         .enumerate()
         .filter(|(_, f)| evidence(f))
-        .map(|(i, f)| (f.id.as_str(), i))
+        .map(|(i, f)| (f.id().as_str(), i))
         .collect();
     let points = |doc: &Document| -> Vec<Option<geo::Point<f64>>> {
         doc.features
@@ -199,7 +199,7 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
         if !evidence(feature) {
             continue;
         }
-        if let Some(&w) = by_id.get(feature.id.as_str())
+        if let Some(&w) = by_id.get(feature.id().as_str())
             && !working_taken[w]
         {
             working_taken[w] = true;

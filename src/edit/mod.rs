@@ -528,7 +528,7 @@ fn repeated(doc: &Document, ids: &[String]) -> Option<String> {
     let wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for f in doc.features.iter().filter(|f| !f.id_assigned()) {
-        let id = f.id.as_str();
+        let id = f.id().as_str();
         if wanted.contains(id) && !seen.insert(id) {
             return Some(id.to_owned());
         }
@@ -548,8 +548,8 @@ fn apply_each(
         let undo = match change {
             Change::Replace { index, feature } => match doc.features.get_mut(index) {
                 Some(slot) => {
-                    if slot.id != feature.id && !feature.id_assigned() {
-                        brought.push(feature.id.as_str().to_owned());
+                    if slot.id() != feature.id() && !feature.id_assigned() {
+                        brought.push(feature.id().as_str().to_owned());
                     }
                     Change::Replace {
                         index,
@@ -563,7 +563,7 @@ fn apply_each(
                     return rollback(doc, inverse, EditError::NoFeature(index));
                 }
                 if !feature.id_assigned() {
-                    brought.push(feature.id.as_str().to_owned());
+                    brought.push(feature.id().as_str().to_owned());
                 }
                 doc.features.insert(index, *feature);
                 Change::Remove { index }

@@ -55,7 +55,10 @@ fn add_and_delete_strips() {
         .add_strip("New", point!(x: -73.5, y: -12.5).into())
         .unwrap();
     assert_eq!(i, 1);
-    assert_ne!(ed.document().features[1].id, ed.document().features[0].id);
+    assert_ne!(
+        ed.document().features[1].id(),
+        ed.document().features[0].id()
+    );
     ed.delete(0).unwrap();
     assert_eq!(ed.document().features.len(), 1);
     assert_eq!(ed.document().features[0].name(), Some("New"));
@@ -105,7 +108,7 @@ fn events_on_non_strips_are_refused() {
         point!(x: 0.0, y: 0.0).into(),
     );
     f = Feature::from_parts(crate::model::FeatureParts {
-        id: Some(f.id.clone()),
+        id: Some(f.id().clone()),
         ..Default::default()
     });
     doc.features.push(f);
@@ -151,7 +154,7 @@ fn an_edit_never_leaves_two_features_with_one_id() {
         }],
     };
     assert!(matches!(editor.apply(replace), Err(EditError::IdTaken(_))));
-    assert_eq!(editor.document().features[1].id.as_str(), "b");
+    assert_eq!(editor.document().features[1].id().as_str(), "b");
     // One command may move an id: the first feature leaves it before the second takes it.
     let mut first = strip("a");
     first.set_id(FeatureId::String("c".into()));
@@ -173,7 +176,7 @@ fn an_edit_never_leaves_two_features_with_one_id() {
         .document()
         .features
         .iter()
-        .map(|f| f.id.as_str())
+        .map(|f| f.id().as_str())
         .collect();
     assert_eq!(ids, ["c", "a"]);
 }

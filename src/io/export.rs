@@ -216,7 +216,7 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
             .map(|g| g.shape().wkt_string())
             .unwrap_or_default();
         let mut record: Vec<String> = vec![
-            feature.id.as_str().to_owned(),
+            feature.id().as_str().to_owned(),
             feature.name().unwrap_or("").to_owned(),
             s.status.as_str().to_owned(),
             status_date.to_string(),
@@ -293,7 +293,7 @@ pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
         let after = status_after_each(feature.events());
         for (i, event) in feature.events().iter().enumerate() {
             w.write_record([
-                feature.id.as_str(),
+                feature.id().as_str(),
                 feature.name().unwrap_or(""),
                 &i.to_string(),
                 event.id.as_deref().unwrap_or(""),
@@ -338,7 +338,7 @@ pub fn events_geojson(doc: &Document) -> String {
             out.push_str(if first { "\n" } else { ",\n" });
             first = false;
             out.push_str("{\"type\":\"Feature\",\"id\":");
-            string(&mut out, &format!("{}/{}", feature.id, i + 1));
+            string(&mut out, &format!("{}/{}", feature.id(), i + 1));
             let _ = write!(
                 out,
                 ",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{},{}]}},\"properties\":{{",
@@ -346,7 +346,7 @@ pub fn events_geojson(doc: &Document) -> String {
                 number(point.y())
             );
             let fields: [(&str, Option<&str>); 11] = [
-                ("strip_id", Some(feature.id.as_str())),
+                ("strip_id", Some(feature.id().as_str())),
                 ("strip_name", feature.name()),
                 ("event_id", event.id.as_deref()),
                 ("type", Some(event.kind.as_str())),

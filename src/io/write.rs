@@ -155,7 +155,7 @@ pub(crate) fn write_feature(out: &mut String, feature: &Feature, options: &Write
     out.push_str("{\"type\":\"Feature\"");
     // An id Pistas gave a feature without one is not written: the file stays without it.
     if *feature.id_origin() == IdOrigin::Given {
-        let id = &feature.id;
+        let id = &feature.id();
         out.push_str(",\"id\":");
         match id {
             FeatureId::String(s) => string(out, s),

@@ -41,7 +41,7 @@ impl Document {
         let mut used: HashSet<&str, foldhash::fast::RandomState> =
             HashSet::with_capacity_and_hasher(doc.features.len(), Default::default());
         for (index, feature) in doc.features.iter().enumerate() {
-            if feature.id_assigned() || !used.insert(feature.id.as_str()) {
+            if feature.id_assigned() || !used.insert(feature.id().as_str()) {
                 needs_new.push(index);
             }
         }
@@ -58,7 +58,7 @@ impl Document {
             let base = if is_missing {
                 "pistas".to_owned()
             } else {
-                feature.id.as_str().to_owned()
+                feature.id().as_str().to_owned()
             };
             let new = loop {
                 counter += 1;
@@ -69,7 +69,7 @@ impl Document {
             };
             used.insert(new.clone());
             let new = FeatureId::String(new);
-            let old = feature.id.clone();
+            let old = feature.id().clone();
             if is_missing {
                 feature.assign_id(new.clone());
             } else {
@@ -107,7 +107,7 @@ impl Document {
             .features
             .iter()
             .filter(|f| !f.id_assigned())
-            .map(|f| f.id.as_str())
+            .map(|f| f.id().as_str())
             .collect();
         let mut ids = Vec::new();
         for (index, feature) in self.features.iter().enumerate() {
@@ -153,12 +153,12 @@ impl Document {
 
     /// The position of the feature with this id.
     pub fn position(&self, id: &str) -> Option<usize> {
-        self.features.iter().position(|f| f.id.as_str() == id)
+        self.features.iter().position(|f| f.id().as_str() == id)
     }
 
     /// An id no feature uses yet, for a new feature.
     pub fn fresh_id(&self, prefix: &str) -> FeatureId {
-        let used: HashSet<&str> = self.features.iter().map(|f| f.id.as_str()).collect();
+        let used: HashSet<&str> = self.features.iter().map(|f| f.id().as_str()).collect();
         (1..)
             .map(|n| format!("{prefix}-{n:04}"))
             .find(|candidate| !used.contains(candidate.as_str()))
@@ -185,7 +185,7 @@ mod tests {
         let unnamed = Feature::from_parts(crate::model::FeatureParts::default());
         let features = vec![strip("a"), strip("pistas-1"), strip("a"), unnamed];
         let (doc, changes) = Document::with_unique_ids(features, Vec::new());
-        let ids: Vec<&str> = doc.features.iter().map(|f| f.id.as_str()).collect();
+        let ids: Vec<&str> = doc.features.iter().map(|f| f.id().as_str()).collect();
         assert_eq!(ids, ["a", "pistas-1", "a-1", "pistas-2"]);
         assert_eq!(changes.len(), 2);
         assert_eq!(changes[0].old, Some(FeatureId::String("a".into())));

@@ -218,7 +218,7 @@ pub enum IdOrigin {
 /// never drawn, listed with its problems.
 #[derive(Debug, Clone)]
 pub struct Feature {
-    pub id: FeatureId,
+    id: FeatureId,
     id_origin: IdOrigin,
     pub geometry: Option<Geometry>,
     /// The `name` and `notes` properties decoded, when their text has escapes to decode;
@@ -424,6 +424,13 @@ impl Feature {
     /// True when Pistas gave the id (it is not evidence of identity).
     pub fn id_assigned(&self) -> bool {
         self.id_origin == IdOrigin::Assigned
+    }
+
+    /// The feature's id: its file's, one Pistas made its own, or one for this session
+    /// (see [`Feature::id_assigned`]). Changed only through [`Feature::set_id`] (or, for a
+    /// session's id, by the reader and the editor).
+    pub fn id(&self) -> &FeatureId {
+        &self.id
     }
 
     /// Gives a feature that had no id one for this session (see [`IdOrigin::Assigned`]).

@@ -148,7 +148,7 @@ fn start_doc(strips: usize) -> Document {
         ));
     }
     for f in &mut doc.features {
-        let id = f.id.as_str().to_owned();
+        let id = f.id().as_str().to_owned();
         for (i, e) in f
             .events_mut()
             .expect("a readable strip")
@@ -178,7 +178,7 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
         return;
     }
     let i = rng.random_range(0..m.doc.features.len());
-    let strip = m.doc.features[i].id.as_str().to_owned();
+    let strip = m.doc.features[i].id().as_str().to_owned();
     let n_events = m.doc.features[i].events().len();
     // Half the time the last event: the one added late, which others touch too.
     let pick_event = |rng: &mut dyn rand::RngCore| {
@@ -436,7 +436,7 @@ fn run_seed(server: &server::Server, seed: u64, members: usize, rounds: usize) {
                 .events()
                 .iter()
                 .filter_map(|e| e.note.as_deref().map(str::to_owned));
-            std::iter::once(f.id.as_str().to_owned())
+            std::iter::once(f.id().as_str().to_owned())
                 .chain(notes)
                 .collect::<Vec<_>>()
         })

@@ -125,7 +125,8 @@ pub fn assert_same(a: &Document, b: &Document, what: &str) {
     // a file is not part of what a sync agrees on; each strip's content is.
     let sorted = |d: &Document| {
         let mut d = d.clone();
-        d.features.sort_by(|x, y| x.id.as_str().cmp(y.id.as_str()));
+        d.features
+            .sort_by(|x, y| x.id().as_str().cmp(y.id().as_str()));
         d
     };
     let (a, b) = (sorted(a), sorted(b));
@@ -133,11 +134,11 @@ pub fn assert_same(a: &Document, b: &Document, what: &str) {
     let ids = |d: &Document| {
         d.features
             .iter()
-            .map(|f| f.id.as_str().to_owned())
+            .map(|f| f.id().as_str().to_owned())
             .collect::<Vec<_>>()
     };
     assert_eq!(ids(&a), ids(&b), "{what}: the same features");
     for (i, (p, q)) in x.iter().zip(&y).enumerate() {
-        assert_eq!(p, q, "{what}: feature {} differs", a.features[i].id);
+        assert_eq!(p, q, "{what}: feature {} differs", a.features[i].id());
     }
 }

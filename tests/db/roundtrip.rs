@@ -24,11 +24,11 @@ fn round_trip(c: &mut db::Session, url: &str, doc: &Document, what: &str) {
         let mut g = got[i].clone();
         if a.id_assigned() {
             // The database needs an id: the one Pistas gave is now the strip's own.
-            assert_eq!(b.id, a.id, "{what}: feature {i}: id given by Pistas");
+            assert_eq!(b.id(), a.id(), "{what}: feature {i}: id given by Pistas");
             w.as_object_mut().map(|o| o.remove("id"));
             g.as_object_mut().map(|o| o.remove("id"));
         }
-        assert_eq!(w, g, "{what}: feature {i} ({})", a.id);
+        assert_eq!(w, g, "{what}: feature {i} ({})", a.id());
         let keys = |f: &pistas::model::Feature| -> Vec<String> {
             f.properties().iter().map(|(k, _)| k.clone()).collect()
         };

@@ -290,7 +290,7 @@ fn random_team_edits_converge_and_lose_no_event() {
                 continue;
             }
             let i = rng.random_range(0..m.doc.features.len());
-            let id = m.doc.features[i].id.as_str().to_owned();
+            let id = m.doc.features[i].id().as_str().to_owned();
             match rng.random_range(0..7) {
                 0 => {
                     m.doc.features[i].set_name(&format!("name {seed}-{step}"));
@@ -439,7 +439,7 @@ fn only_a_first_load_is_summarised_in_the_history() {
     let url = fresh(server, "first_load");
     let mut doc = sample();
     doc.features.truncate(1);
-    let id = doc.features[0].id.as_str().to_owned();
+    let id = doc.features[0].id().as_str().to_owned();
     db::push(&mut client(&url), &doc, &|_| {}).expect("push");
     let ops = |table: &str| -> Vec<(String, Option<String>)> {
         sql(&url)

@@ -62,8 +62,8 @@ fn the_events_csv_alone_gives_the_strips_their_histories_at_their_points() {
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
     assert_eq!(parsed.document.features.len(), doc.strips().count());
     for (a, b) in doc.strips().zip(parsed.document.strips()) {
-        assert_eq!(a.id, b.id);
-        assert_eq!(a.events(), b.events(), "{}", a.id.as_str());
+        assert_eq!(a.id(), b.id());
+        assert_eq!(a.events(), b.events(), "{}", a.id().as_str());
     }
 }
 
@@ -111,7 +111,7 @@ fn awkward_property_names_and_number_ids_read_back() {
          "events":[]}}]}"#;
     let doc = pistas::io::read_str(text, "awkward.geojson").document;
     assert!(matches!(
-        doc.features[0].id,
+        doc.features[0].id(),
         pistas::model::FeatureId::Number(_)
     ));
     let dir = tempfile::tempdir().expect("dir");
@@ -129,9 +129,9 @@ fn awkward_property_names_and_number_ids_read_back() {
                 .document
                 .features
                 .iter()
-                .find(|b| b.id.as_str() == a.id.as_str())
+                .find(|b| b.id().as_str() == a.id().as_str())
                 .expect("the same ids");
-            assert_eq!(a.id, b.id, "{name}: the id keeps its type");
+            assert_eq!(a.id(), b.id(), "{name}: the id keeps its type");
             for key in ["fid", "Status", "GEOM", "status_note", "property:x"] {
                 assert_eq!(
                     a.property(key).map(|v| v.get()),
@@ -199,12 +199,12 @@ fn a_flatgeobuf_box_reads_what_its_index_finds_there() {
     let mut got: Vec<String> = inside
         .features
         .iter()
-        .map(|f| f.id.as_str().to_owned())
+        .map(|f| f.id().as_str().to_owned())
         .collect();
     let mut expected: Vec<String> = doc
         .strips()
         .filter(|f| f.geometry.as_ref().is_some_and(|g| bbox.touches(g.shape())))
-        .map(|f| f.id.as_str().to_owned())
+        .map(|f| f.id().as_str().to_owned())
         .collect();
     got.sort();
     expected.sort();

@@ -10,7 +10,7 @@ fn a_semicolon_csv_in_windows_1252_with_decimal_commas_and_dms() {
     assert_eq!(f.len(), 3);
     assert_eq!(f[0].name(), Some("Pista Ñaupa"), "Nombre is the name");
     assert_eq!(
-        f[0].id.as_str(),
+        f[0].id().as_str(),
         "007",
         "Código is the id, its leading zeros kept"
     );
@@ -43,7 +43,7 @@ fn a_comma_csv_in_utf8_with_a_bom_and_portuguese_headers() {
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
     let f = &parsed.document.features;
     assert_eq!(f.len(), 2);
-    assert_eq!(f[0].id.as_str(), "br-1", "the id column gives the ids");
+    assert_eq!(f[0].id().as_str(), "br-1", "the id column gives the ids");
     assert_eq!(f[0].name(), Some("Pista São João"), "nome is the name");
     assert_eq!(f[1].property("comprimento_m").expect("n").get(), "1100.5");
     assert!(
@@ -176,8 +176,8 @@ fn large_files_read_on_every_core_give_every_row_in_order() {
         .document
         .features
         .iter()
-        .map(|f| f.id.as_str())
+        .map(|f| f.id().as_str())
         .collect();
-    let expected: Vec<&str> = doc.strips().map(|f| f.id.as_str()).collect();
+    let expected: Vec<&str> = doc.strips().map(|f| f.id().as_str()).collect();
     assert_eq!(ids, expected);
 }

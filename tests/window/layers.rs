@@ -131,7 +131,7 @@ fn import_toggle_select_merge_undo_and_export() {
     ui.harness.get_by_label("Apply merge").click();
     ui.harness.run_steps(3);
     let merged = ui.harness.state().document().clone();
-    let ids: Vec<&str> = merged.features.iter().map(|f| f.id.as_str()).collect();
+    let ids: Vec<&str> = merged.features.iter().map(|f| f.id().as_str()).collect();
     assert_eq!(ids, ["w1", "w2", "w3", "w4", "c-far", "c-diff"]);
     // w1 got the rebuild and the police source; skipped w2 and w3 are unchanged.
     assert_eq!(merged.features[0].events().len(), 3);
@@ -162,7 +162,7 @@ fn import_toggle_select_merge_undo_and_export() {
                 .iter()
                 .any(|e| e.kind == pistas::model::EventType::Destroyed)
         })
-        .map(|f| f.id.to_string())
+        .map(|f| f.id().to_string())
         .collect();
     assert_eq!(expected, ["w1", "w2", "w4"]);
     ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::E);

@@ -115,7 +115,7 @@ proptest! {
         .to_string();
         let doc = read_str(&text, "t").document;
         let feature = &doc.features[0];
-        let mut whole = format!("{}\n{}", feature.label(), feature.id.as_str());
+        let mut whole = format!("{}\n{}", feature.label(), feature.id().as_str());
         if let Some(notes) = feature.notes() {
             whole.push('\n');
             whole.push_str(notes);

@@ -38,13 +38,13 @@ pub fn merge_command(
     let mut used: HashSet<String> = working
         .features
         .iter()
-        .map(|f| f.id.as_str().to_owned())
+        .map(|f| f.id().as_str().to_owned())
         .collect();
     let mut next = working.features.len();
     let mut append = |feature: &Feature, changes: &mut Vec<Change>| {
         let mut feature = feature.clone();
-        if !used.insert(feature.id.as_str().to_owned()) {
-            let base = feature.id.as_str().to_owned();
+        if !used.insert(feature.id().as_str().to_owned()) {
+            let base = feature.id().as_str().to_owned();
             let fresh = (2..)
                 .map(|n| format!("{base}-{n}"))
                 .find(|c| !used.contains(c))
@@ -97,10 +97,10 @@ pub fn merge_command(
             Decision::Skip => {}
         }
         rows.push(ReportRow {
-            incoming_id: i.id.to_string(),
+            incoming_id: i.id().to_string(),
             incoming_name: i.name().unwrap_or("").to_owned(),
             action: decision.as_str(),
-            working_id: w.id.to_string(),
+            working_id: w.id().to_string(),
             working_name: w.name().unwrap_or("").to_owned(),
             reason: proposal.reason.as_str(),
             distance_m: proposal.distance_m,
@@ -112,7 +112,7 @@ pub fn merge_command(
     for &i in &plan.identical {
         let feature = &incoming.features[i];
         rows.push(ReportRow {
-            incoming_id: feature.id.to_string(),
+            incoming_id: feature.id().to_string(),
             incoming_name: feature.name().unwrap_or("").to_owned(),
             action: "already there",
             working_id: String::new(),
@@ -128,7 +128,7 @@ pub fn merge_command(
         let feature = &incoming.features[i];
         append(feature, &mut changes);
         rows.push(ReportRow {
-            incoming_id: feature.id.to_string(),
+            incoming_id: feature.id().to_string(),
             incoming_name: feature.name().unwrap_or("").to_owned(),
             action: "added",
             working_id: String::new(),

@@ -63,7 +63,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
         let _ = write!(
             out,
             "<Placemark id=\"{id}\"><name>{name}</name><styleUrl>#status-{status}</styleUrl>",
-            id = escape(feature.id.as_str()),
+            id = escape(feature.id().as_str()),
             name = escape(feature.label()),
             status = s.status.as_str()
         );
@@ -88,7 +88,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
         );
         out.push_str("<ExtendedData>");
         let data = [
-            ("id", feature.id.as_str().to_owned()),
+            ("id", feature.id().as_str().to_owned()),
             ("status", s.status.as_str().to_owned()),
             ("times_destroyed", s.history.times_destroyed.to_string()),
             ("times_rebuilt", s.history.times_rebuilt.to_string()),
@@ -153,7 +153,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
                     "<TimeSpan><begin>{start}</begin><end>{end}</end></TimeSpan>"
                 );
             }
-            let mut text = format!("strip {}: {} {}", feature.id, e.kind, e.date);
+            let mut text = format!("strip {}: {} {}", feature.id(), e.kind, e.date);
             if let Some(op) = e.operation.get() {
                 let _ = write!(text, "\noperation: {op}");
             }
@@ -168,7 +168,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
                 "<description>{}</description><ExtendedData><Data name=\"strip_id\"><value>{}</value></Data>\
                  <Data name=\"type\"><value>{}</value></Data>",
                 escape(&text),
-                escape(feature.id.as_str()),
+                escape(feature.id().as_str()),
                 e.kind,
             );
             let sources = (!e.sources.is_empty()).then(|| crate::io::sources_json(e));

@@ -180,7 +180,7 @@ pub fn strips(doc: &Document, date: NaiveDate, unique_folded: bool, events: bool
         .filter(|(key, _)| key != "name")
         .collect();
     // Ids that are all whole numbers stay numbers, so they read back as the same ids.
-    let numeric_ids = doc.strips().all(|f| match &f.id {
+    let numeric_ids = doc.strips().all(|f| match &f.id() {
         crate::model::FeatureId::Number(n) => n.as_str().parse::<i64>().is_ok(),
         crate::model::FeatureId::String(_) => false,
     });
@@ -211,9 +211,9 @@ pub fn strips(doc: &Document, date: NaiveDate, unique_folded: bool, events: bool
             let h = &s.history;
             let mut cells = vec![
                 if numeric_ids {
-                    f.id.as_str().parse().map_or(Cell::Null, Cell::Integer)
+                    f.id().as_str().parse().map_or(Cell::Null, Cell::Integer)
                 } else {
-                    Cell::Text(f.id.as_str().to_owned())
+                    Cell::Text(f.id().as_str().to_owned())
                 },
                 opt_text(f.name()),
                 Cell::Text(s.status.as_str().to_owned()),
@@ -293,7 +293,7 @@ pub fn events(doc: &Document) -> (Table, Vec<usize>) {
         let after = status_after_each(f.events());
         for (i, e) in f.events().iter().enumerate() {
             let cells = vec![
-                Cell::Text(f.id.as_str().to_owned()),
+                Cell::Text(f.id().as_str().to_owned()),
                 opt_text(f.name()),
                 Cell::Integer(i as i64),
                 opt_text(e.id.as_deref()),

@@ -494,7 +494,7 @@ mod tests {
         let f = &parsed.document.features;
         assert_eq!(f.len(), 3);
         assert_eq!(f[0].name(), Some("Pista & río"));
-        assert_eq!(f[0].id.as_str(), "p1");
+        assert_eq!(f[0].id().as_str(), "p1");
         assert_eq!(f[0].property("length").unwrap().get(), "1200");
         assert_eq!(f[0].property("folder").unwrap().get(), "\"Ayacucho\"");
         assert_eq!(

@@ -123,7 +123,7 @@ pub fn entry(changes: &[Change]) -> String {
             // A session's id for a feature without one is not in its GeoJSON: keep it here.
             if *feature.id_origin() == IdOrigin::Assigned {
                 out.push_str(",\"assigned\":");
-                super::write::string(&mut out, feature.id.as_str());
+                super::write::string(&mut out, feature.id().as_str());
             }
             out.push_str(",\"feature\":");
             super::write::write_feature(&mut out, feature, &journal_options());

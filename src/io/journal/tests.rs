@@ -132,7 +132,7 @@ fn ids_given_while_reading_stay_unique_after_replay() {
         .document
         .features
         .iter()
-        .map(|f| f.id.as_str())
+        .map(|f| f.id().as_str())
         .collect();
     assert_eq!(ids.len(), 2, "ids stay unique");
     assert_eq!(

@@ -34,7 +34,7 @@ fn reads_excel_in_spanish() {
     let parsed = read(&bytes, "pistas.csv", None, None);
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
     let f = &parsed.document.features[0];
-    assert_eq!(f.id.as_str(), "007");
+    assert_eq!(f.id().as_str(), "007");
     assert_eq!(f.name(), Some("Pista Ñuñoa"));
     assert_eq!(f.property("Largo (m)").unwrap().get(), "1200.5");
     let g = f.geometry.as_ref().unwrap().shape();

@@ -247,8 +247,8 @@ fn files_written_by_ogr2ogr_load_back_without_loss_of_meaning() {
             assert_eq!(a.name(), b.name());
             assert_eq!(a.events(), b.events(), "{}: history changed", a.id());
             let (ga, gb) = (
-                a.geometry.as_ref().expect("geometry"),
-                b.geometry.as_ref().expect("geometry"),
+                a.geometry().expect("geometry"),
+                b.geometry().expect("geometry"),
             );
             assert_eq!(ga.kind(), gb.kind());
             let close = geo::Relate::relate(ga.shape(), gb.shape()).is_equal_topo()

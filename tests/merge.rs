@@ -94,12 +94,12 @@ fn conflicting_properties_are_shown_and_picked() {
     let (kept, _) = merge::merge_features(w, i, &[]);
     assert_eq!(kept.property_str("region").as_deref(), Some("Ayacucho"));
     assert_eq!(kept.name(), Some("Pista Palmapampa"));
-    assert_eq!(kept.geometry, w.geometry);
+    assert_eq!(kept.geometry(), w.geometry());
     let picks = [Side::Incoming, Side::Working, Side::Incoming];
     let (picked, counts) = merge::merge_features(w, i, &picks);
     assert_eq!(picked.property_str("region").as_deref(), Some("Cusco"));
     assert_eq!(picked.name(), Some("Pista Palmapampa"));
-    assert_eq!(picked.geometry, i.geometry);
+    assert_eq!(picked.geometry(), i.geometry());
     // Only the incoming side has `detected_by`: it is added, not a conflict.
     assert_eq!(
         picked.property_str("detected_by").as_deref(),

@@ -183,10 +183,7 @@ fn apply(editor: &mut Editor, bases: &[Document], action: &Action) {
         Action::Delete(i) => pick(i).map(|i| editor.delete(i)),
         Action::Move(i, x, y) => pick(i).and_then(|i| {
             matches!(
-                editor.document().features[i]
-                    .geometry
-                    .as_ref()
-                    .map(|g| g.shape()),
+                editor.document().features[i].geometry().map(|g| g.shape()),
                 Some(geo::Geometry::Point(_))
             )
             .then(|| editor.set_shape(i, geo::point!(x: x, y: y).into()))

@@ -93,11 +93,7 @@ fn positions_off_the_earth_are_brought_back_onto_it() {
     let written = write_geojson(editor.document(), &common::options());
     let again = read_str(&written, "w");
     assert!(!again.has_errors(), "{:?}\n{written}", again.diagnostics);
-    let p = match again.document.features[0]
-        .geometry
-        .as_ref()
-        .map(|g| g.shape())
-    {
+    let p = match again.document.features[0].geometry().map(|g| g.shape()) {
         Some(geo::Geometry::Point(p)) => *p,
         other => panic!("{other:?}"),
     };

@@ -110,13 +110,12 @@ impl Facts {
                 })
                 .collect(),
             last_event: history.last_event,
-            runway_length_m: match feature.geometry.as_ref().map(|g| g.shape()) {
+            runway_length_m: match feature.geometry().map(|g| g.shape()) {
                 Some(geo::Geometry::LineString(ls)) => Some(super::runway_length_m(ls)),
                 _ => None,
             },
             lon_lat: feature
-                .geometry
-                .as_ref()
+                .geometry()
                 .and_then(|g| representative_point(g.shape()))
                 .map(|p| (p.x(), p.y())),
         }

@@ -41,7 +41,7 @@ impl SpatialIndex {
             .iter()
             .enumerate()
             .filter_map(|(i, f)| {
-                let rect = f.geometry.as_ref()?.shape().bounding_rect()?;
+                let rect = f.geometry()?.shape().bounding_rect()?;
                 let (min, max) = (rect.min(), rect.max());
                 Some(GeomWithData::new(
                     Rectangle::from_corners([min.x, min.y], [max.x, max.y]),
@@ -147,7 +147,7 @@ mod tests {
         let all: Vec<usize> = index.in_box([-76.0, -14.0], [-73.0, -11.0]).collect();
         assert_eq!(all.len(), 300);
         let target = &doc.features[42];
-        let p = crate::analysis::representative_point(target.geometry.as_ref().expect("g").shape())
+        let p = crate::analysis::representative_point(target.geometry().expect("g").shape())
             .expect("point");
         assert_eq!(index.nearest([p.x(), p.y()]), Some(42));
     }

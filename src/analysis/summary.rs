@@ -23,7 +23,7 @@ impl StripSummary {
         let events = feature.events();
         let history = History::of(events);
         let (status, status_fuzzy) = history.status_at(events, day);
-        let line = match feature.geometry.as_ref().map(|g| g.shape()) {
+        let line = match feature.geometry().map(|g| g.shape()) {
             Some(geo::Geometry::LineString(line)) => Some(line),
             _ => None,
         };

@@ -108,7 +108,7 @@ pub(super) fn text_json(text: &str) -> String {
 }
 
 fn positions(feature: &Feature) -> Vec<(f64, f64)> {
-    match feature.geometry.as_ref().map(|g| g.shape()) {
+    match feature.geometry().map(|g| g.shape()) {
         Some(geo::Geometry::Point(p)) => vec![(p.x(), p.y())],
         Some(geo::Geometry::LineString(ls)) if ls.0.len() >= 2 => {
             let (a, b) = (ls.0[0], ls.0[ls.0.len() - 1]);
@@ -211,10 +211,7 @@ impl Inspector {
             "{} {}  ·  {}",
             lang.t(T::Id),
             feature.id(),
-            feature
-                .geometry
-                .as_ref()
-                .map_or("—", |g| lang.geometry(g.kind()))
+            feature.geometry().map_or("—", |g| lang.geometry(g.kind()))
         ));
         if feature.is_strip() {
             let summary = StripSummary::of(feature, date);
@@ -297,7 +294,7 @@ impl Inspector {
                                 let (old_lon, old_lat) = current[k];
                                 if (lon - old_lon).abs() > 1e-9 || (lat - old_lat).abs() > 1e-9 {
                                     let shape: geo::Geometry<f64> =
-                                        match feature.geometry.as_ref().map(|g| g.shape()) {
+                                        match feature.geometry().map(|g| g.shape()) {
                                             Some(geo::Geometry::LineString(ls)) => {
                                                 let mut ls = ls.clone();
                                                 let v = if k == 0 { 0 } else { ls.0.len() - 1 };

@@ -75,7 +75,7 @@ fn date(out: &mut String, value: Option<chrono::NaiveDate>) {
 
 /// Hex EWKB (SRID 4326, two dimensions) of a feature's shape.
 fn ewkb_hex(feature: &Feature) -> Option<String> {
-    let geometry = feature.geometry.as_ref()?;
+    let geometry = feature.geometry()?;
     let mut wkb = Vec::with_capacity(64);
     wkb_of(&mut wkb, geometry.shape(), true);
     let mut hex = String::with_capacity(wkb.len() * 2);

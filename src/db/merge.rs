@@ -105,7 +105,7 @@ fn event_text(event: &Event) -> String {
 }
 
 fn geometry_text(feature: Option<&Feature>) -> String {
-    match feature.and_then(|f| f.geometry.as_ref()) {
+    match feature.and_then(|f| f.geometry()) {
         None => "(none)".to_owned(),
         Some(g) => match g.shape() {
             geo::Geometry::Point(p) => format!("Point {:.6}, {:.6}", p.y(), p.x()),
@@ -234,9 +234,9 @@ pub fn merge(
     // Geometry.
     let geometry = d.decide(
         [
-            b.and_then(|f| f.geometry.clone()),
-            m.geometry.clone(),
-            t.geometry.clone(),
+            b.and_then(|f| f.geometry().cloned()),
+            m.geometry().cloned(),
+            t.geometry().cloned(),
         ],
         |x, y| x == y,
         || Conflict {
@@ -246,7 +246,7 @@ pub fn merge(
         },
     );
     if let Some(g) = geometry {
-        out.geometry = g;
+        out.set_geometry(g);
     }
 
     // Properties, in my order, then theirs that I do not have.

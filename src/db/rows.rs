@@ -158,7 +158,7 @@ pub fn strip_row(feature: &Feature, position: usize, day: NaiveDate) -> StripRow
         foreign: feature.foreign().members().clone(),
         ..StripLayout::default()
     };
-    if let Some(geometry) = &feature.geometry {
+    if let Some(geometry) = feature.geometry() {
         let mut text = String::new();
         write_shape(&mut text, geometry.shape());
         row.geometry = Some(text);
@@ -476,7 +476,7 @@ fn events_list(texts: &[String], unread: &[(usize, String)]) -> String {
 
 /// The geometry a feature's row holds, as GeoJSON: for tests and the geometry column.
 pub fn geometry_json(feature: &Feature) -> Option<String> {
-    feature.geometry.as_ref().map(|g| {
+    feature.geometry().map(|g| {
         let mut out = String::new();
         write_geometry(&mut out, g);
         out

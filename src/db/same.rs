@@ -84,7 +84,7 @@ pub fn same_feature(a: &Feature, b: &Feature) -> bool {
         _ => return false,
     }
     a.id() == b.id()
-        && a.geometry == b.geometry
+        && a.geometry() == b.geometry()
         && a.properties().len() == b.properties().len()
         && a.properties()
             .iter()

@@ -187,11 +187,7 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
     let points = |doc: &Document| -> Vec<Option<geo::Point<f64>>> {
         doc.features
             .iter()
-            .map(|f| {
-                f.geometry
-                    .as_ref()
-                    .and_then(|g| representative_point(g.shape()))
-            })
+            .map(|f| f.geometry().and_then(|g| representative_point(g.shape())))
             .collect()
     };
     let (working_points, incoming_points) = (points(working), points(incoming));
@@ -364,7 +360,7 @@ fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 }
 
 fn shape_text(feature: &Feature) -> String {
-    match feature.geometry.as_ref().map(|g| g.shape()) {
+    match feature.geometry().map(|g| g.shape()) {
         None => "(none)".to_owned(),
         Some(geo::Geometry::Point(p)) => format!("Point {:.6}, {:.6}", p.y(), p.x()),
         Some(shape) => {
@@ -380,7 +376,7 @@ fn shape_text(feature: &Feature) -> String {
 /// The fields two features both have with different values.
 pub fn conflicts(working: &Feature, incoming: &Feature) -> Vec<Conflict> {
     let mut out = Vec::new();
-    if let (Some(a), Some(b)) = (&working.geometry, &incoming.geometry)
+    if let (Some(a), Some(b)) = (working.geometry(), incoming.geometry())
         && a.shape() != b.shape()
     {
         out.push(Conflict {
@@ -431,7 +427,7 @@ pub fn merge_features(
             continue;
         }
         match &conflict.field {
-            Field::Geometry => merged.geometry = incoming.geometry.clone(),
+            Field::Geometry => merged.set_geometry(incoming.geometry().cloned()),
             Field::Property(key) => {
                 if let Some(value) = incoming.property(key) {
                     merged.set_property(key, value.to_owned());
@@ -453,8 +449,8 @@ pub fn merge_features(
             }
         }
     }
-    if merged.geometry.is_none() {
-        merged.geometry = incoming.geometry.clone();
+    if merged.geometry().is_none() {
+        merged.set_geometry(incoming.geometry().cloned());
     }
     if incoming.has_events_member() || !incoming.events().is_empty() {
         // One to one, against the working side's own events: an equal event first, then

@@ -339,9 +339,9 @@ impl Editor {
     ) -> Result<(), EditError> {
         keep_on_earth(&mut shape, 360.0);
         self.replace_with(EditKind::Move, index, |f| {
-            match &mut f.geometry {
+            match f.geometry_mut() {
                 Some(g) => g.set_shape(shape),
-                None => f.geometry = Some(crate::model::Geometry::new(shape)),
+                None => f.set_geometry(Some(crate::model::Geometry::new(shape))),
             }
             Ok(())
         })

@@ -125,7 +125,7 @@ pub fn round_coordinates(doc: &Document, digits: u8) -> Document {
     let round = |v: f64| (v * factor).round() / factor;
     let mut out = doc.clone();
     for feature in &mut out.features {
-        if let Some(geometry) = &mut feature.geometry {
+        if let Some(geometry) = feature.geometry_mut() {
             let shape = geometry.shape().map_coords(|c| geo::Coord {
                 x: round(c.x),
                 y: round(c.y),
@@ -146,8 +146,7 @@ fn rounded(value: Option<f64>) -> String {
 
 fn lon_lat(feature: &Feature) -> (String, String) {
     feature
-        .geometry
-        .as_ref()
+        .geometry()
         .and_then(|g| representative_point(g.shape()))
         .map(|p| (number(p.x()), number(p.y())))
         .unwrap_or_default()
@@ -211,8 +210,7 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
             .unwrap_or_default();
         let (lon, lat) = lon_lat(feature);
         let wkt = feature
-            .geometry
-            .as_ref()
+            .geometry()
             .map(|g| g.shape().wkt_string())
             .unwrap_or_default();
         let mut record: Vec<String> = vec![
@@ -327,8 +325,7 @@ pub fn events_geojson(doc: &Document) -> String {
     let mut first = true;
     for feature in doc.strips() {
         let Some(point) = feature
-            .geometry
-            .as_ref()
+            .geometry()
             .and_then(|g| representative_point(g.shape()))
         else {
             continue;

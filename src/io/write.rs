@@ -163,7 +163,7 @@ pub(crate) fn write_feature(out: &mut String, feature: &Feature, options: &Write
         }
     }
     out.push_str(",\"geometry\":");
-    match &feature.geometry {
+    match feature.geometry() {
         Some(geometry) => write_geometry(out, geometry),
         None => out.push_str("null"),
     }

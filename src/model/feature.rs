@@ -220,7 +220,7 @@ pub enum IdOrigin {
 pub struct Feature {
     id: FeatureId,
     id_origin: IdOrigin,
-    pub geometry: Option<Geometry>,
+    geometry: Option<Geometry>,
     /// The `name` and `notes` properties decoded, when their text has escapes to decode;
     /// without escapes they are read from the properties' own text, and nothing is kept
     /// twice (a million strips keep about 130 MB less).
@@ -424,6 +424,20 @@ impl Feature {
     /// True when Pistas gave the id (it is not evidence of identity).
     pub fn id_assigned(&self) -> bool {
         self.id_origin == IdOrigin::Assigned
+    }
+
+    /// The feature's geometry (`None`: no location).
+    pub fn geometry(&self) -> Option<&Geometry> {
+        self.geometry.as_ref()
+    }
+
+    /// The geometry, to change its shape (its text as read goes with the edit).
+    pub fn geometry_mut(&mut self) -> Option<&mut Geometry> {
+        self.geometry.as_mut()
+    }
+
+    pub fn set_geometry(&mut self, geometry: Option<Geometry>) {
+        self.geometry = geometry;
     }
 
     /// The feature's id: its file's, one Pistas made its own, or one for this session

@@ -125,7 +125,7 @@ mod tests {
         assert_ne!(a, generate(50, 8));
         assert_eq!(a.features.len(), 50);
         for f in &a.features {
-            let shape = f.geometry.as_ref().expect("geometry").shape();
+            let shape = f.geometry().expect("geometry").shape();
             let p = crate::analysis::representative_point(shape).expect("point");
             assert!((LON.0 - 0.1..LON.1 + 0.1).contains(&p.x()));
             assert!((LAT.0 - 0.1..LAT.1 + 0.1).contains(&p.y()));

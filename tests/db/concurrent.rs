@@ -194,7 +194,7 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
             let f = &mut m.doc.features[i];
             let x = -74.0 + rng.random_range(0.0..0.5);
             let y = -12.0 - rng.random_range(0.0..0.5);
-            f.geometry = Some(Geometry::new(geo::point!(x: x, y: y).into()));
+            f.set_geometry(Some(Geometry::new(geo::point!(x: x, y: y).into())));
             log.push(Op::Move { strip });
         }
         3 | 4 if n_events > 0 => {

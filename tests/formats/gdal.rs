@@ -270,8 +270,8 @@ fn a_geopackage_in_utm_18_south_lands_within_a_metre_of_where_gdal_puts_it() {
     for (a, b) in ours.features.iter().zip(&gdal.features) {
         use geo::{CoordsIter, Distance, Haversine};
         let (ga, gb) = (
-            a.geometry.as_ref().expect("a").shape(),
-            b.geometry.as_ref().expect("b").shape(),
+            a.geometry().expect("a").shape(),
+            b.geometry().expect("b").shape(),
         );
         for (p, q) in ga.coords_iter().zip(gb.coords_iter()) {
             worst = worst.max(Haversine.distance(geo::Point(p), geo::Point(q)));

@@ -203,7 +203,7 @@ fn a_flatgeobuf_box_reads_what_its_index_finds_there() {
         .collect();
     let mut expected: Vec<String> = doc
         .strips()
-        .filter(|f| f.geometry.as_ref().is_some_and(|g| bbox.touches(g.shape())))
+        .filter(|f| f.geometry().is_some_and(|g| bbox.touches(g.shape())))
         .map(|f| f.id().as_str().to_owned())
         .collect();
     got.sort();

@@ -20,7 +20,7 @@ fn a_semicolon_csv_in_windows_1252_with_decimal_commas_and_dms() {
         "\"12°21'05\\\"S\"",
         "the original text is kept"
     );
-    let point = |i: usize| match f[i].geometry.as_ref().expect("located").shape() {
+    let point = |i: usize| match f[i].geometry().expect("located").shape() {
         geo::Geometry::Point(p) => (p.x(), p.y()),
         other => panic!("{other:?}"),
     };
@@ -50,7 +50,7 @@ fn a_comma_csv_in_utf8_with_a_bom_and_portuguese_headers() {
         f[0].property("observação").is_some(),
         "the BOM is not part of a header"
     );
-    match f[1].geometry.as_ref().expect("located").shape() {
+    match f[1].geometry().expect("located").shape() {
         geo::Geometry::Point(p) => assert_eq!((p.x(), p.y()), (-61.5, -4.25)),
         other => panic!("{other:?}"),
     }
@@ -102,7 +102,7 @@ proptest::proptest! {
             if !text.trim().is_empty() && !text.trim_start().starts_with(['[', '{']) && text.trim().parse::<f64>().is_err() && !["true", "false"].contains(&text.trim().to_lowercase().as_str()) {
                 proptest::prop_assert_eq!(&kept, text);
             }
-            match f.geometry.as_ref().map(|g| g.shape()) {
+            match f.geometry().map(|g| g.shape()) {
                 Some(geo::Geometry::Point(p)) => {
                     proptest::prop_assert!((p.x() - lon).abs() < 1e-9 && (p.y() - lat).abs() < 1e-9);
                 }
@@ -122,8 +122,8 @@ fn large_files_read_on_every_core_give_every_row_in_order() {
     let csv = dir.path().join("big.csv");
     let mut text = String::from("name,lat,lon,n\n");
     for (i, f) in doc.strips().enumerate() {
-        let p = pistas::analysis::representative_point(f.geometry.as_ref().expect("g").shape())
-            .expect("p");
+        let p =
+            pistas::analysis::representative_point(f.geometry().expect("g").shape()).expect("p");
         text.push_str(&format!("\"{}, {i}\",{},{},{i}\n", f.label(), p.y(), p.x()));
         if i == 5_000 {
             text.push_str("broken,north,-73.9,-1\n");

@@ -366,8 +366,8 @@ fn add_a_point_and_a_runway_by_clicking() {
         .selected()
         .expect("the new strip is selected");
     let shape = ui.harness.state().document().features[added]
-        .geometry
-        .clone()
+        .geometry()
+        .cloned()
         .unwrap();
     let geo::Geometry::Point(pt) = shape.shape() else {
         panic!("a point")
@@ -386,7 +386,7 @@ fn add_a_point_and_a_runway_by_clicking() {
     let runway = ui.harness.state().selected().unwrap();
     let f = &ui.harness.state().document().features[runway];
     assert!(matches!(
-        f.geometry.as_ref().unwrap().shape(),
+        f.geometry().unwrap().shape(),
         geo::Geometry::LineString(_)
     ));
     assert!(f.is_strip());
@@ -401,8 +401,8 @@ fn dragging_the_selected_strip_moves_it_in_one_step() {
     let (mut ui, _) = app_on_sample_copy();
     let index = select_by_click(&mut ui, "Pista ejemplo 10");
     let before = ui.harness.state().document().features[index]
-        .geometry
-        .clone();
+        .geometry()
+        .cloned();
     // The inspector that came with the selection has settled its width.
     ui.harness.run_steps(5);
     let p = ui.harness.state().screen_position(index).unwrap();
@@ -416,8 +416,8 @@ fn dragging_the_selected_strip_moves_it_in_one_step() {
     ui.harness.drop_at(p + vec2(60.0, 30.0));
     ui.harness.run_steps(3);
     let after = ui.harness.state().document().features[index]
-        .geometry
-        .clone();
+        .geometry()
+        .cloned();
     assert_ne!(before, after, "the strip moved");
     let q = ui.harness.state().screen_position(index).unwrap();
     assert!(
@@ -426,8 +426,8 @@ fn dragging_the_selected_strip_moves_it_in_one_step() {
     );
     ctrl(&mut ui, Key::Z);
     assert_eq!(
-        ui.harness.state().document().features[index].geometry,
-        before,
+        ui.harness.state().document().features[index].geometry(),
+        before.as_ref(),
         "one drag, one undo step"
     );
 }
@@ -438,7 +438,7 @@ fn coordinates_typed_as_dms_move_the_strip() {
     let index = select_by_click(&mut ui, "Pista ejemplo 20");
     replace_text(&mut ui, "Coordinates", "12°21'05\"S 73°57'10\"W");
     let f = &ui.harness.state().document().features[index];
-    let geo::Geometry::Point(p) = f.geometry.as_ref().unwrap().shape() else {
+    let geo::Geometry::Point(p) = f.geometry().unwrap().shape() else {
         panic!()
     };
     assert!((p.y() + 12.351_389).abs() < 1e-5 && (p.x() + 73.952_778).abs() < 1e-5);

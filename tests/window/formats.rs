@@ -59,7 +59,7 @@ fn a_spreadsheet_is_imported_through_its_preview() {
     assert_eq!(doc.features.len(), 3);
     assert_eq!(doc.features[0].name(), Some("Pista Ñaupa"));
     assert_eq!(doc.features[0].id().as_str(), "007");
-    assert!(doc.features.iter().all(|f| f.geometry.is_some()));
+    assert!(doc.features.iter().all(|f| f.geometry().is_some()));
 }
 
 #[test]

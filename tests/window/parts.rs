@@ -334,7 +334,7 @@ fn a_click_far_west_at_zoom_2_stays_on_the_earth() {
     let back = pistas::io::read_bytes(text.as_bytes(), "added");
     assert!(!back.has_errors(), "{:?}", back.diagnostics);
     let added = back.document.features.last().expect("added");
-    let lon = match added.geometry.as_ref().map(|g| g.shape()) {
+    let lon = match added.geometry().map(|g| g.shape()) {
         Some(geo::Geometry::Point(p)) => p.x(),
         other => panic!("not a point: {other:?}"),
     };

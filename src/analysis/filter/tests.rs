@@ -80,7 +80,7 @@ fn updating_in_place_matches_a_rebuild() {
     assert_eq!(book.strip_count(), fresh.strip_count());
     // "c" has no history: without its place it is a strip no more.
     assert_eq!(book.strip_count(), 3);
-    doc.features[2].geometry = None;
+    doc.features[2].set_geometry(None);
     book.update(&doc, &[2]);
     assert_eq!(book.strip_count(), 2);
     assert_eq!(book.strip_count(), doc.strips().count());

@@ -98,7 +98,7 @@ pub(super) fn rings(shape: &geo::Geometry<f64>, out: &mut Vec<Line>) {
 }
 
 fn place(f: &crate::model::Feature, priority: bool, detail: String) -> Option<Place> {
-    let shape = f.geometry.as_ref()?.shape();
+    let shape = f.geometry()?.shape();
     let p = crate::analysis::representative_point(shape)?;
     Some(Place {
         name: f.label().to_owned(),
@@ -113,14 +113,14 @@ impl Basemap {
     fn load() -> Self {
         let mut outline = Vec::new();
         for f in &doc(OUTLINE, "peru outline").features {
-            if let Some(g) = &f.geometry {
+            if let Some(g) = f.geometry() {
                 rings(g.shape(), &mut outline);
             }
         }
         let mut departments = Vec::new();
         let mut department_labels = Vec::new();
         for f in &doc(DEPARTMENTS, "departments").features {
-            if let Some(g) = &f.geometry {
+            if let Some(g) = f.geometry() {
                 rings(g.shape(), &mut departments);
                 // The interior point of a department, not its centroid, which may fall outside.
                 if let Some(p) = geo::InteriorPoint::interior_point(g.shape()) {
@@ -144,7 +144,7 @@ impl Basemap {
                 .property("wdbii_level")
                 .and_then(|v| v.get().parse::<i64>().ok())
                 .unwrap_or(9);
-            if let Some(g) = &f.geometry {
+            if let Some(g) = f.geometry() {
                 let mut lines = Vec::new();
                 rings(g.shape(), &mut lines);
                 rivers.extend(lines.into_iter().map(|l| (l, level)));

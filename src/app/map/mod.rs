@@ -239,7 +239,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     }
     let preview_feature = view.drag.as_ref().and_then(|d| {
         let mut f = frame.selected_feature?.clone();
-        f.geometry.as_mut()?.set_shape(d.preview.clone());
+        f.geometry_mut()?.set_shape(d.preview.clone());
         Some(f)
     });
     let vector = view.choice == BasemapChoice::Offline;
@@ -383,7 +383,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         && response.drag_started()
         && let (Some(origin), Some(sel), Some(feature)) =
             (press.0, frame.selected, frame.selected_feature)
-        && let Some(shape) = feature.geometry.as_ref().map(|g| g.shape().clone())
+        && let Some(shape) = feature.geometry().map(|g| g.shape().clone())
     {
         let vertex = match &shape {
             geo::Geometry::LineString(ls) if ls.0.len() >= 2 => {

@@ -162,7 +162,7 @@ fn fill_of(shape: &geo::Geometry<f64>, out: &mut Vec<[Merc; 3]>) {
 
 /// Projects one feature; `None` when it has no geometry to draw.
 pub fn item_of(feature: &Feature) -> Option<Item> {
-    let shape = feature.geometry.as_ref()?.shape();
+    let shape = feature.geometry()?.shape();
     // A point with no place (NaN from an empty point or a failed projection) is not drawn.
     let anchor = representative_point(shape).filter(|p| p.x().is_finite() && p.y().is_finite())?;
     let mut parts = Vec::new();

@@ -120,7 +120,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
             );
         }
         out.push_str("</ExtendedData>");
-        if let Some(g) = &feature.geometry {
+        if let Some(g) = feature.geometry() {
             kml_geometry(&mut out, g.shape());
         }
         out.push_str("</Placemark>\n");
@@ -128,8 +128,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
     out.push_str("</Folder>\n<Folder><name>Events</name>\n");
     for feature in doc.strips() {
         let Some(point) = feature
-            .geometry
-            .as_ref()
+            .geometry()
             .and_then(|g| representative_point(g.shape()))
         else {
             continue;

@@ -234,7 +234,7 @@ pub fn strips(doc: &Document, date: NaiveDate, unique_folded: bool, events: bool
             if events {
                 cells.push(Cell::Json(events_json(f)));
             }
-            (f.geometry.as_ref().map(|g| g.shape().clone()), cells)
+            (f.geometry().map(|g| g.shape().clone()), cells)
         })
         .collect();
     Table { columns, rows }
@@ -286,8 +286,7 @@ pub fn events(doc: &Document) -> (Table, Vec<usize>) {
     let mut strip_of = Vec::new();
     for (strip, f) in doc.strips().enumerate() {
         let point = f
-            .geometry
-            .as_ref()
+            .geometry()
             .and_then(|g| representative_point(g.shape()))
             .map(geo::Geometry::Point);
         let after = status_after_each(f.events());

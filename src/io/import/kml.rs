@@ -501,11 +501,8 @@ mod tests {
             f[0].property("description").unwrap().get(),
             "\"<b>seen</b> 2014\""
         );
-        assert_eq!(
-            f[1].geometry.as_ref().unwrap().kind().as_str(),
-            "LineString"
-        );
-        assert_eq!(f[2].geometry.as_ref().unwrap().kind().as_str(), "Polygon");
+        assert_eq!(f[1].geometry().unwrap().kind().as_str(), "LineString");
+        assert_eq!(f[2].geometry().unwrap().kind().as_str(), "Polygon");
     }
 
     #[test]

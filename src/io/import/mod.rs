@@ -241,7 +241,7 @@ fn filtered(mut parsed: Parsed, bbox: Option<Bbox>) -> Parsed {
         parsed
             .document
             .features
-            .retain(|f| f.geometry.as_ref().is_some_and(|g| b.touches(g.shape())));
+            .retain(|f| f.geometry().is_some_and(|g| b.touches(g.shape())));
         parsed.diagnostics.retain(|d| d.feature_index.is_none());
     }
     parsed

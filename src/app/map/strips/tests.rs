@@ -19,7 +19,7 @@ fn updating_in_place_matches_a_rebuild() {
     let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     let mut cache = StripCache::build(&doc, 0, date);
     let shape: geo::Geometry<f64> = geo::Point::new(-73.1, -13.7).into();
-    doc.features[10].geometry.as_mut().unwrap().set_shape(shape);
+    doc.features[10].geometry_mut().unwrap().set_shape(shape);
     cache.update(&doc, &[10], 1);
     let fresh = StripCache::build(&doc, 1, date);
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
@@ -161,13 +161,13 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
     let mut doc = generate(3000, 5);
     // Features without a place, and strips the filters hide, are not counted.
     for feature in doc.features.iter_mut().step_by(7) {
-        feature.geometry = None;
+        feature.set_geometry(None);
     }
     let (mut cache, t, _) = overview(&doc, 3);
     assert!(cache.covers(t.visible(10.0)), "the whole region is in view");
     let listed = cache.in_view(t.visible(10.0));
     let expected = (0..cache.len())
-        .filter(|&i| i % 3 != 0 && doc.features[i].geometry.is_some())
+        .filter(|&i| i % 3 != 0 && doc.features[i].geometry().is_some())
         .count();
     assert_eq!(listed.len(), expected);
     for per_share in [100_000, 1_000, 7] {
@@ -183,7 +183,7 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
     }
     // An edit that takes a feature's place away takes it off the grid.
     let gone = listed[0];
-    doc.features[gone].geometry = None;
+    doc.features[gone].set_geometry(None);
     cache.update(&doc, &[gone], 1);
     let (_, looked) = clusters::cells_in_shares_for_tests(&t, &cache, Features::All, 1_000);
     assert_eq!(looked, expected - 1);
@@ -193,13 +193,13 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
 fn the_overview_draws_every_shown_feature_with_a_place_in_its_clusters() {
     let mut doc = generate(5000, 6);
     for feature in doc.features.iter_mut().step_by(5) {
-        feature.geometry = None;
+        feature.set_geometry(None);
     }
     // A point with no place (NaN, as an empty point or a failed projection gives) is
     // neither drawn nor counted.
-    doc.features[1].geometry = Some(crate::model::Geometry::new(
+    doc.features[1].set_geometry(Some(crate::model::Geometry::new(
         geo::Point::new(f64::NAN, -12.0).into(),
-    ));
+    )));
     let (cache, t, rect) = overview(&doc, 4);
     assert!(cache.item(1).is_none());
     let listed = cache.in_view(t.visible(10.0));

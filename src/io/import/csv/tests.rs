@@ -37,7 +37,7 @@ fn reads_excel_in_spanish() {
     assert_eq!(f.id().as_str(), "007");
     assert_eq!(f.name(), Some("Pista Ñuñoa"));
     assert_eq!(f.property("Largo (m)").unwrap().get(), "1200.5");
-    let g = f.geometry.as_ref().unwrap().shape();
+    let g = f.geometry().unwrap().shape();
     let geo::Geometry::Point(p) = g else {
         panic!("a point")
     };
@@ -73,7 +73,7 @@ fn a_bad_row_is_kept_and_named() {
             .any(|l| l.starts_with("s.csv:4:") && l.contains("±90")),
         "{lines:?}"
     );
-    assert!(parsed.document.features[1].geometry.is_none());
+    assert!(parsed.document.features[1].geometry().is_none());
 }
 
 #[test]

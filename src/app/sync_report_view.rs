@@ -41,18 +41,18 @@ impl PistasApp {
     pub(super) fn sync_report_ui(&mut self, ctx: &egui::Context) -> bool {
         let lang = self.lang;
         let generation = self.doc.version().generation();
-        let Some(last) = self.team.link(generation).and_then(|l| l.last.clone()) else {
-            return false;
-        };
-        let LastSync {
+        // Borrowed, never copied: a first sync's report names every strip.
+        let Some(LastSync {
             clock,
             report,
             backup,
-            ..
-        } = last;
+        }) = self.team.link(generation).and_then(|l| l.last.as_ref())
+        else {
+            return false;
+        };
         let mut open = true;
         let mut review = false;
-        egui::Window::new(lang.fill(T::SyncReportTitle, &[&clock]))
+        egui::Window::new(lang.fill(T::SyncReportTitle, &[clock]))
             .id(egui::Id::unique("pistas-sync-report"))
             .open(&mut open)
             .pivot(egui::Align2::CENTER_CENTER)
@@ -68,33 +68,41 @@ impl PistasApp {
                 {
                     ui.weak(lang.t(T::SyncNothing));
                 }
+                // Only the rows on screen are laid out (a first sync lists every strip).
+                let changes: Vec<(T, &StripChange)> = report
+                    .sent
+                    .iter()
+                    .map(|c| (T::SyncSentTo, c))
+                    .chain(report.received.iter().map(|c| (T::SyncReceivedFrom, c)))
+                    .collect();
+                let rows = changes.len() + report.resolved.len();
+                let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
                 egui::ScrollArea::vertical()
                     .max_height(ctx.content_rect().height() * 0.5)
-                    .show(ui, |ui| {
+                    .show_rows(ui, row_height, rows, |ui, range| {
                         egui::Grid::new("sync-report-rows")
                             .num_columns(4)
                             .striped(true)
                             .show(ui, |ui| {
-                                for (way, changes) in [
-                                    (T::SyncSentTo, &report.sent),
-                                    (T::SyncReceivedFrom, &report.received),
-                                ] {
-                                    for change in changes.iter() {
-                                        ui.label(lang.t(way));
-                                        ui.label(format!("{} ({})", change.label, change.id));
-                                        ui.label(kind_text(lang, change.kind));
-                                        ui.label(events_text(lang, change));
-                                        ui.end_row();
+                                for row in range {
+                                    match changes.get(row) {
+                                        Some((way, change)) => {
+                                            ui.label(lang.t(*way));
+                                            ui.label(format!("{} ({})", change.label, change.id));
+                                            ui.label(kind_text(lang, change.kind));
+                                            ui.label(events_text(lang, change));
+                                        }
+                                        None => {
+                                            let r = &report.resolved[row - changes.len()];
+                                            ui.label(lang.t(T::SyncResolved));
+                                            ui.label(format!("{} ({})", r.label, r.strip));
+                                            ui.label(part_label(lang, &r.part));
+                                            ui.label(lang.t(match r.kept {
+                                                Keep::Mine => T::Mine,
+                                                Keep::Theirs => T::Theirs,
+                                            }));
+                                        }
                                     }
-                                }
-                                for r in &report.resolved {
-                                    ui.label(lang.t(T::SyncResolved));
-                                    ui.label(format!("{} ({})", r.label, r.strip));
-                                    ui.label(part_label(lang, &r.part));
-                                    ui.label(lang.t(match r.kept {
-                                        Keep::Mine => T::Mine,
-                                        Keep::Theirs => T::Theirs,
-                                    }));
                                     ui.end_row();
                                 }
                             });

@@ -2,7 +2,7 @@
 //! and how many events of each strip), the conflicts a pick resolved and those left for a
 //! person. The command line prints it; the window lists it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::merge::{Conflict, Keep, Part};
 use super::same::same_event;
@@ -46,17 +46,18 @@ impl EventCounts {
             .unwrap_or_default()
         };
         let (a, b) = (pairs(from), pairs(to));
-        let b_keys: HashSet<&str> = b.iter().map(|(k, _)| k.as_str()).collect();
+        let b_by_key: HashMap<&str, &crate::model::Event> =
+            b.iter().map(|(k, e)| (k.as_str(), e)).collect();
         let mut counts = EventCounts::default();
         for (key, event) in &a {
-            match b.iter().find(|(k, _)| k == key) {
+            match b_by_key.get(key.as_str()) {
                 None => counts.deleted += 1,
-                Some((_, other)) if !same_event(event, other) => counts.changed += 1,
+                Some(other) if !same_event(event, other) => counts.changed += 1,
                 Some(_) => {}
             }
         }
         let a_keys: HashSet<&str> = a.iter().map(|(k, _)| k.as_str()).collect();
-        counts.added = b_keys.difference(&a_keys).count();
+        counts.added = b_by_key.keys().filter(|k| !a_keys.contains(*k)).count();
         counts
     }
 }

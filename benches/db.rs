@@ -46,7 +46,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp");
     let file = dir.path().join("strips.geojson");
     std::fs::write(&file, pistas::io::write_geojson(&doc, &Default::default())).expect("write");
-    let events: usize = doc.features.iter().map(|f| f.events().len()).sum();
+    let events: usize = doc.features().iter().map(|f| f.events().len()).sum();
     println!(
         "{strips} strips, {events} events, {:.0} MB of GeoJSON",
         std::fs::metadata(&file).map_or(0, |m| m.len()) as f64 / 1e6
@@ -89,8 +89,13 @@ fn main() {
     let mut sync = Vec::new();
     for run in 0..if part("sync") { 7 } else { 0 } {
         for i in 0..10 {
-            let k = (run * 997 + i * 7919) % local.features.len();
-            local.features[k].set_name(&format!("changed {run}-{i}"));
+            let k = (run * 997 + i * 7919) % local.features().len();
+            local
+                .update(k, |f| {
+                    f.set_name(&format!("changed {run}-{i}"));
+                })
+                .expect("a feature")
+                .expect("its own id");
         }
         let mut client = target.connect().expect("connects");
         let start = Instant::now();

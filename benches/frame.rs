@@ -69,7 +69,10 @@ fn frames(c: &mut Criterion) {
                 frame(&ctx, &mut app);
             }
             frame(&ctx, &mut app);
-            assert!(app.document().features.len() >= strips, "the file is open");
+            assert!(
+                app.document().features().len() >= strips,
+                "the file is open"
+            );
             (opening.elapsed().as_secs_f64(), ctx, app)
         };
         let mut times = Vec::new();

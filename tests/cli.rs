@@ -125,7 +125,7 @@ fn convert_refuses_bad_files_unless_partial() {
     // Nothing is lost: the written file has every feature, and the same problems.
     let before = pistas::io::read_path(&bad).expect("read");
     let parsed = pistas::io::read_path(&out).expect("read");
-    assert_eq!(parsed.document.features.len(), 5);
+    assert_eq!(parsed.document.features().len(), 5);
     assert_eq!(parsed.error_count(), before.error_count());
 }
 
@@ -206,10 +206,10 @@ fn a_survey_without_histories_is_strips_with_no_history_and_takes_its_id_column(
         .code(0)
         .stderr(predicates::str::contains("3 features take their id"));
     let doc = pistas::io::read_path(&converted).expect("read").document;
-    let ids: Vec<&str> = doc.features.iter().map(|f| f.id().as_str()).collect();
+    let ids: Vec<&str> = doc.features().iter().map(|f| f.id().as_str()).collect();
     assert_eq!(ids, ["BR-0001", "BR-0002", "BR-0003"]);
-    assert!(doc.features.iter().all(|f| !f.id_assigned()));
-    assert_eq!(doc.features[0].name(), Some("Pista São João"));
+    assert!(doc.features().iter().all(|f| !f.id_assigned()));
+    assert_eq!(doc.features()[0].name(), Some("Pista São João"));
     pistas()
         .arg("convert")
         .arg(&input)

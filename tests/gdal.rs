@@ -241,8 +241,8 @@ fn files_written_by_ogr2ogr_load_back_without_loss_of_meaning() {
         let parsed = read_path(&back).expect("read back");
         assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
         let doc = parsed.document;
-        assert_eq!(doc.features.len(), original.features.len());
-        for (a, b) in original.features.iter().zip(&doc.features) {
+        assert_eq!(doc.features().len(), original.features().len());
+        for (a, b) in original.features().iter().zip(doc.features()) {
             assert_eq!(a.id(), b.id());
             assert_eq!(a.name(), b.name());
             assert_eq!(a.events(), b.events(), "{}: history changed", a.id());
@@ -272,16 +272,7 @@ fn filtered_sample() -> pistas::model::Document {
         ..Filter::default()
     };
     let passes = facts.apply(&filter, &facts.statuses_at(day));
-    pistas::model::Document {
-        features: doc
-            .features
-            .iter()
-            .zip(passes)
-            .filter(|(_, p)| *p)
-            .map(|(f, _)| f.clone())
-            .collect(),
-        foreign: doc.foreign.clone(),
-    }
+    doc.subset(|i, _| passes.get(i).copied().unwrap_or(false))
 }
 
 #[test]
@@ -392,7 +383,7 @@ fn gdal_reads_what_pistas_writes_of_other_producers_files() {
                 continue;
             }
             let parsed = read_path(&path).expect("read");
-            if parsed.has_errors() || parsed.document.features.is_empty() {
+            if parsed.has_errors() || parsed.document.features().is_empty() {
                 continue;
             }
             let out = dir.path().join(format!("{checked}.geojson"));
@@ -401,7 +392,7 @@ fn gdal_reads_what_pistas_writes_of_other_producers_files() {
             let layer = ogrinfo(&out, None, &[]);
             assert_eq!(
                 layer.count,
-                parsed.document.features.len(),
+                parsed.document.features().len(),
                 "{}: GDAL sees every feature Pistas wrote",
                 path.display()
             );

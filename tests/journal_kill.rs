@@ -21,7 +21,7 @@ const CHILD: &str = "PISTAS_JOURNAL_CHILD";
 
 /// Edit `n` of the sequence for `seed`, on `editor`.
 fn edit(editor: &mut Editor, rng: &mut ChaCha8Rng, n: usize) {
-    let len = editor.document().features.len();
+    let len = editor.document().features().len();
     let index = rng.random_range(0..len.max(1));
     match rng.random_range(0..6) {
         0 if len > 1 => drop(editor.delete(index)),

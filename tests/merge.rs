@@ -17,7 +17,7 @@ fn load(name: &str) -> Document {
 }
 
 fn ids(doc: &Document) -> Vec<&str> {
-    doc.features.iter().map(|f| f.id().as_str()).collect()
+    doc.features().iter().map(|f| f.id().as_str()).collect()
 }
 
 #[test]
@@ -29,8 +29,8 @@ fn matches_by_id_then_by_distance_and_name() {
         .iter()
         .map(|p| {
             (
-                incoming.features[p.incoming].id().as_str(),
-                working.features[p.working].id().as_str(),
+                incoming.features()[p.incoming].id().as_str(),
+                working.features()[p.working].id().as_str(),
                 p.reason,
             )
         })
@@ -48,7 +48,7 @@ fn matches_by_id_then_by_distance_and_name() {
     let unmatched: Vec<&str> = plan
         .unmatched
         .iter()
-        .map(|&i| incoming.features[i].id().as_str())
+        .map(|&i| incoming.features()[i].id().as_str())
         .collect();
     assert_eq!(unmatched, ["c-far", "c-diff"]);
 
@@ -90,7 +90,7 @@ fn conflicting_properties_are_shown_and_picked() {
         ("\"Ayacucho\"", "\"Cusco\"")
     );
 
-    let (w, i) = (&working.features[0], &incoming.features[0]);
+    let (w, i) = (&working.features()[0], &incoming.features()[0]);
     let (kept, _) = merge::merge_features(w, i, &[]);
     assert_eq!(kept.property_str("region").as_deref(), Some("Ayacucho"));
     assert_eq!(kept.name(), Some("Pista Palmapampa"));
@@ -111,26 +111,28 @@ fn conflicting_properties_are_shown_and_picked() {
 #[test]
 fn identical_events_from_two_sources_are_kept_once_with_both_sources() {
     let (working, incoming) = (load("working.geojson"), load("incoming.geojson"));
-    let (merged, counts) = merge::merge_features(&working.features[0], &incoming.features[0], &[]);
+    let (merged, counts) =
+        merge::merge_features(&working.features()[0], &incoming.features()[0], &[]);
     assert_eq!(counts.events_added, 1);
     assert_eq!(counts.duplicate_events, 1);
     assert_eq!(counts.sources_added, 1);
-    let kinds: Vec<&str> = merged.events().iter().map(|e| e.kind.as_str()).collect();
+    let kinds: Vec<&str> = merged.events().iter().map(|e| e.kind().as_str()).collect();
     assert_eq!(kinds, ["built", "destroyed", "rebuilt"]);
     let destroyed = &merged.events()[1];
-    let sources: Vec<&str> = destroyed.sources.iter().map(Source::label).collect();
+    let sources: Vec<&str> = destroyed.sources().iter().map(Source::label).collect();
     assert_eq!(sources, ["AP", "Policía Nacional, parte 123"]);
     // The working event had no note: the incoming one's is taken; its confidence stays.
-    assert_eq!(destroyed.note.as_deref(), Some("two craters"));
+    assert_eq!(destroyed.note().as_deref(), Some("two craters"));
     assert_eq!(
-        destroyed.confidence.get().map(|c| c.as_str()),
+        destroyed.confidence().get().map(|c| c.as_str()),
         Some("confirmed")
     );
 
     // The same source on both sides is not doubled.
-    let (santa, counts) = merge::merge_features(&working.features[1], &incoming.features[1], &[]);
+    let (santa, counts) =
+        merge::merge_features(&working.features()[1], &incoming.features()[1], &[]);
     assert_eq!(counts.sources_added, 0);
-    assert_eq!(santa.events()[0].sources.len(), 1);
+    assert_eq!(santa.events()[0].sources().len(), 1);
 }
 
 #[test]
@@ -152,12 +154,12 @@ fn the_whole_merge_is_one_undo_step() {
         ["w1", "w2", "w3", "w4", "c-santa", "c-far", "c-diff"]
     );
     assert_eq!(
-        doc.features[0].property_str("region").as_deref(),
+        doc.features()[0].property_str("region").as_deref(),
         Some("Cusco")
     );
-    assert_eq!(doc.features[0].events().len(), 3);
+    assert_eq!(doc.features()[0].events().len(), 3);
     // Skipped: w3 does not get the detection's sighting.
-    assert_eq!(doc.features[2].events().len(), 1);
+    assert_eq!(doc.features()[2].events().len(), 1);
     let actions: Vec<&str> = rows.iter().map(|r| r.action).collect();
     assert_eq!(
         actions,
@@ -312,8 +314,8 @@ fn ids_pistas_gave_are_never_evidence() {
     assert!(plan.proposals.is_empty(), "{:?}", plan.proposals);
     assert_eq!(plan.unmatched.len(), 3);
     let merged = common::merge_default(&a, &b);
-    assert_eq!(merged.features.len(), 6, "no feature is lost");
-    for f in &merged.features {
+    assert_eq!(merged.features().len(), 6, "no feature is lost");
+    for f in merged.features() {
         assert_eq!(
             f.events().len(),
             1,
@@ -355,7 +357,7 @@ fn the_same_id_far_apart_is_a_conflict_kept_apart() {
         .assert()
         .success();
     let merged = read_path(&out).expect("read").document;
-    assert_eq!(merged.features.len(), 2, "kept apart");
+    assert_eq!(merged.features().len(), 2, "kept apart");
 }
 
 #[test]
@@ -365,5 +367,5 @@ fn events_with_different_ids_are_different_reports() {
     let doc = pistas::io::read_str(text, "t").document;
     let merged = common::merge_default(&doc, &doc);
     assert_eq!(&merged, &doc, "merging a file with itself changes nothing");
-    assert_eq!(merged.features[0].events().len(), 2);
+    assert_eq!(merged.features()[0].events().len(), 2);
 }

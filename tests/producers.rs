@@ -38,11 +38,11 @@ fn every_feature_name_and_note_opens_as_the_producer_wrote_it() {
         assert!(!parsed.fatal, "{name}: {:?}", parsed.diagnostics);
         let json = features_as_json(text.trim_start_matches('\u{feff}'));
         assert_eq!(
-            parsed.document.features.len(),
+            parsed.document.features().len(),
             json.len(),
             "{name}: every feature opens"
         );
-        for (feature, value) in parsed.document.features.iter().zip(&json) {
+        for (feature, value) in parsed.document.features().iter().zip(&json) {
             if feature.unread().is_some() {
                 continue;
             }
@@ -81,7 +81,7 @@ fn python_escapes_are_text() {
     let parsed = read_path(&path).expect("read");
     let names: Vec<&str> = parsed
         .document
-        .features
+        .features()
         .iter()
         .filter_map(|f| f.name())
         .collect();
@@ -109,7 +109,7 @@ fn dateline_data_opens_with_warnings_not_errors() {
         assert!(
             parsed
                 .document
-                .features
+                .features()
                 .iter()
                 .all(|f| f.unread().is_none())
         );

@@ -13,11 +13,11 @@ fn unknown_members_order_ids_and_numbers_survive() {
     assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
     let doc = parsed.document;
     assert_eq!(
-        *doc.features[1].id(),
+        *doc.features()[1].id(),
         FeatureId::number("17").expect("a number")
     );
     assert_eq!(
-        *doc.features[2].id(),
+        *doc.features()[2].id(),
         FeatureId::number("3.50").expect("a number")
     );
     let written = write_geojson(&doc, &common::options());
@@ -86,7 +86,7 @@ fn bad_events_are_named_and_good_features_still_load() {
     assert!(confidence.contains("warning"));
     // Every feature opens: the bad events are kept as written beside the good ones, and the
     // duplicate id is renamed, not merged.
-    let features = &parsed.document.features;
+    let features = &parsed.document.features();
     assert_eq!(features.len(), 5);
     let unread: Vec<usize> = features.iter().map(|f| f.unread_events().len()).collect();
     assert!(unread[1..4].iter().all(|&n| n > 0), "{unread:?}");
@@ -110,11 +110,11 @@ fn a_strip_history_reads_as_the_design_says() {
           {"type":"reported","date":"2015"}]}}"#;
     let parsed = read_str(text, "inline");
     assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
-    let strip = &parsed.document.features[0];
-    assert_eq!(strip.events()[1].kind, EventType::Destroyed);
+    let strip = &parsed.document.features()[0];
+    assert_eq!(strip.events()[1].kind(), EventType::Destroyed);
     let summary = pistas::analysis::StripSummary::of(strip, "2014-09-10".parse().expect("day"));
     assert_eq!(summary.status, Status::Destroyed);
-    assert_eq!(summary.history.rebuilds[0].days, 15);
+    assert_eq!(summary.history.rebuilds()[0].days(), 15);
 }
 
 #[test]

@@ -70,10 +70,10 @@ fn event() -> impl Strategy<Value = Event> {
     )
         .prop_map(|(kind, date, confidence, operation, note, source)| {
             let mut e = Event::new(kind, FuzzyDate::parse(date).expect("date"));
-            e.confidence.set(confidence);
-            e.operation.set(operation);
-            e.note.set(note);
-            e.sources.extend(source.map(Source::Text));
+            e.confidence_mut().set(confidence);
+            e.operation_mut().set(operation);
+            e.note_mut().set(note);
+            e.sources_mut().extend(source.map(Source::Text));
             e
         })
 }
@@ -147,7 +147,7 @@ fn action() -> impl Strategy<Value = Action> {
 }
 
 fn apply(editor: &mut Editor, bases: &[Document], action: &Action) {
-    let len = editor.document().features.len();
+    let len = editor.document().features().len();
     let pick = |i: usize| (len > 0).then(|| i % len);
     // Edits the model refuses (a derived key, a feature that is not a strip) are errors
     // and change nothing; that is part of what is checked.
@@ -158,21 +158,21 @@ fn apply(editor: &mut Editor, bases: &[Document], action: &Action) {
         Action::RemoveProperty(i, k) => pick(i).map(|i| editor.remove_property(i, k)),
         Action::AddEvent(i, e) => pick(i).map(|i| editor.add_event(i, e).map(drop)),
         Action::FillEvent(i, e, t) => pick(i).and_then(|i| {
-            let events = editor.document().features[i].events();
+            let events = editor.document().features()[i].events();
             let e = (!events.is_empty()).then(|| e % events.len())?;
             let mut event = events[e].clone();
-            event.operation.set(Some(format!("Fase {t}")));
-            event.note.set(Some(t));
-            event.id.set(Some(format!("e-{e}")));
-            event.confidence.set(Some(Confidence::Probable));
+            event.operation_mut().set(Some(format!("Fase {t}")));
+            event.note_mut().set(Some(t));
+            event.id_mut().set(Some(format!("e-{e}")));
+            event.confidence_mut().set(Some(Confidence::Probable));
             Some(editor.set_event(i, e, event))
         }),
         Action::DeleteEvent(i, e) => pick(i).and_then(|i| {
-            let n = editor.document().features[i].events().len();
+            let n = editor.document().features()[i].events().len();
             (n > 0).then(|| editor.delete_event(i, e % n))
         }),
         Action::FixUnread(i, e) => pick(i).and_then(|i| {
-            let n = editor.document().features[i].unread_events().len();
+            let n = editor.document().features()[i].unread_events().len();
             (n > 0).then(|| editor.fix_unread_event(i, 0, e))
         }),
         Action::AddStrip(t, x, y) => {
@@ -183,7 +183,9 @@ fn apply(editor: &mut Editor, bases: &[Document], action: &Action) {
         Action::Delete(i) => pick(i).map(|i| editor.delete(i)),
         Action::Move(i, x, y) => pick(i).and_then(|i| {
             matches!(
-                editor.document().features[i].geometry().map(|g| g.shape()),
+                editor.document().features()[i]
+                    .geometry()
+                    .map(|g| g.shape()),
                 Some(geo::Geometry::Point(_))
             )
             .then(|| editor.set_shape(i, geo::point!(x: x, y: y).into()))
@@ -213,7 +215,7 @@ fn apply(editor: &mut Editor, bases: &[Document], action: &Action) {
             columns.first().map(|c| editor.take_ids_from(c).map(drop))
         }
         Action::InsertTaken(i) => pick(i).and_then(|i| {
-            let copy = editor.document().features[i].clone();
+            let copy = editor.document().features()[i].clone();
             // A copy of an id given for the session only is not written; nothing to test.
             if copy.id_assigned() {
                 return None;
@@ -240,7 +242,7 @@ fn apply(editor: &mut Editor, bases: &[Document], action: &Action) {
 /// Pistas made a feature's own).
 fn own_ids_are_unique(doc: &Document) -> Result<(), TestCaseError> {
     let mut seen = std::collections::HashSet::new();
-    for f in doc.features.iter().filter(|f| !f.id_assigned()) {
+    for f in doc.features().iter().filter(|f| !f.id_assigned()) {
         prop_assert!(seen.insert(f.id().as_str()), "id {} is repeated", f.id());
     }
     Ok(())
@@ -253,12 +255,16 @@ fn status_agrees_with_counts(doc: &Document) -> Result<(), TestCaseError> {
         let far = "2100-01-01".parse().expect("date");
         let (status, _) = h.status_at(f.events(), far);
         if status == Status::Rebuilt {
-            prop_assert!(h.times_rebuilt > 0, "{}: rebuilt but never rebuilt", f.id());
+            prop_assert!(
+                h.times_rebuilt() > 0,
+                "{}: rebuilt but never rebuilt",
+                f.id()
+            );
         }
         if status == Status::Destroyed {
-            prop_assert!(h.times_destroyed > 0);
+            prop_assert!(h.times_destroyed() > 0);
         }
-        prop_assert!(h.times_rebuilt <= h.times_destroyed);
+        prop_assert!(h.times_rebuilt() <= h.times_destroyed());
     }
     Ok(())
 }
@@ -317,11 +323,11 @@ fn a_field_read_as_null_and_filled_in_is_written_once() {
     let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"s","geometry":{"type":"Point","coordinates":[-74,-12]},"properties":{"events":[{"type":"destroyed","date":"2014-09-05","operation":null,"id":5,"confidence":"alta"}]}}]}"#;
     let doc = read_str(text, "t").document;
     let mut editor = Editor::new(doc);
-    let mut event = editor.document().features[0].events()[0].clone();
-    assert!(matches!(event.operation, Field::Kept(_)));
-    event.operation.set(Some("Phase 1".into()));
-    event.id.set(Some("e1".into()));
-    event.confidence.set(Some(Confidence::Confirmed));
+    let mut event = editor.document().features()[0].events()[0].clone();
+    assert!(matches!(event.operation(), Field::Kept(_)));
+    event.operation_mut().set(Some("Phase 1".into()));
+    event.id_mut().set(Some("e1".into()));
+    event.confidence_mut().set(Some(Confidence::Confirmed));
     editor.set_event(0, 0, event).expect("edit");
     let written = write_geojson(editor.document(), &options());
     assert_eq!(written.matches("\"operation\"").count(), 1, "{written}");

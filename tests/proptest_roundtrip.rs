@@ -149,7 +149,7 @@ proptest! {
         let first = read_str(&input, "generated");
         prop_assert!(!first.has_errors(), "{:#?}\n{input}", first.diagnostics);
         // Unknown properties keep their exact text and their order.
-        for (feature, (_, props)) in first.document.features.iter().zip(&features) {
+        for (feature, (_, props)) in first.document.features().iter().zip(&features) {
             let read: Vec<(&str, &str)> =
                 feature.properties().iter().map(|(k, v)| (k.as_str(), v.get())).collect();
             let expected: Vec<(&str, &str)> = props.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

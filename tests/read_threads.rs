@@ -26,7 +26,7 @@ fn check_every_thread_count(text: &str) {
     assert!(text.len() > 1 << 20, "over 1 MB, so read on every core");
     let one = read_str_with_threads(text, "t", 1);
     assert!(!one.has_errors(), "{:?}", one.diagnostics);
-    assert_eq!(one.document.features.len(), 401);
+    assert_eq!(one.document.features().len(), 401);
     for threads in [2, 3, 16] {
         let many = read_str_with_threads(text, "t", threads);
         assert_eq!(many.document, one.document, "{threads} threads");
@@ -51,7 +51,7 @@ fn a_polygon_of_40000_vertices_among_points() {
     let text = with_feature(&polygon);
     check_every_thread_count(&text);
     let doc = read_str(&text, "t").document;
-    assert_eq!(doc.features[0].name(), Some("Área grande"));
+    assert_eq!(doc.features()[0].name(), Some("Área grande"));
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn a_700_kb_note_with_escapes() {
     let text = with_feature(&feature);
     check_every_thread_count(&text);
     let doc = read_str(&text, "t").document;
-    let notes = doc.features[0].notes().expect("the note is text");
+    let notes = doc.features()[0].notes().expect("the note is text");
     assert!(
         notes.starts_with("Nota con ñ, \"comillas\" y\nsaltos."),
         "{}",
@@ -79,5 +79,5 @@ fn problems_are_the_same_on_any_thread_count() {
     let many = read_str_with_threads(&text, "t", 4);
     assert_eq!(one.diagnostics, many.diagnostics);
     assert_eq!(one.document, many.document);
-    assert_eq!(one.document.features[0].unread_events().len(), 1);
+    assert_eq!(one.document.features()[0].unread_events().len(), 1);
 }

@@ -21,7 +21,7 @@ fn a_member_written_twice_at_the_top_keeps_both_values() {
     assert!(parsed.has_errors(), "still reported");
     let (_, written, again) = round_trip(text);
     assert!(written.contains("\"id\":\"b\""), "{written}");
-    assert_eq!(again.foreign.len(), 1);
+    assert_eq!(again.foreign().len(), 1);
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn positions_off_the_earth_are_brought_back_onto_it() {
     let written = write_geojson(editor.document(), &common::options());
     let again = read_str(&written, "w");
     assert!(!again.has_errors(), "{:?}\n{written}", again.diagnostics);
-    let p = match again.document.features[0].geometry().map(|g| g.shape()) {
+    let p = match again.document.features()[0].geometry().map(|g| g.shape()) {
         Some(geo::Geometry::Point(p)) => *p,
         other => panic!("{other:?}"),
     };

@@ -80,10 +80,10 @@ impl Facts {
             add(notes);
         }
         for e in events {
-            for s in &e.sources {
+            for s in e.sources() {
                 add(s.label());
                 if let Source::Reference(r) = s
-                    && let Some(url) = r.url.get()
+                    && let Some(url) = r.url().get()
                 {
                     add(url);
                 }
@@ -93,23 +93,23 @@ impl Facts {
         Facts {
             strip: feature.is_strip(),
             search,
-            timeline: StatusTimeline::of(events, &history.order),
-            times_destroyed: history.times_destroyed,
-            times_rebuilt: history.times_rebuilt,
+            timeline: StatusTimeline::of(events, history.order()),
+            times_destroyed: history.times_destroyed(),
+            times_rebuilt: history.times_rebuilt(),
             events: events
                 .iter()
                 .map(|e| {
-                    let op = e.operation.as_deref().unwrap_or("").to_lowercase();
+                    let op = e.operation().as_deref().unwrap_or("").to_lowercase();
                     (
-                        e.kind,
-                        e.date.start(),
-                        e.date.end(),
-                        e.confidence.value(),
+                        e.kind(),
+                        e.date().start(),
+                        e.date().end(),
+                        e.confidence().value(),
                         op,
                     )
                 })
                 .collect(),
-            last_event: history.last_event,
+            last_event: history.last_event(),
             runway_length_m: match feature.geometry().map(|g| g.shape()) {
                 Some(geo::Geometry::LineString(ls)) => Some(super::runway_length_m(ls)),
                 _ => None,
@@ -272,7 +272,7 @@ impl FactBook {
     pub fn build(doc: &Document) -> Self {
         use rayon::prelude::*;
         let mut book = FactBook {
-            facts: doc.features.par_iter().map(Facts::of).collect(),
+            facts: doc.features().par_iter().map(Facts::of).collect(),
             steps: Vec::new(),
             offsets: vec![0],
             event_days: Vec::new(),
@@ -327,7 +327,7 @@ impl FactBook {
     pub fn update(&mut self, doc: &Document, indices: &[usize]) -> bool {
         let mut events_changed = false;
         for &i in indices {
-            let (Some(slot), Some(feature)) = (self.facts.get_mut(i), doc.features.get(i)) else {
+            let (Some(slot), Some(feature)) = (self.facts.get_mut(i), doc.features().get(i)) else {
                 continue;
             };
             let was_strip = slot.strip;

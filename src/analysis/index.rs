@@ -37,7 +37,7 @@ impl SpatialIndex {
     /// Indexes every feature with a geometry, by its position in `doc.features`.
     pub fn build(doc: &Document) -> Self {
         let mut entries: Vec<Entry> = doc
-            .features
+            .features()
             .iter()
             .enumerate()
             .filter_map(|(i, f)| {
@@ -132,8 +132,8 @@ mod tests {
             let nearest = index.nearest(p).expect("nearest");
             let best = one.nearest_neighbor(&p).expect("nearest");
             assert_eq!(
-                doc.features[nearest].id(),
-                doc.features[best.data].id(),
+                doc.features()[nearest].id(),
+                doc.features()[best.data].id(),
                 "at {p:?}"
             );
         }
@@ -146,7 +146,7 @@ mod tests {
         assert_eq!(index.len(), 300);
         let all: Vec<usize> = index.in_box([-76.0, -14.0], [-73.0, -11.0]).collect();
         assert_eq!(all.len(), 300);
-        let target = &doc.features[42];
+        let target = &doc.features()[42];
         let p = crate::analysis::representative_point(target.geometry().expect("g").shape())
             .expect("point");
         assert_eq!(index.nearest([p.x(), p.y()]), Some(42));

@@ -102,12 +102,12 @@ impl Stats {
             *by_status.entry(summary.status).or_default() += 1;
             let events = feature.events();
             for event in events {
-                let start = event.date.start();
+                let start = event.date().start();
                 let year = per_year.entry(start.year()).or_default();
                 let month = per_month
                     .entry(format!("{:04}-{:02}", start.year(), start.month()))
                     .or_default();
-                match event.kind {
+                match event.kind() {
                     EventType::Destroyed => {
                         year.0 += 1;
                         month.0 += 1;
@@ -120,26 +120,31 @@ impl Stats {
                 }
             }
             for (i, event) in events.iter().enumerate() {
-                if event.kind != EventType::Destroyed {
+                if event.kind() != EventType::Destroyed {
                     continue;
                 }
                 let name = event
-                    .operation
+                    .operation()
                     .value()
                     .unwrap_or_else(|| NO_OPERATION.to_owned());
                 let entry = operations.entry(name).or_default();
                 entry.0 += 1;
-                if summary.history.rebuilds.iter().any(|r| r.destroyed == i) {
+                if summary
+                    .history
+                    .rebuilds()
+                    .iter()
+                    .any(|r| r.destroyed() == i)
+                {
                     entry.1 += 1;
                 }
             }
-            rebuild_days.extend(summary.history.rebuilds.iter().map(|r| r.days));
-            if summary.history.times_rebuilt > 0 {
+            rebuild_days.extend(summary.history.rebuilds().iter().map(|r| r.days()));
+            if summary.history.times_rebuilt() > 0 {
                 rebuilt.push(Rebuilt {
                     id: feature.id().as_str().to_owned(),
                     name: feature.label().to_owned(),
-                    times_rebuilt: summary.history.times_rebuilt,
-                    times_destroyed: summary.history.times_destroyed,
+                    times_rebuilt: summary.history.times_rebuilt(),
+                    times_destroyed: summary.history.times_destroyed(),
                 });
             }
         }
@@ -300,7 +305,7 @@ mod tests {
         assert!(csv.contains("destroyed_per_month,2014-09,2"));
         // A subset gives the subset's figures.
         let only_b = Stats::of_features(
-            doc.features.iter().filter(|f| f.id().as_str() == "b"),
+            doc.features().iter().filter(|f| f.id().as_str() == "b"),
             s.at,
             5,
         );

@@ -314,7 +314,7 @@ impl PistasApp {
         );
         let unread = parsed
             .document
-            .features
+            .features()
             .iter()
             .filter(|f| f.unread().is_some())
             .count();

@@ -361,7 +361,7 @@ impl PistasApp {
                     T::Counts,
                     &[
                         &self.derived.facts.strip_count().to_string(),
-                        &self.doc.document().features.len().to_string(),
+                        &self.doc.document().features().len().to_string(),
                     ],
                 ));
                 ui.separator();

@@ -145,7 +145,7 @@ impl Derived {
             match self.built_for.and_then(|v| open.touched_since(v)) {
                 // An edit in place: update only what changed (a full rebuild at 100k strips
                 // takes a quarter of a second).
-                Some(indices) if self.facts.facts.len() == doc.features.len() => {
+                Some(indices) if self.facts.facts.len() == doc.features().len() => {
                     let indices = indices.to_vec();
                     let before = indices
                         .iter()
@@ -178,7 +178,7 @@ impl Derived {
         if let (Some(indices), Some(old)) = (&edited, self.key)
             && (old.version.generation(), old.filter, old.date, old.window)
                 == (version.generation(), key.filter, date, window)
-            && self.statuses.len() == doc.features.len()
+            && self.statuses.len() == doc.features().len()
         {
             let from = window.map(|days| date - chrono::Days::new(days.max(0) as u64));
             for (i, days_before) in indices {
@@ -198,10 +198,10 @@ impl Derived {
             && !rebuilt
             && edited.is_none()
             && (old.version, old.filter, old.window, window) == (version, key.filter, None, None)
-            && self.statuses.len() == doc.features.len()
+            && self.statuses.len() == doc.features().len()
         {
             let changed = self.facts.changed_between(old.date, date);
-            if changed.len() <= doc.features.len() / 8 {
+            if changed.len() <= doc.features().len() / 8 {
                 let statuses: Vec<_> = changed
                     .iter()
                     .map(|&i| (i, self.facts.status_of(i, date)))
@@ -310,7 +310,7 @@ impl Derived {
                 continue;
             };
             let place = f.lon_lat.filter(|_| f.strip);
-            let label = doc.features[i].label().to_owned();
+            let label = doc.features()[i].label().to_owned();
             match (*own, place) {
                 (Some(k), Some(_)) => {
                     places.nearest.set(k, place);
@@ -341,7 +341,7 @@ impl Derived {
                 if let (true, Some(p)) = (f.strip, f.lon_lat) {
                     own[i] = Some(points.len());
                     points.push(p);
-                    names.push(doc.features[i].label().to_owned());
+                    names.push(doc.features()[i].label().to_owned());
                 }
             }
             let places = StripPlaces {
@@ -368,7 +368,7 @@ impl Derived {
         }
         let mut seen = std::collections::HashSet::new();
         let mut keys = Vec::new();
-        for f in &doc.features {
+        for f in doc.features() {
             for (k, _) in f.properties().iter() {
                 if k != "name" && k != "notes" && !seen.contains(k.as_str()) {
                     seen.insert(k.clone());
@@ -414,7 +414,7 @@ impl Derived {
         };
         if self.stats.as_ref().is_none_or(|(k, _)| *k != key) {
             let features = doc
-                .features
+                .features()
                 .iter()
                 .zip(&self.shown)
                 .filter(|(_, s)| **s)
@@ -430,7 +430,7 @@ impl Derived {
         let version = self.built_for?;
         if self.id_columns.as_ref().is_none_or(|(v, _)| *v != version) {
             let found = doc
-                .features
+                .features()
                 .iter()
                 .find(|f| f.id_assigned())
                 .and_then(|first| {
@@ -441,7 +441,7 @@ impl Derived {
                         .filter(|k| k != "name" && k != "notes")
                         .collect();
                     (!columns.is_empty()).then(|| IdColumns {
-                        assigned: doc.features.iter().filter(|f| f.id_assigned()).count(),
+                        assigned: doc.features().iter().filter(|f| f.id_assigned()).count(),
                         columns,
                     })
                 });

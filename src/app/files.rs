@@ -425,7 +425,7 @@ mod tests {
         };
         match result {
             JobResult::Opened(Ok(parsed), Some(_)) => {
-                assert_eq!(parsed.document.features.len(), 60)
+                assert_eq!(parsed.document.features().len(), 60)
             }
             _ => panic!("the sample should open"),
         }

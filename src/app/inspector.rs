@@ -157,7 +157,7 @@ impl Inspector {
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
         let Some((index, feature, version)) =
-            subject.and_then(|(doc, i, v)| doc.features.get(i).map(|f| (i, f, v)))
+            subject.and_then(|(doc, i, v)| doc.features().get(i).map(|f| (i, f, v)))
         else {
             ui.heading(lang.t(T::NothingSelected));
             ui.label(lang.t(T::NothingSelectedHelp));
@@ -233,8 +233,8 @@ impl Inspector {
             ui.label(lang.fill(
                 T::DestroyedRebuilt,
                 &[
-                    &lang.times(summary.history.times_destroyed),
-                    &lang.times(summary.history.times_rebuilt),
+                    &lang.times(summary.history.times_destroyed()),
+                    &lang.times(summary.history.times_rebuilt()),
                 ],
             ));
             if let Some(length) = summary.runway_length_m {
@@ -446,20 +446,20 @@ impl Inspector {
                 self.draft = None;
             }
         }
-        for &i in &summary.history.order {
+        for &i in summary.history.order() {
             let e = &events[i];
             ui.add_space(4.0);
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(e.date.to_string()).monospace().strong());
+                ui.label(RichText::new(e.date().to_string()).monospace().strong());
                 ui.label(
-                    RichText::new(lang.event(e.kind))
-                        .color(event_colour(e.kind))
+                    RichText::new(lang.event(e.kind()))
+                        .color(event_colour(e.kind()))
                         .strong(),
                 );
-                if let Some(c) = e.confidence.value() {
+                if let Some(c) = e.confidence().value() {
                     ui.label(RichText::new(lang.confidence(c)).italics());
                 }
-                if let Some(op) = e.operation.get() {
+                if let Some(op) = e.operation().get() {
                     ui.label(format!("· {op}"));
                 }
                 if !self.read_only
@@ -479,13 +479,13 @@ impl Inspector {
                     edits.push(Edit::DeleteEvent(index, i));
                 }
             });
-            for s in &e.sources {
+            for s in e.sources() {
                 let line = source_line(s);
                 match s {
-                    Source::Reference(r) if r.url.get().is_some() => {
+                    Source::Reference(r) if r.url().get().is_some() => {
                         ui.hyperlink_to(
                             format!("  {}", s.label()),
-                            r.url.value().unwrap_or_default(),
+                            r.url().value().unwrap_or_default(),
                         );
                     }
                     _ => {
@@ -493,21 +493,21 @@ impl Inspector {
                     }
                 }
             }
-            if let Some(note) = e.note.get() {
+            if let Some(note) = e.note().get() {
                 ui.label(RichText::new(format!("  {note}")).italics());
             }
         }
-        if !summary.history.rebuilds.is_empty() {
+        if !summary.history.rebuilds().is_empty() {
             ui.add_space(6.0);
-            for r in &summary.history.rebuilds {
-                let days = if r.fuzzy {
-                    format!("≈{} ({}–{})", r.days, r.min_days, r.max_days)
+            for r in summary.history.rebuilds() {
+                let days = if r.fuzzy() {
+                    format!("≈{} ({}–{})", r.days(), r.min_days(), r.max_days())
                 } else {
-                    r.days.to_string()
+                    r.days().to_string()
                 };
                 ui.label(lang.fill(
                     T::RebuiltAfter,
-                    &[&days, &events[r.destroyed].date.to_string()],
+                    &[&days, &events[r.destroyed()].date().to_string()],
                 ));
             }
         }

@@ -394,7 +394,7 @@ impl Layers {
                     lang.t(T::ReadOnly),
                     lang.fill(
                         T::FeatureCount,
-                        &[&layer.document.features.len().to_string()]
+                        &[&layer.document.features().len().to_string()]
                     )
                 );
                 if layer.unread > 0 {

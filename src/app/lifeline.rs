@@ -18,8 +18,12 @@ pub fn lifeline_ui(ui: &mut Ui, lang: Lang, feature: &Feature, date: NaiveDate) 
     let timeline = StatusTimeline::of(events, &order);
     // The strip's own history with a margin on each side: a 2014 history fills the bar
     // rather than being a sliver before years of grey up to today.
-    let earliest = events.iter().map(|e| e.date.start()).min().unwrap_or(date);
-    let latest = events.iter().map(|e| e.date.end()).max().unwrap_or(date);
+    let earliest = events
+        .iter()
+        .map(|e| e.date().start())
+        .min()
+        .unwrap_or(date);
+    let latest = events.iter().map(|e| e.date().end()).max().unwrap_or(date);
     let margin = chrono::Days::new(((latest - earliest).num_days() / 12).max(15) as u64);
     let first = earliest - margin;
     let last = latest + margin;
@@ -55,8 +59,8 @@ pub fn lifeline_ui(ui: &mut Ui, lang: Lang, feature: &Feature, date: NaiveDate) 
     let mut hovered = None;
     let pointer = response.hover_pos();
     for (i, e) in events.iter().enumerate() {
-        let (a, b) = (x(e.date.start()), x(e.date.end()));
-        let colour = theme::event_colour(e.kind);
+        let (a, b) = (x(e.date().start()), x(e.date().end()));
+        let colour = theme::event_colour(e.kind());
         if b - a > 2.0 {
             painter.line_segment(
                 [
@@ -120,14 +124,14 @@ pub fn lifeline_ui(ui: &mut Ui, lang: Lang, feature: &Feature, date: NaiveDate) 
     if let Some(i) = hovered {
         let e = &events[i];
         response.on_hover_ui_at_pointer(|ui| {
-            ui.strong(format!("{} {}", e.date, lang.event(e.kind)));
-            if let Some(c) = e.confidence.value() {
+            ui.strong(format!("{} {}", e.date(), lang.event(e.kind())));
+            if let Some(c) = e.confidence().value() {
                 ui.label(lang.confidence(c));
             }
-            if let Some(op) = e.operation.get() {
+            if let Some(op) = e.operation().get() {
                 ui.label(op);
             }
-            for s in &e.sources {
+            for s in e.sources() {
                 ui.label(s.label());
             }
         });

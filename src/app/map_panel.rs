@@ -30,11 +30,11 @@ impl PistasApp {
         let q = map::basemap::fold(&text);
         let doc = self.doc.document();
         let found = doc
-            .features
+            .features()
             .iter()
             .position(|f| map::basemap::fold(f.label()) == q || f.id().as_str() == text)
             .or_else(|| {
-                doc.features
+                doc.features()
                     .iter()
                     .position(|f| map::basemap::fold(f.label()).contains(&q))
             });
@@ -56,7 +56,7 @@ impl PistasApp {
 
     pub(super) fn filters_ui(&mut self, ui: &mut egui::Ui) {
         let mut filter = self.filters.get().clone();
-        let total = self.doc.document().features.len();
+        let total = self.doc.document().features().len();
         let shown = self.derived.shown_count();
         let request = self
             .filter_panel
@@ -98,7 +98,7 @@ impl PistasApp {
             selected_feature: self
                 .selection
                 .strip()
-                .and_then(|i| self.doc.document().features.get(i)),
+                .and_then(|i| self.doc.document().features().get(i)),
             document: self.doc.document(),
             layers: Self::draw_slots(&self.layers, self.selection.layer()),
             working_opacity,

@@ -161,8 +161,8 @@ impl MergeReview {
                     .take(PAGE)
                 {
                     let (w, i) = (
-                        &working.features[proposal.working],
-                        &incoming.features[proposal.incoming],
+                        &working.features()[proposal.working],
+                        &incoming.features()[proposal.incoming],
                     );
                     egui::Frame::group(ui.style()).show(ui, |ui| {
                         ui.set_min_width(ui.available_width());
@@ -271,7 +271,7 @@ impl MergeReview {
                         .plan
                         .unmatched
                         .iter()
-                        .map(|&i| incoming.features[i].label())
+                        .map(|&i| incoming.features()[i].label())
                         .collect();
                     ui.label(names.join(", "));
                 }

@@ -334,8 +334,8 @@ impl PistasApp {
         let layers = &self.layers;
         self.selection = self
             .selection
-            .within(self.doc.document().features.len(), |key| {
-                layers.get(key).map(|l| l.document.features.len())
+            .within(self.doc.document().features().len(), |key| {
+                layers.get(key).map(|l| l.document.features().len())
             });
         self.timeline
             .update(self.derived.events_key(), &self.derived.histogram);

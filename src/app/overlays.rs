@@ -238,7 +238,7 @@ impl PistasApp {
                     let (name, events) = self
                         .doc
                         .document()
-                        .features
+                        .features()
                         .get(*index)
                         .map(|f| (f.label().to_owned(), f.events().len()))
                         .unwrap_or_default();

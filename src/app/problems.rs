@@ -115,7 +115,7 @@ impl PistasApp {
         };
         let (selection, anchor) = match self.problems.of {
             ProblemsOf::Working(generation) if generation == self.doc.version().generation() => {
-                if !self.doc.document().features.get(index).is_some_and(same) {
+                if !self.doc.document().features().get(index).is_some_and(same) {
                     return;
                 }
                 let anchor = self.derived.cache.item(index);
@@ -125,7 +125,7 @@ impl PistasApp {
                 let Some(layer) = self.layers.get(key) else {
                     return;
                 };
-                if !layer.document.features.get(index).is_some_and(same) {
+                if !layer.document.features().get(index).is_some_and(same) {
                     return;
                 }
                 let anchor = layer.cache.item(index);

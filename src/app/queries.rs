@@ -158,17 +158,10 @@ impl PistasApp {
 
     /// The features shown, as a document of their own (what "Export filtered" writes).
     pub fn filtered_document(&self) -> Document {
-        let doc = self.doc.document();
-        Document {
-            features: doc
-                .features
-                .iter()
-                .zip(&self.derived.shown)
-                .filter(|(_, s)| **s)
-                .map(|(f, _)| f.clone())
-                .collect(),
-            foreign: doc.foreign.clone(),
-        }
+        let shown = &self.derived.shown;
+        self.doc
+            .document()
+            .subset(|i, _| shown.get(i).copied().unwrap_or(false))
     }
 
     /// How many features are shown (what the filters panel says).
@@ -302,7 +295,7 @@ impl PistasApp {
 
     pub fn select(&mut self, index: Option<usize>) {
         self.selection = match index {
-            Some(i) if i < self.document().features.len() => Selection::Strip(i),
+            Some(i) if i < self.document().features().len() => Selection::Strip(i),
             _ => Selection::Nothing,
         };
     }

@@ -282,7 +282,7 @@ mod tests {
         leave_work(&slot, Some(PathBuf::from("/x.geojson")));
         let found = slot.found().unwrap();
         assert_eq!(found.original.as_deref(), Some(Path::new("/x.geojson")));
-        assert_eq!(found.restore().document.features.len(), 3);
+        assert_eq!(found.restore().document.features().len(), 3);
         slot.clear();
         assert!(slot.found().is_none());
         let left: Vec<_> = std::fs::read_dir(dir.path().join("rec"))
@@ -328,7 +328,7 @@ mod tests {
         let slot = Recovery::new(dir.path().to_path_buf()).claim().unwrap();
         let found = slot.found().unwrap();
         assert_eq!(found.original.as_deref(), Some(Path::new("/a.geojson")));
-        assert!(found.restore().document.features.is_empty());
+        assert!(found.restore().document.features().is_empty());
     }
 
     #[test]

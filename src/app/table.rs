@@ -232,15 +232,15 @@ impl Table {
         match self.sort {
             // Each feature's key is looked up once, not at every comparison (a million
             // rows take some twenty million).
-            SortBy::Id => sort_by_text(&mut rows, |i| doc.features[i].id().as_str()),
-            SortBy::Name => sort_by_text(&mut rows, |i| doc.features[i].label()),
+            SortBy::Id => sort_by_text(&mut rows, |i| doc.features()[i].id().as_str()),
+            SortBy::Name => sort_by_text(&mut rows, |i| doc.features()[i].label()),
             SortBy::Status => rows.sort_by_key(|&i| statuses[i].0),
             SortBy::Property(k) => {
                 let key = self.columns.get(k).cloned().unwrap_or_default();
                 rows.sort_by(|&a, &b| {
                     property_cmp(
-                        doc.features[a].property(&key),
-                        doc.features[b].property(&key),
+                        doc.features()[a].property(&key),
+                        doc.features()[b].property(&key),
                     )
                 })
             }
@@ -306,7 +306,7 @@ impl Table {
         if self.editing.as_ref().is_some_and(|e| {
             e.version != key_version
                 || doc
-                    .features
+                    .features()
                     .get(e.index)
                     .is_none_or(|f| f.id().as_str() != e.id)
         }) {
@@ -367,7 +367,7 @@ impl Table {
                 .body(|body| {
                     body.rows(ROW_HEIGHT, rows.len(), |mut row| {
                         let i = rows[row.index()];
-                        let feature = &doc.features[i];
+                        let feature = &doc.features()[i];
                         let fact = &facts.facts[i];
                         row.set_selected(selected == Some(i));
                         row.col(|ui| {

@@ -230,7 +230,7 @@ impl Team {
         if let Some(link) = self.link_mut(generation) {
             let base = Arc::make_mut(link.base.get_or_insert_with(Arc::default));
             synced.settle_base(base);
-            base.doc.foreign = members.clone();
+            base.doc.set_foreign(members.clone());
             link.conflicts = report.conflicts.clone();
             link.last = Some(LastSync {
                 clock: chrono::Local::now().format("%H:%M").to_string(),

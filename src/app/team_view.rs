@@ -164,7 +164,7 @@ impl PistasApp {
                     let synced = finished.synced;
                     let applied =
                         crate::db::apply::apply(&done.before, self.doc.document(), &synced);
-                    let members = self.doc.document().foreign.clone();
+                    let members = self.doc.document().foreign().clone();
                     if let Some(Err(e)) = &finished.backup {
                         self.overlays
                             .message(self.lang.fill(T::SyncBackupFailed, &[e]));

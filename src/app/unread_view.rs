@@ -26,7 +26,7 @@ pub fn unread_feature_ui(ui: &mut Ui, lang: Lang, feature: &Feature) {
     };
     ui.heading(lang.t(T::UnreadFeature));
     ui.label(lang.t(T::UnreadFeatureHelp));
-    for problem in &unread.problems {
+    for problem in unread.problems() {
         ui.label(RichText::new(format!("• {problem}")).color(theme::ERROR_TEXT));
     }
     ui.add_space(4.0);
@@ -34,7 +34,7 @@ pub fn unread_feature_ui(ui: &mut Ui, lang: Lang, feature: &Feature) {
         .id_salt("unread-feature")
         .max_height(260.0)
         .show(ui, |ui| {
-            ui.label(RichText::new(shown(unread.raw.get())).monospace());
+            ui.label(RichText::new(shown(unread.raw().get())).monospace());
         });
 }
 
@@ -67,10 +67,16 @@ impl UnreadDrafts {
         let same = self.for_feature.as_ref().is_some_and(|(i, raws)| {
             *i == index
                 && raws.len() == unread.len()
-                && raws.iter().zip(unread).all(|(r, (_, u))| r == u.raw.get())
+                && raws
+                    .iter()
+                    .zip(unread)
+                    .all(|(r, (_, u))| r == u.raw().get())
         });
         if !same {
-            let raws: Vec<String> = unread.iter().map(|(_, u)| u.raw.get().to_owned()).collect();
+            let raws: Vec<String> = unread
+                .iter()
+                .map(|(_, u)| u.raw().get().to_owned())
+                .collect();
             self.texts = raws.clone();
             self.for_feature = Some((index, raws));
             self.errors = vec![Vec::new(); unread.len()];
@@ -79,11 +85,11 @@ impl UnreadDrafts {
         ui.label(RichText::new(lang.t(T::UnreadEventsHelp)).weak());
         for (k, (_, event)) in unread.iter().enumerate() {
             egui::Frame::group(ui.style()).show(ui, |ui| {
-                for problem in &event.problems {
+                for problem in event.problems() {
                     ui.label(RichText::new(format!("• {problem}")).color(theme::ERROR_TEXT));
                 }
                 if read_only {
-                    ui.label(RichText::new(shown(event.raw.get())).monospace());
+                    ui.label(RichText::new(shown(event.raw().get())).monospace());
                     return;
                 }
                 let label = ui.label(lang.t(T::EventJson));

@@ -33,7 +33,7 @@ impl PistasApp {
 
     pub(super) fn layers_panel_ui(&mut self, ui: &mut egui::Ui) {
         let working = self.doc.title_name();
-        let count = self.doc.document().features.len();
+        let count = self.doc.document().features().len();
         let loading: Vec<(PathBuf, Option<f32>)> = self
             .jobs
             .imports()
@@ -298,16 +298,7 @@ impl PistasApp {
             Scope::Filtered => passes.get(i).copied().unwrap_or(true),
             Scope::Selected => selected == Some(i),
         };
-        Document {
-            features: doc
-                .features
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| keep(*i))
-                .map(|(_, f)| f.clone())
-                .collect(),
-            foreign: doc.foreign.clone(),
-        }
+        doc.subset(|i, _| keep(i))
     }
 
     /// Which features of a layer are shown at the timeline's date: the working layer's as
@@ -342,11 +333,11 @@ impl PistasApp {
         );
         let counts = Counts {
             all: match layer {
-                None => self.doc.document().features.len(),
+                None => self.doc.document().features().len(),
                 Some(key) => self
                     .layers
                     .get(key)
-                    .map_or(0, |l| l.document.features.len()),
+                    .map_or(0, |l| l.document.features().len()),
             },
             filtered: self.passes_of(layer).iter().filter(|p| **p).count(),
             selected: usize::from(match layer {

@@ -143,15 +143,15 @@ fn summary_line(path: &Path, parsed: &Parsed) -> String {
         format!(
             "{}: valid: {} features, {strips} strips, {warnings} warnings",
             path.display(),
-            doc.features.len()
+            doc.features().len()
         )
     } else {
         format!(
             "{}: invalid: {errors} errors, {warnings} warnings; {} of {} features could not be read, {} events could not be read",
             path.display(),
             unread_features(doc),
-            doc.features.len(),
-            doc.features
+            doc.features().len(),
+            doc.features()
                 .iter()
                 .map(|f| f.unread_events().len())
                 .sum::<usize>()
@@ -246,7 +246,7 @@ fn convert(
     let unread = unread_features(&parsed.document);
     let unread_events: usize = parsed
         .document
-        .features
+        .features()
         .iter()
         .map(|f| f.unread_events().len())
         .sum();
@@ -268,7 +268,7 @@ fn convert(
         "wrote {} ({}, {} features)",
         output.display(),
         format.name(),
-        parsed.document.features.len()
+        parsed.document.features().len()
     );
     Ok(OK)
 }
@@ -350,7 +350,7 @@ fn merge(args: &MergeArgs, err: &mut dyn Write) -> Outcome {
         err,
         "wrote {} ({} features): {merged} merged, {} added{kept_apart}{identical}; {conflicts} conflicting values kept from {}",
         args.output.display(),
-        editor.document().features.len(),
+        editor.document().features().len(),
         plan.unmatched.len(),
         args.a.display()
     );
@@ -452,5 +452,8 @@ fn generate(strips: usize, seed: u64, output: &Path, force: bool, out: &mut dyn 
 
 /// How many features of a document could not be read (kept verbatim).
 fn unread_features(doc: &crate::model::Document) -> usize {
-    doc.features.iter().filter(|f| f.unread().is_some()).count()
+    doc.features()
+        .iter()
+        .filter(|f| f.unread().is_some())
+        .count()
 }

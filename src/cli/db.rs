@@ -104,7 +104,7 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             }
             let assigned = parsed
                 .document
-                .features
+                .features()
                 .iter()
                 .filter(|f| f.id_assigned())
                 .count();
@@ -147,7 +147,7 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             let _ = writeln!(
                 out,
                 "pulled {} features from {} into {}",
-                doc.features.len(),
+                doc.features().len(),
                 target.describe(),
                 path.display()
             );
@@ -179,12 +179,7 @@ fn sync(
     // A strip in a database needs a lasting id: the ones Pistas gave become the features'
     // own, and are written to the file.
     let mut local = parsed.document.clone();
-    let given = local.features.iter().filter(|f| f.id_assigned()).count();
-    for f in &mut local.features {
-        if f.id_assigned() {
-            f.set_id(f.id().clone());
-        }
-    }
+    let given = local.keep_assigned_ids().map_err(|e| e.to_string())?;
     if given > 0 {
         let _ = writeln!(
             err,

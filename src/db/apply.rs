@@ -28,7 +28,7 @@ pub struct Applied {
 /// a feature before it is deleted). `None` when every feature has its own.
 pub fn keep_given_ids(doc: &Document) -> Option<Command> {
     let changes: Vec<Change> = doc
-        .features
+        .features()
         .iter()
         .enumerate()
         .filter(|(_, f)| f.id_assigned())
@@ -48,7 +48,7 @@ pub fn keep_given_ids(doc: &Document) -> Option<Command> {
 }
 
 fn by_id(doc: &Document) -> HashMap<&str, (usize, &Feature)> {
-    doc.features
+    doc.features()
         .iter()
         .enumerate()
         .map(|(i, f)| (f.id().as_str(), (i, f)))
@@ -67,7 +67,7 @@ pub fn apply(before: &Document, now: &Document, synced: &Synced) -> Applied {
     let mut removes = Vec::new();
     let mut inserts = Vec::new();
     let mut kept = Vec::new();
-    let mut next = now.features.len();
+    let mut next = now.features().len();
     for s in &synced.settled {
         let id = s.id.as_str();
         let b = before_ids.get(id).map(|x| x.1);
@@ -149,30 +149,45 @@ mod tests {
 
     #[test]
     fn edits_made_while_a_sync_ran_are_kept_on_top_of_what_it_received() {
-        let before = Document {
-            features: vec![strip("a", "A"), strip("b", "B"), strip("c", "C")],
-            foreign: Vec::new(),
-        };
+        let before = Document::new(
+            vec![strip("a", "A"), strip("b", "B"), strip("c", "C")],
+            Vec::new(),
+        )
+        .unwrap();
         // While the sync ran: "a" renamed here.
         let mut now = before.clone();
-        now.features[0].set_name("A, renamed here");
+        now.update(0, |f| {
+            f.set_name("A, renamed here");
+        })
+        .unwrap()
+        .unwrap();
         // The sync received: notes on "a", a new name for "b", "c" deleted, "d" added.
         let mut merged = before.clone();
-        merged.features[0].set_property("notes", json_string("notes from the team"));
-        merged.features[1].set_name("B from the team");
-        merged.features.remove(2);
-        merged.features.push(strip("d", "D"));
+        merged
+            .update(0, |f| {
+                f.set_property("notes", json_string("notes from the team"));
+            })
+            .unwrap()
+            .unwrap();
+        merged
+            .update(1, |f| {
+                f.set_name("B from the team");
+            })
+            .unwrap()
+            .unwrap();
+        merged.remove(2);
+        merged.push(strip("d", "D")).unwrap();
         let synced = Synced::for_test(&before, &merged);
         let applied = apply(&before, &now, &synced);
         assert_eq!(applied.kept, ["a"]);
         let mut editor = Editor::new(now);
         editor.apply(applied.command).expect("applies");
         let doc = editor.document();
-        let names: Vec<&str> = doc.features.iter().map(|f| f.label()).collect();
+        let names: Vec<&str> = doc.features().iter().map(|f| f.label()).collect();
         assert_eq!(names, ["A, renamed here", "B from the team", "D"]);
-        assert_eq!(doc.features[0].notes(), Some("notes from the team"));
+        assert_eq!(doc.features()[0].notes(), Some("notes from the team"));
         // Undo takes the whole sync back in one step.
         assert!(editor.undo().is_some());
-        assert_eq!(editor.document().features.len(), 3);
+        assert_eq!(editor.document().features().len(), 3);
     }
 }

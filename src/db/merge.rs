@@ -87,18 +87,18 @@ pub enum Outcome {
 }
 
 fn event_text(event: &Event) -> String {
-    let mut text = format!("{} {}", event.kind, event.date);
-    if let Some(c) = event.confidence.get() {
+    let mut text = format!("{} {}", event.kind(), event.date());
+    if let Some(c) = event.confidence().get() {
         text.push_str(&format!(", {c}"));
     }
-    if let Some(op) = event.operation.as_deref() {
+    if let Some(op) = event.operation().as_deref() {
         text.push_str(&format!(", operation {op}"));
     }
-    if let Some(note) = event.note.as_deref() {
+    if let Some(note) = event.note().as_deref() {
         text.push_str(&format!(", note: {note}"));
     }
-    if !event.sources.is_empty() {
-        let labels: Vec<&str> = event.sources.iter().map(|s| s.label()).collect();
+    if !event.sources().is_empty() {
+        let labels: Vec<&str> = event.sources().iter().map(|s| s.label()).collect();
         text.push_str(&format!(", sources: {}", labels.join("; ")));
     }
     text
@@ -442,7 +442,7 @@ mod tests {
                 kind,
                 FuzzyDate::parse(&format!("201{i}-0{}", i + 1)).expect("date"),
             );
-            e.note.set(Some(format!("note {i}")));
+            e.note_mut().set(Some(format!("note {i}")));
             f.events_mut().expect("a readable strip").push(e);
         }
         let keys = (0..3).map(|i| format!("k{i}")).collect();
@@ -458,14 +458,14 @@ mod tests {
             }
             2 => {
                 let mut e = Event::new(EventType::Sighted, FuzzyDate::parse("2020").expect("date"));
-                e.note.set(Some(format!("added {arg}")));
+                e.note_mut().set(Some(format!("added {arg}")));
                 f.events_mut().expect("a readable strip").push(e);
             }
             3 => {
                 let n = f.events().len();
                 if n > 0 {
                     f.events_mut().expect("a readable strip")[arg as usize % n]
-                        .operation
+                        .operation_mut()
                         .set(Some(format!("op {arg}")));
                 }
             }
@@ -527,8 +527,8 @@ mod tests {
             prop_assert_eq!(p1.len(), p2.len());
             // Every event added on either side is in a merge that keeps mine for conflicts.
             if let Some(f) = merged(merge(b, Side::new(Some(&mine), &[]), Side::new(Some(&theirs), &their_keys), &|_| Some(Keep::Mine))) {
-                for added in mine.events().iter().chain(theirs.events()).filter(|e| e.kind == EventType::Sighted) {
-                    prop_assert!(f.events().iter().any(|e| same_event(e, added) || e.note == added.note));
+                for added in mine.events().iter().chain(theirs.events()).filter(|e| e.kind() == EventType::Sighted) {
+                    prop_assert!(f.events().iter().any(|e| same_event(e, added) || e.note() == added.note()));
                 }
             } else {
                 prop_assert!(false, "a pick for every conflict always merges");

@@ -489,7 +489,7 @@ pub fn collection(tx: &mut Session) -> Result<crate::model::Extra, DbError> {
 
 /// Writes the document's own members (`name`, `crs`, foreign ones) to the database.
 pub fn write_collection(tx: &mut Session, doc: &Document) -> Result<(), DbError> {
-    let members = serde_json::to_string(&doc.foreign).unwrap_or_else(|_| "[]".to_owned());
+    let members = serde_json::to_string(&doc.foreign()).unwrap_or_else(|_| "[]".to_owned());
     tx.execute("SELECT pistas_set_collection($1)", &[&members])?;
     Ok(())
 }

@@ -205,7 +205,7 @@ mod tests {
         );
         for note in events {
             let mut e = Event::new(EventType::Sighted, FuzzyDate::parse("2020").expect("date"));
-            e.note.set(Some((*note).into()));
+            e.note_mut().set(Some((*note).into()));
             f.events_mut().expect("a readable strip").push(e);
         }
         f

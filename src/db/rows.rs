@@ -145,7 +145,7 @@ pub fn strip_row(feature: &Feature, position: usize, day: NaiveDate) -> StripRow
     if let Some(unread) = feature.unread() {
         let layout = StripLayout {
             id_number,
-            unread: Some(unread.raw.get().to_owned()),
+            unread: Some(unread.raw().get().to_owned()),
             ..StripLayout::default()
         };
         row.layout = to_json(&layout);
@@ -183,16 +183,16 @@ pub fn strip_row(feature: &Feature, position: usize, day: NaiveDate) -> StripRow
     if feature.has_events_member() {
         let summary = StripSummary::of(feature, day);
         row.status = Some(summary.status.as_str().to_owned());
-        row.times_destroyed = Some(summary.history.times_destroyed as i32);
-        row.times_rebuilt = Some(summary.history.times_rebuilt as i32);
-        row.first_event = summary.history.first_event;
-        row.last_event = summary.history.last_event;
+        row.times_destroyed = Some(summary.history.times_destroyed() as i32);
+        row.times_rebuilt = Some(summary.history.times_rebuilt() as i32);
+        row.first_event = summary.history.first_event();
+        row.last_event = summary.history.last_event();
         row.runway_length_m = summary.runway_length_m.map(f64::round);
     }
     layout.unread_events = feature
         .unread_events()
         .iter()
-        .map(|(before, u)| (*before, u.raw.get().to_owned()))
+        .map(|(before, u)| (*before, u.raw().get().to_owned()))
         .collect();
     row.layout = to_json(&layout);
     row
@@ -216,10 +216,10 @@ fn field_column(
 /// The row of event `position` of strip `strip_id`, under row key `key`.
 pub fn event_row(event: &Event, strip_id: &str, position: usize, key: &str) -> EventRow {
     let mut layout = EventLayout::default();
-    let event_id = field_column(&event.id, "id", &mut layout.kept);
-    let operation = field_column(&event.operation, "operation", &mut layout.kept);
-    let note = field_column(&event.note, "note", &mut layout.kept);
-    let confidence = match &event.confidence {
+    let event_id = field_column(event.id(), "id", &mut layout.kept);
+    let operation = field_column(event.operation(), "operation", &mut layout.kept);
+    let note = field_column(event.note(), "note", &mut layout.kept);
+    let confidence = match &event.confidence() {
         Field::Absent => None,
         Field::Value(c) => Some(c.as_str().to_owned()),
         Field::Kept(raw) => {
@@ -227,17 +227,17 @@ pub fn event_row(event: &Event, strip_id: &str, position: usize, key: &str) -> E
             None
         }
     };
-    let unknown = event.extra.members();
+    let unknown = event.extra().members();
     layout.order = unknown.iter().map(|(k, _)| k.clone()).collect();
     EventRow {
         key: key.to_owned(),
         strip_id: strip_id.to_owned(),
         position: position as i32,
         event_id,
-        kind: event.kind.as_str().to_owned(),
-        date: event.date.to_string(),
-        date_start: event.date.start(),
-        date_end: event.date.end(),
+        kind: event.kind().as_str().to_owned(),
+        date: event.date().to_string(),
+        date_start: event.date().start(),
+        date_end: event.date().end(),
         confidence,
         operation,
         sources: sources_json(event),

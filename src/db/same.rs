@@ -35,7 +35,8 @@ fn same_extra(a: &crate::model::Extra, b: &crate::model::Extra) -> bool {
 }
 
 fn same_sources(a: &Event, b: &Event) -> bool {
-    a.sources.len() == b.sources.len() && crate::io::sources_json(a) == crate::io::sources_json(b)
+    a.sources().len() == b.sources().len()
+        && crate::io::sources_json(a) == crate::io::sources_json(b)
         || matches!(
             (
                 RawValue::from_string(crate::io::sources_json(a)),
@@ -54,19 +55,19 @@ const EVENT_FIELDS: usize = 8;
 
 /// How many of an event's fields two events share.
 fn event_score(a: &Event, b: &Event) -> usize {
-    let confidence = match (&a.confidence, &b.confidence) {
+    let confidence = match (&a.confidence(), &b.confidence()) {
         (Field::Kept(x), Field::Kept(y)) => same_json(x, y),
         (x, y) => x == y,
     };
     [
-        a.kind == b.kind,
-        a.date == b.date,
-        same_field(&a.id, &b.id),
+        a.kind() == b.kind(),
+        a.date() == b.date(),
+        same_field(a.id(), b.id()),
         confidence,
-        same_field(&a.operation, &b.operation),
-        same_field(&a.note, &b.note),
+        same_field(a.operation(), b.operation()),
+        same_field(a.note(), b.note()),
         same_sources(a, b),
-        same_extra(a.extra.members(), b.extra.members()),
+        same_extra(a.extra().members(), b.extra().members()),
     ]
     .into_iter()
     .filter(|x| *x)
@@ -79,7 +80,7 @@ pub fn same_feature(a: &Feature, b: &Feature) -> bool {
         return true;
     }
     match (a.unread(), b.unread()) {
-        (Some(x), Some(y)) => return same_json(&x.raw, &y.raw),
+        (Some(x), Some(y)) => return same_json(x.raw(), y.raw()),
         (None, None) => {}
         _ => return false,
     }
@@ -107,7 +108,7 @@ pub(super) fn rest_same(a: &Feature, b: &Feature) -> bool {
         && a.unread_events()
             .iter()
             .zip(b.unread_events())
-            .all(|((_, x), (_, y))| same_json(&x.raw, &y.raw))
+            .all(|((_, x), (_, y))| same_json(x.raw(), y.raw()))
 }
 
 /// Pairs the events of `side` with those of `base`: first those that mean the same, then
@@ -134,7 +135,7 @@ pub(super) fn pair_events(side: &[Event], base: &[Event]) -> Vec<Option<usize>> 
                     continue;
                 }
                 let score = event_score(event, b);
-                let related = event.kind == b.kind || event.date == b.date;
+                let related = event.kind() == b.kind() || event.date() == b.date();
                 if related && score * 2 >= EVENT_FIELDS && best.is_none_or(|(_, _, s)| score > s) {
                     best = Some((i, j, score));
                 }

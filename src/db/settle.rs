@@ -33,17 +33,17 @@ impl Synced {
     /// The document: settled strips replace this side's, deleted ones go, new ones come
     /// after this side's own.
     pub fn settle_doc(&self, doc: &mut Document) {
-        settle_features(&mut doc.features, &self.settled);
+        settle_features(doc.list_for_batch(), &self.settled);
         if let Some(foreign) = &self.foreign {
-            doc.foreign = foreign.clone();
+            doc.set_foreign(foreign.clone());
         }
     }
 
     /// The base: the settled strips as they now are on both sides, the new mark.
     pub fn settle_base(&self, base: &mut Base) {
-        settle_features(&mut base.doc.features, &self.settled);
+        settle_features(base.doc.list_for_batch(), &self.settled);
         if let Some(foreign) = &self.foreign {
-            base.doc.foreign = foreign.clone();
+            base.doc.set_foreign(foreign.clone());
         }
         let strips = std::mem::take(&mut base.state.strips);
         base.state = SyncState {
@@ -72,8 +72,8 @@ impl Synced {
     #[cfg(test)]
     pub(crate) fn for_test(before: &Document, after: &Document) -> Self {
         let mut settled = Vec::new();
-        for f in &after.features {
-            let old = before.features.iter().find(|b| b.id() == f.id());
+        for f in after.features() {
+            let old = before.features().iter().find(|b| b.id() == f.id());
             if old.is_none_or(|o| !super::same::same_feature(o, f)) {
                 settled.push(Settled {
                     id: f.id().as_str().to_owned(),
@@ -83,8 +83,8 @@ impl Synced {
                 });
             }
         }
-        for b in &before.features {
-            if !after.features.iter().any(|f| f.id() == b.id()) {
+        for b in before.features() {
+            if !after.features().iter().any(|f| f.id() == b.id()) {
                 settled.push(Settled {
                     id: b.id().as_str().to_owned(),
                     feature: None,

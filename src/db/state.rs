@@ -49,7 +49,7 @@ pub struct Base {
 impl Base {
     /// The base strip with this id, and its event keys.
     pub fn strip(&self, id: &str) -> (Option<&Feature>, &[String]) {
-        let feature = self.doc.features.iter().find(|f| f.id().as_str() == id);
+        let feature = self.doc.features().iter().find(|f| f.id().as_str() == id);
         let keys = self
             .state
             .strips

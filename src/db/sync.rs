@@ -62,10 +62,7 @@ fn snapshot(client: &mut Session, read_only: bool) -> Result<Tx<'_>, DbError> {
 
 /// A feature as the GeoJSON a file would hold.
 fn feature_json(feature: &Feature) -> String {
-    let doc = Document {
-        features: vec![feature.clone()],
-        foreign: Vec::new(),
-    };
+    let doc = Document::of_one(feature.clone());
     let text = crate::io::write_geojson(&doc, &crate::io::WriteOptions::default());
     serde_json::from_str::<serde_json::Value>(&text)
         .ok()
@@ -89,19 +86,19 @@ pub fn push(
     check_schema(&mut tx)?;
     progress(Progress::Reading);
     let ids: Vec<String> = doc
-        .features
+        .features()
         .iter()
         .map(|f| f.id().as_str().to_owned())
         .collect();
     let existing = fetch(&mut tx, Some(&ids), "database")?;
-    let mut keys: Vec<Vec<String>> = Vec::with_capacity(doc.features.len());
+    let mut keys: Vec<Vec<String>> = Vec::with_capacity(doc.features().len());
     let by_id: HashMap<&str, &Feature> = existing
         .doc
-        .features
+        .features()
         .iter()
         .map(|f| (f.id().as_str(), f))
         .collect();
-    for feature in &doc.features {
+    for feature in doc.features() {
         let id = feature.id().as_str();
         let theirs = by_id.get(id).copied();
         let their_keys = existing.keys.get(id).map_or(&[][..], Vec::as_slice);
@@ -110,7 +107,7 @@ pub fn push(
         keys.push(ks);
     }
     let writes: Vec<Write> = doc
-        .features
+        .features()
         .iter()
         .zip(&keys)
         .enumerate()
@@ -124,7 +121,7 @@ pub fn push(
         done: 0,
         total: writes.len(),
     });
-    let fresh = existing.doc.features.is_empty();
+    let fresh = existing.doc.features().is_empty();
     if !fresh {
         let ids: Vec<&str> = writes.iter().map(|w| w.feature.id().as_str()).collect();
         remote::lock(&mut tx, &ids)?;
@@ -152,7 +149,7 @@ pub fn pull(
     tx.commit()?;
     let strips = fetched
         .doc
-        .features
+        .features()
         .iter()
         .map(|f| {
             let id = f.id().as_str().to_owned();
@@ -230,7 +227,7 @@ fn attempt(
     let (local_by_id, base_by_id): Maps = rayon::join(
         || {
             local
-                .features
+                .features()
                 .iter()
                 .enumerate()
                 .map(|(i, f)| (f.id().as_str(), (i, f)))
@@ -239,7 +236,7 @@ fn attempt(
         || {
             base.map(|b| {
                 b.doc
-                    .features
+                    .features()
                     .iter()
                     .map(|f| (f.id().as_str(), f))
                     .collect()
@@ -248,7 +245,7 @@ fn attempt(
         },
     );
     let changed: Vec<&str> = local
-        .features
+        .features()
         .par_iter()
         .filter(|f| {
             base_by_id
@@ -273,13 +270,18 @@ fn attempt(
         }
         None => {
             let all = fetch(&mut tx, None, &target.describe())?;
-            candidates.extend(all.doc.features.iter().map(|f| f.id().as_str().to_owned()));
+            candidates.extend(
+                all.doc
+                    .features()
+                    .iter()
+                    .map(|f| f.id().as_str().to_owned()),
+            );
             all
         }
     };
     let remote_by_id: HashMap<&str, &Feature> = fetched
         .doc
-        .features
+        .features()
         .iter()
         .map(|f| (f.id().as_str(), f))
         .collect();
@@ -396,7 +398,7 @@ fn attempt(
                             let position = local_by_id
                                 .get(id.as_str())
                                 .map(|(i, _)| *i)
-                                .unwrap_or(local.features.len() + to_write.len());
+                                .unwrap_or(local.features().len() + to_write.len());
                             to_write.push((id.clone(), position));
                         }
                         None => to_delete.push(id.clone()),
@@ -435,7 +437,7 @@ fn attempt(
         .collect();
     remote::lock(&mut tx, &touched)?;
     if !writes.is_empty() {
-        remote::write(&mut tx, &writes, today(), fetched.doc.features.is_empty())?;
+        remote::write(&mut tx, &writes, today(), fetched.doc.features().is_empty())?;
     }
     if !to_delete.is_empty() {
         let ids: Vec<&str> = to_delete.iter().map(String::as_str).collect();
@@ -447,16 +449,16 @@ fn attempt(
     // The collection's own members (`name`, `crs`), three-way as a whole: mine if I
     // changed them, else theirs if they did (a change on both sides keeps mine).
     let theirs_foreign = remote::collection(&mut tx)?;
-    let base_foreign = base.map(|b| &b.doc.foreign);
+    let base_foreign = base.map(|b| b.doc.foreign());
     let mine_changed = match base_foreign {
-        Some(b) => !crate::model::extra_eq(b, &local.foreign),
-        None => !local.foreign.is_empty(),
+        Some(b) => !crate::model::extra_eq(b, local.foreign()),
+        None => !local.foreign().is_empty(),
     };
     let theirs_changed = match base_foreign {
         Some(b) => !crate::model::extra_eq(b, &theirs_foreign),
         None => !theirs_foreign.is_empty(),
     };
-    if mine_changed && !crate::model::extra_eq(&local.foreign, &theirs_foreign) {
+    if mine_changed && !crate::model::extra_eq(local.foreign(), &theirs_foreign) {
         remote::write_collection(&mut tx, local)?;
     }
     let foreign = (!mine_changed && theirs_changed).then(|| theirs_foreign.clone());
@@ -488,7 +490,7 @@ fn attempt(
     // New strips arrive in the database's order.
     let order: HashMap<&str, usize> = fetched
         .doc
-        .features
+        .features()
         .iter()
         .enumerate()
         .map(|(i, f)| (f.id().as_str(), i))

@@ -172,26 +172,26 @@ impl Decision {
 
 /// Proposes matches between the working document and an incoming one.
 pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) -> Plan {
-    let mut working_taken = vec![false; working.features.len()];
-    let mut matched: Vec<Option<(usize, MatchReason)>> = vec![None; incoming.features.len()];
+    let mut working_taken = vec![false; working.features().len()];
+    let mut matched: Vec<Option<(usize, MatchReason)>> = vec![None; incoming.features().len()];
 
     // Only ids the files gave are evidence; features Pistas could not read match nothing.
     let evidence = |f: &Feature| !f.id_assigned() && f.unread().is_none();
     let by_id: HashMap<&str, usize> = working
-        .features
+        .features()
         .iter()
         .enumerate()
         .filter(|(_, f)| evidence(f))
         .map(|(i, f)| (f.id().as_str(), i))
         .collect();
     let points = |doc: &Document| -> Vec<Option<geo::Point<f64>>> {
-        doc.features
+        doc.features()
             .iter()
             .map(|f| f.geometry().and_then(|g| representative_point(g.shape())))
             .collect()
     };
     let (working_points, incoming_points) = (points(working), points(incoming));
-    for (i, feature) in incoming.features.iter().enumerate() {
+    for (i, feature) in incoming.features().iter().enumerate() {
         if !evidence(feature) {
             continue;
         }
@@ -218,7 +218,7 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
         working_points
             .iter()
             .enumerate()
-            .filter(|(i, _)| !working_taken[*i] && working.features[*i].unread().is_none())
+            .filter(|(i, _)| !working_taken[*i] && working.features()[*i].unread().is_none())
             .filter_map(|(i, p)| p.map(|p| GeomWithData::new([p.x() * scale, p.y()], i)))
             .collect(),
     );
@@ -227,7 +227,7 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (i, point) in incoming_points.iter().enumerate() {
         let Some(point) = point else { continue };
-        if matched[i].is_some() || incoming.features[i].unread().is_some() {
+        if matched[i].is_some() || incoming.features()[i].unread().is_some() {
             continue;
         }
         let query = [point.x() * scale, point.y()];
@@ -243,7 +243,7 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
             if d > options.within_m {
                 continue;
             }
-            let names = (working.features[w].name(), incoming.features[i].name());
+            let names = (working.features()[w].name(), incoming.features()[i].name());
             if let (Some(a), Some(b)) = names
                 && name_similarity(a, b) < options.min_similarity
             {
@@ -263,19 +263,19 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
     // Features equal to one of the working document's, looked up by a cheap key first.
     let key = |f: &Feature| (f.label().to_owned(), f.events().len(), f.unread().is_some());
     let mut by_key: HashMap<(String, usize, bool), Vec<usize>> = HashMap::new();
-    for (w, f) in working.features.iter().enumerate() {
+    for (w, f) in working.features().iter().enumerate() {
         by_key.entry(key(f)).or_default().push(w);
     }
     let present = |f: &Feature| {
         by_key
             .get(&key(f))
-            .is_some_and(|ws| ws.iter().any(|&w| working.features[w] == *f))
+            .is_some_and(|ws| ws.iter().any(|&w| working.features()[w] == *f))
     };
     let mut plan = Plan::default();
     for (i, m) in matched.into_iter().enumerate() {
         match m {
             Some((w, reason)) => {
-                let (a, b) = (&working.features[w], &incoming.features[i]);
+                let (a, b) = (&working.features()[w], &incoming.features()[i]);
                 let distance_m = match (working_points[w], incoming_points[i]) {
                     (Some(p), Some(q)) => Some(distance_m(p, q)),
                     _ => None,
@@ -300,7 +300,7 @@ pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) 
                         .count(),
                 });
             }
-            None if present(&incoming.features[i]) => plan.identical.push(i),
+            None if present(&incoming.features()[i]) => plan.identical.push(i),
             None => plan.unmatched.push(i),
         }
     }
@@ -321,9 +321,9 @@ fn mean_cos_lat(points: &[Option<geo::Point<f64>>]) -> f64 {
 /// Two events are the same when they have the same type and the same date as written,
 /// and not different ids (events with different ids are different reports).
 pub fn same_event(a: &Event, b: &Event) -> bool {
-    a.kind == b.kind
-        && a.date == b.date
-        && match (&a.id, &b.id) {
+    a.kind() == b.kind()
+        && a.date() == b.date()
+        && match (&a.id(), &b.id()) {
             (ModelField::Absent, _) | (_, ModelField::Absent) => true,
             (x, y) => x == y,
         }
@@ -482,7 +482,7 @@ pub fn merge_features(
         if !merged
             .unread_events()
             .iter()
-            .any(|(_, u)| u.raw.get() == unread.raw.get())
+            .any(|(_, u)| u.raw().get() == unread.raw().get())
         {
             merged.push_unread_event(unread.clone());
         }
@@ -494,9 +494,9 @@ pub fn merge_features(
 /// Returns how many sources were added.
 fn join_event(mine: &mut Event, theirs: &Event) -> usize {
     let mut added = 0;
-    for source in &theirs.sources {
-        if !mine.sources.iter().any(|s| same_source(s, source)) {
-            mine.sources.push(source.clone());
+    for source in theirs.sources() {
+        if !mine.sources().iter().any(|s| same_source(s, source)) {
+            mine.sources_mut().push(source.clone());
             added += 1;
         }
     }
@@ -507,13 +507,14 @@ fn join_event(mine: &mut Event, theirs: &Event) -> usize {
             *mine = theirs.clone();
         }
     }
-    fill(&mut mine.confidence, &theirs.confidence);
-    fill(&mut mine.operation, &theirs.operation);
-    fill(&mut mine.note, &theirs.note);
-    fill(&mut mine.id, &theirs.id);
-    for (key, value) in theirs.extra.members() {
-        if mine.extra.get(key).is_none() {
-            mine.extra.push(&Event::FIELDS, key.clone(), value.clone());
+    fill(mine.confidence_mut(), theirs.confidence());
+    fill(mine.operation_mut(), theirs.operation());
+    fill(mine.note_mut(), theirs.note());
+    fill(mine.id_mut(), theirs.id());
+    for (key, value) in theirs.extra().members() {
+        if mine.extra().get(key).is_none() {
+            mine.extra_mut()
+                .push(&Event::FIELDS, key.clone(), value.clone());
         }
     }
     added
@@ -524,7 +525,7 @@ fn same_source(a: &Source, b: &Source) -> bool {
         return true;
     }
     let url = |s: &Source| match s {
-        Source::Reference(r) => r.url.value(),
+        Source::Reference(r) => r.url().value(),
         Source::Text(t) if t.starts_with("http://") || t.starts_with("https://") => Some(t.clone()),
         Source::Text(_) => None,
     };

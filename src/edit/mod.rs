@@ -283,7 +283,7 @@ impl Editor {
 
     fn feature(&self, index: usize) -> Result<&Feature, EditError> {
         self.document
-            .features
+            .features()
             .get(index)
             .ok_or(EditError::NoFeature(index))
     }
@@ -357,7 +357,7 @@ impl Editor {
         keep_on_earth(&mut shape, 180.0);
         let id: FeatureId = self.document.fresh_id("strip");
         let feature = Feature::new_strip(id, name, shape);
-        let index = self.document.features.len();
+        let index = self.document.features().len();
         self.apply(Command {
             kind: EditKind::AddStrip,
             changes: vec![Change::Insert {
@@ -445,10 +445,10 @@ impl Editor {
             .take_ids_from(key)
             .ok_or_else(|| EditError::NotAnIdColumn(key.to_owned()))?;
         let changes = doc
-            .features
+            .into_features()
             .into_iter()
             .enumerate()
-            .filter(|(i, f)| self.document.features[*i].id_origin() != f.id_origin())
+            .filter(|(i, f)| self.document.features()[*i].id_origin() != f.id_origin())
             .map(|(index, feature)| Change::Replace {
                 index,
                 feature: Box::new(feature),
@@ -527,7 +527,7 @@ fn repeated(doc: &Document, ids: &[String]) -> Option<String> {
     }
     let wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for f in doc.features.iter().filter(|f| !f.id_assigned()) {
+    for f in doc.features().iter().filter(|f| !f.id_assigned()) {
         let id = f.id().as_str();
         if wanted.contains(id) && !seen.insert(id) {
             return Some(id.to_owned());
@@ -546,7 +546,7 @@ fn apply_each(
     let mut inverse = Vec::with_capacity(changes.len());
     for change in changes {
         let undo = match change {
-            Change::Replace { index, feature } => match doc.features.get_mut(index) {
+            Change::Replace { index, feature } => match doc.list_for_batch().get_mut(index) {
                 Some(slot) => {
                     if slot.id() != feature.id() && !feature.id_assigned() {
                         brought.push(feature.id().as_str().to_owned());
@@ -559,22 +559,22 @@ fn apply_each(
                 None => return rollback(doc, inverse, EditError::NoFeature(index)),
             },
             Change::Insert { index, feature } => {
-                if index > doc.features.len() {
+                if index > doc.list_for_batch().len() {
                     return rollback(doc, inverse, EditError::NoFeature(index));
                 }
                 if !feature.id_assigned() {
                     brought.push(feature.id().as_str().to_owned());
                 }
-                doc.features.insert(index, *feature);
+                doc.list_for_batch().insert(index, *feature);
                 Change::Remove { index }
             }
             Change::Remove { index } => {
-                if index >= doc.features.len() {
+                if index >= doc.list_for_batch().len() {
                     return rollback(doc, inverse, EditError::NoFeature(index));
                 }
                 Change::Insert {
                     index,
-                    feature: Box::new(doc.features.remove(index)),
+                    feature: Box::new(doc.list_for_batch().remove(index)),
                 }
             }
         };

@@ -6,11 +6,12 @@ use geo::point;
 
 fn editor() -> Editor {
     let mut doc = Document::default();
-    doc.features.push(Feature::new_strip(
+    doc.push(Feature::new_strip(
         FeatureId::String("a".into()),
         "Alfa",
         point!(x: -74.0, y: -12.0).into(),
-    ));
+    ))
+    .unwrap();
     Editor::new(doc)
 }
 
@@ -23,16 +24,16 @@ fn undo_and_redo_restore_each_state() {
     let date = FuzzyDate::parse("2014-09~").unwrap();
     ed.add_event(0, Event::new(EventType::Destroyed, date))
         .unwrap();
-    assert_eq!(ed.document().features[0].events().len(), 1);
+    assert_eq!(ed.document().features()[0].events().len(), 1);
     assert_eq!(ed.undo(), Some(EditKind::AddEvent));
-    assert_eq!(ed.document().features[0].events().len(), 0);
-    assert_eq!(ed.document().features[0].name(), Some("Bravo"));
+    assert_eq!(ed.document().features()[0].events().len(), 0);
+    assert_eq!(ed.document().features()[0].name(), Some("Bravo"));
     assert_eq!(ed.undo(), Some(EditKind::Rename));
-    assert_eq!(ed.document().features[0].name(), Some("Alfa"));
+    assert_eq!(ed.document().features()[0].name(), Some("Alfa"));
     assert!(!ed.is_dirty(), "back at the opened state");
     assert_eq!(ed.redo(), Some(EditKind::Rename));
     assert_eq!(ed.redo(), Some(EditKind::AddEvent));
-    assert_eq!(ed.document().features[0].events().len(), 1);
+    assert_eq!(ed.document().features()[0].events().len(), 1);
     assert!(ed.redo().is_none());
 }
 
@@ -56,17 +57,17 @@ fn add_and_delete_strips() {
         .unwrap();
     assert_eq!(i, 1);
     assert_ne!(
-        ed.document().features[1].id(),
-        ed.document().features[0].id()
+        ed.document().features()[1].id(),
+        ed.document().features()[0].id()
     );
     ed.delete(0).unwrap();
-    assert_eq!(ed.document().features.len(), 1);
-    assert_eq!(ed.document().features[0].name(), Some("New"));
+    assert_eq!(ed.document().features().len(), 1);
+    assert_eq!(ed.document().features()[0].name(), Some("New"));
     ed.undo();
-    assert_eq!(ed.document().features[0].name(), Some("Alfa"));
+    assert_eq!(ed.document().features()[0].name(), Some("Alfa"));
     assert!(ed.delete(7).is_err());
     assert_eq!(
-        ed.document().features.len(),
+        ed.document().features().len(),
         2,
         "a failed command changes nothing"
     );
@@ -80,7 +81,10 @@ fn a_new_command_clears_redo() {
     assert!(ed.can_redo());
     ed.set_notes(0, "seen from the air").unwrap();
     assert!(!ed.can_redo());
-    assert_eq!(ed.document().features[0].notes(), Some("seen from the air"));
+    assert_eq!(
+        ed.document().features()[0].notes(),
+        Some("seen from the air")
+    );
 }
 
 #[test]
@@ -88,7 +92,7 @@ fn properties_stay_json() {
     let mut ed = editor();
     ed.set_property(0, "tags", r#"["a", 2]"#).unwrap();
     assert_eq!(
-        ed.document().features[0].property("tags").unwrap().get(),
+        ed.document().features()[0].property("tags").unwrap().get(),
         r#"["a", 2]"#
     );
     assert!(matches!(
@@ -96,7 +100,7 @@ fn properties_stay_json() {
         Err(EditError::BadJson(_))
     ));
     ed.remove_property(0, "tags").unwrap();
-    assert!(ed.document().features[0].property("tags").is_none());
+    assert!(ed.document().features()[0].property("tags").is_none());
 }
 
 #[test]
@@ -111,7 +115,7 @@ fn events_on_non_strips_are_refused() {
         id: Some(f.id().clone()),
         ..Default::default()
     });
-    doc.features.push(f);
+    doc.push(f).unwrap();
     let mut ed = Editor::new(doc);
     let date = FuzzyDate::parse("2014").unwrap();
     assert_eq!(
@@ -143,7 +147,7 @@ fn an_edit_never_leaves_two_features_with_one_id() {
     };
     let err = editor.apply(insert).expect_err("a taken id");
     assert!(matches!(&err, EditError::IdTaken(id) if id == "a"), "{err}");
-    assert_eq!(editor.document().features.len(), 2, "nothing applied");
+    assert_eq!(editor.document().features().len(), 2, "nothing applied");
     let mut renamed = strip("b");
     renamed.set_id(FeatureId::String("a".into()));
     let replace = Command {
@@ -154,7 +158,7 @@ fn an_edit_never_leaves_two_features_with_one_id() {
         }],
     };
     assert!(matches!(editor.apply(replace), Err(EditError::IdTaken(_))));
-    assert_eq!(editor.document().features[1].id().as_str(), "b");
+    assert_eq!(editor.document().features()[1].id().as_str(), "b");
     // One command may move an id: the first feature leaves it before the second takes it.
     let mut first = strip("a");
     first.set_id(FeatureId::String("c".into()));
@@ -174,7 +178,7 @@ fn an_edit_never_leaves_two_features_with_one_id() {
     editor.apply(swap).expect("the id moved");
     let ids: Vec<&str> = editor
         .document()
-        .features
+        .features()
         .iter()
         .map(|f| f.id().as_str())
         .collect();

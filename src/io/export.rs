@@ -124,7 +124,7 @@ pub fn round_coordinates(doc: &Document, digits: u8) -> Document {
     let factor = 10f64.powi(i32::from(digits.min(15)));
     let round = |v: f64| (v * factor).round() / factor;
     let mut out = doc.clone();
-    for feature in &mut out.features {
+    let _ = out.update_all(|feature| {
         if let Some(geometry) = feature.geometry_mut() {
             let shape = geometry.shape().map_coords(|c| geo::Coord {
                 x: round(c.x),
@@ -132,7 +132,7 @@ pub fn round_coordinates(doc: &Document, digits: u8) -> Document {
             });
             geometry.set_shape(shape);
         }
-    }
+    });
     out
 }
 
@@ -164,7 +164,7 @@ fn source_urls(sources: &[Source]) -> String {
     sources
         .iter()
         .filter_map(|s| match s {
-            Source::Reference(r) => r.url.as_deref().or(r.archived_url.as_deref()),
+            Source::Reference(r) => r.url().as_deref().or(r.archived_url().as_deref()),
             Source::Text(_) => None,
         })
         .collect::<Vec<_>>()
@@ -203,7 +203,7 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
     for feature in doc.strips() {
         let s = StripSummary::of(feature, status_date);
         let h = &s.history;
-        let mut days: Vec<i64> = h.rebuilds.iter().map(|r| r.days).collect();
+        let mut days: Vec<i64> = h.rebuilds().iter().map(|r| r.days()).collect();
         days.sort_unstable();
         let median = crate::analysis::median(&days)
             .map(|m| format!("{m}"))
@@ -218,10 +218,10 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
             feature.name().unwrap_or("").to_owned(),
             s.status.as_str().to_owned(),
             status_date.to_string(),
-            h.times_destroyed.to_string(),
-            h.times_rebuilt.to_string(),
-            day(h.first_event),
-            day(h.last_event),
+            h.times_destroyed().to_string(),
+            h.times_rebuilt().to_string(),
+            day(h.first_event()),
+            day(h.last_event()),
             feature.events().len().to_string(),
             median,
             rounded(s.runway_length_m),
@@ -294,20 +294,20 @@ pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
                 feature.id().as_str(),
                 feature.name().unwrap_or(""),
                 &i.to_string(),
-                event.id.as_deref().unwrap_or(""),
-                event.kind.as_str(),
-                &event.date.to_string(),
-                &event.date.start().to_string(),
-                &event.date.end().to_string(),
-                event.confidence.get().map_or("", |c| c.as_str()),
-                event.operation.as_deref().unwrap_or(""),
-                &sources_text(&event.sources),
-                &source_urls(&event.sources),
-                event.note.as_deref().unwrap_or(""),
+                event.id().as_deref().unwrap_or(""),
+                event.kind().as_str(),
+                &event.date().to_string(),
+                &event.date().start().to_string(),
+                &event.date().end().to_string(),
+                event.confidence().get().map_or("", |c| c.as_str()),
+                event.operation().as_deref().unwrap_or(""),
+                &sources_text(event.sources()),
+                &source_urls(event.sources()),
+                event.note().as_deref().unwrap_or(""),
                 after[i].as_str(),
                 &lon,
                 &lat,
-                &if event.sources.is_empty() {
+                &if event.sources().is_empty() {
                     String::new()
                 } else {
                     super::sources_json(event)
@@ -345,14 +345,14 @@ pub fn events_geojson(doc: &Document) -> String {
             let fields: [(&str, Option<&str>); 11] = [
                 ("strip_id", Some(feature.id().as_str())),
                 ("strip_name", feature.name()),
-                ("event_id", event.id.as_deref()),
-                ("type", Some(event.kind.as_str())),
-                ("date", Some(&event.date.to_string())),
-                ("date_start", Some(&event.date.start().to_string())),
-                ("date_end", Some(&event.date.end().to_string())),
-                ("confidence", event.confidence.get().map(|c| c.as_str())),
-                ("operation", event.operation.as_deref()),
-                ("sources", Some(&sources_text(&event.sources))),
+                ("event_id", event.id().as_deref()),
+                ("type", Some(event.kind().as_str())),
+                ("date", Some(&event.date().to_string())),
+                ("date_start", Some(&event.date().start().to_string())),
+                ("date_end", Some(&event.date().end().to_string())),
+                ("confidence", event.confidence().get().map(|c| c.as_str())),
+                ("operation", event.operation().as_deref()),
+                ("sources", Some(&sources_text(event.sources()))),
                 ("status_after", Some(after[i].as_str())),
             ];
             for (n, (key, value)) in fields.iter().enumerate() {

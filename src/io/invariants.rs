@@ -39,23 +39,23 @@ pub fn check_read_write(bytes: &[u8]) -> Result<(), String> {
     if again.document != parsed.document {
         let first = parsed
             .document
-            .features
+            .features()
             .iter()
-            .zip(&again.document.features)
+            .zip(again.document.features())
             .position(|(a, b)| a != b);
         let detail = match first {
             Some(i) => format!(
                 "feature #{}: read {:?}\nread back {:?}",
                 i + 1,
-                parsed.document.features[i],
-                again.document.features[i]
+                parsed.document.features()[i],
+                again.document.features()[i]
             ),
             None => format!(
                 "{} features read, {} read back; members {:?} / {:?}",
-                parsed.document.features.len(),
-                again.document.features.len(),
-                parsed.document.foreign,
-                again.document.foreign
+                parsed.document.features().len(),
+                again.document.features().len(),
+                parsed.document.foreign(),
+                again.document.foreign()
             ),
         };
         return Err(format!(

@@ -52,19 +52,19 @@ pub fn write_geojson_parts(
     // A second `features` the file had (kept, and reported on reading) goes after the list,
     // so that the list stays the one read.
     let (after, before): (Vec<_>, Vec<_>) =
-        doc.foreign.iter().partition(|(key, _)| key == "features");
+        doc.foreign().iter().partition(|(key, _)| key == "features");
     for (key, value) in before {
         member(&mut head, key, value.get());
     }
     head.push_str(",\"features\":[");
-    let total = doc.features.len();
+    let total = doc.features().len();
     let chunks = total.div_ceil(CHUNK);
     let write_chunk = |c: usize| {
         let range = c * CHUNK..((c + 1) * CHUNK).min(total);
         let mut out = String::with_capacity(range.len() * 1024);
         for i in range {
             out.push_str(if i == 0 { "\n" } else { ",\n" });
-            write_feature(&mut out, &doc.features[i], options);
+            write_feature(&mut out, &doc.features()[i], options);
         }
         out
     };
@@ -149,7 +149,7 @@ pub(crate) fn number(value: f64) -> String {
 
 pub(crate) fn write_feature(out: &mut String, feature: &Feature, options: &WriteOptions) {
     if let Some(unread) = feature.unread() {
-        out.push_str(unread.raw.get());
+        out.push_str(unread.raw().get());
         return;
     }
     out.push_str("{\"type\":\"Feature\"");
@@ -242,13 +242,13 @@ fn summary_value(out: &mut String, summary: &StripSummary, name: &str) -> bool {
     match name {
         "status" => string(out, summary.status.as_str()),
         "times_destroyed" => {
-            let _ = write!(out, "{}", h.times_destroyed);
+            let _ = write!(out, "{}", h.times_destroyed());
         }
         "times_rebuilt" => {
-            let _ = write!(out, "{}", h.times_rebuilt);
+            let _ = write!(out, "{}", h.times_rebuilt());
         }
-        "first_event" => day(out, h.first_event),
-        "last_event" => day(out, h.last_event),
+        "first_event" => day(out, h.first_event()),
+        "last_event" => day(out, h.last_event()),
         "runway_length_m" => match summary.runway_length_m {
             Some(length) => {
                 let _ = write!(out, "{}", length.round());
@@ -281,14 +281,14 @@ fn write_events(out: &mut String, feature: &Feature) {
     for (i, event) in feature.events().iter().enumerate() {
         while let Some((_, u)) = unread.next_if(|(before, _)| *before <= i) {
             sep(out);
-            out.push_str(u.raw.get());
+            out.push_str(u.raw().get());
         }
         sep(out);
         write_event(out, event);
     }
     for (_, u) in unread {
         sep(out);
-        out.push_str(u.raw.get());
+        out.push_str(u.raw().get());
     }
     out.push(']');
 }
@@ -311,20 +311,20 @@ pub(crate) fn event_json(event: &Event) -> String {
 
 fn write_event(out: &mut String, event: &Event) {
     out.push_str("{\"type\":");
-    string(out, event.kind.as_str());
-    field_member(out, "id", &event.id);
-    string_member(out, "date", &event.date.to_string());
-    string_member(out, "date_start", &event.date.start().to_string());
-    string_member(out, "date_end", &event.date.end().to_string());
-    match &event.confidence {
+    string(out, event.kind().as_str());
+    field_member(out, "id", event.id());
+    string_member(out, "date", &event.date().to_string());
+    string_member(out, "date_start", &event.date().start().to_string());
+    string_member(out, "date_end", &event.date().end().to_string());
+    match &event.confidence() {
         Field::Absent => {}
         Field::Value(c) => string_member(out, "confidence", c.as_str()),
         Field::Kept(raw) => member(out, "confidence", raw.get()),
     }
-    field_member(out, "operation", &event.operation);
-    if !event.sources.is_empty() {
+    field_member(out, "operation", event.operation());
+    if !event.sources().is_empty() {
         out.push_str(",\"sources\":[");
-        for (i, source) in event.sources.iter().enumerate() {
+        for (i, source) in event.sources().iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
@@ -332,8 +332,8 @@ fn write_event(out: &mut String, event: &Event) {
         }
         out.push(']');
     }
-    field_member(out, "note", &event.note);
-    write_extra(out, event.extra.members());
+    field_member(out, "note", event.note());
+    write_extra(out, event.extra().members());
     out.push('}');
 }
 
@@ -346,7 +346,7 @@ fn write_extra(out: &mut String, extra: &Extra) {
 /// The `sources` list of an event as JSON (`[]` when it has none).
 pub(crate) fn sources_json(event: &Event) -> String {
     let mut out = String::from("[");
-    for (i, source) in event.sources.iter().enumerate() {
+    for (i, source) in event.sources().iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -364,7 +364,7 @@ fn write_source(out: &mut String, source: &Source) {
             for (name, field) in r.fields() {
                 field_member(&mut body, name, field);
             }
-            write_extra(&mut body, r.extra.members());
+            write_extra(&mut body, r.extra().members());
             out.push('{');
             out.push_str(body.strip_prefix(',').unwrap_or(&body));
             out.push('}');

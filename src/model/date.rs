@@ -60,10 +60,20 @@ pub struct FuzzyDate {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{text}\" is not a date Pistas understands: {reason}")]
 pub struct DateError {
+    text: String,
+    reason: String,
+}
+
+impl DateError {
     /// The text as written.
-    pub text: String,
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// What is wrong, in words.
-    pub reason: String,
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
 }
 
 const HOW_TO_WRITE: &str = "write 2014 (a year), 2014-09 (a month) or 2014-09-05 (a day), \

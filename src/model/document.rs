@@ -6,12 +6,29 @@ use super::feature::{Feature, FeatureId};
 use super::members::{Extra, extra_eq};
 
 /// An ordered collection of strips and context features, as one GeoJSON FeatureCollection.
+///
+/// Every change goes through a method that keeps the written ids unique: a feature with a
+/// taken id is refused ([`IdTaken`]), and no caller gets a `&mut Feature` it could give
+/// another's id (changes to a feature go through [`Document::update`]). Ids Pistas gave
+/// features without one are for this session only and never written: they are exempt.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    pub features: Vec<Feature>,
+    features: Vec<Feature>,
     /// Members of the FeatureCollection other than `type` and `features` (`bbox`, `name`,
     /// `crs`, foreign members), kept as written.
-    pub foreign: Extra,
+    foreign: Extra,
+}
+
+/// A change refused because the feature's id is another feature's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the id \"{0}\" is already another feature's")]
+pub struct IdTaken(String);
+
+impl IdTaken {
+    /// The id that is taken.
+    pub fn id(&self) -> &str {
+        &self.0
+    }
 }
 
 impl PartialEq for Document {
@@ -23,14 +40,239 @@ impl PartialEq for Document {
 /// An id that Pistas gave a feature while loading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdChange {
+    index: usize,
+    old: Option<FeatureId>,
+    new: FeatureId,
+}
+
+impl IdChange {
     /// Index of the feature in the document.
-    pub index: usize,
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
     /// The id it had: `None` when it had none.
-    pub old: Option<FeatureId>,
-    pub new: FeatureId,
+    pub fn old(&self) -> Option<&FeatureId> {
+        self.old.as_ref()
+    }
+
+    /// The id it has now.
+    pub fn new_id(&self) -> &FeatureId {
+        &self.new
+    }
 }
 
 impl Document {
+    /// A document of these features, in order; refused when two of them have the same
+    /// written id (see [`Document::with_unique_ids`] to rename instead).
+    pub fn new(features: Vec<Feature>, foreign: Extra) -> Result<Self, IdTaken> {
+        let doc = Document { features, foreign };
+        match doc.repeated_id() {
+            Some(id) => Err(IdTaken(id)),
+            None => Ok(doc),
+        }
+    }
+
+    /// A document of one feature.
+    pub fn of_one(feature: Feature) -> Self {
+        Document {
+            features: vec![feature],
+            foreign: Vec::new(),
+        }
+    }
+
+    /// A copy of the features `keep` says yes to (given each index), in order, with the
+    /// same collection members: ids stay unique, as in any part of a document.
+    pub fn subset(&self, mut keep: impl FnMut(usize, &Feature) -> bool) -> Self {
+        Document {
+            features: self
+                .features
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| keep(*i, f))
+                .map(|(_, f)| f.clone())
+                .collect(),
+            foreign: self.foreign.clone(),
+        }
+    }
+
+    /// The features, in order.
+    pub fn features(&self) -> &[Feature] {
+        &self.features
+    }
+
+    /// The FeatureCollection's members other than `type` and `features`, as written.
+    pub fn foreign(&self) -> &Extra {
+        &self.foreign
+    }
+
+    /// Replaces the FeatureCollection's other members; `type` and `features` are the
+    /// document's own and are dropped.
+    pub fn set_foreign(&mut self, mut foreign: Extra) {
+        foreign.retain(|(k, _)| k != "type" && k != "features");
+        self.foreign = foreign;
+    }
+
+    /// The features, consumed, in order.
+    pub fn into_features(self) -> Vec<Feature> {
+        self.features
+    }
+
+    /// The first written id two features share, if any.
+    pub fn repeated_id(&self) -> Option<String> {
+        let mut seen: HashSet<&str, foldhash::fast::RandomState> =
+            HashSet::with_capacity_and_hasher(self.features.len(), Default::default());
+        self.features
+            .iter()
+            .filter(|f| !f.id_assigned())
+            .map(|f| f.id().as_str())
+            .find(|id| !seen.insert(id))
+            .map(str::to_owned)
+    }
+
+    /// Refuses `feature` when a feature other than the one at `except` has its id.
+    fn check_free(&self, feature: &Feature, except: Option<usize>) -> Result<(), IdTaken> {
+        if feature.id_assigned() {
+            return Ok(());
+        }
+        let id = feature.id();
+        let taken = self
+            .features
+            .iter()
+            .enumerate()
+            .any(|(i, f)| Some(i) != except && !f.id_assigned() && f.id() == id);
+        if taken {
+            Err(IdTaken(id.as_str().to_owned()))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Adds a feature at the end; refused when its id is taken. Returns its index.
+    pub fn push(&mut self, feature: Feature) -> Result<usize, IdTaken> {
+        self.check_free(&feature, None)?;
+        self.features.push(feature);
+        Ok(self.features.len() - 1)
+    }
+
+    /// Inserts a feature at `index` (at most the number of features); refused when its
+    /// id is taken.
+    pub fn insert(&mut self, index: usize, feature: Feature) -> Result<(), IdTaken> {
+        self.check_free(&feature, None)?;
+        self.features
+            .insert(index.min(self.features.len()), feature);
+        Ok(())
+    }
+
+    /// Puts `feature` in place of the one at `index` and returns that one; refused when
+    /// another feature has its id. `None` when there is no feature at `index`.
+    pub fn replace(&mut self, index: usize, feature: Feature) -> Option<Result<Feature, IdTaken>> {
+        if index >= self.features.len() {
+            return None;
+        }
+        Some(
+            self.check_free(&feature, Some(index))
+                .map(|()| std::mem::replace(&mut self.features[index], feature)),
+        )
+    }
+
+    /// Removes and returns the feature at `index`.
+    pub fn remove(&mut self, index: usize) -> Feature {
+        self.features.remove(index)
+    }
+
+    /// Keeps the first `len` features.
+    pub fn truncate(&mut self, len: usize) {
+        self.features.truncate(len);
+    }
+
+    /// Keeps the features `keep` says yes to.
+    pub fn retain(&mut self, keep: impl FnMut(&Feature) -> bool) {
+        self.features.retain(keep);
+    }
+
+    /// Makes `id` the written id of the feature at `index`; refused when another feature
+    /// has it.
+    pub fn set_id(&mut self, index: usize, id: FeatureId) -> Result<(), IdTaken> {
+        let taken = self
+            .features
+            .iter()
+            .enumerate()
+            .any(|(i, f)| i != index && !f.id_assigned() && *f.id() == id);
+        if taken {
+            return Err(IdTaken(id.as_str().to_owned()));
+        }
+        if let Some(f) = self.features.get_mut(index) {
+            f.set_id(id);
+        }
+        Ok(())
+    }
+
+    /// Changes the feature at `index` through `change`. Its id cannot change here (see
+    /// [`Document::set_id`]): a `change` that gives it another id is undone for the id
+    /// alone, and `Err` says so. `None` when there is no feature at `index`.
+    pub fn update<R>(
+        &mut self,
+        index: usize,
+        change: impl FnOnce(&mut Feature) -> R,
+    ) -> Option<Result<R, IdTaken>> {
+        let feature = self.features.get_mut(index)?;
+        let (id, assigned) = (feature.id().clone(), feature.id_assigned());
+        let out = change(feature);
+        if *feature.id() == id && feature.id_assigned() == assigned {
+            return Some(Ok(out));
+        }
+        let wanted = feature.id().as_str().to_owned();
+        if assigned {
+            feature.assign_id(id);
+        } else {
+            feature.set_id(id);
+        }
+        Some(Err(IdTaken(wanted)))
+    }
+
+    /// Changes every feature through `change`, as [`Document::update`] does one.
+    pub fn update_all(&mut self, mut change: impl FnMut(&mut Feature)) -> Result<(), IdTaken> {
+        let mut refused = None;
+        for index in 0..self.features.len() {
+            if let Some(Err(e)) = self.update(index, &mut change) {
+                refused.get_or_insert(e);
+            }
+        }
+        refused.map_or(Ok(()), Err)
+    }
+
+    /// Makes the ids Pistas gave this session the features' own, written from now on (a
+    /// strip in a database needs a lasting id). Returns how many changed; refused, with
+    /// nothing changed, when one of them is also another feature's written id.
+    pub fn keep_assigned_ids(&mut self) -> Result<usize, IdTaken> {
+        let mut written: HashSet<&str> = HashSet::new();
+        for f in self.features.iter().filter(|f| !f.id_assigned()) {
+            written.insert(f.id().as_str());
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        for f in self.features.iter().filter(|f| f.id_assigned()) {
+            let id = f.id().as_str();
+            if written.contains(id) || !seen.insert(id) {
+                return Err(IdTaken(id.to_owned()));
+            }
+        }
+        let mut count = 0;
+        for f in self.features.iter_mut().filter(|f| f.id_assigned()) {
+            f.set_id(f.id().clone());
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// The list itself, for batches that keep ids unique themselves: the editor's
+    /// all-or-nothing commands (it checks the ids once the batch is applied and puts
+    /// everything back when two repeat, see `edit::Editor::apply`) and a sync's settling
+    /// (it replaces strips by id and appends only ids the list lacks).
+    pub(crate) fn list_for_batch(&mut self) -> &mut Vec<Feature> {
+        &mut self.features
+    }
+
     /// A document from features in order. Features without an id (as read, see
     /// [`Feature::id_assigned`]) get a fresh one, as do features whose id an earlier
     /// feature already uses. Returns what was assigned, so that it can be reported.
@@ -170,6 +412,7 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::json_string;
     use geo::point;
 
     fn strip(id: &str) -> Feature {
@@ -196,5 +439,63 @@ mod tests {
             doc.fresh_id("vraem"),
             FeatureId::String("vraem-0001".into())
         );
+    }
+
+    /// Every way into a document refuses a second feature with a written id: pushing,
+    /// inserting, replacing, setting an id, and a change through `update` that tries to
+    /// give a feature another's id (undone for the id, said in the error).
+    #[test]
+    fn a_document_refuses_a_taken_id_on_every_way_in() {
+        let mut doc = Document::new(vec![strip("a"), strip("b")], Vec::new()).unwrap();
+        assert_eq!(doc.push(strip("a")).unwrap_err().id(), "a");
+        assert_eq!(doc.insert(0, strip("b")).unwrap_err().id(), "b");
+        assert_eq!(doc.replace(0, strip("b")).unwrap().unwrap_err().id(), "b");
+        assert!(
+            doc.replace(0, strip("a")).unwrap().is_ok(),
+            "its own id is free to it"
+        );
+        assert!(doc.replace(5, strip("z")).is_none());
+        assert_eq!(
+            doc.set_id(1, FeatureId::String("a".into()))
+                .unwrap_err()
+                .id(),
+            "a"
+        );
+        let err = doc
+            .update(1, |f| {
+                f.set_name("renamed");
+                f.set_id(FeatureId::String("a".into()));
+            })
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.id(), "a");
+        assert_eq!(doc.features()[1].id().as_str(), "b", "the id is put back");
+        assert_eq!(
+            doc.features()[1].name(),
+            Some("renamed"),
+            "the rest is kept"
+        );
+        assert!(Document::new(vec![strip("a"), strip("a")], Vec::new()).is_err());
+        assert_eq!(doc.push(strip("c")).unwrap(), 2);
+        doc.set_id(2, FeatureId::String("d".into())).unwrap();
+        assert_eq!(doc.repeated_id(), None);
+        // The collection's own members are never taken as foreign ones.
+        doc.set_foreign(vec![
+            ("type".into(), json_string("x")),
+            ("name".into(), json_string("VRAEM")),
+        ]);
+        assert_eq!(doc.foreign().len(), 1);
+    }
+
+    /// Ids Pistas gave for the session become written ones only when none of them is
+    /// another feature's written id.
+    #[test]
+    fn assigned_ids_are_kept_only_when_free() {
+        let unnamed = || Feature::from_parts(crate::model::FeatureParts::default());
+        let (mut doc, _) =
+            Document::with_unique_ids(vec![strip("a"), unnamed(), unnamed()], Vec::new());
+        assert_eq!(doc.keep_assigned_ids().unwrap(), 2);
+        assert!(doc.features().iter().all(|f| !f.id_assigned()));
+        assert_eq!(doc.keep_assigned_ids().unwrap(), 0);
     }
 }

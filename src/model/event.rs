@@ -101,12 +101,12 @@ pub enum Source {
 /// A structured source reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reference {
-    pub title: Field<String>,
-    pub url: Field<String>,
-    pub archived_url: Field<String>,
-    pub accessed: Field<String>,
+    title: Field<String>,
+    url: Field<String>,
+    archived_url: Field<String>,
+    accessed: Field<String>,
     /// Unknown members, kept as written; never one of the names above.
-    pub extra: Unknown,
+    extra: Unknown,
 }
 
 impl Reference {
@@ -166,15 +166,67 @@ impl Source {
 /// One dated event in a strip's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    pub id: Field<String>,
-    pub kind: EventType,
-    pub date: FuzzyDate,
-    pub confidence: Field<Confidence>,
-    pub sources: Vec<Source>,
-    pub operation: Field<String>,
-    pub note: Field<String>,
+    id: Field<String>,
+    kind: EventType,
+    date: FuzzyDate,
+    confidence: Field<Confidence>,
+    sources: Vec<Source>,
+    operation: Field<String>,
+    note: Field<String>,
     /// Unknown members, kept as written; never a name of [`Event::FIELDS`].
-    pub extra: Unknown,
+    extra: Unknown,
+}
+
+/// Reads and changes of a typed member: each member's type keeps its rule (a [`Field`]
+/// holds one value or the text kept for it; [`Unknown`] never holds a typed name).
+macro_rules! members {
+    ($($name:ident, $name_mut:ident: $ty:ty;)*) => {
+        $(
+            pub fn $name(&self) -> &$ty {
+                &self.$name
+            }
+
+            pub fn $name_mut(&mut self) -> &mut $ty {
+                &mut self.$name
+            }
+        )*
+    };
+}
+
+impl Event {
+    members! {
+        id, id_mut: Field<String>;
+        date, date_mut: FuzzyDate;
+        confidence, confidence_mut: Field<Confidence>;
+        sources, sources_mut: Vec<Source>;
+        operation, operation_mut: Field<String>;
+        note, note_mut: Field<String>;
+        extra, extra_mut: Unknown;
+    }
+
+    pub fn kind(&self) -> EventType {
+        self.kind
+    }
+
+    pub fn set_kind(&mut self, kind: EventType) {
+        self.kind = kind;
+    }
+
+    /// The event with these sources.
+    pub fn with_sources(mut self, sources: Vec<Source>) -> Self {
+        self.sources = sources;
+        self
+    }
+}
+
+impl Reference {
+    members! {
+        title, title_mut: Field<String>;
+        url, url_mut: Field<String>;
+        archived_url, archived_url_mut: Field<String>;
+        accessed, accessed_mut: Field<String>;
+        extra, extra_mut: Unknown;
+    }
 }
 
 impl Event {
@@ -269,7 +321,7 @@ mod tests {
         );
         let parsed = crate::io::read_str(&text, "fields.geojson");
         assert!(!parsed.fatal);
-        let event = &parsed.document.features[0].events()[0];
+        let event = &parsed.document.features()[0].events()[0];
         let unknown: Vec<&str> = event
             .extra
             .members()

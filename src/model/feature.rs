@@ -194,12 +194,12 @@ pub const DERIVED_PROPERTIES: [&str; 7] = [
 
 /// The events of a feature read from a file.
 #[derive(Debug, Default)]
-pub struct EventsPart {
+pub(crate) struct EventsPart {
     /// How many properties come before `events`.
-    pub at: usize,
-    pub events: Vec<Event>,
+    pub(crate) at: usize,
+    pub(crate) events: Vec<Event>,
     /// Events that could not be interpreted, each with how many read events precede it.
-    pub unread: Vec<(usize, Unread)>,
+    pub(crate) unread: Vec<(usize, Unread)>,
 }
 
 /// `base`, or `base_2`, `base_3`, … : the first name no property has.
@@ -216,14 +216,14 @@ pub fn free_name(properties: &Extra, base: &str) -> String {
 
 /// What a feature read from a file is made of.
 #[derive(Debug, Default)]
-pub struct FeatureParts {
-    pub id: Option<FeatureId>,
-    pub geometry: Option<Geometry>,
-    pub properties: Extra,
+pub(crate) struct FeatureParts {
+    pub(crate) id: Option<FeatureId>,
+    pub(crate) geometry: Option<Geometry>,
+    pub(crate) properties: Extra,
     /// `None` when there is no `events` member.
-    pub events: Option<EventsPart>,
-    pub properties_null: bool,
-    pub foreign: Foreign,
+    pub(crate) events: Option<EventsPart>,
+    pub(crate) properties_null: bool,
+    pub(crate) foreign: Foreign,
 }
 
 impl Feature {
@@ -260,7 +260,7 @@ impl Feature {
     /// A feature as read from a file. With an `events` member, derived keys are dropped
     /// from the properties (they are recomputed). Without an id, it is given an empty one,
     /// to be replaced by [`crate::model::Document::with_unique_ids`].
-    pub fn from_parts(parts: FeatureParts) -> Self {
+    pub(crate) fn from_parts(parts: FeatureParts) -> Self {
         let mut feature = Feature::empty(parts.id);
         feature.geometry = parts.geometry;
         feature.properties_null = parts.properties_null;
@@ -305,7 +305,7 @@ impl Feature {
     /// A feature that could not be read: kept as written, with its problems.
     pub fn unreadable(id: Option<FeatureId>, raw: Box<RawValue>, problems: Vec<String>) -> Self {
         let mut feature = Feature::empty(id);
-        feature.unread = Some(Unread { raw, problems });
+        feature.unread = Some(Unread::new(raw, problems));
         feature
     }
 

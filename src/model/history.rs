@@ -9,32 +9,92 @@ use super::status::{Status, chronological, status_at};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RebuildInterval {
     /// Index of the destruction among the strip's events.
-    pub destroyed: usize,
+    destroyed: usize,
     /// Index of the rebuild among the strip's events.
-    pub rebuilt: usize,
+    rebuilt: usize,
     /// Best estimate in days: between the middles of the two dates, never negative.
-    pub days: i64,
+    days: i64,
     /// The fewest days the two dates allow (never negative).
-    pub min_days: i64,
+    min_days: i64,
     /// The most days the two dates allow.
-    pub max_days: i64,
+    max_days: i64,
     /// True when either date is approximate, uncertain or not a single day.
-    pub fuzzy: bool,
+    fuzzy: bool,
 }
 
 /// The summary of a strip's history that the profile writes next to its events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct History {
     /// Event indices in chronological order.
-    pub order: Vec<usize>,
-    pub times_destroyed: usize,
-    pub times_rebuilt: usize,
-    pub first_event: Option<NaiveDate>,
-    pub last_event: Option<NaiveDate>,
-    pub rebuilds: Vec<RebuildInterval>,
+    order: Vec<usize>,
+    times_destroyed: usize,
+    times_rebuilt: usize,
+    first_event: Option<NaiveDate>,
+    last_event: Option<NaiveDate>,
+    rebuilds: Vec<RebuildInterval>,
+}
+
+impl RebuildInterval {
+    /// Index of the destruction among the strip's events.
+    pub fn destroyed(&self) -> usize {
+        self.destroyed
+    }
+
+    /// Index of the rebuild among the strip's events.
+    pub fn rebuilt(&self) -> usize {
+        self.rebuilt
+    }
+
+    /// Best estimate in days: between the middles of the two dates, never negative.
+    pub fn days(&self) -> i64 {
+        self.days
+    }
+
+    /// The fewest days the two dates allow (never negative).
+    pub fn min_days(&self) -> i64 {
+        self.min_days
+    }
+
+    /// The most days the two dates allow.
+    pub fn max_days(&self) -> i64 {
+        self.max_days
+    }
+
+    /// True when either date is approximate, uncertain or not a single day.
+    pub fn fuzzy(&self) -> bool {
+        self.fuzzy
+    }
 }
 
 impl History {
+    /// Event indices in chronological order.
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    pub fn times_destroyed(&self) -> usize {
+        self.times_destroyed
+    }
+
+    pub fn times_rebuilt(&self) -> usize {
+        self.times_rebuilt
+    }
+
+    /// The first day of the earliest event.
+    pub fn first_event(&self) -> Option<NaiveDate> {
+        self.first_event
+    }
+
+    /// The last day of the latest event.
+    pub fn last_event(&self) -> Option<NaiveDate> {
+        self.last_event
+    }
+
+    /// Each destruction followed by a rebuild, in chronological order.
+    pub fn rebuilds(&self) -> &[RebuildInterval] {
+        &self.rebuilds
+    }
+
     /// Reads the history of a list of events.
     pub fn of(events: &[Event]) -> Self {
         let order = chronological(events);
@@ -44,7 +104,7 @@ impl History {
         // event that puts the strip back in use (rebuilt, built or sighted), is a rebuild.
         let mut pending_destruction: Option<usize> = None;
         for &i in &order {
-            match events[i].kind {
+            match events[i].kind() {
                 EventType::Destroyed => {
                     times_destroyed += 1;
                     pending_destruction = Some(i);
@@ -52,7 +112,7 @@ impl History {
                 EventType::Reported => {}
                 _ => {
                     if let Some(d) = pending_destruction.take() {
-                        let (a, b) = (&events[d].date, &events[i].date);
+                        let (a, b) = (&events[d].date(), &events[i].date());
                         rebuilds.push(RebuildInterval {
                             destroyed: d,
                             rebuilt: i,
@@ -68,8 +128,8 @@ impl History {
         History {
             times_destroyed,
             times_rebuilt: rebuilds.len(),
-            first_event: events.iter().map(|e| e.date.start()).min(),
-            last_event: events.iter().map(|e| e.date.end()).max(),
+            first_event: events.iter().map(|e| e.date().start()).min(),
+            last_event: events.iter().map(|e| e.date().end()).max(),
             rebuilds,
             order,
         }

@@ -180,9 +180,25 @@ impl PartialEq for Foreign {
 /// unchanged), with what is wrong with it, until someone fixes it.
 #[derive(Debug, Clone)]
 pub struct Unread {
-    pub raw: Box<RawValue>,
+    raw: Box<RawValue>,
+    problems: Vec<String>,
+}
+
+impl Unread {
+    /// What was written, with what is wrong with it (one sentence per problem).
+    pub fn new(raw: Box<RawValue>, problems: Vec<String>) -> Self {
+        Unread { raw, problems }
+    }
+
+    /// The text as written.
+    pub fn raw(&self) -> &RawValue {
+        &self.raw
+    }
+
     /// What is wrong, one sentence per problem.
-    pub problems: Vec<String>,
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
 }
 
 /// What was kept is what counts: the problems are found anew on every read.

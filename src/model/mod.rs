@@ -12,12 +12,12 @@ mod status;
 pub mod synthetic;
 
 pub use date::{DateError, FuzzyDate, Precision, Qualifier};
-pub use document::{Document, IdChange};
+pub use document::{Document, IdChange, IdTaken};
 pub use event::{Confidence, Event, EventType, Reference, Source};
 pub use feature::{
-    DERIVED_PROPERTIES, EventsPart, Feature, FeatureId, FeatureParts, Geometry, GeometryKind,
-    IdOrigin, JsonNumber, free_name,
+    DERIVED_PROPERTIES, Feature, FeatureId, Geometry, GeometryKind, IdOrigin, JsonNumber, free_name,
 };
+pub(crate) use feature::{EventsPart, FeatureParts};
 pub use history::{History, RebuildInterval};
 pub use members::{
     Extra, Field, Foreign, Unknown, Unread, decode_str, extra_eq, json_null, json_string,

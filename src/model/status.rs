@@ -59,7 +59,7 @@ impl fmt::Display for Status {
 /// 1 March and rebuilt (`times_rebuilt` 1) from 2 July.
 pub fn chronological(events: &[Event]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..events.len()).collect();
-    order.sort_by_key(|&i| (events[i].date.midpoint(), events[i].date.end()));
+    order.sort_by_key(|&i| (events[i].date().midpoint(), events[i].date().end()));
     order
 }
 
@@ -84,12 +84,12 @@ pub fn status_at(events: &[Event], order: &[usize], day: NaiveDate) -> (Status, 
     let mut ever_destroyed = false;
     for &i in order {
         let event = &events[i];
-        if event.date.midpoint() > day || !event.kind.changes_state() {
+        if event.date().midpoint() > day || !event.kind().changes_state() {
             continue;
         }
-        fuzzy = event.date.is_fuzzy();
-        status = next_status(status, event.kind, ever_destroyed);
-        ever_destroyed |= event.kind == EventType::Destroyed;
+        fuzzy = event.date().is_fuzzy();
+        status = next_status(status, event.kind(), ever_destroyed);
+        ever_destroyed |= event.kind() == EventType::Destroyed;
     }
     (status, fuzzy)
 }
@@ -100,8 +100,8 @@ pub fn statuses_after(events: &[Event], order: &[usize]) -> Vec<Status> {
     let mut status = Status::Unknown;
     let mut ever_destroyed = false;
     for &i in order {
-        status = next_status(status, events[i].kind, ever_destroyed);
-        ever_destroyed |= events[i].kind == EventType::Destroyed;
+        status = next_status(status, events[i].kind(), ever_destroyed);
+        ever_destroyed |= events[i].kind() == EventType::Destroyed;
         after[i] = status;
     }
     after
@@ -183,20 +183,20 @@ impl StatusTimeline {
         let changing: Vec<usize> = order
             .iter()
             .copied()
-            .filter(|&i| events[i].kind.changes_state())
+            .filter(|&i| events[i].kind().changes_state())
             .collect();
         let mut steps = Vec::new();
         let (mut status, mut ever_destroyed) = (Status::Unknown, false);
         for (n, &i) in changing.iter().enumerate() {
             let event = &events[i];
-            status = next_status(status, event.kind, ever_destroyed);
-            ever_destroyed |= event.kind == EventType::Destroyed;
-            let day = event.date.midpoint();
+            status = next_status(status, event.kind(), ever_destroyed);
+            ever_destroyed |= event.kind() == EventType::Destroyed;
+            let day = event.date().midpoint();
             let last_that_day = changing
                 .get(n + 1)
-                .is_none_or(|&j| events[j].date.midpoint() != day);
+                .is_none_or(|&j| events[j].date().midpoint() != day);
             if last_that_day {
-                steps.push((day, status, event.date.is_fuzzy()));
+                steps.push((day, status, event.date().is_fuzzy()));
             }
         }
         StatusTimeline { steps }
@@ -293,9 +293,9 @@ mod rule_properties {
             // "rebuilt" exactly when it was put back in use after a destruction and is in use.
             prop_assert_eq!(
                 last == Status::Rebuilt,
-                h.times_rebuilt > 0 && last != Status::Destroyed
+                h.times_rebuilt() > 0 && last != Status::Destroyed
             );
-            prop_assert!(h.times_rebuilt <= h.times_destroyed);
+            prop_assert!(h.times_rebuilt() <= h.times_destroyed());
         }
     }
 }

@@ -96,20 +96,18 @@ fn event(rng: &mut ChaCha8Rng, kind: EventType, day: NaiveDate, cycle: u32) -> E
         date = date.with_qualifier(Qualifier::Approximate);
     }
     let mut e = Event::new(kind, date);
-    e.id = Field::Value(format!("e{}-{cycle}", kind.as_str()));
-    e.confidence = Field::Value(Confidence::ALL[rng.random_range(0..3)]);
+    *e.id_mut() = Field::Value(format!("e{}-{cycle}", kind.as_str()));
+    *e.confidence_mut() = Field::Value(Confidence::ALL[rng.random_range(0..3)]);
     let title = SOURCES[rng.random_range(0..SOURCES.len())];
-    e.sources = vec![Source::Reference(Reference {
-        title: Field::Value(title.to_owned()),
-        url: Field::Value(format!(
-            "https://example.org/synthetic/{}",
-            rng.random_range(1000..99999)
-        )),
-        accessed: Field::Value(day.to_string()),
-        ..Reference::default()
-    })];
+    let url = format!(
+        "https://example.org/synthetic/{}",
+        rng.random_range(1000..99999)
+    );
+    let mut reference = Reference::titled(title, Some(&url));
+    *reference.accessed_mut() = Field::Value(day.to_string());
+    *e.sources_mut() = vec![Source::Reference(reference)];
     if kind == EventType::Destroyed {
-        e.operation = Field::Value(format!("Synthetic operation {}", day.format("%Y-%m")));
+        *e.operation_mut() = Field::Value(format!("Synthetic operation {}", day.format("%Y-%m")));
     }
     e
 }
@@ -123,8 +121,8 @@ mod tests {
         let a = generate(50, 7);
         assert_eq!(a, generate(50, 7));
         assert_ne!(a, generate(50, 8));
-        assert_eq!(a.features.len(), 50);
-        for f in &a.features {
+        assert_eq!(a.features().len(), 50);
+        for f in a.features() {
             let shape = f.geometry().expect("geometry").shape();
             let p = crate::analysis::representative_point(shape).expect("point");
             assert!((LON.0 - 0.1..LON.1 + 0.1).contains(&p.x()));

@@ -130,7 +130,7 @@ fn event(note: &str) -> Event {
         EventType::Sighted,
         FuzzyDate::parse("2014-06").expect("date"),
     );
-    e.note.set(Some(note.to_owned()));
+    e.note_mut().set(Some(note.to_owned()));
     e
 }
 
@@ -138,16 +138,17 @@ fn event(note: &str) -> Event {
 /// events yet.
 fn start_doc(strips: usize) -> Document {
     let mut doc = sample();
-    doc.features.truncate(strips);
+    doc.truncate(strips);
     for i in 0..2 {
         let id = format!("empty-{i}");
-        doc.features.push(Feature::new_strip(
+        doc.push(Feature::new_strip(
             FeatureId::String(id.clone()),
             &id,
             geo::point!(x: -73.9 + 0.01 * i as f64, y: -12.2).into(),
-        ));
+        ))
+        .expect("a new id");
     }
-    for f in &mut doc.features {
+    doc.update_all(|f| {
         let id = f.id().as_str().to_owned();
         for (i, e) in f
             .events_mut()
@@ -155,31 +156,34 @@ fn start_doc(strips: usize) -> Document {
             .iter_mut()
             .enumerate()
         {
-            e.note.set(Some(format!("s:{id}:{i}")));
+            e.note_mut().set(Some(format!("s:{id}:{i}")));
         }
-    }
+    })
+    .expect("ids unchanged");
     doc
 }
 
 /// One random edit by member `who` (its `k`th).
 fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize) {
     let tag = |kind: &str| format!("{kind}:{who}:{k}");
-    if m.doc.features.is_empty() || rng.random_bool(0.08) {
+    if m.doc.features().is_empty() || rng.random_bool(0.08) {
         let id = tag("s");
-        m.doc.features.push(Feature::new_strip(
-            FeatureId::String(id.clone()),
-            &id,
-            geo::point!(x: -74.0 + rng.random_range(0.0..0.5), y: -12.5).into(),
-        ));
+        m.doc
+            .push(Feature::new_strip(
+                FeatureId::String(id.clone()),
+                &id,
+                geo::point!(x: -74.0 + rng.random_range(0.0..0.5), y: -12.5).into(),
+            ))
+            .expect("a new id");
         log.push(Op::Add {
             strip: id.clone(),
             value: id,
         });
         return;
     }
-    let i = rng.random_range(0..m.doc.features.len());
-    let strip = m.doc.features[i].id().as_str().to_owned();
-    let n_events = m.doc.features[i].events().len();
+    let i = rng.random_range(0..m.doc.features().len());
+    let strip = m.doc.features()[i].id().as_str().to_owned();
+    let n_events = m.doc.features()[i].events().len();
     // Half the time the last event: the one added late, which others touch too.
     let pick_event = |rng: &mut dyn rand::RngCore| {
         if rng.random_bool(0.5) {
@@ -191,7 +195,7 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
     // 0, 1 and whatever else does not apply: a rename (the last arm).
     match rng.random_range(0..10) {
         2 => {
-            let f = &mut m.doc.features[i];
+            let f = &mut m.at(i);
             let x = -74.0 + rng.random_range(0.0..0.5);
             let y = -12.0 - rng.random_range(0.0..0.5);
             f.set_geometry(Some(Geometry::new(geo::point!(x: x, y: y).into())));
@@ -200,16 +204,16 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
         3 | 4 if n_events > 0 => {
             let j = pick_event(rng);
             let value = tag("e");
-            let old = m.doc.features[i].events()[j]
-                .note
+            let old = m.doc.features()[i].events()[j]
+                .note()
                 .as_deref()
                 .map(str::to_owned);
             let replaced = log.replaced(old.as_deref());
             if let Some(old) = &old {
                 log.moot_value(old);
             }
-            m.doc.features[i].events_mut().expect("a readable strip")[j]
-                .note
+            m.at(i).events_mut().expect("a readable strip")[j]
+                .note_mut()
                 .set(Some(value.clone()));
             log.unsynced.insert(value.clone(), replaced.clone());
             log.push(Op::Set {
@@ -220,7 +224,7 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
         }
         5 | 6 => {
             let value = tag("a");
-            m.doc.features[i]
+            m.at(i)
                 .events_mut()
                 .expect("a readable strip")
                 .push(event(&value));
@@ -229,11 +233,12 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
         }
         7 if n_events > 0 => {
             let j = pick_event(rng);
-            let note = m.doc.features[i]
+            let note = m
+                .at(i)
                 .events_mut()
                 .expect("a readable strip")
                 .remove(j)
-                .note
+                .note()
                 .as_deref()
                 .map(str::to_owned);
             if let Some(note) = note {
@@ -242,17 +247,22 @@ fn edit(m: &mut Member, log: &mut Log, rng: &mut impl Rng, who: usize, k: usize)
             }
         }
         8 if rng.random_bool(0.4) => {
-            m.doc.features.remove(i);
+            m.doc.remove(i);
             log.moot_strip(&strip);
             log.push(Op::DeleteStrip { strip });
         }
         _ => {
             let value = tag("n");
-            let replaced = log.replaced(m.doc.features[i].name());
-            if let Some(old) = m.doc.features[i].name().map(str::to_owned) {
+            let replaced = log.replaced(m.doc.features()[i].name());
+            if let Some(old) = m.doc.features()[i].name().map(str::to_owned) {
                 log.moot_value(&old);
             }
-            m.doc.features[i].set_name(&value);
+            m.doc
+                .update(i, |f| {
+                    f.set_name(&value);
+                })
+                .expect("a feature")
+                .expect("its own id");
             log.unsynced.insert(value.clone(), replaced.clone());
             log.push(Op::Set {
                 strip,
@@ -429,13 +439,13 @@ fn run_seed(server: &server::Server, seed: u64, members: usize, rounds: usize) {
     // Every change is in the database (now or in its history) or was reported.
     let committed = history.committed();
     let now: HashSet<String> = truth
-        .features
+        .features()
         .iter()
         .flat_map(|f| {
             let notes = f
                 .events()
                 .iter()
-                .filter_map(|e| e.note.as_deref().map(str::to_owned));
+                .filter_map(|e| e.note().as_deref().map(str::to_owned));
             std::iter::once(f.id().as_str().to_owned())
                 .chain(notes)
                 .collect::<Vec<_>>()

@@ -228,9 +228,13 @@ fn a_sync_killed_at_random_moments_leaves_the_database_before_or_after() {
         );
         // 1,000 strips renamed and given an event each in the file.
         let mut doc = read(&file);
-        for f in doc.features.iter_mut().take(1000) {
-            f.set_name(&format!("round {round}: {}", f.label()));
-            f.set_property("checked", json_string(&format!("round {round}")));
+        for i in 0..doc.features().len().min(1000) {
+            doc.update(i, |f| {
+                f.set_name(&format!("round {round}: {}", f.label()));
+                f.set_property("checked", json_string(&format!("round {round}")));
+            })
+            .expect("a feature")
+            .expect("its own id");
         }
         let text = pistas::io::write_geojson(&doc, &pistas::io::WriteOptions::default());
         std::fs::write(&file, text).expect("write");

@@ -90,22 +90,61 @@ impl Member {
         self.sync_with(&Picks::default()).expect("sync")
     }
 
-    pub fn strip(&mut self, id: &str) -> &mut pistas::model::Feature {
-        let i = self.doc.position(id).expect("strip");
-        &mut self.doc.features[i]
+    /// The strip with this id, to change: put back in the document when dropped (the
+    /// document hands out no `&mut Feature`, so that ids stay unique).
+    pub fn strip(&mut self, id: &str) -> StripMut<'_> {
+        let index = self.doc.position(id).expect("strip");
+        self.at(index)
+    }
+
+    /// The feature at `index`, to change, as [`Member::strip`] gives it.
+    pub fn at(&mut self, index: usize) -> StripMut<'_> {
+        let feature = Some(self.doc.features()[index].clone());
+        StripMut {
+            doc: &mut self.doc,
+            index,
+            feature,
+        }
+    }
+}
+
+pub struct StripMut<'a> {
+    doc: &'a mut Document,
+    index: usize,
+    feature: Option<pistas::model::Feature>,
+}
+
+impl std::ops::Deref for StripMut<'_> {
+    type Target = pistas::model::Feature;
+    fn deref(&self) -> &Self::Target {
+        self.feature.as_ref().expect("held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for StripMut<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.feature.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for StripMut<'_> {
+    fn drop(&mut self) {
+        if let Some(feature) = self.feature.take() {
+            self.doc
+                .replace(self.index, feature)
+                .expect("the strip is still there")
+                .expect("its id is its own");
+        }
     }
 }
 
 /// The document as JSON values, one per feature, for comparing meaning (member order
 /// aside; numbers by value).
 pub fn meaning(doc: &Document) -> Vec<serde_json::Value> {
-    doc.features
+    doc.features()
         .iter()
         .map(|f| {
-            let one = Document {
-                features: vec![f.clone()],
-                foreign: Vec::new(),
-            };
+            let one = Document::of_one(f.clone());
             let text = pistas::io::write_geojson(&one, &common::options());
             let value: serde_json::Value = serde_json::from_str(&text).expect("written JSON");
             value["features"][0].clone()
@@ -124,21 +163,20 @@ pub fn assert_same(a: &Document, b: &Document, what: &str) {
     // Strips another member added arrive after this side's own: the order of strips in
     // a file is not part of what a sync agrees on; each strip's content is.
     let sorted = |d: &Document| {
-        let mut d = d.clone();
-        d.features
-            .sort_by(|x, y| x.id().as_str().cmp(y.id().as_str()));
-        d
+        let mut features = d.clone().into_features();
+        features.sort_by(|x, y| x.id().as_str().cmp(y.id().as_str()));
+        Document::new(features, d.foreign().clone()).expect("ids stay unique")
     };
     let (a, b) = (sorted(a), sorted(b));
     let (x, y) = (meaning(&a), meaning(&b));
     let ids = |d: &Document| {
-        d.features
+        d.features()
             .iter()
             .map(|f| f.id().as_str().to_owned())
             .collect::<Vec<_>>()
     };
     assert_eq!(ids(&a), ids(&b), "{what}: the same features");
     for (i, (p, q)) in x.iter().zip(&y).enumerate() {
-        assert_eq!(p, q, "{what}: feature {} differs", a.features[i].id());
+        assert_eq!(p, q, "{what}: feature {} differs", a.features()[i].id());
     }
 }

@@ -24,7 +24,7 @@ const EMPTY: &str = "sample-empty";
 
 fn event(kind: EventType, date: &str, note: &str) -> Event {
     let mut e = Event::new(kind, FuzzyDate::parse(date).expect("date"));
-    e.note.set(Some(note.to_owned()));
+    e.note_mut().set(Some(note.to_owned()));
     e
 }
 
@@ -38,13 +38,18 @@ fn strip(id: &str, x: f64) -> Feature {
 
 fn start_doc() -> Document {
     let mut doc = sample();
-    doc.features.insert(0, strip(PAUSE, -74.1));
-    doc.features.push(strip(EMPTY, -73.8));
+    doc.insert(0, strip(PAUSE, -74.1)).expect("a new id");
+    doc.push(strip(EMPTY, -73.8)).expect("a new id");
     let i = doc.position(STRIP).expect("strip");
-    doc.features[i]
-        .events_mut()
-        .expect("a readable strip")
-        .push(event(EventType::Sighted, "2014-12-01", "added late"));
+    doc.update(i, |f| {
+        f.events_mut().expect("a readable strip").push(event(
+            EventType::Sighted,
+            "2014-12-01",
+            "added late",
+        ))
+    })
+    .expect("a feature")
+    .expect("its own id");
     doc
 }
 
@@ -68,7 +73,7 @@ impl Edit {
             Edit::NoteOnLastEvent(note) => {
                 let i = last(m);
                 m.strip(STRIP).events_mut().expect("a readable strip")[i]
-                    .note
+                    .note_mut()
                     .set(Some(note.into()));
             }
             Edit::DeleteLastEvent => {
@@ -80,7 +85,7 @@ impl Edit {
             }
             Edit::NoteOnMiddleEvent(note) => {
                 m.strip(STRIP).events_mut().expect("a readable strip")[1]
-                    .note
+                    .note_mut()
                     .set(Some(note.into()));
             }
             Edit::DeleteMiddleEvent => {
@@ -92,7 +97,7 @@ impl Edit {
             Edit::Rename(id, name) => m.strip(id).set_name(name),
             Edit::DeleteStrip(id) => {
                 let i = m.doc.position(id).expect("strip");
-                m.doc.features.remove(i);
+                m.doc.remove(i);
             }
             Edit::AddEvent(note) => m
                 .strip(STRIP)
@@ -195,7 +200,12 @@ fn assert_conflict(test: &str, first_edit: Edit, second_edit: Edit, strip: &str)
     // The database holds the first side's change, untouched by the second's.
     let mut expected = o.first.doc.clone();
     let i = expected.position(PAUSE).expect("pause strip");
-    expected.features[i].set_name("renamed while paused");
+    expected
+        .update(i, |f| {
+            f.set_name("renamed while paused");
+        })
+        .expect("a feature")
+        .expect("its own id");
     assert_same(
         &database(&o.url),
         &expected,
@@ -233,10 +243,10 @@ fn assert_merged(test: &str, first_edit: Edit, second_edit: Edit, check: fn(&Doc
 
 fn has_note(doc: &Document, note: &str) -> bool {
     let i = doc.position(STRIP).expect("strip");
-    doc.features[i]
+    doc.features()[i]
         .events()
         .iter()
-        .any(|e| e.note.as_deref() == Some(note))
+        .any(|e| e.note().as_deref() == Some(note))
 }
 
 #[test]
@@ -340,7 +350,7 @@ fn different_strips_edited_at_once_are_both_kept() {
         |doc| {
             let notes = |id: &str| {
                 let i = doc.position(id).expect("strip");
-                doc.features[i].notes().map(str::to_owned)
+                doc.features()[i].notes().map(str::to_owned)
             };
             assert_eq!(notes("sample-010").as_deref(), Some("B's notes"));
             assert_eq!(notes("sample-011").as_deref(), Some("A's notes"));

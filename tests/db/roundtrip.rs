@@ -14,12 +14,12 @@ fn round_trip(c: &mut db::Session, url: &str, doc: &Document, what: &str) {
     db::push(c, doc, &|_| {}).expect("push");
     let back = db::pull(c, &target(url), &|_| {}).expect("pull").0.doc;
     assert_eq!(
-        back.features.len(),
-        doc.features.len(),
+        back.features().len(),
+        doc.features().len(),
         "{what}: feature count"
     );
     let (want, got) = (meaning(doc), meaning(&back));
-    for (i, (a, b)) in doc.features.iter().zip(&back.features).enumerate() {
+    for (i, (a, b)) in doc.features().iter().zip(back.features()).enumerate() {
         let mut w = want[i].clone();
         let mut g = got[i].clone();
         if a.id_assigned() {
@@ -40,7 +40,7 @@ fn round_trip(c: &mut db::Session, url: &str, doc: &Document, what: &str) {
         );
     }
     let members = |d: &Document| -> Vec<(String, serde_json::Value)> {
-        d.foreign
+        d.foreign()
             .iter()
             .map(|(k, v)| (k.clone(), serde_json::from_str(v.get()).expect("json")))
             .collect()
@@ -182,7 +182,7 @@ fn ogrinfo_reads_the_tables_as_qgis_would() {
     assert!(events.contains("date_start: Date"), "{events}");
     assert!(events.contains("date_end: Date"), "{events}");
     assert!(events.contains("strip_id: String"), "{events}");
-    let total: usize = sample().features.iter().map(|f| f.events().len()).sum();
+    let total: usize = sample().features().iter().map(|f| f.events().len()).sum();
     assert!(
         events.contains(&format!("Feature Count: {total}")),
         "{events}"

@@ -19,7 +19,7 @@ fn two(test: &str) -> Option<(String, Member, Member)> {
 
 fn event(kind: EventType, date: &str, note: &str) -> Event {
     let mut e = Event::new(kind, FuzzyDate::parse(date).expect("date"));
-    e.note.set(Some(note.to_owned()));
+    e.note_mut().set(Some(note.to_owned()));
     e
 }
 
@@ -65,10 +65,10 @@ fn events_added_and_edited_on_both_sides_are_all_kept() {
         .push(event(EventType::Destroyed, "2025-03-04", "B's report"));
     // And each edits a different one of the old events.
     a.strip(id).events_mut().expect("a readable strip")[0]
-        .note
+        .note_mut()
         .set(Some("A's note".into()));
     b.strip(id).events_mut().expect("a readable strip")[1]
-        .operation
+        .operation_mut()
         .set(Some("B's operation".into()));
     assert!(a.sync().conflicts.is_empty());
     let rb = b.sync();
@@ -76,11 +76,11 @@ fn events_added_and_edited_on_both_sides_are_all_kept() {
     a.sync();
     let strip = a.strip(id).clone();
     assert_eq!(strip.events().len(), before + 2);
-    let notes: Vec<Option<&str>> = strip.events().iter().map(|e| e.note.as_deref()).collect();
+    let notes: Vec<Option<&str>> = strip.events().iter().map(|e| e.note().as_deref()).collect();
     assert!(notes.contains(&Some("A saw it")) && notes.contains(&Some("B's report")));
-    assert_eq!(strip.events()[0].note.as_deref(), Some("A's note"));
+    assert_eq!(strip.events()[0].note().as_deref(), Some("A's note"));
     assert_eq!(
-        strip.events()[1].operation.as_deref(),
+        strip.events()[1].operation().as_deref(),
         Some("B's operation")
     );
     assert_same(&a.doc, &b.doc, "tests/db/sync.rs");
@@ -109,7 +109,7 @@ fn the_same_field_is_a_conflict_and_both_values_stay_in_the_history() {
     assert_eq!(b.strip("sample-004").name(), Some("Name by B"));
     let db_doc = database(&url);
     let i = db_doc.position("sample-004").expect("strip");
-    assert_eq!(db_doc.features[i].name(), Some("Name by A"));
+    assert_eq!(db_doc.features()[i].name(), Some("Name by A"));
     // Again: still a conflict, still nothing lost.
     assert_eq!(b.sync().conflicts.len(), 1);
     // B keeps its own value, field by field.
@@ -149,10 +149,10 @@ fn the_same_event_changed_twice_is_a_conflict_and_theirs_can_win() {
     };
     let id = "sample-006";
     a.strip(id).events_mut().expect("a readable strip")[0]
-        .note
+        .note_mut()
         .set(Some("A's reading".into()));
     b.strip(id).events_mut().expect("a readable strip")[0]
-        .note
+        .note_mut()
         .set(Some("B's reading".into()));
     a.sync();
     let rb = b.sync();
@@ -165,7 +165,10 @@ fn the_same_event_changed_twice_is_a_conflict_and_theirs_can_win() {
         })
         .expect("sync");
     assert_eq!(rb.resolved.len(), 1);
-    assert_eq!(b.strip(id).events()[0].note.as_deref(), Some("A's reading"));
+    assert_eq!(
+        b.strip(id).events()[0].note().as_deref(),
+        Some("A's reading")
+    );
     assert_same(&b.doc, &database(&url), "tests/db/sync.rs");
     let lost: i64 = client(&url)
         .query_one("SELECT count(*) FROM history WHERE op = 'CONFLICT' AND new_row::text LIKE '%B''s reading%'", &[])
@@ -180,10 +183,10 @@ fn deleting_a_strip_another_changed_is_a_conflict() {
         return;
     };
     let i = a.doc.position("sample-007").expect("strip");
-    a.doc.features.remove(i);
+    a.doc.remove(i);
     b.strip("sample-007").set_name("Still here, says B");
     let i = a.doc.position("sample-008").expect("strip");
-    a.doc.features.remove(i);
+    a.doc.remove(i);
     a.sync();
     assert!(
         database(&url).position("sample-008").is_none(),
@@ -229,18 +232,18 @@ fn new_strips_from_both_sides_arrive_everywhere() {
         .events_mut()
         .expect("a readable strip")
         .push(event(EventType::Destroyed, "2025-02-03", "blown up"));
-    a.doc.features.push(with_history);
-    b.doc.features.push(strip("new-b", -73.9));
+    a.doc.push(with_history).expect("a new id");
+    b.doc.push(strip("new-b", -73.9)).expect("a new id");
     a.sync();
     b.sync();
     a.sync();
     assert!(a.doc.position("new-b").is_some() && b.doc.position("new-a").is_some());
     assert_same(&a.doc, &b.doc, "tests/db/sync.rs");
     let truth = database(&url);
-    assert_eq!(truth.features.len(), sample().features.len() + 2);
+    assert_eq!(truth.features().len(), sample().features().len() + 2);
     // A new strip goes with its whole history.
     let i = truth.position("new-a").expect("strip");
-    assert_eq!(truth.features[i].events().len(), 2);
+    assert_eq!(truth.features()[i].events().len(), 2);
     let rows: i64 = client(&url)
         .query_one("SELECT count(*) FROM events WHERE strip_id = 'new-a'", &[])
         .expect("count")
@@ -248,7 +251,7 @@ fn new_strips_from_both_sides_arrive_everywhere() {
     assert_eq!(rows, 2);
     // B edits one of its events later: still one history, nothing deleted.
     b.strip("new-a").events_mut().expect("a readable strip")[0]
-        .confidence
+        .confidence_mut()
         .set(Some(pistas::model::Confidence::Confirmed));
     b.sync();
     a.sync();
@@ -276,7 +279,7 @@ fn random_team_edits_converge_and_lose_no_event() {
     for seed in 0..seeds {
         let url = fresh(server, &format!("random{seed}"));
         let mut doc = sample();
-        doc.features.truncate(12);
+        doc.truncate(12);
         db::push(&mut client(&url), &doc, &|_| {}).expect("push");
         let mut team: Vec<Member> = (0..3).map(|_| Member::pull(&url)).collect();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
@@ -285,39 +288,46 @@ fn random_team_edits_converge_and_lose_no_event() {
         for step in 0..40 {
             let who = rng.random_range(0..team.len());
             let m = &mut team[who];
-            if m.doc.features.is_empty() {
+            if m.doc.features().is_empty() {
                 m.sync();
                 continue;
             }
-            let i = rng.random_range(0..m.doc.features.len());
-            let id = m.doc.features[i].id().as_str().to_owned();
+            let i = rng.random_range(0..m.doc.features().len());
+            let id = m.doc.features()[i].id().as_str().to_owned();
             match rng.random_range(0..7) {
                 0 => {
-                    m.doc.features[i].set_name(&format!("name {seed}-{step}"));
+                    m.doc
+                        .update(i, |f| {
+                            f.set_name(&format!("name {seed}-{step}"));
+                        })
+                        .expect("a feature")
+                        .expect("its own id");
                 }
                 1 => {
                     let note = format!("event {seed}-{step}");
-                    m.doc.features[i]
-                        .events_mut()
-                        .expect("a readable strip")
-                        .push(event(EventType::Sighted, "2024-06", &note));
+                    m.at(i).events_mut().expect("a readable strip").push(event(
+                        EventType::Sighted,
+                        "2024-06",
+                        &note,
+                    ));
                     added.push((id, note));
                 }
                 2 => {
-                    if let Some(e) = m.doc.features[i]
-                        .events_mut()
-                        .expect("a readable strip")
-                        .first_mut()
-                    {
-                        e.operation.set(Some(format!("op {seed}-{step}")));
+                    if let Some(e) = m.at(i).events_mut().expect("a readable strip").first_mut() {
+                        e.operation_mut().set(Some(format!("op {seed}-{step}")));
                     }
                 }
                 3 if rng.random_bool(0.3) => {
-                    m.doc.features.remove(i);
+                    m.doc.remove(i);
                     deleted.push(id);
                 }
                 4 => {
-                    m.doc.features[i].set_property("source_team", json_string(&format!("{who}")));
+                    m.doc
+                        .update(i, |f| {
+                            f.set_property("source_team", json_string(&format!("{who}")));
+                        })
+                        .expect("a feature")
+                        .expect("its own id");
                 }
                 _ => {
                     let keep = if rng.random_bool(0.5) {
@@ -360,10 +370,10 @@ fn random_team_edits_converge_and_lose_no_event() {
                 panic!("seed {seed}: strip {strip} with a new event vanished");
             };
             assert!(
-                truth.features[i]
+                truth.features()[i]
                     .events()
                     .iter()
-                    .any(|e| e.note.as_deref() == Some(note.as_str())),
+                    .any(|e| e.note().as_deref() == Some(note.as_str())),
                 "seed {seed}: event {note:?} on {strip} was lost"
             );
         }
@@ -410,22 +420,22 @@ fn the_collections_own_members_travel_both_ways() {
     let Some((_url, mut a, mut b)) = two("collection") else {
         return;
     };
-    a.doc.foreign.retain(|(k, _)| k != "name");
-    a.doc
-        .foreign
-        .push(("name".into(), json_string("VRAEM, team copy")));
+    let mut members = a.doc.foreign().clone();
+    members.retain(|(k, _)| k != "name");
+    members.push(("name".into(), json_string("VRAEM, team copy")));
+    a.doc.set_foreign(members);
     a.sync();
     b.sync();
     assert!(
         b.doc
-            .foreign
+            .foreign()
             .iter()
             .any(|(k, v)| k == "name" && v.get() == "\"VRAEM, team copy\""),
         "B receives the collection's name"
     );
     // B changes nothing: a sync sends nothing back.
     assert!(b.sync().sent.is_empty());
-    assert!(pistas::model::extra_eq(&a.doc.foreign, &b.doc.foreign));
+    assert!(pistas::model::extra_eq(a.doc.foreign(), b.doc.foreign()));
 }
 
 /// A first push is one history row per table; every later insert is recorded row by row,
@@ -438,8 +448,8 @@ fn only_a_first_load_is_summarised_in_the_history() {
     };
     let url = fresh(server, "first_load");
     let mut doc = sample();
-    doc.features.truncate(1);
-    let id = doc.features[0].id().as_str().to_owned();
+    doc.truncate(1);
+    let id = doc.features()[0].id().as_str().to_owned();
     db::push(&mut client(&url), &doc, &|_| {}).expect("push");
     let ops = |table: &str| -> Vec<(String, Option<String>)> {
         sql(&url)

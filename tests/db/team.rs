@@ -26,7 +26,7 @@ fn a_reviewer_pulls_but_cannot_push_and_an_editor_can() {
     let rita = server.url_as(&name, &reviewer, "rita-pw");
     let ana = server.url_as(&name, &editor, "ana-pw");
     let mut r = Member::pull(&rita);
-    assert_eq!(r.doc.features.len(), 60);
+    assert_eq!(r.doc.features().len(), 60);
     // Nothing to send: a reviewer's sync only receives.
     assert!(r.sync().sent.is_empty());
     r.strip("sample-001").set_name("Reviewer's edit");
@@ -36,13 +36,16 @@ fn a_reviewer_pulls_but_cannot_push_and_an_editor_can() {
     assert!(err.to_string().contains("may not"), "{err}");
     let err = db::push(&mut client(&rita), &r.doc, &|_| {}).expect_err("nor push");
     assert!(err.to_string().contains("permission denied"), "{err}");
-    assert_eq!(database(&url).features[0].name(), Some("Pista ejemplo 01"));
+    assert_eq!(
+        database(&url).features()[0].name(),
+        Some("Pista ejemplo 01")
+    );
     // An editor can push (the collection's members included), and sync; the history
     // says who.
     let mut named = sample();
-    named
-        .foreign
-        .push(("name".into(), json_string("VRAEM strips")));
+    let mut members = named.foreign().clone();
+    members.push(("name".into(), json_string("VRAEM strips")));
+    named.set_foreign(members);
     db::push(&mut client(&ana), &named, &|_| {}).expect("an editor pushes");
     let mut a = Member::pull(&ana);
     a.strip("sample-001").set_name("Editor's edit");
@@ -102,12 +105,13 @@ fn a_sync_cut_off_mid_transfer_changes_nothing_and_a_retry_completes() {
     db::push(&mut client(&url), &doc, &|_| {}).expect("push");
     let (base, _) = db::pull(&mut client(&url), &target(&url), &|_| {}).expect("pull");
     let before = meaning(&database(&url));
-    for f in &mut doc.features {
+    doc.update_all(|f| {
         f.set_property(
             "checked_by",
             json_string("a long run of edits that takes many packets"),
         );
-    }
+    })
+    .expect("ids unchanged");
     // Cut the connection once the client has sent 100 kB: in the middle of the writes.
     let proxy = crate::proxy::start(server.port, 100_000);
     let cut_url = url.replace(

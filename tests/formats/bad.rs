@@ -152,7 +152,7 @@ fn a_geopackage_with_several_layers_asks_for_one_and_reads_the_one_named() {
     let parsed = pistas::io::read_file(&path, &options).expect("read");
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
     assert_eq!(
-        parsed.document.features.len(),
+        parsed.document.features().len(),
         sample().strips().map(|s| s.events().len()).sum::<usize>()
     );
 }

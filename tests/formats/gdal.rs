@@ -206,7 +206,7 @@ fn the_sample_converted_by_ogr2ogr_imports_back_with_the_same_strips() {
             // GDAL's KML puts the layer in a folder (which Pistas reads as a property), and
             // its KML and CSV write booleans as 1 and 0.
             let mut got = parsed.document.clone();
-            for f in &mut got.features {
+            got.update_all(|f| {
                 f.remove_property("folder");
                 if f.property("illustrative").is_some_and(|v| v.get() == "1") {
                     f.set_property(
@@ -214,7 +214,8 @@ fn the_sample_converted_by_ogr2ogr_imports_back_with_the_same_strips() {
                         serde_json::value::RawValue::from_string("true".into()).expect("json"),
                     );
                 }
-            }
+            })
+            .unwrap();
             assert_same(&doc, &got, name);
         } else {
             assert_same(&doc, &parsed.document, name);
@@ -265,9 +266,9 @@ fn a_geopackage_in_utm_18_south_lands_within_a_metre_of_where_gdal_puts_it() {
     assert!(srs, "the GeoPackage is in UTM 18S");
     let ours = read(&utm).document;
     let gdal = read(&back).document;
-    assert_eq!(ours.features.len(), gdal.features.len());
+    assert_eq!(ours.features().len(), gdal.features().len());
     let mut worst = 0.0f64;
-    for (a, b) in ours.features.iter().zip(&gdal.features) {
+    for (a, b) in ours.features().iter().zip(gdal.features()) {
         use geo::{CoordsIter, Distance, Haversine};
         let (ga, gb) = (
             a.geometry().expect("a").shape(),

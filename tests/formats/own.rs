@@ -60,7 +60,7 @@ fn the_events_csv_alone_gives_the_strips_their_histories_at_their_points() {
     .expect("write");
     let parsed = read(&path);
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    assert_eq!(parsed.document.features.len(), doc.strips().count());
+    assert_eq!(parsed.document.features().len(), doc.strips().count());
     for (a, b) in doc.strips().zip(parsed.document.strips()) {
         assert_eq!(a.id(), b.id());
         assert_eq!(a.events(), b.events(), "{}", a.id().as_str());
@@ -84,7 +84,7 @@ sources: DEVIDA report | El Comercio</description><ExtendedData><Data name="stri
     std::fs::write(&path, kml).expect("write");
     let parsed = read_file(&path, &ImportOptions::default()).expect("read");
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    let strip = &parsed.document.features[0];
+    let strip = &parsed.document.features()[0];
     assert_eq!(strip.name(), Some("Uno"));
     assert!(
         strip.property("status").is_none(),
@@ -92,10 +92,10 @@ sources: DEVIDA report | El Comercio</description><ExtendedData><Data name="stri
     );
     let events = strip.events();
     assert_eq!(events.len(), 2);
-    assert_eq!(events[0].date.to_string(), "2014-09");
-    assert_eq!(events[0].operation.as_deref(), Some("Operación Ene"));
-    assert_eq!(events[0].sources.len(), 2);
-    assert_eq!(events[1].date.to_string(), "2014-10-05");
+    assert_eq!(events[0].date().to_string(), "2014-09");
+    assert_eq!(events[0].operation().as_deref(), Some("Operación Ene"));
+    assert_eq!(events[0].sources().len(), 2);
+    assert_eq!(events[1].date().to_string(), "2014-10-05");
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn awkward_property_names_and_number_ids_read_back() {
          "events":[]}}]}"#;
     let doc = pistas::io::read_str(text, "awkward.geojson").document;
     assert!(matches!(
-        doc.features[0].id(),
+        doc.features()[0].id(),
         pistas::model::FeatureId::Number(_)
     ));
     let dir = tempfile::tempdir().expect("dir");
@@ -124,10 +124,10 @@ fn awkward_property_names_and_number_ids_read_back() {
         let back = read(&path);
         assert!(!back.has_errors(), "{name}: {:?}", back.diagnostics);
         // (FlatGeobuf's spatial index orders features along a curve.)
-        for a in &doc.features {
+        for a in doc.features() {
             let b = back
                 .document
-                .features
+                .features()
                 .iter()
                 .find(|b| b.id().as_str() == a.id().as_str())
                 .expect("the same ids");
@@ -146,9 +146,9 @@ fn awkward_property_names_and_number_ids_read_back() {
     let path = dir.path().join("a.csv");
     std::fs::write(&path, export(&doc, Format::StripsCsv, day()).expect("csv")).expect("write");
     let back = read(&path);
-    assert!(back.document.features[0].property("empty").is_none());
+    assert!(back.document.features()[0].property("empty").is_none());
     assert_eq!(
-        back.document.features[1]
+        back.document.features()[1]
             .property("Status")
             .map(|v| v.get()),
         Some("\"destruida\"")
@@ -197,7 +197,7 @@ fn a_flatgeobuf_box_reads_what_its_index_finds_there() {
     };
     let inside = read_file(&path, &options).expect("read").document;
     let mut got: Vec<String> = inside
-        .features
+        .features()
         .iter()
         .map(|f| f.id().as_str().to_owned())
         .collect();
@@ -252,7 +252,7 @@ fn every_format_converts_on_the_command_line() {
         .args(["--to", "geojson"])
         .assert()
         .success();
-    assert!(!read(&out).document.features.is_empty());
+    assert!(!read(&out).document.features().is_empty());
     assert_cmd::Command::cargo_bin("pistas")
         .expect("binary")
         .args(["convert", "--layer", "nope"])

@@ -6,7 +6,7 @@ use super::{fixture, read};
 fn a_semicolon_csv_in_windows_1252_with_decimal_commas_and_dms() {
     let parsed = read(&fixture("encuesta-windows1252.csv"));
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    let f = &parsed.document.features;
+    let f = &parsed.document.features();
     assert_eq!(f.len(), 3);
     assert_eq!(f[0].name(), Some("Pista Ñaupa"), "Nombre is the name");
     assert_eq!(
@@ -41,7 +41,7 @@ fn a_semicolon_csv_in_windows_1252_with_decimal_commas_and_dms() {
 fn a_comma_csv_in_utf8_with_a_bom_and_portuguese_headers() {
     let parsed = read(&fixture("levantamento-utf8-bom.csv"));
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    let f = &parsed.document.features;
+    let f = &parsed.document.features();
     assert_eq!(f.len(), 2);
     assert_eq!(f[0].id().as_str(), "br-1", "the id column gives the ids");
     assert_eq!(f[0].name(), Some("Pista São João"), "nome is the name");
@@ -68,7 +68,7 @@ fn excel_unicode_text_is_utf16_tab_separated() {
     std::fs::write(&path, bytes).expect("write");
     let parsed = read(&path);
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    assert_eq!(parsed.document.features[0].name(), Some("Pista Ñ"));
+    assert_eq!(parsed.document.features()[0].name(), Some("Pista Ñ"));
 }
 
 proptest::proptest! {
@@ -96,8 +96,8 @@ proptest::proptest! {
         std::fs::write(&path, w.into_inner().expect("bytes")).expect("write");
         let parsed = read(&path);
         proptest::prop_assert!(!parsed.fatal, "{:?}", parsed.diagnostics);
-        proptest::prop_assert_eq!(parsed.document.features.len(), rows.len());
-        for (f, (text, lat, lon)) in parsed.document.features.iter().zip(&rows) {
+        proptest::prop_assert_eq!(parsed.document.features().len(), rows.len());
+        for (f, (text, lat, lon)) in parsed.document.features().iter().zip(&rows) {
             let kept = f.property_str("nota").map(|s| s.into_owned()).unwrap_or_default();
             if !text.trim().is_empty() && !text.trim_start().starts_with(['[', '{']) && text.trim().parse::<f64>().is_err() && !["true", "false"].contains(&text.trim().to_lowercase().as_str()) {
                 proptest::prop_assert_eq!(&kept, text);
@@ -132,10 +132,10 @@ fn large_files_read_on_every_core_give_every_row_in_order() {
     std::fs::write(&csv, &text).expect("write");
     assert!(text.len() > 1 << 20);
     let parsed = read(&csv);
-    assert_eq!(parsed.document.features.len(), 24_001);
+    assert_eq!(parsed.document.features().len(), 24_001);
     let numbers: Vec<i64> = parsed
         .document
-        .features
+        .features()
         .iter()
         .map(|f| f.property("n").expect("n").get().parse().expect("number"))
         .collect();
@@ -174,7 +174,7 @@ fn large_files_read_on_every_core_give_every_row_in_order() {
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics.first());
     let ids: Vec<&str> = parsed
         .document
-        .features
+        .features()
         .iter()
         .map(|f| f.id().as_str())
         .collect();

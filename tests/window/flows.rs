@@ -73,7 +73,7 @@ fn index_of(ui: &Ui, name: &str) -> usize {
     ui.harness
         .state()
         .document()
-        .features
+        .features()
         .iter()
         .position(|f| f.name() == Some(name))
         .unwrap_or_else(|| panic!("no strip named {name}"))
@@ -120,7 +120,7 @@ fn click_rename_add_event_undo_redo_save() {
 
     replace_text(&mut ui, "Name", "Pista renombrada");
     assert_eq!(
-        ui.harness.state().document().features[index].name(),
+        ui.harness.state().document().features()[index].name(),
         Some("Pista renombrada")
     );
     assert!(ui.harness.state().editor().is_dirty());
@@ -129,7 +129,9 @@ fn click_rename_add_event_undo_redo_save() {
         "unsaved marker in the title"
     );
 
-    let before = ui.harness.state().document().features[index].events().len();
+    let before = ui.harness.state().document().features()[index]
+        .events()
+        .len();
     ui.harness.get_by_label("Add event").click();
     ui.harness.run_steps(2);
     ui.harness
@@ -146,22 +148,24 @@ fn click_rename_add_event_undo_redo_save() {
     ui.harness.run_steps(2);
     ui.harness.get_by_label("Save event").click();
     ui.harness.run_steps(3);
-    let events = ui.harness.state().document().features[index]
+    let events = ui.harness.state().document().features()[index]
         .events()
         .to_vec();
     assert_eq!(events.len(), before + 1);
     let added = events.last().expect("the new event");
-    assert_eq!(added.kind, EventType::Destroyed);
-    assert_eq!(added.date.to_string(), "2014-09~");
+    assert_eq!(added.kind(), EventType::Destroyed);
+    assert_eq!(added.date().to_string(), "2014-09~");
 
     ctrl(&mut ui, Key::Z);
     assert_eq!(
-        ui.harness.state().document().features[index].events().len(),
+        ui.harness.state().document().features()[index]
+            .events()
+            .len(),
         before,
         "undo removes the event"
     );
     assert_eq!(
-        ui.harness.state().document().features[index].name(),
+        ui.harness.state().document().features()[index].name(),
         Some("Pista renombrada"),
         "one step at a time"
     );
@@ -169,7 +173,9 @@ fn click_rename_add_event_undo_redo_save() {
         .key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     ui.harness.run_steps(3);
     assert_eq!(
-        ui.harness.state().document().features[index].events().len(),
+        ui.harness.state().document().features()[index]
+            .events()
+            .len(),
         before + 1,
         "redo brings it back"
     );
@@ -181,19 +187,19 @@ fn click_rename_add_event_undo_redo_save() {
         .expect("saved file")
         .into_strict()
         .expect("valid");
-    let strip = &saved.features[index];
+    let strip = &saved.features()[index];
     assert_eq!(strip.name(), Some("Pista renombrada"));
     assert!(
         strip
             .events()
             .iter()
-            .any(|e| e.kind == EventType::Destroyed && e.date.to_string() == "2014-09~")
+            .any(|e| e.kind() == EventType::Destroyed && e.date().to_string() == "2014-09~")
     );
     // Nothing else changed: every other feature reads back equal.
     let original = pistas::io::read_path(&common::project_file("data/vraem-sample.geojson"))
         .unwrap()
         .document;
-    for (i, (a, b)) in original.features.iter().zip(&saved.features).enumerate() {
+    for (i, (a, b)) in original.features().iter().zip(saved.features()).enumerate() {
         if i != index {
             assert_eq!(a, b, "feature {i} changed");
         }
@@ -203,14 +209,14 @@ fn click_rename_add_event_undo_redo_save() {
 #[test]
 fn delete_asks_first_and_undo_restores() {
     let (mut ui, _) = app_on_sample_copy();
-    let count = ui.harness.state().document().features.len();
+    let count = ui.harness.state().document().features().len();
     select_by_click(&mut ui, "Pista ejemplo 10");
     ui.harness.key_press(Key::Delete);
     ui.harness.run_steps(3);
     ui.harness.get_by_label("Cancel").click();
     ui.harness.run_steps(3);
     assert_eq!(
-        ui.harness.state().document().features.len(),
+        ui.harness.state().document().features().len(),
         count,
         "cancel keeps the strip"
     );
@@ -218,17 +224,17 @@ fn delete_asks_first_and_undo_restores() {
     ui.harness.run_steps(3);
     ui.harness.get_by_label("Delete").click();
     ui.harness.run_steps(3);
-    assert_eq!(ui.harness.state().document().features.len(), count - 1);
+    assert_eq!(ui.harness.state().document().features().len(), count - 1);
     assert!(
         ui.harness
             .state()
             .document()
-            .features
+            .features()
             .iter()
             .all(|f| f.name() != Some("Pista ejemplo 10"))
     );
     ctrl(&mut ui, Key::Z);
-    assert_eq!(ui.harness.state().document().features.len(), count);
+    assert_eq!(ui.harness.state().document().features().len(), count);
 }
 
 #[test]
@@ -241,7 +247,7 @@ fn unsaved_changes_ask_save_discard_cancel() {
     ui.harness.get_by_label("Cancel").click();
     ui.harness.run_steps(3);
     assert_eq!(
-        ui.harness.state().document().features[index].name(),
+        ui.harness.state().document().features()[index].name(),
         Some("Cambiada"),
         "cancel keeps the work"
     );
@@ -249,7 +255,7 @@ fn unsaved_changes_ask_save_discard_cancel() {
     ui.harness.get_by_label("Discard").click();
     ui.harness.run_steps(3);
     assert!(
-        ui.harness.state().document().features.is_empty(),
+        ui.harness.state().document().features().is_empty(),
         "discard then makes the new document"
     );
     assert!(!ui.harness.state().editor().is_dirty());
@@ -268,7 +274,7 @@ fn unsaved_changes_save_then_continue() {
     wait(&mut ui);
     ui.harness.run_steps(3);
     assert!(
-        ui.harness.state().document().features.is_empty(),
+        ui.harness.state().document().features().is_empty(),
         "after saving, New goes on"
     );
     let saved = std::fs::read_to_string(&path).unwrap();
@@ -283,9 +289,9 @@ fn bad_events_are_listed_and_every_feature_opens() {
     open_via_menu(&mut ui, &bad);
     ui.harness.run_steps(3);
     let app = ui.harness.state();
-    assert_eq!(app.document().features.len(), 5, "every feature opens");
+    assert_eq!(app.document().features().len(), 5, "every feature opens");
     let bad_date = app.document().position("bad-date").expect("kept");
-    assert_eq!(app.document().features[bad_date].unread_events().len(), 1);
+    assert_eq!(app.document().features()[bad_date].unread_events().len(), 1);
     assert!(
         app.diagnostics()
             .iter()
@@ -321,13 +327,13 @@ fn bad_events_are_listed_and_every_feature_opens() {
     ui.harness.get_by_label("Apply fix").click();
     ui.harness.run_steps(3);
     assert_eq!(ui.harness.state().selected(), Some(bad_date));
-    let strip = &ui.harness.state().document().features[bad_date];
+    let strip = &ui.harness.state().document().features()[bad_date];
     assert!(strip.unread_events().is_empty());
     assert_eq!(strip.events().len(), 2);
-    assert_eq!(strip.events()[1].date.to_string(), "2014-12-04");
+    assert_eq!(strip.events()[1].date().to_string(), "2014-12-04");
     ctrl(&mut ui, Key::Z);
     assert_eq!(
-        ui.harness.state().document().features[bad_date]
+        ui.harness.state().document().features()[bad_date]
             .unread_events()
             .len(),
         1
@@ -350,7 +356,7 @@ fn language_switch_changes_the_menus() {
 #[test]
 fn add_a_point_and_a_runway_by_clicking() {
     let mut ui = app_with(None);
-    let count = ui.harness.state().document().features.len();
+    let count = ui.harness.state().document().features().len();
     ui.harness.get_by_label("+ Add strip").click();
     ui.harness.run_steps(2);
     let p = ui
@@ -359,13 +365,13 @@ fn add_a_point_and_a_runway_by_clicking() {
         .screen_position_of(-74.3, -12.6)
         .expect("map shown");
     click_map(&mut ui, p);
-    assert_eq!(ui.harness.state().document().features.len(), count + 1);
+    assert_eq!(ui.harness.state().document().features().len(), count + 1);
     let added = ui
         .harness
         .state()
         .selected()
         .expect("the new strip is selected");
-    let shape = ui.harness.state().document().features[added]
+    let shape = ui.harness.state().document().features()[added]
         .geometry()
         .cloned()
         .unwrap();
@@ -382,9 +388,9 @@ fn add_a_point_and_a_runway_by_clicking() {
     let a = ui.harness.state().screen_position_of(-74.4, -12.7).unwrap();
     click_map(&mut ui, a);
     click_map(&mut ui, a + vec2(40.0, 10.0));
-    assert_eq!(ui.harness.state().document().features.len(), count + 2);
+    assert_eq!(ui.harness.state().document().features().len(), count + 2);
     let runway = ui.harness.state().selected().unwrap();
-    let f = &ui.harness.state().document().features[runway];
+    let f = &ui.harness.state().document().features()[runway];
     assert!(matches!(
         f.geometry().unwrap().shape(),
         geo::Geometry::LineString(_)
@@ -393,14 +399,14 @@ fn add_a_point_and_a_runway_by_clicking() {
     // Both additions are undone one at a time.
     ctrl(&mut ui, Key::Z);
     ctrl(&mut ui, Key::Z);
-    assert_eq!(ui.harness.state().document().features.len(), count);
+    assert_eq!(ui.harness.state().document().features().len(), count);
 }
 
 #[test]
 fn dragging_the_selected_strip_moves_it_in_one_step() {
     let (mut ui, _) = app_on_sample_copy();
     let index = select_by_click(&mut ui, "Pista ejemplo 10");
-    let before = ui.harness.state().document().features[index]
+    let before = ui.harness.state().document().features()[index]
         .geometry()
         .cloned();
     // The inspector that came with the selection has settled its width.
@@ -415,7 +421,7 @@ fn dragging_the_selected_strip_moves_it_in_one_step() {
     }
     ui.harness.drop_at(p + vec2(60.0, 30.0));
     ui.harness.run_steps(3);
-    let after = ui.harness.state().document().features[index]
+    let after = ui.harness.state().document().features()[index]
         .geometry()
         .cloned();
     assert_ne!(before, after, "the strip moved");
@@ -426,7 +432,7 @@ fn dragging_the_selected_strip_moves_it_in_one_step() {
     );
     ctrl(&mut ui, Key::Z);
     assert_eq!(
-        ui.harness.state().document().features[index].geometry(),
+        ui.harness.state().document().features()[index].geometry(),
         before.as_ref(),
         "one drag, one undo step"
     );
@@ -437,7 +443,7 @@ fn coordinates_typed_as_dms_move_the_strip() {
     let (mut ui, _) = app_on_sample_copy();
     let index = select_by_click(&mut ui, "Pista ejemplo 20");
     replace_text(&mut ui, "Coordinates", "12°21'05\"S 73°57'10\"W");
-    let f = &ui.harness.state().document().features[index];
+    let f = &ui.harness.state().document().features()[index];
     let geo::Geometry::Point(p) = f.geometry().unwrap().shape() else {
         panic!()
     };
@@ -511,13 +517,13 @@ fn autosave_writes_recovery_and_next_start_offers_it() {
     harness.get_by_label("Restore").click();
     harness.run_steps(3);
     for _ in 0..50 {
-        if harness.state().document().features.len() == 5 {
+        if harness.state().document().features().len() == 5 {
             break;
         }
         std::thread::sleep(Duration::from_millis(20));
         harness.step();
     }
-    assert_eq!(harness.state().document().features.len(), 5);
+    assert_eq!(harness.state().document().features().len(), 5);
     assert!(
         harness.state().editor().is_dirty(),
         "restored work is unsaved until saved"

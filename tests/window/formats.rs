@@ -56,10 +56,10 @@ fn a_spreadsheet_is_imported_through_its_preview() {
     let layers = h.state().layers();
     assert_eq!(layers.imported.len(), 1);
     let doc = &layers.imported[0].document;
-    assert_eq!(doc.features.len(), 3);
-    assert_eq!(doc.features[0].name(), Some("Pista Ñaupa"));
-    assert_eq!(doc.features[0].id().as_str(), "007");
-    assert!(doc.features.iter().all(|f| f.geometry().is_some()));
+    assert_eq!(doc.features().len(), 3);
+    assert_eq!(doc.features()[0].name(), Some("Pista Ñaupa"));
+    assert_eq!(doc.features()[0].id().as_str(), "007");
+    assert!(doc.features().iter().all(|f| f.geometry().is_some()));
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn a_geopackage_with_several_layers_asks_which() {
     let layers = h.state().layers();
     assert_eq!(layers.imported.len(), 1);
     assert_eq!(
-        layers.imported[0].document.features.len(),
+        layers.imported[0].document.features().len(),
         sample_doc()
             .strips()
             .map(|s| s.events().len())

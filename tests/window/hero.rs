@@ -158,7 +158,7 @@ fn an_overview_of_20k_strips_shows_each_status_mix() {
         std::thread::sleep(std::time::Duration::from_millis(20));
         h.run_steps(1);
     }
-    assert_eq!(h.state().document().features.len(), 20_000);
+    assert_eq!(h.state().document().features().len(), 20_000);
     h.run_steps(4);
     assert!(!h.state().clusters().is_empty());
     h.snapshot("overview_20k");
@@ -208,7 +208,7 @@ fn the_table_shows_chosen_property_columns_and_edits_a_cell_in_one_undo_step() {
     h.key_press(Key::Enter);
     h.run_steps(3);
     let value = |h: &Harness<'static, PistasApp>| {
-        h.state().document().features[0]
+        h.state().document().features()[0]
             .property("length_est")
             .map(|v| v.get().to_owned())
     };
@@ -231,7 +231,7 @@ fn the_table_shows_chosen_property_columns_and_edits_a_cell_in_one_undo_step() {
     h.run_steps(1);
     h.key_press(Key::Enter);
     h.run_steps(3);
-    let region = h.state().document().features[0]
+    let region = h.state().document().features()[0]
         .property("region")
         .map(|v| v.get().to_owned());
     assert_eq!(region.as_deref(), Some("\"123\""));

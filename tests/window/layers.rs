@@ -72,7 +72,7 @@ fn import_incoming(ui: &mut Ui) -> u64 {
     wait(&mut ui.harness);
     let layers = ui.harness.state().layers();
     assert_eq!(layers.imported.len(), 1);
-    assert_eq!(layers.imported[0].document.features.len(), 5);
+    assert_eq!(layers.imported[0].document.features().len(), 5);
     layers.imported[0].key
 }
 
@@ -131,12 +131,12 @@ fn import_toggle_select_merge_undo_and_export() {
     ui.harness.get_by_label("Apply merge").click();
     ui.harness.run_steps(3);
     let merged = ui.harness.state().document().clone();
-    let ids: Vec<&str> = merged.features.iter().map(|f| f.id().as_str()).collect();
+    let ids: Vec<&str> = merged.features().iter().map(|f| f.id().as_str()).collect();
     assert_eq!(ids, ["w1", "w2", "w3", "w4", "c-far", "c-diff"]);
     // w1 got the rebuild and the police source; skipped w2 and w3 are unchanged.
-    assert_eq!(merged.features[0].events().len(), 3);
-    assert_eq!(merged.features[1], original.features[1]);
-    assert_eq!(merged.features[2], original.features[2]);
+    assert_eq!(merged.features()[0].events().len(), 3);
+    assert_eq!(merged.features()[1], original.features()[1]);
+    assert_eq!(merged.features()[2], original.features()[2]);
     assert!(ui.harness.state().editor().is_dirty());
 
     // The whole merge is one undo step.
@@ -155,12 +155,12 @@ fn import_toggle_select_merge_undo_and_export() {
     });
     ui.harness.run_steps(2);
     let expected: Vec<String> = merged
-        .features
+        .features()
         .iter()
         .filter(|f| {
             f.events()
                 .iter()
-                .any(|e| e.kind == pistas::model::EventType::Destroyed)
+                .any(|e| e.kind() == pistas::model::EventType::Destroyed)
         })
         .map(|f| f.id().to_string())
         .collect();

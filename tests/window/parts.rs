@@ -111,7 +111,7 @@ fn another_file_after_the_table_the_merge_review_and_the_timeline() {
     let dialogs = ScriptedDialogs::default();
     let sample = copy_to(dir.path(), "data/vraem-sample.geojson", "sample.geojson");
     let mut h = window_in(dir.path(), Some(sample), &dialogs);
-    assert_eq!(h.state().document().features.len(), 60);
+    assert_eq!(h.state().document().features().len(), 60);
     let sample_range = h.state().timeline_range();
     h.state_mut().show_tab(Tab::Table);
     h.run_steps(3);
@@ -124,7 +124,7 @@ fn another_file_after_the_table_the_merge_review_and_the_timeline() {
         "small.geojson",
     );
     ask(&mut h, Action::OpenPath(small));
-    assert_eq!(h.state().document().features.len(), 4);
+    assert_eq!(h.state().document().features().len(), 4);
     h.run_steps(3);
     let rows = h.state_mut().table_rows();
     assert_eq!(rows.len(), 4);
@@ -150,7 +150,7 @@ fn another_file_after_the_table_the_merge_review_and_the_timeline() {
     assert!(h.state().merge_review().is_some());
     ask(&mut h, Action::New);
     assert!(h.state().merge_review().is_none());
-    assert!(h.state().document().features.is_empty());
+    assert!(h.state().document().features().is_empty());
     h.state_mut().show_tab(Tab::Table);
     h.run_steps(3);
     assert!(h.state_mut().table_rows().is_empty());
@@ -172,7 +172,7 @@ fn escape_on_the_restore_question_keeps_the_work() {
     h.get_by_label("Restore").click();
     h.run_steps(2);
     settle(&mut h);
-    assert_eq!(h.state().document().features.len(), 4);
+    assert_eq!(h.state().document().features().len(), 4);
     assert!(h.state().editor().is_dirty());
     assert_eq!(
         recovery.found_all().len(),
@@ -192,7 +192,7 @@ fn a_file_named_at_start_opens_beside_the_restore_question() {
     );
     let mut h = start(dir.path(), Some(file.clone()));
     assert_eq!(h.state().path(), Some(file.as_path()));
-    assert_eq!(h.state().document().features.len(), 4);
+    assert_eq!(h.state().document().features().len(), 4);
     assert!(h.state().asks_to_recover());
     assert_eq!(
         recovery.found_all().len(),
@@ -202,7 +202,11 @@ fn a_file_named_at_start_opens_beside_the_restore_question() {
     h.get_by_label("Restore").click();
     h.run_steps(2);
     settle(&mut h);
-    assert_eq!(h.state().document().features.len(), 3, "the restored work");
+    assert_eq!(
+        h.state().document().features().len(),
+        3,
+        "the restored work"
+    );
 }
 
 #[test]
@@ -214,14 +218,14 @@ fn restore_reads_like_open_problems_listed_nothing_dropped() {
     .expect("fixture");
     let features = pistas::io::read_bytes(text.as_bytes(), "bad")
         .document
-        .features
+        .features()
         .len();
     crashed_session(dir.path(), &text);
     let mut h = start(dir.path(), None);
     h.get_by_label("Restore").click();
     h.run_steps(2);
     settle(&mut h);
-    assert_eq!(h.state().document().features.len(), features);
+    assert_eq!(h.state().document().features().len(), features);
     assert!(
         !h.state().diagnostics().is_empty(),
         "its problems are listed"
@@ -238,7 +242,11 @@ fn a_recovery_file_that_cannot_be_read_is_kept() {
     h.run_steps(2);
     settle(&mut h);
     assert!(h.state().has_overlay(), "says why it cannot be read");
-    assert_eq!(h.state().document().features.len(), 60, "the sample stays");
+    assert_eq!(
+        h.state().document().features().len(),
+        60,
+        "the sample stays"
+    );
     // The unreadable work is moved aside, as it was, and stays after Quit.
     assert!(
         recovery.found_all().is_empty(),
@@ -283,7 +291,7 @@ fn two_windows_keep_a_recovery_file_each() {
     assert_eq!(found.len(), 1);
     let restored = found[0].restore();
     assert_eq!(
-        restored.document.features[0].name(),
+        restored.document.features()[0].name(),
         Some("Trabajo de la primera ventana")
     );
 }
@@ -300,7 +308,7 @@ fn a_save_asked_for_while_a_save_runs_is_written_last() {
     }
     settle(&mut h);
     let read = pistas::io::read_path(&file).expect("read back");
-    assert_eq!(read.document.features[0].name(), Some("Tercera versión"));
+    assert_eq!(read.document.features()[0].name(), Some("Tercera versión"));
     assert!(
         !h.state().editor().is_dirty(),
         "saved: the last save wrote the last state"
@@ -329,11 +337,11 @@ fn a_click_far_west_at_zoom_2_stays_on_the_earth() {
     h.drop_at(p);
     h.run_steps(3);
     let doc = h.state().document().clone();
-    assert_eq!(doc.features.len(), 5, "a strip was added");
+    assert_eq!(doc.features().len(), 5, "a strip was added");
     let text = pistas::io::write_geojson(&doc, &common::options());
     let back = pistas::io::read_bytes(text.as_bytes(), "added");
     assert!(!back.has_errors(), "{:?}", back.diagnostics);
-    let added = back.document.features.last().expect("added");
+    let added = back.document.features().last().expect("added");
     let lon = match added.geometry().map(|g| g.shape()) {
         Some(geo::Geometry::Point(p)) => p.x(),
         other => panic!("not a point: {other:?}"),
@@ -361,7 +369,7 @@ fn events_in_the_last_days_count_alike_on_the_map_the_table_and_the_filters() {
         "the map draws what is counted"
     );
     assert_eq!(shown, h.state_mut().table_rows().len());
-    assert_eq!(shown, h.state().filtered_document().features.len());
+    assert_eq!(shown, h.state().filtered_document().features().len());
     h.get_by_label_contains(&format!("{shown} of 60"));
 }
 
@@ -387,7 +395,7 @@ fn a_project_whose_working_file_is_missing_changes_nothing() {
     assert!(h.state().has_overlay(), "says why");
     assert_eq!(h.state().path(), Some(file.as_path()));
     assert_eq!(h.state().project(), None);
-    assert_eq!(h.state().document().features.len(), 60);
+    assert_eq!(h.state().document().features().len(), 60);
     assert_eq!(
         h.state().layers().imported.len(),
         1,
@@ -452,7 +460,10 @@ fn discard_keeps_the_work_until_the_open_it_was_for_succeeds() {
         h.state().editor().is_dirty(),
         "the open failed: the work is still unsaved"
     );
-    assert_eq!(h.state().document().features[0].name(), Some("Sin guardar"));
+    assert_eq!(
+        h.state().document().features()[0].name(),
+        Some("Sin guardar")
+    );
     assert_eq!(recovery.found_all().len(), 1, "and still recoverable");
     h.get_by_label("OK").click();
     h.run_steps(3);
@@ -467,7 +478,7 @@ fn discard_keeps_the_work_until_the_open_it_was_for_succeeds() {
     h.get_by_label("Discard").click();
     h.run_steps(2);
     settle(&mut h);
-    assert_eq!(h.state().document().features.len(), 4);
+    assert_eq!(h.state().document().features().len(), 4);
     assert!(recovery.found_all().is_empty());
 }
 
@@ -491,7 +502,7 @@ fn a_save_as_asked_for_while_a_save_runs_is_written_too() {
     settle(&mut h);
     let name = |p: &Path| {
         let read = pistas::io::read_path(p).expect("read back");
-        read.document.features[0].name().map(str::to_owned)
+        read.document.features()[0].name().map(str::to_owned)
     };
     assert_eq!(name(&other).as_deref(), Some("Dos"));
     assert_eq!(name(&file).as_deref(), Some("Tres"));

@@ -114,7 +114,7 @@ fn step(
     window: &mut Option<i64>,
     rng: &mut ChaCha8Rng,
 ) -> String {
-    let n = h.state().document().features.len();
+    let n = h.state().document().features().len();
     let what = match rng.random_range(0..13) {
         0 | 1 => {
             let file = files[rng.random_range(0..files.len())].clone();
@@ -240,11 +240,11 @@ fn check(h: &mut Harness<'static, PistasApp>, window: Option<i64>, history: &[St
         "strips counted after {}",
         context()
     );
-    let expected: Vec<usize> = (0..doc.features.len()).filter(|&i| shown[i]).collect();
+    let expected: Vec<usize> = (0..doc.features().len()).filter(|&i| shown[i]).collect();
     let drawn: Vec<usize> = expected
         .iter()
         .copied()
-        .filter(|&i| item_of(&doc.features[i]).is_some())
+        .filter(|&i| item_of(&doc.features()[i]).is_some())
         .collect();
     assert_eq!(
         h.state().shown_counts(),
@@ -261,9 +261,12 @@ fn check(h: &mut Harness<'static, PistasApp>, window: Option<i64>, history: &[St
     let mut rows = h.state_mut().table_rows();
     rows.sort_unstable();
     assert_eq!(rows, expected, "table rows after {}", context());
-    let features: Vec<_> = expected.iter().map(|&i| doc.features[i].clone()).collect();
+    let features: Vec<_> = expected
+        .iter()
+        .map(|&i| doc.features()[i].clone())
+        .collect();
     assert_eq!(
-        h.state().filtered_document().features,
+        h.state().filtered_document().features(),
         features,
         "{}",
         context()
@@ -276,7 +279,11 @@ fn check(h: &mut Harness<'static, PistasApp>, window: Option<i64>, history: &[St
         context()
     );
     if let Some(i) = h.state().selected() {
-        assert!(i < doc.features.len(), "selection {i} after {}", context());
+        assert!(
+            i < doc.features().len(),
+            "selection {i} after {}",
+            context()
+        );
     }
     let dirty = h.state().editor().is_dirty();
     assert_eq!(

@@ -51,7 +51,7 @@ fn selected_strip_with_history() {
     let index = h
         .state()
         .document()
-        .features
+        .features()
         .iter()
         .position(|f| f.name() == Some("Pista ejemplo 20"))
         .expect("sample strip");

@@ -76,7 +76,12 @@ fn connect_receive_and_resolve_a_conflict_in_the_window() {
         db::pull(&mut target.connect().expect("c"), &target, &|_| {}).expect("pull");
     let mut other = base.doc.clone();
     let i = other.position("sample-002").expect("strip");
-    other.features[i].set_name("Renamed by a colleague");
+    other
+        .update(i, |f| {
+            f.set_name("Renamed by a colleague");
+        })
+        .unwrap()
+        .unwrap();
     let synced = db::sync(
         &mut target.connect().expect("c"),
         &target,
@@ -96,7 +101,7 @@ fn connect_receive_and_resolve_a_conflict_in_the_window() {
     );
     let doc = h.state().document();
     assert_eq!(
-        doc.features[doc.position("sample-002").expect("strip")].name(),
+        doc.features()[doc.position("sample-002").expect("strip")].name(),
         Some("Renamed by a colleague")
     );
     // One undo step takes what was received back (the database keeps it).
@@ -115,7 +120,12 @@ fn connect_receive_and_resolve_a_conflict_in_the_window() {
 
     // Both rename the same strip: a conflict, reviewed in the window; mine is kept.
     let j = other.position("sample-003").expect("strip");
-    other.features[j].set_name("Their name");
+    other
+        .update(j, |f| {
+            f.set_name("Their name");
+        })
+        .unwrap()
+        .unwrap();
     db::sync(
         &mut target.connect().expect("c"),
         &target,

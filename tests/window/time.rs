@@ -46,7 +46,7 @@ fn app_on_sample_with_step(
 fn index_of(h: &Harness<'_, PistasApp>, name: &str) -> usize {
     h.state()
         .document()
-        .features
+        .features()
         .iter()
         .position(|f| f.name() == Some(name))
         .expect("strip")
@@ -288,7 +288,10 @@ fn a_polygon_drawn_on_the_map_filters_the_strips_inside() {
         .iter()
         .filter(|p| **p)
         .count();
-    assert!(expected > 0 && expected < doc.features.len(), "{expected}");
+    assert!(
+        expected > 0 && expected < doc.features().len(),
+        "{expected}"
+    );
     assert_eq!(h.state().shown_counts().0, expected);
     h.get_by_label_contains("Inside a polygon of 3 corners");
 }

@@ -12,13 +12,13 @@ proptest! {
         let mut doc = crate::model::synthetic::generate(80, 11);
         let mut book = FactBook::build(&doc);
         for &i in &edits {
-            doc.features[i].events_mut().expect("a readable strip").clear();
+            doc.update(i, |f| { f.events_mut().expect("a readable strip").clear(); }).unwrap().unwrap();
             book.update(&doc, &[i]);
         }
         let day = |n: u64| NaiveDate::from_ymd_opt(2008, 1, 1).unwrap() + chrono::Days::new(n);
         let (a, b) = (day(a), day(b));
         let named = book.changed_between(a, b);
-        for i in 0..doc.features.len() {
+        for i in 0..doc.features().len() {
             if book.status_of(i, a) != book.status_of(i, b) {
                 prop_assert!(named.contains(&i), "feature {} changes but is not named", i);
             }
@@ -59,15 +59,15 @@ fn updating_in_place_matches_a_rebuild() {
     let mut doc = read_str(DOC, "t").document;
     let mut book = FactBook::build(&doc);
     // Give "b" two more events, and "a" one fewer.
-    let extra = doc.features[0].events()[..2].to_vec();
-    doc.features[1]
-        .events_mut()
-        .expect("a readable strip")
-        .extend(extra);
-    doc.features[0]
-        .events_mut()
-        .expect("a readable strip")
-        .pop();
+    let extra = doc.features()[0].events()[..2].to_vec();
+    doc.update(1, |f| {
+        f.events_mut().expect("a readable strip").extend(extra)
+    })
+    .unwrap()
+    .unwrap();
+    doc.update(0, |f| f.events_mut().expect("a readable strip").pop())
+        .unwrap()
+        .unwrap();
     book.update(&doc, &[1, 0]);
     let fresh = FactBook::build(&doc);
     for day in ["2013-06-01", "2014-09-10", "2015-03-25", "2016-08-01"] {
@@ -80,7 +80,11 @@ fn updating_in_place_matches_a_rebuild() {
     assert_eq!(book.strip_count(), fresh.strip_count());
     // "c" has no history: without its place it is a strip no more.
     assert_eq!(book.strip_count(), 3);
-    doc.features[2].set_geometry(None);
+    doc.update(2, |f| {
+        f.set_geometry(None);
+    })
+    .unwrap()
+    .unwrap();
     book.update(&doc, &[2]);
     assert_eq!(book.strip_count(), 2);
     assert_eq!(book.strip_count(), doc.strips().count());
@@ -114,17 +118,17 @@ proptest! {
         }]})
         .to_string();
         let doc = read_str(&text, "t").document;
-        let feature = &doc.features[0];
+        let feature = &doc.features()[0];
         let mut whole = format!("{}\n{}", feature.label(), feature.id().as_str());
         if let Some(notes) = feature.notes() {
             whole.push('\n');
             whole.push_str(notes);
         }
         for e in feature.events() {
-            for s in &e.sources {
+            for s in e.sources() {
                 whole.push('\n');
                 whole.push_str(s.label());
-                if let Source::Reference(r) = s && let Some(url) = r.url.get() {
+                if let Source::Reference(r) = s && let Some(url) = r.url().get() {
                     whole.push('\n');
                     whole.push_str(url);
                 }

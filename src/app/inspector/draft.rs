@@ -22,7 +22,7 @@ pub(super) fn source_line(source: &Source) -> String {
     match source {
         // A line break would split the source in two lines: it is shown as ⏎.
         Source::Text(t) => t.replace('\n', " ⏎ "),
-        Source::Reference(r) => match (r.title.get(), r.url.get().or(r.archived_url.get())) {
+        Source::Reference(r) => match (r.title().get(), r.url().get().or(r.archived_url().get())) {
             (Some(t), Some(u)) => format!("{t} | {u}"),
             (Some(t), None) => t.clone(),
             (None, Some(u)) => u.clone(),
@@ -60,18 +60,18 @@ impl Draft {
         Draft {
             index: Some(index),
             original: Some(e.clone()),
-            kind: e.kind,
-            date: e.date.to_string(),
-            confidence: e.confidence.value(),
-            operation: e.operation.value().unwrap_or_default(),
+            kind: e.kind(),
+            date: e.date().to_string(),
+            confidence: e.confidence().value(),
+            operation: e.operation().value().unwrap_or_default(),
             sources: e
-                .sources
+                .sources()
                 .iter()
                 .enumerate()
                 .map(|(k, s)| draft_line(k, s))
                 .collect::<Vec<_>>()
                 .join("\n"),
-            note: e.note.value().unwrap_or_default(),
+            note: e.note().value().unwrap_or_default(),
         }
     }
 
@@ -82,11 +82,11 @@ impl Draft {
             .original
             .clone()
             .unwrap_or_else(|| Event::new(self.kind, date));
-        event.kind = self.kind;
-        event.date = date;
+        event.set_kind(self.kind);
+        *event.date_mut() = date;
         // A field left as it was keeps what it holds, a value Pistas could not read too.
-        if event.confidence.value() != self.confidence {
-            event.confidence.set(self.confidence);
+        if event.confidence().value() != self.confidence {
+            event.confidence_mut().set(self.confidence);
         }
         let set_text = |field: &mut Field<String>, text: &str| {
             let text = text.trim();
@@ -94,14 +94,14 @@ impl Draft {
                 field.set(Some(text.to_owned()).filter(|s| !s.is_empty()));
             }
         };
-        set_text(&mut event.operation, &self.operation);
-        set_text(&mut event.note, &self.note);
+        set_text(event.operation_mut(), &self.operation);
+        set_text(event.note_mut(), &self.note);
         let old = self
             .original
             .as_ref()
-            .map(|e| e.sources.clone())
+            .map(|e| e.sources().clone())
             .unwrap_or_default();
-        event.sources = self
+        *event.sources_mut() = self
             .sources
             .lines()
             .map(str::trim)
@@ -115,16 +115,13 @@ impl Draft {
                     return s.clone();
                 }
                 match line.split_once(" | ") {
-                    Some((title, url)) => Source::Reference(Reference {
-                        title: Field::Value(title.trim().to_owned()),
-                        url: Field::Value(url.trim().to_owned()),
-                        ..Reference::default()
-                    }),
+                    Some((title, url)) => {
+                        Source::Reference(Reference::titled(title.trim(), Some(url.trim())))
+                    }
                     None if line.starts_with("http://") || line.starts_with("https://") => {
-                        Source::Reference(Reference {
-                            url: Field::Value(line.to_owned()),
-                            ..Reference::default()
-                        })
+                        let mut r = Reference::default();
+                        *r.url_mut() = Field::Value(line.to_owned());
+                        Source::Reference(r)
                     }
                     None => Source::Text(line.to_owned()),
                 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Field, FuzzyDate, Reference};
+use crate::model::{FuzzyDate, Reference};
 
 #[test]
 fn typed_values_stay_json_or_become_text() {
@@ -13,27 +13,24 @@ fn typed_values_stay_json_or_become_text() {
 #[test]
 fn drafts_keep_unknown_source_fields() {
     let mut e = Event::new(EventType::Destroyed, FuzzyDate::parse("2014-09").unwrap());
-    let mut r = Reference {
-        title: Field::Value("AP".into()),
-        url: Field::Value("https://apnews.com/x".into()),
-        ..Reference::default()
-    };
-    r.extra.push(
+    let mut r = Reference::titled("AP", Some("https://apnews.com/x"));
+    r.extra_mut().push(
         &Reference::FIELDS,
         "lang".into(),
         serde_json::value::RawValue::from_string("\"en\"".into()).unwrap(),
     );
-    e.sources.push(Source::Reference(r));
+    e.sources_mut().push(Source::Reference(r));
     let mut d = Draft::of(0, &e);
     d.sources.push_str("\nIDL-Reporteros");
     d.date = "2014-09~".into();
     let out = d.event().unwrap();
-    assert_eq!(out.sources.len(), 2);
+    assert_eq!(out.sources().len(), 2);
     assert_eq!(
-        out.sources[0], e.sources[0],
+        out.sources()[0],
+        e.sources()[0],
         "the unchanged source keeps its extra members"
     );
-    assert_eq!(out.sources[1], Source::Text("IDL-Reporteros".into()));
+    assert_eq!(out.sources()[1], Source::Text("IDL-Reporteros".into()));
     d.date = "Sept 2014".into();
     assert!(d.event().is_err());
 }
@@ -42,13 +39,14 @@ fn drafts_keep_unknown_source_fields() {
 fn an_unchanged_draft_keeps_every_source() {
     let mut e = Event::new(EventType::Destroyed, FuzzyDate::parse("2014-09").unwrap());
     let mut untitled = Reference::default();
-    untitled.extra.push(
+    untitled.extra_mut().push(
         &Reference::FIELDS,
         "publisher".into(),
         serde_json::value::RawValue::from_string("\"IDL\"".into()).unwrap(),
     );
-    e.sources.push(Source::Reference(untitled));
-    e.sources.push(Source::Text("línea 1\nlínea 2".into()));
+    e.sources_mut().push(Source::Reference(untitled));
+    e.sources_mut()
+        .push(Source::Text("línea 1\nlínea 2".into()));
     let out = Draft::of(0, &e).event().unwrap();
-    assert_eq!(out.sources, e.sources);
+    assert_eq!(out.sources(), e.sources());
 }

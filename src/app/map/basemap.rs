@@ -112,14 +112,14 @@ fn place(f: &crate::model::Feature, priority: bool, detail: String) -> Option<Pl
 impl Basemap {
     fn load() -> Self {
         let mut outline = Vec::new();
-        for f in &doc(OUTLINE, "peru outline").features {
+        for f in doc(OUTLINE, "peru outline").features() {
             if let Some(g) = f.geometry() {
                 rings(g.shape(), &mut outline);
             }
         }
         let mut departments = Vec::new();
         let mut department_labels = Vec::new();
-        for f in &doc(DEPARTMENTS, "departments").features {
+        for f in doc(DEPARTMENTS, "departments").features() {
             if let Some(g) = f.geometry() {
                 rings(g.shape(), &mut departments);
                 // The interior point of a department, not its centroid, which may fall outside.
@@ -139,7 +139,7 @@ impl Basemap {
             }
         }
         let mut rivers = Vec::new();
-        for f in &doc(RIVERS, "rivers").features {
+        for f in doc(RIVERS, "rivers").features() {
             let level = f
                 .property("wdbii_level")
                 .and_then(|v| v.get().parse::<i64>().ok())
@@ -175,7 +175,7 @@ impl Basemap {
         })
         .collect();
         let towns = doc(TOWNS, "towns")
-            .features
+            .features()
             .iter()
             .filter_map(|f| {
                 let in_box = f
@@ -190,7 +190,7 @@ impl Basemap {
             })
             .collect();
         let aerodromes = doc(AERODROMES, "aerodromes")
-            .features
+            .features()
             .iter()
             .filter_map(|f| {
                 let detail = [f.property_str("ident"), f.property_str("type")]

@@ -469,14 +469,14 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
             if frame.cache.status(h).1 {
                 ui.label(frame.lang.t(T::FuzzyStatus));
             }
-            if let Some(feature) = frame.document.features.get(h) {
+            if let Some(feature) = frame.document.features().get(h) {
                 let events = feature.events();
                 let history = crate::model::History::of(events);
-                if let Some(&last) = history.order.last() {
+                if let Some(&last) = history.order().last() {
                     let e = &events[last];
                     ui.label(frame.lang.fill(
                         T::LastEvent,
-                        &[frame.lang.event(e.kind), &e.date.to_string()],
+                        &[frame.lang.event(e.kind()), &e.date().to_string()],
                     ));
                 }
             }

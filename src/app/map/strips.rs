@@ -183,7 +183,7 @@ impl StripCache {
     /// ([`StripCache::set_view_state`]) from the facts, which work them out once.
     pub fn build(doc: &Document, state: u64, date: NaiveDate) -> Self {
         use rayon::prelude::*;
-        let items: Vec<Option<Item>> = doc.features.par_iter().map(item_of).collect();
+        let items: Vec<Option<Item>> = doc.features().par_iter().map(item_of).collect();
         Self::from_items(items, state, date)
     }
 
@@ -233,7 +233,7 @@ impl StripCache {
     /// Updates the features at `indices` after they were replaced in place.
     pub fn update(&mut self, doc: &Document, indices: &[usize], state: u64) {
         for &index in indices {
-            let Some(feature) = doc.features.get(index) else {
+            let Some(feature) = doc.features().get(index) else {
                 continue;
             };
             if let Some(Some(old)) = self.items.get(index) {

@@ -45,7 +45,7 @@ impl World {
     fn load() -> Self {
         let mut borders = Vec::new();
         let mut countries = Vec::new();
-        for f in &read_bytes(COUNTRIES, "world countries").document.features {
+        for f in read_bytes(COUNTRIES, "world countries").document.features() {
             let Some(g) = f.geometry() else { continue };
             // Peru has its own 1:10m outline in the detailed layers.
             if f.label() != "Peru" {
@@ -70,13 +70,13 @@ impl World {
             }
         }
         let mut rivers = Vec::new();
-        for f in &read_bytes(RIVERS, "world rivers").document.features {
+        for f in read_bytes(RIVERS, "world rivers").document.features() {
             if let Some(g) = f.geometry() {
                 rings(g.shape(), &mut rivers);
             }
         }
         let mut lakes = Vec::new();
-        for f in &read_bytes(LAKES, "world lakes").document.features {
+        for f in read_bytes(LAKES, "world lakes").document.features() {
             let Some(g) = f.geometry() else { continue };
             let polygons: Vec<geo::Polygon<f64>> = match g.shape() {
                 geo::Geometry::Polygon(p) => vec![p.clone()],

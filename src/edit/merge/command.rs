@@ -36,11 +36,11 @@ pub fn merge_command(
     let mut changes = Vec::new();
     let mut rows = Vec::new();
     let mut used: HashSet<String> = working
-        .features
+        .features()
         .iter()
         .map(|f| f.id().as_str().to_owned())
         .collect();
-    let mut next = working.features.len();
+    let mut next = working.features().len();
     let mut append = |feature: &Feature, changes: &mut Vec<Change>| {
         let mut feature = feature.clone();
         if !used.insert(feature.id().as_str().to_owned()) {
@@ -66,8 +66,8 @@ pub fn merge_command(
     for (n, proposal) in plan.proposals.iter().enumerate() {
         let decision = decisions.get(n).cloned().unwrap_or(Decision::Skip);
         let (w, i) = (
-            &working.features[proposal.working],
-            &incoming.features[proposal.incoming],
+            &working.features()[proposal.working],
+            &incoming.features()[proposal.incoming],
         );
         let mut counts = MergeCounts::default();
         let mut conflict_text = String::new();
@@ -110,7 +110,7 @@ pub fn merge_command(
         });
     }
     for &i in &plan.identical {
-        let feature = &incoming.features[i];
+        let feature = &incoming.features()[i];
         rows.push(ReportRow {
             incoming_id: feature.id().to_string(),
             incoming_name: feature.name().unwrap_or("").to_owned(),
@@ -125,7 +125,7 @@ pub fn merge_command(
         });
     }
     for &i in &plan.unmatched {
-        let feature = &incoming.features[i];
+        let feature = &incoming.features()[i];
         append(feature, &mut changes);
         rows.push(ReportRow {
             incoming_id: feature.id().to_string(),

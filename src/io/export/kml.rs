@@ -67,18 +67,18 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
             name = escape(feature.label()),
             status = s.status.as_str()
         );
-        if let Some(first) = s.history.first_event {
+        if let Some(first) = s.history.first_event() {
             let _ = write!(out, "<TimeSpan><begin>{first}</begin></TimeSpan>");
         }
         let mut history = String::new();
-        for &i in &s.history.order {
+        for &i in s.history.order() {
             let e = &feature.events()[i];
             let _ = writeln!(
                 history,
                 "{} {}: {}",
-                e.date,
-                e.kind,
-                sources_text(&e.sources)
+                e.date(),
+                e.kind(),
+                sources_text(e.sources())
             );
         }
         let _ = write!(
@@ -90,10 +90,10 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
         let data = [
             ("id", feature.id().as_str().to_owned()),
             ("status", s.status.as_str().to_owned()),
-            ("times_destroyed", s.history.times_destroyed.to_string()),
-            ("times_rebuilt", s.history.times_rebuilt.to_string()),
-            ("first_event", day(s.history.first_event)),
-            ("last_event", day(s.history.last_event)),
+            ("times_destroyed", s.history.times_destroyed().to_string()),
+            ("times_rebuilt", s.history.times_rebuilt().to_string()),
+            ("first_event", day(s.history.first_event())),
+            ("last_event", day(s.history.last_event())),
             ("runway_length_m", rounded(s.runway_length_m)),
         ];
         for (name, value) in data {
@@ -138,12 +138,12 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
             let _ = write!(
                 out,
                 "<Placemark><name>{kind} {date}: {name}</name><styleUrl>#status-{status}</styleUrl>",
-                kind = e.kind,
-                date = e.date,
+                kind = e.kind(),
+                date = e.date(),
                 name = escape(feature.label()),
                 status = after[i].as_str()
             );
-            let (start, end) = (e.date.start(), e.date.end());
+            let (start, end) = (e.date().start(), e.date().end());
             if start == end {
                 let _ = write!(out, "<TimeStamp><when>{start}</when></TimeStamp>");
             } else {
@@ -152,14 +152,14 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
                     "<TimeSpan><begin>{start}</begin><end>{end}</end></TimeSpan>"
                 );
             }
-            let mut text = format!("strip {}: {} {}", feature.id(), e.kind, e.date);
-            if let Some(op) = e.operation.get() {
+            let mut text = format!("strip {}: {} {}", feature.id(), e.kind(), e.date());
+            if let Some(op) = e.operation().get() {
                 let _ = write!(text, "\noperation: {op}");
             }
-            if !e.sources.is_empty() {
-                let _ = write!(text, "\nsources: {}", sources_text(&e.sources));
+            if !e.sources().is_empty() {
+                let _ = write!(text, "\nsources: {}", sources_text(e.sources()));
             }
-            if let Some(note) = e.note.get() {
+            if let Some(note) = e.note().get() {
                 let _ = write!(text, "\n{note}");
             }
             let _ = write!(
@@ -168,20 +168,20 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
                  <Data name=\"type\"><value>{}</value></Data>",
                 escape(&text),
                 escape(feature.id().as_str()),
-                e.kind,
+                e.kind(),
             );
-            let sources = (!e.sources.is_empty()).then(|| crate::io::sources_json(e));
+            let sources = (!e.sources().is_empty()).then(|| crate::io::sources_json(e));
             let details = [
                 ("event_index", Some(i.to_string())),
-                ("event_id", e.id.as_deref().map(str::to_owned)),
-                ("date", Some(e.date.to_string())),
+                ("event_id", e.id().as_deref().map(str::to_owned)),
+                ("date", Some(e.date().to_string())),
                 (
                     "confidence",
-                    e.confidence.get().map(|c| c.as_str().to_owned()),
+                    e.confidence().get().map(|c| c.as_str().to_owned()),
                 ),
-                ("operation", e.operation.as_deref().map(str::to_owned)),
+                ("operation", e.operation().as_deref().map(str::to_owned)),
                 ("sources_json", sources),
-                ("note", e.note.as_deref().map(str::to_owned)),
+                ("note", e.note().as_deref().map(str::to_owned)),
             ];
             for (name, value) in details {
                 if let Some(value) = value {

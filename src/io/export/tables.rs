@@ -218,10 +218,10 @@ pub fn strips(doc: &Document, date: NaiveDate, unique_folded: bool, events: bool
                 opt_text(f.name()),
                 Cell::Text(s.status.as_str().to_owned()),
                 Cell::Date(date),
-                Cell::Integer(h.times_destroyed as i64),
-                Cell::Integer(h.times_rebuilt as i64),
-                opt_date(h.first_event),
-                opt_date(h.last_event),
+                Cell::Integer(h.times_destroyed() as i64),
+                Cell::Integer(h.times_rebuilt() as i64),
+                opt_date(h.first_event()),
+                opt_date(h.last_event()),
                 opt_real(s.runway_length_m),
                 opt_real(s.runway_heading_deg),
             ];
@@ -295,27 +295,27 @@ pub fn events(doc: &Document) -> (Table, Vec<usize>) {
                 Cell::Text(f.id().as_str().to_owned()),
                 opt_text(f.name()),
                 Cell::Integer(i as i64),
-                opt_text(e.id.as_deref()),
-                Cell::Text(e.kind.as_str().to_owned()),
-                Cell::Text(e.date.to_string()),
-                Cell::Date(e.date.start()),
-                Cell::Date(e.date.end()),
-                opt_text(e.confidence.get().map(|c| c.as_str())),
-                opt_text(e.operation.as_deref()),
-                if e.sources.is_empty() {
+                opt_text(e.id().as_deref()),
+                Cell::Text(e.kind().as_str().to_owned()),
+                Cell::Text(e.date().to_string()),
+                Cell::Date(e.date().start()),
+                Cell::Date(e.date().end()),
+                opt_text(e.confidence().get().map(|c| c.as_str())),
+                opt_text(e.operation().as_deref()),
+                if e.sources().is_empty() {
                     Cell::Null
                 } else {
                     Cell::Json(crate::io::sources_json(e))
                 },
-                if e.sources.is_empty() {
+                if e.sources().is_empty() {
                     Cell::Null
                 } else {
-                    Cell::Text(sources_text(&e.sources))
+                    Cell::Text(sources_text(e.sources()))
                 },
-                Some(source_urls(&e.sources))
+                Some(source_urls(e.sources()))
                     .filter(|s| !s.is_empty())
                     .map_or(Cell::Null, Cell::Text),
-                opt_text(e.note.as_deref()),
+                opt_text(e.note().as_deref()),
                 Cell::Text(after[i].as_str().to_owned()),
             ];
             rows.push((point.clone(), cells));

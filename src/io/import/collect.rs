@@ -455,7 +455,7 @@ mod tests {
         });
         let parsed = c.finish();
         assert!(!parsed.fatal);
-        assert_eq!(parsed.document.features.len(), 2);
+        assert_eq!(parsed.document.features().len(), 2);
         let d = parsed
             .diagnostics
             .iter()

@@ -491,7 +491,7 @@ mod tests {
     fn reads_placemarks() {
         let parsed = read(KML.as_bytes(), "s.kml");
         assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-        let f = &parsed.document.features;
+        let f = &parsed.document.features();
         assert_eq!(f.len(), 3);
         assert_eq!(f[0].name(), Some("Pista & río"));
         assert_eq!(f[0].id().as_str(), "p1");

@@ -240,7 +240,6 @@ fn filtered(mut parsed: Parsed, bbox: Option<Bbox>) -> Parsed {
     if let Some(b) = bbox {
         parsed
             .document
-            .features
             .retain(|f| f.geometry().is_some_and(|g| b.touches(g.shape())));
         parsed.diagnostics.retain(|d| d.feature_index.is_none());
     }

@@ -87,10 +87,7 @@ impl<'t> Interpreter<'t> {
                         .filter(|p| p.severity == Severity::Error)
                         .map(|p| p.message.clone())
                         .collect();
-                    let unread = Unread {
-                        raw: (*raw).to_owned(),
-                        problems,
-                    };
+                    let unread = Unread::new((*raw).to_owned(), problems);
                     part.unread.push((part.events.len(), unread));
                 }
             }
@@ -259,16 +256,13 @@ impl<'t> Interpreter<'t> {
         for (key, value) in event.extra {
             extra.push(&Event::FIELDS, key.into_owned(), value.to_owned());
         }
-        Some(Event {
-            id,
-            kind: kind?,
-            date: date?,
-            confidence,
-            sources,
-            operation,
-            note,
-            extra,
-        })
+        let mut read = Event::new(kind?, date?).with_sources(sources);
+        *read.id_mut() = id;
+        *read.confidence_mut() = confidence;
+        *read.operation_mut() = operation;
+        *read.note_mut() = note;
+        *read.extra_mut() = extra;
+        Some(read)
     }
 }
 
@@ -276,7 +270,7 @@ fn reference(members: crate::io::scan::Members<'_>) -> Reference {
     let mut r = Reference::default();
     for (key, raw) in members {
         let Some(slot) = r.field_mut(key.as_ref()) else {
-            r.extra
+            r.extra_mut()
                 .push(&Reference::FIELDS, key.into_owned(), raw.to_owned());
             continue;
         };
@@ -340,8 +334,8 @@ mod fix_tests {
     fn an_event_is_interpreted_as_a_file_would_be() {
         let event = interpret_event(r#"{"type": "destroyed", "date": "2014-09", "kind": "x"}"#)
             .expect("an event");
-        assert_eq!(event.kind, EventType::Destroyed);
-        assert!(event.extra.get("kind").is_some());
+        assert_eq!(event.kind(), EventType::Destroyed);
+        assert!(event.extra().get("kind").is_some());
         let problems =
             interpret_event(r#"{"kind": "destroyed", "date": "2014"}"#).expect_err("no type");
         assert!(problems[0].contains("rename it"), "{problems:?}");

@@ -193,7 +193,7 @@ fn parse_entry(line: &str) -> Result<Vec<Change>, String> {
 fn read_feature(text: &str) -> Result<Feature, String> {
     let wrapped = format!("{{\"type\":\"FeatureCollection\",\"features\":[{text}]}}");
     let parsed = super::read_str_with_threads(&wrapped, "journal", 1);
-    let mut features = parsed.document.features;
+    let mut features = parsed.document.into_features();
     match (parsed.fatal, features.len()) {
         (false, 1) => Ok(features.remove(0)),
         _ => Err("a feature that cannot be read".to_owned()),
@@ -292,7 +292,8 @@ pub fn restore(journal: &Path) -> Result<Restored, String> {
     // Ids Pistas gave while reading the base and ids the journal kept for features
     // without one may meet (after a deletion, say): they are session names, given anew.
     let document = std::mem::take(&mut parsed.document);
-    parsed.document = Document::with_unique_ids(document.features, document.foreign).0;
+    let foreign = document.foreign().clone();
+    parsed.document = Document::with_unique_ids(document.into_features(), foreign).0;
     Ok(Restored {
         parsed,
         header,

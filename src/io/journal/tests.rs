@@ -130,13 +130,13 @@ fn ids_given_while_reading_stay_unique_after_replay() {
     let ids: std::collections::HashSet<&str> = restored
         .parsed
         .document
-        .features
+        .features()
         .iter()
         .map(|f| f.id().as_str())
         .collect();
     assert_eq!(ids.len(), 2, "ids stay unique");
     assert_eq!(
-        restored.parsed.document.features[0].name(),
+        restored.parsed.document.features()[0].name(),
         Some("renombrada")
     );
 }
@@ -180,8 +180,8 @@ fn a_changed_base_is_refused_and_a_snapshot_is_its_own_base() {
     writer.flush();
     let restored = restore(&journal).unwrap();
     assert_eq!(
-        restored.parsed.document.features.len(),
-        doc.features.len() - 1
+        restored.parsed.document.features().len(),
+        doc.features().len() - 1
     );
     writer.remove();
     writer.flush();
@@ -225,6 +225,6 @@ proptest::proptest! {
         let restored = restore(&journal).unwrap();
         proptest::prop_assert!(restored.applied <= lines.len());
         proptest::prop_assert!(restored.complete || !restored.parsed.diagnostics.is_empty());
-        proptest::prop_assert!(restored.parsed.document.features.len() <= doc.features.len() + lines.len());
+        proptest::prop_assert!(restored.parsed.document.features().len() <= doc.features().len() + lines.len());
     }
 }

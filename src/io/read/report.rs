@@ -42,29 +42,29 @@ pub(super) fn id_changes(
         });
     };
     for change in changes {
-        let index = change.index;
-        match &change.old {
+        let index = change.index();
+        match &change.old() {
             None => {
                 missing_count += 1;
                 if missing_count <= 10 {
-                    ids.push((index, change.new.as_str().to_owned()));
+                    ids.push((index, change.new_id().as_str().to_owned()));
                     warn(
                         Some(index),
                         format!(
                             "this feature has no id; Pistas gave it the id \"{}\"",
-                            change.new
+                            change.new_id()
                         ),
                     );
                 }
             }
             Some(old) => {
-                ids.push((index, change.new.as_str().to_owned()));
+                ids.push((index, change.new_id().as_str().to_owned()));
                 warn(
                     Some(index),
                     format!(
                         "the id \"{old}\" is already used by an earlier feature; Pistas gave this one \
                          the id \"{}\" so that both are kept",
-                        change.new
+                        change.new_id()
                     ),
                 );
             }

@@ -13,7 +13,11 @@ pub(super) fn panic_once_at(raw: &RawValue) {
 #[test]
 fn a_worker_that_panics_costs_time_not_features() {
     let mut doc = crate::model::synthetic::generate(1_500, 3);
-    doc.features[700].set_name(PANIC_ONCE);
+    doc.update(700, |f| {
+        f.set_name(PANIC_ONCE);
+    })
+    .unwrap()
+    .unwrap();
     let text = crate::io::write_geojson(&doc, &Default::default());
     let parsed = read_str_with_threads(&text, "t", 2);
     assert!(PANICKED.load(std::sync::atomic::Ordering::SeqCst));
@@ -21,8 +25,8 @@ fn a_worker_that_panics_costs_time_not_features() {
         parsed.document,
         read_str_with_threads(&text, "t", 1).document
     );
-    assert_eq!(parsed.document.features.len(), 1_500);
-    assert_eq!(parsed.document.features[700].name(), Some(PANIC_ONCE));
+    assert_eq!(parsed.document.features().len(), 1_500);
+    assert_eq!(parsed.document.features()[700].name(), Some(PANIC_ONCE));
 }
 
 #[test]
@@ -59,7 +63,7 @@ fn a_features_list_opens_whatever_the_type_says() {
         let parsed = read_str(&root, "t");
         assert!(!parsed.fatal, "{root}");
         assert!(parsed.has_errors(), "{root}: still an error");
-        assert_eq!(parsed.document.features.len(), 1, "{root}");
+        assert_eq!(parsed.document.features().len(), 1, "{root}");
     }
 }
 

@@ -38,8 +38,8 @@ proptest::proptest! {
             r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"a","geometry":null,"properties":{{"name":{}{notes_member}}}}}]}}"#,
             encode(&name)
         );
-        let mut doc = crate::io::read_str(&text, "t").document;
-        let feature = &mut doc.features[0];
+        let doc = crate::io::read_str(&text, "t").document;
+        let feature = &mut doc.features()[0].clone();
         proptest::prop_assert_eq!(feature.name(), Some(name.as_str()));
         proptest::prop_assert_eq!(feature.label(), name.as_str());
         proptest::prop_assert_eq!(feature.notes(), notes.as_deref());
@@ -130,10 +130,7 @@ fn an_unreadable_feature_refuses_event_edits() {
         vec!["bad geometry".into()],
     );
     assert!(f.events_mut().is_none());
-    let unread = Unread {
-        raw: json_string("an event"),
-        problems: Vec::new(),
-    };
+    let unread = Unread::new(json_string("an event"), Vec::new());
     assert!(!f.push_unread_event(unread));
     assert!(!f.set_property("name", json_string("renamed")));
     let doc = crate::model::Document::with_unique_ids(vec![f], Vec::new()).0;

@@ -19,7 +19,11 @@ fn updating_in_place_matches_a_rebuild() {
     let date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     let mut cache = StripCache::build(&doc, 0, date);
     let shape: geo::Geometry<f64> = geo::Point::new(-73.1, -13.7).into();
-    doc.features[10].geometry_mut().unwrap().set_shape(shape);
+    doc.update(10, |f| {
+        f.geometry_mut().unwrap().set_shape(shape);
+    })
+    .unwrap()
+    .unwrap();
     cache.update(&doc, &[10], 1);
     let fresh = StripCache::build(&doc, 1, date);
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
@@ -89,11 +93,12 @@ fn a_runway_seen_from_far_away_is_long_enough_to_click() {
     // A 150 m runway at zoom 6 is a fraction of a pixel; it is drawn, and hit, as 16 px.
     let mut doc = Document::default();
     let line = geo::LineString::from(vec![(-74.0, -12.0), (-73.9986, -12.0)]);
-    doc.features.push(crate::model::Feature::new_strip(
+    doc.push(crate::model::Feature::new_strip(
         crate::model::FeatureId::String("r".to_owned()),
         "Runway",
         line.into(),
-    ));
+    ))
+    .unwrap();
     let cache = StripCache::build(&doc, 0, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
     let t = Transform::centred(rect, mercator(-73.9993, -12.0), 6.0);
@@ -160,14 +165,14 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
     use clusters::Features;
     let mut doc = generate(3000, 5);
     // Features without a place, and strips the filters hide, are not counted.
-    for feature in doc.features.iter_mut().step_by(7) {
-        feature.set_geometry(None);
+    for i in (0..doc.features().len()).step_by(7) {
+        doc.update(i, |f| f.set_geometry(None)).unwrap().unwrap();
     }
     let (mut cache, t, _) = overview(&doc, 3);
     assert!(cache.covers(t.visible(10.0)), "the whole region is in view");
     let listed = cache.in_view(t.visible(10.0));
     let expected = (0..cache.len())
-        .filter(|&i| i % 3 != 0 && doc.features[i].geometry().is_some())
+        .filter(|&i| i % 3 != 0 && doc.features()[i].geometry().is_some())
         .count();
     assert_eq!(listed.len(), expected);
     for per_share in [100_000, 1_000, 7] {
@@ -183,7 +188,11 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
     }
     // An edit that takes a feature's place away takes it off the grid.
     let gone = listed[0];
-    doc.features[gone].set_geometry(None);
+    doc.update(gone, |f| {
+        f.set_geometry(None);
+    })
+    .unwrap()
+    .unwrap();
     cache.update(&doc, &[gone], 1);
     let (_, looked) = clusters::cells_in_shares_for_tests(&t, &cache, Features::All, 1_000);
     assert_eq!(looked, expected - 1);
@@ -192,14 +201,15 @@ fn counting_every_feature_matches_counting_the_list_of_those_in_view() {
 #[test]
 fn the_overview_draws_every_shown_feature_with_a_place_in_its_clusters() {
     let mut doc = generate(5000, 6);
-    for feature in doc.features.iter_mut().step_by(5) {
-        feature.set_geometry(None);
+    for i in (0..doc.features().len()).step_by(5) {
+        doc.update(i, |f| f.set_geometry(None)).unwrap().unwrap();
     }
     // A point with no place (NaN, as an empty point or a failed projection gives) is
     // neither drawn nor counted.
-    doc.features[1].set_geometry(Some(crate::model::Geometry::new(
-        geo::Point::new(f64::NAN, -12.0).into(),
-    )));
+    let nowhere = crate::model::Geometry::new(geo::Point::new(f64::NAN, -12.0).into());
+    doc.update(1, |f| f.set_geometry(Some(nowhere)))
+        .unwrap()
+        .unwrap();
     let (cache, t, rect) = overview(&doc, 4);
     assert!(cache.item(1).is_none());
     let listed = cache.in_view(t.visible(10.0));

@@ -33,7 +33,7 @@ fn reads_excel_in_spanish() {
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
     let parsed = read(&bytes, "pistas.csv", None, None);
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    let f = &parsed.document.features[0];
+    let f = &parsed.document.features()[0];
     assert_eq!(f.id().as_str(), "007");
     assert_eq!(f.name(), Some("Pista Ñuñoa"));
     assert_eq!(f.property("Largo (m)").unwrap().get(), "1200.5");
@@ -43,7 +43,7 @@ fn reads_excel_in_spanish() {
     };
     assert!((p.y() + 12.351_389).abs() < 1e-6 && (p.x() + 73.952_778).abs() < 1e-6);
     assert_eq!(
-        parsed.document.features[1]
+        parsed.document.features()[1]
             .property("Largo (m)")
             .unwrap()
             .get(),
@@ -59,7 +59,7 @@ fn a_bad_row_is_kept_and_named() {
         None,
         None,
     );
-    assert_eq!(parsed.document.features.len(), 3);
+    assert_eq!(parsed.document.features().len(), 3);
     let lines: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
     assert!(
         lines
@@ -73,7 +73,7 @@ fn a_bad_row_is_kept_and_named() {
             .any(|l| l.starts_with("s.csv:4:") && l.contains("±90")),
         "{lines:?}"
     );
-    assert!(parsed.document.features[1].geometry().is_none());
+    assert!(parsed.document.features()[1].geometry().is_none());
 }
 
 #[test]

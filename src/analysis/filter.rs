@@ -65,6 +65,7 @@ pub struct Facts {
 
 impl Facts {
     pub fn of(feature: &Feature) -> Self {
+        let feature: &Feature = &feature.decoded();
         let events = feature.events();
         let history = History::of(events);
         // The searchable text, lower case, built in one buffer: a million strips open

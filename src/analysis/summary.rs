@@ -20,6 +20,7 @@ pub struct StripSummary {
 impl StripSummary {
     /// The summary of `feature`, with its status as of `day`.
     pub fn of(feature: &Feature, day: NaiveDate) -> Self {
+        let feature: &Feature = &feature.decoded();
         let events = feature.events();
         let history = History::of(events);
         let (status, status_fuzzy) = history.status_at(events, day);

@@ -126,6 +126,7 @@ fn to_json<T: Serialize>(value: &T) -> String {
 
 /// The row of `feature`, at `position` in its document, with its summary as of `day`.
 pub fn strip_row(feature: &Feature, position: usize, day: NaiveDate) -> StripRow {
+    let feature: &Feature = &feature.decoded();
     let mut row = StripRow {
         id: feature.id().as_str().to_owned(),
         geometry: None,
@@ -163,7 +164,7 @@ pub fn strip_row(feature: &Feature, position: usize, day: NaiveDate) -> StripRow
         write_shape(&mut text, geometry.shape());
         row.geometry = Some(text);
         if let Some(raw) = geometry.raw() {
-            layout.geometry = Some(raw.get().to_owned());
+            layout.geometry = Some(raw.to_owned());
         }
     }
     let mut rest: Extra = Vec::new();

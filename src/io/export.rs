@@ -201,6 +201,7 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
     full.extend(properties.iter().map(|(_, c)| c.name.as_str()));
     w.write_record(&full)?;
     for feature in doc.strips() {
+        let feature: &Feature = &feature.decoded();
         let s = StripSummary::of(feature, status_date);
         let h = &s.history;
         let mut days: Vec<i64> = h.rebuilds().iter().map(|r| r.days()).collect();
@@ -287,6 +288,7 @@ pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
         "sources_json",
     ])?;
     for feature in doc.strips() {
+        let feature: &Feature = &feature.decoded();
         let (lon, lat) = lon_lat(feature);
         let after = status_after_each(feature.events());
         for (i, event) in feature.events().iter().enumerate() {
@@ -324,6 +326,7 @@ pub fn events_geojson(doc: &Document) -> String {
     let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
     let mut first = true;
     for feature in doc.strips() {
+        let feature: &Feature = &feature.decoded();
         let Some(point) = feature
             .geometry()
             .and_then(|g| representative_point(g.shape()))

@@ -37,6 +37,8 @@ pub(super) struct Interpreter<'t> {
     errors: usize,
     /// The errors that were about events, which cost only their event.
     event_errors: usize,
+    /// The shared text being read, when geometries keep spans of it instead of copies.
+    pub source: Option<std::sync::Arc<crate::model::SharedText>>,
 }
 
 impl<'t> Interpreter<'t> {
@@ -48,6 +50,7 @@ impl<'t> Interpreter<'t> {
             ids: Vec::new(),
             errors: 0,
             event_errors: 0,
+            source: None,
         }
     }
 
@@ -344,7 +347,11 @@ impl<'t> Interpreter<'t> {
                         ),
                     );
                 }
-                Some(Geometry::from_read(shape, raw.to_owned()))
+                let kept = self
+                    .source
+                    .as_ref()
+                    .and_then(|s| crate::model::Span::of(s, raw.get()));
+                Some(Geometry::from_read(shape, raw, kept))
             }
             Err(e) => {
                 let message = if self.bare {

@@ -14,7 +14,8 @@ use super::diagnostic::{Diagnostic, LineIndex, Severity};
 use super::geometry::{describe, raw_str, serde_message};
 use super::interpret::{Interpreter, Problem};
 use super::scan::{FeatureIn, PropertiesIn, RawList, Root, RootSeed};
-use crate::model::{Document, Extra, Feature, GeometryKind};
+use crate::model::{Document, Extra, Feature, GeometryKind, SharedText, Span};
+use std::sync::Arc;
 
 mod report;
 
@@ -74,7 +75,38 @@ pub fn read_path(path: &Path) -> Result<Parsed, ReadFileError> {
         path: path.display().to_string(),
         source,
     })?;
-    Ok(read_bytes(&bytes, &path.display().to_string()))
+    Ok(read_owned(bytes, &path.display().to_string(), &untold))
+}
+
+/// Reads GeoJSON bytes the caller gives away: their text becomes the features' shared
+/// text (see [`SharedText`]) without a copy.
+pub fn read_owned(mut bytes: Vec<u8>, file: &str, progress: Progress) -> Parsed {
+    if not_text(&bytes).is_some() || std::str::from_utf8(&bytes).is_err() {
+        return read_bytes_reporting(&bytes, file, progress);
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let threads = threads_for(&text);
+            read_text(&SharedText::new(text, reread), file, threads, progress)
+        }
+        Err(e) => read_bytes_reporting(e.as_bytes(), file, progress),
+    }
+}
+
+/// One feature's text read again as the reader read it in its file (see [`SharedText`]).
+fn reread(text: &str) -> Feature {
+    match serde_json::from_str::<&RawValue>(text) {
+        Ok(raw) => Interpreter::new(text).element(0, raw),
+        // The text was read as a feature once; it reads the same again.
+        Err(e) => Feature::unreadable(
+            None,
+            crate::model::json_string(text),
+            vec![serde_message(&e)],
+        ),
+    }
 }
 
 /// Told, from the threads doing the work, how many of a file's features are interpreted
@@ -183,6 +215,17 @@ pub fn read_str_with_threads(text: &str, file: &str, threads: usize) -> Parsed {
 }
 
 fn read_str_in(text: &str, file: &str, threads: usize, progress: Progress) -> Parsed {
+    read_text(
+        &SharedText::new(text.to_owned(), reread),
+        file,
+        threads,
+        progress,
+    )
+}
+
+/// Reads the text of `source`; unedited features keep spans of it.
+fn read_text(source: &Arc<SharedText>, file: &str, threads: usize, progress: Progress) -> Parsed {
+    let text = source.text();
     let mut de = serde_json::Deserializer::from_str(text);
     let root = match RootSeed
         .deserialize(&mut de)
@@ -320,7 +363,9 @@ fn read_str_in(text: &str, file: &str, threads: usize, progress: Progress) -> Pa
                 foreign.push((key.clone(), (*value).to_owned()));
             }
             match root.features {
-                Some(RawList::List(items)) => interpret_all(text, &items, threads, progress),
+                Some(RawList::List(items)) => {
+                    interpret_all(text, Some(source), &items, threads, progress)
+                }
                 Some(RawList::NotList(what)) => {
                     return finish_fatal(
                         top,
@@ -343,7 +388,7 @@ fn read_str_in(text: &str, file: &str, threads: usize, progress: Progress) -> Pa
             let Ok(raw) = serde_json::from_str::<&RawValue>(text) else {
                 return fatal(file, None, "the feature could not be read again".into());
             };
-            interpret_all(text, &[raw], 1, &untold)
+            interpret_all(text, Some(source), &[raw], 1, &untold)
         }
         name => match GeometryKind::parse(name) {
             Some(_) => bare_geometry(text),
@@ -403,6 +448,7 @@ const FEATURES_PER_TASK: usize = 256;
 /// copy cost 300 MB of memory and its page faults).
 fn interpret_all(
     text: &str,
+    source: Option<&Arc<SharedText>>,
     items: &[&RawValue],
     threads: usize,
     progress: Progress,
@@ -410,10 +456,16 @@ fn interpret_all(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let read_into = |start: usize, out: &mut [Feature]| -> Part {
         let mut interpreter = Interpreter::new(text);
+        interpreter.source = source.cloned();
         for (k, slot) in out.iter_mut().enumerate() {
             #[cfg(test)]
             tests::panic_once_at(items[start + k]);
-            *slot = interpreter.element(start + k, items[start + k]);
+            let item = items[start + k];
+            *slot = interpreter.element(start + k, item);
+            // Only the span is kept: what the feature says is read again when asked.
+            if let Some(span) = source.and_then(|s| Span::of(s, item.get())) {
+                slot.keep_text(span);
+            }
         }
         let done = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed) + out.len();
         progress(done.min(items.len()), items.len());

@@ -148,6 +148,7 @@ pub(crate) fn number(value: f64) -> String {
 }
 
 pub(crate) fn write_feature(out: &mut String, feature: &Feature, options: &WriteOptions) {
+    let feature: &Feature = &feature.decoded();
     if let Some(unread) = feature.unread() {
         out.push_str(unread.raw().get());
         return;
@@ -375,7 +376,7 @@ fn write_source(out: &mut String, source: &Source) {
 /// Writes a geometry: as read when unedited, else from its shape.
 pub(crate) fn write_geometry(out: &mut String, geometry: &Geometry) {
     match geometry.raw() {
-        Some(raw) => out.push_str(raw.get()),
+        Some(raw) => out.push_str(raw),
         None => write_shape(out, geometry.shape()),
     }
 }

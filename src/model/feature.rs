@@ -1,12 +1,15 @@
 //! A feature of a document: a strip (it has an event history) or a context feature.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde_json::value::RawValue;
 
 mod id;
+mod kept;
 
 pub use id::{FeatureId, JsonNumber};
+pub(crate) use kept::{SharedText, Span};
 
 use super::event::Event;
 use super::members::{Extra, Foreign, Unread, decode_str, extra_eq, json_string};
@@ -71,7 +74,14 @@ pub struct Geometry {
     shape: geo::Geometry<f64>,
     /// The GeoJSON text as read: keeps third coordinates, number spelling and foreign members.
     /// Dropped when the shape is edited.
-    raw: Option<Box<RawValue>>,
+    raw: Option<GeometryText>,
+}
+
+/// The text a geometry was read from: a copy, or a part of the file's text (see [`Span`]).
+#[derive(Debug, Clone)]
+enum GeometryText {
+    Copied(Box<RawValue>),
+    Kept(Span),
 }
 
 impl Geometry {
@@ -83,10 +93,14 @@ impl Geometry {
     /// A geometry read from a file, which is written back exactly as read until edited.
     /// Only the reader makes one, with the shape it parsed from `raw`: outside the crate a
     /// shape and a text that disagree cannot be put together.
-    pub(crate) fn from_read(shape: geo::Geometry<f64>, raw: Box<RawValue>) -> Self {
+    pub(crate) fn from_read(shape: geo::Geometry<f64>, raw: &RawValue, kept: Option<Span>) -> Self {
+        let text = match kept {
+            Some(span) => GeometryText::Kept(span),
+            None => GeometryText::Copied(raw.to_owned()),
+        };
         Geometry {
             shape,
-            raw: Some(raw),
+            raw: Some(text),
         }
     }
 
@@ -98,9 +112,12 @@ impl Geometry {
         GeometryKind::of(&self.shape)
     }
 
-    /// The text as read, if the geometry has not been edited since.
-    pub fn raw(&self) -> Option<&RawValue> {
-        self.raw.as_deref()
+    /// The text as read (a JSON object), if the geometry has not been edited since.
+    pub fn raw(&self) -> Option<&str> {
+        match self.raw.as_ref()? {
+            GeometryText::Copied(raw) => Some(raw.get()),
+            GeometryText::Kept(span) => Some(span.get()),
+        }
     }
 
     /// Replaces the shape; the file text is written anew from it.
@@ -136,11 +153,37 @@ pub enum IdOrigin {
 /// LineString or a Polygon): a strip with no events has "no history yet". A feature that
 /// could not be read at all is kept verbatim ([`Feature::unread`]): written back unchanged,
 /// never drawn, listed with its problems.
+///
+/// A feature read from a file and not edited since holds only its id, its geometry and
+/// the span of the file's text it was read from ([`Span`]): what else it says (its
+/// properties and events) is read again from that text when asked, and kept from then on
+/// ([`Feature::events`]), or read for the moment only ([`Feature::decoded`], for passes
+/// over every feature). The first change makes it its own (copy on write).
 #[derive(Debug, Clone)]
 pub struct Feature {
     id: FeatureId,
     id_origin: IdOrigin,
     geometry: Option<Geometry>,
+    /// The text this feature was read from, while nothing but its id and geometry changed.
+    kept: Option<Kept>,
+    /// Everything else the feature says: read from `kept` on first use, or the feature's
+    /// own once it changed (then `kept` is gone).
+    body: OnceLock<Box<Body>>,
+}
+
+/// The text of an unedited feature, with the two facts about it that every pass asks.
+#[derive(Debug, Clone)]
+struct Kept {
+    span: Span,
+    /// It has an `events` member (so it is a strip).
+    events_member: bool,
+    /// It could not be read.
+    unread: bool,
+}
+
+/// What a feature says beyond its id and geometry.
+#[derive(Debug, Clone, Default)]
+struct Body {
     /// The `name` and `notes` properties decoded, when their text has escapes to decode;
     /// without escapes they are read from the properties' own text, and nothing is kept
     /// twice (a million strips keep about 130 MB less).
@@ -162,15 +205,10 @@ pub struct Feature {
     unread: Option<Unread>,
 }
 
-/// Everything a person sees and the file says, except the value of an id Pistas gave: it
-/// is not written, and the next read may give another (after a deletion, say).
-impl PartialEq for Feature {
+impl PartialEq for Body {
     fn eq(&self, other: &Self) -> bool {
-        (self.id == other.id || (self.id_assigned() && other.id_assigned()))
-            && self.id_origin == other.id_origin
-            && self.geometry == other.geometry
-            && self.name() == other.name()
-            && self.notes() == other.notes()
+        self.name == other.name
+            && self.notes == other.notes
             && extra_eq(&self.properties, &other.properties)
             && self.events == other.events
             && self.unread_events == other.unread_events
@@ -178,6 +216,21 @@ impl PartialEq for Feature {
             && self.properties_null == other.properties_null
             && self.foreign == other.foreign
             && self.unread == other.unread
+    }
+}
+
+/// Everything a person sees and the file says, except the value of an id Pistas gave: it
+/// is not written, and the next read may give another (after a deletion, say).
+impl PartialEq for Feature {
+    fn eq(&self, other: &Self) -> bool {
+        let same_text = match (&self.kept, &other.kept) {
+            (Some(a), Some(b)) => a.span.same(&b.span),
+            _ => false,
+        };
+        (self.id == other.id || (self.id_assigned() && other.id_assigned()))
+            && self.id_origin == other.id_origin
+            && self.geometry == other.geometry
+            && (same_text || *self.body_now() == *other.body_now())
     }
 }
 
@@ -236,15 +289,9 @@ impl Feature {
             id: id.unwrap_or(FeatureId::String(String::new())),
             id_origin,
             geometry: None,
-            name: None,
-            notes: None,
-            properties: Vec::new(),
-            events: Vec::new(),
-            unread_events: Vec::new(),
-            events_at: None,
-            properties_null: false,
-            foreign: Foreign::default(),
-            unread: None,
+            kept: None,
+            // Made on first use: the reader fills a list of empty features first.
+            body: OnceLock::new(),
         }
     }
 
@@ -253,7 +300,8 @@ impl Feature {
         let mut feature = Feature::empty(Some(id));
         feature.geometry = Some(Geometry::new(geometry));
         feature.set_name(name);
-        feature.events_at = Some(feature.properties.len());
+        let body = feature.body_mut();
+        body.events_at = Some(body.properties.len());
         feature
     }
 
@@ -263,17 +311,18 @@ impl Feature {
     pub(crate) fn from_parts(parts: FeatureParts) -> Self {
         let mut feature = Feature::empty(parts.id);
         feature.geometry = parts.geometry;
-        feature.properties_null = parts.properties_null;
-        feature.foreign = parts.foreign;
+        let line = feature
+            .geometry
+            .as_ref()
+            .is_some_and(|g| g.kind() == GeometryKind::LineString);
+        let body = feature.body_mut();
+        body.properties_null = parts.properties_null;
+        body.foreign = parts.foreign;
         let mut properties = parts.properties;
         match parts.events {
             Some(events) => {
                 // The runway figures are derived only from a LineString: on another shape
                 // they are the file's own, kept under another name.
-                let line = feature
-                    .geometry
-                    .as_ref()
-                    .is_some_and(|g| g.kind() == GeometryKind::LineString);
                 if !line {
                     for key in ["runway_length_m", "runway_heading_deg"] {
                         if let Some(i) = properties.iter().position(|(k, _)| k == key) {
@@ -291,31 +340,81 @@ impl Feature {
                     i += 1;
                     !derived
                 });
-                feature.events_at = Some(at);
-                feature.events = events.events;
-                feature.unread_events = events.unread;
+                body.events_at = Some(at);
+                body.events = events.events;
+                body.unread_events = events.unread;
             }
             None => properties.retain(|(k, _)| k != "events"),
         }
-        feature.properties = properties;
-        feature.refresh_text();
+        body.properties = properties;
+        body.refresh_text();
         feature
     }
 
     /// A feature that could not be read: kept as written, with its problems.
     pub fn unreadable(id: Option<FeatureId>, raw: Box<RawValue>, problems: Vec<String>) -> Self {
         let mut feature = Feature::empty(id);
-        feature.unread = Some(Unread::new(raw, problems));
+        feature.body_mut().unread = Some(Unread::new(raw, problems));
         feature
     }
 
-    fn refresh_text(&mut self) {
-        let decoded = |me: &Self, key: &str| match me.property(key).and_then(decode_str) {
-            Some(Cow::Owned(text)) => Some(text.into_boxed_str()),
-            _ => None,
+    /// Keeps only the span of the file's text this feature was read from (the reader calls
+    /// this on each feature it read from `span`): what it says is read again when asked.
+    pub(crate) fn keep_text(&mut self, span: Span) {
+        let body = self.body_now();
+        let kept = Kept {
+            span,
+            events_member: body.events_at.is_some(),
+            unread: body.unread.is_some(),
         };
-        self.name = decoded(self, "name");
-        self.notes = decoded(self, "notes");
+        self.kept = Some(kept);
+        self.body = OnceLock::new();
+    }
+
+    /// What the feature says beyond id and geometry, read again from its text (for the
+    /// moment, when it was not read yet).
+    fn body_now(&self) -> Cow<'_, Body> {
+        match (self.body.get(), &self.kept) {
+            (Some(body), _) => Cow::Borrowed(body),
+            (None, Some(kept)) => Cow::Owned(kept.decode()),
+            (None, None) => Cow::Owned(Body::default()),
+        }
+    }
+
+    /// What the feature says beyond id and geometry, read from its text on first use and
+    /// kept.
+    fn body(&self) -> &Body {
+        self.body.get_or_init(|| match &self.kept {
+            Some(kept) => Box::new(kept.decode()),
+            None => Box::default(),
+        })
+    }
+
+    /// The body, to change: the feature becomes its own (written from it, no longer from
+    /// the text it was read from).
+    fn body_mut(&mut self) -> &mut Body {
+        if self.body.get().is_none() {
+            let body = self.body_now().into_owned();
+            self.body = OnceLock::from(Box::new(body));
+        }
+        self.kept = None;
+        self.body.get_mut().expect("the body was set just above")
+    }
+
+    /// The feature with everything it says at hand: itself when it was read already, else
+    /// a copy read from its text, which is not kept. For passes over every feature (facts,
+    /// saving, exports), so that they do not keep the whole file decoded.
+    pub fn decoded(&self) -> Cow<'_, Feature> {
+        if self.body.get().is_some() || self.kept.is_none() {
+            return Cow::Borrowed(self);
+        }
+        Cow::Owned(Feature {
+            id: self.id.clone(),
+            id_origin: self.id_origin.clone(),
+            geometry: self.geometry.clone(),
+            kept: self.kept.clone(),
+            body: OnceLock::from(Box::new(self.body_now().into_owned())),
+        })
     }
 
     /// The text of property `key` when it is a JSON string: what `decoded` kept for it
@@ -333,7 +432,10 @@ impl Feature {
 
     /// The feature as written, when Pistas could not read it.
     pub fn unread(&self) -> Option<&Unread> {
-        self.unread.as_ref()
+        if self.kept.as_ref().is_some_and(|k| !k.unread) {
+            return None;
+        }
+        self.body().unread.as_ref()
     }
 
     /// How the id came about.
@@ -378,19 +480,26 @@ impl Feature {
         self.id_origin = IdOrigin::Given;
     }
 
-    /// A strip: a feature with a history or a location a strip can have.
     /// `bbox` and the other members beside GeoJSON's own, as written.
     pub fn foreign(&self) -> &Foreign {
-        &self.foreign
+        &self.body().foreign
     }
 
     pub fn set_foreign(&mut self, foreign: Foreign) {
-        self.foreign = foreign;
+        self.body_mut().foreign = foreign;
     }
 
+    /// A strip: a feature with a history or a location a strip can have.
     pub fn is_strip(&self) -> bool {
-        self.unread.is_none()
-            && (self.events_at.is_some()
+        let (events_member, unread) = match &self.kept {
+            Some(k) => (k.events_member, k.unread),
+            None => {
+                let body = self.body();
+                (body.events_at.is_some(), body.unread.is_some())
+            }
+        };
+        !unread
+            && (events_member
                 || self.geometry.as_ref().is_some_and(|g| {
                     matches!(
                         g.kind(),
@@ -401,12 +510,15 @@ impl Feature {
 
     /// True when the feature is written with an `events` list and the derived summary.
     pub fn has_events_member(&self) -> bool {
-        self.events_at.is_some()
+        match &self.kept {
+            Some(k) => k.events_member,
+            None => self.body().events_at.is_some(),
+        }
     }
 
     /// The `name` property when it is text, escapes decoded.
     pub fn name(&self) -> Option<&str> {
-        self.text("name", &self.name)
+        self.text("name", &self.body().name)
     }
 
     /// The name for lists: the name, or the id when there is none.
@@ -420,21 +532,22 @@ impl Feature {
 
     /// The `notes` property when it is text, escapes decoded.
     pub fn notes(&self) -> Option<&str> {
-        self.text("notes", &self.notes)
+        self.text("notes", &self.body().notes)
     }
 
     /// Properties other than `events` and the derived summary, in file order.
     pub fn properties(&self) -> &Extra {
-        &self.properties
+        &self.body().properties
     }
 
     /// Index among `properties()` before which `events` is written, when it is.
     pub fn events_position(&self) -> Option<usize> {
-        self.events_at
+        self.body().events_at
     }
 
     pub fn property(&self, key: &str) -> Option<&RawValue> {
-        self.properties
+        self.body()
+            .properties
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_ref())
@@ -448,9 +561,9 @@ impl Feature {
     /// True when `key` can be a property of this feature: not `events`, and not a derived
     /// key while the feature is written with its summary.
     pub fn accepts_property(&self, key: &str) -> bool {
-        self.unread.is_none()
+        self.unread().is_none()
             && key != "events"
-            && !(self.events_at.is_some() && DERIVED_PROPERTIES.contains(&key))
+            && !(self.has_events_member() && DERIVED_PROPERTIES.contains(&key))
     }
 
     /// Sets a property, in place if it exists, else at the end. Returns false (and changes
@@ -459,40 +572,43 @@ impl Feature {
         if !self.accepts_property(key) {
             return false;
         }
-        self.properties_null = false;
-        match self.properties.iter_mut().find(|(k, _)| k == key) {
+        let body = self.body_mut();
+        body.properties_null = false;
+        match body.properties.iter_mut().find(|(k, _)| k == key) {
             Some((_, slot)) => *slot = value,
-            None => self.properties.push((key.to_owned(), value)),
+            None => body.properties.push((key.to_owned(), value)),
         }
         if key == "name" || key == "notes" {
-            self.refresh_text();
+            body.refresh_text();
         }
         true
     }
 
     /// Removes a property; returns its value.
     pub fn remove_property(&mut self, key: &str) -> Option<Box<RawValue>> {
-        let index = self.properties.iter().position(|(k, _)| k == key)?;
-        if let Some(at) = &mut self.events_at
+        self.property(key)?;
+        let body = self.body_mut();
+        let index = body.properties.iter().position(|(k, _)| k == key)?;
+        if let Some(at) = &mut body.events_at
             && index < *at
         {
             *at -= 1;
         }
-        let value = self.properties.remove(index).1;
+        let value = body.properties.remove(index).1;
         if key == "name" || key == "notes" {
-            self.refresh_text();
+            body.refresh_text();
         }
         Some(value)
     }
 
     /// The events Pistas could read, which make the status and statistics.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        &self.body().events
     }
 
     /// The events that could not be interpreted, each with how many read events precede it.
     pub fn unread_events(&self) -> &[(usize, Unread)] {
-        &self.unread_events
+        &self.body().unread_events
     }
 
     /// The events, to change them; `None` for a feature Pistas could not read, which is
@@ -501,33 +617,35 @@ impl Feature {
     /// like a derived key are renamed `<key>_original` (or `<key>_original_2`, …) so that
     /// nothing the file said is lost.
     pub fn events_mut(&mut self) -> Option<&mut Vec<Event>> {
-        if self.unread.is_some() {
+        if self.unread().is_some() {
             return None;
         }
-        if self.events_at.is_none() {
-            for i in 0..self.properties.len() {
-                if !DERIVED_PROPERTIES.contains(&self.properties[i].0.as_str()) {
+        let body = self.body_mut();
+        if body.events_at.is_none() {
+            for i in 0..body.properties.len() {
+                if !DERIVED_PROPERTIES.contains(&body.properties[i].0.as_str()) {
                     continue;
                 }
-                let base = format!("{}_original", self.properties[i].0);
-                self.properties[i].0 = free_name(&self.properties, &base);
+                let base = format!("{}_original", body.properties[i].0);
+                body.properties[i].0 = free_name(&body.properties, &base);
             }
-            self.events_at = Some(self.properties.len());
-            self.properties_null = false;
+            body.events_at = Some(body.properties.len());
+            body.properties_null = false;
         }
-        Some(&mut self.events)
+        Some(&mut body.events)
     }
 
     /// Replaces unread event `index` with a read one (a fix); returns false when there is
     /// no such unread event.
     pub fn fix_unread_event(&mut self, index: usize, event: Event) -> bool {
-        if index >= self.unread_events.len() {
+        if index >= self.unread_events().len() {
             return false;
         }
-        let (before, _) = self.unread_events.remove(index);
-        let before = before.min(self.events.len());
-        self.events.insert(before, event);
-        for (b, _) in &mut self.unread_events[index..] {
+        let body = self.body_mut();
+        let (before, _) = body.unread_events.remove(index);
+        let before = before.min(body.events.len());
+        body.events.insert(before, event);
+        for (b, _) in &mut body.unread_events[index..] {
             *b += 1;
         }
         true
@@ -539,31 +657,63 @@ impl Feature {
         if self.events_mut().is_none() {
             return false;
         }
-        self.unread_events.push((self.events.len(), unread));
+        let body = self.body_mut();
+        body.unread_events.push((body.events.len(), unread));
         true
     }
 
     /// Removes unread event `index`; returns it.
     pub fn remove_unread_event(&mut self, index: usize) -> Option<Unread> {
-        (index < self.unread_events.len()).then(|| self.unread_events.remove(index).1)
+        if index >= self.unread_events().len() {
+            return None;
+        }
+        Some(self.body_mut().unread_events.remove(index).1)
     }
 
     /// Deletes read event `index`, keeping the unread ones where they stood.
     pub fn remove_event(&mut self, index: usize) -> Option<Event> {
-        if index >= self.events.len() {
+        if index >= self.events().len() {
             return None;
         }
-        for (b, _) in &mut self.unread_events {
+        let body = self.body_mut();
+        for (b, _) in &mut body.unread_events {
             if *b > index {
                 *b -= 1;
             }
         }
-        Some(self.events.remove(index))
+        Some(body.events.remove(index))
     }
 
     /// True when the file had `"properties": null` and nothing was added since.
     pub fn properties_null(&self) -> bool {
-        self.properties_null && self.events_at.is_none()
+        let body = self.body();
+        body.properties_null && body.events_at.is_none()
+    }
+}
+
+impl Kept {
+    /// The body of the feature the span holds, read again as the reader read it.
+    fn decode(&self) -> Body {
+        let feature = self.span.decode();
+        match feature.body.into_inner() {
+            Some(body) => *body,
+            None => Body::default(),
+        }
+    }
+}
+
+impl Body {
+    /// Keeps `name` and `notes` decoded when their text has escapes to decode.
+    fn refresh_text(&mut self) {
+        let decoded = |me: &Self, key: &str| {
+            let raw = me.properties.iter().find(|(k, _)| k == key)?;
+            match decode_str(&raw.1) {
+                Some(Cow::Owned(text)) => Some(text.into_boxed_str()),
+                _ => None,
+            }
+        };
+        self.name = decoded(self, "name");
+        self.notes = decoded(self, "notes");
     }
 }
 

@@ -17,7 +17,7 @@ pub use event::{Confidence, Event, EventType, Reference, Source};
 pub use feature::{
     DERIVED_PROPERTIES, Feature, FeatureId, Geometry, GeometryKind, IdOrigin, JsonNumber, free_name,
 };
-pub(crate) use feature::{EventsPart, FeatureParts};
+pub(crate) use feature::{EventsPart, FeatureParts, SharedText, Span};
 pub use history::{History, RebuildInterval};
 pub use members::{
     Extra, Field, Foreign, Unknown, Unread, decode_str, extra_eq, json_null, json_string,

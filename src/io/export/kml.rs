@@ -59,6 +59,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
         .filter(|(k, _)| k != "name")
         .collect();
     for feature in doc.strips() {
+        let feature: &crate::model::Feature = &feature.decoded();
         let s = StripSummary::of(feature, status_date);
         let _ = write!(
             out,
@@ -127,6 +128,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
     }
     out.push_str("</Folder>\n<Folder><name>Events</name>\n");
     for feature in doc.strips() {
+        let feature: &crate::model::Feature = &feature.decoded();
         let Some(point) = feature
             .geometry()
             .and_then(|g| representative_point(g.shape()))

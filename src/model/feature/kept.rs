@@ -1,0 +1,78 @@
+//! The file's text, kept once and shared by the features read from it: an unedited
+//! feature is a span of it, decoded when something asks what it says.
+//!
+//! Shared, not memory-mapped: a mapped file that another program truncates while Pistas
+//! has it open kills the process (SIGBUS), and people overwrite exports in place. The
+//! text is read once into one buffer, and every feature and geometry read from it points
+//! into that buffer instead of holding a copy.
+
+use std::sync::Arc;
+
+use super::Feature;
+
+/// A text that features were read from, with the reader that reads one feature of it again.
+pub(crate) struct SharedText {
+    text: String,
+    /// Reads one feature's text (a JSON object) as the reader read it in the file.
+    decode: fn(&str) -> Feature,
+}
+
+impl SharedText {
+    pub(crate) fn new(text: String, decode: fn(&str) -> Feature) -> Arc<SharedText> {
+        Arc::new(SharedText { text, decode })
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SharedText({} bytes)", self.text.len())
+    }
+}
+
+/// A part of a [`SharedText`]'s text.
+#[derive(Clone, Debug)]
+pub(crate) struct Span {
+    source: Arc<SharedText>,
+    start: usize,
+    len: u32,
+}
+
+impl Span {
+    /// The span of `part`, which must lie inside `source`'s text; `None` when it does not
+    /// or is longer than 4 GiB (then the caller keeps a copy).
+    pub(crate) fn of(source: &Arc<SharedText>, part: &str) -> Option<Span> {
+        let base = source.text.as_ptr() as usize;
+        let at = part.as_ptr() as usize;
+        let start = at.checked_sub(base)?;
+        let len = u32::try_from(part.len()).ok()?;
+        (start + part.len() <= source.text.len()).then(|| Span {
+            source: Arc::clone(source),
+            start,
+            len,
+        })
+    }
+
+    pub(crate) fn get(&self) -> &str {
+        // In bounds and on character boundaries: made from a part of this very text.
+        self.source
+            .text
+            .get(self.start..self.start + self.len as usize)
+            .unwrap_or("")
+    }
+
+    /// True when both are the same part of the same text.
+    pub(crate) fn same(&self, other: &Span) -> bool {
+        Arc::ptr_eq(&self.source, &other.source)
+            && self.start == other.start
+            && self.len == other.len
+    }
+
+    /// The feature this span holds, read again as the reader read it.
+    pub(super) fn decode(&self) -> Feature {
+        (self.source.decode)(self.get())
+    }
+}

@@ -285,14 +285,27 @@ proptest! {
         };
         // Edits never add an error; a merge brings the other file's unread parts along.
         let mut had_errors = errors_of(&start);
+        // The same steps on a plain owned model (every feature decoded, nothing kept of
+        // the file's text) write the same bytes at every step.
+        let mut owned_start = start.clone();
+        owned_start.make_own();
+        let mut owned = Editor::new(owned_start);
         let mut editor = Editor::new(start);
         for action in &actions {
             if let Action::Merge(i, false) = action {
                 had_errors += errors_of(&bases[i % bases.len()]);
             }
             apply(&mut editor, &bases, action);
+            apply(&mut owned, &bases, action);
             let doc = editor.document();
             let written = write_geojson(doc, &options());
+            prop_assert_eq!(
+                &write_geojson(owned.document(), &options()),
+                &written,
+                "the owned model wrote otherwise after {:?}",
+                action
+            );
+            prop_assert_eq!(owned.document(), doc);
             let again = read_str(&written, "written");
             prop_assert!(!again.fatal);
             prop_assert_eq!(&again.document, doc, "after {:?}\n{}", action, written);

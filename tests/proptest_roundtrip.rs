@@ -102,9 +102,13 @@ fn feature() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
         prop::collection::vec(("[a-z]{1,8}", json_value()), 0..5),
         proptest::option::of(prop::collection::vec(event(), 0..5)),
         (-75.5f64..-73.0, -13.8f64..-11.0, any::<bool>()),
-        prop_oneof![Just(None), "[a-z0-9-]{1,8}".prop_map(Some)],
+        (
+            prop_oneof![Just(None), "[a-z0-9-]{1,8}".prop_map(Some)],
+            // A foreign member beside GeoJSON's own, as some tools write (`title`, `bbox`).
+            proptest::option::of(json_value()),
+        ),
     )
-        .prop_map(|(props, events, (lon, lat, line), id)| {
+        .prop_map(|(props, events, (lon, lat, line), (id, foreign))| {
             let mut seen = std::collections::HashSet::new();
             let props: Vec<(String, String)> = props
                 .into_iter()
@@ -130,8 +134,11 @@ fn feature() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
                 format!("{{\"type\": \"Point\", \"coordinates\": [{lon}, {lat}]}}")
             };
             let id = id.map(|i| format!("\"id\": \"{i}\", ")).unwrap_or_default();
+            let foreign = foreign
+                .map(|v| format!(", \"x_title\": {v}"))
+                .unwrap_or_default();
             let text = format!(
-                "{{\"type\": \"Feature\", {id}\"geometry\": {geometry}, \"properties\": {{{}}}}}",
+                "{{\"type\": \"Feature\", {id}\"geometry\": {geometry}, \"properties\": {{{}}}{foreign}}}",
                 body.join(", ")
             );
             (text, props)
@@ -207,6 +214,12 @@ proptest! {
         if !one.fatal {
             let options = WriteOptions { status_date: "2026-01-01".parse().expect("date") };
             let written = write_geojson(&one.document, &options);
+            // Features that keep spans of the text and the same features decoded and
+            // owned write the same bytes.
+            let mut owned = one.document.clone();
+            owned.make_own();
+            prop_assert_eq!(&owned, &one.document);
+            prop_assert_eq!(&write_geojson(&owned, &options), &written);
             let again = read_str(&written, "written");
             prop_assert_eq!(&again.document, &one.document, "{}", written);
             if !one.has_errors() {

@@ -47,7 +47,7 @@ impl Filter {
 }
 
 /// What a filter needs to know about one feature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
     pub strip: bool,
     /// Lower-case name, id, notes and sources.
@@ -272,8 +272,14 @@ fn splice_flat<T: Copy>(flat: &mut Vec<T>, offsets: &mut [u32], i: usize, new: &
 impl FactBook {
     pub fn build(doc: &Document) -> Self {
         use rayon::prelude::*;
+        Self::from_facts(doc.features().par_iter().map(Facts::of).collect())
+    }
+
+    /// The book of facts worked out already, one per feature in order (the reader's, see
+    /// `io::read_owned_with_facts`).
+    pub fn from_facts(facts: Vec<Facts>) -> Self {
         let mut book = FactBook {
-            facts: doc.features().par_iter().map(Facts::of).collect(),
+            facts,
             steps: Vec::new(),
             offsets: vec![0],
             event_days: Vec::new(),

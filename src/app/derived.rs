@@ -82,6 +82,9 @@ pub struct Derived {
     /// features that pass the filters and, with a time window, have an event in it.
     pub shown: Vec<bool>,
     places: Option<(Version, StripPlaces)>,
+    /// Facts the reader worked out for a document just opened, for the rebuild that
+    /// follows (see [`Derived::prepare_facts`]).
+    prepared: Option<Vec<crate::analysis::Facts>>,
     /// Every property key of the document, first seen first (the table's column chooser).
     property_keys: Option<(Version, Vec<String>)>,
     stats: Option<(ViewKey, Stats)>,
@@ -109,6 +112,7 @@ impl Derived {
             shown: Vec::new(),
             places: None,
             property_keys: None,
+            prepared: None,
             stats: None,
             id_columns: None,
             events_key: 0,
@@ -158,7 +162,12 @@ impl Derived {
                 }
                 _ => {
                     self.cache = StripCache::build(doc, version.state(), date);
-                    self.facts = FactBook::build(doc);
+                    self.facts = match self.prepared.take() {
+                        Some(facts) if facts.len() == doc.features().len() => {
+                            FactBook::from_facts(facts)
+                        }
+                        _ => FactBook::build(doc),
+                    };
                     rebuilt = true;
                 }
             }
@@ -354,6 +363,12 @@ impl Derived {
         &self.places.as_ref().expect("just computed").1
     }
 
+    /// Hands over the facts the reader worked out for the document about to be installed:
+    /// the next full rebuild takes them instead of reading every feature again.
+    pub fn prepare_facts(&mut self, facts: Option<Vec<crate::analysis::Facts>>) {
+        self.prepared = facts;
+    }
+
     /// Computes the document's property keys once per version (for the table).
     pub fn ensure_property_keys(&mut self, doc: &Document) {
         let Some(version) = self.built_for else {
@@ -366,16 +381,8 @@ impl Derived {
         {
             return;
         }
-        let mut seen = std::collections::HashSet::new();
-        let mut keys = Vec::new();
-        for f in doc.features() {
-            for (k, _) in f.properties().iter() {
-                if k != "name" && k != "notes" && !seen.contains(k.as_str()) {
-                    seen.insert(k.clone());
-                    keys.push(k.clone());
-                }
-            }
-        }
+        let mut keys = doc.property_keys();
+        keys.retain(|k| k != "name" && k != "notes");
         self.property_keys = Some((version, keys));
     }
 

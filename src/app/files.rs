@@ -169,6 +169,11 @@ const UNKNOWN: u32 = u32::MAX;
 impl Job {
     /// Reads and checks a file of any format Pistas knows; progress follows the bytes read.
     pub fn open(path: PathBuf, options: ImportOptions) -> Self {
+        // The window's facts are worked out as each feature is read.
+        let options = ImportOptions {
+            facts: true,
+            ..options
+        };
         Self::read(JobKind::Open(path.clone()), path, options)
     }
 
@@ -383,7 +388,7 @@ fn read_with_progress(
         progress.fetch_max(share.min(1000) as u32, Ordering::Relaxed);
     };
     Ok((
-        read_bytes_as_reporting(&bytes, &name, Some(path), format, options, &tell),
+        read_bytes_as_reporting(bytes, &name, Some(path), format, options, &tell),
         fingerprint,
     ))
 }

@@ -301,14 +301,17 @@ impl PistasApp {
         let format = crate::io::InputFormat::of_file(&path);
         let read = std::fs::read(&path).map(|bytes| {
             let name = path.display().to_string();
-            let options = crate::io::ImportOptions::default();
-            let parsed =
-                crate::io::import::read_bytes_as(&bytes, &name, Some(&path), format, &options);
+            // The window's facts are worked out as each feature is read.
+            let options = crate::io::ImportOptions {
+                facts: true,
+                ..crate::io::ImportOptions::default()
+            };
             // The bytes read are what the journal's edits will apply to.
             let fingerprint = (format == crate::io::InputFormat::GeoJson)
                 .then(|| crate::io::journal::Fingerprint::of(&bytes));
-            // The text is let go here, before the window derives its state from the
-            // document: at a million strips it is 1.5 GB.
+            let parsed =
+                crate::io::import::read_bytes_as(bytes, &name, Some(&path), format, &options);
+            // The bytes became the features' shared text: held once, not copied.
             (parsed, fingerprint)
         });
         match read {

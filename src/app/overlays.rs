@@ -454,6 +454,7 @@ impl PistasApp {
         if matches!(purpose, OpenFor::File) {
             self.doc.project = None;
         }
+        self.derived.prepare_facts(parsed.facts);
         self.install(parsed.document, shown_path, untitled, origin, fingerprint);
         let of = ProblemsOf::Working(self.doc.version().generation());
         self.problems.set(of, &path, parsed.diagnostics);

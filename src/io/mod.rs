@@ -20,8 +20,8 @@ pub use project::{
     relative_to,
 };
 pub use read::{
-    Parsed, Progress, ReadFileError, read_bytes, read_bytes_reporting, read_owned, read_path,
-    read_str, read_str_with_threads,
+    Parsed, Progress, ReadFileError, read_bytes, read_bytes_reporting, read_owned,
+    read_owned_with_facts, read_path, read_str, read_str_with_threads,
 };
 mod save;
 mod write;

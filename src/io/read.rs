@@ -14,6 +14,7 @@ use super::diagnostic::{Diagnostic, LineIndex, Severity};
 use super::geometry::{describe, raw_str, serde_message};
 use super::interpret::{Interpreter, Problem};
 use super::scan::{FeatureIn, PropertiesIn, RawList, Root, RootSeed};
+use crate::analysis::Facts;
 use crate::model::{Document, Extra, Feature, GeometryKind, SharedText, Span};
 use std::sync::Arc;
 
@@ -30,6 +31,10 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
     /// True when nothing could be read (not JSON, not GeoJSON at all).
     pub fatal: bool,
+    /// What the window derives from each feature, worked out while the feature was read
+    /// (when asked for: see [`read_owned_with_facts`]), so that the window need not read
+    /// every feature's text a second time. One per feature, in order.
+    pub facts: Option<Vec<Facts>>,
 }
 
 impl Parsed {
@@ -80,7 +85,17 @@ pub fn read_path(path: &Path) -> Result<Parsed, ReadFileError> {
 
 /// Reads GeoJSON bytes the caller gives away: their text becomes the features' shared
 /// text (see [`SharedText`]) without a copy.
-pub fn read_owned(mut bytes: Vec<u8>, file: &str, progress: Progress) -> Parsed {
+pub fn read_owned(bytes: Vec<u8>, file: &str, progress: Progress) -> Parsed {
+    read_owned_in(bytes, file, progress, false)
+}
+
+/// [`read_owned`], also working out each feature's [`Facts`] while it is read
+/// ([`Parsed::facts`]): what the window opens a file with.
+pub fn read_owned_with_facts(bytes: Vec<u8>, file: &str, progress: Progress) -> Parsed {
+    read_owned_in(bytes, file, progress, true)
+}
+
+fn read_owned_in(mut bytes: Vec<u8>, file: &str, progress: Progress, facts: bool) -> Parsed {
     if not_text(&bytes).is_some() || std::str::from_utf8(&bytes).is_err() {
         return read_bytes_reporting(&bytes, file, progress);
     }
@@ -90,7 +105,12 @@ pub fn read_owned(mut bytes: Vec<u8>, file: &str, progress: Progress) -> Parsed 
     match String::from_utf8(bytes) {
         Ok(text) => {
             let threads = threads_for(&text);
-            read_text(&SharedText::new(text, reread), file, threads, progress)
+            let reading = Reading {
+                threads,
+                progress,
+                facts,
+            };
+            read_text(&SharedText::new(text, reread), file, &reading)
         }
         Err(e) => read_bytes_reporting(e.as_bytes(), file, progress),
     }
@@ -188,6 +208,7 @@ fn fatal(file: &str, at: Option<(usize, usize)>, message: String) -> Parsed {
             message,
         }],
         fatal: true,
+        facts: None,
     }
 }
 
@@ -215,16 +236,24 @@ pub fn read_str_with_threads(text: &str, file: &str, threads: usize) -> Parsed {
 }
 
 fn read_str_in(text: &str, file: &str, threads: usize, progress: Progress) -> Parsed {
-    read_text(
-        &SharedText::new(text.to_owned(), reread),
-        file,
+    let reading = Reading {
         threads,
         progress,
-    )
+        facts: false,
+    };
+    read_text(&SharedText::new(text.to_owned(), reread), file, &reading)
+}
+
+/// How a text is read: on how many threads, telling whom, and whether each feature's
+/// [`Facts`] are worked out too.
+struct Reading<'a> {
+    threads: usize,
+    progress: Progress<'a>,
+    facts: bool,
 }
 
 /// Reads the text of `source`; unedited features keep spans of it.
-fn read_text(source: &Arc<SharedText>, file: &str, threads: usize, progress: Progress) -> Parsed {
+fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed {
     let text = source.text();
     let mut de = serde_json::Deserializer::from_str(text);
     let root = match RootSeed
@@ -363,9 +392,7 @@ fn read_text(source: &Arc<SharedText>, file: &str, threads: usize, progress: Pro
                 foreign.push((key.clone(), (*value).to_owned()));
             }
             match root.features {
-                Some(RawList::List(items)) => {
-                    interpret_all(text, Some(source), &items, threads, progress)
-                }
+                Some(RawList::List(items)) => interpret_all(text, Some(source), &items, reading),
                 Some(RawList::NotList(what)) => {
                     return finish_fatal(
                         top,
@@ -388,7 +415,12 @@ fn read_text(source: &Arc<SharedText>, file: &str, threads: usize, progress: Pro
             let Ok(raw) = serde_json::from_str::<&RawValue>(text) else {
                 return fatal(file, None, "the feature could not be read again".into());
             };
-            interpret_all(text, Some(source), &[raw], 1, &untold)
+            let one = Reading {
+                threads: 1,
+                progress: &untold,
+                facts: reading.facts,
+            };
+            interpret_all(text, Some(source), &[raw], &one)
         }
         name => match GeometryKind::parse(name) {
             Some(_) => bare_geometry(text),
@@ -420,11 +452,31 @@ fn read_text(source: &Arc<SharedText>, file: &str, threads: usize, progress: Pro
         mut problems,
         mut ids,
         bare,
+        facts,
     } = features;
     problems.extend(top.problems);
     let (document, changes) = Document::with_unique_ids(features, foreign);
+    // The facts of a feature whose id changed are worked out again (they search its id).
+    let facts = facts.map(|facts| {
+        let mut facts: Vec<Facts> = facts
+            .into_iter()
+            .zip(document.features())
+            .map(|(facts, feature)| facts.unwrap_or_else(|| Facts::of(feature)))
+            .collect();
+        for change in &changes {
+            if let (Some(slot), Some(feature)) = (
+                facts.get_mut(change.index()),
+                document.features().get(change.index()),
+            ) {
+                *slot = Facts::of(feature);
+            }
+        }
+        facts
+    });
     id_changes(&changes, &mut problems, &mut ids);
-    finish(text, file, document, problems, ids, bare)
+    let mut parsed = finish(text, file, document, problems, ids, bare);
+    parsed.facts = facts;
+    parsed
 }
 
 /// What interpreting the features gave.
@@ -433,10 +485,13 @@ struct Interpreted {
     problems: Vec<Problem>,
     ids: Vec<(usize, String)>,
     bare: bool,
+    /// Each feature's facts, when asked for (`None` for one a worker did not finish).
+    facts: Option<Vec<Option<Facts>>>,
 }
 
-/// The problems of one task and the ids that name its features.
-type Part = (Vec<Problem>, Vec<(usize, String)>);
+/// The problems of one task, the ids that name its features, and their property names
+/// (first seen first).
+type Part = (Vec<Problem>, Vec<(usize, String)>, Vec<String>);
 
 /// Features interpreted per task on the threads: small enough to share the work evenly.
 const FEATURES_PER_TASK: usize = 256;
@@ -450,39 +505,66 @@ fn interpret_all(
     text: &str,
     source: Option<&Arc<SharedText>>,
     items: &[&RawValue],
-    threads: usize,
-    progress: Progress,
+    reading: &Reading,
 ) -> Interpreted {
+    let (threads, progress) = (reading.threads, reading.progress);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let read_into = |start: usize, out: &mut [Feature]| -> Part {
-        let mut interpreter = Interpreter::new(text);
-        interpreter.source = source.cloned();
-        for (k, slot) in out.iter_mut().enumerate() {
-            #[cfg(test)]
-            tests::panic_once_at(items[start + k]);
-            let item = items[start + k];
-            *slot = interpreter.element(start + k, item);
-            // Only the span is kept: what the feature says is read again when asked.
-            if let Some(span) = source.and_then(|s| Span::of(s, item.get())) {
-                slot.keep_text(span);
+    let read_into =
+        |start: usize, out: &mut [Feature], mut facts: Option<&mut [Option<Facts>]>| -> Part {
+            let mut interpreter = Interpreter::new(text);
+            interpreter.source = source.cloned();
+            let mut keys: Vec<String> = Vec::new();
+            let mut seen: std::collections::HashSet<String, foldhash::fast::RandomState> =
+                Default::default();
+            for (k, slot) in out.iter_mut().enumerate() {
+                #[cfg(test)]
+                tests::panic_once_at(items[start + k]);
+                let item = items[start + k];
+                *slot = interpreter.element(start + k, item);
+                // Worked out while what the feature says is at hand, before it is let go.
+                if let Some(facts) = facts.as_deref_mut() {
+                    facts[k] = Some(Facts::of(slot));
+                }
+                for (key, _) in slot.properties() {
+                    if !seen.contains(key) {
+                        seen.insert(key.clone());
+                        keys.push(key.clone());
+                    }
+                }
+                // Only the span is kept: what the feature says is read again when asked.
+                if let Some(span) = source.and_then(|s| Span::of(s, item.get())) {
+                    slot.keep_text(span);
+                }
             }
-        }
-        let done = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed) + out.len();
-        progress(done.min(items.len()), items.len());
-        (interpreter.problems, interpreter.ids)
-    };
+            let done = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed) + out.len();
+            progress(done.min(items.len()), items.len());
+            (interpreter.problems, interpreter.ids, keys)
+        };
     let mut features: Vec<Feature> = std::iter::repeat_with(|| Feature::empty(None))
         .take(items.len())
         .collect();
+    let mut facts: Option<Vec<Option<Facts>>> = reading
+        .facts
+        .then(|| std::iter::repeat_with(|| None).take(items.len()).collect());
     let tasks = items.len().div_ceil(FEATURES_PER_TASK);
     let threads = threads.clamp(1, tasks.max(1));
     let mut results: Vec<Option<Part>> = (0..tasks).map(|_| None).collect();
+    // Each task's features, and the places for their facts when they are asked for.
+    let fact_chunks: Box<dyn Iterator<Item = Option<&mut [Option<Facts>]>> + Send> =
+        match facts.as_mut() {
+            Some(f) => Box::new(f.chunks_mut(FEATURES_PER_TASK).map(Some)),
+            None => Box::new(std::iter::repeat_with(|| None)),
+        };
+    let chunks = features
+        .chunks_mut(FEATURES_PER_TASK)
+        .zip(fact_chunks)
+        .enumerate();
     if threads == 1 {
-        for (task, chunk) in features.chunks_mut(FEATURES_PER_TASK).enumerate() {
-            results[task] = Some(read_into(task * FEATURES_PER_TASK, chunk));
+        for (task, (chunk, facts)) in chunks {
+            results[task] = Some(read_into(task * FEATURES_PER_TASK, chunk, facts));
         }
     } else {
-        let queue = std::sync::Mutex::new(features.chunks_mut(FEATURES_PER_TASK).enumerate());
+        let queue = std::sync::Mutex::new(chunks);
         // Each task's problems are kept as soon as it is done, so a worker that panics
         // loses only the task it was on.
         let finished = std::sync::Mutex::new(std::mem::take(&mut results));
@@ -492,10 +574,10 @@ fn interpret_all(
                     scope.spawn(|| {
                         loop {
                             let next = lock(&queue).next();
-                            let Some((task, chunk)) = next else {
+                            let Some((task, (chunk, facts))) = next else {
                                 break;
                             };
-                            let part = read_into(task * FEATURES_PER_TASK, chunk);
+                            let part = read_into(task * FEATURES_PER_TASK, chunk, facts);
                             lock(&finished)[task] = Some(part);
                         }
                     })
@@ -511,24 +593,39 @@ fn interpret_all(
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
     }
+    let mut all_keys: Vec<String> = Vec::new();
+    let mut all_seen: std::collections::HashSet<String, foldhash::fast::RandomState> =
+        Default::default();
     let mut out = Interpreted {
         features: Vec::new(),
         problems: Vec::new(),
         ids: Vec::new(),
         bare: false,
+        facts: None,
     };
     for (task, result) in results.into_iter().enumerate() {
         // A worker that panicked leaves its task undone: read it here, so a bug costs time,
         // not features.
-        let (problems, ids) = result.unwrap_or_else(|| {
+        let (problems, ids, keys) = result.unwrap_or_else(|| {
             let start = task * FEATURES_PER_TASK;
             let end = (start + FEATURES_PER_TASK).min(items.len());
-            read_into(start, &mut features[start..end])
+            let facts = facts.as_mut().map(|f| &mut f[start..end]);
+            read_into(start, &mut features[start..end], facts)
         });
         out.problems.extend(problems);
         out.ids.extend(ids);
+        for key in keys {
+            if !all_seen.contains(&key) {
+                all_seen.insert(key.clone());
+                all_keys.push(key);
+            }
+        }
+    }
+    if let Some(source) = source {
+        source.set_keys(all_keys);
     }
     out.features = features;
+    out.facts = facts;
     out
 }
 
@@ -566,6 +663,7 @@ fn bare_geometry(text: &str) -> Interpreted {
         problems: interpreter.problems,
         ids: interpreter.ids,
         bare: true,
+        facts: None,
     }
 }
 

@@ -113,6 +113,43 @@ impl Document {
         self.foreign = foreign;
     }
 
+    /// Makes every feature hold what it says itself (see [`Feature::make_own`]): the
+    /// file's text is then let go. The model a document had before features kept spans of
+    /// their file; what it says and writes is the same.
+    pub fn make_own(&mut self) {
+        for feature in &mut self.features {
+            feature.make_own();
+        }
+    }
+
+    /// Every property name the features have (`name` and `notes` too), first seen first.
+    /// Unedited features answer with the names their file's features had when it was
+    /// read, without reading each again: a name only deleted features had may be listed
+    /// until the file is read again.
+    pub fn property_keys(&self) -> Vec<String> {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut keys = Vec::new();
+        let mut sources: Vec<&std::sync::Arc<super::feature::SharedText>> = Vec::new();
+        for feature in &self.features {
+            let names: Box<dyn Iterator<Item = &str>> = match feature.kept_source() {
+                Some(source) => {
+                    if sources.iter().any(|s| std::sync::Arc::ptr_eq(s, source)) {
+                        continue;
+                    }
+                    sources.push(source);
+                    Box::new(source.keys().iter().map(String::as_str))
+                }
+                None => Box::new(feature.properties().iter().map(|(k, _)| k.as_str())),
+            };
+            for name in names {
+                if seen.insert(name) {
+                    keys.push(name.to_owned());
+                }
+            }
+        }
+        keys
+    }
+
     /// The features, consumed, in order.
     pub fn into_features(self) -> Vec<Feature> {
         self.features
@@ -278,20 +315,46 @@ impl Document {
     /// feature already uses. Returns what was assigned, so that it can be reported.
     pub fn with_unique_ids(features: Vec<Feature>, foreign: Extra) -> (Self, Vec<IdChange>) {
         let mut doc = Document { features, foreign };
-        // First find who needs a new id, borrowing the ids; then assign.
-        let mut needs_new = Vec::new();
-        let mut used: HashSet<&str, foldhash::fast::RandomState> =
+        // Who needs a new id: first by a hash of each id (8 bytes a feature, where a set of
+        // the ids themselves costs 16 and more), then exactly, among the ids whose hash
+        // repeats only.
+        let state = foldhash::fast::FixedState::default();
+        let hash = |id: &str| std::hash::BuildHasher::hash_one(&state, id);
+        let mut seen: HashSet<u64, foldhash::fast::RandomState> =
             HashSet::with_capacity_and_hasher(doc.features.len(), Default::default());
+        let mut repeated: HashSet<u64, foldhash::fast::RandomState> = HashSet::default();
+        let mut assigned = false;
+        for feature in &doc.features {
+            if feature.id_assigned() {
+                assigned = true;
+            } else {
+                let h = hash(feature.id().as_str());
+                if !seen.insert(h) {
+                    repeated.insert(h);
+                }
+            }
+        }
+        drop(seen);
+        if repeated.is_empty() && !assigned {
+            return (doc, Vec::new());
+        }
+        let mut needs_new = Vec::new();
+        let mut first: HashSet<&str> = HashSet::new();
         for (index, feature) in doc.features.iter().enumerate() {
-            if feature.id_assigned() || !used.insert(feature.id().as_str()) {
+            let id = feature.id().as_str();
+            if feature.id_assigned() || (repeated.contains(&hash(id)) && !first.insert(id)) {
                 needs_new.push(index);
             }
         }
         if needs_new.is_empty() {
             return (doc, Vec::new());
         }
-        let mut used: HashSet<String, foldhash::fast::RandomState> =
-            used.into_iter().map(str::to_owned).collect();
+        let mut used: HashSet<String, foldhash::fast::RandomState> = doc
+            .features
+            .iter()
+            .filter(|f| !f.id_assigned())
+            .map(|f| f.id().as_str().to_owned())
+            .collect();
         let mut changes = Vec::new();
         let mut counter = 0usize;
         for index in needs_new {

@@ -120,6 +120,15 @@ impl Geometry {
         }
     }
 
+    /// Holds a copy of the text it was read from instead of a part of the file's text.
+    fn own_text(&mut self) {
+        if let Some(GeometryText::Kept(span)) = &self.raw
+            && let Ok(copy) = RawValue::from_string(span.get().to_owned())
+        {
+            self.raw = Some(GeometryText::Copied(copy));
+        }
+    }
+
     /// Replaces the shape; the file text is written anew from it.
     pub fn set_shape(&mut self, shape: geo::Geometry<f64>) {
         self.shape = shape;
@@ -163,7 +172,8 @@ pub enum IdOrigin {
 pub struct Feature {
     id: FeatureId,
     id_origin: IdOrigin,
-    geometry: Option<Geometry>,
+    /// Boxed: a feature without a place (a table row) pays a pointer, not a shape.
+    geometry: Option<Box<Geometry>>,
     /// The text this feature was read from, while nothing but its id and geometry changed.
     kept: Option<Kept>,
     /// Everything else the feature says: read from `kept` on first use, or the feature's
@@ -175,6 +185,9 @@ pub struct Feature {
 #[derive(Debug, Clone)]
 struct Kept {
     span: Span,
+    /// The `name` property's text (escapes decoded), which lists, the map and search ask
+    /// of every feature: a copy, so that asking does not read the whole feature again.
+    name: Option<Box<str>>,
     /// It has an `events` member (so it is a strip).
     events_member: bool,
     /// It could not be read.
@@ -298,7 +311,7 @@ impl Feature {
     /// A new strip with no events.
     pub fn new_strip(id: FeatureId, name: &str, geometry: geo::Geometry<f64>) -> Self {
         let mut feature = Feature::empty(Some(id));
-        feature.geometry = Some(Geometry::new(geometry));
+        feature.geometry = Some(Box::new(Geometry::new(geometry)));
         feature.set_name(name);
         let body = feature.body_mut();
         body.events_at = Some(body.properties.len());
@@ -310,7 +323,7 @@ impl Feature {
     /// to be replaced by [`crate::model::Document::with_unique_ids`].
     pub(crate) fn from_parts(parts: FeatureParts) -> Self {
         let mut feature = Feature::empty(parts.id);
-        feature.geometry = parts.geometry;
+        feature.geometry = parts.geometry.map(Box::new);
         let line = feature
             .geometry
             .as_ref()
@@ -361,14 +374,21 @@ impl Feature {
     /// Keeps only the span of the file's text this feature was read from (the reader calls
     /// this on each feature it read from `span`): what it says is read again when asked.
     pub(crate) fn keep_text(&mut self, span: Span) {
+        let name = self.name().map(Box::from);
         let body = self.body_now();
         let kept = Kept {
             span,
+            name,
             events_member: body.events_at.is_some(),
             unread: body.unread.is_some(),
         };
         self.kept = Some(kept);
         self.body = OnceLock::new();
+    }
+
+    /// The text the feature was read from, while it is unedited.
+    pub(crate) fn kept_source(&self) -> Option<&std::sync::Arc<SharedText>> {
+        self.kept.as_ref().map(|k| k.span.source())
     }
 
     /// What the feature says beyond id and geometry, read again from its text (for the
@@ -399,6 +419,16 @@ impl Feature {
         }
         self.kept = None;
         self.body.get_mut().expect("the body was set just above")
+    }
+
+    /// Makes the feature hold everything it says itself, as a feature made by edits does:
+    /// decoded, its geometry's text copied, nothing kept of the file's text. What it
+    /// says and how it is written do not change.
+    pub fn make_own(&mut self) {
+        self.body_mut();
+        if let Some(geometry) = &mut self.geometry {
+            geometry.own_text();
+        }
     }
 
     /// The feature with everything it says at hand: itself when it was read already, else
@@ -450,16 +480,16 @@ impl Feature {
 
     /// The feature's geometry (`None`: no location).
     pub fn geometry(&self) -> Option<&Geometry> {
-        self.geometry.as_ref()
+        self.geometry.as_deref()
     }
 
     /// The geometry, to change its shape (its text as read goes with the edit).
     pub fn geometry_mut(&mut self) -> Option<&mut Geometry> {
-        self.geometry.as_mut()
+        self.geometry.as_deref_mut()
     }
 
     pub fn set_geometry(&mut self, geometry: Option<Geometry>) {
-        self.geometry = geometry;
+        self.geometry = geometry.map(Box::new);
     }
 
     /// The feature's id: its file's, one Pistas made its own, or one for this session
@@ -518,6 +548,9 @@ impl Feature {
 
     /// The `name` property when it is text, escapes decoded.
     pub fn name(&self) -> Option<&str> {
+        if let (None, Some(kept)) = (self.body.get(), &self.kept) {
+            return kept.name.as_deref();
+        }
         self.text("name", &self.body().name)
     }
 

@@ -426,6 +426,7 @@ pub fn fatal(file: &str, origin: &Origin, message: String) -> Parsed {
             message,
         )],
         fatal: true,
+        facts: None,
     }
 }
 

@@ -141,6 +141,9 @@ pub struct ImportOptions {
     pub csv: Option<csv::CsvPlan>,
     /// Only features whose box meets this one (FlatGeobuf through its index).
     pub bbox: Option<Bbox>,
+    /// Also work out each GeoJSON feature's facts as it is read (`Parsed::facts`): the
+    /// window's open, which needs them, then reads each feature once.
+    pub facts: bool,
 }
 
 /// Reads a file of any format Pistas knows. `Err` only when the file cannot be opened.
@@ -159,13 +162,13 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Parsed, ReadFil
         path: name.clone(),
         source,
     })?;
-    Ok(read_bytes_as(&bytes, &name, Some(path), format, options))
+    Ok(read_bytes_as(bytes, &name, Some(path), format, options))
 }
 
 /// Reads the bytes of a file in `format` (all but GeoPackage, which SQLite reads from its
 /// path).
 pub fn read_bytes_as(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     name: &str,
     path: Option<&Path>,
     format: InputFormat,
@@ -176,8 +179,11 @@ pub fn read_bytes_as(
 
 /// [`read_bytes_as`], telling `progress` how the interpretation of a GeoJSON file's
 /// features goes (the other formats do not tell).
+///
+/// The bytes are given away: a GeoJSON file's text becomes its features' shared text
+/// without a copy (see `io::read_owned`).
 pub fn read_bytes_as_reporting(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     name: &str,
     path: Option<&Path>,
     format: InputFormat,
@@ -210,7 +216,7 @@ fn guarded(name: &str, read: impl FnOnce() -> Parsed) -> Parsed {
 }
 
 fn read_format(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     name: &str,
     path: Option<&Path>,
     format: InputFormat,
@@ -218,11 +224,14 @@ fn read_format(
     progress: crate::io::Progress,
 ) -> Parsed {
     let parsed = match format {
-        InputFormat::GeoJson => super::read_bytes_reporting(bytes, name, progress),
-        InputFormat::Csv => csv::read(bytes, name, path, options.csv.as_ref()),
-        InputFormat::Kml => kml::read(bytes, name),
-        InputFormat::Kmz => kml::read_kmz(bytes, name),
-        InputFormat::FlatGeobuf => return fgb::read(bytes, name, options.bbox),
+        InputFormat::GeoJson if options.facts => {
+            super::read_owned_with_facts(bytes, name, progress)
+        }
+        InputFormat::GeoJson => super::read_owned(bytes, name, progress),
+        InputFormat::Csv => csv::read(&bytes, name, path, options.csv.as_ref()),
+        InputFormat::Kml => kml::read(&bytes, name),
+        InputFormat::Kmz => kml::read_kmz(&bytes, name),
+        InputFormat::FlatGeobuf => return fgb::read(&bytes, name, options.bbox),
         InputFormat::GeoPackage => match path {
             Some(p) => gpkg::read(p, name, options.layer.as_deref(), options.bbox),
             None => collect::fatal(

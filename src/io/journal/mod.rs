@@ -235,6 +235,7 @@ pub fn restore(journal: &Path) -> Result<Restored, String> {
             document: Document::default(),
             diagnostics: Vec::new(),
             fatal: false,
+            facts: None,
         },
         Some(base) => {
             let name = base.display().to_string();

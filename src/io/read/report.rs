@@ -128,5 +128,6 @@ pub(super) fn finish(
         document,
         diagnostics,
         fatal: false,
+        facts: None,
     }
 }

@@ -82,3 +82,33 @@ fn compressed_and_utf16_files_are_named_as_such() {
         parsed.diagnostics
     );
 }
+
+/// The facts the reader works out while it reads are those worked out from the document
+/// afterwards, also for features whose id the reader gave or changed (they search it),
+/// on one thread and on two.
+#[test]
+fn facts_worked_out_while_reading_are_the_documents() {
+    let mut text = crate::io::write_geojson(
+        &crate::model::synthetic::generate(600, 3),
+        &crate::io::WriteOptions::default(),
+    );
+    // A repeated id and a feature without one.
+    text = text.replacen("\"id\":\"syn-000002\"", "\"id\":\"syn-000001\"", 1);
+    text = text.replacen("\"id\":\"syn-000003\",", "", 1);
+    for threads in [1, 2] {
+        let source = crate::model::SharedText::new(text.clone(), super::reread);
+        let reading = super::Reading {
+            threads,
+            progress: &super::untold,
+            facts: true,
+        };
+        let parsed = super::read_text(&source, "t", &reading);
+        let facts = parsed.facts.expect("facts");
+        let doc = &parsed.document;
+        assert!(doc.features().iter().any(|f| f.id_assigned()));
+        assert_eq!(doc.features()[1].id().as_str(), "syn-000001-1");
+        let book = crate::analysis::FactBook::build(&parsed.document);
+        assert_eq!(facts.len(), parsed.document.features().len());
+        assert_eq!(facts, book.facts, "{threads} threads");
+    }
+}

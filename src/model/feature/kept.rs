@@ -15,15 +15,32 @@ pub(crate) struct SharedText {
     text: String,
     /// Reads one feature's text (a JSON object) as the reader read it in the file.
     decode: fn(&str) -> Feature,
+    /// Every property name of the features read from the text, first seen first: set
+    /// once the reader is done.
+    keys: std::sync::OnceLock<Vec<String>>,
 }
 
 impl SharedText {
     pub(crate) fn new(text: String, decode: fn(&str) -> Feature) -> Arc<SharedText> {
-        Arc::new(SharedText { text, decode })
+        Arc::new(SharedText {
+            text,
+            decode,
+            keys: std::sync::OnceLock::new(),
+        })
     }
 
     pub(crate) fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Records the property names of the features read (once; later calls change nothing).
+    pub(crate) fn set_keys(&self, keys: Vec<String>) {
+        let _ = self.keys.set(keys);
+    }
+
+    /// The property names of the features read from this text.
+    pub(crate) fn keys(&self) -> &[String] {
+        self.keys.get().map_or(&[], Vec::as_slice)
     }
 }
 
@@ -37,31 +54,40 @@ impl std::fmt::Debug for SharedText {
 #[derive(Clone, Debug)]
 pub(crate) struct Span {
     source: Arc<SharedText>,
-    start: usize,
+    start: u32,
     len: u32,
 }
 
 impl Span {
-    /// The span of `part`, which must lie inside `source`'s text; `None` when it does not
-    /// or is longer than 4 GiB (then the caller keeps a copy).
+    /// The span of `part`, which must lie inside `source`'s text; `None` when it does not,
+    /// or lies past the text's first 4 GiB (then the caller keeps a copy: 16 bytes a span
+    /// is worth that limit).
     pub(crate) fn of(source: &Arc<SharedText>, part: &str) -> Option<Span> {
         let base = source.text.as_ptr() as usize;
         let at = part.as_ptr() as usize;
-        let start = at.checked_sub(base)?;
-        let len = u32::try_from(part.len()).ok()?;
-        (start + part.len() <= source.text.len()).then(|| Span {
+        let offset = at.checked_sub(base)?;
+        if offset + part.len() > source.text.len() {
+            return None;
+        }
+        Some(Span {
             source: Arc::clone(source),
-            start,
-            len,
+            start: u32::try_from(offset).ok()?,
+            len: u32::try_from(part.len()).ok()?,
         })
     }
 
     pub(crate) fn get(&self) -> &str {
+        let start = self.start as usize;
         // In bounds and on character boundaries: made from a part of this very text.
         self.source
             .text
-            .get(self.start..self.start + self.len as usize)
+            .get(start..start + self.len as usize)
             .unwrap_or("")
+    }
+
+    /// The text this span is part of.
+    pub(crate) fn source(&self) -> &Arc<SharedText> {
+        &self.source
     }
 
     /// True when both are the same part of the same text.

@@ -96,12 +96,13 @@ pub fn read_owned_with_facts(bytes: Vec<u8>, file: &str, progress: Progress) -> 
 }
 
 fn read_owned_in(mut bytes: Vec<u8>, file: &str, progress: Progress, facts: bool) -> Parsed {
-    if not_text(&bytes).is_some() || std::str::from_utf8(&bytes).is_err() {
+    if not_text(&bytes).is_some() {
         return read_bytes_reporting(&bytes, file, progress);
     }
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
+    // Checked as UTF-8 once, here; text that is not is reported by the general path.
     match String::from_utf8(bytes) {
         Ok(text) => {
             let threads = threads_for(&text);

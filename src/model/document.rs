@@ -561,4 +561,21 @@ mod tests {
         assert!(doc.features().iter().all(|f| !f.id_assigned()));
         assert_eq!(doc.keep_assigned_ids().unwrap(), 0);
     }
+
+    /// The property names of unedited features come from what the reader recorded; an
+    /// edited feature's own names are added to them.
+    #[test]
+    fn property_names_come_from_the_read_and_from_edits() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","id":"a","geometry":null,"properties":{"name":"A","b":1}},
+            {"type":"Feature","id":"b","geometry":null,"properties":{"c":2,"b":3}}]}"#;
+        let mut doc = crate::io::read_str(text, "t").document;
+        assert_eq!(doc.property_keys(), ["name", "b", "c"]);
+        doc.update(1, |f| f.set_property("d", json_string("x")))
+            .unwrap()
+            .unwrap();
+        assert_eq!(doc.property_keys(), ["name", "b", "c", "d"]);
+        doc.make_own();
+        assert_eq!(doc.property_keys(), ["name", "b", "c", "d"]);
+    }
 }

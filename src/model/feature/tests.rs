@@ -177,20 +177,3 @@ fn a_runway_with_a_history_is_written_with_every_derived_property() {
         .collect();
     assert_eq!(written, DERIVED_PROPERTIES, "{text}");
 }
-
-#[test]
-fn zz_sizes() {
-    eprintln!(
-        "SIZES feature {} event {} source {} reference {} geometry {} geo {} fid {} foreign {} unread {} field {}",
-        std::mem::size_of::<Feature>(),
-        std::mem::size_of::<crate::model::Event>(),
-        std::mem::size_of::<crate::model::Source>(),
-        std::mem::size_of::<crate::model::Reference>(),
-        std::mem::size_of::<Option<crate::model::Geometry>>(),
-        std::mem::size_of::<geo::Geometry<f64>>(),
-        std::mem::size_of::<FeatureId>(),
-        std::mem::size_of::<crate::model::Foreign>(),
-        std::mem::size_of::<Option<crate::model::Unread>>(),
-        std::mem::size_of::<crate::model::Field<String>>(),
-    );
-}

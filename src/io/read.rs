@@ -12,14 +12,16 @@ use serde_json::value::RawValue;
 
 use super::diagnostic::{Diagnostic, LineIndex, Severity};
 use super::geometry::{describe, raw_str, serde_message};
-use super::interpret::{Interpreter, Problem};
+use super::interpret::Interpreter;
 use super::scan::{FeatureIn, PropertiesIn, RawList, Root, RootSeed};
 use crate::analysis::Facts;
-use crate::model::{Document, Extra, Feature, GeometryKind, SharedText, Span};
+use crate::model::{Document, Extra, Feature, GeometryKind, SharedText};
 use std::sync::Arc;
 
+mod all;
 mod report;
 
+use all::{Interpreted, interpret_all};
 use report::{finish, finish_fatal, id_changes};
 
 /// The result of reading a file: every feature, and every problem found.
@@ -478,162 +480,6 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
     let mut parsed = finish(text, file, document, problems, ids, bare);
     parsed.facts = facts;
     parsed
-}
-
-/// What interpreting the features gave.
-struct Interpreted {
-    features: Vec<Feature>,
-    problems: Vec<Problem>,
-    ids: Vec<(usize, String)>,
-    bare: bool,
-    /// Each feature's facts, when asked for (`None` for one a worker did not finish).
-    facts: Option<Vec<Option<Facts>>>,
-}
-
-/// The problems of one task, the ids that name its features, and their property names
-/// (first seen first).
-type Part = (Vec<Problem>, Vec<(usize, String)>, Vec<String>);
-
-/// Features interpreted per task on the threads: small enough to share the work evenly.
-const FEATURES_PER_TASK: usize = 256;
-
-/// Interprets every feature, on up to `threads` threads; the same result on any number.
-///
-/// Each task writes its features straight into their places in the one list the document
-/// keeps, so a large file never holds its features twice (at a million features, the
-/// copy cost 300 MB of memory and its page faults).
-fn interpret_all(
-    text: &str,
-    source: Option<&Arc<SharedText>>,
-    items: &[&RawValue],
-    reading: &Reading,
-) -> Interpreted {
-    let (threads, progress) = (reading.threads, reading.progress);
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let read_into =
-        |start: usize, out: &mut [Feature], mut facts: Option<&mut [Option<Facts>]>| -> Part {
-            let mut interpreter = Interpreter::new(text);
-            interpreter.source = source.cloned();
-            let mut keys: Vec<String> = Vec::new();
-            let mut seen: std::collections::HashSet<String, foldhash::fast::RandomState> =
-                Default::default();
-            for (k, slot) in out.iter_mut().enumerate() {
-                #[cfg(test)]
-                tests::panic_once_at(items[start + k]);
-                let item = items[start + k];
-                *slot = interpreter.element(start + k, item);
-                // Worked out while what the feature says is at hand, before it is let go.
-                if let Some(facts) = facts.as_deref_mut() {
-                    facts[k] = Some(Facts::of(slot));
-                }
-                for (key, _) in slot.properties() {
-                    if !seen.contains(key) {
-                        seen.insert(key.clone());
-                        keys.push(key.clone());
-                    }
-                }
-                // Only the span is kept: what the feature says is read again when asked.
-                if let Some(span) = source.and_then(|s| Span::of(s, item.get())) {
-                    slot.keep_text(span);
-                }
-            }
-            let done = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed) + out.len();
-            progress(done.min(items.len()), items.len());
-            (interpreter.problems, interpreter.ids, keys)
-        };
-    let mut features: Vec<Feature> = std::iter::repeat_with(|| Feature::empty(None))
-        .take(items.len())
-        .collect();
-    let mut facts: Option<Vec<Option<Facts>>> = reading
-        .facts
-        .then(|| std::iter::repeat_with(|| None).take(items.len()).collect());
-    let tasks = items.len().div_ceil(FEATURES_PER_TASK);
-    let threads = threads.clamp(1, tasks.max(1));
-    let mut results: Vec<Option<Part>> = (0..tasks).map(|_| None).collect();
-    // Each task's features, and the places for their facts when they are asked for.
-    let fact_chunks: Box<dyn Iterator<Item = Option<&mut [Option<Facts>]>> + Send> =
-        match facts.as_mut() {
-            Some(f) => Box::new(f.chunks_mut(FEATURES_PER_TASK).map(Some)),
-            None => Box::new(std::iter::repeat_with(|| None)),
-        };
-    let chunks = features
-        .chunks_mut(FEATURES_PER_TASK)
-        .zip(fact_chunks)
-        .enumerate();
-    if threads == 1 {
-        for (task, (chunk, facts)) in chunks {
-            results[task] = Some(read_into(task * FEATURES_PER_TASK, chunk, facts));
-        }
-    } else {
-        let queue = std::sync::Mutex::new(chunks);
-        // Each task's problems are kept as soon as it is done, so a worker that panics
-        // loses only the task it was on.
-        let finished = std::sync::Mutex::new(std::mem::take(&mut results));
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        loop {
-                            let next = lock(&queue).next();
-                            let Some((task, (chunk, facts))) = next else {
-                                break;
-                            };
-                            let part = read_into(task * FEATURES_PER_TASK, chunk, facts);
-                            lock(&finished)[task] = Some(part);
-                        }
-                    })
-                })
-                .collect();
-            // Joined here, so a worker's panic is not the scope's: its task is read again
-            // below.
-            for worker in workers {
-                let _ = worker.join();
-            }
-        });
-        results = finished
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-    }
-    let mut all_keys: Vec<String> = Vec::new();
-    let mut all_seen: std::collections::HashSet<String, foldhash::fast::RandomState> =
-        Default::default();
-    let mut out = Interpreted {
-        features: Vec::new(),
-        problems: Vec::new(),
-        ids: Vec::new(),
-        bare: false,
-        facts: None,
-    };
-    for (task, result) in results.into_iter().enumerate() {
-        // A worker that panicked leaves its task undone: read it here, so a bug costs time,
-        // not features.
-        let (problems, ids, keys) = result.unwrap_or_else(|| {
-            let start = task * FEATURES_PER_TASK;
-            let end = (start + FEATURES_PER_TASK).min(items.len());
-            let facts = facts.as_mut().map(|f| &mut f[start..end]);
-            read_into(start, &mut features[start..end], facts)
-        });
-        out.problems.extend(problems);
-        out.ids.extend(ids);
-        for key in keys {
-            if !all_seen.contains(&key) {
-                all_seen.insert(key.clone());
-                all_keys.push(key);
-            }
-        }
-    }
-    if let Some(source) = source {
-        source.set_keys(all_keys);
-    }
-    out.features = features;
-    out.facts = facts;
-    out
-}
-
-/// The lock of `m`, also after a thread panicked holding it (what it guards stays whole:
-/// each holder only takes or puts one value).
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A bare geometry read as a feature without properties.

@@ -5,142 +5,18 @@ use std::sync::OnceLock;
 
 use serde_json::value::RawValue;
 
+mod body;
+mod geometry;
 mod id;
 mod kept;
 
+use body::{Body, Kept};
+pub use geometry::{Geometry, GeometryKind};
 pub use id::{FeatureId, JsonNumber};
 pub(crate) use kept::{SharedText, Span};
 
 use super::event::Event;
-use super::members::{Extra, Foreign, Unread, decode_str, extra_eq, json_string};
-
-/// The geometry types GeoJSON knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum GeometryKind {
-    Point,
-    MultiPoint,
-    LineString,
-    MultiLineString,
-    Polygon,
-    MultiPolygon,
-    GeometryCollection,
-}
-
-impl GeometryKind {
-    pub const ALL: [GeometryKind; 7] = [
-        GeometryKind::Point,
-        GeometryKind::MultiPoint,
-        GeometryKind::LineString,
-        GeometryKind::MultiLineString,
-        GeometryKind::Polygon,
-        GeometryKind::MultiPolygon,
-        GeometryKind::GeometryCollection,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GeometryKind::Point => "Point",
-            GeometryKind::MultiPoint => "MultiPoint",
-            GeometryKind::LineString => "LineString",
-            GeometryKind::MultiLineString => "MultiLineString",
-            GeometryKind::Polygon => "Polygon",
-            GeometryKind::MultiPolygon => "MultiPolygon",
-            GeometryKind::GeometryCollection => "GeometryCollection",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-
-    pub fn of(geometry: &geo::Geometry<f64>) -> Self {
-        match geometry {
-            geo::Geometry::Point(_) => GeometryKind::Point,
-            geo::Geometry::MultiPoint(_) => GeometryKind::MultiPoint,
-            geo::Geometry::Line(_) | geo::Geometry::LineString(_) => GeometryKind::LineString,
-            geo::Geometry::MultiLineString(_) => GeometryKind::MultiLineString,
-            geo::Geometry::Polygon(_) | geo::Geometry::Rect(_) | geo::Geometry::Triangle(_) => {
-                GeometryKind::Polygon
-            }
-            geo::Geometry::MultiPolygon(_) => GeometryKind::MultiPolygon,
-            geo::Geometry::GeometryCollection(_) => GeometryKind::GeometryCollection,
-        }
-    }
-}
-
-/// A feature's geometry in lon/lat, with the text it was read from while it is unchanged.
-#[derive(Debug, Clone)]
-pub struct Geometry {
-    shape: geo::Geometry<f64>,
-    /// The GeoJSON text as read: keeps third coordinates, number spelling and foreign members.
-    /// Dropped when the shape is edited.
-    raw: Option<GeometryText>,
-}
-
-/// The text a geometry was read from: a copy, or a part of the file's text (see [`Span`]).
-#[derive(Debug, Clone)]
-enum GeometryText {
-    Copied(Box<RawValue>),
-    Kept(Span),
-}
-
-impl Geometry {
-    /// A new geometry, written out from its shape.
-    pub fn new(shape: geo::Geometry<f64>) -> Self {
-        Geometry { shape, raw: None }
-    }
-
-    /// A geometry read from a file, which is written back exactly as read until edited.
-    /// Only the reader makes one, with the shape it parsed from `raw`: outside the crate a
-    /// shape and a text that disagree cannot be put together.
-    pub(crate) fn from_read(shape: geo::Geometry<f64>, raw: &RawValue, kept: Option<Span>) -> Self {
-        let text = match kept {
-            Some(span) => GeometryText::Kept(span),
-            None => GeometryText::Copied(raw.to_owned()),
-        };
-        Geometry {
-            shape,
-            raw: Some(text),
-        }
-    }
-
-    pub fn shape(&self) -> &geo::Geometry<f64> {
-        &self.shape
-    }
-
-    pub fn kind(&self) -> GeometryKind {
-        GeometryKind::of(&self.shape)
-    }
-
-    /// The text as read (a JSON object), if the geometry has not been edited since.
-    pub fn raw(&self) -> Option<&str> {
-        match self.raw.as_ref()? {
-            GeometryText::Copied(raw) => Some(raw.get()),
-            GeometryText::Kept(span) => Some(span.get()),
-        }
-    }
-
-    /// Holds a copy of the text it was read from instead of a part of the file's text.
-    fn own_text(&mut self) {
-        if let Some(GeometryText::Kept(span)) = &self.raw
-            && let Ok(copy) = RawValue::from_string(span.get().to_owned())
-        {
-            self.raw = Some(GeometryText::Copied(copy));
-        }
-    }
-
-    /// Replaces the shape; the file text is written anew from it.
-    pub fn set_shape(&mut self, shape: geo::Geometry<f64>) {
-        self.shape = shape;
-        self.raw = None;
-    }
-}
-
-impl PartialEq for Geometry {
-    fn eq(&self, other: &Self) -> bool {
-        self.shape == other.shape
-    }
-}
+use super::members::{Extra, Foreign, Unread, decode_str, json_string};
 
 /// How a feature got its id.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -179,57 +55,6 @@ pub struct Feature {
     /// Everything else the feature says: read from `kept` on first use, or the feature's
     /// own once it changed (then `kept` is gone).
     body: OnceLock<Box<Body>>,
-}
-
-/// The text of an unedited feature, with the two facts about it that every pass asks.
-#[derive(Debug, Clone)]
-struct Kept {
-    span: Span,
-    /// The `name` property's text (escapes decoded), which lists, the map and search ask
-    /// of every feature: a copy, so that asking does not read the whole feature again.
-    name: Option<Box<str>>,
-    /// It has an `events` member (so it is a strip).
-    events_member: bool,
-    /// It could not be read.
-    unread: bool,
-}
-
-/// What a feature says beyond its id and geometry.
-#[derive(Debug, Clone, Default)]
-struct Body {
-    /// The `name` and `notes` properties decoded, when their text has escapes to decode;
-    /// without escapes they are read from the properties' own text, and nothing is kept
-    /// twice (a million strips keep about 130 MB less).
-    name: Option<Box<str>>,
-    notes: Option<Box<str>>,
-    /// Properties other than `events`, in file order; never a derived key while the feature
-    /// has an `events` member (the writer writes those).
-    properties: Extra,
-    events: Vec<Event>,
-    /// Events Pistas could not interpret, each with how many read events come before it.
-    unread_events: Vec<(usize, Unread)>,
-    /// Where `events` stands among the properties when the feature has that member.
-    events_at: Option<usize>,
-    /// True when the file had `"properties": null` and nothing was added since.
-    properties_null: bool,
-    /// `bbox` and foreign members of the feature, kept as written.
-    foreign: Foreign,
-    /// The feature as written, when it could not be read.
-    unread: Option<Unread>,
-}
-
-impl PartialEq for Body {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-            && self.notes == other.notes
-            && extra_eq(&self.properties, &other.properties)
-            && self.events == other.events
-            && self.unread_events == other.unread_events
-            && self.events_at == other.events_at
-            && self.properties_null == other.properties_null
-            && self.foreign == other.foreign
-            && self.unread == other.unread
-    }
 }
 
 /// Everything a person sees and the file says, except the value of an id Pistas gave: it
@@ -721,32 +546,6 @@ impl Feature {
     pub fn properties_null(&self) -> bool {
         let body = self.body();
         body.properties_null && body.events_at.is_none()
-    }
-}
-
-impl Kept {
-    /// The body of the feature the span holds, read again as the reader read it.
-    fn decode(&self) -> Body {
-        let feature = self.span.decode();
-        match feature.body.into_inner() {
-            Some(body) => *body,
-            None => Body::default(),
-        }
-    }
-}
-
-impl Body {
-    /// Keeps `name` and `notes` decoded when their text has escapes to decode.
-    fn refresh_text(&mut self) {
-        let decoded = |me: &Self, key: &str| {
-            let raw = me.properties.iter().find(|(k, _)| k == key)?;
-            match decode_str(&raw.1) {
-                Some(Cow::Owned(text)) => Some(text.into_boxed_str()),
-                _ => None,
-            }
-        };
-        self.name = decoded(self, "name");
-        self.notes = decoded(self, "notes");
     }
 }
 

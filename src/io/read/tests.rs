@@ -43,7 +43,7 @@ fn progress_counts_every_feature_once_on_any_number_of_threads() {
         // One report per task of 256 features, each a new count, the last of them all.
         assert_eq!(
             told.len(),
-            1_500usize.div_ceil(FEATURES_PER_TASK),
+            1_500usize.div_ceil(all::FEATURES_PER_TASK),
             "{threads}"
         );
         assert!(told.iter().all(|&(_, total)| total == 1_500));

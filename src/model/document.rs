@@ -19,7 +19,8 @@ pub struct Document {
     foreign: Extra,
 }
 
-/// A change refused because the feature's id is another feature's.
+/// A change refused because the feature's id is another feature's. Ids are the same when
+/// their text is (`"1"` and `1` are one id), as the reader and the editor take them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the id \"{0}\" is already another feature's")]
 pub struct IdTaken(String);
@@ -173,11 +174,10 @@ impl Document {
             return Ok(());
         }
         let id = feature.id();
-        let taken = self
-            .features
-            .iter()
-            .enumerate()
-            .any(|(i, f)| Some(i) != except && !f.id_assigned() && f.id() == id);
+        let taken =
+            self.features.iter().enumerate().any(|(i, f)| {
+                Some(i) != except && !f.id_assigned() && f.id().as_str() == id.as_str()
+            });
         if taken {
             Err(IdTaken(id.as_str().to_owned()))
         } else {
@@ -235,7 +235,7 @@ impl Document {
             .features
             .iter()
             .enumerate()
-            .any(|(i, f)| i != index && !f.id_assigned() && *f.id() == id);
+            .any(|(i, f)| i != index && !f.id_assigned() && f.id().as_str() == id.as_str());
         if taken {
             return Err(IdTaken(id.as_str().to_owned()));
         }
@@ -254,17 +254,13 @@ impl Document {
         change: impl FnOnce(&mut Feature) -> R,
     ) -> Option<Result<R, IdTaken>> {
         let feature = self.features.get_mut(index)?;
-        let (id, assigned) = (feature.id().clone(), feature.id_assigned());
+        let (id, origin) = (feature.id().clone(), feature.id_origin().clone());
         let out = change(feature);
-        if *feature.id() == id && feature.id_assigned() == assigned {
+        if *feature.id() == id && *feature.id_origin() == origin {
             return Some(Ok(out));
         }
         let wanted = feature.id().as_str().to_owned();
-        if assigned {
-            feature.assign_id(id);
-        } else {
-            feature.set_id(id);
-        }
+        feature.put_id(id, origin);
         Some(Err(IdTaken(wanted)))
     }
 
@@ -577,5 +573,38 @@ mod tests {
         assert_eq!(doc.property_keys(), ["name", "b", "c", "d"]);
         doc.make_own();
         assert_eq!(doc.property_keys(), ["name", "b", "c", "d"]);
+    }
+
+    /// A change through `update` that makes a session's id a written one is undone
+    /// exactly: the id stays the session's, and is not written.
+    #[test]
+    fn update_puts_back_a_sessions_id_as_it_was() {
+        let unnamed = Feature::from_parts(crate::model::FeatureParts::default());
+        let (mut doc, _) = Document::with_unique_ids(vec![unnamed], Vec::new());
+        let id = doc.features()[0].id().clone();
+        doc.push(strip(id.as_str())).unwrap();
+        let err = doc
+            .update(0, |f| f.set_id(f.id().clone()))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.id(), id.as_str());
+        assert!(doc.features()[0].id_assigned());
+        assert_eq!(doc.repeated_id(), None);
+    }
+
+    /// `"1"` and `1` are one id on every way in, as in `new` and in the reader.
+    #[test]
+    fn a_number_and_a_string_with_its_text_are_one_id() {
+        let number = |text: &str| {
+            let mut f = strip("x");
+            f.set_id(FeatureId::number(text).unwrap());
+            f
+        };
+        assert!(Document::new(vec![strip("1"), number("1")], Vec::new()).is_err());
+        let mut doc = Document::new(vec![strip("1")], Vec::new()).unwrap();
+        assert_eq!(doc.push(number("1")).unwrap_err().id(), "1");
+        doc.push(number("2")).unwrap();
+        assert!(doc.set_id(1, FeatureId::String("1".into())).is_err());
+        assert_eq!(doc.repeated_id(), None);
     }
 }

@@ -329,6 +329,13 @@ impl Feature {
         self.id = id;
     }
 
+    /// Puts back an id and how it came about, exactly as they were (the document undoes a
+    /// change of id with it).
+    pub(crate) fn put_id(&mut self, id: FeatureId, origin: IdOrigin) {
+        self.id = id;
+        self.id_origin = origin;
+    }
+
     /// Makes `id` the feature's own id, as if the file had it.
     pub fn set_id(&mut self, id: FeatureId) {
         self.id = id;

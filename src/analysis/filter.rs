@@ -47,7 +47,7 @@ impl Filter {
 }
 
 /// What a filter needs to know about one feature.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     pub strip: bool,
     /// Lower-case name, id, notes and sources.

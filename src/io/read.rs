@@ -460,12 +460,14 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
     problems.extend(top.problems);
     let (document, changes) = Document::with_unique_ids(features, foreign);
     // The facts of a feature whose id changed are worked out again (they search its id).
-    let facts = facts.map(|facts| {
-        let mut facts: Vec<Facts> = facts
-            .into_iter()
-            .zip(document.features())
-            .map(|(facts, feature)| facts.unwrap_or_else(|| Facts::of(feature)))
-            .collect();
+    let facts = facts.map(|mut facts| {
+        for (slot, feature) in facts.iter_mut().zip(document.features()) {
+            if slot.is_none() {
+                *slot = Some(Facts::of(feature));
+            }
+        }
+        // In place: an `Option<Facts>` is the size of a `Facts`, so the list is not copied.
+        let mut facts: Vec<Facts> = facts.into_iter().map(Option::unwrap_or_default).collect();
         for change in &changes {
             if let (Some(slot), Some(feature)) = (
                 facts.get_mut(change.index()),

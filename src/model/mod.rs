@@ -5,6 +5,7 @@
 mod date;
 mod document;
 mod event;
+mod evidence;
 mod feature;
 mod history;
 mod members;
@@ -14,6 +15,7 @@ pub mod synthetic;
 pub use date::{DateError, FuzzyDate, Precision, Qualifier};
 pub use document::{Document, IdChange, IdTaken};
 pub use event::{Confidence, Event, EventType, Reference, Source};
+pub use evidence::{Evidence, EvidenceError, check_path, is_sha256};
 pub use feature::{
     DERIVED_PROPERTIES, Feature, FeatureId, Geometry, GeometryKind, IdOrigin, JsonNumber, free_name,
 };

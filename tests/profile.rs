@@ -139,3 +139,59 @@ fn syntax_errors_and_non_utf8_stop_the_read_with_a_location() {
     assert!(parsed.diagnostics[0].message.contains("not UTF-8"));
     assert_eq!(parsed.diagnostics[0].line, Some(2));
 }
+
+/// An event's evidence is read typed and written back as written (member order, spelling,
+/// unknown members); an item that breaks the profile's rules is an error at its place,
+/// and its event is kept as written.
+#[test]
+fn evidence_reads_and_writes_back_and_bad_items_are_located() {
+    const HASH: &str = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+    let item = format!(
+        r#"{{"path":"9f/86d0.png","sha256":"{HASH}","bytes":2048,"captured":"2014-09~","footprint":[-74.10, -12.2, -74.0, -12.1],"private":false,"lens":"50mm"}}"#
+    );
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"s","geometry":{{"type":"Point","coordinates":[-74,-12]}},"properties":{{"events":[{{"type":"destroyed","date":"2014-09-05","evidence":[{item}]}}]}}}}]}}"#
+    );
+    let parsed = read_str(&text, "evidence.geojson");
+    assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
+    let event = &parsed.document.features()[0].events()[0];
+    let evidence = &event.evidence()[0];
+    assert_eq!(evidence.sha256(), HASH.to_ascii_lowercase());
+    assert_eq!(evidence.bytes(), Some(2048));
+    assert_eq!(evidence.footprint(), Some([-74.1, -12.2, -74.0, -12.1]));
+    assert!(
+        event.extra().is_empty(),
+        "evidence is the model's own member"
+    );
+    let written = write_geojson(&parsed.document, &common::options());
+    assert!(
+        written.contains(&format!("\"evidence\":[{item}]")),
+        "{written}"
+    );
+    let again = read_str(&written, "again");
+    assert_eq!(again.document, parsed.document);
+
+    for (bad, member) in [
+        (r#"{"sha256":"abc"}"#, "sha256"),
+        (
+            r#"{"sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","path":"../secret.png"}"#,
+            "path",
+        ),
+        (r#""a photo""#, "evidence #1"),
+    ] {
+        let text = text.replacen(&item, bad, 1);
+        let parsed = read_str(&text, "bad.geojson");
+        let errors: Vec<_> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{bad}: {errors:#?}");
+        assert!(errors[0].message.contains(member), "{}", errors[0].message);
+        assert!(errors[0].line.is_some() && errors[0].event_index == Some(0));
+        let feature = &parsed.document.features()[0];
+        assert_eq!(
+            feature.unread_events().len(),
+            1,
+            "the event is kept as written"
+        );
+        let written = write_geojson(&parsed.document, &common::options());
+        assert!(written.contains(bad), "{written}");
+    }
+}

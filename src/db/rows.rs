@@ -228,7 +228,13 @@ pub fn event_row(event: &Event, strip_id: &str, position: usize, key: &str) -> E
             None
         }
     };
-    let unknown = event.extra().members();
+    // The evidence travels with the members the columns do not hold, as written.
+    let mut unknown: Extra = event.extra().members().clone();
+    if !event.evidence().is_empty()
+        && let Ok(list) = RawValue::from_string(crate::io::evidence_json(event))
+    {
+        unknown.push(("evidence".to_owned(), list));
+    }
     layout.order = unknown.iter().map(|(k, _)| k.clone()).collect();
     EventRow {
         key: key.to_owned(),
@@ -243,7 +249,7 @@ pub fn event_row(event: &Event, strip_id: &str, position: usize, key: &str) -> E
         operation,
         sources: sources_json(event),
         note,
-        unknown: object(unknown),
+        unknown: object(&unknown),
         layout: to_json(&layout),
     }
 }

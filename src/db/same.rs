@@ -51,7 +51,7 @@ pub fn same_event(a: &Event, b: &Event) -> bool {
     a == b || event_score(a, b) == EVENT_FIELDS
 }
 
-const EVENT_FIELDS: usize = 8;
+const EVENT_FIELDS: usize = 9;
 
 /// How many of an event's fields two events share.
 fn event_score(a: &Event, b: &Event) -> usize {
@@ -67,6 +67,11 @@ fn event_score(a: &Event, b: &Event) -> usize {
         same_field(a.operation(), b.operation()),
         same_field(a.note(), b.note()),
         same_sources(a, b),
+        a.evidence().len() == b.evidence().len()
+            && a.evidence()
+                .iter()
+                .zip(b.evidence())
+                .all(|(x, y)| same_extra(x.members(), y.members())),
         same_extra(a.extra().members(), b.extra().members()),
     ]
     .into_iter()

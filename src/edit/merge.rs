@@ -507,6 +507,12 @@ fn join_event(mine: &mut Event, theirs: &Event) -> usize {
             *mine = theirs.clone();
         }
     }
+    // Evidence the working side lacks (the same file is the same hash).
+    for item in theirs.evidence() {
+        if !mine.evidence().iter().any(|e| e.sha256() == item.sha256()) {
+            mine.evidence_mut().push(item.clone());
+        }
+    }
     fill(mine.confidence_mut(), theirs.confidence());
     fill(mine.operation_mut(), theirs.operation());
     fill(mine.note_mut(), theirs.note());

@@ -29,7 +29,8 @@ mod write;
 pub use save::{SaveError, save_atomic, save_atomic_parts};
 pub use write::{WriteOptions, write_geojson, write_geojson_parts};
 pub(crate) use write::{
-    number as write_number, sources_json, string as json_string_into, write_geometry, write_shape,
+    evidence_json, number as write_number, sources_json, string as json_string_into,
+    write_geometry, write_shape,
 };
 mod export;
 

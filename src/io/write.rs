@@ -333,6 +333,10 @@ fn write_event(out: &mut String, event: &Event) {
         }
         out.push(']');
     }
+    if !event.evidence().is_empty() {
+        out.push_str(",\"evidence\":");
+        out.push_str(&evidence_json(event));
+    }
     field_member(out, "note", event.note());
     write_extra(out, event.extra().members());
     out.push('}');
@@ -342,6 +346,24 @@ fn write_extra(out: &mut String, extra: &Extra) {
     for (key, value) in extra {
         member(out, key, value.get());
     }
+}
+
+/// The `evidence` list of an event as JSON (`[]` when it has none): each item's members as
+/// written, in order.
+pub(crate) fn evidence_json(event: &Event) -> String {
+    let mut out = String::from("[");
+    for (i, item) in event.evidence().iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut body = String::new();
+        write_extra(&mut body, item.members());
+        out.push('{');
+        out.push_str(body.strip_prefix(',').unwrap_or(&body));
+        out.push('}');
+    }
+    out.push(']');
+    out
 }
 
 /// The `sources` list of an event as JSON (`[]` when it has none).

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::date::FuzzyDate;
+use super::evidence::Evidence;
 use super::members::{Field, Unknown};
 
 /// What happened to a strip.
@@ -171,6 +172,8 @@ pub struct Event {
     date: FuzzyDate,
     confidence: Field<Confidence>,
     sources: Vec<Source>,
+    /// The files that back the event (see [`Evidence`]).
+    evidence: Vec<Evidence>,
     operation: Field<String>,
     note: Field<String>,
     /// Unknown members, kept as written; never a name of [`Event::FIELDS`].
@@ -199,6 +202,7 @@ impl Event {
         date, date_mut: FuzzyDate;
         confidence, confidence_mut: Field<Confidence>;
         sources, sources_mut: Vec<Source>;
+        evidence, evidence_mut: Vec<Evidence>;
         operation, operation_mut: Field<String>;
         note, note_mut: Field<String>;
         extra, extra_mut: Unknown;
@@ -232,7 +236,7 @@ impl Reference {
 impl Event {
     /// The member names the profile gives an event (`date_start` and `date_end` are
     /// derived from `date` and written by Pistas).
-    pub const FIELDS: [&str; 9] = [
+    pub const FIELDS: [&str; 10] = [
         "id",
         "type",
         "date",
@@ -242,6 +246,7 @@ impl Event {
         "operation",
         "note",
         "sources",
+        "evidence",
     ];
 
     /// Of [`Event::FIELDS`], those Pistas derives from `date` and writes itself (read
@@ -259,6 +264,7 @@ impl Event {
             date,
             confidence: Field::Absent,
             sources: Vec::new(),
+            evidence: Vec::new(),
             operation: Field::Absent,
             note: Field::Absent,
             extra: Unknown::default(),
@@ -308,6 +314,9 @@ mod tests {
             "operation" => "\"Op\"",
             "note" => "\"n\"",
             "sources" => "[\"a report\"]",
+            "evidence" => {
+                "[{\"sha256\":\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"}]"
+            }
             other => panic!("a field this test does not know: {other}"),
         };
         let members: Vec<String> = Event::FIELDS
@@ -331,5 +340,6 @@ mod tests {
         assert_eq!(unknown, ["seen_by"]);
         assert_eq!(event.note.as_deref(), Some("n"));
         assert_eq!(event.sources.len(), 1);
+        assert_eq!(event.evidence.len(), 1);
     }
 }

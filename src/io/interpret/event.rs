@@ -7,7 +7,8 @@ use crate::io::diagnostic::Severity;
 use crate::io::geometry::{describe, raw_str};
 use crate::io::scan::{EventIn, Slot, Slots, SourceIn, scan_event};
 use crate::model::{
-    Confidence, Event, EventType, EventsPart, Field, FuzzyDate, Reference, Source, Unknown, Unread,
+    Confidence, Event, EventType, EventsPart, Evidence, Field, FuzzyDate, Reference, Source,
+    Unknown, Unread,
 };
 
 impl<'t> Interpreter<'t> {
@@ -116,6 +117,7 @@ impl<'t> Interpreter<'t> {
         }
         let mut kind = None;
         let mut date = None;
+        let mut evidence = Vec::new();
         let mut confidence = Field::Absent;
         let (mut id, mut operation, mut note) = (Field::Absent, Field::Absent, Field::Absent);
         for (key, raw) in &event.known {
@@ -166,6 +168,11 @@ impl<'t> Interpreter<'t> {
                             Field::Kept((*raw).to_owned())
                         }
                     }
+                }
+                ("evidence", _) => {
+                    evidence = self.evidence(raw, &mut |me, at, message| {
+                        problem(me, Severity::Error, Some(at), message)
+                    });
                 }
                 (name, t) => {
                     let slot = match name {
@@ -257,12 +264,101 @@ impl<'t> Interpreter<'t> {
             extra.push(&Event::FIELDS, key.into_owned(), value.to_owned());
         }
         let mut read = Event::new(kind?, date?).with_sources(sources);
+        *read.evidence_mut() = evidence;
         *read.id_mut() = id;
         *read.confidence_mut() = confidence;
         *read.operation_mut() = operation;
         *read.note_mut() = note;
         *read.extra_mut() = extra;
         Some(read)
+    }
+}
+
+impl<'t> Interpreter<'t> {
+    /// Reads an `evidence` list: each item an object the profile's rules accept (see
+    /// [`Evidence::from_members`]); each problem is told to `problem` at its place.
+    fn evidence(
+        &mut self,
+        raw: &'t RawValue,
+        problem: &mut dyn FnMut(&mut Self, &'t RawValue, String),
+    ) -> Vec<Evidence> {
+        let Ok(items) = serde_json::from_str::<Vec<&'t RawValue>>(raw.get()) else {
+            problem(
+                self,
+                raw,
+                format!(
+                    "its \"evidence\" is {}; it must be a list of objects, each with a \"sha256\"",
+                    describe(raw.get())
+                ),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (n, item) in items.into_iter().enumerate() {
+            let Ok(ObjectMembers(members)) = serde_json::from_str::<ObjectMembers<'t>>(item.get())
+            else {
+                problem(
+                    self,
+                    item,
+                    format!(
+                        "evidence #{} is {}; it must be an object with a \"sha256\"",
+                        n + 1,
+                        describe(item.get())
+                    ),
+                );
+                continue;
+            };
+            let mut seen = std::collections::HashSet::new();
+            if let Some((key, at)) = members.iter().find(|(k, _)| !seen.insert(k.as_str())) {
+                problem(
+                    self,
+                    at,
+                    format!("\"{key}\" appears twice in evidence #{}", n + 1),
+                );
+                continue;
+            }
+            let owned = members
+                .iter()
+                .map(|(k, v)| (k.clone(), (*v).to_owned()))
+                .collect();
+            match Evidence::from_members(owned) {
+                Ok(e) => out.push(e),
+                Err(e) => {
+                    let at = e
+                        .member()
+                        .and_then(|m| members.iter().find(|(k, _)| k == m))
+                        .map_or(item, |(_, v)| *v);
+                    problem(self, at, format!("evidence #{}: {}", n + 1, e.message()));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// An object's members in order, with their text (duplicates kept, to be told).
+struct ObjectMembers<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for ObjectMembers<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = ObjectMembers<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    out.push(entry);
+                }
+                Ok(ObjectMembers(out))
+            }
+        }
+        d.deserialize_map(Visit)
     }
 }
 

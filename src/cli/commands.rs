@@ -90,6 +90,8 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             force,
         } => generate(strips, seed, &output, force, out),
         Command::Db { action } => super::db::run(action, out, err),
+        Command::Verify { doc } => super::evidence::verify(&doc, err),
+        Command::Evidence { action } => super::evidence::run(action, out, err),
     };
     match result {
         Ok(code) => code,

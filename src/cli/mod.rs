@@ -2,6 +2,7 @@
 
 mod commands;
 mod db;
+mod evidence;
 
 use std::path::PathBuf;
 
@@ -119,6 +120,15 @@ pub enum Command {
     Db {
         #[command(subcommand)]
         action: DbCommand,
+    },
+    /// Check every evidence file of DOC against its SHA-256: each missing, altered or
+    /// unreferenced file is listed at its item's place. Exit status: 0 all intact, 1 not,
+    /// 2 usage or I/O error.
+    Verify { doc: PathBuf },
+    /// Attach files to events (sealed by hash), or print the chain-of-custody manifest.
+    Evidence {
+        #[command(subcommand)]
+        action: evidence::EvidenceCommand,
     },
     /// Write a reproducible synthetic dataset of strips inside the VRAEM (invented data).
     Generate {

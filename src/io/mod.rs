@@ -1,6 +1,7 @@
 //! Files in and out: GeoJSON in the Pistas profile, diagnostics, exports, atomic saving.
 
 mod diagnostic;
+pub mod evidence;
 mod geometry;
 pub mod import;
 mod interpret;

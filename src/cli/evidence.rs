@@ -1,0 +1,170 @@
+//! `pistas verify` and `pistas evidence …`: the files that back events, sealed by hash.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::commands::{FAILURE, INVALID, OK};
+use crate::io::evidence::{self, AddOptions, Finding, Problem};
+use crate::io::{LineIndex, WriteOptions, read_path, save_atomic, write_geojson};
+
+/// What `pistas evidence` can do.
+#[derive(Debug, clap::Subcommand)]
+pub enum EvidenceCommand {
+    /// Copy FILEs into the document's evidence folder (DOC's name with `.evidence`), sealed
+    /// by their SHA-256, and attach them to an event of a strip (its latest event unless
+    /// --event names one by its id).
+    Add {
+        doc: PathBuf,
+        #[arg(long)]
+        strip: String,
+        #[arg(long)]
+        event: Option<String>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        caption: Option<String>,
+        #[arg(long)]
+        credit: Option<String>,
+        /// Keep the files out of publication exports.
+        #[arg(long)]
+        private: bool,
+    },
+    /// Print DOC's SHA-256 and every evidence item's: a chain-of-custody record.
+    Manifest { doc: PathBuf },
+}
+
+type Outcome = Result<i32, String>;
+
+pub fn run(action: EvidenceCommand, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    match action {
+        EvidenceCommand::Add {
+            doc,
+            strip,
+            event,
+            files,
+            caption,
+            credit,
+            private,
+        } => {
+            let options = AddOptions {
+                caption,
+                credit,
+                private,
+            };
+            add(&doc, &strip, event.as_deref(), &files, &options, err)
+        }
+        EvidenceCommand::Manifest { doc } => {
+            let bytes = std::fs::read(&doc).map_err(|e| format!("{}: {e}", doc.display()))?;
+            let parsed = read_path(&doc).map_err(|e| e.to_string())?;
+            let _ = write!(out, "{}", evidence::manifest(&bytes, &parsed.document));
+            Ok(OK)
+        }
+    }
+}
+
+fn add(
+    doc: &Path,
+    strip: &str,
+    event: Option<&str>,
+    files: &[PathBuf],
+    options: &AddOptions,
+    err: &mut dyn Write,
+) -> Outcome {
+    let parsed = read_path(doc).map_err(|e| e.to_string())?;
+    if parsed.fatal {
+        for d in &parsed.diagnostics {
+            let _ = writeln!(err, "{d}");
+        }
+        return Ok(INVALID);
+    }
+    let folder = evidence::folder_of(doc);
+    let mut items = Vec::new();
+    for file in files {
+        items.push(evidence::store(&folder, file, options)?);
+    }
+    let mut document = parsed.document;
+    evidence::attach(&mut document, strip, event, items)?;
+    let text = write_geojson(&document, &WriteOptions::default());
+    save_atomic(doc, text.as_bytes(), true).map_err(|e| e.to_string())?;
+    let _ = writeln!(
+        err,
+        "{}: {} file(s) attached to strip {strip}, kept in {}",
+        doc.display(),
+        files.len(),
+        folder.display()
+    );
+    Ok(OK)
+}
+
+/// `pistas verify DOC`: every item's file hashed again; each one missing, altered or
+/// outside the folder, and each file no item names, listed at the item's place in DOC.
+pub fn verify(doc: &Path, err: &mut dyn Write) -> Outcome {
+    let text = std::fs::read_to_string(doc).map_err(|e| format!("{}: {e}", doc.display()))?;
+    let parsed = read_path(doc).map_err(|e| e.to_string())?;
+    if parsed.fatal {
+        for d in &parsed.diagnostics {
+            let _ = writeln!(err, "{d}");
+        }
+        return Ok(FAILURE);
+    }
+    let folder = evidence::folder_of(doc);
+    let findings = evidence::verify(&parsed.document, &folder);
+    let lines = LineIndex::new(&text);
+    for finding in &findings {
+        let _ = writeln!(err, "{}", located(doc, &text, &lines, &folder, finding));
+    }
+    let items = evidence::items(&parsed.document).len();
+    let _ = writeln!(
+        err,
+        "{}: {items} evidence item(s), {}",
+        doc.display(),
+        if findings.is_empty() {
+            "all intact".to_owned()
+        } else {
+            format!("{} problem(s)", findings.len())
+        }
+    );
+    Ok(if findings.is_empty() { OK } else { INVALID })
+}
+
+/// A finding as a diagnostic line: at the item's hash in the document when it names one.
+fn located(doc: &Path, text: &str, lines: &LineIndex, folder: &Path, f: &Finding) -> String {
+    let at = f
+        .sha256
+        .as_deref()
+        .and_then(|hash| find_ignoring_case(text, hash))
+        .map(|offset| lines.line_col(offset));
+    let place = match at {
+        Some((line, column)) => format!("{}:{line}:{column}", doc.display()),
+        None => folder.join(&f.path).display().to_string(),
+    };
+    let whose = match (&f.strip, f.event) {
+        (Some(strip), Some(event)) => format!(" (strip {strip}, event {})", event + 1),
+        _ => String::new(),
+    };
+    let what = match &f.problem {
+        Problem::Missing => format!("evidence {} is missing from the folder", f.path),
+        Problem::Altered(found) => {
+            format!("evidence {} is altered: its SHA-256 is now {found}", f.path)
+        }
+        Problem::Unreferenced => format!(
+            "{} is in the evidence folder, but no event names it",
+            f.path
+        ),
+        Problem::Outside => format!(
+            "evidence {} leads out of the evidence folder: not read",
+            f.path
+        ),
+        Problem::Unreadable(why) => format!("evidence {} cannot be read: {why}", f.path),
+    };
+    format!("{place}: error: {what}{whose}")
+}
+
+/// Where `needle` (ASCII) first occurs in `text`, in any case.
+fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (text.as_bytes(), needle.as_bytes());
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}

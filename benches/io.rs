@@ -159,7 +159,25 @@ fn hostile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, io, hostile);
+/// Hashing evidence (issue 25): SHA-256 of a 256 MB file read from disk (the page cache),
+/// 1 MB at a time, as `pistas evidence add` and `pistas verify` do.
+fn evidence(c: &mut Criterion) {
+    let mut group = c.benchmark_group("evidence");
+    group.sample_size(10);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("image.bin");
+    let size = 256usize << 20;
+    let bytes: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
+    std::fs::write(&path, &bytes).expect("write");
+    drop(bytes);
+    group.throughput(Throughput::Bytes(size as u64));
+    group.bench_function("sha256_file/256MB", |b| {
+        b.iter(|| pistas::io::evidence::sha256_file(&path).expect("hash"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, io, hostile, evidence);
 criterion_main!(benches);
 
 /// The allocator the application uses (src/main.rs).

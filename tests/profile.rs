@@ -171,6 +171,34 @@ fn evidence_reads_and_writes_back_and_bad_items_are_located() {
     let again = read_str(&written, "again");
     assert_eq!(again.document, parsed.document);
 
+    // A source object has evidence too; a bad item there is named with its source.
+    let fixture = common::project_file("tests/fixtures/pistas/good/evidence.geojson");
+    let parsed = pistas::io::read_path(&fixture).expect("read");
+    assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
+    let event = &parsed.document.features()[0].events()[0];
+    match &event.sources()[1] {
+        pistas::model::Source::Reference(r) => {
+            assert_eq!(r.evidence().len(), 1);
+            assert_eq!(r.evidence()[0].path().as_deref(), Some("2c/page.html"));
+            assert!(r.extra().get("evidence").is_none());
+        }
+        other => panic!("a reference, not {other:?}"),
+    }
+    let written = write_geojson(&parsed.document, &common::options());
+    assert_eq!(read_str(&written, "again").document, parsed.document);
+    let fixture_text = std::fs::read_to_string(&fixture).expect("read");
+    let bad = read_str(
+        &fixture_text.replacen("\"2c/page.html\"", "\"/etc/page.html\"", 1),
+        "bad",
+    );
+    let errors: Vec<_> = bad.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.starts_with("source #2: evidence #1"),
+        "{}",
+        errors[0].message
+    );
+
     for (bad, member) in [
         (r#"{"sha256":"abc"}"#, "sha256"),
         (

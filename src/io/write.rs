@@ -351,8 +351,13 @@ fn write_extra(out: &mut String, extra: &Extra) {
 /// The `evidence` list of an event as JSON (`[]` when it has none): each item's members as
 /// written, in order.
 pub(crate) fn evidence_json(event: &Event) -> String {
+    items_json(event.evidence())
+}
+
+/// A list of evidence items as JSON, each item's members as written, in order.
+fn items_json(items: &[crate::model::Evidence]) -> String {
     let mut out = String::from("[");
-    for (i, item) in event.evidence().iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -386,6 +391,10 @@ fn write_source(out: &mut String, source: &Source) {
             let mut body = String::new();
             for (name, field) in r.fields() {
                 field_member(&mut body, name, field);
+            }
+            if !r.evidence().is_empty() {
+                body.push_str(",\"evidence\":");
+                body.push_str(&items_json(r.evidence()));
             }
             write_extra(&mut body, r.extra().members());
             out.push('{');

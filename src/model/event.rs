@@ -106,6 +106,8 @@ pub struct Reference {
     url: Field<String>,
     archived_url: Field<String>,
     accessed: Field<String>,
+    /// The files that back the source (a saved copy of the page, say).
+    evidence: Vec<Evidence>,
     /// Unknown members, kept as written; never one of the names above.
     extra: Unknown,
 }
@@ -113,6 +115,10 @@ pub struct Reference {
 impl Reference {
     /// The member names a reference reads into its typed fields.
     pub const FIELDS: [&str; 4] = ["title", "url", "archived_url", "accessed"];
+
+    /// Every member name a reference reads as its own: [`Reference::FIELDS`] and its
+    /// evidence.
+    pub const OWN: [&str; 5] = ["title", "url", "archived_url", "accessed", "evidence"];
 
     /// The typed fields with their member names (the names of [`Reference::FIELDS`], in
     /// its order), for writing.
@@ -229,6 +235,7 @@ impl Reference {
         url, url_mut: Field<String>;
         archived_url, archived_url_mut: Field<String>;
         accessed, accessed_mut: Field<String>;
+        evidence, evidence_mut: Vec<Evidence>;
         extra, extra_mut: Unknown;
     }
 }

@@ -243,7 +243,15 @@ impl<'t> Interpreter<'t> {
                                     format!("\"{key}\" appears twice in source #{}", s + 1),
                                 );
                             }
-                            sources.push(Source::Reference(reference(members)));
+                            let r = self.reference(members, &mut |me, at, message| {
+                                problem(
+                                    me,
+                                    Severity::Error,
+                                    Some(at),
+                                    format!("source #{}: {message}", s + 1),
+                                )
+                            });
+                            sources.push(Source::Reference(r));
                         }
                         Slot::NotObject(what) => problem(
                             self,
@@ -362,20 +370,31 @@ impl<'de> serde::Deserialize<'de> for ObjectMembers<'de> {
     }
 }
 
-fn reference(members: crate::io::scan::Members<'_>) -> Reference {
-    let mut r = Reference::default();
-    for (key, raw) in members {
-        let Some(slot) = r.field_mut(key.as_ref()) else {
-            r.extra_mut()
-                .push(&Reference::FIELDS, key.into_owned(), raw.to_owned());
-            continue;
-        };
-        *slot = match raw_str(raw) {
-            Some(text) => Field::Value(text.into_owned()),
-            None => Field::Kept(raw.to_owned()),
-        };
+impl<'t> Interpreter<'t> {
+    /// A source object: its typed fields, its evidence, and the rest kept as written.
+    fn reference(
+        &mut self,
+        members: crate::io::scan::Members<'t>,
+        problem: &mut dyn FnMut(&mut Self, &'t RawValue, String),
+    ) -> Reference {
+        let mut r = Reference::default();
+        for (key, raw) in members {
+            if key == "evidence" {
+                *r.evidence_mut() = self.evidence(raw, problem);
+                continue;
+            }
+            let Some(slot) = r.field_mut(key.as_ref()) else {
+                r.extra_mut()
+                    .push(&Reference::OWN, key.into_owned(), raw.to_owned());
+                continue;
+            };
+            *slot = match raw_str(raw) {
+                Some(text) => Field::Value(text.into_owned()),
+                None => Field::Kept(raw.to_owned()),
+            };
+        }
+        r
     }
-    r
 }
 
 fn unknown_event_type(name: &str) -> String {

@@ -111,3 +111,35 @@ fn paths_out_of_the_folder_are_never_read() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("leads out of the evidence folder"), "{said}");
 }
+
+/// A source's evidence is verified as an event's is: its file is named, not stray, and
+/// an altered one is found at its place in the document (its hash written in upper case).
+#[test]
+fn a_sources_evidence_is_verified_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = b"<html>illustrative page</html>";
+    let hash = pistas::io::evidence::sha256_bytes(page);
+    let folder = dir.path().join("zona.evidence");
+    std::fs::create_dir_all(folder.join("pages")).expect("mkdir");
+    std::fs::write(folder.join("pages/p.html"), page).expect("write");
+    let doc = dir.path().join("zona.geojson");
+    std::fs::write(
+        &doc,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[
+{{"type":"Feature","id":"s","geometry":{{"type":"Point","coordinates":[-74,-12]}},"properties":{{"events":[{{"type":"sighted","date":"2014",
+"sources":[{{"title":"A page","evidence":[{{"sha256":"{}","path":"pages/p.html"}}]}}]}}]}}}}]}}"#,
+            hash.to_uppercase()
+        ),
+    )
+    .expect("write");
+    pistas().arg("verify").arg(&doc).assert().success();
+    std::fs::write(folder.join("pages/p.html"), b"changed").expect("write");
+    let out = pistas().arg("verify").arg(&doc).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("zona.geojson:3:") && said.contains("is altered"),
+        "{said}"
+    );
+}

@@ -1,5 +1,6 @@
 //! `pistas verify` and `pistas evidence …`: the files that back events, sealed by hash.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -110,8 +111,9 @@ pub fn verify(doc: &Path, err: &mut dyn Write) -> Outcome {
     let folder = evidence::folder_of(doc);
     let findings = evidence::verify(&parsed.document, &folder);
     let lines = LineIndex::new(&text);
+    let places = hash_places(&text);
     for finding in &findings {
-        let _ = writeln!(err, "{}", located(doc, &text, &lines, &folder, finding));
+        let _ = writeln!(err, "{}", located(doc, &places, &lines, &folder, finding));
     }
     let items = evidence::items(&parsed.document).len();
     let _ = writeln!(
@@ -128,12 +130,18 @@ pub fn verify(doc: &Path, err: &mut dyn Write) -> Outcome {
 }
 
 /// A finding as a diagnostic line: at the item's hash in the document when it names one.
-fn located(doc: &Path, text: &str, lines: &LineIndex, folder: &Path, f: &Finding) -> String {
+fn located(
+    doc: &Path,
+    places: &HashMap<String, usize>,
+    lines: &LineIndex,
+    folder: &Path,
+    f: &Finding,
+) -> String {
     let at = f
         .sha256
         .as_deref()
-        .and_then(|hash| find_ignoring_case(text, hash))
-        .map(|offset| lines.line_col(offset));
+        .and_then(|hash| places.get(hash))
+        .map(|&offset| lines.line_col(offset));
     let place = match at {
         Some((line, column)) => format!("{}:{line}:{column}", doc.display()),
         None => folder.join(&f.path).display().to_string(),
@@ -160,11 +168,22 @@ fn located(doc: &Path, text: &str, lines: &LineIndex, folder: &Path, f: &Finding
     format!("{place}: error: {what}{whose}")
 }
 
-/// Where `needle` (ASCII) first occurs in `text`, in any case.
-fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
-    let (hay, needle) = (text.as_bytes(), needle.as_bytes());
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
+/// Where each run of exactly 64 hexadecimal digits (a SHA-256) first stands in `text`,
+/// by its lower case: found in one pass, however many findings there are.
+fn hash_places(text: &str) -> HashMap<String, usize> {
+    let bytes = text.as_bytes();
+    let mut places = HashMap::new();
+    let mut start = 0;
+    for i in 0..=bytes.len() {
+        if i < bytes.len() && bytes[i].is_ascii_hexdigit() {
+            continue;
+        }
+        if i - start == 64 {
+            places
+                .entry(text[start..i].to_ascii_lowercase())
+                .or_insert(start);
+        }
+        start = i + 1;
     }
-    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+    places
 }

@@ -82,13 +82,18 @@ pub struct Finding {
     pub sha256: Option<String>,
 }
 
-/// Every item of every strip's events, with its strip id and event index.
+/// Every item of every strip's events and of their sources, with its strip id and event
+/// index.
 pub fn items(doc: &Document) -> Vec<(String, usize, Evidence)> {
     let mut out = Vec::new();
     for feature in doc.strips() {
         let feature = feature.decoded();
         for (e, event) in feature.events().iter().enumerate() {
-            for item in event.evidence() {
+            let of_sources = event.sources().iter().flat_map(|s| match s {
+                crate::model::Source::Reference(r) => r.evidence().as_slice(),
+                crate::model::Source::Text(_) => &[],
+            });
+            for item in event.evidence().iter().chain(of_sources) {
                 out.push((feature.id().as_str().to_owned(), e, item.clone()));
             }
         }

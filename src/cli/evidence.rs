@@ -81,7 +81,11 @@ fn add(
     let folder = evidence::folder_of(doc);
     let mut items = Vec::new();
     for file in files {
-        items.push(evidence::store(&folder, file, options)?);
+        let stored = evidence::store(&folder, file, options)?;
+        if let Some(note) = stored.note {
+            let _ = writeln!(err, "{note}");
+        }
+        items.push(stored.item);
     }
     let mut document = parsed.document;
     evidence::attach(&mut document, strip, event, items)?;

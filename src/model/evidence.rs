@@ -168,6 +168,28 @@ impl Evidence {
         Ok(item)
     }
 
+    /// The item with member `name` set to `value` (JSON text), in its place when it was
+    /// there and last otherwise; refused as [`Evidence::from_members`] refuses.
+    pub fn with_member(&self, name: &str, value: &str) -> Result<Evidence, EvidenceError> {
+        let raw = RawValue::from_string(value.to_owned())
+            .map_err(|e| EvidenceError::of(name, format!("\"{name}\" is not JSON: {e}")))?;
+        let mut members = self.members.clone();
+        match members.iter_mut().find(|(k, _)| k == name) {
+            Some((_, v)) => *v = raw,
+            None => members.push((name.to_owned(), raw)),
+        }
+        Evidence::from_members(members)
+    }
+
+    /// The item without member `name` (`sha256` cannot be taken away).
+    pub fn without_member(&self, name: &str) -> Evidence {
+        let mut item = self.clone();
+        if name != "sha256" {
+            item.members.retain(|(k, _)| k != name);
+        }
+        item
+    }
+
     /// The members as written, in order (for writing).
     pub fn members(&self) -> &Extra {
         &self.members
@@ -328,5 +350,23 @@ mod tests {
             bad(&with("captured", "\"soon\"")).member(),
             Some("captured")
         );
+    }
+
+    #[test]
+    fn a_member_is_set_in_its_place_and_checked() {
+        let e = Evidence::from_members(members(&format!(
+            r#"{{"caption":"a","sha256":"{HASH}"}}"#
+        )))
+        .unwrap();
+        let placed = e.with_member("footprint", "[-74.1,-12.2,-74.0,-12.1]").unwrap();
+        assert_eq!(placed.footprint(), Some([-74.1, -12.2, -74.0, -12.1]));
+        assert_eq!(placed.members().last().unwrap().0, "footprint");
+        let captioned = placed.with_member("caption", "\"b\"").unwrap();
+        assert_eq!(captioned.members()[0].0, "caption");
+        assert_eq!(captioned.caption().as_deref(), Some("b"));
+        assert!(e.with_member("footprint", "[1,2,0,3]").is_err());
+        assert!(e.with_member("path", "\"../x\"").is_err());
+        assert_eq!(placed.without_member("footprint"), e);
+        assert_eq!(e.without_member("sha256").sha256(), HASH);
     }
 }

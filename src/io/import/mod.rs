@@ -5,7 +5,7 @@
 //! element or table it is in.
 
 mod collect;
-mod crs;
+pub(crate) mod crs;
 pub mod csv;
 mod fgb;
 pub mod gpkg;

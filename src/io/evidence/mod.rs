@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub mod georef;
+pub mod media;
+
 use crate::model::{Document, Event, Evidence, check_path, json_string};
 
 /// The evidence folder of the document at `doc`.
@@ -198,11 +201,30 @@ pub struct AddOptions {
     pub private: bool,
 }
 
+/// A file stored in the evidence folder: its item, and what is worth saying about it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub item: Evidence,
+    /// A warning: the file is too large to show, or its georeferencing cannot be used.
+    pub note: Option<String>,
+}
+
+/// Files from this size on are warned of: they are hashed and copied a piece at a time,
+/// and never shown.
+pub const LARGE: u64 = 1 << 30;
+
 /// Copies `file` into `folder` under its hash (once: a file already there with that hash
-/// is left as it is) and returns the item that names it.
-pub fn store(folder: &Path, file: &Path, options: &AddOptions) -> Result<Evidence, String> {
+/// is left as it is) and returns the item that names it. An image that says where it lies
+/// (GeoTIFF tags, a world file beside it) gets its `footprint`.
+pub fn store(folder: &Path, file: &Path, options: &AddOptions) -> Result<Stored, String> {
     let name = file.display();
     let (hash, bytes) = sha256_file(file).map_err(|e| format!("{name}: {e}"))?;
+    let mut note = (bytes >= LARGE).then(|| {
+        format!(
+            "{name}: {:.1} GB, kept and sealed, but too large to show",
+            bytes as f64 / f64::from(1u32 << 30)
+        )
+    });
     let ext = file
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -249,7 +271,21 @@ pub fn store(folder: &Path, file: &Path, options: &AddOptions) -> Result<Evidenc
     {
         members.push(("private".to_owned(), raw));
     }
-    Evidence::from_members(members).map_err(|e| e.message().to_owned())
+    if bytes < LARGE {
+        match georef::footprint_of(file) {
+            Ok(Some([w, s, e, n])) => {
+                if let Ok(raw) =
+                    serde_json::value::RawValue::from_string(format!("[{w},{s},{e},{n}]"))
+                {
+                    members.push(("footprint".to_owned(), raw));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => note = Some(format!("not placed on the map: {e}")),
+        }
+    }
+    let item = Evidence::from_members(members).map_err(|e| e.message().to_owned())?;
+    Ok(Stored { item, note })
 }
 
 /// The media type of a file extension Pistas knows.

@@ -150,26 +150,12 @@ fn located(
         Some((line, column)) => format!("{}:{line}:{column}", doc.display()),
         None => folder.join(&f.path).display().to_string(),
     };
-    let whose = match (&f.strip, f.event) {
-        (Some(strip), Some(event)) => format!(" (strip {strip}, event {})", event + 1),
-        _ => String::new(),
+    let severity = if f.problem == Problem::Unreferenced {
+        "warning"
+    } else {
+        "error"
     };
-    let what = match &f.problem {
-        Problem::Missing => format!("evidence {} is missing from the folder", f.path),
-        Problem::Altered(found) => {
-            format!("evidence {} is altered: its SHA-256 is now {found}", f.path)
-        }
-        Problem::Unreferenced => format!(
-            "{} is in the evidence folder, but no event names it",
-            f.path
-        ),
-        Problem::Outside => format!(
-            "evidence {} leads out of the evidence folder: not read",
-            f.path
-        ),
-        Problem::Unreadable(why) => format!("evidence {} cannot be read: {why}", f.path),
-    };
-    format!("{place}: error: {what}{whose}")
+    format!("{place}: {severity}: {}", f.message())
 }
 
 /// Where each run of exactly 64 hexadecimal digits (a SHA-256) first stands in `text`,

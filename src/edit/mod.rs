@@ -2,9 +2,11 @@
 //! and autosave work the same way for every edit. No egui: the window and tests share it.
 
 mod coords;
+mod evidence;
 pub mod merge;
 
 pub use coords::{CoordError, Hemisphere, format_dms, parse_angle, parse_coordinates};
+pub use evidence::Holder;
 
 use std::sync::Arc;
 
@@ -38,6 +40,8 @@ pub enum EditKind {
     RemoveProperty,
     Merge,
     SetIds,
+    /// Evidence attached, placed or taken off an event or a source.
+    Evidence,
     /// Others' changes received from a database.
     Sync,
 }
@@ -77,6 +81,9 @@ pub enum EditError {
     /// A property that cannot serve as the features' id.
     #[error("\"{0}\" cannot serve as id: some features lack it, or its values repeat")]
     NotAnIdColumn(String),
+    /// An evidence edit that names no item, or no source with a URL.
+    #[error("{0}")]
+    Evidence(String),
 }
 
 struct Step {

@@ -211,6 +211,19 @@ impl Feature {
         self.body = OnceLock::new();
     }
 
+    /// False only when the feature's text, unread still, has no `"evidence"` member name
+    /// (nor an escape that could spell one): a pass looking for evidence skips it without
+    /// reading it.
+    pub fn may_have_evidence(&self) -> bool {
+        match (self.body.get(), &self.kept) {
+            (None, Some(kept)) => {
+                let text = kept.span.get();
+                text.contains("\"evidence\"") || text.contains("\\u")
+            }
+            _ => true,
+        }
+    }
+
     /// The text the feature was read from, while it is unedited.
     pub(crate) fn kept_source(&self) -> Option<&std::sync::Arc<SharedText>> {
         self.kept.as_ref().map(|k| k.span.source())

@@ -58,6 +58,21 @@ pub fn relative_path(item: &Evidence) -> String {
     })
 }
 
+/// The file of `item` in `folder`, when it is there and inside the folder (a path that
+/// leaves it, or a link that leads out of it, is never read).
+pub fn file_of(folder: &Path, item: &Evidence) -> Result<PathBuf, Problem> {
+    let rel = relative_path(item);
+    if check_path(&rel).is_err() {
+        return Err(Problem::Outside);
+    }
+    let root = folder.canonicalize().map_err(|_| Problem::Missing)?;
+    let real = folder.join(&rel).canonicalize().map_err(|_| Problem::Missing)?;
+    if !real.starts_with(&root) {
+        return Err(Problem::Outside);
+    }
+    Ok(real)
+}
+
 /// What `verify` found wrong with one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -83,6 +98,48 @@ pub struct Finding {
     pub event: Option<usize>,
     /// The item's SHA-256 as written in the document.
     pub sha256: Option<String>,
+}
+
+impl Finding {
+    /// What is wrong, in a sentence (without its place).
+    pub fn message(&self) -> String {
+        let path = &self.path;
+        let what = match &self.problem {
+            Problem::Missing => format!("evidence {path} is missing from the folder"),
+            Problem::Altered(found) => {
+                format!("evidence {path} is altered: its SHA-256 is now {found}")
+            }
+            Problem::Unreferenced => {
+                format!("{path} is in the evidence folder, but no event names it")
+            }
+            Problem::Outside => {
+                format!("evidence {path} leads out of the evidence folder: not read")
+            }
+            Problem::Unreadable(why) => format!("evidence {path} cannot be read: {why}"),
+        };
+        match (&self.strip, self.event) {
+            (Some(strip), Some(event)) => format!("{what} (strip {strip}, event {})", event + 1),
+            _ => what,
+        }
+    }
+
+    /// The finding as a diagnostic of `file` (the document), on its strip and event in
+    /// `doc` when it names one; a file no event names is warned of, not an error.
+    pub fn diagnostic(&self, doc: &Document, file: &str) -> crate::io::Diagnostic {
+        use crate::io::{Diagnostic, Severity};
+        let severity = if self.problem == Problem::Unreferenced {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        let mut d = Diagnostic::about_file(severity, file, self.message());
+        if let Some(strip) = &self.strip {
+            d.feature_index = doc.position(strip);
+            d.feature_id = Some(strip.clone());
+            d.event_index = self.event;
+        }
+        d
+    }
 }
 
 /// Every item of every strip's events and of their sources, with its strip id and event

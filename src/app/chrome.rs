@@ -42,6 +42,31 @@ impl PistasApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
+        // Images, PDFs and saved pages are evidence for the selected strip's event.
+        let (evidence, dropped): (Vec<PathBuf>, Vec<PathBuf>) = dropped
+            .into_iter()
+            .partition(|p| super::evidence::is_evidence_file(p));
+        if !evidence.is_empty() {
+            self.evidence_dropped(ctx, evidence);
+        }
+        if ctx.input(|i| i.raw.hovered_files.is_empty() && i.raw.dropped_files.is_empty()) {
+            self.evidence.drop_target = None;
+        }
+        // An image pasted (not into a text field) is evidence too.
+        if !typing {
+            let pasted: Vec<std::sync::Arc<egui::ColorImage>> = ctx.input(|i| {
+                i.events
+                    .iter()
+                    .filter_map(|e| match e {
+                        egui::Event::PasteImage(image) => Some(image.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            });
+            if let Some(image) = pasted.first() {
+                self.evidence_pasted(ctx, image);
+            }
+        }
         let (projects, files): (Vec<PathBuf>, Vec<PathBuf>) = dropped.into_iter().partition(|p| {
             p.extension()
                 .is_some_and(|e| e == crate::io::PROJECT_EXTENSION)
@@ -393,6 +418,11 @@ impl PistasApp {
                         text = lang.t(T::MeasureHelp).to_owned();
                     }
                     ui.strong(text);
+                }
+                if let Some((done, total)) = self.evidence.jobs.progress() {
+                    ui.separator();
+                    ui.spinner();
+                    ui.label(lang.fill(T::Attaching, &[&done.to_string(), &total.to_string()]));
                 }
                 if let Some(hint) = tool_hint {
                     ui.separator();

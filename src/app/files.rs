@@ -32,6 +32,8 @@ pub trait FileDialogs {
     /// Where to save a file that is not an export format: `what` names the kind of file
     /// (for the filter), `ext` its extension.
     fn save_file(&mut self, name: &str, what: &str, ext: &str) -> Option<PathBuf>;
+    /// Files to attach as evidence (images, PDFs, saved pages, web archives).
+    fn open_evidence(&mut self) -> Vec<PathBuf>;
 }
 
 /// Native dialogs through rfd.
@@ -78,6 +80,17 @@ impl FileDialogs for NativeDialogs {
         rfd::FileDialog::new()
             .add_filter("PMTiles", &["pmtiles"])
             .pick_file()
+    }
+
+    fn open_evidence(&mut self) -> Vec<PathBuf> {
+        rfd::FileDialog::new()
+            .add_filter(
+                "Images, PDF, saved pages, web archives",
+                &crate::app::evidence::EXTENSIONS,
+            )
+            .add_filter("*", &["*"])
+            .pick_files()
+            .unwrap_or_default()
     }
 }
 
@@ -127,6 +140,9 @@ impl FileDialogs for ScriptedDialogs {
     }
     fn save_file(&mut self, _name: &str, _what: &str, _ext: &str) -> Option<PathBuf> {
         self.next()
+    }
+    fn open_evidence(&mut self) -> Vec<PathBuf> {
+        std::iter::from_fn(|| self.next()).collect()
     }
 }
 

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use egui::{Color32, RichText, Ui};
 
 use super::document::Version;
+use super::evidence::EvidenceView;
 use super::i18n::{Lang, T};
 use super::theme;
 use crate::analysis::StripSummary;
@@ -154,6 +155,7 @@ impl Inspector {
         subject: Option<(&Document, usize, Version)>,
         date: NaiveDate,
         nearest: &[String],
+        mut evidence: Option<&mut EvidenceView>,
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
         let Some((index, feature, version)) =
@@ -191,7 +193,7 @@ impl Inspector {
                 }
                 if feature.is_strip() {
                     ui.separator();
-                    self.history_ui(ui, lang, feature, index, date, &mut edits);
+                    self.history_ui(ui, lang, feature, index, date, &mut edits, evidence.as_deref_mut());
                 }
                 if !feature.unread_events().is_empty() {
                     ui.separator();
@@ -341,6 +343,7 @@ impl Inspector {
             });
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn history_ui(
         &mut self,
         ui: &mut Ui,
@@ -349,6 +352,7 @@ impl Inspector {
         index: usize,
         date: NaiveDate,
         edits: &mut Vec<Edit>,
+        mut evidence: Option<&mut EvidenceView>,
     ) {
         let summary = StripSummary::of(feature, date);
         let events = feature.events();
@@ -357,6 +361,16 @@ impl Inspector {
             ui.strong(lang.fill(T::History, &[&events.len().to_string()]));
             if !self.read_only && self.draft.is_none() && ui.button(lang.t(T::AddEvent)).clicked() {
                 self.draft = Some(Draft::new());
+            }
+            if let Some(view) = evidence.as_deref_mut()
+                && super::evidence::comparable(feature).len() >= 2
+                && ui
+                    .button(lang.t(T::CompareEvents))
+                    .on_hover_text(lang.t(T::CompareHelp))
+                    .clicked()
+            {
+                view.requests
+                    .push(super::evidence::Request::Compare { strip: index });
             }
         });
         if let Some(draft) = &mut self.draft {
@@ -479,7 +493,10 @@ impl Inspector {
                     edits.push(Edit::DeleteEvent(index, i));
                 }
             });
-            for s in e.sources() {
+            if let Some(view) = evidence.as_deref_mut() {
+                view.event_ui(ui, lang, index, i, e, self.read_only);
+            }
+            for (k, s) in e.sources().iter().enumerate() {
                 let line = source_line(s);
                 match s {
                     Source::Reference(r) if r.url().get().is_some() => {
@@ -491,6 +508,9 @@ impl Inspector {
                     _ => {
                         ui.label(RichText::new(format!("  {line}")).weak());
                     }
+                }
+                if let Some(view) = evidence.as_deref_mut() {
+                    view.source_ui(ui, lang, index, i, k, s, self.read_only);
                 }
             }
             if let Some(note) = e.note().get() {

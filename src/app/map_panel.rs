@@ -89,6 +89,7 @@ impl PistasApp {
             self.context_alpha(),
             self.legend_layers(),
         );
+        let imagery = self.imagery_for_map(&ui.ctx().clone());
         let frame = map::MapFrame {
             cache: &self.derived.cache,
             selected: self.selection.strip(),
@@ -110,6 +111,7 @@ impl PistasApp {
                     .area
                     .map(|[w, s, e, n]| vec![(w, s), (e, s), (e, n), (w, n)])
             }),
+            imagery,
         };
         let out = map::map_ui(ui, &mut self.map, frame);
         self.hovered = out.hovered;

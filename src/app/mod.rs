@@ -16,6 +16,7 @@ mod apply;
 mod chrome;
 mod derived;
 mod document;
+pub mod evidence;
 pub mod export_view;
 mod files;
 mod filters;
@@ -155,6 +156,8 @@ pub struct PistasApp {
     png_result: PngSlot,
     /// The database the working layer syncs with.
     team: team::Team,
+    /// Evidence: thumbnails, attaching, the check on open, the viewer, imagery on the map.
+    evidence: evidence::EvidenceView,
 }
 
 /// Where a screenshot callback leaves the PNG it saved (or why not), with the notice to show.
@@ -239,6 +242,7 @@ impl PistasApp {
             notice: None,
             png_result: Default::default(),
             team: team::Team::default(),
+            evidence: evidence::EvidenceView::default(),
         };
         let of = ProblemsOf::Working(app.doc.version().generation());
         app.problems
@@ -349,6 +353,7 @@ impl PistasApp {
         let ctx = ui.ctx().clone();
         self.handle_input(&ctx);
         self.poll_jobs(&ctx);
+        self.poll_evidence(&ctx);
         self.poll_team(&ctx);
         self.refresh();
         self.menu_bar_ui(ui);
@@ -390,6 +395,8 @@ impl PistasApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.centre_ui(ui));
+        self.evidence_requests(&ctx);
+        self.evidence_windows_ui(&ctx);
         self.overlays_ui(&ctx);
         self.save_png();
         for action in std::mem::take(&mut self.discarding) {

@@ -24,7 +24,9 @@ impl PistasApp {
             .selection
             .strip()
             .map(|i| (self.doc.document(), i, version));
-        let commands = self.inspector.ui(ui, lang, subject, date, &nearest);
+        let commands =
+            self.inspector
+                .ui(ui, lang, subject, date, &nearest, Some(&mut self.evidence));
         for command in commands {
             self.inspector_edit(command);
         }

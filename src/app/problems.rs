@@ -47,6 +47,17 @@ impl Problems {
         self.list = list;
     }
 
+    /// Adds `list` to what is listed for `of`, or lists it alone when another layer's
+    /// problems were listed.
+    pub fn extend(&mut self, of: ProblemsOf, file: &Path, list: Vec<Diagnostic>) {
+        if self.of == of {
+            self.show |= !list.is_empty();
+            self.list.extend(list);
+        } else {
+            self.set(of, file, list);
+        }
+    }
+
     pub fn clear(&mut self) {
         *self = Problems::default();
     }

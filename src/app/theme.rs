@@ -51,6 +51,12 @@ pub const MAP_PANEL_FILL: Color32 = Color32::from_rgba_premultiplied(0xf8, 0xf8,
 pub const ERROR_TEXT: Color32 = Color32::from_rgb(0xc0, 0x20, 0x20);
 /// The columns a spreadsheet's locations come from, in the import preview.
 pub const IMPORT_COLUMN: Color32 = Color32::from_rgb(0x00, 0x5f, 0xb8);
+/// Evidence intact, a source archived.
+pub const OK_TEXT: Color32 = Color32::from_rgb(0x1a, 0x7f, 0x37);
+/// Words that say little: a thumbnail still decoding, a file's kind.
+pub const MUTED_TEXT: Color32 = Color32::from_rgb(0x60, 0x60, 0x60);
+/// Behind a thumbnail.
+pub const PANEL_FILL: Color32 = Color32::from_rgb(0xe8, 0xe8, 0xe8);
 pub const WARNING_TEXT: Color32 = Color32::from_rgb(0xa0, 0x60, 0x00);
 
 /// Marker radius of a point strip, in points.

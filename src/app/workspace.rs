@@ -41,6 +41,8 @@ impl PistasApp {
             .map(|job| (job.path().to_path_buf(), job.progress()))
             .collect();
         let actions = self.layers.ui(ui, self.lang, (&working, count), &loading);
+        ui.checkbox(&mut self.evidence.on_map, self.lang.t(T::ImageryOnMap))
+            .on_hover_text(self.lang.t(T::ImageryOnMapHelp));
         for action in actions {
             match action {
                 LayerAction::Import => self.pending.push(super::Action::ImportLayer),
@@ -176,7 +178,7 @@ impl PistasApp {
         ui.add_enabled_ui(false, |ui| {
             // Edits cannot be made in a disabled inspector; any that came would be dropped.
             let subject = Some((&layer.document, index, layer.version));
-            let _ = self.layer_inspector.ui(ui, lang, subject, date, &[]);
+            let _ = self.layer_inspector.ui(ui, lang, subject, date, &[], None);
         });
         true
     }

@@ -204,6 +204,9 @@ pub struct MapFrame<'a> {
     pub legend_layers: Vec<(String, Color32)>,
     /// The area filter's outline (lon, lat corners), drawn dashed.
     pub area_outline: Option<Vec<(f64, f64)>>,
+    /// Evidence images at the date, each in its footprint (west, south, east, north),
+    /// drawn over the basemap and under the layers.
+    pub imagery: Vec<(egui::TextureId, [f64; 4])>,
 }
 
 /// Shows the map filling `ui`; returns what the pointer did.
@@ -278,6 +281,9 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
             vector,
             over_tiles: view.context_over_tiles,
             alpha: frame.context,
+        })
+        .with_plugin(plugins::ImageryPlugin {
+            images: &frame.imagery,
         });
     let mut strips_plugin = Some(StripsPlugin {
         cache: frame.cache,

@@ -30,6 +30,30 @@ impl Plugin for BasemapPlugin<'_> {
     }
 }
 
+/// Evidence images at the timeline's date, each stretched over its footprint.
+pub(super) struct ImageryPlugin<'a> {
+    pub(super) images: &'a [(egui::TextureId, [f64; 4])],
+}
+
+impl Plugin for ImageryPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
+        if self.images.is_empty() {
+            return;
+        }
+        let t = Transform::from_projector(projector);
+        let painter = ui.painter().with_clip_rect(projector.clip_rect());
+        let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
+        for (texture, [w, s, e, n]) in self.images {
+            let top_left = t.to_screen(transform::mercator(*w, *n));
+            let bottom_right = t.to_screen(transform::mercator(*e, *s));
+            let rect = egui::Rect::from_two_pos(top_left, bottom_right);
+            if rect.intersects(projector.clip_rect()) {
+                painter.image(*texture, rect, uv, Color32::WHITE);
+            }
+        }
+    }
+}
+
 /// An imported layer as a plugin.
 #[derive(Clone, Copy)]
 pub(super) struct ImportedPlugin<'a> {

@@ -155,7 +155,7 @@ impl Inspector {
         subject: Option<(&Document, usize, Version)>,
         date: NaiveDate,
         nearest: &[String],
-        mut evidence: Option<&mut EvidenceView>,
+        evidence: Option<&mut EvidenceView>,
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
         let Some((index, feature, version)) =
@@ -193,7 +193,7 @@ impl Inspector {
                 }
                 if feature.is_strip() {
                     ui.separator();
-                    self.history_ui(ui, lang, feature, index, date, &mut edits, evidence.as_deref_mut());
+                    self.history_ui(ui, lang, feature, index, date, &mut edits, evidence);
                 }
                 if !feature.unread_events().is_empty() {
                     ui.separator();
@@ -463,7 +463,7 @@ impl Inspector {
         for &i in summary.history.order() {
             let e = &events[i];
             ui.add_space(4.0);
-            ui.horizontal_wrapped(|ui| {
+            let row = ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(e.date().to_string()).monospace().strong());
                 ui.label(
                     RichText::new(lang.event(e.kind()))
@@ -492,9 +492,14 @@ impl Inspector {
                 {
                     edits.push(Edit::DeleteEvent(index, i));
                 }
+                if !self.read_only
+                    && let Some(view) = evidence.as_deref_mut()
+                {
+                    view.attach_button(ui, lang, index, i);
+                }
             });
             if let Some(view) = evidence.as_deref_mut() {
-                view.event_ui(ui, lang, index, i, e, self.read_only);
+                view.event_ui(ui, lang, (index, i), e, row.response.rect, self.read_only);
             }
             for (k, s) in e.sources().iter().enumerate() {
                 let line = source_line(s);

@@ -55,9 +55,35 @@ impl PistasApp {
         &self.settings
     }
 
-    /// True while a file is being opened, saved, exported or imported in the background.
+    /// True while a file is being opened, saved, exported or imported in the background,
+    /// or evidence is being attached, archived or checked.
     pub fn is_busy(&self) -> bool {
-        self.jobs.busy()
+        self.jobs.busy() || self.evidence.jobs.busy() || self.evidence.jobs.checking()
+    }
+
+    /// How many evidence pictures are still being decoded.
+    pub fn pictures_pending(&self) -> usize {
+        self.evidence.pictures.pending()
+    }
+
+    /// The hashes of the evidence images the map drew in the last frame.
+    pub fn map_imagery(&self) -> &[String] {
+        &self.evidence.drawn
+    }
+
+    /// What the background check found wrong, by hash.
+    pub fn evidence_problems(
+        &self,
+    ) -> &std::collections::HashMap<String, crate::io::evidence::Problem> {
+        &self.evidence.checked
+    }
+
+    /// True while the evidence viewer shows an item, and the comparison two events.
+    pub fn evidence_windows(&self) -> (bool, bool) {
+        (
+            self.evidence.viewer.is_some(),
+            self.evidence.compare.is_some(),
+        )
     }
 
     /// True while imported files are still being read.

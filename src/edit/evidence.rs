@@ -87,9 +87,9 @@ impl Editor {
         value: Evidence,
     ) -> Result<(), EditError> {
         self.evidence_edit(index, holder, |list| {
-            let slot = list
-                .get_mut(item)
-                .ok_or_else(|| EditError::Evidence(format!("there is no evidence #{}", item + 1)))?;
+            let slot = list.get_mut(item).ok_or_else(|| {
+                EditError::Evidence(format!("there is no evidence #{}", item + 1))
+            })?;
             if slot.sha256() != value.sha256() {
                 return Err(EditError::Evidence(
                     "an item's hash cannot change: attach the other file instead".to_owned(),
@@ -109,7 +109,10 @@ impl Editor {
     ) -> Result<(), EditError> {
         self.evidence_edit(index, holder, |list| {
             if item >= list.len() {
-                return Err(EditError::Evidence(format!("there is no evidence #{}", item + 1)));
+                return Err(EditError::Evidence(format!(
+                    "there is no evidence #{}",
+                    item + 1
+                )));
             }
             list.remove(item);
             Ok(())
@@ -137,23 +140,55 @@ mod tests {
     #[test]
     fn evidence_is_added_once_set_and_removed_each_an_undo_step() {
         let mut ed = editor();
-        assert_eq!(ed.add_evidence(0, Holder::Event(0), vec![item(HASH), item(HASH)]), Ok(1));
-        assert!(ed.add_evidence(0, Holder::Event(0), vec![item(HASH)]).is_err());
-        let placed = item(HASH).with_member("footprint", "[-74.1,-12.1,-74.0,-12.0]").unwrap();
+        assert_eq!(
+            ed.add_evidence(0, Holder::Event(0), vec![item(HASH), item(HASH)]),
+            Ok(1)
+        );
+        assert!(
+            ed.add_evidence(0, Holder::Event(0), vec![item(HASH)])
+                .is_err()
+        );
+        let placed = item(HASH)
+            .with_member("footprint", "[-74.1,-12.1,-74.0,-12.0]")
+            .unwrap();
         ed.set_evidence(0, Holder::Event(0), 0, placed).unwrap();
-        assert!(ed.document().features()[0].events()[0].evidence()[0].footprint().is_some());
+        assert!(
+            ed.document().features()[0].events()[0].evidence()[0]
+                .footprint()
+                .is_some()
+        );
         let other = HASH.replace('9', "8");
-        assert!(ed.set_evidence(0, Holder::Event(0), 0, item(&other)).is_err());
-        assert_eq!(ed.add_evidence(0, Holder::Source(0, 0), vec![item(&other)]), Ok(1));
-        assert!(ed.add_evidence(0, Holder::Source(0, 1), vec![item(&other)]).is_err());
-        assert!(ed.add_evidence(0, Holder::Event(3), vec![item(&other)]).is_err());
+        assert!(
+            ed.set_evidence(0, Holder::Event(0), 0, item(&other))
+                .is_err()
+        );
+        assert_eq!(
+            ed.add_evidence(0, Holder::Source(0, 0), vec![item(&other)]),
+            Ok(1)
+        );
+        assert!(
+            ed.add_evidence(0, Holder::Source(0, 1), vec![item(&other)])
+                .is_err()
+        );
+        assert!(
+            ed.add_evidence(0, Holder::Event(3), vec![item(&other)])
+                .is_err()
+        );
         ed.remove_evidence(0, Holder::Event(0), 0).unwrap();
-        assert!(ed.document().features()[0].events()[0].evidence().is_empty());
+        assert!(
+            ed.document().features()[0].events()[0]
+                .evidence()
+                .is_empty()
+        );
         assert_eq!(ed.undo_kind(), Some(EditKind::Evidence));
         for _ in 0..4 {
             ed.undo();
         }
         assert!(!ed.can_undo());
-        assert!(ed.document().features()[0].events()[0].evidence().is_empty());
+        assert!(
+            ed.document().features()[0].events()[0]
+                .evidence()
+                .is_empty()
+        );
     }
 }

@@ -354,11 +354,11 @@ mod tests {
 
     #[test]
     fn a_member_is_set_in_its_place_and_checked() {
-        let e = Evidence::from_members(members(&format!(
-            r#"{{"caption":"a","sha256":"{HASH}"}}"#
-        )))
-        .unwrap();
-        let placed = e.with_member("footprint", "[-74.1,-12.2,-74.0,-12.1]").unwrap();
+        let e = Evidence::from_members(members(&format!(r#"{{"caption":"a","sha256":"{HASH}"}}"#)))
+            .unwrap();
+        let placed = e
+            .with_member("footprint", "[-74.1,-12.2,-74.0,-12.1]")
+            .unwrap();
         assert_eq!(placed.footprint(), Some([-74.1, -12.2, -74.0, -12.1]));
         assert_eq!(placed.members().last().unwrap().0, "footprint");
         let captioned = placed.with_member("caption", "\"b\"").unwrap();

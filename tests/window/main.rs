@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod evidence;
 mod flows;
 mod formats;
 mod hero;

@@ -58,7 +58,11 @@ impl PistasApp {
             return;
         };
         let [w, h] = image.size;
-        let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
+        let rgba: Vec<u8> = image
+            .pixels
+            .iter()
+            .flat_map(|c| c.to_srgba_unmultiplied())
+            .collect();
         let Some(picture) = image::RgbaImage::from_raw(w as u32, h as u32, rgba) else {
             return;
         };
@@ -78,7 +82,10 @@ impl PistasApp {
             });
         match written {
             Ok(path) => {
-                let strip_id = self.doc.document().features()[strip].id().as_str().to_owned();
+                let strip_id = self.doc.document().features()[strip]
+                    .id()
+                    .as_str()
+                    .to_owned();
                 let options = AddOptions {
                     caption: Some("pasted image".to_owned()),
                     ..AddOptions::default()
@@ -122,7 +129,8 @@ impl PistasApp {
             AddOptions::default(),
         );
         if !started {
-            self.overlays.message(self.lang.fill(T::Attaching, &["…", "…"]));
+            self.overlays
+                .message(self.lang.fill(T::Attaching, &["…", "…"]));
         }
     }
 
@@ -246,7 +254,11 @@ impl PistasApp {
                         self.attach(ctx, strip, Holder::Event(event), files);
                     }
                 }
-                Request::View { strip, holder, item } => {
+                Request::View {
+                    strip,
+                    holder,
+                    item,
+                } => {
                     let Some(feature) = self.doc.document().features().get(strip) else {
                         continue;
                     };
@@ -302,7 +314,11 @@ impl PistasApp {
                         );
                     }
                 }
-                Request::Remove { strip, holder, item } => {
+                Request::Remove {
+                    strip,
+                    holder,
+                    item,
+                } => {
                     self.edit(|e| e.remove_evidence(strip, holder, item));
                 }
             }
@@ -319,7 +335,14 @@ impl PistasApp {
         });
         let mut asks = Vec::new();
         if let Some(viewer) = &mut self.evidence.viewer {
-            let open = viewer.ui(ctx, self.lang, &mut self.evidence.pictures, view, false, &mut asks);
+            let open = viewer.ui(
+                ctx,
+                self.lang,
+                &mut self.evidence.pictures,
+                view,
+                false,
+                &mut asks,
+            );
             if !open {
                 self.evidence.viewer = None;
             }
@@ -365,7 +388,11 @@ impl PistasApp {
 
     /// The images the map draws under the strips at the date: for each strip in view,
     /// its latest placed image on or before the date, once decoded.
-    pub(crate) fn imagery_for_map(&mut self, ctx: &egui::Context) -> Vec<(egui::TextureId, [f64; 4])> {
+    pub(crate) fn imagery_for_map(
+        &mut self,
+        ctx: &egui::Context,
+    ) -> Vec<(egui::TextureId, [f64; 4])> {
+        self.evidence.drawn.clear();
         if !self.evidence.on_map {
             return Vec::new();
         }
@@ -373,7 +400,12 @@ impl PistasApp {
             return Vec::new();
         };
         let version = self.doc.version();
-        if self.evidence.imagery.as_ref().is_none_or(|(v, _)| *v != version) {
+        if self
+            .evidence
+            .imagery
+            .as_ref()
+            .is_none_or(|(v, _)| *v != version)
+        {
             let index = crate::analysis::ImageryIndex::of(self.doc.document());
             self.evidence.imagery = Some((version, index));
         }
@@ -405,6 +437,7 @@ impl PistasApp {
                 Kind::Image,
             ) {
                 out.push((texture.id(), footprint));
+                self.evidence.drawn.push(item.sha256());
             }
         }
         out

@@ -40,11 +40,28 @@ pub fn is_evidence_file(path: &Path) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     /// Pick files to attach to an event of a strip.
-    Pick { strip: usize, event: usize },
-    View { strip: usize, holder: Holder, item: usize },
-    Compare { strip: usize },
-    Archive { strip: usize, event: usize, source: usize },
-    Remove { strip: usize, holder: Holder, item: usize },
+    Pick {
+        strip: usize,
+        event: usize,
+    },
+    View {
+        strip: usize,
+        holder: Holder,
+        item: usize,
+    },
+    Compare {
+        strip: usize,
+    },
+    Archive {
+        strip: usize,
+        event: usize,
+        source: usize,
+    },
+    Remove {
+        strip: usize,
+        holder: Holder,
+        item: usize,
+    },
 }
 
 /// Everything the window keeps about evidence.
@@ -64,6 +81,8 @@ pub struct EvidenceView {
     pub drop_target: Option<(usize, usize)>,
     /// The document (generation) and file the folder and check are for.
     document: Option<(u64, Option<PathBuf>)>,
+    /// The hashes of the images the map drew last.
+    pub drawn: Vec<String>,
     /// Pasted images written for the attach that runs, removed once it is done.
     pasted: Vec<PathBuf>,
     /// The placed images of the document, for the version they were found in.
@@ -83,6 +102,7 @@ impl Default for EvidenceView {
             requests: Vec::new(),
             drop_target: None,
             document: None,
+            drawn: Vec::new(),
             pasted: Vec::new(),
             imagery: None,
         }
@@ -170,44 +190,54 @@ pub fn human_bytes(bytes: u64) -> String {
 const THUMB: f32 = 72.0;
 
 impl EvidenceView {
-    /// The thumbnails of event `event` of strip `strip`, and its "Attach" button; while
-    /// files are dragged over the window, the event under the pointer is marked as where
-    /// they will go.
+    /// The "Attach…" button of event `event_index` of strip `strip`, in its header row.
+    pub fn attach_button(&mut self, ui: &mut Ui, lang: Lang, strip: usize, event_index: usize) {
+        if self.folder.is_none() {
+            return;
+        }
+        let attach = ui
+            .small_button(lang.t(T::AttachEvidence))
+            .on_hover_text(lang.t(T::AttachEvidenceHelp));
+        if attach.clicked() {
+            self.requests.push(Request::Pick {
+                strip,
+                event: event_index,
+            });
+        }
+    }
+
+    /// The thumbnails of event `event_index` of strip `strip`. While files are dragged
+    /// over the window, the event under the pointer (its header `row` and thumbnails) is
+    /// marked as where they will go.
     pub fn event_ui(
         &mut self,
         ui: &mut Ui,
         lang: Lang,
-        strip: usize,
-        event_index: usize,
+        (strip, event_index): (usize, usize),
         event: &Event,
+        row: egui::Rect,
         read_only: bool,
     ) {
-        let dragging = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
-        let response = ui
-            .horizontal_wrapped(|ui| {
-                ui.add_space(8.0);
-                for (k, item) in event.evidence().iter().enumerate() {
-                    self.thumbnail_ui(ui, lang, strip, Holder::Event(event_index), k, item, read_only);
-                }
-                if !read_only && self.folder.is_some() {
-                    let attach = ui
-                        .small_button(lang.t(T::AttachEvidence))
-                        .on_hover_text(lang.t(T::AttachEvidenceHelp));
-                    if attach.clicked() {
-                        self.requests.push(Request::Pick {
-                            strip,
-                            event: event_index,
-                        });
+        let mut area = row;
+        if !event.evidence().is_empty() {
+            let response = ui
+                .horizontal_wrapped(|ui| {
+                    ui.add_space(8.0);
+                    for (k, item) in event.evidence().iter().enumerate() {
+                        let holder = Holder::Event(event_index);
+                        self.thumbnail_ui(ui, lang, strip, holder, k, item, read_only);
                     }
-                }
-            })
-            .response;
-        if dragging && !read_only && ui.rect_contains_pointer(response.rect.expand(4.0)) {
+                })
+                .response;
+            area = area.union(response.rect);
+        }
+        let dragging = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
+        if dragging && !read_only && ui.rect_contains_pointer(area.expand(4.0)) {
             self.drop_target = Some((strip, event_index));
         }
         if dragging && self.drop_target == Some((strip, event_index)) {
             ui.painter().rect_stroke(
-                response.rect.expand(2.0),
+                area.expand(2.0),
                 4.0,
                 egui::Stroke::new(2.0, theme::SELECTED),
                 egui::StrokeKind::Outside,
@@ -216,6 +246,7 @@ impl EvidenceView {
     }
 
     /// A source's archive button and its items.
+    #[allow(clippy::too_many_arguments)]
     pub fn source_ui(
         &mut self,
         ui: &mut Ui,
@@ -243,8 +274,8 @@ impl EvidenceView {
                 };
                 let problem = self.problem(item).cloned();
                 let chip = match &problem {
-                    Some(_) => RichText::new(format!("⚠ {text}")).color(theme::ERROR_TEXT),
-                    None => RichText::new(format!("✔ {text}")).color(theme::OK_TEXT),
+                    Some(_) => RichText::new(format!("! {text}")).color(theme::ERROR_TEXT),
+                    None => RichText::new(text).color(theme::OK_TEXT),
                 };
                 let mut hover = item_tooltip(item);
                 if let Some(p) = &problem {
@@ -297,7 +328,10 @@ impl EvidenceView {
         match (&file, kind) {
             (Ok(file), Kind::Image | Kind::Pdf) => {
                 let ctx = ui.ctx().clone();
-                match self.pictures.get(&ctx, &item.sha256(), Size::Thumb, file, kind) {
+                match self
+                    .pictures
+                    .get(&ctx, &item.sha256(), Size::Thumb, file, kind)
+                {
                     Slot::Ready(texture) => {
                         let fitted = fit(texture.size_vec2(), rect.shrink(2.0));
                         painter.image(
@@ -330,13 +364,15 @@ impl EvidenceView {
         };
         painter.rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
         if item.footprint().is_some() {
-            painter.text(
-                rect.right_bottom() - egui::vec2(3.0, 2.0),
-                egui::Align2::RIGHT_BOTTOM,
-                "⊕",
-                egui::FontId::proportional(12.0),
+            // A pin: the image is placed on the map.
+            let at = rect.right_bottom() - egui::vec2(8.0, 8.0);
+            painter.circle(
+                at,
+                5.0,
                 theme::SELECTED,
+                egui::Stroke::new(1.0, Color32::BLACK),
             );
+            painter.circle_filled(at, 1.5, Color32::BLACK);
         }
         let mut hover = item_tooltip(item);
         if let Some(p) = &problem {

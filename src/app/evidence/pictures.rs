@@ -54,12 +54,15 @@ struct Request {
 /// Requests waiting, and whether the cache is gone (the workers then end).
 type Queue = Arc<(Mutex<(Vec<Request>, bool)>, Condvar)>;
 
+/// A decoded picture (or why not) for its key.
+type Decoded = ((String, Size), Result<Picture, String>);
+
 /// The cache and its workers.
 pub struct Pictures {
     slots: HashMap<(String, Size), (Slot, u64)>,
     queue: Queue,
-    done: mpsc::Receiver<((String, Size), Result<Picture, String>)>,
-    send: mpsc::Sender<((String, Size), Result<Picture, String>)>,
+    done: mpsc::Receiver<Decoded>,
+    send: mpsc::Sender<Decoded>,
     /// The workers start with the first request.
     started: bool,
     frame: u64,
@@ -72,6 +75,12 @@ impl Drop for Pictures {
             queue.1 = true;
         }
         wake.notify_all();
+    }
+}
+
+impl Default for Pictures {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -186,11 +195,7 @@ impl Pictures {
     }
 }
 
-fn work(
-    queue: &Queue,
-    send: &mpsc::Sender<((String, Size), Result<Picture, String>)>,
-    ctx: &egui::Context,
-) {
+fn work(queue: &Queue, send: &mpsc::Sender<Decoded>, ctx: &egui::Context) {
     loop {
         let request = {
             let (lock, wake) = &**queue;

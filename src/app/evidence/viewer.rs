@@ -11,8 +11,8 @@ use super::{fit, human_bytes, problem_text};
 use crate::app::i18n::{Lang, T};
 use crate::app::theme;
 use crate::edit::Holder;
-use crate::io::evidence::media::{self, Kind};
 use crate::io::evidence::Problem;
+use crate::io::evidence::media::{self, Kind};
 use crate::model::{Evidence, Feature};
 
 /// One item shown whole.
@@ -45,7 +45,10 @@ impl Viewer {
         file: Result<PathBuf, Problem>,
         problem: Option<Problem>,
     ) -> Self {
-        let kind = Kind::of(item.media_type().as_deref(), &item.path().unwrap_or_default());
+        let kind = Kind::of(
+            item.media_type().as_deref(),
+            &item.path().unwrap_or_default(),
+        );
         Viewer {
             strip_id,
             holder,
@@ -138,10 +141,7 @@ impl Viewer {
     ) {
         ui.horizontal_wrapped(|ui| match self.item.footprint() {
             Some([w, s, e, n]) => {
-                ui.label(lang.fill(
-                    T::PlacedAt,
-                    &[&format!("{w:.5}, {s:.5}, {e:.5}, {n:.5}")],
-                ));
+                ui.label(lang.fill(T::PlacedAt, &[&format!("{w:.5}, {s:.5}, {e:.5}, {n:.5}")]));
                 if ui.small_button(lang.t(T::Unplace)).clicked() {
                     asks.push(ViewerAsk::Set(self.item.without_member("footprint")));
                 }
@@ -177,7 +177,10 @@ impl Viewer {
                     .map_err(|_| lang.t(T::FootprintNumbers).to_owned())
                     .and_then(|v| {
                         self.item
-                            .with_member("footprint", &format!("[{},{},{},{}]", v[0], v[1], v[2], v[3]))
+                            .with_member(
+                                "footprint",
+                                &format!("[{},{},{},{}]", v[0], v[1], v[2], v[3]),
+                            )
                             .map_err(|e| e.message().to_owned())
                     });
                 match placed {
@@ -212,7 +215,8 @@ impl Viewer {
         match self.kind {
             Kind::Image | Kind::Pdf => {
                 let rect = ui.available_rect_before_wrap();
-                let rect = egui::Rect::from_min_size(rect.min, rect.size().max(egui::vec2(64.0, 64.0)));
+                let rect =
+                    egui::Rect::from_min_size(rect.min, rect.size().max(egui::vec2(64.0, 64.0)));
                 ui.allocate_rect(rect, egui::Sense::hover());
                 let ctx = ui.ctx().clone();
                 picture_in(ui, &ctx, pictures, &self.item, &file, self.kind, rect, rect);
@@ -257,7 +261,12 @@ fn picture_in(
     match pictures.get(ctx, &item.sha256(), Size::Full, file, kind) {
         Slot::Ready(texture) => {
             let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
-            painter.image(texture.id(), fit(texture.size_vec2(), rect), uv, Color32::WHITE);
+            painter.image(
+                texture.id(),
+                fit(texture.size_vec2(), rect),
+                uv,
+                Color32::WHITE,
+            );
         }
         Slot::Pending => {
             painter.text(
@@ -312,7 +321,10 @@ pub fn comparable(feature: &Feature) -> Vec<(usize, Evidence)> {
                 .iter()
                 .find(|item| {
                     matches!(
-                        Kind::of(item.media_type().as_deref(), &item.path().unwrap_or_default()),
+                        Kind::of(
+                            item.media_type().as_deref(),
+                            &item.path().unwrap_or_default()
+                        ),
                         Kind::Image | Kind::Pdf
                     )
                 })
@@ -377,31 +389,42 @@ impl Compare {
                     ui.selectable_value(&mut self.swipe, false, lang.t(T::SideBySide));
                     ui.selectable_value(&mut self.swipe, true, lang.t(T::Swipe));
                 });
-                let item = |i: usize| events.iter().find(|(e, _)| *e == i).map(|(_, it)| it.clone());
-                let (Some(left), Some(right), Some(folder)) = (item(self.left), item(self.right), folder)
+                let item = |i: usize| {
+                    events
+                        .iter()
+                        .find(|(e, _)| *e == i)
+                        .map(|(_, it)| it.clone())
+                };
+                let (Some(left), Some(right), Some(folder)) =
+                    (item(self.left), item(self.right), folder)
                 else {
                     ui.label(lang.t(T::NothingToCompare));
                     return;
                 };
                 let rect = ui.available_rect_before_wrap();
-                let rect = egui::Rect::from_min_size(rect.min, rect.size().max(egui::vec2(120.0, 80.0)));
+                let rect =
+                    egui::Rect::from_min_size(rect.min, rect.size().max(egui::vec2(120.0, 80.0)));
                 let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
                 let file = |item: &Evidence| crate::io::evidence::file_of(folder, item);
                 let kind = |item: &Evidence| {
-                    Kind::of(item.media_type().as_deref(), &item.path().unwrap_or_default())
+                    Kind::of(
+                        item.media_type().as_deref(),
+                        &item.path().unwrap_or_default(),
+                    )
                 };
-                let draw = |ui: &Ui, pictures: &mut Pictures, item: &Evidence, r, clip| match file(item) {
-                    Ok(f) => picture_in(ui, ctx, pictures, item, &f, kind(item), r, clip),
-                    Err(p) => {
-                        ui.painter().with_clip_rect(clip).text(
-                            egui::Rect::from(r).center(),
-                            egui::Align2::CENTER_CENTER,
-                            problem_text(lang, &p),
-                            egui::FontId::proportional(13.0),
-                            theme::ERROR_TEXT,
-                        );
-                    }
-                };
+                let draw =
+                    |ui: &Ui, pictures: &mut Pictures, item: &Evidence, r, clip| match file(item) {
+                        Ok(f) => picture_in(ui, ctx, pictures, item, &f, kind(item), r, clip),
+                        Err(p) => {
+                            ui.painter().with_clip_rect(clip).text(
+                                r.center(),
+                                egui::Align2::CENTER_CENTER,
+                                problem_text(lang, &p),
+                                egui::FontId::proportional(13.0),
+                                theme::ERROR_TEXT,
+                            );
+                        }
+                    };
                 let painter = ui.painter();
                 if self.swipe {
                     if let Some(p) = response.interact_pointer_pos() {
@@ -426,7 +449,8 @@ impl Compare {
                     });
                 } else {
                     let half = rect.width() / 2.0;
-                    let l = egui::Rect::from_min_size(rect.min, egui::vec2(half - 4.0, rect.height()));
+                    let l =
+                        egui::Rect::from_min_size(rect.min, egui::vec2(half - 4.0, rect.height()));
                     let r = egui::Rect::from_min_size(
                         rect.min + egui::vec2(half + 4.0, 0.0),
                         egui::vec2(half - 4.0, rect.height()),
@@ -435,10 +459,22 @@ impl Compare {
                     draw(ui, pictures, &right, r, r);
                 }
                 for (text, at, align) in [
-                    (name(self.left), rect.left_top() + egui::vec2(6.0, 6.0), egui::Align2::LEFT_TOP),
-                    (name(self.right), rect.right_top() + egui::vec2(-6.0, 6.0), egui::Align2::RIGHT_TOP),
+                    (
+                        name(self.left),
+                        rect.left_top() + egui::vec2(6.0, 6.0),
+                        egui::Align2::LEFT_TOP,
+                    ),
+                    (
+                        name(self.right),
+                        rect.right_top() + egui::vec2(-6.0, 6.0),
+                        egui::Align2::RIGHT_TOP,
+                    ),
                 ] {
-                    let galley = painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::WHITE);
+                    let galley = painter.layout_no_wrap(
+                        text,
+                        egui::FontId::proportional(14.0),
+                        Color32::WHITE,
+                    );
                     let frame = align.anchor_size(at, galley.size()).expand(4.0);
                     painter.rect_filled(frame, 3.0, Color32::from_black_alpha(170));
                     painter.galley(frame.min + egui::vec2(4.0, 4.0), galley, Color32::WHITE);

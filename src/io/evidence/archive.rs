@@ -88,8 +88,18 @@ pub fn fetch(url: &str) -> Result<Fetched, String> {
         format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n\r\n").into_bytes();
     let date = captured.to_rfc3339_opts(SecondsFormat::Secs, true);
     let mut warc = Vec::new();
-    let info = format!("software: Pistas {}\r\nformat: WARC File Format 1.1\r\n", env!("CARGO_PKG_VERSION"));
-    record(&mut warc, "warcinfo", None, &date, "application/warc-fields", info.as_bytes());
+    let info = format!(
+        "software: Pistas {}\r\nformat: WARC File Format 1.1\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    record(
+        &mut warc,
+        "warcinfo",
+        None,
+        &date,
+        "application/warc-fields",
+        info.as_bytes(),
+    );
     record(
         &mut warc,
         "request",
@@ -114,7 +124,14 @@ pub fn fetch(url: &str) -> Result<Fetched, String> {
     })
 }
 
-fn record(out: &mut Vec<u8>, kind: &str, url: Option<&str>, date: &str, content: &str, block: &[u8]) {
+fn record(
+    out: &mut Vec<u8>,
+    kind: &str,
+    url: Option<&str>,
+    date: &str,
+    content: &str,
+    block: &[u8],
+) {
     let id: u128 = rand::rng().random();
     let id = format!("{id:032x}");
     let mut head = format!(
@@ -152,7 +169,10 @@ pub fn archive(folder: &Path, url: &str, private: bool) -> Result<Stored, String
     let caption = if fetched.status == 200 {
         format!("{} archived", fetched.final_url)
     } else {
-        format!("{} archived (it answered {})", fetched.final_url, fetched.status)
+        format!(
+            "{} archived (it answered {})",
+            fetched.final_url, fetched.status
+        )
     };
     let options = AddOptions {
         caption: Some(caption),
@@ -166,7 +186,10 @@ pub fn archive(folder: &Path, url: &str, private: bool) -> Result<Stored, String
         .with_member("captured", crate::model::json_string(&day).get())
         .map_err(|e| e.message().to_owned())?;
     if fetched.status >= 400 {
-        stored.note = Some(format!("{url} answered {}; its answer was kept", fetched.status));
+        stored.note = Some(format!(
+            "{url} answered {}; its answer was kept",
+            fetched.status
+        ));
     }
     Ok(stored)
 }

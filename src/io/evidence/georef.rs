@@ -26,7 +26,12 @@ impl Placement {
         let (w, h) = (f64::from(width), f64::from(height));
         let x = |col: f64| self.c + self.a * col;
         let y = |row: f64| self.f + self.e * row;
-        [(x(0.0), y(0.0)), (x(w), y(0.0)), (x(w), y(h)), (x(0.0), y(h))]
+        [
+            (x(0.0), y(0.0)),
+            (x(w), y(0.0)),
+            (x(w), y(h)),
+            (x(0.0), y(h)),
+        ]
     }
 }
 
@@ -39,23 +44,25 @@ pub fn footprint_of(file: &Path) -> Result<Option<[f64; 4]>, String> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    if ext == "tif" || ext == "tiff" {
-        if let Some(found) = geotiff(file).map_err(|e| format!("{name}: {e}"))? {
-            return Ok(Some(found));
-        }
+    if (ext == "tif" || ext == "tiff")
+        && let Some(found) = geotiff(file).map_err(|e| format!("{name}: {e}"))?
+    {
+        return Ok(Some(found));
     }
     let Some(world) = world_file(file) else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(&world)
-        .map_err(|e| format!("{}: {e}", world.display()))?;
+    let text = std::fs::read_to_string(&world).map_err(|e| format!("{}: {e}", world.display()))?;
     let numbers: Vec<f64> = text
         .split_whitespace()
         .map(str::parse)
         .collect::<Result<_, _>>()
         .map_err(|_| format!("{}: a world file holds six numbers", world.display()))?;
     let [a, d, b, e, c, f] = numbers[..] else {
-        return Err(format!("{}: a world file holds six numbers", world.display()));
+        return Err(format!(
+            "{}: a world file holds six numbers",
+            world.display()
+        ));
     };
     if d != 0.0 || b != 0.0 {
         return Err(format!(
@@ -75,8 +82,7 @@ pub fn footprint_of(file: &Path) -> Result<Option<[f64; 4]>, String> {
         Ok(wkt) => ToWgs84::from_definition(&wkt, &prj.display().to_string())?,
         Err(_) => ToWgs84::identity(),
     };
-    let (width, height) =
-        image::image_dimensions(file).map_err(|e| format!("{name}: {e}"))?;
+    let (width, height) = image::image_dimensions(file).map_err(|e| format!("{name}: {e}"))?;
     to_footprint(&placement, width, height, &crs).map(Some)
 }
 
@@ -237,10 +243,17 @@ mod tests {
         )
         .unwrap();
         let [w, s, e, n] = footprint_of(&file).unwrap().unwrap();
-        assert!((-74.2..-74.0).contains(&w) && (-12.3..-12.1).contains(&s), "{w} {s}");
+        assert!(
+            (-74.2..-74.0).contains(&w) && (-12.3..-12.1).contains(&s),
+            "{w} {s}"
+        );
         assert!(e > w && n > s);
         // A rotated one is refused, saying what to do.
-        std::fs::write(dir.path().join("pista.jgw"), "10\n1\n1\n-10\n600005\n8650000\n").unwrap();
+        std::fs::write(
+            dir.path().join("pista.jgw"),
+            "10\n1\n1\n-10\n600005\n8650000\n",
+        )
+        .unwrap();
         assert!(footprint_of(&file).unwrap_err().contains("rotated"));
     }
 

@@ -145,15 +145,21 @@ pub fn text_of(path: &Path) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&bytes);
     let lower = path.to_string_lossy().to_ascii_lowercase();
-    Ok(if lower.ends_with(".html") || lower.ends_with(".htm") || looks_html(&text) {
-        html_words(&text)
-    } else {
-        text.into_owned()
-    })
+    Ok(
+        if lower.ends_with(".html") || lower.ends_with(".htm") || looks_html(&text) {
+            html_words(&text)
+        } else {
+            text.into_owned()
+        },
+    )
 }
 
 fn looks_html(text: &str) -> bool {
-    let head: String = text.chars().take(512).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
     head.contains("<html") || head.contains("<!doctype html")
 }
 
@@ -245,7 +251,10 @@ mod tests {
         let mut bytes = Vec::new();
         let image = image::RgbaImage::from_pixel(width, height, image::Rgba([200, 10, 10, 255]));
         image::DynamicImage::ImageRgba8(image)
-            .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
             .unwrap();
         bytes
     }

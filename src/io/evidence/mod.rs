@@ -67,7 +67,10 @@ pub fn file_of(folder: &Path, item: &Evidence) -> Result<PathBuf, Problem> {
         return Err(Problem::Outside);
     }
     let root = folder.canonicalize().map_err(|_| Problem::Missing)?;
-    let real = folder.join(&rel).canonicalize().map_err(|_| Problem::Missing)?;
+    let real = folder
+        .join(&rel)
+        .canonicalize()
+        .map_err(|_| Problem::Missing)?;
     if !real.starts_with(&root) {
         return Err(Problem::Outside);
     }
@@ -332,6 +335,7 @@ pub fn store(folder: &Path, file: &Path, options: &AddOptions) -> Result<Stored,
     if bytes < LARGE {
         match georef::footprint_of(file) {
             Ok(Some([w, s, e, n])) => {
+                let [w, s, e, n] = [w, s, e, n].map(degrees);
                 if let Ok(raw) =
                     serde_json::value::RawValue::from_string(format!("[{w},{s},{e},{n}]"))
                 {
@@ -344,6 +348,18 @@ pub fn store(folder: &Path, file: &Path, options: &AddOptions) -> Result<Stored,
     }
     let item = Evidence::from_members(members).map_err(|e| e.message().to_owned())?;
     Ok(Stored { item, note })
+}
+
+/// Degrees to nine decimals (a tenth of a millimetre), without the noise of the
+/// arithmetic that found them.
+fn degrees(v: f64) -> String {
+    let text = format!("{v:.9}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
 }
 
 /// The media type of a file extension Pistas knows.

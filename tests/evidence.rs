@@ -143,3 +143,71 @@ fn a_sources_evidence_is_verified_too() {
         "{said}"
     );
 }
+
+#[test]
+fn exports_for_publication_leave_out_what_is_private_and_say_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let doc = dir.path().join("zona.geojson");
+    std::fs::copy(common::project_file("data/vraem-sample.geojson"), &doc).expect("copy");
+    let secret = dir.path().join("informant.png");
+    let public = dir.path().join("public.png");
+    std::fs::write(&secret, b"\x89PNG private").expect("write");
+    std::fs::write(&public, b"\x89PNG public").expect("write");
+    for (file, private) in [(&secret, true), (&public, false)] {
+        let mut cmd = pistas();
+        cmd.args(["evidence", "add"])
+            .arg(&doc)
+            .args(["--strip", "sample-001"]);
+        if private {
+            cmd.arg("--private");
+        }
+        cmd.arg(file).assert().success();
+    }
+    let secret_hash = pistas::io::evidence::sha256_file(&secret).expect("hash").0;
+    let public_hash = pistas::io::evidence::sha256_file(&public).expect("hash").0;
+    for out in ["public.geojson", "public.gpkg", "public.kml", "events.csv"] {
+        let output = dir.path().join(out);
+        let run = pistas()
+            .arg("convert")
+            .arg(&doc)
+            .arg(&output)
+            .args(["--public", "--round", "2"])
+            .assert()
+            .success();
+        let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+        assert!(said.contains("for publication: left out"), "{said}");
+        assert!(said.contains("rounded every coordinate to 2"), "{said}");
+        let bytes = std::fs::read(&output).expect("written");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(&secret_hash), "{out} names the private file");
+        assert!(
+            !text.contains("Illustrative: invented"),
+            "{out} keeps a note"
+        );
+        assert!(!text.contains(".evidence") && !text.contains("/7"), "{out}");
+        if out == "public.geojson" {
+            assert!(
+                text.contains(&public_hash),
+                "the public item stays, by hash"
+            );
+            assert!(!text.contains("-73.96109"), "coordinates are rounded");
+        }
+    }
+    // The manifest for publication names no private item and no path.
+    let run = pistas()
+        .args(["evidence", "manifest", "--public"])
+        .arg(&doc)
+        .assert()
+        .success();
+    let manifest = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(manifest.contains(&public_hash) && !manifest.contains(&secret_hash));
+    assert!(!manifest.contains(".png"), "{manifest}");
+    // --round alone is refused: it only goes with --public.
+    pistas()
+        .arg("convert")
+        .arg(&doc)
+        .arg(dir.path().join("x.geojson"))
+        .args(["--round", "2"])
+        .assert()
+        .failure();
+}

@@ -29,6 +29,8 @@ pub struct ExportChoices {
     pub status_date: Option<NaiveDate>,
     /// Decimals coordinates are rounded to; `None` keeps them as they are.
     pub precision: Option<u8>,
+    /// For publication: private sources and evidence, notes and local paths left out.
+    pub public: bool,
 }
 
 impl Default for ExportChoices {
@@ -38,6 +40,7 @@ impl Default for ExportChoices {
             scope: Scope::All,
             status_date: None,
             precision: None,
+            public: false,
         }
     }
 }
@@ -220,6 +223,11 @@ impl ExportDialog {
                     ui.label(lang.t(T::Decimals));
                 });
                 self.choices.precision = self.precision_on.then_some(self.digits);
+                ui.end_row();
+
+                ui.label(lang.t(T::Publication));
+                ui.checkbox(&mut self.choices.public, lang.t(T::ForPublication))
+                    .on_hover_text(lang.t(T::ForPublicationHelp));
                 ui.end_row();
             });
         if self.choices.scope == Scope::Filtered && counts.filtered == 0

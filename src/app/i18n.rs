@@ -186,6 +186,10 @@ table! {
     AutosaveFailed => "Autosave failed", "Falló el autoguardado";
     CannotOpen => "{} cannot be opened: see the problems below.", "No se puede abrir {}: vea los problemas abajo.";
     Cancel => "Cancel", "Cancelar";
+    Publication => "Publication", "Publicación";
+    ForPublication => "For publication", "Para publicar";
+    ForPublicationHelp => "Leave out private sources and evidence, every note, the local paths of evidence files and what Pistas could not read; with rounding, coordinates are rounded too. You are told what was left out.", "Omite fuentes y evidencias privadas, todas las notas, las rutas locales de las evidencias y lo que Pistas no pudo leer; con el redondeo, también se redondean las coordenadas. Se le indica lo omitido.";
+    LeftOutForPublication => "For publication, the export leaves out:", "Para publicar, la exportación omite:";
     EvidenceMissing => "missing", "falta";
     EvidenceAltered => "altered (SHA-256 now {}…)", "alterado (SHA-256 ahora {}…)";
     EvidenceOutside => "leads out of the evidence folder", "sale de la carpeta de evidencias";

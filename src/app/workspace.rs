@@ -375,7 +375,22 @@ impl PistasApp {
                 let name = format!("{stem}-{suffix}.{}", super::files::extension(format));
                 if let Some(path) = self.dialogs.save_as(&name, format) {
                     let mut doc = self.export_document(dialog.layer, choices.scope);
-                    if let Some(digits) = choices.precision {
+                    if choices.public {
+                        let publication = crate::io::publication::Publication {
+                            decimals: choices.precision.map(u32::from),
+                        };
+                        let (public, left) =
+                            crate::io::publication::for_publication(&doc, publication);
+                        doc = public;
+                        let lines = left.lines();
+                        if !lines.is_empty() {
+                            self.overlays.message(format!(
+                                "{}\n{}",
+                                lang.t(T::LeftOutForPublication),
+                                lines.join("\n")
+                            ));
+                        }
+                    } else if let Some(digits) = choices.precision {
                         doc = round_coordinates(&doc, digits);
                     }
                     let status_date = choices.status_date.unwrap_or(self.date);

@@ -41,6 +41,8 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             id_column,
             layer,
             bbox,
+            public,
+            round,
         } => convert(
             &input,
             &output,
@@ -52,6 +54,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 id_column: id_column.as_deref(),
                 layer: layer.as_deref(),
                 bbox: bbox.as_deref(),
+                public: public.then_some(crate::io::publication::Publication { decimals: round }),
             },
             err,
         ),
@@ -180,6 +183,8 @@ struct ConvertOptions<'a> {
     id_column: Option<&'a str>,
     layer: Option<&'a str>,
     bbox: Option<&'a str>,
+    /// For publication, and how.
+    public: Option<crate::io::publication::Publication>,
 }
 
 fn convert(
@@ -196,6 +201,7 @@ fn convert(
         id_column,
         layer,
         bbox,
+        public,
     } = *options;
     let import = ImportOptions {
         layer: layer.map(str::to_owned),
@@ -262,6 +268,14 @@ fn convert(
             err,
             "{unread} features and {unread_events} events Pistas could not read are {what}"
         );
+    }
+    if let Some(publication) = public {
+        let (document, left) =
+            crate::io::publication::for_publication(&parsed.document, publication);
+        parsed.document = document;
+        for line in left.lines() {
+            let _ = writeln!(err, "for publication: {line}");
+        }
     }
     let text = export(&parsed.document, format, status_date).map_err(|e| e.to_string())?;
     save_atomic(output, &text, force).map_err(|e| e.to_string())?;

@@ -31,7 +31,12 @@ pub enum EvidenceCommand {
         private: bool,
     },
     /// Print DOC's SHA-256 and every evidence item's: a chain-of-custody record.
-    Manifest { doc: PathBuf },
+    Manifest {
+        doc: PathBuf,
+        /// For publication: leave out private items and the files' local paths.
+        #[arg(long)]
+        public: bool,
+    },
 }
 
 type Outcome = Result<i32, String>;
@@ -54,10 +59,14 @@ pub fn run(action: EvidenceCommand, out: &mut dyn Write, err: &mut dyn Write) ->
             };
             add(&doc, &strip, event.as_deref(), &files, &options, err)
         }
-        EvidenceCommand::Manifest { doc } => {
+        EvidenceCommand::Manifest { doc, public } => {
             let bytes = std::fs::read(&doc).map_err(|e| format!("{}: {e}", doc.display()))?;
             let parsed = read_path(&doc).map_err(|e| e.to_string())?;
-            let _ = write!(out, "{}", evidence::manifest(&bytes, &parsed.document));
+            let _ = write!(
+                out,
+                "{}",
+                evidence::manifest(&bytes, &parsed.document, public)
+            );
             Ok(OK)
         }
     }

@@ -71,6 +71,15 @@ pub enum Command {
         /// FlatGeobuf is read through its spatial index).
         #[arg(long, value_name = "BOX", allow_hyphen_values = true)]
         bbox: Option<String>,
+        /// For publication: leave out private sources and evidence, every note, the local
+        /// paths of evidence files and whatever could not be read, and say what was left
+        /// out.
+        #[arg(long)]
+        public: bool,
+        /// With --public: round every coordinate to DECIMALS decimals of a degree (2 is
+        /// about 1 km).
+        #[arg(long, value_name = "DECIMALS", requires = "public")]
+        round: Option<u32>,
     },
     /// Statistics: strips by status at a date, destructions and rebuilds per year and
     /// operation, days to rebuild, the most rebuilt strips.

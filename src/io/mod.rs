@@ -8,6 +8,7 @@ mod interpret;
 mod invariants;
 pub mod journal;
 mod project;
+pub mod publication;
 mod read;
 mod scan;
 

@@ -230,6 +230,13 @@ impl Event {
 }
 
 impl Reference {
+    /// True when the source is kept out of publication (`"private": true`).
+    pub fn private(&self) -> bool {
+        self.extra.get("private").is_some_and(|v| v.get() == "true")
+    }
+}
+
+impl Reference {
     members! {
         title, title_mut: Field<String>;
         url, url_mut: Field<String>;

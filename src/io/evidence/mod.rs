@@ -240,14 +240,22 @@ fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
 }
 
 /// A chain-of-custody record: the document's SHA-256, then each item's hash, path, strip
-/// and event, one per line.
-pub fn manifest(doc_bytes: &[u8], doc: &Document) -> String {
+/// and event, one per line. For publication (`public`), private items are left out and so
+/// are paths.
+pub fn manifest(doc_bytes: &[u8], doc: &Document, public: bool) -> String {
     let mut out = format!("document {}\n", sha256_bytes(doc_bytes));
     for (strip, event, item) in items(doc) {
+        if public && item.private() {
+            continue;
+        }
+        let path = if public {
+            String::new()
+        } else {
+            format!("  {}", relative_path(&item))
+        };
         out.push_str(&format!(
-            "{}  {}  strip {strip} event {}\n",
+            "{}{path}  strip {strip} event {}\n",
             item.sha256(),
-            relative_path(&item),
             event + 1
         ));
     }

@@ -211,3 +211,65 @@ fn exports_for_publication_leave_out_what_is_private_and_say_so() {
         .assert()
         .failure();
 }
+
+#[test]
+fn a_geopackage_carries_the_evidence_to_another_machine() {
+    let here = tempfile::tempdir().expect("temp dir");
+    let doc = here.path().join("zona.geojson");
+    std::fs::copy(common::project_file("data/vraem-sample.geojson"), &doc).expect("copy");
+    let photo = here.path().join("pista.jpg");
+    let report = here.path().join("informe.pdf");
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&photo, &bytes).expect("write");
+    std::fs::write(&report, b"%PDF-1.4 illustrative").expect("write");
+    pistas()
+        .args(["evidence", "add"])
+        .arg(&doc)
+        .args(["--strip", "sample-003", "--event", "e2"])
+        .arg(&photo)
+        .arg(&report)
+        .assert()
+        .success();
+    let gpkg = here.path().join("zona.gpkg");
+    let run = pistas()
+        .arg("convert")
+        .arg(&doc)
+        .arg(&gpkg)
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(said.contains("evidence: 2 file(s)"), "{said}");
+    // GDAL still opens it, and sees the evidence table beside the layers.
+    if let Ok(out) = std::process::Command::new("ogrinfo").arg("-ro").arg("-q").arg(&gpkg).output() {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let listed = String::from_utf8_lossy(&out.stdout);
+        assert!(listed.contains("strips") && listed.contains("events"), "{listed}");
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "GDAL is installed in CI");
+    }
+    // Another machine: only the GeoPackage travels.
+    let there = tempfile::tempdir().expect("temp dir");
+    let copy = there.path().join("recibido.gpkg");
+    std::fs::copy(&gpkg, &copy).expect("copy");
+    drop(here);
+    let back = there.path().join("recibido.geojson");
+    let run = pistas()
+        .arg("convert")
+        .arg(&copy)
+        .arg(&back)
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(said.contains("evidence: 2 file(s)"), "{said}");
+    pistas().arg("verify").arg(&back).assert().success();
+    let parsed = pistas::io::read_path(&back).expect("read");
+    let items = pistas::io::evidence::items(&parsed.document);
+    assert_eq!(items.len(), 2);
+    let folder = pistas::io::evidence::folder_of(&back);
+    let restored = pistas::io::evidence::file_of(&folder, &items[0].2).expect("restored");
+    assert_eq!(std::fs::read(restored).expect("read"), bytes);
+    // A GeoJSON converted to another GeoJSON takes its evidence along too.
+    let again = there.path().join("otra.geojson");
+    pistas().arg("convert").arg(&back).arg(&again).assert().success();
+    pistas().arg("verify").arg(&again).assert().success();
+}

@@ -278,7 +278,7 @@ fn convert(
         }
     }
     let text = export(&parsed.document, format, status_date).map_err(|e| e.to_string())?;
-    save_atomic(output, &text, force).map_err(|e| e.to_string())?;
+    super::evidence::write_carrying(input, output, &parsed.document, format, &text, force, err)?;
     let _ = writeln!(
         err,
         "wrote {} ({}, {} features)",

@@ -110,6 +110,53 @@ fn add(
     Ok(OK)
 }
 
+/// Writes a converted file, taking its evidence along: a GeoPackage carries the files
+/// (from INPUT's evidence folder), a GeoJSON written from a GeoPackage that carries some
+/// gets them back in its own folder, and one written from a GeoJSON gets a copy.
+pub(super) fn write_carrying(
+    input: &Path,
+    output: &Path,
+    doc: &crate::model::Document,
+    format: crate::io::Format,
+    bytes: &[u8],
+    force: bool,
+    err: &mut dyn Write,
+) -> Result<(), String> {
+    use crate::io::evidence::embed;
+    use crate::io::{Format, InputFormat};
+    let has_items = !evidence::items(doc).is_empty();
+    let from = evidence::folder_of(input);
+    let input_format = InputFormat::of_file(input);
+    let carried = if format == Format::GeoPackage && has_items && from.is_dir() {
+        let carried = embed::write_gpkg(bytes, output, doc, &from, force)?;
+        Some(carried)
+    } else {
+        save_atomic(output, bytes, force).map_err(|e| e.to_string())?;
+        let to = evidence::folder_of(output);
+        match (format, input_format) {
+            (Format::GeoJson, InputFormat::GeoPackage) if has_items && embed::carries(input) => {
+                Some(embed::restore(input, doc, &to)?)
+            }
+            (Format::GeoJson, InputFormat::GeoJson) if has_items && from.is_dir() => {
+                Some(embed::carry(doc, &from, &to)?)
+            }
+            _ => None,
+        }
+    };
+    if let Some(c) = carried {
+        let _ = writeln!(
+            err,
+            "evidence: {} file(s), {} taken along",
+            c.files,
+            crate::io::evidence::human_bytes(c.bytes)
+        );
+        for line in &c.not_carried {
+            let _ = writeln!(err, "evidence not taken along: {line}");
+        }
+    }
+    Ok(())
+}
+
 /// `pistas verify DOC`: every item's file hashed again; each one missing, altered or
 /// outside the folder, and each file no item names, listed at the item's place in DOC.
 pub fn verify(doc: &Path, err: &mut dyn Write) -> Outcome {

@@ -286,6 +286,7 @@ pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
         "lon",
         "lat",
         "sources_json",
+        "evidence",
     ])?;
     for feature in doc.strips() {
         let feature: &Feature = &feature.decoded();
@@ -313,6 +314,11 @@ pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
                     String::new()
                 } else {
                     super::sources_json(event)
+                },
+                &if event.evidence().is_empty() {
+                    String::new()
+                } else {
+                    super::write::evidence_json(event)
                 },
             ])?;
         }

@@ -17,7 +17,7 @@ use super::i18n::{Lang, T};
 use super::theme;
 use crate::edit::Holder;
 use crate::io::evidence::media::Kind;
-use crate::io::evidence::{self, Problem};
+use crate::io::evidence::{self, Problem, human_bytes};
 use crate::model::{Event, Evidence, Source};
 
 pub use jobs::{Finished, Jobs};
@@ -175,15 +175,6 @@ pub fn item_tooltip(item: &Evidence) -> String {
     }
     lines.push(format!("SHA-256 {}", item.sha256()));
     lines.join("\n")
-}
-
-pub fn human_bytes(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / f64::from(1u32 << 30)),
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1u32 << 20)),
-        b if b >= 1 << 10 => format!("{:.0} kB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
 }
 
 /// The side of a thumbnail in the inspector, in points.

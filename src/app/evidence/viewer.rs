@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use egui::{Color32, RichText, Ui};
 
 use super::pictures::{Pictures, Size, Slot};
-use super::{fit, human_bytes, problem_text};
+use super::{fit, problem_text};
+use crate::io::evidence::human_bytes;
 use crate::app::i18n::{Lang, T};
 use crate::app::theme;
 use crate::edit::Holder;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 pub mod archive;
+pub mod embed;
 pub mod georef;
 pub mod media;
 
@@ -40,6 +41,16 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
         total += n as u64;
     }
     Ok((hex(&hasher.finalize()), total))
+}
+
+/// A size in words: 12 B, 340 kB, 5.2 MB, 1.1 GB.
+pub fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / f64::from(1u32 << 30)),
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1u32 << 20)),
+        b if b >= 1 << 10 => format!("{:.0} kB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
 }
 
 /// The SHA-256 of bytes in memory, lower-case hex.

@@ -253,7 +253,7 @@ fn events_json(f: &Feature) -> String {
 }
 
 /// The columns of the events table.
-pub const EVENT_COLUMNS: [(&str, Kind); 15] = [
+pub const EVENT_COLUMNS: [(&str, Kind); 16] = [
     ("strip_id", Kind::Text),
     ("strip_name", Kind::Text),
     ("event_index", Kind::Integer),
@@ -269,6 +269,7 @@ pub const EVENT_COLUMNS: [(&str, Kind); 15] = [
     ("source_urls", Kind::Text),
     ("note", Kind::Text),
     ("status_after", Kind::Text),
+    ("evidence", Kind::Json),
 ];
 
 /// One row per event at its strip's representative point, with the index of its strip
@@ -317,6 +318,11 @@ pub fn events(doc: &Document) -> (Table, Vec<usize>) {
                     .map_or(Cell::Null, Cell::Text),
                 opt_text(e.note().as_deref()),
                 Cell::Text(after[i].as_str().to_owned()),
+                if e.evidence().is_empty() {
+                    Cell::Null
+                } else {
+                    Cell::Json(crate::io::write::evidence_json(e))
+                },
             ];
             rows.push((point.clone(), cells));
             strip_of.push(strip);

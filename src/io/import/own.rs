@@ -66,7 +66,7 @@ pub fn property_column(key: &str) -> String {
 }
 
 /// The columns of an events table an event is made of.
-pub const EVENT_KEYS: [&str; 10] = [
+pub const EVENT_KEYS: [&str; 11] = [
     "type",
     "event_id",
     "date",
@@ -77,6 +77,7 @@ pub const EVENT_KEYS: [&str; 10] = [
     "sources_json",
     "sources",
     "note",
+    "evidence",
 ];
 
 /// One row of an events table: its cells of [`EVENT_KEYS`] that are not empty.
@@ -146,6 +147,13 @@ impl EventRow {
         }
         if let Some(note) = self.cell("note") {
             member(&mut out, "note", &text(note));
+        }
+        // Evidence travels as the JSON the profile writes; a column that is not a JSON list
+        // is not taken for it.
+        if let Some(items) = self.cell("evidence")
+            && serde_json::from_str::<Vec<serde::de::IgnoredAny>>(items).is_ok()
+        {
+            member(&mut out, "evidence", items);
         }
         out.push('}');
         Ok(out)

@@ -240,10 +240,22 @@ fn a_geopackage_carries_the_evidence_to_another_machine() {
     let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert!(said.contains("evidence: 2 file(s)"), "{said}");
     // GDAL still opens it, and sees the evidence table beside the layers.
-    if let Ok(out) = std::process::Command::new("ogrinfo").arg("-ro").arg("-q").arg(&gpkg).output() {
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    if let Ok(out) = std::process::Command::new("ogrinfo")
+        .arg("-ro")
+        .arg("-q")
+        .arg(&gpkg)
+        .output()
+    {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let listed = String::from_utf8_lossy(&out.stdout);
-        assert!(listed.contains("strips") && listed.contains("events"), "{listed}");
+        assert!(
+            listed.contains("strips") && listed.contains("events"),
+            "{listed}"
+        );
     } else {
         assert!(std::env::var_os("CI").is_none(), "GDAL is installed in CI");
     }
@@ -270,6 +282,11 @@ fn a_geopackage_carries_the_evidence_to_another_machine() {
     assert_eq!(std::fs::read(restored).expect("read"), bytes);
     // A GeoJSON converted to another GeoJSON takes its evidence along too.
     let again = there.path().join("otra.geojson");
-    pistas().arg("convert").arg(&back).arg(&again).assert().success();
+    pistas()
+        .arg("convert")
+        .arg(&back)
+        .arg(&again)
+        .assert()
+        .success();
     pistas().arg("verify").arg(&again).assert().success();
 }

@@ -171,6 +171,21 @@ impl Team {
                     &report,
                 )
                 .map_err(|e| e.to_string())?;
+                // Evidence files: those the database lacks go up, those the folder lacks
+                // (of the document as this sync leaves it) come down.
+                if let Some(path) = &path {
+                    let folder = crate::io::evidence::folder_of(path);
+                    if folder.is_dir() {
+                        db::files::upload(&mut client, &local, &folder)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    if !synced.report.received.is_empty() {
+                        let mut after = (*local).clone();
+                        synced.settle_doc(&mut after);
+                        db::files::fetch(&mut client, &after, &folder)
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
                 let backup = match &path {
                     Some(path) if !synced.report.received.is_empty() => {
                         let text =

@@ -110,6 +110,7 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
                 .count();
             let (target, mut client) = connect(&url, err)?;
             let n = db::push(&mut client, &parsed.document, &progress).map_err(fail)?;
+            upload_evidence(&mut client, &file, &parsed.document, err)?;
             if assigned > 0 {
                 let _ = writeln!(
                     err,
@@ -144,6 +145,7 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             let text = write_geojson(doc, &WriteOptions::default());
             save_atomic(&path, text.as_bytes(), true).map_err(|e| e.to_string())?;
             db::state::store(&path, &base).map_err(fail)?;
+            fetch_evidence(&mut client, &path, doc, err)?;
             let _ = writeln!(
                 out,
                 "pulled {} features from {} into {}",
@@ -154,6 +156,53 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             Ok(OK)
         }
         DbCommand::Sync { file, url, keep } => sync(&file, &url, keep.as_deref(), out, err),
+    }
+}
+
+/// Uploads the evidence files of `doc` (read from `file`'s evidence folder) that the
+/// database lacks, and says so.
+fn upload_evidence(
+    client: &mut db::Session,
+    file: &Path,
+    doc: &crate::model::Document,
+    err: &mut dyn Write,
+) -> Result<(), String> {
+    let folder = crate::io::evidence::folder_of(file);
+    if crate::io::evidence::items(doc).is_empty() {
+        return Ok(());
+    }
+    let moved = db::files::upload(client, doc, &folder).map_err(fail)?;
+    say_moved(&moved, "uploaded", err);
+    Ok(())
+}
+
+/// Fetches the evidence files of `doc` that `file`'s evidence folder lacks.
+fn fetch_evidence(
+    client: &mut db::Session,
+    file: &Path,
+    doc: &crate::model::Document,
+    err: &mut dyn Write,
+) -> Result<(), String> {
+    if crate::io::evidence::items(doc).is_empty() {
+        return Ok(());
+    }
+    let folder = crate::io::evidence::folder_of(file);
+    let moved = db::files::fetch(client, doc, &folder).map_err(fail)?;
+    say_moved(&moved, "fetched", err);
+    Ok(())
+}
+
+fn say_moved(moved: &db::files::Moved, what: &str, err: &mut dyn Write) {
+    if moved.files > 0 {
+        let _ = writeln!(
+            err,
+            "evidence: {what} {} file(s), {}",
+            moved.files,
+            crate::io::evidence::human_bytes(moved.bytes)
+        );
+    }
+    for p in &moved.problems {
+        let _ = writeln!(err, "evidence: {p}");
     }
 }
 
@@ -205,6 +254,7 @@ fn sync(
         &progress,
     )
     .map_err(fail)?;
+    upload_evidence(&mut client, file, &local, err)?;
     // The file first, then the base: a crash between the two leaves a base older than the
     // file, which the next sync takes for changes both sides already share.
     let mut doc = local;
@@ -232,6 +282,7 @@ fn sync(
         save_atomic(file, text.as_bytes(), true).map_err(|e| e.to_string())?;
     }
     db::state::store(file, &new_base).map_err(|e| e.to_string())?;
+    fetch_evidence(&mut client, file, &doc, err)?;
     let report = &synced.report;
     let _ = writeln!(out, "{}: {}", file.display(), report.summary());
     for line in report.lines() {

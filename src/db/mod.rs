@@ -10,6 +10,7 @@ pub mod apply;
 pub mod backup;
 mod connect;
 mod copy;
+pub mod files;
 pub mod merge;
 mod remote;
 pub mod report;

@@ -7,7 +7,7 @@
 
 /// Migration `n` is `MIGRATIONS[n - 1]`; each runs once, in one transaction with the
 /// record of it in `pistas_migrations`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
 
 /// The newest schema version this Pistas knows.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -347,6 +347,29 @@ FROM events e JOIN strips s ON s.id = e.strip_id
 WHERE s.geom IS NOT NULL AND NOT ST_IsEmpty(s.geom);
 COMMENT ON VIEW event_points IS 'Each event at its strip''s anchor point, with date_start and date_end as DATE: add it in QGIS and play it in the Temporal Controller';
 GRANT SELECT ON event_points TO pistas_reviewer, pistas_editor;
+"#;
+
+/// Version 3: evidence files, each stored once by its SHA-256, in 1 MB pieces. Editors
+/// add files; nobody changes or deletes one (its name is its content).
+const MIGRATION_3: &str = r#"
+CREATE TABLE evidence_files (
+    sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    media_type text,
+    bytes bigint NOT NULL CHECK (bytes >= 0),
+    chunks integer NOT NULL CHECK (chunks >= 0),
+    added_at timestamptz NOT NULL DEFAULT now(),
+    added_by text NOT NULL DEFAULT session_user
+);
+CREATE TABLE evidence_chunks (
+    sha256 text NOT NULL REFERENCES evidence_files (sha256),
+    n integer NOT NULL CHECK (n >= 0),
+    data bytea NOT NULL,
+    PRIMARY KEY (sha256, n)
+);
+COMMENT ON TABLE evidence_files IS 'Evidence files of the events, each once by its SHA-256 (Pistas); the content is in evidence_chunks';
+REVOKE ALL ON evidence_files, evidence_chunks FROM PUBLIC;
+GRANT SELECT ON evidence_files, evidence_chunks TO pistas_reviewer, pistas_editor;
+GRANT INSERT ON evidence_files, evidence_chunks TO pistas_editor;
 "#;
 
 /// Creates the bookkeeping table the migrations are recorded in.

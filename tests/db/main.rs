@@ -6,6 +6,7 @@
 mod common;
 mod concurrent;
 mod faults;
+mod files;
 mod proxy;
 mod race;
 mod roundtrip;

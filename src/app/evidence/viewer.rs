@@ -8,11 +8,11 @@ use egui::{Color32, RichText, Ui};
 
 use super::pictures::{Pictures, Size, Slot};
 use super::{fit, problem_text};
-use crate::io::evidence::human_bytes;
 use crate::app::i18n::{Lang, T};
 use crate::app::theme;
 use crate::edit::Holder;
 use crate::io::evidence::Problem;
+use crate::io::evidence::human_bytes;
 use crate::io::evidence::media::{self, Kind};
 use crate::model::{Evidence, Feature};
 

@@ -89,20 +89,23 @@ pub fn embed(gpkg: &Path, doc: &Document, folder: &Path) -> Result<Carried, Stri
         let mut hasher = Sha256::new();
         let mut buffer = vec![0u8; 1 << 20];
         loop {
-            let n = source.read(&mut buffer).map_err(|e| format!("{rel}: {e}"))?;
+            let n = source
+                .read(&mut buffer)
+                .map_err(|e| format!("{rel}: {e}"))?;
             if n == 0 {
                 break;
             }
             hasher.update(&buffer[..n]);
-            blob.write_all(&buffer[..n]).map_err(|e| format!("{rel}: {e}"))?;
+            blob.write_all(&buffer[..n])
+                .map_err(|e| format!("{rel}: {e}"))?;
         }
         drop(blob);
         if hex(&hasher.finalize()) != hash {
             tx.execute(&format!("DELETE FROM {TABLE} WHERE rowid = ?1"), [row])
                 .map_err(sql)?;
-            carried
-                .not_carried
-                .push(format!("{rel}: altered (its hash is not the one the event names)"));
+            carried.not_carried.push(format!(
+                "{rel}: altered (its hash is not the one the event names)"
+            ));
             continue;
         }
         carried.files += 1;
@@ -173,7 +176,8 @@ pub fn restore(gpkg: &Path, doc: &Document, folder: &Path) -> Result<Carried, St
         let mut blob = conn
             .blob_open(MAIN_DB, TABLE, "content", row, true)
             .map_err(sql)?;
-        let mut out = std::fs::File::create(&partial).map_err(|e| format!("{}: {e}", partial.display()))?;
+        let mut out =
+            std::fs::File::create(&partial).map_err(|e| format!("{}: {e}", partial.display()))?;
         let mut hasher = Sha256::new();
         let mut buffer = vec![0u8; 1 << 20];
         let mut size = 0u64;
@@ -183,16 +187,17 @@ pub fn restore(gpkg: &Path, doc: &Document, folder: &Path) -> Result<Carried, St
                 break;
             }
             hasher.update(&buffer[..n]);
-            out.write_all(&buffer[..n]).map_err(|e| format!("{rel}: {e}"))?;
+            out.write_all(&buffer[..n])
+                .map_err(|e| format!("{rel}: {e}"))?;
             size += n as u64;
         }
         out.sync_all().map_err(|e| e.to_string())?;
         drop(out);
         if hex(&hasher.finalize()) != hash {
             let _ = std::fs::remove_file(&partial);
-            carried
-                .not_carried
-                .push(format!("{rel}: the GeoPackage's copy is altered; not restored"));
+            carried.not_carried.push(format!(
+                "{rel}: the GeoPackage's copy is altered; not restored"
+            ));
             continue;
         }
         std::fs::rename(&partial, &target).map_err(|e| format!("{}: {e}", target.display()))?;
@@ -228,7 +233,9 @@ pub fn carry(doc: &Document, from: &Path, to: &Path) -> Result<Carried, String> 
         match super::sha256_file(&source) {
             Ok((h, _)) if h == hash => {}
             _ => {
-                carried.not_carried.push(format!("{rel}: altered; not copied"));
+                carried
+                    .not_carried
+                    .push(format!("{rel}: altered; not copied"));
                 continue;
             }
         }
@@ -246,7 +253,13 @@ pub fn carry(doc: &Document, from: &Path, to: &Path) -> Result<Carried, String> 
 
 /// Writes `bytes` (a GeoPackage) to `output` with the evidence of `doc` from `folder`
 /// embedded: built beside the output and moved into place whole.
-pub fn write_gpkg(bytes: &[u8], output: &Path, doc: &Document, folder: &Path, force: bool) -> Result<Carried, String> {
+pub fn write_gpkg(
+    bytes: &[u8],
+    output: &Path,
+    doc: &Document,
+    folder: &Path,
+    force: bool,
+) -> Result<Carried, String> {
     if !force && output.exists() {
         return Err(format!("{} already exists", output.display()));
     }

@@ -455,7 +455,12 @@ impl PistasApp {
             self.doc.project = None;
         }
         self.derived.prepare_facts(parsed.facts);
+        let own = shown_path.is_some();
         self.install(parsed.document, shown_path, untitled, origin, fingerprint);
+        // A file opened but not the document's own (a GeoPackage, say): its evidence folder
+        // serves until the document is saved.
+        let generation = self.doc.version().generation();
+        self.evidence.opened_from = (!own).then(|| (generation, path.clone()));
         let of = ProblemsOf::Working(self.doc.version().generation());
         self.problems.set(of, &path, parsed.diagnostics);
     }

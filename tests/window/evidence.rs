@@ -385,3 +385,43 @@ fn archiving_a_source_is_the_only_request_and_only_when_asked() {
     assert!(err.contains("could not be reached"), "{err}");
     assert!(!folder.exists(), "nothing written");
 }
+
+#[test]
+fn a_geopackage_opened_brings_its_evidence_and_saving_takes_it_along() {
+    use pistas::io::evidence::{self as ev, AddOptions};
+    let here = tempfile::tempdir().expect("temp");
+    let doc_path = here.path().join("zona.geojson");
+    let picture = picture(here.path(), "cleared", false, 0);
+    let mut doc = pistas::io::read_path(&common::project_file("data/vraem-sample.geojson"))
+        .expect("sample")
+        .document;
+    let stored = ev::store(&ev::folder_of(&doc_path), &picture, &AddOptions::default()).expect("store");
+    ev::attach(&mut doc, "sample-001", None, vec![stored.item]).expect("attach");
+    let bytes = pistas::io::export(&doc, pistas::io::Format::GeoPackage, "2014-10-01".parse().expect("day"))
+        .expect("gpkg");
+    let gpkg = here.path().join("zona.gpkg");
+    let carried = ev::embed::write_gpkg(&bytes, &gpkg, &doc, &ev::folder_of(&doc_path), true).expect("embed");
+    assert_eq!(carried.files, 1);
+    // Another machine: only the GeoPackage.
+    let there = tempfile::tempdir().expect("temp");
+    let received = there.path().join("recibido.gpkg");
+    std::fs::copy(&gpkg, &received).expect("copy");
+    drop(here);
+    let dialogs = ScriptedDialogs::default();
+    let mut h = harness(received.clone(), &dialogs);
+    settle(&mut h);
+    assert!(h.state().evidence_problems().is_empty(), "{:?}", h.state().evidence_problems());
+    let item = evidence_of(&h, 3)[0].clone();
+    let beside = ev::folder_of(&received);
+    assert!(ev::file_of(&beside, &item).is_ok(), "restored beside the GeoPackage");
+    // Saved as GeoJSON: the files go along to the new document's folder.
+    let saved = there.path().join("nuevo.geojson");
+    dialogs.push(&saved);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(3);
+    settle(&mut h);
+    assert_eq!(h.state().path(), Some(saved.as_path()));
+    let parsed = pistas::io::read_path(&saved).expect("saved");
+    let findings = ev::verify(&parsed.document, &ev::folder_of(&saved));
+    assert!(findings.is_empty(), "{findings:?}");
+}

@@ -139,8 +139,8 @@ impl PistasApp {
         self.evidence.pictures.poll(ctx);
         let now = (self.doc.version().generation(), self.doc.path.clone());
         if self.evidence.document != Some(now.clone()) {
-            self.evidence.document = Some(now);
-            self.evidence_document_changed(ctx);
+            let before = self.evidence.document.replace(now);
+            self.evidence_document_changed(ctx, before);
         }
         for finished in self.evidence.jobs.poll() {
             match finished {
@@ -186,7 +186,11 @@ impl PistasApp {
                     generation,
                     folder,
                     findings,
+                    brought,
                 } => {
+                    if let Some(line) = brought {
+                        self.notice = Some(line);
+                    }
                     if generation != self.doc.version().generation()
                         || self.evidence.folder() != Some(folder.as_path())
                     {
@@ -225,22 +229,43 @@ impl PistasApp {
     }
 
     /// The working document has a (new) file: its evidence folder, checked in the
-    /// background when there is one.
-    pub(crate) fn evidence_document_changed(&mut self, ctx: &egui::Context) {
-        self.evidence.set_document(self.doc.path.as_deref());
-        if let Some(folder) = self.evidence.folder().map(PathBuf::from) {
-            let has_items = self
-                .doc
-                .document()
-                .features()
-                .iter()
-                .any(|f| f.may_have_evidence());
-            if folder.is_dir() || has_items {
-                let generation = self.doc.version().generation();
-                self.evidence
-                    .jobs
-                    .check(ctx, generation, self.doc.shared(), &folder);
-            }
+    /// background when there is one. A document saved elsewhere takes its files along to
+    /// its new folder; one opened from a GeoPackage that carries files has them restored
+    /// beside the GeoPackage first (its folder until it is saved as GeoJSON).
+    pub(crate) fn evidence_document_changed(
+        &mut self,
+        ctx: &egui::Context,
+        before: Option<(u64, Option<PathBuf>)>,
+    ) {
+        let generation = self.doc.version().generation();
+        let old_folder = self.evidence.folder().map(PathBuf::from);
+        let source = match &self.evidence.opened_from {
+            Some((g, path)) if *g == generation && self.doc.path.is_none() => Some(path.clone()),
+            _ => None,
+        };
+        self.evidence
+            .set_document(self.doc.path.as_deref().or(source.as_deref()));
+        let Some(folder) = self.evidence.folder().map(PathBuf::from) else {
+            return;
+        };
+        let saved_elsewhere = before.is_some_and(|(g, _)| g == generation)
+            && old_folder.as_ref().is_some_and(|f| *f != folder && f.is_dir());
+        let carry = saved_elsewhere.then_some(old_folder).flatten();
+        let restore = source.filter(|s| {
+            crate::io::InputFormat::of_file(s) == crate::io::InputFormat::GeoPackage
+                && crate::io::evidence::embed::carries(s)
+        });
+        let has_items = self
+            .doc
+            .document()
+            .features()
+            .iter()
+            .any(|f| f.may_have_evidence());
+        if folder.is_dir() || has_items || carry.is_some() || restore.is_some() {
+            let from = super::jobs::Bring { carry, restore };
+            self.evidence
+                .jobs
+                .check(ctx, generation, self.doc.shared(), &folder, from);
         }
     }
 

@@ -24,6 +24,8 @@ pub enum Finished {
         generation: u64,
         folder: PathBuf,
         findings: Vec<Finding>,
+        /// What was brought into the folder first, in words.
+        brought: Option<String>,
     },
 }
 
@@ -39,7 +41,16 @@ struct Adding {
 struct Checking {
     generation: u64,
     folder: PathBuf,
-    result: mpsc::Receiver<Vec<Finding>>,
+    result: mpsc::Receiver<(Vec<Finding>, Option<String>)>,
+}
+
+/// What to bring into the folder before checking it.
+#[derive(Debug, Default)]
+pub struct Bring {
+    /// The folder of the same document at its former place (saved elsewhere).
+    pub carry: Option<PathBuf>,
+    /// A GeoPackage that carries the files.
+    pub restore: Option<PathBuf>,
 }
 
 #[derive(Default)]
@@ -154,20 +165,44 @@ impl Jobs {
         true
     }
 
-    /// Checks every item of `doc` against `folder` in the background.
+    /// Brings files into `folder` as `bring` says, then checks every item of `doc`
+    /// against it, in the background.
     pub fn check(
         &mut self,
         ctx: &egui::Context,
         generation: u64,
         doc: Arc<Document>,
         folder: &Path,
+        bring: Bring,
     ) {
         let (send, result) = mpsc::channel();
         let (dir, ctx) = (folder.to_path_buf(), ctx.clone());
         let spawned = std::thread::Builder::new()
             .name("pistas-verify".into())
             .spawn(move || {
-                let _ = send.send(evidence::verify(&doc, &dir));
+                let brought = if let Some(from) = &bring.carry {
+                    Some(evidence::embed::carry(&doc, from, &dir))
+                } else {
+                    bring
+                        .restore
+                        .as_ref()
+                        .map(|gpkg| evidence::embed::restore(gpkg, &doc, &dir))
+                };
+                let said = brought.map(|b| match b {
+                    Ok(c) if c.not_carried.is_empty() => format!(
+                        "evidence: {} file(s) brought into {}",
+                        c.files,
+                        dir.display()
+                    ),
+                    Ok(c) => format!(
+                        "evidence: {} file(s) brought into {}; not brought: {}",
+                        c.files,
+                        dir.display(),
+                        c.not_carried.join("; ")
+                    ),
+                    Err(e) => format!("evidence not brought into {}: {e}", dir.display()),
+                });
+                let _ = send.send((evidence::verify(&doc, &dir), said));
                 ctx.request_repaint();
             });
         if spawned.is_ok() {
@@ -209,12 +244,13 @@ impl Jobs {
         }
         if let Some(c) = &self.checking {
             match c.result.try_recv() {
-                Ok(findings) => {
+                Ok((findings, brought)) => {
                     if let Some(c) = self.checking.take() {
                         out.push(Finished::Checked {
                             generation: c.generation,
                             folder: c.folder,
                             findings,
+                            brought,
                         });
                     }
                 }

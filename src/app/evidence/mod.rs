@@ -81,6 +81,9 @@ pub struct EvidenceView {
     pub drop_target: Option<(usize, usize)>,
     /// The document (generation) and file the folder and check are for.
     document: Option<(u64, Option<PathBuf>)>,
+    /// The file the working document was opened from when it is not its own (a
+    /// GeoPackage, a spreadsheet): its folder serves until the document is saved.
+    pub opened_from: Option<(u64, PathBuf)>,
     /// The hashes of the images the map drew last.
     pub drawn: Vec<String>,
     /// Pasted images written for the attach that runs, removed once it is done.
@@ -102,6 +105,7 @@ impl Default for EvidenceView {
             requests: Vec::new(),
             drop_target: None,
             document: None,
+            opened_from: None,
             drawn: Vec::new(),
             pasted: Vec::new(),
             imagery: None,

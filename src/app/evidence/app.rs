@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::pictures::{Size, Slot};
 use super::viewer::ViewerAsk;
 use super::{Compare, Finished, Request, Viewer};
 use crate::app::PistasApp;
@@ -450,19 +451,29 @@ impl PistasApp {
             .map(|p| (p.item.clone(), p.footprint))
             .collect();
         let mut out = Vec::new();
+        let to_screen = |lon: f64, lat: f64| t.to_screen(crate::app::map::transform::mercator(lon, lat));
         for (item, footprint) in placed {
             let Ok(file) = crate::io::evidence::file_of(&folder, &item) else {
                 continue;
             };
-            if let super::pictures::Slot::Ready(texture) = self.evidence.pictures.get(
-                ctx,
-                &item.sha256(),
-                super::pictures::Size::Map,
-                &file,
-                Kind::Image,
-            ) {
-                out.push((texture.id(), footprint));
-                self.evidence.drawn.push(item.sha256());
+            let [w, s, e, n] = footprint;
+            let on_screen = egui::Rect::from_two_pos(to_screen(w, n), to_screen(e, s));
+            let hash = item.sha256();
+            // A small copy for an image small on screen; a large one when it is large,
+            // the small one standing in while the large one decodes.
+            let small = self.evidence.pictures.get(ctx, &hash, Size::MapSmall, &file, Kind::Image);
+            let mut texture = match small {
+                Slot::Ready(t) => Some(t.id()),
+                _ => None,
+            };
+            if on_screen.width().max(on_screen.height()) > 300.0 {
+                if let Slot::Ready(t) = self.evidence.pictures.get(ctx, &hash, Size::Map, &file, Kind::Image) {
+                    texture = Some(t.id());
+                }
+            }
+            if let Some(id) = texture {
+                out.push((id, footprint));
+                self.evidence.drawn.push(hash);
             }
         }
         out

@@ -13,7 +13,9 @@ use crate::io::evidence::media::{self, Kind, Picture};
 pub enum Size {
     /// Under each event in the inspector.
     Thumb,
-    /// On the map.
+    /// On the map, small on screen.
+    MapSmall,
+    /// On the map, large on screen.
     Map,
     /// In the viewer and the comparison.
     Full,
@@ -23,7 +25,8 @@ impl Size {
     pub fn pixels(self) -> u32 {
         match self {
             Size::Thumb => 160,
-            Size::Map => 768,
+            Size::MapSmall => 256,
+            Size::Map => 1024,
             Size::Full => 2048,
         }
     }
@@ -32,7 +35,10 @@ impl Size {
     fn budget(self) -> usize {
         match self {
             Size::Thumb => 600,
-            Size::Map => 160,
+            // Twice 300 images in view: playing the timeline back and forth between two
+            // dates keeps both sets.
+            Size::MapSmall => 600,
+            Size::Map => 24,
             Size::Full => 6,
         }
     }
@@ -135,7 +141,7 @@ impl Pictures {
                 entry.0 = slot;
             }
         }
-        for size in [Size::Thumb, Size::Map, Size::Full] {
+        for size in [Size::Thumb, Size::MapSmall, Size::Map, Size::Full] {
             let mut of_size: Vec<(u64, (String, Size))> = self
                 .slots
                 .iter()

@@ -179,38 +179,39 @@ pub fn items(doc: &Document) -> Vec<(String, usize, Evidence)> {
 /// Recomputes every item's hash against the files in `folder`, and lists the files there
 /// that no item names. Nothing is changed or repaired.
 pub fn verify(doc: &Document, folder: &Path) -> Vec<Finding> {
+    use rayon::prelude::*;
     let root = folder.canonicalize().ok();
-    let mut named = std::collections::HashSet::new();
-    let mut findings = Vec::new();
-    for (strip, event, item) in items(doc) {
-        let rel = relative_path(&item);
-        named.insert(rel.clone());
-        let finding = |problem| Finding {
-            path: rel.clone(),
-            problem,
-            strip: Some(strip.clone()),
-            event: Some(event),
-            sha256: Some(item.sha256()),
-        };
-        if check_path(&rel).is_err() {
-            findings.push(finding(Problem::Outside));
-            continue;
-        }
-        let file = folder.join(&rel);
-        let Ok(real) = file.canonicalize() else {
-            findings.push(finding(Problem::Missing));
-            continue;
-        };
-        if root.as_ref().is_none_or(|r| !real.starts_with(r)) {
-            findings.push(finding(Problem::Outside));
-            continue;
-        }
-        match sha256_file(&real) {
-            Ok((found, _)) if found == item.sha256() => {}
-            Ok((found, _)) => findings.push(finding(Problem::Altered(found))),
-            Err(e) => findings.push(finding(Problem::Unreadable(e.to_string()))),
-        }
-    }
+    let all = items(doc);
+    let named: std::collections::HashSet<String> =
+        all.iter().map(|(_, _, item)| relative_path(item)).collect();
+    // Files are hashed on every core; the findings keep the document's order.
+    let mut findings: Vec<Finding> = all
+        .par_iter()
+        .filter_map(|(strip, event, item)| {
+            let rel = relative_path(item);
+            let finding = |problem| Finding {
+                path: rel.clone(),
+                problem,
+                strip: Some(strip.clone()),
+                event: Some(*event),
+                sha256: Some(item.sha256()),
+            };
+            if check_path(&rel).is_err() {
+                return Some(finding(Problem::Outside));
+            }
+            let Ok(real) = folder.join(&rel).canonicalize() else {
+                return Some(finding(Problem::Missing));
+            };
+            if root.as_ref().is_none_or(|r| !real.starts_with(r)) {
+                return Some(finding(Problem::Outside));
+            }
+            match sha256_file(&real) {
+                Ok((found, _)) if found == item.sha256() => None,
+                Ok((found, _)) => Some(finding(Problem::Altered(found))),
+                Err(e) => Some(finding(Problem::Unreadable(e.to_string()))),
+            }
+        })
+        .collect();
     let mut files = Vec::new();
     list_files(folder, folder, &mut files);
     files.sort();

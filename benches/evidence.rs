@@ -31,7 +31,11 @@ fn frame(ctx: &egui::Context, app: &mut PistasApp) -> usize {
 /// A 320 × 240 picture, different for each `n`.
 fn picture(dir: &Path, n: usize) -> std::path::PathBuf {
     let image = image::RgbImage::from_fn(320, 240, |x, y| {
-        image::Rgb([(x as usize + n) as u8, (y as usize * 3 + n * 7) as u8, (n * 13) as u8])
+        image::Rgb([
+            (x as usize + n) as u8,
+            (y as usize * 3 + n * 7) as u8,
+            (n * 13) as u8,
+        ])
     });
     let file = dir.join(format!("p{n}.png"));
     image.save(&file).expect("png");
@@ -39,7 +43,9 @@ fn picture(dir: &Path, n: usize) -> std::path::PathBuf {
 }
 
 fn placed(folder: &Path, file: &Path, footprint: [f64; 4]) -> pistas::model::Evidence {
-    let item = ev::store(folder, file, &AddOptions::default()).expect("store").item;
+    let item = ev::store(folder, file, &AddOptions::default())
+        .expect("store")
+        .item;
     let [w, s, e, n] = footprint;
     item.with_member("footprint", &format!("[{w},{s},{e},{n}]"))
         .expect("footprint")
@@ -116,7 +122,10 @@ fn imagery(c: &mut Criterion, dir: &Path) {
     let mut features = Vec::new();
     // 100 strips on a 10 × 10 grid, 0.01° apart, each with a picture before and after.
     for n in 0..100usize {
-        let (lon, lat) = (-74.0 + (n % 10) as f64 * 0.01, -12.4 + (n / 10) as f64 * 0.01);
+        let (lon, lat) = (
+            -74.0 + (n % 10) as f64 * 0.01,
+            -12.4 + (n / 10) as f64 * 0.01,
+        );
         let mut feature = Feature::new_strip(
             FeatureId::String(format!("s{n}")),
             &format!("Pista {n} (ilustrativa)"),

@@ -395,12 +395,18 @@ fn a_geopackage_opened_brings_its_evidence_and_saving_takes_it_along() {
     let mut doc = pistas::io::read_path(&common::project_file("data/vraem-sample.geojson"))
         .expect("sample")
         .document;
-    let stored = ev::store(&ev::folder_of(&doc_path), &picture, &AddOptions::default()).expect("store");
+    let stored =
+        ev::store(&ev::folder_of(&doc_path), &picture, &AddOptions::default()).expect("store");
     ev::attach(&mut doc, "sample-001", None, vec![stored.item]).expect("attach");
-    let bytes = pistas::io::export(&doc, pistas::io::Format::GeoPackage, "2014-10-01".parse().expect("day"))
-        .expect("gpkg");
+    let bytes = pistas::io::export(
+        &doc,
+        pistas::io::Format::GeoPackage,
+        "2014-10-01".parse().expect("day"),
+    )
+    .expect("gpkg");
     let gpkg = here.path().join("zona.gpkg");
-    let carried = ev::embed::write_gpkg(&bytes, &gpkg, &doc, &ev::folder_of(&doc_path), true).expect("embed");
+    let carried =
+        ev::embed::write_gpkg(&bytes, &gpkg, &doc, &ev::folder_of(&doc_path), true).expect("embed");
     assert_eq!(carried.files, 1);
     // Another machine: only the GeoPackage.
     let there = tempfile::tempdir().expect("temp");
@@ -410,10 +416,17 @@ fn a_geopackage_opened_brings_its_evidence_and_saving_takes_it_along() {
     let dialogs = ScriptedDialogs::default();
     let mut h = harness(received.clone(), &dialogs);
     settle(&mut h);
-    assert!(h.state().evidence_problems().is_empty(), "{:?}", h.state().evidence_problems());
+    assert!(
+        h.state().evidence_problems().is_empty(),
+        "{:?}",
+        h.state().evidence_problems()
+    );
     let item = evidence_of(&h, 3)[0].clone();
     let beside = ev::folder_of(&received);
-    assert!(ev::file_of(&beside, &item).is_ok(), "restored beside the GeoPackage");
+    assert!(
+        ev::file_of(&beside, &item).is_ok(),
+        "restored beside the GeoPackage"
+    );
     // Saved as GeoJSON: the files go along to the new document's folder.
     let saved = there.path().join("nuevo.geojson");
     dialogs.push(&saved);

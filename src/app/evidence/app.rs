@@ -250,7 +250,9 @@ impl PistasApp {
             return;
         };
         let saved_elsewhere = before.is_some_and(|(g, _)| g == generation)
-            && old_folder.as_ref().is_some_and(|f| *f != folder && f.is_dir());
+            && old_folder
+                .as_ref()
+                .is_some_and(|f| *f != folder && f.is_dir());
         let carry = saved_elsewhere.then_some(old_folder).flatten();
         let restore = source.filter(|s| {
             crate::io::InputFormat::of_file(s) == crate::io::InputFormat::GeoPackage
@@ -451,7 +453,8 @@ impl PistasApp {
             .map(|p| (p.item.clone(), p.footprint))
             .collect();
         let mut out = Vec::new();
-        let to_screen = |lon: f64, lat: f64| t.to_screen(crate::app::map::transform::mercator(lon, lat));
+        let to_screen =
+            |lon: f64, lat: f64| t.to_screen(crate::app::map::transform::mercator(lon, lat));
         for (item, footprint) in placed {
             let Ok(file) = crate::io::evidence::file_of(&folder, &item) else {
                 continue;
@@ -461,13 +464,20 @@ impl PistasApp {
             let hash = item.sha256();
             // A small copy for an image small on screen; a large one when it is large,
             // the small one standing in while the large one decodes.
-            let small = self.evidence.pictures.get(ctx, &hash, Size::MapSmall, &file, Kind::Image);
+            let small = self
+                .evidence
+                .pictures
+                .get(ctx, &hash, Size::MapSmall, &file, Kind::Image);
             let mut texture = match small {
                 Slot::Ready(t) => Some(t.id()),
                 _ => None,
             };
             if on_screen.width().max(on_screen.height()) > 300.0 {
-                if let Slot::Ready(t) = self.evidence.pictures.get(ctx, &hash, Size::Map, &file, Kind::Image) {
+                if let Slot::Ready(t) =
+                    self.evidence
+                        .pictures
+                        .get(ctx, &hash, Size::Map, &file, Kind::Image)
+                {
                     texture = Some(t.id());
                 }
             }

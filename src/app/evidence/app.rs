@@ -472,14 +472,13 @@ impl PistasApp {
                 Slot::Ready(t) => Some(t.id()),
                 _ => None,
             };
-            if on_screen.width().max(on_screen.height()) > 300.0 {
-                if let Slot::Ready(t) =
+            if on_screen.width().max(on_screen.height()) > 300.0
+                && let Slot::Ready(t) =
                     self.evidence
                         .pictures
                         .get(ctx, &hash, Size::Map, &file, Kind::Image)
-                {
-                    texture = Some(t.id());
-                }
+            {
+                texture = Some(t.id());
             }
             if let Some(id) = texture {
                 out.push((id, footprint));

@@ -54,7 +54,7 @@ fn init_creates_the_schema_once_and_upgrades_nothing_twice() {
     let Some(server) = server("init") else { return };
     let name = server.database("init");
     let url = server.url(&name);
-    assert_eq!(db::init(&mut client(&url)).expect("init"), vec![1, 2]);
+    assert_eq!(db::init(&mut client(&url)).expect("init"), vec![1, 2, 3]);
     assert_eq!(
         db::init(&mut client(&url)).expect("again"),
         Vec::<i32>::new()

@@ -11,6 +11,8 @@ pub mod app;
 pub mod cli;
 pub mod db;
 pub mod edit;
+pub mod geodata;
+pub mod story;
 pub mod io;
 pub mod model;
 

@@ -33,6 +33,41 @@ fn drawable(item: &Evidence) -> bool {
     kind == crate::io::evidence::media::Kind::Image
 }
 
+/// A strip's footprinted images, earliest first (among images of one day, the file's
+/// order).
+fn placed_of(index: usize, feature: &crate::model::Feature) -> Vec<Placed> {
+    let mut placed = Vec::new();
+    for event in feature.events() {
+        for item in event.evidence() {
+            let Some(footprint) = item.footprint() else {
+                continue;
+            };
+            if !drawable(item) {
+                continue;
+            }
+            let day = item
+                .captured()
+                .map_or_else(|| event.date().start(), |d| d.start());
+            placed.push(Placed {
+                strip: index,
+                day,
+                item: item.clone(),
+                footprint,
+            });
+        }
+    }
+    placed.sort_by_key(|p| p.day);
+    placed
+}
+
+/// The image a map shows for one strip at `day`: its latest footprinted image on or before
+/// the day.
+pub fn image_at(feature: &crate::model::Feature, day: NaiveDate) -> Option<Placed> {
+    let mut placed = placed_of(0, feature);
+    let shown = placed.partition_point(|p| p.day <= day);
+    (shown > 0).then(|| placed.swap_remove(shown - 1))
+}
+
 impl ImageryIndex {
     /// Reads every strip that may hold evidence (the others are skipped unread).
     pub fn of(doc: &Document) -> Self {
@@ -41,30 +76,8 @@ impl ImageryIndex {
             if !feature.may_have_evidence() {
                 continue;
             }
-            let feature = feature.decoded();
-            let mut placed = Vec::new();
-            for event in feature.events() {
-                for item in event.evidence() {
-                    let Some(footprint) = item.footprint() else {
-                        continue;
-                    };
-                    if !drawable(item) {
-                        continue;
-                    }
-                    let day = item
-                        .captured()
-                        .map_or_else(|| event.date().start(), |d| d.start());
-                    placed.push(Placed {
-                        strip: index,
-                        day,
-                        item: item.clone(),
-                        footprint,
-                    });
-                }
-            }
+            let placed = placed_of(index, &feature.decoded());
             if !placed.is_empty() {
-                // Stable: among images of one day, the last in the file wins.
-                placed.sort_by_key(|p| p.day);
                 strips.push(placed);
             }
         }

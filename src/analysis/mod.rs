@@ -13,7 +13,7 @@ mod names;
 mod nearest;
 pub use filter::{FactBook, Facts, Filter, inside_ring};
 pub use histogram::{DayCounts, TypeCounts, type_slot};
-pub use imagery::{ImageryIndex, Placed};
+pub use imagery::{ImageryIndex, Placed, image_at};
 pub use measure::{distance_m, representative_point, runway_heading_deg, runway_length_m};
 pub use names::{fold, name_key, name_similarity, natural_cmp};
 pub use nearest::{Nearest, path_length_and_area};

@@ -18,12 +18,8 @@ pub fn event_colour(kind: crate::model::EventType) -> Color32 {
 
 /// Strip colour for a status.
 pub fn status_colour(status: Status) -> Color32 {
-    match status {
-        Status::Active => Color32::from_rgb(0xd6, 0x2f, 0x2f),
-        Status::Rebuilt => Color32::from_rgb(0xe8, 0x7d, 0x00),
-        Status::Destroyed => Color32::from_rgb(0x55, 0x55, 0x55),
-        Status::Unknown => Color32::from_rgb(0x2f, 0x7f, 0xc1),
-    }
+    let [r, g, b] = status.rgb();
+    Color32::from_rgb(r, g, b)
 }
 
 pub const STRIP_OUTLINE: Color32 = Color32::WHITE;

@@ -95,6 +95,8 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Db { action } => super::db::run(action, out, err),
         Command::Verify { doc } => super::evidence::verify(&doc, err),
         Command::Evidence { action } => super::evidence::run(action, out, err),
+        Command::Dossier { story, which, out } => super::story::dossier(&story, &which, &out, err),
+        Command::Publish { story, out } => super::story::publish(&story, &out, err),
     };
     match result {
         Ok(code) => code,

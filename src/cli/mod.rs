@@ -3,6 +3,7 @@
 mod commands;
 mod db;
 mod evidence;
+mod story;
 
 use std::path::PathBuf;
 
@@ -138,6 +139,27 @@ pub enum Command {
     Evidence {
         #[command(subcommand)]
         action: evidence::EvidenceCommand,
+    },
+    /// A dossier of one strip (--strip ID, repeatable) or of the strips the filters pass:
+    /// one self-contained HTML file (map inset, lifeline, history with sources and archived
+    /// copies' hashes, evidence thumbnails, days to rebuild; an overview for several).
+    Dossier {
+        #[command(flatten)]
+        story: story::StoryArgs,
+        #[command(flatten)]
+        which: story::Which,
+        /// The HTML file to write.
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+    },
+    /// A web map in one HTML file that opens offline from file:// and makes no request:
+    /// strips coloured by status at the slider's date, play, history on click.
+    Publish {
+        #[command(flatten)]
+        story: story::StoryArgs,
+        /// The HTML file to write.
+        #[arg(short = 'o', long = "out", default_value = "map.html")]
+        out: PathBuf,
     },
     /// Write a reproducible synthetic dataset of strips inside the VRAEM (invented data).
     Generate {

@@ -37,6 +37,17 @@ impl Status {
         }
     }
 
+    /// The colour every output draws this status in (the window, dossiers, the web map):
+    /// red active, orange rebuilt, grey destroyed, blue no history yet.
+    pub fn rgb(self) -> [u8; 3] {
+        match self {
+            Status::Active => [0xd6, 0x2f, 0x2f],
+            Status::Rebuilt => [0xe8, 0x7d, 0x00],
+            Status::Destroyed => [0x55, 0x55, 0x55],
+            Status::Unknown => [0x2f, 0x7f, 0xc1],
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }

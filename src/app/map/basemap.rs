@@ -11,18 +11,10 @@ use crate::app::theme;
 use crate::io::read_bytes;
 use crate::model::Document;
 
-const OUTLINE: &[u8] = include_bytes!("../../../assets/basemap/peru_ne10m_worldatlas.geojson");
-const DEPARTMENTS: &[u8] =
-    include_bytes!("../../../assets/basemap/peru_departments_ne10m_admin1.geojson");
-const RIVERS: &[u8] =
-    include_bytes!("../../../assets/basemap/vraem_rivers_gshhg_wdbii_full.geojson");
-const TOWNS: &[u8] =
-    include_bytes!("../../../assets/basemap/vraem_places_geonames_cities1000.geojson");
-const AERODROMES: &[u8] = include_bytes!("../../../data/aerodromes-vraem.geojson");
+use crate::geodata::{AERODROMES, DEPARTMENTS, PERU_OUTLINE as OUTLINE, TOWNS, VRAEM_RIVERS as RIVERS};
 
 /// Sources drawn by the offline basemap, for the attribution corner.
-pub const ATTRIBUTION: &str =
-    "Natural Earth · GSHHG/WDBII (LGPL) · GeoNames (CC BY 4.0) · OurAirports";
+pub const ATTRIBUTION: &str = crate::geodata::ATTRIBUTION;
 
 /// A line with its Mercator bounding box, for culling.
 pub struct Line {

@@ -11,12 +11,7 @@ use super::transform::{Merc, Transform, mercator};
 use crate::app::theme;
 use crate::io::read_bytes;
 
-const COUNTRIES: &[u8] =
-    include_bytes!("../../../assets/basemap/world_countries_ne50m_worldatlas.geojson");
-const RIVERS: &[u8] =
-    include_bytes!("../../../assets/basemap/world_rivers_ne50m_sanetopojson.geojson");
-const LAKES: &[u8] =
-    include_bytes!("../../../assets/basemap/world_lakes_ne50m_sanetopojson.geojson");
+use crate::geodata::{WORLD_COUNTRIES as COUNTRIES, WORLD_LAKES as LAKES, WORLD_RIVERS as RIVERS};
 
 struct Lake {
     outline: Line,

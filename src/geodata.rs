@@ -1,0 +1,120 @@
+//! The real geodata Pistas embeds (see `assets/README.md` for sources and licences): Peru's
+//! outline and departments, the VRAEM's rivers, towns and registered aerodromes, and the
+//! world's countries, rivers and lakes. The window's basemap, dossiers and the web map draw
+//! from these bytes; the places are parsed once, in longitude and latitude, for measures
+//! without a window (nearest town, which department).
+
+use std::sync::OnceLock;
+
+pub const PERU_OUTLINE: &[u8] = include_bytes!("../assets/basemap/peru_ne10m_worldatlas.geojson");
+pub const DEPARTMENTS: &[u8] =
+    include_bytes!("../assets/basemap/peru_departments_ne10m_admin1.geojson");
+pub const VRAEM_RIVERS: &[u8] =
+    include_bytes!("../assets/basemap/vraem_rivers_gshhg_wdbii_full.geojson");
+pub const TOWNS: &[u8] =
+    include_bytes!("../assets/basemap/vraem_places_geonames_cities1000.geojson");
+pub const AERODROMES: &[u8] = include_bytes!("../data/aerodromes-vraem.geojson");
+pub const WORLD_COUNTRIES: &[u8] =
+    include_bytes!("../assets/basemap/world_countries_ne50m_worldatlas.geojson");
+pub const WORLD_RIVERS: &[u8] =
+    include_bytes!("../assets/basemap/world_rivers_ne50m_sanetopojson.geojson");
+pub const WORLD_LAKES: &[u8] =
+    include_bytes!("../assets/basemap/world_lakes_ne50m_sanetopojson.geojson");
+
+/// The sources, short, for a map's corner.
+pub const ATTRIBUTION: &str =
+    "Natural Earth · GSHHG/WDBII (LGPL) · GeoNames (CC BY 4.0) · OurAirports";
+
+/// The sources with their licences, for credits.
+pub const CREDITS: &str = "Natural Earth (public domain): countries, Peru's outline and departments, world rivers and lakes; GSHHG/WDBII rivers, LGPL-3.0-or-later; GeoNames towns, CC BY 4.0; OurAirports aerodromes, public domain.";
+
+/// A named place in longitude and latitude.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub name: String,
+    pub lon_lat: (f64, f64),
+}
+
+/// The places and areas measures need.
+pub struct Places {
+    pub towns: Vec<Place>,
+    pub aerodromes: Vec<Place>,
+    /// Each department's name and shape.
+    pub departments: Vec<(String, geo::Geometry<f64>)>,
+}
+
+fn points(bytes: &[u8], name: &str) -> Vec<Place> {
+    crate::io::read_bytes(bytes, name)
+        .document
+        .features()
+        .iter()
+        .filter_map(|f| {
+            let p = crate::analysis::representative_point(f.geometry()?.shape())?;
+            Some(Place {
+                name: f.label().to_owned(),
+                lon_lat: (p.x(), p.y()),
+            })
+        })
+        .collect()
+}
+
+/// The places, parsed on first use.
+pub fn places() -> &'static Places {
+    static PLACES: OnceLock<Places> = OnceLock::new();
+    PLACES.get_or_init(|| Places {
+        towns: points(TOWNS, "towns"),
+        aerodromes: points(AERODROMES, "aerodromes"),
+        departments: crate::io::read_bytes(DEPARTMENTS, "departments")
+            .document
+            .features()
+            .iter()
+            .filter_map(|f| {
+                let name = f
+                    .property_str("name_es")
+                    .map(|n| n.into_owned())
+                    .unwrap_or_else(|| f.label().to_owned());
+                Some((name, f.geometry()?.shape().clone()))
+            })
+            .collect(),
+    })
+}
+
+impl Places {
+    /// The department a position lies in, if in Peru.
+    pub fn department(&self, lon: f64, lat: f64) -> Option<&str> {
+        use geo::Contains;
+        let p = geo::Point::new(lon, lat);
+        self.departments
+            .iter()
+            .find(|(_, shape)| shape.contains(&p))
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// The nearest of `places` to a position, with the distance in metres.
+    pub fn nearest<'a>(places: &'a [Place], lon: f64, lat: f64) -> Option<(&'a Place, f64)> {
+        places
+            .iter()
+            .map(|p| {
+                let there = geo::Point::new(p.lon_lat.0, p.lon_lat.1);
+                (p, crate::analysis::distance_m(geo::Point::new(lon, lat), there))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vraem_position_has_its_department_and_nearest_places() {
+        let p = places();
+        // Cusco city, and Ayacucho city.
+        assert_eq!(p.department(-71.97, -13.53), Some("Cusco"));
+        assert_eq!(p.department(-74.22, -13.16), Some("Ayacucho"));
+        assert_eq!(p.department(-60.0, -30.0), None);
+        let (town, m) = Places::nearest(&p.towns, -73.83, -12.52).expect("a town");
+        assert!(m < 20_000.0, "{} at {m}", town.name);
+        assert!(Places::nearest(&p.aerodromes, -73.83, -12.52).is_some());
+    }
+}

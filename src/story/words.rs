@@ -1,0 +1,146 @@
+//! The words of dossiers and web maps, in English and Spanish, in one table (the window has
+//! its own, which needs egui).
+
+use crate::model::{Confidence, EventType, Status};
+
+/// The language of a story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+}
+
+impl Lang {
+    /// `en` or `es`.
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+}
+
+macro_rules! words {
+    ($($key:ident => $en:expr, $es:expr;)*) => {
+        /// A text of a story.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum W { $($key),* }
+
+        impl Lang {
+            pub fn w(self, key: W) -> &'static str {
+                match (self, key) {
+                    $((Lang::En, W::$key) => $en, (Lang::Es, W::$key) => $es,)*
+                }
+            }
+        }
+    };
+}
+
+words! {
+    DossierTitle => "Dossier", "Dossier";
+    DossierOf => "Dossier: {} strips", "Dossier: {} pistas";
+    StatusOn => "Status on {}", "Estado al {}";
+    Id => "Id", "Id";
+    Coordinates => "Coordinates", "Coordenadas";
+    Department => "Department", "Departamento";
+    NearestTown => "Nearest town", "Localidad más cercana";
+    NearestAerodrome => "Nearest registered aerodrome", "Aeródromo registrado más cercano";
+    KmAway => "{} km", "a {} km";
+    History => "History", "Historia";
+    Date => "Date", "Fecha";
+    Event => "Event", "Evento";
+    Confidence => "Confidence", "Confianza";
+    Operation => "Operation", "Operativo";
+    Sources => "Sources", "Fuentes";
+    Archived => "archived {}", "archivada el {}";
+    Evidence => "Evidence", "Evidencias";
+    EvidenceMissing => "missing from the evidence folder: {}", "falta en la carpeta de evidencias: {}";
+    RebuiltAfter => "Rebuilt {} days after the destruction of {}", "Reconstruida {} días después de la destrucción del {}";
+    NoEvents => "No events recorded.", "Sin eventos registrados.";
+    Overview => "Overview", "Resumen";
+    Strips => "Strips", "Pistas";
+    Name => "Name", "Nombre";
+    Destroyed => "Destroyed", "Destruida";
+    Rebuilt => "Rebuilt", "Reconstruida";
+    Times => "times", "veces";
+    PerMonth => "Destructions and rebuilds per month", "Destrucciones y reconstrucciones por mes";
+    DaysToRebuild => "Days from destruction to rebuild", "Días de la destrucción a la reconstrucción";
+    MedianQuartiles => "median {} days (quartiles {}–{}), {} rebuilds", "mediana {} días (cuartiles {}–{}), {} reconstrucciones";
+    NoRebuilds => "No rebuild recorded.", "No hay reconstrucciones registradas.";
+    Lifeline => "Lifeline", "Línea de vida";
+    MadeOn => "Made {} with Pistas {}", "Hecho el {} con Pistas {}";
+    DataFile => "Data file {} (SHA-256 {})", "Archivo de datos {} (SHA-256 {})";
+    Basemap => "Basemap", "Mapa base";
+    ImageCredits => "Images", "Imágenes";
+    LeftOut => "For publication, left out:", "Para publicar, se omitió:";
+    Illustrative => "Illustrative data: invented strips and dates.", "Datos ilustrativos: pistas y fechas inventadas.";
+    Legend => "Legend", "Leyenda";
+    Play => "Play", "Reproducir";
+    Pause => "Pause", "Pausa";
+    WebMapTitle => "Landing strips and their histories", "Pistas de aterrizaje y sus historias";
+    ClickStrip => "Click a strip for its history and sources.", "Haga clic en una pista para ver su historia y fuentes.";
+}
+
+impl Lang {
+    /// A template with `{}` filled in order.
+    pub fn fill(self, key: W, values: &[&str]) -> String {
+        let mut out = String::new();
+        let mut parts = self.w(key).split("{}");
+        if let Some(first) = parts.next() {
+            out.push_str(first);
+        }
+        for (i, part) in parts.enumerate() {
+            out.push_str(values.get(i).copied().unwrap_or(""));
+            out.push_str(part);
+        }
+        out
+    }
+
+    pub fn status(self, status: Status) -> &'static str {
+        match (self, status) {
+            (Lang::En, Status::Unknown) => "no history yet",
+            (Lang::En, Status::Active) => "active",
+            (Lang::En, Status::Rebuilt) => "rebuilt",
+            (Lang::En, Status::Destroyed) => "destroyed",
+            (Lang::Es, Status::Unknown) => "sin historia aún",
+            (Lang::Es, Status::Active) => "activa",
+            (Lang::Es, Status::Rebuilt) => "reconstruida",
+            (Lang::Es, Status::Destroyed) => "destruida",
+        }
+    }
+
+    pub fn event(self, kind: EventType) -> &'static str {
+        match (self, kind) {
+            (Lang::En, k) => k.as_str(),
+            (Lang::Es, EventType::Built) => "construida",
+            (Lang::Es, EventType::Sighted) => "avistada",
+            (Lang::Es, EventType::Destroyed) => "destruida",
+            (Lang::Es, EventType::Rebuilt) => "reconstruida",
+            (Lang::Es, EventType::Reported) => "reportada",
+        }
+    }
+
+    pub fn confidence(self, c: Confidence) -> &'static str {
+        match (self, c) {
+            (Lang::En, c) => c.as_str(),
+            (Lang::Es, Confidence::Confirmed) => "confirmada",
+            (Lang::Es, Confidence::Probable) => "probable",
+            (Lang::Es, Confidence::Unverified) => "sin verificar",
+        }
+    }
+}
+
+/// The colour of a status (the one every output uses), as CSS hex.
+pub fn status_colour(status: Status) -> String {
+    let [r, g, b] = status.rgb();
+    format!("#{r:02x}{g:02x}{b:02x}")
+}

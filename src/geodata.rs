@@ -91,12 +91,15 @@ impl Places {
     }
 
     /// The nearest of `places` to a position, with the distance in metres.
-    pub fn nearest<'a>(places: &'a [Place], lon: f64, lat: f64) -> Option<(&'a Place, f64)> {
+    pub fn nearest(places: &[Place], lon: f64, lat: f64) -> Option<(&Place, f64)> {
         places
             .iter()
             .map(|p| {
                 let there = geo::Point::new(p.lon_lat.0, p.lon_lat.1);
-                (p, crate::analysis::distance_m(geo::Point::new(lon, lat), there))
+                (
+                    p,
+                    crate::analysis::distance_m(geo::Point::new(lon, lat), there),
+                )
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }

@@ -12,9 +12,9 @@ pub mod cli;
 pub mod db;
 pub mod edit;
 pub mod geodata;
-pub mod story;
 pub mod io;
 pub mod model;
+pub mod story;
 
 /// How many threads the machine runs at once. Asking costs system calls and reading
 /// cgroup files (about a millisecond), so it is asked once.

@@ -66,7 +66,11 @@ impl Which {
         let statuses = self
             .status
             .iter()
-            .map(|s| Status::parse(s.trim()).ok_or_else(|| format!("unknown status \"{s}\" (active, rebuilt, destroyed, unknown)")))
+            .map(|s| {
+                Status::parse(s.trim()).ok_or_else(|| {
+                    format!("unknown status \"{s}\" (active, rebuilt, destroyed, unknown)")
+                })
+            })
             .collect::<Result<_, _>>()?;
         let area = match &self.bbox {
             Some(b) => {
@@ -103,13 +107,22 @@ fn load(args: &StoryArgs, err: &mut dyn Write) -> Result<Loaded, String> {
     let bytes = std::fs::read(&args.doc).map_err(|e| format!("{}: {e}", args.doc.display()))?;
     let parsed = read_path(&args.doc).map_err(|e| e.to_string())?;
     if parsed.fatal {
-        let first = parsed.diagnostics.first().map(ToString::to_string).unwrap_or_default();
+        let first = parsed
+            .diagnostics
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         return Err(format!("{} cannot be read: {first}", args.doc.display()));
     }
     let mut doc = parsed.document;
     let mut left_out = Vec::new();
     if args.public {
-        let (public, left) = for_publication(&doc, Publication { decimals: args.round });
+        let (public, left) = for_publication(
+            &doc,
+            Publication {
+                decimals: args.round,
+            },
+        );
         doc = public;
         left_out = left.lines();
         for line in &left_out {
@@ -138,14 +151,26 @@ fn load(args: &StoryArgs, err: &mut dyn Write) -> Result<Loaded, String> {
 
 /// Checks that OUT can be written before any work: its folder exists.
 fn writable(out: &Path) -> Result<(), String> {
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if !dir.is_dir() {
-        return Err(format!("{}: the folder {} does not exist", out.display(), dir.display()));
+        return Err(format!(
+            "{}: the folder {} does not exist",
+            out.display(),
+            dir.display()
+        ));
     }
     Ok(())
 }
 
-pub fn dossier(args: &StoryArgs, which: &Which, out_path: &Path, err: &mut dyn Write) -> Result<i32, String> {
+pub fn dossier(
+    args: &StoryArgs,
+    which: &Which,
+    out_path: &Path,
+    err: &mut dyn Write,
+) -> Result<i32, String> {
     let ext = out_path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())

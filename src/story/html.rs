@@ -92,9 +92,17 @@ fn strip_section(out: &mut String, s: &StripStory, pictures: &[Picture], made: &
         );
     }
     if let Some(d) = &s.department {
-        let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", lang.w(W::Department), escape(d));
+        let _ = write!(
+            out,
+            "<dt>{}</dt><dd>{}</dd>",
+            lang.w(W::Department),
+            escape(d)
+        );
     }
-    for (key, place) in [(W::NearestTown, &s.town), (W::NearestAerodrome, &s.aerodrome)] {
+    for (key, place) in [
+        (W::NearestTown, &s.town),
+        (W::NearestAerodrome, &s.aerodrome),
+    ] {
         if let Some((name, km)) = place {
             let _ = write!(
                 out,
@@ -154,7 +162,10 @@ fn strip_section(out: &mut String, s: &StripStory, pictures: &[Picture], made: &
                 escape(&e.date),
                 event_colour(e.event.kind()),
                 escape(lang.event(e.event.kind())),
-                e.event.confidence().get().map_or("", |c| lang.confidence(*c)),
+                e.event
+                    .confidence()
+                    .get()
+                    .map_or("", |c| lang.confidence(*c)),
                 escape(e.event.operation().as_deref().unwrap_or("")),
                 sources
             );
@@ -169,7 +180,11 @@ fn strip_section(out: &mut String, s: &StripStory, pictures: &[Picture], made: &
         );
     }
     if !pictures.is_empty() {
-        let _ = write!(out, r#"<h3>{}</h3><div class="thumbs">"#, lang.w(W::Evidence));
+        let _ = write!(
+            out,
+            r#"<h3>{}</h3><div class="thumbs">"#,
+            lang.w(W::Evidence)
+        );
         for p in pictures {
             let mut caption = format!("{} · ", escape(&p.event_date));
             if let Some(c) = p.item.caption() {
@@ -229,7 +244,12 @@ pub fn dossier(stories: &[StripStory], pictures: &[Vec<Picture>], made: &Made) -
         escape(&title)
     );
     if !made.left_out.is_empty() {
-        let _ = write!(out, r#"<p class="note">{} {}</p>"#, lang.w(W::LeftOut), escape(&made.left_out.join("; ")));
+        let _ = write!(
+            out,
+            r#"<p class="note">{} {}</p>"#,
+            lang.w(W::LeftOut),
+            escape(&made.left_out.join("; "))
+        );
     }
     if made.illustrative {
         let _ = write!(out, r#"<p class="note">{}</p>"#, lang.w(W::Illustrative));
@@ -258,12 +278,20 @@ fn footer(out: &mut String, pictures: &[Vec<Picture>], made: &Made) {
         out,
         r#"<footer class="page">{} · {} · {}: {}"#,
         escape(&lang.fill(W::DataFile, &[&made.file_name, &made.sha256])),
-        escape(&lang.fill(W::MadeOn, &[&made.made.to_string(), env!("CARGO_PKG_VERSION")])),
+        escape(&lang.fill(
+            W::MadeOn,
+            &[&made.made.to_string(), env!("CARGO_PKG_VERSION")]
+        )),
         lang.w(W::Basemap),
         escape(crate::geodata::CREDITS)
     );
     if !credits.is_empty() {
-        let _ = write!(out, " · {}: {}", lang.w(W::ImageCredits), escape(&credits.join(", ")));
+        let _ = write!(
+            out,
+            " · {}: {}",
+            lang.w(W::ImageCredits),
+            escape(&credits.join(", "))
+        );
     }
     out.push_str("</footer>");
 }

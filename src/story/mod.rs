@@ -78,8 +78,15 @@ pub fn select(
 }
 
 /// A data URI of an evidence item's picture (a JPEG of at most `side` pixels), or why not.
-pub fn picture_uri(folder: Option<&Path>, item: &Evidence, side: u32, lang: Lang) -> Result<String, String> {
-    let path = item.path().unwrap_or_else(|| crate::io::evidence::relative_path(item));
+pub fn picture_uri(
+    folder: Option<&Path>,
+    item: &Evidence,
+    side: u32,
+    lang: Lang,
+) -> Result<String, String> {
+    let path = item
+        .path()
+        .unwrap_or_else(|| crate::io::evidence::relative_path(item));
     let missing = || lang.fill(words::W::EvidenceMissing, &[&path]);
     let folder = folder.ok_or_else(missing)?;
     let file = crate::io::evidence::file_of(folder, item).map_err(|_| missing())?;
@@ -104,15 +111,20 @@ pub fn picture_uri(folder: Option<&Path>, item: &Evidence, side: u32, lang: Lang
 
 /// True when the document says it is illustrative (the bundled sample does).
 pub fn illustrative(doc: &Document) -> bool {
-    doc.features()
-        .iter()
-        .take(50)
-        .any(|f| f.property("illustrative").is_some_and(|v| v.get() == "true"))
+    doc.features().iter().take(50).any(|f| {
+        f.property("illustrative")
+            .is_some_and(|v| v.get() == "true")
+    })
 }
 
 /// The dossier of strips `indices` of `doc` as one HTML file. Evidence pictures come from
 /// `folder` (a missing file is said in place of its picture).
-pub fn dossier_html(doc: &Document, indices: &[usize], made: &Made, folder: Option<&Path>) -> String {
+pub fn dossier_html(
+    doc: &Document,
+    indices: &[usize],
+    made: &Made,
+    folder: Option<&Path>,
+) -> String {
     let stories: Vec<StripStory> = indices
         .par_iter()
         .map(|&i| StripStory::of(&doc.features()[i], made.at))

@@ -26,7 +26,12 @@ pub fn section(out: &mut String, stories: &[StripStory], made: &Made) {
         "<h3>{}</h3><p>",
         escape(&lang.fill(W::StatusOn, &[&made.at.to_string()]))
     );
-    for status in [Status::Active, Status::Rebuilt, Status::Destroyed, Status::Unknown] {
+    for status in [
+        Status::Active,
+        Status::Rebuilt,
+        Status::Destroyed,
+        Status::Unknown,
+    ] {
         let n = stories.iter().filter(|s| s.status == status).count();
         let _ = write!(
             out,
@@ -54,7 +59,12 @@ pub fn section(out: &mut String, stories: &[StripStory], made: &Made) {
         let rebuilt = status_colour(Status::Rebuilt);
         let rows: Vec<(String, Vec<(usize, &str)>)> = months
             .iter()
-            .map(|(m, &(d, r))| (m.clone(), vec![(d, destroyed.as_str()), (r, rebuilt.as_str())]))
+            .map(|(m, &(d, r))| {
+                (
+                    m.clone(),
+                    vec![(d, destroyed.as_str()), (r, rebuilt.as_str())],
+                )
+            })
             .collect();
         out.push_str(&svg::bars(&rows, 120.0));
         let _ = write!(
@@ -65,7 +75,10 @@ pub fn section(out: &mut String, stories: &[StripStory], made: &Made) {
         );
     }
     // Days to rebuild.
-    let mut days: Vec<i64> = stories.iter().flat_map(|s| s.rebuild_days.iter().copied()).collect();
+    let mut days: Vec<i64> = stories
+        .iter()
+        .flat_map(|s| s.rebuild_days.iter().copied())
+        .collect();
     days.sort_unstable();
     let _ = write!(out, "<h3>{}</h3>", lang.w(W::DaysToRebuild));
     match (median(&days), quantile(&days, 0.25), quantile(&days, 0.75)) {
@@ -75,16 +88,33 @@ pub fn section(out: &mut String, stories: &[StripStory], made: &Made) {
                 "<p>{}</p>",
                 escape(&lang.fill(
                     W::MedianQuartiles,
-                    &[&format!("{m:.0}"), &format!("{q1:.0}"), &format!("{q3:.0}"), &days.len().to_string()]
+                    &[
+                        &format!("{m:.0}"),
+                        &format!("{q1:.0}"),
+                        &format!("{q3:.0}"),
+                        &days.len().to_string()
+                    ]
                 ))
             );
-            let buckets = [(0, 7), (8, 14), (15, 30), (31, 60), (61, 90), (91, 180), (181, i64::MAX)];
+            let buckets = [
+                (0, 7),
+                (8, 14),
+                (15, 30),
+                (31, 60),
+                (61, 90),
+                (91, 180),
+                (181, i64::MAX),
+            ];
             let colour = status_colour(Status::Rebuilt);
             let rows: Vec<(String, Vec<(usize, &str)>)> = buckets
                 .iter()
                 .map(|&(a, b)| {
                     let n = days.iter().filter(|&&d| d >= a && d <= b).count();
-                    let label = if b == i64::MAX { format!("> {}", a - 1) } else { format!("{a}–{b}") };
+                    let label = if b == i64::MAX {
+                        format!("> {}", a - 1)
+                    } else {
+                        format!("{a}–{b}")
+                    };
                     (label, vec![(n, colour.as_str())])
                 })
                 .collect();

@@ -18,14 +18,19 @@ fn merc(lon: f64, lat: f64) -> (f64, f64) {
     let lat = lat.clamp(-85.0, 85.0);
     (
         R * lon.to_radians(),
-        R * (std::f64::consts::FRAC_PI_4 + lat.to_radians() / 2.0).tan().ln(),
+        R * (std::f64::consts::FRAC_PI_4 + lat.to_radians() / 2.0)
+            .tan()
+            .ln(),
     )
 }
+
+/// Lines in longitude and latitude.
+type Lines = Vec<Vec<(f64, f64)>>;
 
 /// The embedded geodata as lon/lat lines, parsed once.
 struct Layers {
     /// (class, lines): outline, departments, rivers, world countries, world rivers.
-    lines: Vec<(&'static str, Vec<Vec<(f64, f64)>>)>,
+    lines: Vec<(&'static str, Lines)>,
     towns: Vec<geodata::Place>,
 }
 
@@ -135,7 +140,13 @@ impl View {
                 || pts.get(i.wrapping_sub(1)).is_some_and(|&q| self.near(q))
                 || pts.get(i + 1).is_some_and(|&q| self.near(q));
             if keep {
-                let _ = write!(out, "{}{:.1} {:.1}", if drawing { " L" } else { "M" }, p.0, p.1);
+                let _ = write!(
+                    out,
+                    "{}{:.1} {:.1}",
+                    if drawing { " L" } else { "M" },
+                    p.0,
+                    p.1
+                );
                 drawing = true;
             } else {
                 drawing = false;

@@ -56,14 +56,20 @@ fn a_selection_has_an_overview_and_speaks_spanish() {
     assert!(html.contains("Resumen") && html.contains("Días de la destrucción"));
     assert!(html.contains("mediana"));
     assert_eq!(html.matches("<section class=\"strip").count(), picked.len());
-    assert!(select(&doc, &["nope".into()], &filter, at).unwrap_err().contains("\"nope\""));
+    assert!(
+        select(&doc, &["nope".into()], &filter, at)
+            .unwrap_err()
+            .contains("\"nope\"")
+    );
 }
 
 #[test]
 fn the_web_map_holds_every_strip_and_no_address() {
     let doc = sample();
     let html = webmap::webmap_html(&doc, "2014-10-01".parse().unwrap(), Lang::En, "Strips", &[]);
-    let start = html.find("<script id=\"pistas-data\" type=\"application/json\">").unwrap();
+    let start = html
+        .find("<script id=\"pistas-data\" type=\"application/json\">")
+        .unwrap();
     let rest = &html[start..];
     let json = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
     let data: serde_json::Value = serde_json::from_str(&json.replace("<\\/", "</")).unwrap();

@@ -16,7 +16,12 @@ const LEAFLET_CSS: &str = include_str!("../../assets/web/leaflet/leaflet.css");
 const MAP_JS: &str = include_str!("../../assets/web/pistas-map.js");
 
 /// The statuses in the order the page numbers them (0: no history yet).
-const ORDER: [Status; 4] = [Status::Unknown, Status::Active, Status::Rebuilt, Status::Destroyed];
+const ORDER: [Status; 4] = [
+    Status::Unknown,
+    Status::Active,
+    Status::Rebuilt,
+    Status::Destroyed,
+];
 
 fn status_index(status: Status) -> usize {
     ORDER.iter().position(|s| *s == status).unwrap_or(0)
@@ -34,9 +39,11 @@ fn coord(v: f64) -> Value {
 fn geometry(shape: &geo::Geometry<f64>) -> Value {
     match shape {
         geo::Geometry::Point(p) => json!([coord(p.x()), coord(p.y())]),
-        geo::Geometry::LineString(ls) => {
-            Value::Array(ls.0.iter().map(|c| json!([coord(c.x), coord(c.y)])).collect())
-        }
+        geo::Geometry::LineString(ls) => Value::Array(
+            ls.0.iter()
+                .map(|c| json!([coord(c.x), coord(c.y)]))
+                .collect(),
+        ),
         other => match crate::analysis::representative_point(other) {
             Some(p) => json!([coord(p.x()), coord(p.y())]),
             None => Value::Null,
@@ -51,7 +58,9 @@ fn strips(doc: &Document, lang: Lang) -> (Vec<Value>, [f64; 4], Option<(NaiveDat
     let mut span: Option<(NaiveDate, NaiveDate)> = None;
     for feature in doc.strips() {
         let feature = feature.decoded();
-        let Some(g) = feature.geometry() else { continue };
+        let Some(g) = feature.geometry() else {
+            continue;
+        };
         if let Some(r) = geo::BoundingRect::bounding_rect(g.shape()) {
             w = w.min(r.min().x);
             s = s.min(r.min().y);
@@ -99,7 +108,13 @@ fn strips(doc: &Document, lang: Lang) -> (Vec<Value>, [f64; 4], Option<(NaiveDat
                 ])
             })
             .collect();
-        out.push(json!([feature.label(), feature.id().as_str(), geometry(g.shape()), steps, rows]));
+        out.push(json!([
+            feature.label(),
+            feature.id().as_str(),
+            geometry(g.shape()),
+            steps,
+            rows
+        ]));
     }
     if out.is_empty() {
         (w, s, e, n) = (-75.0, -13.5, -73.0, -11.5);
@@ -145,7 +160,9 @@ fn basemap(bounds: [f64; 4]) -> Vec<Value> {
                 if meets(&pts) {
                     let round = |v: f64| (v * 1e4).round() / 1e4;
                     lines.push(Value::Array(
-                        pts.iter().map(|&(x, y)| json!([round(x), round(y)])).collect(),
+                        pts.iter()
+                            .map(|&(x, y)| json!([round(x), round(y)]))
+                            .collect(),
                     ));
                 }
             };
@@ -172,11 +189,20 @@ fn basemap(bounds: [f64; 4]) -> Vec<Value> {
 }
 
 /// The web map of `doc` at `at` (the slider's first date), in `lang`.
-pub fn webmap_html(doc: &Document, at: NaiveDate, lang: Lang, title: &str, left_out: &[String]) -> String {
+pub fn webmap_html(
+    doc: &Document,
+    at: NaiveDate,
+    lang: Lang,
+    title: &str,
+    left_out: &[String],
+) -> String {
     let (strips, bounds, span) = strips(doc, lang);
     let (min, max) = span.unwrap_or((at, at));
     let (min, max) = (min.min(at), max.max(at));
-    let colours: Vec<String> = ORDER.iter().map(|s| super::words::status_colour(*s)).collect();
+    let colours: Vec<String> = ORDER
+        .iter()
+        .map(|s| super::words::status_colour(*s))
+        .collect();
     let statuses: Vec<&str> = ORDER.iter().map(|s| lang.status(*s)).collect();
     let data = json!({
         "at": day_number(at),
@@ -219,7 +245,11 @@ html, body {{ margin: 0; height: 100%; font: 14px/1.4 Arial, sans-serif; }}
         left = if left_out.is_empty() {
             String::new()
         } else {
-            format!(" · {} {}", escape(lang.w(W::LeftOut)), escape(&left_out.join("; ")))
+            format!(
+                " · {} {}",
+                escape(lang.w(W::LeftOut)),
+                escape(&left_out.join("; "))
+            )
         },
     );
     out

@@ -11,7 +11,9 @@ use crate::app::theme;
 use crate::io::read_bytes;
 use crate::model::Document;
 
-use crate::geodata::{AERODROMES, DEPARTMENTS, PERU_OUTLINE as OUTLINE, TOWNS, VRAEM_RIVERS as RIVERS};
+use crate::geodata::{
+    AERODROMES, DEPARTMENTS, PERU_OUTLINE as OUTLINE, TOWNS, VRAEM_RIVERS as RIVERS,
+};
 
 /// Sources drawn by the offline basemap, for the attribution corner.
 pub const ATTRIBUTION: &str = crate::geodata::ATTRIBUTION;

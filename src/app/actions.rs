@@ -21,6 +21,10 @@ pub enum Action {
     /// The Export… dialog.
     ExportDialog,
     ExportMapPng,
+    /// File ▸ Export dossier… (the selected strip, else the strips shown).
+    ExportDossier,
+    /// File ▸ Publish as web map….
+    PublishWebMap,
     ImportLayer,
     SaveProject,
     /// File ▸ Connect to database….
@@ -62,6 +66,8 @@ impl Action {
             Action::Export(f) | Action::ExportFiltered(f) => return lang.format(*f).to_owned(),
             Action::ExportDialog => T::ExportButton,
             Action::ExportMapPng => T::ExportMapPng,
+            Action::ExportDossier => T::ExportDossier,
+            Action::PublishWebMap => T::PublishWebMap,
             Action::ImportLayer => T::ImportLayer,
             Action::SaveProject => T::SaveProject,
             Action::ConnectDatabase => T::ConnectMenu,

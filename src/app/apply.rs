@@ -84,6 +84,8 @@ impl PistasApp {
             }
             Action::ExportDialog => self.open_export(),
             Action::ExportMapPng => self.export_map_png(ctx),
+            Action::ExportDossier => self.export_dossier(ctx),
+            Action::PublishWebMap => self.publish_web_map(ctx),
             Action::SaveProject => self.save_project(),
             Action::ConnectDatabase => {
                 let url = self

@@ -138,6 +138,9 @@ impl PistasApp {
                     ui.separator();
                     self.menu_item(ui, Action::ExportDialog, true);
                     self.menu_item(ui, Action::ExportMapPng, true);
+                    let writing = self.story.busy();
+                    self.menu_item(ui, Action::ExportDossier, !writing);
+                    self.menu_item(ui, Action::PublishWebMap, !writing);
                     ui.menu_button(lang.t(T::ExportFiltered), |ui| {
                         for format in Format::ALL {
                             self.menu_item(ui, Action::ExportFiltered(format), true);

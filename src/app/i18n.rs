@@ -186,6 +186,10 @@ table! {
     AutosaveFailed => "Autosave failed", "Falló el autoguardado";
     CannotOpen => "{} cannot be opened: see the problems below.", "No se puede abrir {}: vea los problemas abajo.";
     Cancel => "Cancel", "Cancelar";
+    ExportDossier => "Export dossier…", "Exportar dossier…";
+    PublishWebMap => "Publish as web map…", "Publicar como mapa web…";
+    NoStripsForStory => "No strip is selected or shown: nothing to put in a dossier.", "No hay pistas seleccionadas ni visibles: nada que poner en un dossier.";
+    WebMapTitle => "Landing strips and their histories", "Pistas de aterrizaje y sus historias";
     Publication => "Publication", "Publicación";
     ForPublication => "For publication", "Para publicar";
     ForPublicationHelp => "Leave out private sources and evidence, every note, the local paths of evidence files and what Pistas could not read; with rounding, coordinates are rounded too. You are told what was left out.", "Omite fuentes y evidencias privadas, todas las notas, las rutas locales de las evidencias y lo que Pistas no pudo leer; con el redondeo, también se redondean las coordenadas. Se le indica lo omitido.";

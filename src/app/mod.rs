@@ -38,6 +38,7 @@ mod recovery;
 mod selection;
 mod settings;
 mod stats_view;
+mod stories;
 mod sync_report_view;
 mod table;
 mod team;
@@ -158,6 +159,8 @@ pub struct PistasApp {
     team: team::Team,
     /// Evidence: thumbnails, attaching, the check on open, the viewer, imagery on the map.
     evidence: evidence::EvidenceView,
+    /// A dossier or web map being written.
+    story: stories::StoryJob,
 }
 
 /// Where a screenshot callback leaves the PNG it saved (or why not), with the notice to show.
@@ -243,6 +246,7 @@ impl PistasApp {
             png_result: Default::default(),
             team: team::Team::default(),
             evidence: evidence::EvidenceView::default(),
+            story: stories::StoryJob::default(),
         };
         let of = ProblemsOf::Working(app.doc.version().generation());
         app.problems
@@ -354,6 +358,7 @@ impl PistasApp {
         self.handle_input(&ctx);
         self.poll_jobs(&ctx);
         self.poll_evidence(&ctx);
+        self.poll_story(&ctx);
         self.poll_team(&ctx);
         self.refresh();
         self.menu_bar_ui(ui);

@@ -58,7 +58,10 @@ impl PistasApp {
     /// True while a file is being opened, saved, exported or imported in the background,
     /// or evidence is being attached, archived or checked.
     pub fn is_busy(&self) -> bool {
-        self.jobs.busy() || self.evidence.jobs.busy() || self.evidence.jobs.checking()
+        self.jobs.busy()
+            || self.evidence.jobs.busy()
+            || self.evidence.jobs.checking()
+            || self.story.busy()
     }
 
     /// How many evidence pictures are still being decoded.

@@ -18,6 +18,7 @@ mod random;
 #[allow(dead_code)]
 mod server;
 mod snapshots;
+mod stories;
 mod team;
 mod tiles;
 mod time;

@@ -4,7 +4,10 @@
 // basemap lines in it, Leaflet inline. It makes no request.
 (function () {
   "use strict";
+  // When each phase ended (ms since navigation): parsed, basemap, strips drawn.
+  var times = window.pistasTimes = { start: performance.now() };
   var data = JSON.parse(document.getElementById("pistas-data").textContent);
+  times.parsed = performance.now();
   var words = data.words;
   var DAY = 86400000;
   function dayText(d) { return new Date(d * DAY).toISOString().slice(0, 10); }
@@ -55,6 +58,23 @@
     return s;
   }
   var day = data.at;
+  // Web Mercator at zoom 0, in 0..1: [x, y] for a point, [x0, y0, x1, y1, …] for a line.
+  var projected = null;
+  function merc(lon, lat) {
+    var s = Math.sin(Math.max(-85, Math.min(85, lat)) * Math.PI / 180);
+    return [(lon + 180) / 360, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
+  }
+  function project() {
+    projected = new Array(strips.length);
+    for (var i = 0; i < strips.length; i++) {
+      var g = strips[i][2];
+      if (!g) { projected[i] = null; continue; }
+      if (typeof g[0] === "number") { projected[i] = merc(g[0], g[1]); continue; }
+      var out = [];
+      for (var k = 0; k < g.length; k++) { var p = merc(g[k][0], g[k][1]); out.push(p[0], p[1]); }
+      projected[i] = out;
+    }
+  }
   var StripLayer = L.Layer.extend({
     onAdd: function (m) {
       this._canvas = L.DomUtil.create("canvas", "pistas-strips leaflet-zoom-animated");
@@ -75,28 +95,42 @@
       var ctx = this._canvas.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.lineCap = "round";
+      // Every vertex in Web Mercator at zoom 0, once; each draw only scales and shifts.
+      if (!projected) { project(); }
+      var scale = 256 * Math.pow(2, m.getZoom());
+      // Where (0°, 0°), at Mercator (0.5, 0.5), is on screen gives the shift.
+      var zero = m.latLngToContainerPoint([0, 0]);
+      var ox = zero.x - 0.5 * scale, oy = zero.y - 0.5 * scale;
       var drawn = 0, points = new Float32Array(strips.length * 2);
+      // One path per colour: a few fills and strokes instead of one per strip.
+      var byColour = [[], [], [], []];
       for (var i = 0; i < strips.length; i++) {
-        var g = strips[i][2], colour = data.colours[statusAt(strips[i][3], day)];
-        if (!g) { points[2 * i] = NaN; continue; }
-        if (typeof g[0] === "number") {
-          var p = m.latLngToContainerPoint([g[1], g[0]]);
-          points[2 * i] = p.x; points[2 * i + 1] = p.y;
-          ctx.beginPath(); ctx.arc(p.x, p.y, 5, 0, 6.2832);
-          ctx.fillStyle = colour; ctx.fill();
-          ctx.lineWidth = 1.5; ctx.strokeStyle = "#fff"; ctx.stroke();
-        } else {
-          var a = m.latLngToContainerPoint([g[0][1], g[0][0]]);
-          ctx.beginPath(); ctx.moveTo(a.x, a.y);
-          for (var k = 1; k < g.length; k++) {
-            var b = m.latLngToContainerPoint([g[k][1], g[k][0]]);
-            ctx.lineTo(b.x, b.y);
-          }
-          ctx.lineWidth = 7; ctx.strokeStyle = "#fff"; ctx.stroke();
-          ctx.lineWidth = 4; ctx.strokeStyle = colour; ctx.stroke();
-          points[2 * i] = a.x; points[2 * i + 1] = a.y;
-        }
+        var v = projected[i];
+        if (!v) { points[2 * i] = NaN; continue; }
+        byColour[statusAt(strips[i][3], day)].push(i);
+        points[2 * i] = v[0] * scale + ox; points[2 * i + 1] = v[1] * scale + oy;
         drawn++;
+      }
+      for (var c = 0; c < 4; c++) {
+        var list = byColour[c];
+        if (!list.length) { continue; }
+        var dots = new Path2D(), lines = new Path2D();
+        for (var k = 0; k < list.length; k++) {
+          var j = list[k], w = projected[j], x = w[0] * scale + ox, y = w[1] * scale + oy;
+          if (x < -20 || y < -20 || x > size.x + 20 || y > size.y + 20) {
+            if (w.length === 2) { continue; }
+          }
+          if (w.length === 2) {
+            dots.moveTo(x + 5, y); dots.arc(x, y, 5, 0, 6.2832);
+          } else {
+            lines.moveTo(x, y);
+            for (var n = 2; n < w.length; n += 2) { lines.lineTo(w[n] * scale + ox, w[n + 1] * scale + oy); }
+          }
+        }
+        ctx.lineWidth = 7; ctx.strokeStyle = "#fff"; ctx.stroke(lines);
+        ctx.lineWidth = 4; ctx.strokeStyle = data.colours[c]; ctx.stroke(lines);
+        ctx.fillStyle = data.colours[c]; ctx.fill(dots);
+        ctx.lineWidth = 1.5; ctx.strokeStyle = "#fff"; ctx.stroke(dots);
       }
       this._points = points;
       container.setAttribute("data-strips-drawn", String(drawn));
@@ -113,9 +147,11 @@
   });
   var layer = new StripLayer();
 
+  times.basemap = performance.now();
   var b = data.bounds; // west, south, east, north
   map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20], maxZoom: 13 });
   layer.addTo(map);
+  times.drawn = performance.now();
 
   function history(i) {
     var s = strips[i], st = statusAt(s[3], day);
@@ -160,7 +196,7 @@
       setDay(Math.min(data.max, day + 7));
     }, 120);
   });
-  setDay(day);
+  slider.value = day; label.textContent = dayText(day);
 
   // For those who script the page (and its tests): the map, a strip's status at the
   // slider's date and where it is drawn.

@@ -282,3 +282,42 @@ fn a_dossier_that_cannot_be_made_leaves_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_pdf_dossier_has_every_strip_and_date_as_text() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("dossier.pdf");
+    pistas()
+        .arg("dossier")
+        .arg(common::project_file("data/vraem-sample.geojson"))
+        .args(["--at", "2015-06-01", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&out).expect("written");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let Ok(text) = std::process::Command::new("pdftotext")
+        .arg(&out)
+        .arg("-")
+        .output()
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "poppler-utils is installed in CI"
+        );
+        eprintln!("SKIPPED the text check: pdftotext is not installed");
+        return;
+    };
+    let text = String::from_utf8_lossy(&text.stdout);
+    let doc = pistas::io::read_path(&common::project_file("data/vraem-sample.geojson"))
+        .expect("sample")
+        .document;
+    for feature in doc.strips() {
+        let name = feature.name().expect("named");
+        assert!(text.contains(name), "{name} missing from the PDF's text");
+        for event in feature.events() {
+            let date = event.date().to_string();
+            assert!(text.contains(&date), "{name}: {date} missing");
+        }
+    }
+}

@@ -57,17 +57,18 @@ impl PistasApp {
         &mut self,
         ctx: &egui::Context,
         path: PathBuf,
-        make: impl FnOnce() -> String + Send + 'static,
+        make: impl FnOnce(&std::path::Path) -> Result<Vec<u8>, String> + Send + 'static,
     ) {
         let (send, receive) = mpsc::channel();
         let repaint = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("pistas-story".into())
             .spawn(move || {
-                let html = make();
-                let done = crate::io::save_atomic(&path, html.as_bytes(), true)
-                    .map(|()| path)
-                    .map_err(|e| e.to_string());
+                let done = make(&path).and_then(|bytes| {
+                    crate::io::save_atomic(&path, &bytes, true)
+                        .map(|()| path)
+                        .map_err(|e| e.to_string())
+                });
                 let _ = send.send(done);
                 repaint.request_repaint();
             });
@@ -93,17 +94,26 @@ impl PistasApp {
         }
         let stem = self.doc.title_name();
         let stem = stem.split('.').next().unwrap_or("pistas").to_owned();
-        let Some(path) = self
-            .dialogs
-            .save_file(&format!("{stem}-dossier.html"), "HTML", "html")
-        else {
+        let Some(path) = self.dialogs.save_file(
+            &format!("{stem}-dossier.html"),
+            "HTML (or a name ending in .pdf)",
+            "html",
+        ) else {
             return;
         };
         let made = self.made();
         let shared = self.doc.shared();
         let folder = self.evidence.folder().map(PathBuf::from);
-        self.start_story(ctx, path, move || {
-            story::dossier_html(&shared, &picked, &made, folder.as_deref())
+        // A name ending in .pdf gets the PDF.
+        self.start_story(ctx, path, move |path| {
+            let pdf = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+            if pdf {
+                story::dossier_pdf(&shared, &picked, &made, folder.as_deref())
+            } else {
+                Ok(story::dossier_html(&shared, &picked, &made, folder.as_deref()).into_bytes())
+            }
         });
     }
 
@@ -120,8 +130,8 @@ impl PistasApp {
         let made = self.made();
         let shared = self.doc.shared();
         let title = self.lang.t(T::WebMapTitle).to_owned();
-        self.start_story(ctx, path, move || {
-            story::webmap::webmap_html(&shared, made.at, made.lang, &title, &[])
+        self.start_story(ctx, path, move |_| {
+            Ok(story::webmap::webmap_html(&shared, made.at, made.lang, &title, &[]).into_bytes())
         });
     }
 

@@ -175,12 +175,16 @@ pub fn dossier(
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    if ext != "html" && ext != "htm" {
-        return Err(format!(
-            "{}: a dossier is written as .html (PDF dossiers are not built yet: print the HTML to PDF from a browser)",
-            out_path.display()
-        ));
-    }
+    let pdf = match ext.as_str() {
+        "html" | "htm" => false,
+        "pdf" => true,
+        _ => {
+            return Err(format!(
+                "{}: a dossier is written as .html or .pdf",
+                out_path.display()
+            ));
+        }
+    };
     writable(out_path)?;
     let filter = which.filter()?;
     let loaded = load(args, err)?;
@@ -188,14 +192,19 @@ pub fn dossier(
     if picked.is_empty() {
         return Err("no strip passes these filters: nothing written".to_owned());
     }
-    let html = crate::story::dossier_html(&loaded.doc, &picked, &loaded.made, Some(&loaded.folder));
-    save_atomic(out_path, html.as_bytes(), true).map_err(|e| e.to_string())?;
+    let bytes = if pdf {
+        crate::story::dossier_pdf(&loaded.doc, &picked, &loaded.made, Some(&loaded.folder))?
+    } else {
+        crate::story::dossier_html(&loaded.doc, &picked, &loaded.made, Some(&loaded.folder))
+            .into_bytes()
+    };
+    save_atomic(out_path, &bytes, true).map_err(|e| e.to_string())?;
     let _ = writeln!(
         err,
         "wrote {} (dossier of {} strip(s), {} kB)",
         out_path.display(),
         picked.len(),
-        html.len() / 1024
+        bytes.len() / 1024
     );
     Ok(OK)
 }

@@ -4,7 +4,8 @@
 //! publication".
 
 pub mod html;
-mod overview;
+pub mod overview;
+pub mod pdf;
 pub mod strip;
 pub mod svg;
 pub mod webmap;
@@ -117,14 +118,13 @@ pub fn illustrative(doc: &Document) -> bool {
     })
 }
 
-/// The dossier of strips `indices` of `doc` as one HTML file. Evidence pictures come from
-/// `folder` (a missing file is said in place of its picture).
-pub fn dossier_html(
+/// What a dossier is made of: each strip's story and its pictures.
+fn gather(
     doc: &Document,
     indices: &[usize],
     made: &Made,
     folder: Option<&Path>,
-) -> String {
+) -> (Vec<StripStory>, Vec<Vec<Picture>>) {
     let stories: Vec<StripStory> = indices
         .par_iter()
         .map(|&i| StripStory::of(&doc.features()[i], made.at))
@@ -155,7 +155,30 @@ pub fn dossier_html(
             out
         })
         .collect();
+    (stories, pictures)
+}
+
+/// The dossier of strips `indices` of `doc` as one HTML file. Evidence pictures come from
+/// `folder` (a missing file is said in place of its picture).
+pub fn dossier_html(
+    doc: &Document,
+    indices: &[usize],
+    made: &Made,
+    folder: Option<&Path>,
+) -> String {
+    let (stories, pictures) = gather(doc, indices, made, folder);
     html::dossier(&stories, &pictures, made)
+}
+
+/// The same dossier as PDF.
+pub fn dossier_pdf(
+    doc: &Document,
+    indices: &[usize],
+    made: &Made,
+    folder: Option<&Path>,
+) -> Result<Vec<u8>, String> {
+    let (stories, pictures) = gather(doc, indices, made, folder);
+    pdf::dossier_pdf(&stories, &pictures, made)
 }
 
 #[cfg(test)]

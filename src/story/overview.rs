@@ -41,88 +41,29 @@ pub fn section(out: &mut String, stories: &[StripStory], made: &Made) {
         );
     }
     out.push_str("</p>");
-    // Destructions and rebuilds per month.
-    let mut months: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for s in stories {
-        for e in &s.events {
-            let month = e.event.date().start().format("%Y-%m").to_string();
-            match e.event.kind() {
-                EventType::Destroyed => months.entry(month).or_default().0 += 1,
-                EventType::Rebuilt => months.entry(month).or_default().1 += 1,
-                _ => {}
-            }
-        }
-    }
-    if !months.is_empty() {
-        let _ = write!(out, "<h3>{}</h3>", lang.w(W::PerMonth));
-        let destroyed = status_colour(Status::Destroyed);
-        let rebuilt = status_colour(Status::Rebuilt);
-        let rows: Vec<(String, Vec<(usize, &str)>)> = months
-            .iter()
-            .map(|(m, &(d, r))| {
-                (
-                    m.clone(),
-                    vec![(d, destroyed.as_str()), (r, rebuilt.as_str())],
-                )
-            })
-            .collect();
-        out.push_str(&svg::bars(&rows, 120.0));
-        let _ = write!(
-            out,
-            r#"<p><span class="status" style="background:{destroyed}">{}</span> <span class="status" style="background:{rebuilt}">{}</span></p>"#,
-            lang.w(W::Destroyed),
-            lang.w(W::Rebuilt)
-        );
-    }
-    // Days to rebuild.
-    let mut days: Vec<i64> = stories
-        .iter()
-        .flat_map(|s| s.rebuild_days.iter().copied())
-        .collect();
-    days.sort_unstable();
-    let _ = write!(out, "<h3>{}</h3>", lang.w(W::DaysToRebuild));
-    match (median(&days), quantile(&days, 0.25), quantile(&days, 0.75)) {
-        (Some(m), Some(q1), Some(q3)) => {
+    for (title, picture, below) in charts(stories, made) {
+        let _ = write!(out, "<h3>{}</h3>", lang.w(title));
+        out.push_str(&picture);
+        if title == W::PerMonth {
             let _ = write!(
                 out,
-                "<p>{}</p>",
-                escape(&lang.fill(
-                    W::MedianQuartiles,
-                    &[
-                        &format!("{m:.0}"),
-                        &format!("{q1:.0}"),
-                        &format!("{q3:.0}"),
-                        &days.len().to_string()
-                    ]
-                ))
+                r#"<p><span class="status" style="background:{}">{}</span> <span class="status" style="background:{}">{}</span></p>"#,
+                status_colour(Status::Destroyed),
+                lang.w(W::Destroyed),
+                status_colour(Status::Rebuilt),
+                lang.w(W::Rebuilt)
             );
-            let buckets = [
-                (0, 7),
-                (8, 14),
-                (15, 30),
-                (31, 60),
-                (61, 90),
-                (91, 180),
-                (181, i64::MAX),
-            ];
-            let colour = status_colour(Status::Rebuilt);
-            let rows: Vec<(String, Vec<(usize, &str)>)> = buckets
-                .iter()
-                .map(|&(a, b)| {
-                    let n = days.iter().filter(|&&d| d >= a && d <= b).count();
-                    let label = if b == i64::MAX {
-                        format!("> {}", a - 1)
-                    } else {
-                        format!("{a}–{b}")
-                    };
-                    (label, vec![(n, colour.as_str())])
-                })
-                .collect();
-            out.push_str(&svg::bars(&rows, 90.0));
+        } else if !below.is_empty() {
+            let _ = write!(out, "<p>{}</p>", escape(&below));
         }
-        _ => {
-            let _ = write!(out, r#"<p class="note">{}</p>"#, lang.w(W::NoRebuilds));
-        }
+    }
+    if stories.iter().all(|s| s.rebuild_days.is_empty()) {
+        let _ = write!(
+            out,
+            r#"<h3>{}</h3><p class="note">{}</p>"#,
+            lang.w(W::DaysToRebuild),
+            lang.w(W::NoRebuilds)
+        );
     }
     // The table of strips.
     let _ = write!(
@@ -151,4 +92,78 @@ pub fn section(out: &mut String, stories: &[StripStory], made: &Made) {
         );
     }
     out.push_str("</table></section>");
+}
+
+/// The selection's charts, each with its title and a line of words under it:
+/// destructions and rebuilds per month, and the days to rebuild.
+pub fn charts(stories: &[StripStory], made: &Made) -> Vec<(W, String, String)> {
+    let lang = made.lang;
+    let mut out = Vec::new();
+    let mut months: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for s in stories {
+        for e in &s.events {
+            let month = e.event.date().start().format("%Y-%m").to_string();
+            match e.event.kind() {
+                EventType::Destroyed => months.entry(month).or_default().0 += 1,
+                EventType::Rebuilt => months.entry(month).or_default().1 += 1,
+                _ => {}
+            }
+        }
+    }
+    let destroyed = status_colour(Status::Destroyed);
+    let rebuilt = status_colour(Status::Rebuilt);
+    if !months.is_empty() {
+        let rows: Vec<(String, Vec<(usize, &str)>)> = months
+            .iter()
+            .map(|(m, &(d, r))| {
+                (
+                    m.clone(),
+                    vec![(d, destroyed.as_str()), (r, rebuilt.as_str())],
+                )
+            })
+            .collect();
+        // Its legend is drawn in the colours by whoever lays it out.
+        out.push((W::PerMonth, svg::bars(&rows, 120.0), String::new()));
+    }
+    let mut days: Vec<i64> = stories
+        .iter()
+        .flat_map(|s| s.rebuild_days.iter().copied())
+        .collect();
+    days.sort_unstable();
+    if let (Some(m), Some(q1), Some(q3)) =
+        (median(&days), quantile(&days, 0.25), quantile(&days, 0.75))
+    {
+        let below = lang.fill(
+            W::MedianQuartiles,
+            &[
+                &format!("{m:.0}"),
+                &format!("{q1:.0}"),
+                &format!("{q3:.0}"),
+                &days.len().to_string(),
+            ],
+        );
+        let buckets = [
+            (0, 7),
+            (8, 14),
+            (15, 30),
+            (31, 60),
+            (61, 90),
+            (91, 180),
+            (181, i64::MAX),
+        ];
+        let rows: Vec<(String, Vec<(usize, &str)>)> = buckets
+            .iter()
+            .map(|&(a, b)| {
+                let n = days.iter().filter(|&&d| d >= a && d <= b).count();
+                let label = if b == i64::MAX {
+                    format!("> {}", a - 1)
+                } else {
+                    format!("{a}–{b}")
+                };
+                (label, vec![(n, rebuilt.as_str())])
+            })
+            .collect();
+        out.push((W::DaysToRebuild, svg::bars(&rows, 90.0), below));
+    }
+    out
 }

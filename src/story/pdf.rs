@@ -1,0 +1,645 @@
+//! The dossier as PDF, written by krilla (no browser): the same content as the HTML, laid
+//! out on A4 pages, text selectable in an embedded font, source links live, the maps and
+//! lifelines drawn from the same SVG, and the footer on every page.
+
+use std::sync::{Arc, OnceLock};
+
+use base64::Engine;
+use krilla::Document;
+use krilla::action::LinkAction;
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
+use krilla::page::PageSettings;
+use krilla::paint::Fill;
+use krilla::text::{Font, TextDirection};
+use krilla_svg::{SurfaceExt, SvgSettings};
+
+use super::strip::StripStory;
+use super::words::{Lang, W};
+use super::{Made, Picture, svg};
+use crate::model::Status;
+
+const FONT: &[u8] = include_bytes!("../../assets/fonts/Ubuntu-Light.ttf");
+const PAGE: (f32, f32) = (595.0, 842.0);
+const MARGIN: f32 = 48.0;
+const BOTTOM: f32 = PAGE.1 - 64.0;
+
+/// Something drawn on a page, placed.
+enum Op {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        text: String,
+        rgb: [u8; 3],
+    },
+    Link {
+        rect: (f32, f32, f32, f32),
+        url: String,
+    },
+    Jpeg {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        bytes: Arc<Vec<u8>>,
+    },
+    Svg {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        tree: Arc<usvg::Tree>,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        rgb: [u8; 3],
+    },
+}
+
+fn face() -> &'static ttf_parser::Face<'static> {
+    static FACE: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
+    FACE.get_or_init(|| ttf_parser::Face::parse(FONT, 0).ok())
+        .as_ref()
+        .expect("the embedded font parses")
+}
+
+/// The width of `text` at `size` points.
+fn width(text: &str, size: f32) -> f32 {
+    let face = face();
+    let per_em = f32::from(face.units_per_em());
+    text.chars()
+        .map(|c| {
+            face.glyph_index(c)
+                .and_then(|g| face.glyph_hor_advance(g))
+                .map_or(0.5 * per_em, f32::from)
+        })
+        .sum::<f32>()
+        * size
+        / per_em
+}
+
+/// `text` broken into lines no wider than `max`.
+fn wrap(text: &str, size: f32, max: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if width(&candidate, size) > max && !line.is_empty() {
+                lines.push(std::mem::replace(&mut line, word.to_owned()));
+            } else {
+                line = candidate;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+struct Layout {
+    pages: Vec<Vec<Op>>,
+    y: f32,
+}
+
+impl Layout {
+    fn new() -> Self {
+        Layout {
+            pages: vec![Vec::new()],
+            y: MARGIN,
+        }
+    }
+
+    fn page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = MARGIN;
+    }
+
+    /// Room for `h` more points, or a new page.
+    fn room(&mut self, h: f32) {
+        if self.y + h > BOTTOM && self.y > MARGIN {
+            self.page();
+        }
+    }
+
+    fn push(&mut self, op: Op) {
+        if let Some(p) = self.pages.last_mut() {
+            p.push(op);
+        }
+    }
+
+    fn text(&mut self, x: f32, size: f32, text: &str, rgb: [u8; 3], max: f32) {
+        for line in wrap(text, size, max) {
+            self.room(size * 1.4);
+            self.push(Op::Text {
+                x,
+                y: self.y + size,
+                size,
+                text: line,
+                rgb,
+            });
+            self.y += size * 1.4;
+        }
+    }
+
+    fn svg(&mut self, source: &str, w: f32) {
+        let mut options = usvg::Options::default();
+        options.fontdb_mut().load_font_data(FONT.to_vec());
+        // The SVG's "sans-serif" is the embedded font (the only one there is).
+        let family = options
+            .fontdb
+            .faces()
+            .next()
+            .and_then(|f| f.families.first())
+            .map(|f| f.0.clone());
+        if let Some(family) = family {
+            options.fontdb_mut().set_sans_serif_family(family.clone());
+            options.font_family = family;
+        }
+        let Ok(tree) = usvg::Tree::from_str(source, &options) else {
+            return;
+        };
+        let size = tree.size();
+        let h = w * size.height() / size.width();
+        self.room(h + 6.0);
+        self.push(Op::Svg {
+            x: MARGIN,
+            y: self.y,
+            w,
+            h,
+            tree: Arc::new(tree),
+        });
+        self.y += h + 6.0;
+    }
+}
+
+const INK: [u8; 3] = [0x22, 0x22, 0x22];
+const GREY: [u8; 3] = [0x55, 0x55, 0x55];
+const TEXT_W: f32 = PAGE.0 - 2.0 * MARGIN;
+
+fn strip_pages(l: &mut Layout, s: &StripStory, pictures: &[Picture], made: &Made) {
+    let lang = made.lang;
+    l.text(MARGIN, 16.0, &s.name, INK, TEXT_W);
+    let status = format!(
+        "{} {}",
+        lang.fill(W::StatusOn, &[&made.at.to_string()]),
+        lang.status(s.status)
+    );
+    l.text(MARGIN, 10.5, &status, s.status.rgb(), TEXT_W);
+    let mut facts = vec![format!("{}: {}", lang.w(W::Id), s.id)];
+    if let (Some((lon, lat)), Some(dms)) = (s.lon_lat, &s.dms) {
+        facts.push(format!(
+            "{}: {lat:.6}, {lon:.6} · {dms}",
+            lang.w(W::Coordinates)
+        ));
+    }
+    if let Some(d) = &s.department {
+        facts.push(format!("{}: {d}", lang.w(W::Department)));
+    }
+    for (key, place) in [
+        (W::NearestTown, &s.town),
+        (W::NearestAerodrome, &s.aerodrome),
+    ] {
+        if let Some((name, km)) = place {
+            facts.push(format!(
+                "{}: {name} ({})",
+                lang.w(key),
+                lang.fill(W::KmAway, &[&format!("{km:.1}")])
+            ));
+        }
+    }
+    for f in facts {
+        l.text(MARGIN, 9.5, &f, INK, TEXT_W);
+    }
+    l.y += 4.0;
+    if let Some(shape) = &s.shape {
+        let image = pictures
+            .iter()
+            .find(|p| p.on_map)
+            .and_then(|p| Some((p.uri.as_deref().ok()?, p.item.footprint()?)));
+        l.svg(&svg::inset(shape, s.status, image, "2 km"), 400.0);
+    }
+    l.text(MARGIN, 11.0, lang.w(W::Lifeline), INK, TEXT_W);
+    l.svg(&svg::lifeline(&s.steps, made.at), TEXT_W);
+    l.text(MARGIN, 11.0, lang.w(W::History), INK, TEXT_W);
+    // Columns: date, event, confidence, operation, sources.
+    let cols = [
+        MARGIN,
+        MARGIN + 62.0,
+        MARGIN + 128.0,
+        MARGIN + 196.0,
+        MARGIN + 300.0,
+    ];
+    let widths = [60.0, 64.0, 66.0, 100.0, TEXT_W - 300.0];
+    for e in &s.events {
+        let cells = [
+            vec![e.date.clone()],
+            vec![lang.event(e.event.kind()).to_owned()],
+            vec![
+                e.event
+                    .confidence()
+                    .get()
+                    .map_or("", |c| lang.confidence(*c))
+                    .to_owned(),
+            ],
+            vec![e.event.operation().as_deref().unwrap_or("").to_owned()],
+        ];
+        let size = 8.5;
+        let mut wrapped: Vec<Vec<String>> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| wrap(&c.join(" "), size, w))
+            .collect();
+        // Sources: each label (a link when it has an address) and its archived copies.
+        let mut sources: Vec<(String, Option<String>)> = Vec::new();
+        for src in &e.sources {
+            for line in wrap(&src.label, size, widths[4]) {
+                sources.push((line, src.url.clone()));
+            }
+            for (hash, captured) in &src.archived {
+                let when = captured.clone().unwrap_or_default();
+                sources.push((lang.fill(W::Archived, &[&when]), None));
+                sources.push((format!("SHA-256 {}…", &hash[..16.min(hash.len())]), None));
+            }
+        }
+        wrapped.push(sources.iter().map(|(t, _)| t.clone()).collect());
+        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let h = lines as f32 * size * 1.35 + 4.0;
+        l.room(h);
+        let top = l.y;
+        l.push(Op::Rect {
+            x: MARGIN,
+            y: top + h - 0.5,
+            w: TEXT_W,
+            h: 0.5,
+            rgb: [0xdd, 0xdd, 0xdd],
+        });
+        for (k, cell) in wrapped.iter().enumerate() {
+            let colour = if k == 1 {
+                event_rgb(e.event.kind())
+            } else {
+                INK
+            };
+            for (n, line) in cell.iter().enumerate() {
+                let y = top + size + n as f32 * size * 1.35;
+                l.push(Op::Text {
+                    x: cols[k],
+                    y,
+                    size,
+                    text: line.clone(),
+                    rgb: colour,
+                });
+                if k == 4
+                    && let Some(Some(url)) = sources.get(n).map(|(_, u)| u.clone())
+                    && (url.starts_with("http://") || url.starts_with("https://"))
+                {
+                    let w = width(line, size);
+                    l.push(Op::Link {
+                        rect: (cols[k], y - size, w, size * 1.3),
+                        url,
+                    });
+                }
+            }
+        }
+        l.y = top + h;
+    }
+    for (days, destroyed) in &s.rebuilds {
+        l.text(
+            MARGIN,
+            9.5,
+            &lang.fill(W::RebuiltAfter, &[days, destroyed]),
+            INK,
+            TEXT_W,
+        );
+    }
+    if !pictures.is_empty() {
+        l.y += 4.0;
+        // The heading stays with the first row of pictures.
+        l.room(180.0);
+        l.text(MARGIN, 11.0, lang.w(W::Evidence), INK, TEXT_W);
+        let (w, h, gap) = (150.0, 112.0, 10.0);
+        let per_row = 3;
+        for row in pictures.chunks(per_row) {
+            l.room(h + 40.0);
+            let top = l.y;
+            let mut bottom = top + h;
+            for (k, p) in row.iter().enumerate() {
+                let x = MARGIN + k as f32 * (w + gap);
+                match p.uri.as_deref().ok().and_then(jpeg_of) {
+                    Some(bytes) => l.push(Op::Jpeg {
+                        x,
+                        y: top,
+                        w,
+                        h,
+                        bytes: Arc::new(bytes),
+                    }),
+                    None => {
+                        l.push(Op::Rect {
+                            x,
+                            y: top,
+                            w,
+                            h,
+                            rgb: [0xf0, 0xd8, 0xd8],
+                        });
+                        let why = p.uri.as_ref().err().cloned().unwrap_or_default();
+                        for (n, line) in wrap(&why, 7.5, w - 8.0).iter().enumerate() {
+                            l.push(Op::Text {
+                                x: x + 4.0,
+                                y: top + 14.0 + n as f32 * 10.0,
+                                size: 7.5,
+                                text: line.clone(),
+                                rgb: [0xc0, 0x20, 0x20],
+                            });
+                        }
+                    }
+                }
+                let mut caption = p.event_date.clone();
+                if let Some(c) = p.item.caption() {
+                    caption.push_str(&format!(" · {c}"));
+                }
+                if let Some(c) = p.item.credit() {
+                    caption.push_str(&format!(" © {c}"));
+                }
+                let mut y = top + h + 9.0;
+                for line in wrap(&caption, 7.5, w).into_iter().take(3) {
+                    l.push(Op::Text {
+                        x,
+                        y,
+                        size: 7.5,
+                        text: line,
+                        rgb: INK,
+                    });
+                    y += 9.5;
+                }
+                l.push(Op::Text {
+                    x,
+                    y,
+                    size: 6.0,
+                    text: format!("SHA-256 {}…", &p.item.sha256()[..24]),
+                    rgb: GREY,
+                });
+                bottom = bottom.max(y + 6.0);
+            }
+            l.y = bottom + 6.0;
+        }
+    }
+}
+
+fn event_rgb(kind: crate::model::EventType) -> [u8; 3] {
+    use crate::model::EventType;
+    match kind {
+        EventType::Built | EventType::Sighted => Status::Active.rgb(),
+        EventType::Destroyed => Status::Destroyed.rgb(),
+        EventType::Rebuilt => Status::Rebuilt.rgb(),
+        EventType::Reported => Status::Unknown.rgb(),
+    }
+}
+
+fn jpeg_of(uri: &str) -> Option<Vec<u8>> {
+    let data = uri.strip_prefix("data:image/jpeg;base64,")?;
+    base64::engine::general_purpose::STANDARD.decode(data).ok()
+}
+
+fn overview_pages(l: &mut Layout, stories: &[StripStory], made: &Made) {
+    let lang = made.lang;
+    l.text(MARGIN, 13.0, lang.w(W::Overview), INK, TEXT_W);
+    let dots: Vec<((f64, f64), Status)> = stories
+        .iter()
+        .filter_map(|s| Some((s.lon_lat?, s.status)))
+        .collect();
+    l.svg(&svg::overview(&dots), TEXT_W);
+    let counts: Vec<String> = [
+        Status::Active,
+        Status::Rebuilt,
+        Status::Destroyed,
+        Status::Unknown,
+    ]
+    .iter()
+    .map(|&st| {
+        format!(
+            "{} {}",
+            lang.status(st),
+            stories.iter().filter(|s| s.status == st).count()
+        )
+    })
+    .collect();
+    l.text(
+        MARGIN,
+        10.0,
+        &format!(
+            "{}: {}",
+            lang.fill(W::StatusOn, &[&made.at.to_string()]),
+            counts.join(" · ")
+        ),
+        INK,
+        TEXT_W,
+    );
+    for (title, picture, below) in super::overview::charts(stories, made) {
+        l.text(MARGIN, 11.0, lang.w(title), INK, TEXT_W);
+        l.svg(&picture, TEXT_W);
+        if title == W::PerMonth {
+            l.text(
+                MARGIN,
+                9.0,
+                lang.w(W::Destroyed),
+                Status::Destroyed.rgb(),
+                TEXT_W,
+            );
+            l.text(
+                MARGIN,
+                9.0,
+                lang.w(W::Rebuilt),
+                Status::Rebuilt.rgb(),
+                TEXT_W,
+            );
+        } else {
+            l.text(MARGIN, 9.0, &below, INK, TEXT_W);
+        }
+    }
+    l.y += 4.0;
+    l.text(MARGIN, 11.0, lang.w(W::Strips), INK, TEXT_W);
+    for s in stories {
+        let row = format!(
+            "{} ({}) · {} · {} {} · {} {}",
+            s.name,
+            s.id,
+            lang.status(s.status),
+            lang.w(W::Destroyed),
+            s.times_destroyed,
+            lang.w(W::Rebuilt),
+            s.times_rebuilt
+        );
+        l.text(MARGIN, 8.5, &row, INK, TEXT_W);
+    }
+}
+
+/// The dossier as PDF bytes; `Err` when the PDF could not be written.
+pub fn dossier_pdf(
+    stories: &[StripStory],
+    pictures: &[Vec<Picture>],
+    made: &Made,
+) -> Result<Vec<u8>, String> {
+    let lang = made.lang;
+    let mut l = Layout::new();
+    let title = if stories.len() == 1 {
+        format!("{} — {}", lang.w(W::DossierTitle), stories[0].name)
+    } else {
+        lang.fill(W::DossierOf, &[&stories.len().to_string()])
+    };
+    l.text(MARGIN, 18.0, &title, INK, TEXT_W);
+    if made.illustrative {
+        l.text(MARGIN, 9.0, lang.w(W::Illustrative), GREY, TEXT_W);
+    }
+    if !made.left_out.is_empty() {
+        l.text(
+            MARGIN,
+            9.0,
+            &format!("{} {}", lang.w(W::LeftOut), made.left_out.join("; ")),
+            GREY,
+            TEXT_W,
+        );
+    }
+    if stories.len() > 1 {
+        overview_pages(&mut l, stories, made);
+    }
+    for (i, s) in stories.iter().enumerate() {
+        if i > 0 || stories.len() > 1 {
+            l.page();
+        }
+        strip_pages(&mut l, s, &pictures[i], made);
+    }
+    render(l, &footer(pictures, made))
+}
+
+fn footer(pictures: &[Vec<Picture>], made: &Made) -> String {
+    let lang: Lang = made.lang;
+    let mut credits: Vec<String> = pictures
+        .iter()
+        .flatten()
+        .filter_map(|p| p.item.credit())
+        .collect();
+    credits.sort();
+    credits.dedup();
+    let mut text = format!(
+        "{} · {} · {}: {}",
+        lang.fill(W::DataFile, &[&made.file_name, &made.sha256]),
+        lang.fill(
+            W::MadeOn,
+            &[&made.made.to_string(), env!("CARGO_PKG_VERSION")]
+        ),
+        lang.w(W::Basemap),
+        crate::geodata::CREDITS
+    );
+    if !credits.is_empty() {
+        text.push_str(&format!(
+            " · {}: {}",
+            lang.w(W::ImageCredits),
+            credits.join(", ")
+        ));
+    }
+    text
+}
+
+fn render(layout: Layout, footer: &str) -> Result<Vec<u8>, String> {
+    let font =
+        Font::new(Arc::new(FONT.to_vec()).into(), 0).ok_or("the embedded font cannot be read")?;
+    let mut document = Document::new();
+    let total = layout.pages.len();
+    for (n, ops) in layout.pages.into_iter().enumerate() {
+        let settings = PageSettings::from_wh(PAGE.0, PAGE.1).ok_or("bad page size")?;
+        let mut page = document.start_page_with(settings);
+        let mut links = Vec::new();
+        {
+            let mut surface = page.surface();
+            let draw_text = |surface: &mut krilla::surface::Surface,
+                             x: f32,
+                             y: f32,
+                             size: f32,
+                             text: &str,
+                             c: [u8; 3]| {
+                surface.set_fill(Some(Fill {
+                    paint: rgb::Color::new(c[0], c[1], c[2]).into(),
+                    ..Fill::default()
+                }));
+                surface.draw_text(
+                    Point::from_xy(x, y),
+                    font.clone(),
+                    size,
+                    text,
+                    false,
+                    TextDirection::Auto,
+                );
+            };
+            for op in ops {
+                match op {
+                    Op::Text {
+                        x,
+                        y,
+                        size,
+                        text,
+                        rgb: c,
+                    } => draw_text(&mut surface, x, y, size, &text, c),
+                    Op::Link { rect, url } => links.push((rect, url)),
+                    Op::Jpeg { x, y, w, h, bytes } => {
+                        if let (Ok(image), Some(size)) = (
+                            Image::from_jpeg((*bytes).clone().into(), true),
+                            Size::from_wh(w, h),
+                        ) {
+                            surface.push_transform(&Transform::from_translate(x, y));
+                            surface.draw_image(image, size);
+                            surface.pop();
+                        }
+                    }
+                    Op::Svg { x, y, w, h, tree } => {
+                        if let Some(size) = Size::from_wh(w, h) {
+                            surface.push_transform(&Transform::from_translate(x, y));
+                            let _ = surface.draw_svg(&tree, size, SvgSettings::default());
+                            surface.pop();
+                        }
+                    }
+                    Op::Rect { x, y, w, h, rgb: c } => {
+                        let mut path = PathBuilder::new();
+                        if let Some(r) = Rect::from_xywh(x, y, w, h) {
+                            path.push_rect(r);
+                        }
+                        if let Some(path) = path.finish() {
+                            surface.set_fill(Some(Fill {
+                                paint: rgb::Color::new(c[0], c[1], c[2]).into(),
+                                ..Fill::default()
+                            }));
+                            surface.draw_path(&path);
+                        }
+                    }
+                }
+            }
+            // The footer, on every page.
+            let mut y = BOTTOM + 18.0;
+            for line in wrap(&format!("{footer} · {}/{}", n + 1, total), 6.5, TEXT_W) {
+                draw_text(&mut surface, MARGIN, y, 6.5, &line, GREY);
+                y += 8.5;
+            }
+            surface.finish();
+        }
+        for ((x, y, w, h), url) in links {
+            if let Some(rect) = Rect::from_xywh(x, y, w, h) {
+                page.add_annotation(Annotation::new_link(
+                    LinkAnnotation::new(rect, Target::Action(LinkAction::new(url).into())),
+                    None,
+                ));
+            }
+        }
+        page.finish();
+    }
+    document
+        .finish()
+        .map_err(|e| format!("the PDF could not be written: {e:?}"))
+}

@@ -257,8 +257,20 @@ pub fn dossier(stories: &[StripStory], pictures: &[Vec<Picture>], made: &Made) -
     if stories.len() > 1 {
         super::overview::section(&mut out, stories, made);
     }
-    for (i, s) in stories.iter().enumerate() {
-        strip_section(&mut out, s, &pictures[i], made, stories.len() == 1);
+    // Each strip's section (its map drawn from the geodata) on every core.
+    use rayon::prelude::*;
+    let only = stories.len() == 1;
+    let sections: Vec<String> = stories
+        .par_iter()
+        .zip(pictures.par_iter())
+        .map(|(s, p)| {
+            let mut section = String::new();
+            strip_section(&mut section, s, p, made, only);
+            section
+        })
+        .collect();
+    for section in sections {
+        out.push_str(&section);
     }
     footer(&mut out, pictures, made);
     out.push_str("</body></html>\n");

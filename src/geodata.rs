@@ -28,6 +28,24 @@ pub const ATTRIBUTION: &str =
 /// The sources with their licences, for credits.
 pub const CREDITS: &str = "Natural Earth (public domain): countries, Peru's outline and departments, world rivers and lakes; GSHHG/WDBII rivers, LGPL-3.0-or-later; GeoNames towns, CC BY 4.0; OurAirports aerodromes, public domain.";
 
+/// A line or ring cut where it crosses the antimeridian: a step of more than 180° in
+/// longitude between two vertices goes the short way round the globe, across ±180°, so
+/// drawn as it is it would run the long way across the whole map (Fiji's outline drew a
+/// border across South America at 16° S). Each piece is drawn on its own.
+pub fn split_at_antimeridian(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+    let mut pieces = vec![Vec::new()];
+    for (i, &p) in points.iter().enumerate() {
+        if i > 0 && (p.0 - points[i - 1].0).abs() > 180.0 {
+            pieces.push(Vec::new());
+        }
+        if let Some(piece) = pieces.last_mut() {
+            piece.push(p);
+        }
+    }
+    pieces.retain(|p| p.len() >= 2);
+    pieces
+}
+
 /// A named place in longitude and latitude.
 #[derive(Debug, Clone)]
 pub struct Place {
@@ -108,6 +126,66 @@ impl Places {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ring_across_the_antimeridian_is_cut_there() {
+        // Fiji-like: 177° E to 179° W and back.
+        let ring = [
+            (177.0, -16.0),
+            (179.5, -16.5),
+            (-179.5, -17.0),
+            (-179.0, -16.0),
+            (179.9, -15.8),
+            (177.0, -16.0),
+        ];
+        let pieces = split_at_antimeridian(&ring);
+        assert_eq!(pieces.len(), 3);
+        for piece in &pieces {
+            for w in piece.windows(2) {
+                assert!((w[1].0 - w[0].0).abs() <= 180.0, "{piece:?}");
+            }
+        }
+        assert_eq!(pieces.iter().map(Vec::len).sum::<usize>(), ring.len());
+        // A line that does not cross stays whole.
+        assert_eq!(
+            split_at_antimeridian(&[(-70.0, -10.0), (-60.0, -12.0)]).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn no_embedded_line_steps_across_the_antimeridian_once_cut() {
+        for bytes in [WORLD_COUNTRIES, WORLD_RIVERS, WORLD_LAKES] {
+            for f in crate::io::read_bytes(bytes, "world").document.features() {
+                let Some(g) = f.geometry() else { continue };
+                let mut lines = Vec::new();
+                collect(g.shape(), &mut lines);
+                for line in lines {
+                    for piece in split_at_antimeridian(&line) {
+                        for w in piece.windows(2) {
+                            assert!((w[1].0 - w[0].0).abs() <= 180.0, "{}", f.label());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn collect(shape: &geo::Geometry<f64>, out: &mut Vec<Vec<(f64, f64)>>) {
+        let line = |ls: &geo::LineString<f64>| ls.0.iter().map(|c| (c.x, c.y)).collect();
+        match shape {
+            geo::Geometry::Polygon(p) => {
+                out.push(line(p.exterior()));
+                out.extend(p.interiors().iter().map(line));
+            }
+            geo::Geometry::MultiPolygon(mp) => {
+                mp.0.iter().for_each(|p| collect(&p.clone().into(), out))
+            }
+            geo::Geometry::LineString(ls) => out.push(line(ls)),
+            geo::Geometry::MultiLineString(mls) => out.extend(mls.0.iter().map(line)),
+            _ => {}
+        }
+    }
 
     #[test]
     fn a_vraem_position_has_its_department_and_nearest_places() {

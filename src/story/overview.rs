@@ -110,6 +110,21 @@ pub fn charts(stories: &[StripStory], made: &Made) -> Vec<(W, String, String)> {
             }
         }
     }
+    // Every month from the first to the last, so that a quiet month shows as a gap.
+    if let (Some(first), Some(last)) =
+        (months.keys().next().cloned(), months.keys().last().cloned())
+    {
+        let parse =
+            |m: &str| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
+        if let (Some(mut day), Some(end)) = (parse(&first), parse(&last)) {
+            while day < end {
+                day = day
+                    .checked_add_months(chrono::Months::new(1))
+                    .unwrap_or(end);
+                months.entry(day.format("%Y-%m").to_string()).or_default();
+            }
+        }
+    }
     let destroyed = status_colour(Status::Destroyed);
     let rebuilt = status_colour(Status::Rebuilt);
     if !months.is_empty() {

@@ -43,20 +43,24 @@ fn lines_of(bytes: &[u8], name: &str) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
+/// The lines of a shape, cut where they cross the antimeridian.
 fn push_lines(shape: &geo::Geometry<f64>, out: &mut Vec<Vec<(f64, f64)>>) {
-    let ring = |ls: &geo::LineString<f64>| ls.0.iter().map(|c| (c.x, c.y)).collect();
+    let ring = |ls: &geo::LineString<f64>| {
+        let points: Vec<(f64, f64)> = ls.0.iter().map(|c| (c.x, c.y)).collect();
+        geodata::split_at_antimeridian(&points)
+    };
     match shape {
         geo::Geometry::Polygon(p) => {
-            out.push(ring(p.exterior()));
-            out.extend(p.interiors().iter().map(ring));
+            out.extend(ring(p.exterior()));
+            out.extend(p.interiors().iter().flat_map(ring));
         }
         geo::Geometry::MultiPolygon(mp) => {
             for p in &mp.0 {
                 push_lines(&p.clone().into(), out);
             }
         }
-        geo::Geometry::LineString(ls) => out.push(ring(ls)),
-        geo::Geometry::MultiLineString(mls) => out.extend(mls.0.iter().map(ring)),
+        geo::Geometry::LineString(ls) => out.extend(ring(ls)),
+        geo::Geometry::MultiLineString(mls) => out.extend(mls.0.iter().flat_map(ring)),
         _ => {}
     }
 }

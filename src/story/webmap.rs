@@ -157,13 +157,16 @@ fn basemap(bounds: [f64; 4]) -> Vec<Value> {
             };
             let mut push = |ls: &geo::LineString<f64>| {
                 let pts: Vec<(f64, f64)> = ls.0.iter().map(|c| (c.x, c.y)).collect();
-                if meets(&pts) {
-                    let round = |v: f64| (v * 1e4).round() / 1e4;
-                    lines.push(Value::Array(
-                        pts.iter()
-                            .map(|&(x, y)| json!([round(x), round(y)]))
-                            .collect(),
-                    ));
+                // Cut at the antimeridian, so that no line runs the long way round.
+                for pts in crate::geodata::split_at_antimeridian(&pts) {
+                    if meets(&pts) {
+                        let round = |v: f64| (v * 1e4).round() / 1e4;
+                        lines.push(Value::Array(
+                            pts.iter()
+                                .map(|&(x, y)| json!([round(x), round(y)]))
+                                .collect(),
+                        ));
+                    }
                 }
             };
             if !polygons.is_empty() {

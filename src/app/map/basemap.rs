@@ -76,17 +76,29 @@ fn doc(bytes: &[u8], name: &str) -> Document {
 }
 
 /// The rings and lines of a shape as Mercator polylines.
+/// Lines are cut where they cross the antimeridian, so none runs the long way round.
 pub(super) fn rings(shape: &geo::Geometry<f64>, out: &mut Vec<Line>) {
-    let ring =
-        |ls: &geo::LineString<f64>| Line::new(ls.0.iter().map(|c| mercator(c.x, c.y)).collect());
+    let mut ring = |ls: &geo::LineString<f64>| {
+        let points: Vec<(f64, f64)> = ls.0.iter().map(|c| (c.x, c.y)).collect();
+        for piece in crate::geodata::split_at_antimeridian(&points) {
+            out.push(Line::new(
+                piece.iter().map(|&(x, y)| mercator(x, y)).collect(),
+            ));
+        }
+    };
     match shape {
         geo::Geometry::Polygon(p) => {
-            out.push(ring(p.exterior()));
-            out.extend(p.interiors().iter().map(ring));
+            ring(p.exterior());
+            p.interiors().iter().for_each(&mut ring);
         }
-        geo::Geometry::MultiPolygon(mp) => mp.0.iter().for_each(|p| rings(&p.clone().into(), out)),
-        geo::Geometry::LineString(ls) => out.push(ring(ls)),
-        geo::Geometry::MultiLineString(mls) => out.extend(mls.0.iter().map(ring)),
+        geo::Geometry::MultiPolygon(mp) => {
+            for p in &mp.0 {
+                ring(p.exterior());
+                p.interiors().iter().for_each(&mut ring);
+            }
+        }
+        geo::Geometry::LineString(ls) => ring(ls),
+        geo::Geometry::MultiLineString(mls) => mls.0.iter().for_each(&mut ring),
         _ => {}
     }
 }

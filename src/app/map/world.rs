@@ -218,4 +218,17 @@ mod tests {
         assert!(lakes >= 250, "{lakes}");
         assert!(world().countries.iter().any(|c| c.name == "Brazil"));
     }
+
+    /// Fiji's outline, which crosses ±180°, drew a border across South America at 16° S:
+    /// no drawn segment may span more than half the world.
+    #[test]
+    fn no_border_runs_the_long_way_round() {
+        let half = super::super::transform::mercator(0.0, 0.0)[0]
+            - super::super::transform::mercator(-180.0, 0.0)[0];
+        for line in &world().borders {
+            for w in line.points.windows(2) {
+                assert!((w[1][0] - w[0][0]).abs() < half, "a segment spans {:?}", w);
+            }
+        }
+    }
 }

@@ -145,6 +145,30 @@ impl Action {
     }
 
     /// Every action that has a shortcut.
+    /// The actions with shortcuts as Help ▸ Keyboard shortcuts lists them: by menu (File,
+    /// Edit, View, database), each menu in its own order (Save before Save As, Undo before
+    /// Redo).
+    pub fn in_help_order() -> [Action; 16] {
+        [
+            Action::New,
+            Action::Open,
+            Action::Save,
+            Action::SaveAs,
+            Action::ImportLayer,
+            Action::ExportDialog,
+            Action::Quit,
+            Action::Undo,
+            Action::Redo,
+            Action::Delete,
+            Action::Escape,
+            Action::FitToData,
+            Action::ToggleSidebar,
+            Action::ToggleInspector,
+            Action::Shortcuts,
+            Action::SyncDatabase,
+        ]
+    }
+
     pub fn with_shortcuts() -> [Action; 16] {
         // The more specific shortcut first: egui matches Ctrl+Z when Ctrl+Shift+Z is pressed,
         // and Ctrl+I when Ctrl+Shift+I is.
@@ -166,5 +190,26 @@ impl Action {
             Action::Shortcuts,
             Action::SyncDatabase,
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_every_shortcut_once_in_menu_order() {
+        let help = Action::in_help_order();
+        for action in Action::with_shortcuts() {
+            assert_eq!(
+                help.iter().filter(|a| **a == action).count(),
+                1,
+                "{action:?}"
+            );
+        }
+        let at = |a: Action| help.iter().position(|h| *h == a).unwrap_or(usize::MAX);
+        assert!(at(Action::Save) < at(Action::SaveAs));
+        assert!(at(Action::Undo) < at(Action::Redo));
+        assert!(at(Action::Quit) < at(Action::Undo), "File before Edit");
     }
 }

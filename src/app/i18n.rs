@@ -186,6 +186,12 @@ table! {
     AutosaveFailed => "Autosave failed", "Falló el autoguardado";
     CannotOpen => "{} cannot be opened: see the problems below.", "No se puede abrir {}: vea los problemas abajo.";
     Cancel => "Cancel", "Cancelar";
+    HelpPan => "Move the map", "Mover el mapa";
+    HelpPanHow => "Drag", "Arrastrar";
+    HelpZoom => "Zoom the map", "Acercar o alejar el mapa";
+    HelpZoomHow => "Scroll wheel", "Rueda del ratón";
+    HelpInspect => "Inspect a strip", "Inspeccionar una pista";
+    HelpInspectHow => "Click it", "Hacer clic en ella";
     ExportDossier => "Export dossier…", "Exportar dossier…";
     PublishWebMap => "Publish as web map…", "Publicar como mapa web…";
     NoStripsForStory => "No strip is selected or shown: nothing to put in a dossier.", "No hay pistas seleccionadas ni visibles: nada que poner en un dossier.";

@@ -295,7 +295,7 @@ impl PistasApp {
                         .num_columns(2)
                         .striped(true)
                         .show(ui, |ui| {
-                            for action in Action::with_shortcuts() {
+                            for action in Action::in_help_order() {
                                 let keys: Vec<String> = action
                                     .shortcuts()
                                     .iter()
@@ -303,6 +303,16 @@ impl PistasApp {
                                     .collect();
                                 ui.label(action.text(lang));
                                 ui.monospace(keys.join(", "));
+                                ui.end_row();
+                            }
+                            // The map's own gestures, which have no menu.
+                            for (what, how) in [
+                                (T::HelpPan, T::HelpPanHow),
+                                (T::HelpZoom, T::HelpZoomHow),
+                                (T::HelpInspect, T::HelpInspectHow),
+                            ] {
+                                ui.label(lang.t(what));
+                                ui.monospace(lang.t(how));
                                 ui.end_row();
                             }
                         });

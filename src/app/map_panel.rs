@@ -114,6 +114,16 @@ impl PistasApp {
             imagery,
         };
         let out = map::map_ui(ui, &mut self.map, frame);
+        // A panel that opened beside the map (the inspector, say) does not hide the
+        // selected strip.
+        match self
+            .selection
+            .strip()
+            .and_then(|i| self.derived.cache.item(i))
+        {
+            Some(item) => self.map.keep_in_view(item.anchor),
+            None => self.map.note_rect(),
+        }
         self.hovered = out.hovered;
         if let Some((index, shape)) = out.moved {
             self.edit(|e| e.set_shape(index, shape));

@@ -22,3 +22,4 @@ mod stories;
 mod team;
 mod tiles;
 mod time;
+mod view;

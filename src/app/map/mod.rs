@@ -97,6 +97,8 @@ pub struct MapView {
     pub context_over_tiles: bool,
     /// What the strips layer drew in the last frame (clusters, for tests and the status bar).
     pub last_drawn: Drawn,
+    /// The map's area when the view was last checked (see `keep_in_view`).
+    last_rect: Option<Rect>,
     pub cursor: Option<(f64, f64)>,
     /// Fit to the data on the next frame (when the map's size is known).
     pub fit_pending: bool,
@@ -116,6 +118,7 @@ impl MapView {
             show_labels: true,
             legend_open: true,
             last_drawn: Drawn::default(),
+            last_rect: None,
             tile_status: tiles::TileStatus::default(),
             tile_cache: tiles::default_cache(),
             context_over_tiles: true,
@@ -139,6 +142,38 @@ impl MapView {
         self.memory.center_at(lon_lat(lon, lat));
         let _ = self.memory.set_zoom(zoom.clamp(2.0, 18.0));
         self.fit_pending = false;
+    }
+
+    /// Brings `anchor` back inside the map (24 px in from its edges) when the map's area
+    /// changed since the last frame (a panel opened or closed beside it), moving the view
+    /// by no more than that. A view the person moved is never moved for them otherwise.
+    pub fn keep_in_view(&mut self, anchor: Merc) {
+        let Some(t) = self.transform else { return };
+        let changed = self.last_rect.is_some_and(|r| {
+            (r.width() - t.rect.width()).abs() > 1.0 || (r.height() - t.rect.height()).abs() > 1.0
+        });
+        self.last_rect = Some(t.rect);
+        if !changed {
+            return;
+        }
+        let inner = t.rect.shrink(24.0);
+        let p = t.to_screen(anchor);
+        let target = egui::pos2(
+            p.x.clamp(inner.left(), inner.right()),
+            p.y.clamp(inner.top(), inner.bottom()),
+        );
+        if target == p {
+            return;
+        }
+        let centre = t.to_merc(t.rect.center() + (p - target));
+        let (lon, lat) = lon_lat_of(centre);
+        let zoom = self.memory.zoom();
+        self.set_view(lon, lat, zoom);
+    }
+
+    /// Notes the map's area when nothing is selected, so that a later change is seen.
+    pub fn note_rect(&mut self) {
+        self.last_rect = self.transform.map(|t| t.rect);
     }
 
     /// Centres on a position, zooming in to at least `zoom`.

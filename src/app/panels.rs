@@ -99,6 +99,13 @@ impl PistasApp {
         if self.tab != Tab::Table {
             self.table.cancel_edit();
         }
+        // The table and statistics fill the whole centre: under a short list the window
+        // would otherwise show its clear colour, a black area that looks like a crash.
+        if self.tab != Tab::Map {
+            let fill = ui.visuals().panel_fill;
+            ui.painter()
+                .rect_filled(ui.available_rect_before_wrap(), 0.0, fill);
+        }
         match self.tab {
             Tab::Map => self.map_ui(ui),
             Tab::Table => {

@@ -19,6 +19,7 @@ mod random;
 mod server;
 mod snapshots;
 mod stories;
+mod table_fill;
 mod team;
 mod tiles;
 mod time;

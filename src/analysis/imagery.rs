@@ -84,6 +84,27 @@ impl ImageryIndex {
         ImageryIndex { strips }
     }
 
+    /// Reads features `touched` (changed in place) again, leaving the others as they were.
+    pub fn update(&mut self, doc: &Document, touched: &[usize]) {
+        let touched_set: std::collections::HashSet<usize> = touched.iter().copied().collect();
+        self.strips.retain(|images| {
+            images
+                .first()
+                .is_none_or(|p| !touched_set.contains(&p.strip))
+        });
+        for &index in touched {
+            if let Some(feature) = doc.features().get(index) {
+                let placed = placed_of(index, &feature.decoded());
+                if !placed.is_empty() {
+                    self.strips.push(placed);
+                }
+            }
+        }
+        // The strips' order, as `of` makes it.
+        self.strips
+            .sort_by_key(|images| images.first().map_or(0, |p| p.strip));
+    }
+
     /// How many strips have images.
     pub fn strips(&self) -> usize {
         self.strips.len()
@@ -155,5 +176,18 @@ mod tests {
         // The rebuilt event's image was captured on 2014-12-01, before its fuzzy date.
         assert_eq!(shown("2014-12-01"), vec![hash('d')]);
         assert!(index.at(day("2016-01-01"), [0.0, 0.0, 1.0, 1.0]).is_empty());
+        // An edit that takes strip a's images away, read again alone, matches a rebuild.
+        let mut edited = doc.clone();
+        let _ = edited.update(0, |f| {
+            for e in f.events_mut().expect("a strip") {
+                e.evidence_mut().clear();
+            }
+        });
+        let mut updated = index.clone();
+        updated.update(&edited, &[0]);
+        assert_eq!(updated.strips(), ImageryIndex::of(&edited).strips());
+        assert_eq!(updated.strips(), 0);
+        updated.update(&doc, &[0]);
+        assert_eq!(updated.at(day("2014-10-01"), everywhere).len(), 1);
     }
 }

@@ -456,42 +456,26 @@ table! {
 }
 
 impl Lang {
+    /// The same language for stories, whose words hold the names of statuses, event types
+    /// and confidences for the window too.
+    pub fn story(self) -> crate::story::Lang {
+        match self {
+            Lang::En => crate::story::Lang::En,
+            Lang::Es => crate::story::Lang::Es,
+        }
+    }
+
     /// Fills the `{}` of a template in order.
     pub fn fill(self, key: T, values: &[&str]) -> String {
-        let mut out = String::new();
-        let mut values = values.iter();
-        let mut parts = self.t(key).split("{}").peekable();
-        while let Some(part) = parts.next() {
-            out.push_str(part);
-            if parts.peek().is_some() {
-                out.push_str(values.next().copied().unwrap_or(""));
-            }
-        }
-        out
+        crate::story::words::fill_template(self.t(key), values)
     }
 
     pub fn status(self, status: Status) -> &'static str {
-        match (self, status) {
-            (Lang::En, Status::Active) => "active",
-            (Lang::En, Status::Rebuilt) => "rebuilt",
-            (Lang::En, Status::Destroyed) => "destroyed",
-            (Lang::En, Status::Unknown) => "no history yet",
-            (Lang::Es, Status::Active) => "activa",
-            (Lang::Es, Status::Rebuilt) => "reconstruida",
-            (Lang::Es, Status::Destroyed) => "destruida",
-            (Lang::Es, Status::Unknown) => "sin historial aún",
-        }
+        self.story().status(status)
     }
 
     pub fn event(self, kind: EventType) -> &'static str {
-        match (self, kind) {
-            (Lang::En, k) => k.as_str(),
-            (Lang::Es, EventType::Built) => "construida",
-            (Lang::Es, EventType::Sighted) => "avistada",
-            (Lang::Es, EventType::Destroyed) => "destruida",
-            (Lang::Es, EventType::Rebuilt) => "reconstruida",
-            (Lang::Es, EventType::Reported) => "reportada",
-        }
+        self.story().event(kind)
     }
 
     pub fn geometry(self, kind: GeometryKind) -> &'static str {
@@ -508,12 +492,7 @@ impl Lang {
     }
 
     pub fn confidence(self, c: Confidence) -> &'static str {
-        match (self, c) {
-            (Lang::En, c) => c.as_str(),
-            (Lang::Es, Confidence::Confirmed) => "confirmado",
-            (Lang::Es, Confidence::Probable) => "probable",
-            (Lang::Es, Confidence::Unverified) => "sin verificar",
-        }
+        self.story().confidence(c)
     }
 
     pub fn format(self, f: Format) -> &'static str {

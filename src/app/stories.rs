@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 
 use super::PistasApp;
-use super::i18n::{Lang, T};
+use super::i18n::T;
 use crate::story::{self, Made};
 
 /// A story being written: where, and its outcome when done.
@@ -18,13 +18,6 @@ pub struct StoryJob {
 impl StoryJob {
     pub fn busy(&self) -> bool {
         self.running.is_some()
-    }
-}
-
-fn story_lang(lang: Lang) -> story::Lang {
-    match lang {
-        Lang::En => story::Lang::En,
-        Lang::Es => story::Lang::Es,
     }
 }
 
@@ -43,7 +36,7 @@ impl PistasApp {
             ),
         };
         Made {
-            lang: story_lang(self.lang),
+            lang: self.lang.story(),
             at: self.date,
             made: chrono::Local::now().date_naive(),
             file_name: self.doc.title_name(),

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::DbError;
 use super::session::{Access, Session};
-use crate::io::evidence::{file_of, items, relative_path};
+use crate::io::evidence::{distinct_items, file_of, hex, relative_path};
 use crate::model::{Document, Evidence, check_path};
 
 /// The size of a piece of a file in the database.
@@ -25,19 +25,6 @@ pub struct Moved {
     pub files: usize,
     pub bytes: u64,
     pub problems: Vec<String>,
-}
-
-fn distinct(doc: &Document) -> Vec<Evidence> {
-    let mut seen = HashSet::new();
-    items(doc)
-        .into_iter()
-        .map(|(_, _, item)| item)
-        .filter(|item| seen.insert(item.sha256()))
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Which of `hashes` the database has.
@@ -57,7 +44,7 @@ fn present(client: &mut Session, hashes: &[String]) -> Result<HashSet<String>, D
 /// or altered locally is not uploaded, and said.
 pub fn upload(client: &mut Session, doc: &Document, folder: &Path) -> Result<Moved, DbError> {
     let mut moved = Moved::default();
-    let wanted = distinct(doc);
+    let wanted = distinct_items(doc);
     let hashes: Vec<String> = wanted.iter().map(Evidence::sha256).collect();
     let have = present(client, &hashes)?;
     for item in wanted {
@@ -133,7 +120,7 @@ pub fn upload(client: &mut Session, doc: &Document, folder: &Path) -> Result<Mov
 pub fn fetch(client: &mut Session, doc: &Document, folder: &Path) -> Result<Moved, DbError> {
     let mut moved = Moved::default();
     let mut missing = Vec::new();
-    for item in distinct(doc) {
+    for item in distinct_items(doc) {
         let rel = relative_path(&item);
         if check_path(&rel).is_err() {
             continue;

@@ -218,13 +218,7 @@ fn strip_section(out: &mut String, s: &StripStory, pictures: &[Picture], made: &
 }
 
 fn event_colour(kind: crate::model::EventType) -> String {
-    use crate::model::EventType;
-    status_colour(match kind {
-        EventType::Built | EventType::Sighted => Status::Active,
-        EventType::Destroyed => Status::Destroyed,
-        EventType::Rebuilt => Status::Rebuilt,
-        EventType::Reported => Status::Unknown,
-    })
+    status_colour(super::event_status(kind))
 }
 
 /// The whole dossier: an overview when there are several strips, then one section each.
@@ -278,32 +272,9 @@ pub fn dossier(stories: &[StripStory], pictures: &[Vec<Picture>], made: &Made) -
 }
 
 fn footer(out: &mut String, pictures: &[Vec<Picture>], made: &Made) {
-    let lang = made.lang;
-    let mut credits: Vec<String> = pictures
-        .iter()
-        .flatten()
-        .filter_map(|p| p.item.credit())
-        .collect();
-    credits.sort();
-    credits.dedup();
     let _ = write!(
         out,
-        r#"<footer class="page">{} · {} · {}: {}"#,
-        escape(&lang.fill(W::DataFile, &[&made.file_name, &made.sha256])),
-        escape(&lang.fill(
-            W::MadeOn,
-            &[&made.made.to_string(), env!("CARGO_PKG_VERSION")]
-        )),
-        lang.w(W::Basemap),
-        escape(crate::geodata::CREDITS)
+        r#"<footer class="page">{}</footer>"#,
+        escape(&super::footer_text(pictures, made))
     );
-    if !credits.is_empty() {
-        let _ = write!(
-            out,
-            " · {}: {}",
-            lang.w(W::ImageCredits),
-            escape(&credits.join(", "))
-        );
-    }
-    out.push_str("</footer>");
 }

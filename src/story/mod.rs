@@ -110,6 +110,50 @@ pub fn picture_uri(
     ))
 }
 
+/// The footer every page of a dossier carries: the data file and its SHA-256, when and
+/// with what it was made, and the credits of the basemap data and of each image.
+pub fn footer_text(pictures: &[Vec<Picture>], made: &Made) -> String {
+    use words::W;
+    let lang = made.lang;
+    let mut credits: Vec<String> = pictures
+        .iter()
+        .flatten()
+        .filter_map(|p| p.item.credit())
+        .collect();
+    credits.sort();
+    credits.dedup();
+    let mut text = format!(
+        "{} · {} · {}: {}",
+        lang.fill(W::DataFile, &[&made.file_name, &made.sha256]),
+        lang.fill(
+            W::MadeOn,
+            &[&made.made.to_string(), env!("CARGO_PKG_VERSION")]
+        ),
+        lang.w(W::Basemap),
+        crate::geodata::CREDITS
+    );
+    if !credits.is_empty() {
+        text.push_str(&format!(
+            " · {}: {}",
+            lang.w(W::ImageCredits),
+            credits.join(", ")
+        ));
+    }
+    text
+}
+
+/// The status whose colour an event type is drawn in: built and sighted as active,
+/// destroyed, rebuilt, and reported as no history yet.
+pub fn event_status(kind: crate::model::EventType) -> crate::model::Status {
+    use crate::model::{EventType, Status};
+    match kind {
+        EventType::Built | EventType::Sighted => Status::Active,
+        EventType::Destroyed => Status::Destroyed,
+        EventType::Rebuilt => Status::Rebuilt,
+        EventType::Reported => Status::Unknown,
+    }
+}
+
 /// True when the document says it is illustrative (the bundled sample does).
 pub fn illustrative(doc: &Document) -> bool {
     doc.features().iter().take(50).any(|f| {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::html::escape;
 use super::words::{Lang, W};
-use crate::model::{Document, EventType, History, Source, Status, StatusTimeline};
+use crate::model::{Document, History, Source, Status, StatusTimeline};
 
 const LEAFLET_JS: &str = include_str!("../../assets/web/leaflet/leaflet.js");
 const LEAFLET_CSS: &str = include_str!("../../assets/web/leaflet/leaflet.css");
@@ -85,12 +85,7 @@ fn strips(doc: &Document, lang: Lang) -> (Vec<Value>, [f64; 4], Option<(NaiveDat
                     None => (d.start(), d.end()),
                     Some((a, b)) => (a.min(d.start()), b.max(d.end())),
                 });
-                let colour = status_index(match ev.kind() {
-                    EventType::Built | EventType::Sighted => Status::Active,
-                    EventType::Destroyed => Status::Destroyed,
-                    EventType::Rebuilt => Status::Rebuilt,
-                    EventType::Reported => Status::Unknown,
-                });
+                let colour = status_index(super::event_status(ev.kind()));
                 let sources: Vec<Value> = ev
                     .sources()
                     .iter()

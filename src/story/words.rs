@@ -90,31 +90,38 @@ words! {
     ClickStrip => "Click a strip for its history and sources.", "Haga clic en una pista para ver su historia y fuentes.";
 }
 
+/// A template with its `{}` filled by `values` in order (a missing value leaves nothing).
+pub fn fill_template(template: &str, values: &[&str]) -> String {
+    let mut out = String::new();
+    let mut values = values.iter();
+    let mut parts = template.split("{}").peekable();
+    while let Some(part) = parts.next() {
+        out.push_str(part);
+        if parts.peek().is_some() {
+            out.push_str(values.next().copied().unwrap_or(""));
+        }
+    }
+    out
+}
+
+/// The names of statuses, event types and confidences: one table for the window and every
+/// story.
 impl Lang {
     /// A template with `{}` filled in order.
     pub fn fill(self, key: W, values: &[&str]) -> String {
-        let mut out = String::new();
-        let mut parts = self.w(key).split("{}");
-        if let Some(first) = parts.next() {
-            out.push_str(first);
-        }
-        for (i, part) in parts.enumerate() {
-            out.push_str(values.get(i).copied().unwrap_or(""));
-            out.push_str(part);
-        }
-        out
+        fill_template(self.w(key), values)
     }
 
     pub fn status(self, status: Status) -> &'static str {
         match (self, status) {
-            (Lang::En, Status::Unknown) => "no history yet",
             (Lang::En, Status::Active) => "active",
             (Lang::En, Status::Rebuilt) => "rebuilt",
             (Lang::En, Status::Destroyed) => "destroyed",
-            (Lang::Es, Status::Unknown) => "sin historia aún",
+            (Lang::En, Status::Unknown) => "no history yet",
             (Lang::Es, Status::Active) => "activa",
             (Lang::Es, Status::Rebuilt) => "reconstruida",
             (Lang::Es, Status::Destroyed) => "destruida",
+            (Lang::Es, Status::Unknown) => "sin historial aún",
         }
     }
 
@@ -132,7 +139,7 @@ impl Lang {
     pub fn confidence(self, c: Confidence) -> &'static str {
         match (self, c) {
             (Lang::En, c) => c.as_str(),
-            (Lang::Es, Confidence::Confirmed) => "confirmada",
+            (Lang::Es, Confidence::Confirmed) => "confirmado",
             (Lang::Es, Confidence::Probable) => "probable",
             (Lang::Es, Confidence::Unverified) => "sin verificar",
         }

@@ -258,18 +258,12 @@ impl PistasApp {
             crate::io::InputFormat::of_file(s) == crate::io::InputFormat::GeoPackage
                 && crate::io::evidence::embed::carries(s)
         });
-        let has_items = self
-            .doc
-            .document()
-            .features()
-            .iter()
-            .any(|f| f.may_have_evidence());
-        if folder.is_dir() || has_items || carry.is_some() || restore.is_some() {
-            let from = super::jobs::Bring { carry, restore };
-            self.evidence
-                .jobs
-                .check(ctx, generation, self.doc.shared(), &folder, from);
-        }
+        // Whether there is anything to check is found out off the UI thread too (it reads
+        // every feature's text).
+        let from = super::jobs::Bring { carry, restore };
+        self.evidence
+            .jobs
+            .check(ctx, generation, self.doc.shared(), &folder, from);
     }
 
     /// What the inspector's evidence parts asked for.
@@ -427,15 +421,19 @@ impl PistasApp {
         let Some(folder) = self.evidence.folder().map(PathBuf::from) else {
             return Vec::new();
         };
+        // Built once per document; an edit of some strips reads those strips again only.
         let version = self.doc.version();
-        if self
-            .evidence
-            .imagery
-            .as_ref()
-            .is_none_or(|(v, _)| *v != version)
-        {
-            let index = crate::analysis::ImageryIndex::of(self.doc.document());
-            self.evidence.imagery = Some((version, index));
+        match self.evidence.imagery.take() {
+            Some((v, index)) if v == version => self.evidence.imagery = Some((v, index)),
+            Some((v, mut index)) if self.doc.touched_since(v).is_some() => {
+                let touched = self.doc.touched_since(v).unwrap_or_default();
+                index.update(self.doc.document(), touched);
+                self.evidence.imagery = Some((version, index));
+            }
+            _ => {
+                let index = crate::analysis::ImageryIndex::of(self.doc.document());
+                self.evidence.imagery = Some((version, index));
+            }
         }
         let Some(t) = self.map.transform else {
             return Vec::new();

@@ -76,43 +76,25 @@ impl Jobs {
         self.checking.is_some()
     }
 
-    /// Copies and hashes `files` into `folder` in the background; refused while another
-    /// attach runs.
-    #[allow(clippy::too_many_arguments)]
-    pub fn attach(
+    /// Runs `work` on a thread of its own for an event or source of a strip (`total` files,
+    /// `work` counting those done); refused while another attach or archive runs.
+    fn start(
         &mut self,
         ctx: &egui::Context,
-        generation: u64,
-        strip_id: String,
-        holder: Holder,
-        folder: &Path,
-        files: Vec<PathBuf>,
-        options: AddOptions,
+        (generation, strip_id, holder): (u64, String, Holder),
+        total: usize,
+        work: impl FnOnce(&AtomicUsize) -> Result<Vec<Stored>, String> + Send + 'static,
     ) -> bool {
         if self.adding.is_some() {
             return false;
         }
         let done = Arc::new(AtomicUsize::new(0));
         let (send, result) = mpsc::channel();
-        let (folder, count, ctx) = (folder.to_path_buf(), Arc::clone(&done), ctx.clone());
-        let total = files.len();
+        let (count, ctx) = (Arc::clone(&done), ctx.clone());
         let spawned = std::thread::Builder::new()
             .name("pistas-evidence".into())
             .spawn(move || {
-                let mut stored = Vec::new();
-                for file in files {
-                    match evidence::store(&folder, &file, &options) {
-                        Ok(s) => stored.push(s),
-                        Err(e) => {
-                            let _ = send.send(Err(e));
-                            ctx.request_repaint();
-                            return;
-                        }
-                    }
-                    count.fetch_add(1, Ordering::Relaxed);
-                    ctx.request_repaint();
-                }
-                let _ = send.send(Ok(stored));
+                let _ = send.send(work(&count));
                 ctx.request_repaint();
             });
         if spawned.is_err() {
@@ -129,6 +111,33 @@ impl Jobs {
         true
     }
 
+    /// Copies and hashes `files` into `folder` in the background; refused while another
+    /// attach runs.
+    #[allow(clippy::too_many_arguments)]
+    pub fn attach(
+        &mut self,
+        ctx: &egui::Context,
+        generation: u64,
+        strip_id: String,
+        holder: Holder,
+        folder: &Path,
+        files: Vec<PathBuf>,
+        options: AddOptions,
+    ) -> bool {
+        let folder = folder.to_path_buf();
+        let repaint = ctx.clone();
+        let total = files.len();
+        self.start(ctx, (generation, strip_id, holder), total, move |done| {
+            let mut stored = Vec::new();
+            for file in files {
+                stored.push(evidence::store(&folder, &file, &options)?);
+                done.fetch_add(1, Ordering::Relaxed);
+                repaint.request_repaint();
+            }
+            Ok(stored)
+        })
+    }
+
     /// Fetches `url` once and keeps its web archive in `folder`, for a source.
     pub fn archive(
         &mut self,
@@ -139,30 +148,10 @@ impl Jobs {
         folder: &Path,
         url: String,
     ) -> bool {
-        if self.adding.is_some() {
-            return false;
-        }
-        let (send, result) = mpsc::channel();
-        let (folder, ctx) = (folder.to_path_buf(), ctx.clone());
-        let spawned = std::thread::Builder::new()
-            .name("pistas-archive".into())
-            .spawn(move || {
-                let got = evidence::archive::archive(&folder, &url, false).map(|s| vec![s]);
-                let _ = send.send(got);
-                ctx.request_repaint();
-            });
-        if spawned.is_err() {
-            return false;
-        }
-        self.adding = Some(Adding {
-            generation,
-            strip_id,
-            holder,
-            total: 1,
-            done: Arc::new(AtomicUsize::new(0)),
-            result,
-        });
-        true
+        let folder = folder.to_path_buf();
+        self.start(ctx, (generation, strip_id, holder), 1, move |_| {
+            evidence::archive::archive(&folder, &url, false).map(|s| vec![s])
+        })
     }
 
     /// Brings files into `folder` as `bring` says, then checks every item of `doc`

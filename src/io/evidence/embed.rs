@@ -4,15 +4,14 @@
 //! its files along. Files are streamed a megabyte at a time in both directions and checked
 //! against their hash; one that is missing or altered is never copied, and said.
 
-use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::Path;
 
 use rusqlite::{Connection, MAIN_DB, OptionalExtension, blob::ZeroBlob};
 use sha2::{Digest, Sha256};
 
-use super::{file_of, items, relative_path};
-use crate::model::{Document, Evidence, check_path};
+use super::{distinct_items, file_of, hex, relative_path};
+use crate::model::{Document, check_path};
 
 /// The table a GeoPackage keeps evidence files in.
 pub const TABLE: &str = "pistas_evidence";
@@ -32,20 +31,6 @@ fn sql(e: rusqlite::Error) -> String {
     format!("GeoPackage: {e}")
 }
 
-/// Each item of `doc` once by hash, public or not (the caller chose the document).
-fn distinct(doc: &Document) -> Vec<Evidence> {
-    let mut seen = HashSet::new();
-    items(doc)
-        .into_iter()
-        .map(|(_, _, item)| item)
-        .filter(|item| seen.insert(item.sha256()))
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Adds the files of `doc`'s items, read from `folder`, to the GeoPackage at `gpkg`.
 pub fn embed(gpkg: &Path, doc: &Document, folder: &Path) -> Result<Carried, String> {
     let mut conn = Connection::open(gpkg).map_err(sql)?;
@@ -56,7 +41,7 @@ pub fn embed(gpkg: &Path, doc: &Document, folder: &Path) -> Result<Carried, Stri
     ))
     .map_err(sql)?;
     let mut carried = Carried::default();
-    for item in distinct(doc) {
+    for item in distinct_items(doc) {
         let hash = item.sha256();
         let rel = relative_path(&item);
         let file = match file_of(folder, &item) {
@@ -142,7 +127,7 @@ pub fn restore(gpkg: &Path, doc: &Document, folder: &Path) -> Result<Carried, St
     if !carries(gpkg) {
         return Ok(carried);
     }
-    for item in distinct(doc) {
+    for item in distinct_items(doc) {
         let hash = item.sha256();
         let rel = relative_path(&item);
         if check_path(&rel).is_err() {
@@ -214,7 +199,7 @@ pub fn carry(doc: &Document, from: &Path, to: &Path) -> Result<Carried, String> 
     if from == to {
         return Ok(carried);
     }
-    for item in distinct(doc) {
+    for item in distinct_items(doc) {
         let rel = relative_path(&item);
         let hash = item.sha256();
         let target = to.join(&rel);

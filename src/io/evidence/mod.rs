@@ -58,7 +58,8 @@ pub fn sha256_bytes(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lower-case hexadecimal (a digest).
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -161,7 +162,8 @@ impl Finding {
 /// index.
 pub fn items(doc: &Document) -> Vec<(String, usize, Evidence)> {
     let mut out = Vec::new();
-    for feature in doc.strips() {
+    // A feature whose text names no evidence is skipped unread.
+    for feature in doc.strips().filter(|f| f.may_have_evidence()) {
         let feature = feature.decoded();
         for (e, event) in feature.events().iter().enumerate() {
             let of_sources = event.sources().iter().flat_map(|s| match s {
@@ -174,6 +176,16 @@ pub fn items(doc: &Document) -> Vec<(String, usize, Evidence)> {
         }
     }
     out
+}
+
+/// Each item of `doc` once, by hash (its first place in the document).
+pub fn distinct_items(doc: &Document) -> Vec<Evidence> {
+    let mut seen = std::collections::HashSet::new();
+    items(doc)
+        .into_iter()
+        .map(|(_, _, item)| item)
+        .filter(|item| seen.insert(item.sha256()))
+        .collect()
 }
 
 /// Recomputes every item's hash against the files in `folder`, and lists the files there

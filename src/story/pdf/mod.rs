@@ -7,7 +7,7 @@ use std::sync::Arc;
 use base64::Engine;
 
 use super::strip::StripStory;
-use super::words::{Lang, W};
+use super::words::W;
 use super::{Made, Picture, svg};
 use crate::model::Status;
 
@@ -224,13 +224,7 @@ fn strip_pages(l: &mut Layout, s: &StripStory, pictures: &[Picture], made: &Made
 }
 
 fn event_rgb(kind: crate::model::EventType) -> [u8; 3] {
-    use crate::model::EventType;
-    match kind {
-        EventType::Built | EventType::Sighted => Status::Active.rgb(),
-        EventType::Destroyed => Status::Destroyed.rgb(),
-        EventType::Rebuilt => Status::Rebuilt.rgb(),
-        EventType::Reported => Status::Unknown.rgb(),
-    }
+    super::event_status(kind).rgb()
 }
 
 fn jpeg_of(uri: &str) -> Option<Vec<u8>> {
@@ -346,34 +340,5 @@ pub fn dossier_pdf(
         }
         strip_pages(&mut l, s, &pictures[i], made);
     }
-    render(l, &footer(pictures, made))
-}
-
-fn footer(pictures: &[Vec<Picture>], made: &Made) -> String {
-    let lang: Lang = made.lang;
-    let mut credits: Vec<String> = pictures
-        .iter()
-        .flatten()
-        .filter_map(|p| p.item.credit())
-        .collect();
-    credits.sort();
-    credits.dedup();
-    let mut text = format!(
-        "{} · {} · {}: {}",
-        lang.fill(W::DataFile, &[&made.file_name, &made.sha256]),
-        lang.fill(
-            W::MadeOn,
-            &[&made.made.to_string(), env!("CARGO_PKG_VERSION")]
-        ),
-        lang.w(W::Basemap),
-        crate::geodata::CREDITS
-    );
-    if !credits.is_empty() {
-        text.push_str(&format!(
-            " · {}: {}",
-            lang.w(W::ImageCredits),
-            credits.join(", ")
-        ));
-    }
-    text
+    render(l, &super::footer_text(pictures, made))
 }

@@ -438,3 +438,35 @@ fn a_geopackage_opened_brings_its_evidence_and_saving_takes_it_along() {
     let findings = ev::verify(&parsed.document, &ev::folder_of(&saved));
     assert!(findings.is_empty(), "{findings:?}");
 }
+
+#[test]
+fn a_pasted_image_is_attached_to_the_selected_strip() {
+    let dir = tempfile::tempdir().expect("temp");
+    let doc = dir.path().join("zona.geojson");
+    std::fs::copy(common::project_file("data/vraem-sample.geojson"), &doc).expect("copy");
+    let mut h = harness(doc, &ScriptedDialogs::default());
+    settle(&mut h);
+    let index = strip(&h);
+    h.state_mut().select(Some(index));
+    h.run_steps(2);
+    let image = egui::ColorImage::new([8, 6], vec![egui::Color32::from_rgb(40, 90, 30); 48]);
+    h.event(egui::Event::PasteImage(Arc::new(image)));
+    h.run_steps(2);
+    settle(&mut h);
+    let items = evidence_of(&h, 3);
+    assert_eq!(items.len(), 1, "attached to the latest event");
+    assert_eq!(items[0].caption().as_deref(), Some("pasted image"));
+    assert_eq!(items[0].media_type().as_deref(), Some("image/png"));
+    let folder = dir.path().join("zona.evidence");
+    let decoded = image::open(folder.join(items[0].path().expect("path"))).expect("a PNG");
+    assert_eq!((decoded.width(), decoded.height()), (8, 6));
+    let leftovers: Vec<_> = std::fs::read_dir(&folder)
+        .expect("folder")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".pasted-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "the pasted file written for the copy is removed"
+    );
+}

@@ -80,6 +80,16 @@ table! {
     AsOfDate => "Status as of the date", "Estado a la fecha";
     EventsInWindow => "Events in the last", "Eventos en los últimos";
     DaysSuffix => " days", " días";
+    ShowChart => "Show chart", "Mostrar gráfico";
+    HideChart => "Hide chart", "Ocultar gráfico";
+    ShowTimeline => "Show the timeline's chart", "Mostrar el gráfico de la línea de tiempo";
+    HideTimeline => "Fold the timeline to one line", "Plegar la línea de tiempo a una línea";
+    PlaySpeed => "Play speed: steps per second", "Velocidad: pasos por segundo";
+    NoDatedEvents => "No dated events to chart", "No hay eventos con fecha para mostrar";
+    FitTime => "Fit", "Ajustar";
+    FitTimeHelp => "Show all the data's months (or double-click the chart)", "Mostrar todos los meses de los datos (o doble clic en el gráfico)";
+    TimeChartHelp => "Events per month. Click or drag to set the date; scroll to zoom; Shift+scroll to move; right-drag or Shift+drag to zoom to a span; double-click to fit.", "Eventos por mes. Clic o arrastre para fijar la fecha; rueda para acercar; Mayús+rueda para mover; arrastre con el botón derecho o con Mayús para acercar a un periodo; doble clic para ajustar.";
+    NoEventsThisMonth => "no events this month", "sin eventos este mes";
     Filters => "Filters", "Filtros";
     ClearFilters => "Clear filters", "Quitar filtros";
     ShownOf => "{} of {} features shown", "{} de {} elementos visibles";

@@ -3,7 +3,7 @@
 //! applies them as commands.
 
 use chrono::NaiveDate;
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use super::document::Version;
 use super::evidence::EvidenceView;
@@ -467,7 +467,7 @@ impl Inspector {
                 ui.label(RichText::new(e.date().to_string()).monospace().strong());
                 ui.label(
                     RichText::new(lang.event(e.kind()))
-                        .color(event_colour(e.kind()))
+                        .color(theme::event_colour(e.kind()))
                         .strong(),
                 );
                 if let Some(c) = e.confidence().value() {
@@ -536,16 +536,6 @@ impl Inspector {
                 ));
             }
         }
-    }
-}
-
-fn event_colour(kind: EventType) -> Color32 {
-    use crate::model::Status;
-    match kind {
-        EventType::Built | EventType::Sighted => theme::status_colour(Status::Active),
-        EventType::Destroyed => theme::status_colour(Status::Destroyed),
-        EventType::Rebuilt => theme::status_colour(Status::Rebuilt),
-        EventType::Reported => theme::status_colour(Status::Unknown),
     }
 }
 

@@ -122,18 +122,24 @@ impl PistasApp {
         if let Some(next) = self.timeline.tick(&ctx, self.date) {
             self.set_date(next);
         }
-        egui::Panel::bottom("timeline")
-            .resizable(true)
-            .default_size(150.0)
-            .min_size(110.0)
-            .show(ui, |ui| {
-                if let Some(d) = self
-                    .timeline
-                    .ui(ui, self.lang, self.date, &mut self.date_text)
-                {
-                    self.set_date(d);
-                }
-            });
+        // Folded, or with nothing to chart, the timeline is its one line of controls.
+        let chart = !self.timeline.folded && self.timeline.has_events();
+        let panel = if chart {
+            egui::Panel::bottom("timeline")
+                .resizable(true)
+                .default_size(150.0)
+                .size_range(96.0..=(ui.available_height() * 0.4).max(100.0))
+        } else {
+            egui::Panel::bottom("timeline line").resizable(false)
+        };
+        panel.show(ui, |ui| {
+            if let Some(d) = self
+                .timeline
+                .ui(ui, self.lang, self.date, &mut self.date_text)
+            {
+                self.set_date(d);
+            }
+        });
     }
 
     fn centre_on(&mut self, index: usize) {

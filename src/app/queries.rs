@@ -180,7 +180,31 @@ impl PistasApp {
         &self.derived.histogram
     }
 
-    /// The first and last day the timeline's slider spans.
+    /// The timeline chart's plot area as last drawn (none while folded or empty).
+    pub fn timeline_plot(&self) -> Option<egui::Rect> {
+        self.timeline.drawn().map(|(r, _)| r)
+    }
+
+    /// Where the timeline draws a date, and its month's bar (left and right), as last drawn.
+    pub fn timeline_x(&self, date: NaiveDate) -> Option<(f32, (f32, f32))> {
+        let (_, scale) = self.timeline.drawn()?;
+        let month = super::timeline::scale::month_index(date);
+        Some((scale.x_of(date), scale.month_x(month)?))
+    }
+
+    /// The first and last day the timeline's axis shows.
+    pub fn timeline_view(&self) -> (NaiveDate, NaiveDate) {
+        let span = self.timeline.view();
+        let day = |d: f64| NaiveDate::from_num_days_from_ce_opt(d as i32).unwrap_or(self.date);
+        (day(span.from), day(span.to - 1.0))
+    }
+
+    /// Whether the timeline is folded to its line of controls.
+    pub fn timeline_folded(&self) -> bool {
+        self.timeline.folded || !self.timeline.has_events()
+    }
+
+    /// The first and last day of the events the timeline counts.
     pub fn timeline_range(&self) -> (NaiveDate, NaiveDate) {
         self.timeline.range()
     }

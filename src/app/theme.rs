@@ -24,6 +24,10 @@ pub fn status_colour(status: Status) -> Color32 {
 
 pub const STRIP_OUTLINE: Color32 = Color32::WHITE;
 pub const SELECTED: Color32 = Color32::from_rgb(0xff, 0xd4, 0x00);
+/// The outline of the timeline's date handle.
+pub const SELECTED_EDGE: Color32 = Color32::from_rgb(0x8a, 0x70, 0x00);
+/// A span being brushed on the timeline.
+pub const TIME_BRUSH: Color32 = Color32::from_rgba_premultiplied(0x20, 0x50, 0x90, 0x40);
 pub const HOVERED: Color32 = Color32::from_rgb(0x00, 0xe5, 0xff);
 pub const NON_STRIP: Color32 = Color32::from_rgb(0x6a, 0x3d, 0x9a);
 pub const WINDOW_HALO: Color32 = Color32::from_rgba_premultiplied(0x80, 0x20, 0x80, 0x50);

@@ -23,4 +23,5 @@ mod table_fill;
 mod team;
 mod tiles;
 mod time;
+mod timeline;
 mod view;

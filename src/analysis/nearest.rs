@@ -1,5 +1,7 @@
-//! The nearest of a set of places to a point, by geodesic distance: an R-tree on locally
-//! scaled degrees proposes a few candidates, and the ellipsoid decides among them.
+//! The nearest of a set of places to a point, by geodesic distance: an R-tree on points of
+//! the unit sphere (where straight-line distance orders places as distance on the globe
+//! does, at any latitude and across ±180°) proposes a few candidates, and the ellipsoid
+//! decides among them.
 
 use geo::orient::{Direction, Orient};
 use geo::{GeodesicArea, LineString, Point, Polygon};
@@ -10,36 +12,30 @@ use super::distance_m;
 
 /// Places to search, each with an index into the caller's list.
 pub struct Nearest {
-    tree: RTree<GeomWithData<[f64; 2], usize>>,
-    /// Longitude is scaled by the cosine of this latitude, so degrees are about square.
-    scale: f64,
+    tree: RTree<GeomWithData<[f64; 3], usize>>,
     points: Vec<(f64, f64)>,
 }
 
-/// How many candidates by scaled degrees are measured on the ellipsoid.
+/// How many candidates on the sphere are measured on the ellipsoid.
 const CANDIDATES: usize = 4;
+
+/// A longitude and latitude as a point of the unit sphere.
+fn on_sphere(lon: f64, lat: f64) -> [f64; 3] {
+    let (lon, lat) = (lon.to_radians(), lat.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
 
 impl Nearest {
     /// `points` are (longitude, latitude) in degrees.
     pub fn new(points: Vec<(f64, f64)>) -> Self {
-        let mean_lat = if points.is_empty() {
-            0.0
-        } else {
-            points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64
-        };
-        let scale = mean_lat.to_radians().cos().max(1e-6);
         let tree = RTree::bulk_load(
             points
                 .iter()
                 .enumerate()
-                .map(|(i, &(lon, lat))| GeomWithData::new([lon * scale, lat], i))
+                .map(|(i, &(lon, lat))| GeomWithData::new(on_sphere(lon, lat), i))
                 .collect(),
         );
-        Nearest {
-            tree,
-            scale,
-            points,
-        }
+        Nearest { tree, points }
     }
 
     /// Moves place `k` to `to`, or takes it out of the search with `None` (its number
@@ -48,12 +44,10 @@ impl Nearest {
         let Some(&(lon, lat)) = self.points.get(k) else {
             return;
         };
-        self.tree
-            .remove(&GeomWithData::new([lon * self.scale, lat], k));
+        self.tree.remove(&GeomWithData::new(on_sphere(lon, lat), k));
         if let Some((lon, lat)) = to {
             self.points[k] = (lon, lat);
-            self.tree
-                .insert(GeomWithData::new([lon * self.scale, lat], k));
+            self.tree.insert(GeomWithData::new(on_sphere(lon, lat), k));
         }
     }
 
@@ -61,8 +55,7 @@ impl Nearest {
     pub fn push(&mut self, (lon, lat): (f64, f64)) -> usize {
         let k = self.points.len();
         self.points.push((lon, lat));
-        self.tree
-            .insert(GeomWithData::new([lon * self.scale, lat], k));
+        self.tree.insert(GeomWithData::new(on_sphere(lon, lat), k));
         k
     }
 
@@ -73,7 +66,7 @@ impl Nearest {
     pub fn nearest(&self, lon: f64, lat: f64, except: Option<usize>) -> Option<(usize, f64)> {
         let at = Point::new(lon, lat);
         self.tree
-            .nearest_neighbor_iter(&[lon * self.scale, lat])
+            .nearest_neighbor_iter(&on_sphere(lon, lat))
             .filter(|c| Some(c.data) != except)
             .take(CANDIDATES)
             .map(|c| {
@@ -168,5 +161,35 @@ mod tests {
         let area = area.unwrap();
         assert!((area - 1.2e6).abs() < 0.05e6, "{area}");
         assert_eq!(path_length_and_area(&square[..2]).1, None);
+    }
+
+    #[test]
+    fn the_nearest_over_a_continent_and_across_the_antimeridian_is_the_true_nearest() {
+        // A grid over South America's latitudes, and two places either side of ±180°.
+        let mut points: Vec<(f64, f64)> = (0..400)
+            .map(|i| {
+                let (a, b) = (f64::from(i % 20), f64::from(i / 20));
+                (-80.0 + a * 2.1 + b * 0.13, -55.0 + b * 3.3 + a * 0.07)
+            })
+            .collect();
+        points.extend([(179.9, -17.0), (-179.9, -17.2)]);
+        let nearest = Nearest::new(points.clone());
+        let mut probes: Vec<(f64, f64)> = (0..300)
+            .map(|i| {
+                let t = f64::from(i);
+                (-82.0 + (t * 7.31) % 46.0, -56.0 + (t * 3.77) % 70.0)
+            })
+            .collect();
+        probes.extend([(179.95, -17.1), (-179.95, -17.1)]);
+        for (lon, lat) in probes {
+            let found = nearest.nearest(lon, lat, None).map(|(i, _)| i);
+            let best = (0..points.len()).min_by(|&a, &b| {
+                let d = |i: usize| {
+                    distance_m(Point::new(lon, lat), Point::new(points[i].0, points[i].1))
+                };
+                d(a).total_cmp(&d(b))
+            });
+            assert_eq!(found, best, "at {lon}, {lat}");
+        }
     }
 }

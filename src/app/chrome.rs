@@ -413,9 +413,9 @@ impl PistasApp {
                     let (length, area) = path_length_and_area(&lon_lat);
                     ui.separator();
                     let mut text =
-                        lang.fill(T::MeasureLength, &[&format!("{:.2}", length / 1000.0)]);
+                        lang.fill(T::MeasureLength, &[&lang.decimal(length / 1000.0, 2)]);
                     if let Some(a) = area {
-                        text.push_str(&lang.fill(T::MeasureArea, &[&format!("{:.3}", a / 1e6)]));
+                        text.push_str(&lang.fill(T::MeasureArea, &[&lang.decimal(a / 1e6, 3)]));
                     }
                     if points.is_empty() {
                         text = lang.t(T::MeasureHelp).to_owned();

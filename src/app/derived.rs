@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 
 use super::document::{OpenDocument, Version};
 use super::map::strips::StripCache;
-use super::map::{self};
 use super::table;
 use crate::analysis::{DayCounts, FactBook, Filter, Nearest, Stats};
 use crate::model::{Document, EventType, Status};
@@ -486,23 +485,24 @@ fn within_window(facts: &FactBook, date: NaiveDate, window: Option<i64>, shown: 
     }
 }
 
-/// The registered aerodromes and towns of the basemap, for nearest-place measures.
+/// South America's registered aerodromes and towns, for nearest-place measures.
 pub struct ContextPlaces {
-    pub aerodromes: Nearest,
+    pub aerodromes: &'static Nearest,
+    /// "ident name", as the CSV export says it.
     pub aerodrome_names: Vec<String>,
-    pub towns: Nearest,
+    pub towns: &'static Nearest,
     pub town_names: Vec<String>,
 }
 
 pub fn context_places() -> &'static ContextPlaces {
     static PLACES: std::sync::OnceLock<ContextPlaces> = std::sync::OnceLock::new();
     PLACES.get_or_init(|| {
-        let b = map::basemap::basemap();
+        let c = crate::geodata::south_america::context();
         ContextPlaces {
-            aerodromes: Nearest::new(b.aerodromes.iter().map(|p| p.lon_lat).collect()),
-            aerodrome_names: b.aerodromes.iter().map(|p| p.name.clone()).collect(),
-            towns: Nearest::new(b.towns.iter().map(|p| p.lon_lat).collect()),
-            town_names: b.towns.iter().map(|p| p.name.clone()).collect(),
+            aerodromes: c.aerodrome_index(),
+            aerodrome_names: c.aerodromes.iter().map(|a| a.ident_and_name()).collect(),
+            towns: c.town_index(),
+            town_names: c.towns.iter().map(|t| t.name.clone()).collect(),
         }
     })
 }
@@ -517,12 +517,12 @@ pub fn table_context(strips: &StripPlaces) -> table::Context<'_> {
             own: Some(&strips.own),
         },
         aerodromes: table::Places {
-            nearest: &context.aerodromes,
+            nearest: context.aerodromes,
             names: &context.aerodrome_names,
             own: None,
         },
         towns: table::Places {
-            nearest: &context.towns,
+            nearest: context.towns,
             names: &context.town_names,
             own: None,
         },

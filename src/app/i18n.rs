@@ -95,7 +95,7 @@ table! {
     ShownOf => "{} of {} features shown", "{} de {} elementos visibles";
     Search => "Search", "Buscar";
     SearchHint => "name, id, notes, sources", "nombre, id, notas, fuentes";
-    StatusAtDate => "Status on the date", "Estado a la fecha";
+    StatusAtDate => "Status on the date", "Estado en la fecha";
     EventBetween => "Has an event", "Tiene un evento";
     AnyEvent => "any event", "cualquier evento";
     From => "from", "desde";
@@ -111,10 +111,10 @@ table! {
     PolygonCorners => "Inside a polygon of {} corners", "Dentro de un polígono de {} esquinas";
     DrawRectangleHelp => "Click two opposite corners on the map.", "Haga clic en dos esquinas opuestas en el mapa.";
     AnyArea => "Anywhere", "En cualquier lugar";
-    ColDestroyed => "Destroyed", "Destruida";
-    ColRebuilt => "Rebuilt", "Reconstruida";
+    ColDestroyed => "Destroyed", "Destrucciones";
+    ColRebuilt => "Rebuilt", "Reconstrucciones";
     ColLastEvent => "Last event", "Último evento";
-    ColLength => "Length", "Longitud";
+    ColLength => "Length", "Largo";
     ColAerodrome => "Nearest aerodrome", "Aeródromo más cercano";
     ColNearestStrip => "Nearest strip", "Pista más cercana";
     ColTown => "Nearest town", "Pueblo más cercano";
@@ -130,8 +130,9 @@ table! {
     RebuildFigures => "{} rebuilds: median {} days, mean {}, quartiles {}–{}, from {} to {} days", "{} reconstrucciones: mediana {} días, media {}, cuartiles {}–{}, de {} a {} días";
     DaysAxis => "days", "días";
     PerOperation => "Per operation", "Por operativo";
+    OpDestroyed => "Destroyed", "Destruidas";
     RebuiltAfterOp => "Rebuilt after", "Reconstruidas después";
-    Share => "Share rebuilt", "% reconstruida";
+    Share => "Share rebuilt", "% reconstruidas";
     MostRebuilt => "Most rebuilt strips", "Pistas más reconstruidas";
     MostRebuiltRow => "{}: rebuilt {}, destroyed {}", "{}: reconstruida {}, destruida {}";
     ChartSaved => "Chart saved to {}", "Gráfico guardado en {}";
@@ -164,8 +165,8 @@ table! {
     Columns => "Columns…", "Columnas…";
     NoProperties => "The file's features have no other properties.", "Los elementos del archivo no tienen otras propiedades.";
     ColumnsHelp => "Click a cell of the selected row to edit it; Enter keeps the change (one undo step).", "Clic en una celda de la fila seleccionada para editarla; Intro guarda el cambio (un paso de deshacer).";
-    NoAerodromeNear => "registered aerodrome: none within {} km in the embedded data (it covers the VRAEM)", "aeródromo registrado: ninguno a menos de {} km en los datos incluidos (cubren el VRAEM)";
-    NoTownNear => "town: none within {} km in the embedded data (it covers the VRAEM)", "poblado: ninguno a menos de {} km en los datos incluidos (cubren el VRAEM)";
+    NoAerodromeNear => "registered aerodrome: none within {} km in the embedded data (it covers South America)", "aeródromo registrado: ninguno a menos de {} km en los datos incluidos (cubren América del Sur)";
+    NoTownNear => "town: none within {} km in the embedded data (it covers South America)", "poblado: ninguno a menos de {} km en los datos incluidos (cubren América del Sur)";
     KeptAt => "The unsaved work is kept, as it was, at {}", "El trabajo sin guardar se conserva, tal cual, en {}";
     PanelLayersShort => "Layers", "Capas";
     PanelInspectorShort => "Inspector", "Ficha";
@@ -187,6 +188,9 @@ table! {
     Problems => "{} problems ({} errors)", "{} problemas ({} errores)";
     ProblemsIn => "Problems in {}", "Problemas en {}";
     Hide => "Hide", "Ocultar";
+    ProblemCounts => "{} errors, {} warnings", "{} errores, {} avisos";
+    ShowList => "Show the list", "Ver la lista";
+    HideList => "Hide the list", "Ocultar la lista";
     ClickToSelect => "Select this feature", "Seleccionar este elemento";
     Opening => "Opening {}", "Abriendo {}";
     Saving => "Saving {}", "Guardando {}";
@@ -328,7 +332,7 @@ table! {
     WorkingLayer => "working layer", "capa de trabajo";
     WorkingLayerHelp => "The document being edited: File ▸ Save writes it", "El documento que se edita: Archivo ▸ Guardar lo escribe";
     FeatureCount => "{} features", "{} elementos";
-    Zoom => "Zoom to", "Ir a";
+    Zoom => "Zoom to", "Encuadrar";
     ReadOnly => "read-only", "solo lectura";
     LeftOut => "{} unreadable, kept as written", "{} ilegibles, conservados tal cual";
     MergeIntoWorking => "Merge…", "Fusionar…";
@@ -480,6 +484,16 @@ impl Lang {
         crate::story::words::fill_template(self.t(key), values)
     }
 
+    /// A decimal number as the language writes it ("14,5" in Spanish).
+    pub fn decimal(self, value: f64, places: usize) -> String {
+        self.story().decimal(value, places)
+    }
+
+    /// A count with its thousands grouped.
+    pub fn number(self, n: usize) -> String {
+        self.story().count(n as u64)
+    }
+
     pub fn status(self, status: Status) -> &'static str {
         self.story().status(status)
     }
@@ -588,5 +602,20 @@ mod tests {
             Lang::Es.fill(T::Counts, &["3", "5"]),
             "3 pistas, 5 elementos"
         );
+    }
+
+    #[test]
+    fn two_different_english_texts_are_not_one_spanish_text() {
+        // "Ir a" labelled both Go to and Zoom to.
+        let mut seen: std::collections::HashMap<&str, &str> = Default::default();
+        for &key in T::ALL {
+            let (en, es) = (Lang::En.t(key), Lang::Es.t(key));
+            if let Some(other) = seen.insert(es, en) {
+                assert!(
+                    other.eq_ignore_ascii_case(en),
+                    "{key:?}: \"{es}\" says both \"{other}\" and \"{en}\""
+                );
+            }
+        }
     }
 }

@@ -243,7 +243,7 @@ impl Inspector {
                 ui.label(lang.fill(
                     T::Runway,
                     &[
-                        &format!("{length:.0}"),
+                        &lang.decimal(length, 0),
                         &format!("{:.0}", summary.runway_heading_deg.unwrap_or(0.0)),
                     ],
                 ));

@@ -366,10 +366,15 @@ impl PistasApp {
         self.status_bar_ui(ui);
         self.timeline_panel_ui(ui);
         if self.problems.show && !self.problems.list.is_empty() {
-            egui::Panel::bottom("diagnostics")
-                .resizable(true)
-                .default_size(140.0)
-                .show(ui, |ui| self.problems_ui(ui));
+            let panel = if self.problems.expanded {
+                egui::Panel::bottom("diagnostics")
+                    .resizable(true)
+                    .default_size(140.0)
+                    .size_range(60.0..=(ui.available_height() * 0.35).max(70.0))
+            } else {
+                egui::Panel::bottom("diagnostics line").resizable(false)
+            };
+            panel.show(ui, |ui| self.problems_ui(ui));
         }
         // The map is the hero: the inspector shows only with a selection, and in a narrow
         // window it takes the sidebar's place rather than squeezing the map between both.

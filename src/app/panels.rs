@@ -41,7 +41,7 @@ impl PistasApp {
             return Vec::new();
         };
         let mut lines = Vec::new();
-        let km = |m: f64| format!("{:.1}", m / 1000.0);
+        let km = |m: f64| self.lang.decimal(m / 1000.0, 1);
         let places = self.derived.places(self.doc.document());
         if let Some((j, m)) = places
             .nearest
@@ -49,9 +49,9 @@ impl PistasApp {
         {
             lines.push(self.lang.fill(T::NearestStrip, &[&places.names[j], &km(m)]));
         }
-        // The embedded aerodromes and towns cover the VRAEM: farther than this, the nearest
-        // one says nothing about the strip, so the line says there is none near.
-        const NEAR_M: f64 = 100_000.0;
+        // The embedded aerodromes and towns cover South America: farther than this, the
+        // nearest one says nothing about the strip, so the line says there is none near.
+        use crate::geodata::south_america::NEAR_M;
         let near = NEAR_M / 1000.0;
         let context = context_places();
         match context.aerodromes.nearest(lon, lat, None) {

@@ -25,6 +25,8 @@ pub struct Problems {
     pub file: String,
     pub list: Vec<Diagnostic>,
     pub show: bool,
+    /// The whole list, not only its one-line summary.
+    pub expanded: bool,
 }
 
 impl Default for Problems {
@@ -34,6 +36,7 @@ impl Default for Problems {
             file: String::new(),
             list: Vec::new(),
             show: false,
+            expanded: false,
         }
     }
 }
@@ -44,6 +47,10 @@ impl Problems {
         self.of = of;
         self.file = file.display().to_string();
         self.show = !list.is_empty();
+        // Errors and a few warnings are listed at once; warnings only (a survey's 1,269
+        // "no id") are a line until opened, so the map keeps the room.
+        let errors = list.iter().any(Diagnostic::is_error);
+        self.expanded = list.len() <= 3 || (errors && list.len() <= 50);
         self.list = list;
     }
 
@@ -62,6 +69,10 @@ impl Problems {
         *self = Problems::default();
     }
 
+    pub fn warnings(&self) -> usize {
+        self.list.len() - self.errors()
+    }
+
     pub fn errors(&self) -> usize {
         self.list
             .iter()
@@ -73,14 +84,38 @@ impl Problems {
 impl PistasApp {
     pub(super) fn problems_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.strong(lang.fill(T::ProblemsIn, &[&self.problems.file]));
+            let counts = lang.fill(
+                T::ProblemCounts,
+                &[
+                    &lang.number(self.problems.errors()),
+                    &lang.number(self.problems.warnings()),
+                ],
+            );
+            let colour = if self.problems.errors() > 0 {
+                theme::ERROR_TEXT
+            } else {
+                theme::WARNING_TEXT
+            };
+            ui.colored_label(colour, counts);
+            let toggle = if self.problems.expanded {
+                lang.t(T::HideList)
+            } else {
+                lang.t(T::ShowList)
+            };
+            if ui.small_button(toggle).clicked() {
+                self.problems.expanded = !self.problems.expanded;
+            }
             if ui.small_button(lang.t(T::Hide)).clicked() {
                 self.problems.show = false;
             }
         });
         if self.problems.of == ProblemsOf::Working(self.doc.version().generation()) {
             self.id_column_ui(ui);
+        }
+        if !self.problems.expanded {
+            return;
         }
         let mut clicked = None;
         let selectable = self.problems.of != ProblemsOf::Nothing;

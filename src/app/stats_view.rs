@@ -107,10 +107,10 @@ pub fn stats_ui(ui: &mut Ui, lang: Lang, stats: &Stats) -> Option<StatsAction> {
                         T::RebuildFigures,
                         &[
                             &d.count.to_string(),
-                            &format!("{:.1}", d.median),
-                            &format!("{:.1}", d.mean),
-                            &format!("{:.1}", d.q1),
-                            &format!("{:.1}", d.q3),
+                            &lang.decimal(d.median, 1),
+                            &lang.decimal(d.mean, 1),
+                            &lang.decimal(d.q1, 1),
+                            &lang.decimal(d.q3, 1),
                             &d.min.to_string(),
                             &d.max.to_string(),
                         ],
@@ -153,7 +153,7 @@ pub fn stats_ui(ui: &mut Ui, lang: Lang, stats: &Stats) -> Option<StatsAction> {
                 .num_columns(4)
                 .show(ui, |ui| {
                     ui.strong(lang.t(T::Operation));
-                    ui.strong(lang.t(T::ColDestroyed));
+                    ui.strong(lang.t(T::OpDestroyed));
                     ui.strong(lang.t(T::RebuiltAfterOp));
                     ui.strong(lang.t(T::Share));
                     ui.end_row();
@@ -161,7 +161,7 @@ pub fn stats_ui(ui: &mut Ui, lang: Lang, stats: &Stats) -> Option<StatsAction> {
                         ui.label(&op.operation);
                         ui.label(op.destructions.to_string());
                         ui.label(op.rebuilt_after.to_string());
-                        ui.label(format!("{:.0} %", op.share_rebuilt * 100.0));
+                        ui.label(format!("{} %", lang.decimal(op.share_rebuilt * 100.0, 0)));
                         ui.end_row();
                     }
                 });

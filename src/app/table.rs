@@ -439,7 +439,7 @@ impl Table {
                             cell(
                                 ui,
                                 fact.runway_length_m
-                                    .map(|m| format!("{m:.0} m"))
+                                    .map(|m| format!("{} m", lang.decimal(m, 0)))
                                     .unwrap_or_default(),
                             );
                         });
@@ -454,7 +454,7 @@ impl Table {
                                 if let Some((a, m)) = near {
                                     let name =
                                         places.names.get(a).map(String::as_str).unwrap_or("");
-                                    cell(ui, format!("{:.1} km  {name}", m / 1000.0));
+                                    cell(ui, format!("{} km  {name}", lang.decimal(m / 1000.0, 1)));
                                 }
                             });
                         }
@@ -518,8 +518,10 @@ impl Table {
 }
 
 /// A table cell's text: not selectable, so a click selects the row.
+/// A cell's text on one line, cut with "…" where the column is narrower: every row the
+/// same height (a long name wrapping made some rows taller than others).
 fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
-    ui.add(egui::Label::new(text).selectable(false));
+    ui.add(egui::Label::new(text).selectable(false).truncate());
 }
 
 impl Table {

@@ -171,7 +171,9 @@ fn source_urls(sources: &[Source]) -> String {
         .join(" | ")
 }
 
-/// One row per strip: id, name, status at the date, summary figures, lon/lat and WKT.
+/// One row per strip: id, name, status at the date, summary figures, the nearest registered
+/// aerodrome (ident and name, and km) and town within 100 km from the embedded South America
+/// data (empty beyond, or outside it), lon/lat and WKT.
 pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -187,10 +189,14 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
         "median_days_to_rebuild",
         "runway_length_m",
         "runway_heading_deg",
+        "nearest_aerodrome",
+        "nearest_aerodrome_km",
+        "nearest_town",
         "lon",
         "lat",
         "WKT",
     ];
+    let places = crate::geodata::places();
     // Then every property but the name, so the file reads back into the same strips.
     let properties = tables::property_columns(doc.strips(), &header, false);
     let properties: Vec<_> = properties
@@ -209,6 +215,12 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
         let median = crate::analysis::median(&days)
             .map(|m| format!("{m}"))
             .unwrap_or_default();
+        let at = feature
+            .geometry()
+            .and_then(|g| representative_point(g.shape()))
+            .map(|p| (p.x(), p.y()));
+        let aerodrome = at.and_then(|(x, y)| places.nearest_aerodrome(x, y));
+        let town = at.and_then(|(x, y)| places.nearest_town(x, y));
         let (lon, lat) = lon_lat(feature);
         let wkt = feature
             .geometry()
@@ -227,6 +239,11 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
             median,
             rounded(s.runway_length_m),
             rounded(s.runway_heading_deg),
+            aerodrome
+                .as_ref()
+                .map_or_else(String::new, |(a, _)| a.clone()),
+            aerodrome.map_or_else(String::new, |(_, m)| format!("{:.1}", m / 1000.0)),
+            town.map_or_else(String::new, |(t, _)| t.to_owned()),
             lon,
             lat,
             wkt,

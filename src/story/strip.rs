@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::analysis::StripSummary;
 use crate::edit::format_dms;
-use crate::geodata::{Places, places};
+use crate::geodata::places;
 use crate::model::{Event, Evidence, Feature, History, Source, Status, StatusTimeline};
 
 /// A source as a story shows it.
@@ -79,10 +79,7 @@ impl StripStory {
             .and_then(crate::analysis::representative_point)
             .map(|p| (p.x(), p.y()));
         let context = places();
-        let near = |list: &[crate::geodata::Place]| {
-            let (lon, lat) = lon_lat?;
-            Places::nearest(list, lon, lat).map(|(p, m)| (p.name.clone(), m / 1000.0))
-        };
+        let km = |(name, m): (String, f64)| (name, m / 1000.0);
         let events = feature.events();
         let history = History::of(events);
         let summary = StripSummary::of(feature, at);
@@ -120,8 +117,12 @@ impl StripStory {
             department: lon_lat
                 .and_then(|(lon, lat)| context.department(lon, lat))
                 .map(str::to_owned),
-            town: near(&context.towns),
-            aerodrome: near(&context.aerodromes),
+            town: lon_lat
+                .and_then(|(lon, lat)| context.nearest_town(lon, lat))
+                .map(|(name, m)| km((name.to_owned(), m))),
+            aerodrome: lon_lat
+                .and_then(|(lon, lat)| context.nearest_aerodrome(lon, lat))
+                .map(km),
             shape,
             lon_lat,
             status: summary.status,

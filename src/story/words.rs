@@ -112,6 +112,47 @@ impl Lang {
         fill_template(self.w(key), values)
     }
 
+    /// A decimal number as this language writes it: "14.5" in English, "14,5" in Spanish.
+    pub fn decimal(self, value: f64, places: usize) -> String {
+        let text = format!("{value:.places$}");
+        let (whole, fraction) = match text.split_once('.') {
+            Some((w, f)) => (w.to_owned(), Some(f.to_owned())),
+            None => (text, None),
+        };
+        let (sign, digits) = match whole.strip_prefix('-') {
+            Some(d) => ("-", d),
+            None => ("", whole.as_str()),
+        };
+        let mut out = String::from(sign);
+        out.push_str(&self.group(digits));
+        if let Some(f) = fraction {
+            out.push(if self == Lang::Es { ',' } else { '.' });
+            out.push_str(&f);
+        }
+        out
+    }
+
+    /// A whole number with its thousands grouped: "1,269" in English, "1.269" in Spanish.
+    pub fn count(self, n: u64) -> String {
+        self.group(&n.to_string())
+    }
+
+    fn group(self, digits: &str) -> String {
+        let separator = if self == Lang::Es { '.' } else { ',' };
+        // Spanish leaves four-digit numbers whole (RAE): 1269, 12.690.
+        if digits.len() <= 3 || (self == Lang::Es && digits.len() == 4) {
+            return digits.to_owned();
+        }
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(separator);
+            }
+            out.push(c);
+        }
+        out
+    }
+
     pub fn status(self, status: Status) -> &'static str {
         match (self, status) {
             (Lang::En, Status::Active) => "active",
@@ -150,4 +191,23 @@ impl Lang {
 pub fn status_colour(status: Status) -> String {
     let [r, g, b] = status.rgb();
     format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::Lang;
+
+    #[test]
+    fn numbers_as_each_language_writes_them() {
+        assert_eq!(Lang::En.decimal(14.5, 1), "14.5");
+        assert_eq!(Lang::Es.decimal(14.5, 1), "14,5");
+        assert_eq!(Lang::Es.decimal(-1234.56, 2), "-1234,56");
+        assert_eq!(Lang::Es.decimal(12345.6, 1), "12.345,6");
+        assert_eq!(Lang::En.decimal(12345.6, 1), "12,345.6");
+        assert_eq!(Lang::En.decimal(3.0, 0), "3");
+        assert_eq!(Lang::En.count(1269), "1,269");
+        assert_eq!(Lang::Es.count(1269), "1269");
+        assert_eq!(Lang::Es.count(1_000_000), "1.000.000");
+        assert_eq!(Lang::En.count(999), "999");
+    }
 }

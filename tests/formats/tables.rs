@@ -181,3 +181,48 @@ fn large_files_read_on_every_core_give_every_row_in_order() {
     let expected: Vec<&str> = doc.strips().map(|f| f.id().as_str()).collect();
     assert_eq!(ids, expected);
 }
+
+#[test]
+fn the_strips_csv_says_the_nearest_registered_aerodrome_and_town_anywhere_in_south_america() {
+    let geojson = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","id":"manaus","properties":{"name":"near Manaus"},
+       "geometry":{"type":"Point","coordinates":[-60.05,-3.08]}},
+      {"type":"Feature","id":"vraem","properties":{"name":"near Pichari"},
+       "geometry":{"type":"Point","coordinates":[-73.83,-12.52]}},
+      {"type":"Feature","id":"sea","properties":{"name":"in the Pacific"},
+       "geometry":{"type":"Point","coordinates":[-100.0,-30.0]}}]}"#;
+    let doc = pistas::io::read_bytes(geojson.as_bytes(), "t.geojson").document;
+    let csv = pistas::io::strips_csv(&doc, "2026-01-01".parse().expect("test value")).expect("csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("test value")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let (aerodrome, km, town) = (
+        col("nearest_aerodrome"),
+        col("nearest_aerodrome_km"),
+        col("nearest_town"),
+    );
+    // Manaus, Brazil: outside the VRAEM, the registry still answers.
+    assert_eq!(&rows[0][town], "Manaus");
+    assert!(rows[0][aerodrome].starts_with("SB") || rows[0][aerodrome].contains(' '));
+    let d: f64 = rows[0][km].parse().expect("km");
+    assert!(d < 100.0, "{d}");
+    assert!(!rows[1][aerodrome].is_empty() && !rows[1][town].is_empty());
+    // Nothing within 100 km: empty cells, not the nearest on another continent.
+    assert_eq!(
+        (&rows[2][aerodrome], &rows[2][km], &rows[2][town]),
+        ("", "", "")
+    );
+    // Read back, the columns are derived, not properties.
+    let dir = tempfile::tempdir().expect("test value");
+    let path = dir.path().join("strips.csv");
+    std::fs::write(&path, &csv).expect("test value");
+    let back = read(&path).document;
+    assert_eq!(back.features().len(), 3);
+    assert!(back.features()[0].property("nearest_town").is_none());
+}

@@ -27,7 +27,7 @@ fn app(size: egui::Vec2, file: Option<std::path::PathBuf>) -> Harness<'static, P
 }
 
 fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
+    s.parse().expect("test value")
 }
 
 #[test]
@@ -51,8 +51,8 @@ fn a_click_in_a_months_bar_shows_a_day_of_that_month_and_the_marker_stays_in_it(
         "the marker {x} is inside October's bar {a}..{b}"
     );
     // Each bar ends where the next month's begins: bars span their month.
-    let (_, (_, oct_end)) = h.state().timeline_x(d("2014-10-31")).unwrap();
-    let (_, (nov_start, _)) = h.state().timeline_x(d("2014-11-01")).unwrap();
+    let (_, (_, oct_end)) = h.state().timeline_x(d("2014-10-31")).expect("test value");
+    let (_, (nov_start, _)) = h.state().timeline_x(d("2014-11-01")).expect("test value");
     assert!((oct_end - nov_start).abs() < 1e-3);
 }
 
@@ -62,8 +62,8 @@ fn a_brushed_span_zooms_and_an_event_dated_today_does_not_squeeze_it() {
     let whole = h.state().timeline_view();
     let plot = h.state().timeline_plot().expect("drawn");
     // Shift-drag from mid-2013 to the end of 2014.
-    let (x0, _) = h.state().timeline_x(d("2013-07-01")).unwrap();
-    let (x1, _) = h.state().timeline_x(d("2014-12-31")).unwrap();
+    let (x0, _) = h.state().timeline_x(d("2013-07-01")).expect("test value");
+    let (x1, _) = h.state().timeline_x(d("2014-12-31")).expect("test value");
     let y = plot.center().y;
     h.event(egui::Event::PointerButton {
         pos: egui::pos2(x0, y),
@@ -112,7 +112,7 @@ fn a_brushed_span_zooms_and_an_event_dated_today_does_not_squeeze_it() {
         "the data reaches today"
     );
     assert_eq!(h.state().timeline_view(), zoomed, "the zoom is kept");
-    let (_, (a, b)) = h.state().timeline_x(d("2014-10-15")).unwrap();
+    let (_, (a, b)) = h.state().timeline_x(d("2014-10-15")).expect("test value");
     assert!(
         b - a > 30.0,
         "a month of the zoomed span is wide: {}",
@@ -143,7 +143,7 @@ fn the_timeline_folds_to_one_line_and_the_map_gets_the_room() {
 
 #[test]
 fn a_survey_without_events_has_a_one_line_timeline() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("test value");
     let path = dir.path().join("survey.geojson");
     let features: Vec<String> = (0..20)
         .map(|i| {
@@ -161,7 +161,7 @@ fn a_survey_without_events_has_a_one_line_timeline() {
             features.join(",")
         ),
     )
-    .unwrap();
+    .expect("test value");
     let mut h = app(egui::vec2(1024.0, 768.0), Some(path));
     h.run_steps(4);
     assert_eq!(h.state().document().features().len(), 20);

@@ -1,6 +1,7 @@
 //! The embedded offline basemap: Peru's outline, department borders and names, rivers with
-//! the Apurímac, Ene and Mantaro labelled, towns, and the registered aerodromes. Parsed once
-//! from the GeoJSON under `assets/` with the library's own reader and kept in Mercator.
+//! the Apurímac, Ene and Mantaro labelled; South America's first-level boundaries and
+//! names, towns and registered aerodromes. Parsed once from the embedded data
+//! ([`crate::geodata`]) and kept in Mercator.
 
 use std::sync::OnceLock;
 
@@ -11,9 +12,8 @@ use crate::app::theme;
 use crate::io::read_bytes;
 use crate::model::Document;
 
-use crate::geodata::{
-    AERODROMES, DEPARTMENTS, PERU_OUTLINE as OUTLINE, TOWNS, VRAEM_RIVERS as RIVERS,
-};
+use crate::geodata::south_america;
+use crate::geodata::{DEPARTMENTS, PERU_OUTLINE as OUTLINE, VRAEM_RIVERS as RIVERS};
 
 /// Sources drawn by the offline basemap, for the attribution corner.
 pub const ATTRIBUTION: &str = crate::geodata::ATTRIBUTION;
@@ -52,17 +52,35 @@ pub struct Place {
     /// Drawn and labelled before other places when space is short.
     pub priority: bool,
     pub detail: String,
+    /// The least zoom it is drawn at.
+    pub min_zoom: f64,
 }
 
 pub struct Basemap {
     pub outline: Vec<Line>,
     pub departments: Vec<Line>,
     pub department_labels: Vec<Place>,
+    /// South America's first-level boundaries (Peru's are `departments`), and their names.
+    pub admin1: Vec<Line>,
+    pub admin1_labels: Vec<Place>,
     /// Rivers with their WDBII level (1 = major).
     pub rivers: Vec<(Line, i64)>,
     pub river_labels: Vec<Place>,
+    /// Largest first.
     pub towns: Vec<Place>,
     pub aerodromes: Vec<Place>,
+}
+
+/// The least zoom a town of this population is drawn at: cities from the continent's
+/// view, villages only close up.
+fn town_zoom(population: u64) -> f64 {
+    match population {
+        1_000_000.. => 4.0,
+        100_000.. => 5.0,
+        20_000.. => 6.5,
+        5_000.. => 7.5,
+        _ => 8.5,
+    }
 }
 
 /// The basemap, parsed on first use.
@@ -103,18 +121,6 @@ pub(super) fn rings(shape: &geo::Geometry<f64>, out: &mut Vec<Line>) {
     }
 }
 
-fn place(f: &crate::model::Feature, priority: bool, detail: String) -> Option<Place> {
-    let shape = f.geometry()?.shape();
-    let p = crate::analysis::representative_point(shape)?;
-    Some(Place {
-        name: f.label().to_owned(),
-        at: mercator(p.x(), p.y()),
-        lon_lat: (p.x(), p.y()),
-        priority,
-        detail,
-    })
-}
-
 impl Basemap {
     fn load() -> Self {
         let mut outline = Vec::new();
@@ -140,6 +146,7 @@ impl Basemap {
                         lon_lat: (p.x(), p.y()),
                         priority: true,
                         detail: String::new(),
+                        min_zoom: 5.0,
                     });
                 }
             }
@@ -177,40 +184,72 @@ impl Basemap {
                 lon_lat: super::transform::lon_lat_of(*at),
                 priority: true,
                 detail: String::new(),
+                min_zoom: 7.0,
             })
         })
         .collect();
-        let towns = doc(TOWNS, "towns")
-            .features()
+        let context = south_america::context();
+        let towns = context
+            .towns
             .iter()
-            .filter_map(|f| {
-                let in_box = f
-                    .property("in_vraem_box")
-                    .is_some_and(|v| v.get() == "true");
-                let detail = [f.property_str("admin2"), f.property_str("admin1")]
+            .map(|t| Place {
+                name: t.name.clone(),
+                at: mercator(t.lon_lat.0, t.lon_lat.1),
+                lon_lat: t.lon_lat,
+                priority: t.population >= 20_000,
+                detail: [t.admin1.as_str(), t.country.as_str()]
                     .into_iter()
-                    .flatten()
+                    .filter(|s| !s.is_empty())
                     .collect::<Vec<_>>()
-                    .join(", ");
-                place(f, in_box, detail)
+                    .join(", "),
+                min_zoom: town_zoom(t.population),
             })
             .collect();
-        let aerodromes = doc(AERODROMES, "aerodromes")
-            .features()
+        let aerodromes = context
+            .aerodromes
             .iter()
-            .filter_map(|f| {
-                let detail = [f.property_str("ident"), f.property_str("type")]
+            .map(|a| Place {
+                name: a.name.clone(),
+                at: mercator(a.lon_lat.0, a.lon_lat.1),
+                lon_lat: a.lon_lat,
+                priority: a.major(),
+                detail: [a.ident.as_str(), a.kind.as_str(), a.runways.as_str()]
                     .into_iter()
-                    .flatten()
+                    .filter(|s| !s.is_empty())
                     .collect::<Vec<_>>()
-                    .join(" · ");
-                place(f, true, detail)
+                    .join(" · "),
+                min_zoom: if a.major() { 5.0 } else { 7.0 },
             })
             .collect();
+        let mut admin1 = Vec::new();
+        let mut admin1_labels = Vec::new();
+        for f in read_bytes(south_america::admin1_geojson().as_bytes(), "admin1")
+            .document
+            .features()
+        {
+            let Some(g) = f.geometry() else { continue };
+            match (g.shape(), f.property_str("label")) {
+                (geo::Geometry::Point(p), Some(label)) => admin1_labels.push(Place {
+                    name: label.to_uppercase(),
+                    at: mercator(p.x(), p.y()),
+                    lon_lat: (p.x(), p.y()),
+                    priority: true,
+                    detail: String::new(),
+                    min_zoom: f
+                        .property("min_zoom")
+                        .and_then(|v| v.get().parse::<f64>().ok())
+                        .unwrap_or(5.0)
+                        .max(4.5),
+                }),
+                (shape, _) => rings(shape, &mut admin1),
+            }
+        }
         Basemap {
             outline,
             departments,
             department_labels,
+            admin1,
+            admin1_labels,
             rivers,
             river_labels,
             towns,
@@ -227,6 +266,7 @@ impl Basemap {
                 .iter()
                 .chain(&self.aerodromes)
                 .chain(&self.department_labels)
+                .chain(&self.admin1_labels)
         };
         all()
             .find(|p| fold(&p.name) == q)
@@ -308,6 +348,14 @@ pub fn draw(
     if vector {
         super::world::draw(t, zoom, labels, borders.as_ref(), rivers.as_ref());
     }
+    if vector
+        && zoom >= 4.0
+        && let Some(painter) = &borders
+    {
+        for line in map.admin1.iter().filter(|l| l.visible(&view)) {
+            polyline(painter, t, line, Stroke::new(0.8, theme::DEPARTMENT_BORDER));
+        }
+    }
     if vector && let Some(painter) = &borders {
         for line in map.departments.iter().filter(|l| l.visible(&view)) {
             polyline(painter, t, line, Stroke::new(1.0, theme::DEPARTMENT_BORDER));
@@ -346,9 +394,13 @@ pub fn draw(
         for p in &map.department_labels {
             text_label(painter, t, p, 13.0, theme::DEPARTMENT_LABEL, labels, false);
         }
+        for p in map.admin1_labels.iter().filter(|p| zoom >= p.min_zoom) {
+            text_label(painter, t, p, 12.0, theme::DEPARTMENT_LABEL, labels, false);
+        }
     }
     if let Some(painter) = &aerodromes {
-        for p in &map.aerodromes {
+        let shown = map.aerodromes.iter().filter(|p| zoom >= p.min_zoom);
+        for p in shown {
             let at = t.to_screen(p.at);
             if !t.rect.contains(at) {
                 continue;
@@ -372,23 +424,17 @@ pub fn draw(
         }
     }
     if vector
-        && zoom >= 7.5
+        && zoom >= 4.0
         && let Some(painter) = &towns
     {
-        let towns = map
-            .towns
-            .iter()
-            .filter(|p| p.priority)
-            .chain(map.towns.iter().filter(|p| !p.priority));
-        for p in towns {
+        // Largest first: where labels collide, the bigger town keeps its name.
+        for p in map.towns.iter().filter(|p| zoom >= p.min_zoom) {
             let at = t.to_screen(p.at);
             if !t.rect.contains(at) {
                 continue;
             }
-            painter.circle_filled(at, 2.2, theme::TOWN);
-            if zoom >= 8.5 {
-                text_label(painter, t, p, 11.0, theme::TOWN, labels, true);
-            }
+            painter.circle_filled(at, if p.priority { 2.8 } else { 2.2 }, theme::TOWN);
+            text_label(painter, t, p, 11.0, theme::TOWN, labels, true);
         }
     }
 }

@@ -10,10 +10,13 @@ use crate::io::json_string_into;
 /// Columns of Pistas' strips tables derived from the geometry or written for people,
 /// besides the properties the profile derives from the history
 /// ([`crate::model::DERIVED_PROPERTIES`]).
-const TABLE_ONLY: [&str; 6] = [
+const TABLE_ONLY: [&str; 9] = [
     "status_date",
     "events",
     "median_days_to_rebuild",
+    "nearest_aerodrome",
+    "nearest_aerodrome_km",
+    "nearest_town",
     "lon",
     "lat",
     "WKT",

@@ -1,25 +1,26 @@
 //! The real geodata Pistas embeds (see `assets/README.md` for sources and licences): Peru's
-//! outline and departments, the VRAEM's rivers, towns and registered aerodromes, and the
-//! world's countries, rivers and lakes. The window's basemap, dossiers and the web map draw
-//! from these bytes; the places are parsed once, in longitude and latitude, for measures
-//! without a window (nearest town, which department).
+//! outline and departments, the VRAEM's rivers, the world's countries, rivers and lakes,
+//! and South America's first-level boundaries, towns and registered aerodromes
+//! ([`south_america`]). The window's basemap, dossiers and the web map draw from these
+//! bytes; the places are parsed once, in longitude and latitude, for measures without a
+//! window (nearest town and aerodrome, which department).
+
+pub mod south_america;
 
 use std::sync::OnceLock;
 
-pub const PERU_OUTLINE: &[u8] = include_bytes!("../assets/basemap/peru_ne10m_worldatlas.geojson");
+pub const PERU_OUTLINE: &[u8] =
+    include_bytes!("../../assets/basemap/peru_ne10m_worldatlas.geojson");
 pub const DEPARTMENTS: &[u8] =
-    include_bytes!("../assets/basemap/peru_departments_ne10m_admin1.geojson");
+    include_bytes!("../../assets/basemap/peru_departments_ne10m_admin1.geojson");
 pub const VRAEM_RIVERS: &[u8] =
-    include_bytes!("../assets/basemap/vraem_rivers_gshhg_wdbii_full.geojson");
-pub const TOWNS: &[u8] =
-    include_bytes!("../assets/basemap/vraem_places_geonames_cities1000.geojson");
-pub const AERODROMES: &[u8] = include_bytes!("../data/aerodromes-vraem.geojson");
+    include_bytes!("../../assets/basemap/vraem_rivers_gshhg_wdbii_full.geojson");
 pub const WORLD_COUNTRIES: &[u8] =
-    include_bytes!("../assets/basemap/world_countries_ne50m_worldatlas.geojson");
+    include_bytes!("../../assets/basemap/world_countries_ne50m_worldatlas.geojson");
 pub const WORLD_RIVERS: &[u8] =
-    include_bytes!("../assets/basemap/world_rivers_ne50m_sanetopojson.geojson");
+    include_bytes!("../../assets/basemap/world_rivers_ne50m_sanetopojson.geojson");
 pub const WORLD_LAKES: &[u8] =
-    include_bytes!("../assets/basemap/world_lakes_ne50m_sanetopojson.geojson");
+    include_bytes!("../../assets/basemap/world_lakes_ne50m_sanetopojson.geojson");
 
 /// The sources, short, for a map's corner.
 pub const ATTRIBUTION: &str =
@@ -55,33 +56,24 @@ pub struct Place {
 
 /// The places and areas measures need.
 pub struct Places {
+    /// South America's towns, largest first (for labels on the dossiers' maps).
     pub towns: Vec<Place>,
-    pub aerodromes: Vec<Place>,
     /// Each department's name and shape.
     pub departments: Vec<(String, geo::Geometry<f64>)>,
-}
-
-fn points(bytes: &[u8], name: &str) -> Vec<Place> {
-    crate::io::read_bytes(bytes, name)
-        .document
-        .features()
-        .iter()
-        .filter_map(|f| {
-            let p = crate::analysis::representative_point(f.geometry()?.shape())?;
-            Some(Place {
-                name: f.label().to_owned(),
-                lon_lat: (p.x(), p.y()),
-            })
-        })
-        .collect()
 }
 
 /// The places, parsed on first use.
 pub fn places() -> &'static Places {
     static PLACES: OnceLock<Places> = OnceLock::new();
     PLACES.get_or_init(|| Places {
-        towns: points(TOWNS, "towns"),
-        aerodromes: points(AERODROMES, "aerodromes"),
+        towns: south_america::context()
+            .towns
+            .iter()
+            .map(|t| Place {
+                name: t.name.clone(),
+                lon_lat: t.lon_lat,
+            })
+            .collect(),
         departments: crate::io::read_bytes(DEPARTMENTS, "departments")
             .document
             .features()
@@ -108,18 +100,19 @@ impl Places {
             .map(|(name, _)| name.as_str())
     }
 
-    /// The nearest of `places` to a position, with the distance in metres.
-    pub fn nearest(places: &[Place], lon: f64, lat: f64) -> Option<(&Place, f64)> {
-        places
-            .iter()
-            .map(|p| {
-                let there = geo::Point::new(p.lon_lat.0, p.lon_lat.1);
-                (
-                    p,
-                    crate::analysis::distance_m(geo::Point::new(lon, lat), there),
-                )
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1))
+    /// The nearest town within 100 km, with the distance in metres.
+    pub fn nearest_town(&self, lon: f64, lat: f64) -> Option<(&str, f64)> {
+        south_america::context()
+            .nearest_town(lon, lat)
+            .map(|(t, m)| (t.name.as_str(), m))
+    }
+
+    /// The nearest registered aerodrome within 100 km ("ident name"), with the distance in
+    /// metres.
+    pub fn nearest_aerodrome(&self, lon: f64, lat: f64) -> Option<(String, f64)> {
+        south_america::context()
+            .nearest_aerodrome(lon, lat)
+            .map(|(a, m)| (a.ident_and_name(), m))
     }
 }
 
@@ -194,8 +187,8 @@ mod tests {
         assert_eq!(p.department(-71.97, -13.53), Some("Cusco"));
         assert_eq!(p.department(-74.22, -13.16), Some("Ayacucho"));
         assert_eq!(p.department(-60.0, -30.0), None);
-        let (town, m) = Places::nearest(&p.towns, -73.83, -12.52).expect("a town");
-        assert!(m < 20_000.0, "{} at {m}", town.name);
-        assert!(Places::nearest(&p.aerodromes, -73.83, -12.52).is_some());
+        let (town, m) = p.nearest_town(-73.83, -12.52).expect("a town");
+        assert!(m < 20_000.0, "{town} at {m}");
+        assert!(p.nearest_aerodrome(-73.83, -12.52).is_some());
     }
 }

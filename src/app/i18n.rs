@@ -265,6 +265,8 @@ table! {
     RecoverBody => "Pistas did not close normally. Work autosaved at {} ({}) can be restored.", "Pistas no se cerró normalmente. Se puede restaurar el trabajo autoguardado a las {} ({}).";
     Aerodrome => "Registered aerodrome", "Aeródromo registrado";
     OtherFeature => "Other feature", "Otro elemento";
+    ClusterCount => "{} features here", "{} elementos aquí";
+    ClusterClick => "Click to zoom in", "Clic para acercar";
     Status => "Status", "Estado";
     StatusAt => "Status on {}:", "Estado al {}:";
     FuzzyStatus => "(depends on an approximate date)", "(depende de una fecha aproximada)";

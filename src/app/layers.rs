@@ -330,14 +330,18 @@ impl Layers {
         ui.add_space(4.0);
         ui.label(RichText::new(lang.t(T::ContextLayers)).strong())
             .on_hover_text(lang.t(T::ContextLayersHelp));
-        for context in &mut self.context {
-            ui.horizontal(|ui| {
-                let name = context.kind.text(lang);
-                ui.checkbox(&mut context.visible, name)
-                    .on_hover_text(context.kind.source());
-                opacity_ui(ui, lang, name, &mut context.opacity);
+        egui::Grid::new("context layers")
+            .num_columns(2)
+            .spacing([6.0, 2.0])
+            .show(ui, |ui| {
+                for context in &mut self.context {
+                    let name = context.kind.text(lang);
+                    ui.checkbox(&mut context.visible, name)
+                        .on_hover_text(context.kind.source());
+                    opacity_ui(ui, lang, name, &mut context.opacity);
+                    ui.end_row();
+                }
             });
-        }
         actions
     }
 
@@ -432,9 +436,10 @@ impl Layers {
     }
 }
 
+/// A layer's opacity: a short slider (the panel stays narrow in a small window), named
+/// on hover.
 fn opacity_ui(ui: &mut Ui, lang: Lang, name: &str, opacity: &mut f32) {
-    let label = ui.label(RichText::new(lang.t(T::Opacity)).small());
-    ui.spacing_mut().slider_width = 64.0;
+    ui.spacing_mut().slider_width = 56.0;
     let mut percent = (*opacity * 100.0).round();
     let response = ui
         .add(
@@ -442,8 +447,7 @@ fn opacity_ui(ui: &mut Ui, lang: Lang, name: &str, opacity: &mut f32) {
                 .suffix(" %")
                 .max_decimals(0),
         )
-        .labelled_by(label.id)
-        .on_hover_text(name);
+        .on_hover_text(format!("{}: {name}", lang.t(T::Opacity)));
     if response.changed() {
         *opacity = percent / 100.0;
     }

@@ -385,6 +385,8 @@ impl PistasApp {
                 .resizable(true)
                 .default_size(230.0)
                 .min_size(190.0)
+                // Gives way in a small window: the map keeps most of the width.
+                .max_size((ui.available_width() * 0.3).max(200.0))
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
                         .auto_shrink([false, false])

@@ -23,6 +23,8 @@ pub fn status_colour(status: Status) -> Color32 {
 }
 
 pub const STRIP_OUTLINE: Color32 = Color32::WHITE;
+/// A strip's name on the map.
+pub const STRIP_LABEL: Color32 = Color32::BLACK;
 pub const SELECTED: Color32 = Color32::from_rgb(0xff, 0xd4, 0x00);
 /// The outline of the timeline's date handle.
 pub const SELECTED_EDGE: Color32 = Color32::from_rgb(0x8a, 0x70, 0x00);

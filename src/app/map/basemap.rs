@@ -280,19 +280,59 @@ fn dist2(a: Merc, b: Merc) -> f64 {
     (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
 }
 
-/// Screen rectangles already taken by labels, so labels never overlap.
+/// Screen rectangles already taken by labels and strip markers, so a label never covers
+/// another label or a marker. Kept in buckets of a coarse screen grid, so thousands of
+/// markers and labels cost little.
 #[derive(Default)]
 pub struct LabelSpace {
     taken: Vec<Rect>,
+    buckets: std::collections::HashMap<(i32, i32), Vec<u32>>,
 }
 
+/// The side of a bucket, in points.
+const BUCKET: f32 = 64.0;
+
 impl LabelSpace {
+    fn cells(rect: Rect) -> impl Iterator<Item = (i32, i32)> {
+        let (x0, x1) = (
+            (rect.left() / BUCKET).floor() as i32,
+            (rect.right() / BUCKET).floor() as i32,
+        );
+        let (y0, y1) = (
+            (rect.top() / BUCKET).floor() as i32,
+            (rect.bottom() / BUCKET).floor() as i32,
+        );
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    /// Whether `rect` meets nothing taken.
+    pub fn is_free(&self, rect: Rect) -> bool {
+        Self::cells(rect).all(|c| {
+            self.buckets.get(&c).is_none_or(|list| {
+                list.iter()
+                    .all(|&k| !self.taken[k as usize].intersects(rect))
+            })
+        })
+    }
+
+    /// Takes `rect` whether or not it is free (a strip marker, which labels avoid).
+    pub fn reserve(&mut self, rect: Rect) {
+        if !rect.is_finite() || rect.width() > 4096.0 || rect.height() > 4096.0 {
+            return;
+        }
+        let k = self.taken.len() as u32;
+        self.taken.push(rect);
+        for c in Self::cells(rect) {
+            self.buckets.entry(c).or_default().push(k);
+        }
+    }
+
     /// Reserves `rect` when it is free; returns whether it was.
     pub fn claim(&mut self, rect: Rect) -> bool {
-        if self.taken.iter().any(|r| r.intersects(rect)) {
+        if !self.is_free(rect) {
             return false;
         }
-        self.taken.push(rect);
+        self.reserve(rect);
         true
     }
 }
@@ -331,6 +371,15 @@ fn with_alpha(painter: &Painter, alpha: f32) -> Option<Painter> {
     })
 }
 
+/// What a pass of [`draw`] paints: lines, areas and symbols under the strips, or the
+/// names over them (after the strips' markers have taken their room, so no name hides a
+/// marker and no marker hides a name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    Shapes,
+    Names,
+}
+
 pub fn draw(
     painter: &Painter,
     t: &Transform,
@@ -338,17 +387,21 @@ pub fn draw(
     labels: &mut LabelSpace,
     vector: bool,
     alpha: ContextAlpha,
+    pass: Pass,
 ) {
+    let shapes = pass == Pass::Shapes;
+    let names = pass == Pass::Names;
     let map = basemap();
     let view = t.visible(20.0);
     let borders = with_alpha(painter, alpha.borders);
     let rivers = with_alpha(painter, alpha.rivers);
     let aerodromes = with_alpha(painter, alpha.aerodromes);
     let towns = with_alpha(painter, alpha.towns);
-    if vector {
+    if vector && shapes {
         super::world::draw(t, zoom, labels, borders.as_ref(), rivers.as_ref());
     }
     if vector
+        && shapes
         && zoom >= 4.0
         && let Some(painter) = &borders
     {
@@ -356,12 +409,18 @@ pub fn draw(
             polyline(painter, t, line, Stroke::new(0.8, theme::DEPARTMENT_BORDER));
         }
     }
-    if vector && let Some(painter) = &borders {
+    if vector
+        && shapes
+        && let Some(painter) = &borders
+    {
         for line in map.departments.iter().filter(|l| l.visible(&view)) {
             polyline(painter, t, line, Stroke::new(1.0, theme::DEPARTMENT_BORDER));
         }
     }
-    if vector && let Some(painter) = &rivers {
+    if vector
+        && shapes
+        && let Some(painter) = &rivers
+    {
         for (line, level) in map.rivers.iter().filter(|(l, _)| l.visible(&view)) {
             let width = match level {
                 1 => 2.2,
@@ -373,13 +432,17 @@ pub fn draw(
             }
         }
     }
-    if vector && let Some(painter) = &borders {
+    if vector
+        && shapes
+        && let Some(painter) = &borders
+    {
         for line in map.outline.iter().filter(|l| l.visible(&view)) {
             polyline(painter, t, line, Stroke::new(2.0, theme::COUNTRY_BORDER));
         }
     }
     // Labels by priority: rivers, departments, aerodromes, then towns while space remains.
     if vector
+        && names
         && zoom >= 7.0
         && let Some(painter) = &rivers
     {
@@ -388,6 +451,7 @@ pub fn draw(
         }
     }
     if vector
+        && names
         && (5.0..10.5).contains(&zoom)
         && let Some(painter) = &borders
     {
@@ -405,8 +469,10 @@ pub fn draw(
             if !t.rect.contains(at) {
                 continue;
             }
-            aerodrome_symbol(painter, at);
-            if zoom >= 9.0 {
+            if shapes {
+                aerodrome_symbol(painter, at);
+            }
+            if names && zoom >= 9.0 {
                 let rect = Rect::from_min_size(
                     at + vec2(7.0, -7.0),
                     vec2(7.0 * p.name.len() as f32, 14.0),
@@ -433,8 +499,11 @@ pub fn draw(
             if !t.rect.contains(at) {
                 continue;
             }
-            painter.circle_filled(at, if p.priority { 2.8 } else { 2.2 }, theme::TOWN);
-            text_label(painter, t, p, 11.0, theme::TOWN, labels, true);
+            if shapes {
+                painter.circle_filled(at, if p.priority { 2.8 } else { 2.2 }, theme::TOWN);
+            } else {
+                text_label(painter, t, p, 11.0, theme::TOWN, labels, true);
+            }
         }
     }
 }

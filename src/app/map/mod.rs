@@ -288,14 +288,17 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         let painter = ui.painter().with_clip_rect(t.rect);
         painter.rect_filled(t.rect, 0.0, theme::LAND);
         let mut space = LabelSpace::default();
-        basemap::draw(
-            &painter,
-            &t,
-            view.memory.zoom(),
-            &mut space,
-            true,
-            frame.context,
-        );
+        for pass in [basemap::Pass::Shapes, basemap::Pass::Names] {
+            basemap::draw(
+                &painter,
+                &t,
+                view.memory.zoom(),
+                &mut space,
+                true,
+                frame.context,
+                pass,
+            );
+        }
     }
     let tiles: Option<&mut dyn Tiles> = match &mut view.tiles {
         Some(t) if !vector => Some(t.as_mut()),
@@ -316,6 +319,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
             vector,
             over_tiles: view.context_over_tiles,
             alpha: frame.context,
+            pass: basemap::Pass::Shapes,
         })
         .with_plugin(plugins::ImageryPlugin {
             images: &frame.imagery,
@@ -345,6 +349,14 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     if let Some(plugin) = strips_plugin.take() {
         map = map.with_plugin(plugin);
     }
+    // The basemap's names last, where the strips' markers and names left room.
+    map = map.with_plugin(BasemapPlugin {
+        labels: &labels,
+        vector,
+        over_tiles: view.context_over_tiles,
+        alpha: frame.context,
+        pass: basemap::Pass::Names,
+    });
     let inner = map.show(ui, |ui, response, projector, _memory| {
         let t = Transform::from_projector(projector);
         let attribution = match &choice {
@@ -412,10 +424,28 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         let pos = t.position(p);
         (pos.x(), pos.y())
     });
+    // Over a cluster, the cluster is what the pointer shows, not one of its strips.
+    let cluster = hover
+        .filter(|_| out.drawn.aggregated && frame.working_opacity > 0.0)
+        .and_then(|p| out.drawn.cluster_at(p).copied());
     if view.drag.is_none() {
         out.hovered = hover
-            .filter(|_| frame.working_opacity > 0.0)
+            .filter(|_| frame.working_opacity > 0.0 && cluster.is_none())
             .and_then(|p| frame.cache.pick(&t, p, theme::HIT_TOLERANCE_PX));
+    }
+    if let Some(c) = cluster {
+        let lang = frame.lang;
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.strong(lang.fill(T::ClusterCount, &[&lang.number(c.count as usize)]));
+            for (slot, n) in c.by_status.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let (colour, name) = match Status::ALL.get(slot) {
+                    Some(s) => (theme::status_colour(*s), lang.status(*s)),
+                    None => (theme::NON_STRIP, lang.t(T::OtherFeature)),
+                };
+                ui.colored_label(colour, format!("{} {name}", lang.number(*n as usize)));
+            }
+            ui.weak(lang.t(T::ClusterClick));
+        });
     }
 
     // Dragging the selected strip, or one end of its runway.

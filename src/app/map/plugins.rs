@@ -10,13 +10,14 @@ pub(super) struct BasemapPlugin<'a> {
     pub(super) vector: bool,
     pub(super) over_tiles: bool,
     pub(super) alpha: basemap::ContextAlpha,
+    pub(super) pass: basemap::Pass,
 }
 
 impl Plugin for BasemapPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, memory: &MapMemory) {
         let t = Transform::from_projector(projector);
         let painter = ui.painter().with_clip_rect(projector.clip_rect());
-        if self.vector {
+        if self.vector && self.pass == basemap::Pass::Shapes {
             painter.rect_filled(projector.clip_rect(), 0.0, theme::LAND);
         }
         basemap::draw(
@@ -26,6 +27,7 @@ impl Plugin for BasemapPlugin<'_> {
             &mut self.labels.borrow_mut(),
             self.vector || self.over_tiles,
             self.alpha,
+            self.pass,
         );
     }
 }

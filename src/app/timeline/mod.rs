@@ -243,7 +243,6 @@ impl Timeline {
         date_text: &mut String,
     ) -> Option<NaiveDate> {
         let mut picked = None;
-        let (first, last) = self.range;
         let has_events = self.has_events();
         ui.horizontal_wrapped(|ui| {
             if has_events {
@@ -256,41 +255,9 @@ impl Timeline {
                     self.folded = !self.folded;
                 }
             }
-            let label = if self.playing {
-                lang.t(T::Pause)
-            } else {
-                lang.t(T::Play)
-            };
-            if ui
-                .add_enabled(has_events, egui::Button::new(label))
-                .clicked()
-            {
-                self.playing = !self.playing;
-                if self.playing && date >= last {
-                    picked = Some(first);
-                    self.follow(first);
-                }
+            if has_events {
+                self.play_ui(ui, lang, date, &mut picked);
             }
-            egui::ComboBox::from_id_salt("step")
-                .selected_text(step_text(lang, self.step))
-                .width(100.0)
-                .show_ui(ui, |ui| {
-                    for s in [Step::Day, Step::Week, Step::Month] {
-                        ui.selectable_value(&mut self.step, s, step_text(lang, s));
-                    }
-                })
-                .response
-                .on_hover_text(lang.t(T::Step));
-            egui::ComboBox::from_id_salt("speed")
-                .selected_text(self.speed.label())
-                .width(52.0)
-                .show_ui(ui, |ui| {
-                    for s in Speed::ALL {
-                        ui.selectable_value(&mut self.speed, s, s.label());
-                    }
-                })
-                .response
-                .on_hover_text(lang.t(T::PlaySpeed));
             ui.separator();
             let label = ui.label(lang.t(T::StatusOn));
             let r = ui
@@ -309,14 +276,11 @@ impl Timeline {
                     Err(_) => *date_text = date.to_string(),
                 }
             }
-            ui.separator();
-            ui.radio_value(&mut self.mode, Mode::AsOf, lang.t(T::AsOfDate));
-            ui.radio_value(&mut self.mode, Mode::Window, lang.t(T::EventsInWindow));
-            ui.add(
-                egui::DragValue::new(&mut self.window_days)
-                    .range(1..=3650)
-                    .suffix(lang.t(T::DaysSuffix)),
-            );
+            // Without events, "events in the last N days" shows nothing: the switch stays
+            // only to switch it back.
+            if has_events || self.mode == Mode::Window {
+                self.mode_ui(ui, lang);
+            }
             if !has_events {
                 ui.separator();
                 ui.weak(lang.t(T::NoDatedEvents));
@@ -332,6 +296,61 @@ impl Timeline {
             }
         });
         picked
+    }
+
+    /// Play or pause, the step and the speed.
+    fn play_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        date: NaiveDate,
+        picked: &mut Option<NaiveDate>,
+    ) {
+        let (first, last) = self.range;
+        let label = if self.playing {
+            lang.t(T::Pause)
+        } else {
+            lang.t(T::Play)
+        };
+        if ui.add(egui::Button::new(label)).clicked() {
+            self.playing = !self.playing;
+            if self.playing && date >= last {
+                *picked = Some(first);
+                self.follow(first);
+            }
+        }
+        egui::ComboBox::from_id_salt("step")
+            .selected_text(step_text(lang, self.step))
+            .width(100.0)
+            .show_ui(ui, |ui| {
+                for s in [Step::Day, Step::Week, Step::Month] {
+                    ui.selectable_value(&mut self.step, s, step_text(lang, s));
+                }
+            })
+            .response
+            .on_hover_text(lang.t(T::Step));
+        egui::ComboBox::from_id_salt("speed")
+            .selected_text(self.speed.label())
+            .width(52.0)
+            .show_ui(ui, |ui| {
+                for s in Speed::ALL {
+                    ui.selectable_value(&mut self.speed, s, s.label());
+                }
+            })
+            .response
+            .on_hover_text(lang.t(T::PlaySpeed));
+    }
+
+    /// Each strip's status as of the date, or only those with events in the last N days.
+    fn mode_ui(&mut self, ui: &mut Ui, lang: Lang) {
+        ui.separator();
+        ui.radio_value(&mut self.mode, Mode::AsOf, lang.t(T::AsOfDate));
+        ui.radio_value(&mut self.mode, Mode::Window, lang.t(T::EventsInWindow));
+        ui.add(
+            egui::DragValue::new(&mut self.window_days)
+                .range(1..=3650)
+                .suffix(lang.t(T::DaysSuffix)),
+        );
     }
 }
 

@@ -236,3 +236,17 @@ pub(super) fn cells_of_for_tests(
         .map(|c| (c.count, c.by_status))
         .collect()
 }
+
+/// The clusters' places and counts, for tests.
+#[cfg(test)]
+pub(super) fn centres_for_tests(
+    t: &Transform,
+    cache: &StripCache,
+    visible: &[usize],
+) -> Vec<(Pos2, u32)> {
+    cells_of(t, cache, Features::These(visible), CLUSTER_PX)
+        .0
+        .iter()
+        .map(|c| (c.centre(), c.count))
+        .collect()
+}

@@ -38,6 +38,8 @@ pub struct Cluster {
     pub at: Pos2,
     pub radius: f32,
     pub count: u32,
+    /// Its strips by status, in the order of [`Status::ALL`], then other features.
+    pub by_status: [u32; 5],
     pub min: Merc,
     pub max: Merc,
 }
@@ -104,20 +106,35 @@ pub fn draw(
                 }
             }
         }
+        // Markers take their room first: no name, the basemap's or a strip's, covers one.
+        let marker = vec2(2.0, 2.0) * (theme::STRIP_RADIUS_PX + 2.0);
+        for &i in &visible {
+            if let Some(item) = &cache.items[i] {
+                labels.reserve(Rect::from_center_size(t.to_screen(item.anchor), marker));
+            }
+        }
         if show_labels && visible.len() <= LABEL_AT_MOST && zoom >= 9.0 {
             for &i in &visible {
                 if let Some(item) = &cache.items[i] {
-                    let at = t.to_screen(item.anchor) + vec2(8.0, 0.0);
+                    let at = t.to_screen(item.anchor);
                     let galley = painter.layout_no_wrap(
                         item.label.clone(),
                         FontId::proportional(12.0),
-                        egui::Color32::BLACK,
+                        theme::STRIP_LABEL,
                     );
-                    let rect =
-                        Rect::from_min_size(at - vec2(0.0, galley.size().y / 2.0), galley.size());
-                    if labels.claim(rect.expand(1.0)) {
+                    let size = galley.size();
+                    // Right, left, above, below its own marker: the first place free of
+                    // other names and markers, so a name never sits by another's marker.
+                    let gap = theme::STRIP_RADIUS_PX + 3.0;
+                    let places = [
+                        Rect::from_min_size(at + vec2(gap, -size.y / 2.0), size),
+                        Rect::from_min_size(at - vec2(gap + size.x, size.y / 2.0), size),
+                        Rect::from_min_size(at - vec2(size.x / 2.0, gap + size.y), size),
+                        Rect::from_min_size(at + vec2(-size.x / 2.0, gap), size),
+                    ];
+                    if let Some(rect) = places.into_iter().find(|r| labels.claim(r.expand(1.0))) {
                         painter.rect_filled(rect.expand(1.0), 2.0, theme::TOWN_HALO);
-                        painter.galley(rect.min, galley, egui::Color32::BLACK);
+                        painter.galley(rect.min, galley, theme::STRIP_LABEL);
                     }
                 }
             }
@@ -303,11 +320,22 @@ pub fn draw_layer(
 /// Many features in view: one cluster per occupied screen cell, sized by its count, with a
 /// ring of its status mix (each status's share of the ring) around the count, so an
 /// overview shows where destroyed, rebuilt and active strips concentrate.
+/// A cluster's radius: its area grows with its share of the largest cluster in view, from
+/// a disc that holds its count's text to half a grid cell.
+pub(super) fn cluster_radius(count: u32, largest: u32) -> f32 {
+    const LEAST: f32 = 9.0;
+    let most = CLUSTER_PX / 2.0 - 1.0;
+    let share = (count as f32 / largest.max(1) as f32).clamp(0.0, 1.0);
+    LEAST + (most - LEAST) * share.sqrt()
+}
+
 fn draw_clusters(painter: &Painter, cells: &[Cell]) -> Vec<Cluster> {
     let mut clusters = Vec::with_capacity(cells.len());
+    let largest = cells.iter().map(|c| c.count).max().unwrap_or(1);
     for cell in cells {
+        // At its members' mean position, not the grid cell's middle.
         let at = cell.centre();
-        let radius = (7.0 + 2.2 * (cell.count as f32).log2()).min(CLUSTER_PX / 2.0 - 1.0);
+        let radius = cluster_radius(cell.count, largest);
         let ring = (radius * 0.38).clamp(3.0, 7.0);
         painter.circle_filled(at, radius + 1.0, theme::STRIP_OUTLINE);
         // The ring: one arc per status, in the order of the legend.
@@ -343,6 +371,7 @@ fn draw_clusters(painter: &Painter, cells: &[Cell]) -> Vec<Cluster> {
             at,
             radius,
             count: cell.count,
+            by_status: cell.by_status,
             min: cell.min,
             max: cell.max,
         });

@@ -236,3 +236,48 @@ fn the_overview_draws_every_shown_feature_with_a_place_in_its_clusters() {
     let clustered: u32 = drawn.clusters.iter().map(|c| c.count).sum();
     assert_eq!(clustered as usize, on_screen);
 }
+
+#[test]
+fn a_cluster_stands_at_its_members_mean_and_grows_with_its_count() {
+    // Two tight groups, 40 and 5 points, far from any grid cell's middle.
+    let mut features = Vec::new();
+    for (n, lon, lat) in [(40, -74.137, -12.291), (5, -73.512, -12.873)] {
+        for k in 0..n {
+            let d = f64::from(k) * 0.0002;
+            features.push(format!(
+                r#"{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}"#,
+                lon + d,
+                lat - d
+            ));
+        }
+    }
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    );
+    let doc = crate::io::read_bytes(text.as_bytes(), "groups.geojson").document;
+    let cache = StripCache::build(&doc, 0, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(900.0, 700.0));
+    let t = Transform::centred(rect, mercator(-73.8, -12.6), 7.0);
+    let visible = cache.in_view(t.visible(10.0));
+    let centres = clusters::centres_for_tests(&t, &cache, &visible);
+    for (n, lon, lat) in [(40u32, -74.137, -12.291), (5, -73.512, -12.873)] {
+        let d = f64::from(n - 1) * 0.0001;
+        let mean = t.to_screen(mercator(lon + d, lat - d));
+        let (at, count) = centres
+            .iter()
+            .copied()
+            .min_by(|a, b| a.0.distance(mean).total_cmp(&b.0.distance(mean)))
+            .unwrap();
+        assert_eq!(count, n);
+        assert!(
+            at.distance(mean) < 1.0,
+            "{at:?} is not the members' mean {mean:?}"
+        );
+    }
+    assert!(draw::cluster_radius(40, 40) > draw::cluster_radius(5, 40) + 5.0);
+    assert!(
+        draw::cluster_radius(1, 100_000) >= 9.0,
+        "room for the count's text"
+    );
+}

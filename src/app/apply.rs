@@ -255,8 +255,12 @@ impl PistasApp {
                     Err(e) => self.overlays.message(e),
                 },
                 Finished::Imported { path, result } => match result {
+                    // The map moves to what was imported: a layer off screen looked like
+                    // nothing had happened.
                     Ok(parsed) => {
-                        self.layer_read(path, parsed);
+                        if let Some(key) = self.layer_read(path, parsed) {
+                            self.zoom_to_layer(key);
+                        }
                     }
                     Err(e) => self.overlays.message(e),
                 },

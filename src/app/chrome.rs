@@ -14,9 +14,17 @@ use crate::io::Format;
 
 impl PistasApp {
     pub(super) fn handle_input(&mut self, ctx: &egui::Context) {
+        // The in-window file picker is modal: its keys are its own.
+        if self.picker.is_some() {
+            return;
+        }
         let typing = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
         for action in Action::with_shortcuts() {
             if !action.global() && typing {
+                continue;
+            }
+            // Escape on an open drop-down closes the drop-down only.
+            if action == Action::Escape && self.popup_at_start {
                 continue;
             }
             for shortcut in action.shortcuts() {

@@ -19,6 +19,23 @@ use crate::io::{
 };
 use crate::model::Document;
 
+/// A dialog the window asked for, as the in-window picker needs to ask it again.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Files to open: what they are (for the filter), their extensions, one or several.
+    Open {
+        what: String,
+        extensions: Vec<String>,
+        many: bool,
+    },
+    /// Where to save, suggesting `name`.
+    Save {
+        name: String,
+        what: String,
+        extension: String,
+    },
+}
+
 /// What the window asks of file dialogs. The real one is rfd; tests script the answers.
 pub trait FileDialogs {
     /// A GeoJSON file to open.
@@ -34,63 +51,128 @@ pub trait FileDialogs {
     fn save_file(&mut self, name: &str, what: &str, ext: &str) -> Option<PathBuf>;
     /// Files to attach as evidence (images, PDFs, saved pages, web archives).
     fn open_evidence(&mut self) -> Vec<PathBuf>;
+    /// The dialog asked for last, when the desktop could not show it (no XDG desktop
+    /// portal, no zenity): the window then asks with its own picker. Taken once.
+    fn unavailable(&mut self) -> Option<Request> {
+        None
+    }
+    /// What the next dialog answers without showing itself: the in-window picker's choice,
+    /// handed to the command that asked again.
+    fn answer_next(&mut self, _paths: Vec<PathBuf>) {}
 }
 
-/// Native dialogs through rfd.
-pub struct NativeDialogs;
+/// A dialog that closes this fast was never shown: nobody cancels in a fifth of a second.
+const UNSHOWN: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Native dialogs through rfd, with what the in-window picker needs when the desktop has
+/// none to show.
+#[derive(Default)]
+pub struct NativeDialogs {
+    preset: Option<Vec<PathBuf>>,
+    unavailable: Option<Request>,
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+impl NativeDialogs {
+    /// Shows a dialog through `show` unless an answer is waiting; a dialog that returns
+    /// nothing at once was not shown, and `request` is kept for the in-window picker.
+    fn ask(&mut self, request: Request, show: impl FnOnce() -> Vec<PathBuf>) -> Vec<PathBuf> {
+        if let Some(answer) = self.preset.take() {
+            return answer;
+        }
+        let start = std::time::Instant::now();
+        let answer = show();
+        if answer.is_empty() && start.elapsed() < UNSHOWN {
+            self.unavailable = Some(request);
+        }
+        answer
+    }
+
+    fn open(&mut self, what: &str, extensions: &[&str], many: bool) -> Vec<PathBuf> {
+        let request = Request::Open {
+            what: what.to_owned(),
+            extensions: strings(extensions),
+            many,
+        };
+        self.ask(request, || {
+            let dialog = rfd::FileDialog::new()
+                .add_filter(what, extensions)
+                .add_filter("*", &["*"]);
+            if many {
+                dialog.pick_files().unwrap_or_default()
+            } else {
+                dialog.pick_file().into_iter().collect()
+            }
+        })
+    }
+
+    fn save(&mut self, name: &str, what: &str, extension: &str) -> Option<PathBuf> {
+        let request = Request::Save {
+            name: name.to_owned(),
+            what: what.to_owned(),
+            extension: extension.to_owned(),
+        };
+        self.ask(request, || {
+            rfd::FileDialog::new()
+                .set_file_name(name)
+                .add_filter(what, &[extension])
+                .save_file()
+                .into_iter()
+                .collect()
+        })
+        .into_iter()
+        .next()
+    }
+}
 
 impl FileDialogs for NativeDialogs {
     fn open_geojson(&mut self) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .add_filter(
-                "GeoJSON, CSV, KML/KMZ, GeoPackage, FlatGeobuf or Pistas project",
-                &crate::io::import::EXTENSIONS,
-            )
-            .add_filter("*", &["*"])
-            .pick_file()
+        self.open(
+            "GeoJSON, CSV, KML/KMZ, GeoPackage, FlatGeobuf or Pistas project",
+            &crate::io::import::EXTENSIONS,
+            false,
+        )
+        .into_iter()
+        .next()
     }
 
     fn open_layers(&mut self) -> Vec<PathBuf> {
-        rfd::FileDialog::new()
-            .add_filter(
-                "GeoJSON, CSV, KML/KMZ, GeoPackage, FlatGeobuf",
-                &crate::io::import::EXTENSIONS[..9],
-            )
-            .add_filter("*", &["*"])
-            .pick_files()
-            .unwrap_or_default()
+        self.open(
+            "GeoJSON, CSV, KML/KMZ, GeoPackage, FlatGeobuf",
+            &crate::io::import::EXTENSIONS[..9],
+            true,
+        )
     }
 
     fn save_file(&mut self, name: &str, what: &str, ext: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_file_name(name)
-            .add_filter(what, &[ext])
-            .save_file()
+        self.save(name, what, ext)
     }
 
     fn save_as(&mut self, name: &str, format: Format) -> Option<PathBuf> {
-        let ext = extension(format);
-        rfd::FileDialog::new()
-            .set_file_name(name)
-            .add_filter(format.name(), &[ext])
-            .save_file()
+        self.save(name, format.name(), extension(format))
     }
 
     fn open_pmtiles(&mut self) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .add_filter("PMTiles", &["pmtiles"])
-            .pick_file()
+        self.open("PMTiles", &["pmtiles"], false).into_iter().next()
     }
 
     fn open_evidence(&mut self) -> Vec<PathBuf> {
-        rfd::FileDialog::new()
-            .add_filter(
-                "Images, PDF, saved pages, web archives",
-                &crate::app::evidence::EXTENSIONS,
-            )
-            .add_filter("*", &["*"])
-            .pick_files()
-            .unwrap_or_default()
+        self.open(
+            "Images, PDF, saved pages, web archives",
+            &crate::app::evidence::EXTENSIONS,
+            true,
+        )
+    }
+
+    fn unavailable(&mut self) -> Option<Request> {
+        self.unavailable.take()
+    }
+
+    fn answer_next(&mut self, paths: Vec<PathBuf>) {
+        self.preset = Some(paths);
     }
 }
 
@@ -105,13 +187,45 @@ pub fn extension(format: Format) -> &'static str {
     }
 }
 
-/// Dialog answers queued by a test; an empty queue is a cancelled dialog.
+/// Dialog answers queued by a test; an empty queue is a cancelled dialog. Made
+/// [`ScriptedDialogs::without_native`], it plays a desktop with no file dialog: every
+/// dialog is unavailable, and only the in-window picker's answers come back.
 #[derive(Clone, Default)]
 pub struct ScriptedDialogs {
     answers: Arc<Mutex<VecDeque<PathBuf>>>,
+    without_native: bool,
+    preset: Arc<Mutex<Option<Vec<PathBuf>>>>,
+    unavailable: Arc<Mutex<Option<Request>>>,
 }
 
 impl ScriptedDialogs {
+    /// Dialogs of a desktop that has none to show.
+    pub fn without_native() -> Self {
+        ScriptedDialogs {
+            without_native: true,
+            ..ScriptedDialogs::default()
+        }
+    }
+
+    /// The answer for `request`: the picker's preset, else the queue, else (without
+    /// native dialogs) nothing, and the request is kept as unavailable.
+    fn answer(&self, request: Request, many: bool) -> Vec<PathBuf> {
+        if let Some(answer) = self.preset.lock().ok().and_then(|mut p| p.take()) {
+            return answer;
+        }
+        if self.without_native {
+            if let Ok(mut u) = self.unavailable.lock() {
+                *u = Some(request);
+            }
+            return Vec::new();
+        }
+        if many {
+            std::iter::from_fn(|| self.next()).collect()
+        } else {
+            self.next().into_iter().collect()
+        }
+    }
+
     /// Queues the path the next dialog returns.
     pub fn push(&self, path: impl Into<PathBuf>) {
         if let Ok(mut q) = self.answers.lock() {
@@ -126,23 +240,61 @@ impl ScriptedDialogs {
 
 impl FileDialogs for ScriptedDialogs {
     fn open_geojson(&mut self) -> Option<PathBuf> {
-        self.next()
+        let request = Request::Open {
+            what: "GeoJSON".into(),
+            extensions: strings(&crate::io::import::EXTENSIONS),
+            many: false,
+        };
+        self.answer(request, false).into_iter().next()
     }
-    fn save_as(&mut self, _name: &str, _format: Format) -> Option<PathBuf> {
-        self.next()
+    fn save_as(&mut self, name: &str, format: Format) -> Option<PathBuf> {
+        let request = Request::Save {
+            name: name.to_owned(),
+            what: format.name().to_owned(),
+            extension: extension(format).to_owned(),
+        };
+        self.answer(request, false).into_iter().next()
     }
     fn open_pmtiles(&mut self) -> Option<PathBuf> {
-        self.next()
+        let request = Request::Open {
+            what: "PMTiles".into(),
+            extensions: strings(&["pmtiles"]),
+            many: false,
+        };
+        self.answer(request, false).into_iter().next()
     }
     /// Every queued answer: a test queues the files it "selects" together.
     fn open_layers(&mut self) -> Vec<PathBuf> {
-        std::iter::from_fn(|| self.next()).collect()
+        let request = Request::Open {
+            what: "layers".into(),
+            extensions: strings(&crate::io::import::EXTENSIONS[..9]),
+            many: true,
+        };
+        self.answer(request, true)
     }
-    fn save_file(&mut self, _name: &str, _what: &str, _ext: &str) -> Option<PathBuf> {
-        self.next()
+    fn save_file(&mut self, name: &str, what: &str, ext: &str) -> Option<PathBuf> {
+        let request = Request::Save {
+            name: name.to_owned(),
+            what: what.to_owned(),
+            extension: ext.to_owned(),
+        };
+        self.answer(request, false).into_iter().next()
     }
     fn open_evidence(&mut self) -> Vec<PathBuf> {
-        std::iter::from_fn(|| self.next()).collect()
+        let request = Request::Open {
+            what: "evidence".into(),
+            extensions: strings(&crate::app::evidence::EXTENSIONS),
+            many: true,
+        };
+        self.answer(request, true)
+    }
+    fn unavailable(&mut self) -> Option<Request> {
+        self.unavailable.lock().ok()?.take()
+    }
+    fn answer_next(&mut self, paths: Vec<PathBuf>) {
+        if let Ok(mut p) = self.preset.lock() {
+            *p = Some(paths);
+        }
     }
 }
 

@@ -188,6 +188,8 @@ table! {
     Problems => "{} problems ({} errors)", "{} problemas ({} errores)";
     ProblemsIn => "Problems in {}", "Problemas en {}";
     Hide => "Hide", "Ocultar";
+    NoSystemDialog => "The desktop showed no file dialog (no XDG desktop portal or zenity): Pistas' own file picker asks instead.", "El escritorio no mostró ningún diálogo de archivos (no hay portal XDG ni zenity): pregunta el selector de archivos propio de Pistas.";
+    PickedAgain => "File chosen: press the button again to use it.", "Archivo elegido: pulse de nuevo el botón para usarlo.";
     ProblemCounts => "{} errors, {} warnings", "{} errores, {} avisos";
     ShowList => "Show the list", "Ver la lista";
     HideList => "Hide the list", "Ocultar la lista";

@@ -114,13 +114,15 @@ fn delimiter_label(lang: Lang, d: u8) -> String {
     }
 }
 
-/// A combo box of the columns; `none` adds the empty choice.
+/// A combo box of the columns, named by the label before it (`id` is also its salt);
+/// `none` adds the empty choice.
 fn column_combo(
     ui: &mut egui::Ui,
     id: &str,
     headers: &[String],
     value: &mut Option<usize>,
     none: Option<&str>,
+    label: egui::Id,
 ) {
     let text = value
         .and_then(|i| headers.get(i).cloned())
@@ -135,7 +137,9 @@ fn column_combo(
             for (i, h) in headers.iter().enumerate() {
                 ui.selectable_value(value, Some(i), h);
             }
-        });
+        })
+        .response
+        .labelled_by(label);
 }
 
 /// The CSV part of the dialog; true when the preview must be made again (new encoding or
@@ -191,32 +195,34 @@ fn csv_ui(
                 }
                 if let Locations::LonLat { lon, lat } = &mut plan.locations {
                     ui.horizontal(|ui| {
-                        ui.label(lang.t(T::ImportLongitude));
+                        let label = ui.label(lang.t(T::ImportLongitude));
                         let mut l = Some(*lon);
-                        column_combo(ui, "import-lon", headers, &mut l, None);
+                        column_combo(ui, "import-lon", headers, &mut l, None, label.id);
                         *lon = l.unwrap_or(*lon);
-                        ui.label(lang.t(T::ImportLatitude));
+                        let label = ui.label(lang.t(T::ImportLatitude));
                         let mut l = Some(*lat);
-                        column_combo(ui, "import-lat", headers, &mut l, None);
+                        column_combo(ui, "import-lat", headers, &mut l, None, label.id);
                         *lat = l.unwrap_or(*lat);
                     });
                 }
                 let wkt = matches!(plan.locations, Locations::Wkt(_));
-                if ui.radio(wkt, lang.t(T::ImportWkt)).clicked() && !wkt {
+                let wkt_radio = ui.radio(wkt, lang.t(T::ImportWkt));
+                if wkt_radio.clicked() && !wkt {
                     plan.locations = Locations::Wkt(0);
                 }
                 if let Locations::Wkt(column) = &mut plan.locations {
                     let mut c = Some(*column);
-                    column_combo(ui, "import-wkt", headers, &mut c, None);
+                    column_combo(ui, "import-wkt", headers, &mut c, None, wkt_radio.id);
                     *column = c.unwrap_or(*column);
                 }
                 let pair = matches!(plan.locations, Locations::Pair(_));
-                if ui.radio(pair, lang.t(T::ImportPair)).clicked() && !pair {
+                let pair_radio = ui.radio(pair, lang.t(T::ImportPair));
+                if pair_radio.clicked() && !pair {
                     plan.locations = Locations::Pair(0);
                 }
                 if let Locations::Pair(column) = &mut plan.locations {
                     let mut c = Some(*column);
-                    column_combo(ui, "import-pair", headers, &mut c, None);
+                    column_combo(ui, "import-pair", headers, &mut c, None, pair_radio.id);
                     *column = c.unwrap_or(*column);
                 }
                 if ui
@@ -231,22 +237,24 @@ fn csv_ui(
             });
             ui.end_row();
             if plan.kind != TableKind::PistasEvents {
-                ui.label(lang.t(T::ImportId));
+                let label = ui.label(lang.t(T::ImportId));
                 column_combo(
                     ui,
                     "import-id",
                     headers,
                     &mut plan.id,
                     Some(lang.t(T::ImportNone)),
+                    label.id,
                 );
                 ui.end_row();
-                ui.label(lang.t(T::ImportName));
+                let label = ui.label(lang.t(T::ImportName));
                 column_combo(
                     ui,
                     "import-name",
                     headers,
                     &mut plan.name,
                     Some(lang.t(T::ImportNoName)),
+                    label.id,
                 );
                 ui.end_row();
             }
@@ -412,9 +420,9 @@ impl PistasApp {
                 if ui.button(lang.t(T::ImportButton)).clicked() {
                     read = true;
                 }
-                if ui.button(lang.t(T::Cancel)).clicked()
-                    || ui.input(|i| i.key_pressed(egui::Key::Escape))
-                {
+                // Escape on an open drop-down closes the drop-down, not the dialog.
+                let escape = !self.popup_at_start && ui.input(|i| i.key_pressed(egui::Key::Escape));
+                if ui.button(lang.t(T::Cancel)).clicked() || escape {
                     keep = false;
                 }
             });

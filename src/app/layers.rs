@@ -15,15 +15,7 @@ use crate::analysis::FactBook;
 use crate::io::Diagnostic;
 use crate::model::Document;
 
-/// Colours given to imported layers in turn: apart from the status colours and each other.
-pub const PALETTE: [Color32; 6] = [
-    Color32::from_rgb(0x7b, 0x3f, 0xa0),
-    Color32::from_rgb(0x00, 0x83, 0x8f),
-    Color32::from_rgb(0x8d, 0x5a, 0x2b),
-    Color32::from_rgb(0xc2, 0x18, 0x5b),
-    Color32::from_rgb(0x28, 0x35, 0x93),
-    Color32::from_rgb(0x55, 0x8b, 0x2f),
-];
+use super::theme::LAYER_PALETTE as PALETTE;
 
 /// A layer read from a file: shown and selectable, never edited.
 pub struct Imported {

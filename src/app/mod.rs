@@ -31,6 +31,7 @@ mod map_panel;
 mod merge_view;
 mod overlays;
 mod panels;
+mod picker;
 mod problems;
 mod project;
 mod queries;
@@ -95,7 +96,7 @@ impl Default for AppOptions {
     fn default() -> Self {
         AppOptions {
             file: None,
-            dialogs: Box::new(NativeDialogs),
+            dialogs: Box::new(NativeDialogs::default()),
             recovery: Recovery::default_dir().map(Recovery::new),
             settings: None,
             lang: None,
@@ -145,6 +146,11 @@ pub struct PistasApp {
     lang: Lang,
     settings: Settings,
     dialogs: Box<dyn FileDialogs>,
+    /// The in-window file picker, when the desktop showed no dialog.
+    picker: Option<picker::Picker>,
+    /// A drop-down or menu was open when the frame began: Escape closes it, not the
+    /// dialog under it.
+    popup_at_start: bool,
     /// Actions asked for this frame, and those whose unsaved work the person discarded.
     pending: Vec<Action>,
     discarding: Vec<Action>,
@@ -239,6 +245,8 @@ impl PistasApp {
             settings,
             dialogs,
             pending: Vec::new(),
+            picker: None,
+            popup_at_start: false,
             discarding: Vec::new(),
             allow_close: false,
             title: String::new(),
@@ -355,6 +363,7 @@ impl PistasApp {
     /// One frame of the whole window.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.popup_at_start = egui::Popup::is_any_open(&ctx);
         self.handle_input(&ctx);
         self.poll_jobs(&ctx);
         self.poll_evidence(&ctx);
@@ -411,12 +420,17 @@ impl PistasApp {
         self.evidence_windows_ui(&ctx);
         self.overlays_ui(&ctx);
         self.save_png();
+        // A dialog asked for by a panel or a dialog of the window's own.
+        self.check_dialogs(None);
         for action in std::mem::take(&mut self.discarding) {
-            self.apply_now(&ctx, action);
+            self.apply_now(&ctx, action.clone());
+            self.check_dialogs(Some(action));
         }
         for action in std::mem::take(&mut self.pending) {
-            self.apply(&ctx, action);
+            self.apply(&ctx, action.clone());
+            self.check_dialogs(Some(action));
         }
+        self.picker_ui(&ctx);
         self.refresh();
         if let Some(e) = self.doc.journal_error() {
             self.notice = Some(format!("{}: {e}", self.lang.t(T::AutosaveFailed)));

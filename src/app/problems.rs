@@ -208,19 +208,48 @@ impl PistasApp {
             });
         let mut take = false;
         ui.horizontal_wrapped(|ui| {
-            ui.label(lang.fill(T::NoIdsOwn, &[&assigned.to_string()]));
+            let label = ui.label(lang.fill(T::NoIdsOwn, &[&lang.number(assigned)]));
             egui::ComboBox::from_id_salt("id-column")
                 .selected_text(chosen.as_str())
                 .show_ui(ui, |ui| {
                     for c in &columns {
                         ui.selectable_value(&mut chosen, c.clone(), c);
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             take = ui.button(lang.t(T::UseAsId)).clicked();
         });
         ui.ctx().data_mut(|d| d.insert_temp(memory, chosen.clone()));
         if take {
             self.inspector_edit(inspector::Edit::TakeIds(chosen));
+            self.drop_stale_id_warnings();
+        }
+    }
+
+    /// After features took their ids from a column, the warnings that they had none are
+    /// stale: those of features whose id changed, and the summary once none is left
+    /// without one.
+    fn drop_stale_id_warnings(&mut self) {
+        let doc = self.doc.document();
+        let none_left = self
+            .derived
+            .id_columns(doc)
+            .is_none_or(|found| found.assigned == 0);
+        self.problems.list.retain(|d| {
+            if !d.is_missing_id() {
+                return true;
+            }
+            match d.feature_index {
+                Some(i) => doc
+                    .features()
+                    .get(i)
+                    .is_some_and(|f| d.feature_id.as_deref() == Some(f.id().as_str())),
+                None => !none_left,
+            }
+        });
+        if self.problems.list.is_empty() {
+            self.problems.show = false;
         }
     }
 }

@@ -52,20 +52,30 @@ pub fn stats_ui(ui: &mut Ui, lang: Lang, stats: &Stats) -> Option<StatsAction> {
                     action = Some(StatsAction::SavePng(egui::Rect::NOTHING));
                 }
             });
-            let months: Vec<&String> = stats.per_month.keys().collect();
-            let destroyed: Vec<Bar> = stats
+            // Each month at its place in time (a month without events is a gap, not
+            // skipped), with marks on quarters or years.
+            let months: Vec<(f64, usize, usize)> = stats
                 .per_month
-                .values()
-                .enumerate()
-                .map(|(i, (d, _))| Bar::new(i as f64 - 0.2, *d as f64).width(0.4))
+                .iter()
+                .filter_map(|(month, (d, r))| {
+                    let first =
+                        chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+                            .ok()?;
+                    Some((
+                        f64::from(super::timeline::scale::month_index(first)),
+                        *d,
+                        *r,
+                    ))
+                })
                 .collect();
-            let rebuilt: Vec<Bar> = stats
-                .per_month
-                .values()
-                .enumerate()
-                .map(|(i, (_, r))| Bar::new(i as f64 + 0.2, *r as f64).width(0.4))
+            let destroyed: Vec<Bar> = months
+                .iter()
+                .map(|(m, d, _)| Bar::new(m - 0.2, *d as f64).width(0.4))
                 .collect();
-            let labels = months.clone();
+            let rebuilt: Vec<Bar> = months
+                .iter()
+                .map(|(m, _, r)| Bar::new(m + 0.2, *r as f64).width(0.4))
+                .collect();
             let plot = Plot::new("per-month")
                 .height(180.0)
                 .allow_drag(false)
@@ -73,16 +83,8 @@ pub fn stats_ui(ui: &mut Ui, lang: Lang, stats: &Stats) -> Option<StatsAction> {
                 .allow_scroll(false)
                 .include_y(0.0)
                 .legend(egui_plot::Legend::default())
-                .x_axis_formatter(move |mark, _| {
-                    let i = mark.value.round();
-                    if (mark.value - i).abs() > 0.01 || i < 0.0 {
-                        return String::new();
-                    }
-                    labels
-                        .get(i as usize)
-                        .map(|s| s.to_string())
-                        .unwrap_or_default()
-                })
+                .x_grid_spacer(super::timeline::scale::month_grid)
+                .x_axis_formatter(super::timeline::scale::month_label)
                 .show(ui, |plot| {
                     plot.bar_chart(
                         BarChart::new(lang.event(EventType::Destroyed), destroyed)

@@ -31,6 +31,17 @@ pub const SELECTED_EDGE: Color32 = Color32::from_rgb(0x8a, 0x70, 0x00);
 /// A span being brushed on the timeline.
 pub const TIME_BRUSH: Color32 = Color32::from_rgba_premultiplied(0x20, 0x50, 0x90, 0x40);
 pub const HOVERED: Color32 = Color32::from_rgb(0x00, 0xe5, 0xff);
+/// Colours given to imported layers in turn: apart from the status colours, the legend's
+/// "Other feature" purple and each other (the first was a purple like it).
+pub const LAYER_PALETTE: [Color32; 6] = [
+    Color32::from_rgb(0x00, 0x83, 0x8f),
+    Color32::from_rgb(0xec, 0x40, 0x7a),
+    Color32::from_rgb(0x55, 0x8b, 0x2f),
+    Color32::from_rgb(0x8d, 0x5a, 0x2b),
+    Color32::from_rgb(0x1a, 0x23, 0x7e),
+    Color32::from_rgb(0xaf, 0xb4, 0x2b),
+];
+
 pub const NON_STRIP: Color32 = Color32::from_rgb(0x6a, 0x3d, 0x9a);
 pub const WINDOW_HALO: Color32 = Color32::from_rgba_premultiplied(0x80, 0x20, 0x80, 0x50);
 pub const MEASURE: Color32 = Color32::from_rgb(0x10, 0x10, 0x90);
@@ -69,3 +80,27 @@ pub const RUNWAY_WIDTH_PX: f32 = 4.0;
 pub const MIN_RUNWAY_PX: f32 = 16.0;
 /// How far from a strip a click still selects it, in points.
 pub const HIT_TOLERANCE_PX: f32 = 6.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn distance(a: Color32, b: Color32) -> f32 {
+        let d = |x: u8, y: u8| (f32::from(x) - f32::from(y)).powi(2);
+        (d(a.r(), b.r()) + d(a.g(), b.g()) + d(a.b(), b.b())).sqrt()
+    }
+
+    #[test]
+    fn layer_colours_stand_apart_from_the_legends_colours_and_each_other() {
+        let mut legend: Vec<Color32> = Status::ALL.iter().map(|s| status_colour(*s)).collect();
+        legend.push(NON_STRIP);
+        for (i, c) in LAYER_PALETTE.iter().enumerate() {
+            for l in &legend {
+                assert!(distance(*c, *l) > 60.0, "layer colour {i} is like {l:?}");
+            }
+            for (j, other) in LAYER_PALETTE.iter().enumerate().skip(i + 1) {
+                assert!(distance(*c, *other) > 60.0, "layer colours {i} and {j}");
+            }
+        }
+    }
+}

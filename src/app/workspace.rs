@@ -55,14 +55,7 @@ impl PistasApp {
                 }
                 LayerAction::Merge(key) => self.open_merge(key),
                 LayerAction::ZoomTo(Slot::Working) => self.map.fit_pending = true,
-                LayerAction::ZoomTo(Slot::Imported(key)) => {
-                    if let (Some(layer), Some(t)) = (self.layers.get(key), self.map.transform)
-                        && let Some(bounds) = layer.cache.bounds
-                    {
-                        self.map.fit(t.rect, bounds);
-                    }
-                    self.tab = Tab::Map;
-                }
+                LayerAction::ZoomTo(Slot::Imported(key)) => self.zoom_to_layer(key),
                 LayerAction::ShowDiagnostics(key) => {
                     if let Some(layer) = self.layers.get(key) {
                         let list = layer.diagnostics.clone();
@@ -400,6 +393,16 @@ impl PistasApp {
                 false
             }
         }
+    }
+
+    /// Shows the whole of an imported layer on the map.
+    pub(super) fn zoom_to_layer(&mut self, key: u64) {
+        if let (Some(layer), Some(t)) = (self.layers.get(key), self.map.transform)
+            && let Some(bounds) = layer.cache.bounds
+        {
+            self.map.fit(t.rect, bounds);
+        }
+        self.tab = Tab::Map;
     }
 
     /// Saves the map as drawn (with legend, scale bar, attribution and date) as a PNG.

@@ -43,6 +43,11 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// How the warning of a feature without an id begins (see `read/report.rs`).
+pub const NO_ID: &str = "this feature has no id; Pistas gave it the id";
+/// The summary of the features without an id past the tenth.
+pub const MORE_NO_ID: &str = "more features have no id; Pistas gave them ids";
+
 impl Diagnostic {
     /// A problem of a whole file, at no place in it.
     pub fn about_file(severity: Severity, file: &str, message: String) -> Self {
@@ -60,6 +65,12 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// A warning that a feature had no id, or that more did ([`NO_ID`], [`MORE_NO_ID`]):
+    /// stale once the features take their ids from a column.
+    pub fn is_missing_id(&self) -> bool {
+        self.message.starts_with(NO_ID) || self.message.contains(MORE_NO_ID)
     }
 
     /// "feature #4 (id "x"), event #2" for messages: counted from 1 as people count.

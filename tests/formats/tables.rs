@@ -226,3 +226,26 @@ fn the_strips_csv_says_the_nearest_registered_aerodrome_and_town_anywhere_in_sou
     assert_eq!(back.features().len(), 3);
     assert!(back.features()[0].property("nearest_town").is_none());
 }
+
+#[test]
+fn a_column_named_airstrip_id_is_taken_as_the_id() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("survey.csv");
+    std::fs::write(
+        &path,
+        "Name,Airstrip ID,Width (m),Latitude,Longitude\n\
+         Fazenda Boa Vista,BR-0007,18,-3.1,-60.0\n\
+         Sítio Novo,BR-0012,20,-3.2,-60.1\n",
+    )
+    .expect("write");
+    let parsed = read(&path);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let f = parsed.document.features();
+    assert_eq!(f[0].id().as_str(), "BR-0007");
+    assert_eq!(f[1].id().as_str(), "BR-0012");
+    assert!(
+        !parsed.diagnostics.iter().any(|d| d.is_missing_id()),
+        "no feature lacks an id: {:?}",
+        parsed.diagnostics
+    );
+}

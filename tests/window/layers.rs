@@ -363,3 +363,90 @@ fn a_large_review_is_shown_a_page_at_a_time() {
     harness.get_by_label("page 2 of 2");
     assert_eq!(harness.query_all_by_label("Keep both").count(), 10);
 }
+
+#[test]
+fn an_imported_survey_is_shown_with_its_id_guessed_and_escape_closes_only_a_drop_down() {
+    let mut ui = app();
+    let (lon0, _, _) = ui.harness.state().view();
+    let path = ui.dir.path().join("survey.csv");
+    std::fs::write(
+        &path,
+        "Name,Airstrip ID,Latitude,Longitude\n\
+         Fazenda Boa Vista,BR-0007,-3.10,-60.00\n\
+         Sítio Novo,BR-0012,-3.20,-60.10\n\
+         Faz. Esperança,BR-0031,-3.40,-60.30\n",
+    )
+    .expect("write");
+    ui.dialogs.push(&path);
+    ui.harness
+        .state_mut()
+        .request(pistas::app::Action::ImportLayer);
+    ui.harness.run_steps(3);
+    wait(&mut ui.harness);
+    // The preview guessed the id column.
+    let combo = ui
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Id column");
+    assert_eq!(combo.value().as_deref(), Some("Airstrip ID"), "{combo:?}");
+    combo.click();
+    ui.harness.run_steps(2);
+    ui.harness.key_press(Key::Escape);
+    ui.harness.run_steps(3);
+    // The drop-down closed; the dialog is still there.
+    ui.harness.get_by_label("Import").click();
+    ui.harness.run_steps(3);
+    wait(&mut ui.harness);
+    let layers = ui.harness.state().layers();
+    assert_eq!(layers.imported.len(), 1, "the survey is a layer");
+    let layer = &layers.imported[0];
+    let ids: Vec<&str> = layer
+        .document
+        .features()
+        .iter()
+        .map(|f| f.id().as_str())
+        .collect();
+    assert_eq!(ids, ["BR-0007", "BR-0012", "BR-0031"]);
+    // The map went to Brazil.
+    let (lon, lat, _) = ui.harness.state().view();
+    assert!(
+        (lon + 60.15).abs() < 1.0 && (lat + 3.25).abs() < 1.0,
+        "the view {lon}, {lat} (was at {lon0})"
+    );
+}
+
+#[test]
+fn taking_ids_from_a_column_clears_the_warnings_that_they_had_none() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("survey.geojson");
+    let features: Vec<String> = (0..15)
+        .map(|i| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"name":"s{i}","Airstrip ID":"BR-{i:04}"}},"geometry":{{"type":"Point","coordinates":[{},-10]}}}}"#,
+                -50.0 + f64::from(i) * 0.1
+            )
+        })
+        .collect();
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .expect("write");
+    let dialogs = ScriptedDialogs::default();
+    let mut h = common::window(Some(path), &dialogs, Some(dir.path().join("recovery")));
+    wait(&mut h);
+    let missing = |h: &Harness<'static, PistasApp>| {
+        h.state()
+            .diagnostics()
+            .iter()
+            .filter(|d| d.is_missing_id())
+            .count()
+    };
+    assert_eq!(missing(&h), 11, "ten named and one summary");
+    h.get_by_label("Use column as id").click();
+    h.run_steps(3);
+    assert_eq!(h.state().document().features()[3].id().as_str(), "BR-0003");
+    assert_eq!(missing(&h), 0, "{:?}", h.state().diagnostics());
+}

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod dialogs;
 mod evidence;
 mod flows;
 mod formats;

@@ -198,6 +198,46 @@ impl TimeScale {
 /// the same months every year (January, April, July, October for quarters).
 const MONTH_STEPS: [i32; 9] = [1, 2, 3, 6, 12, 24, 60, 120, 240];
 
+/// Grid marks for a chart whose x is a month index (egui_plot): whole months, at most
+/// eight across, on a step that divides a year (quarters fall on January, April, July and
+/// October; years on Januaries).
+pub fn month_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (min, max) = input.bounds;
+    let span = (max - min).max(1.0);
+    if !span.is_finite() || span > 1e8 {
+        return Vec::new();
+    }
+    let step = MONTH_STEPS
+        .into_iter()
+        .chain((1..8).map(|k| 10i32.pow(k) * 12))
+        .find(|s| span / f64::from(*s) <= 8.0)
+        .unwrap_or(i32::MAX / 4);
+    let first = (min / f64::from(step)).ceil() as i64 * i64::from(step);
+    (0..)
+        .map(|k| first + k * i64::from(step))
+        .take_while(|m| (*m as f64) <= max)
+        .map(|m| egui_plot::GridMark {
+            value: m as f64,
+            step_size: f64::from(step),
+        })
+        .collect()
+}
+
+/// A month mark's label: the year for steps of a year or more, else year and month.
+pub fn month_label(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
+    if mark.value.fract().abs() > 1e-6 {
+        return String::new();
+    }
+    let format = if mark.step_size >= 12.0 {
+        "%Y"
+    } else {
+        "%Y-%m"
+    };
+    month_start(mark.value as i32)
+        .map(|d| d.format(format).to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +323,36 @@ mod tests {
                 .all(|l| ["-01", "-04", "-07", "-10"].iter().any(|m| l.ends_with(m))),
             "{quarters:?}"
         );
+    }
+
+    #[test]
+    fn a_charts_month_marks_fall_on_the_same_months_every_year() {
+        let input = |a: &str, b: &str| egui_plot::GridInput {
+            bounds: (
+                f64::from(month_index(d(a))) - 0.6,
+                f64::from(month_index(d(b))) + 0.6,
+            ),
+            base_step_size: 0.01,
+        };
+        let labels = |a: &str, b: &str| {
+            month_grid(input(a, b))
+                .into_iter()
+                .map(|m| month_label(m, &(0.0..=1.0)))
+                .collect::<Vec<_>>()
+        };
+        // The statistics' axis read 2013-01, 2013-11, 2015-01: now quarters or years.
+        let two_years = labels("2013-01-01", "2014-12-31");
+        assert!(
+            two_years.iter().all(
+                |l| ["-01", "-04", "-07", "-10"].iter().any(|m| l.ends_with(m)) || l.len() == 4
+            ),
+            "{two_years:?}"
+        );
+        let decades = labels("1990-01-01", "2026-06-01");
+        assert!(
+            decades.len() <= 8 && decades.iter().all(|l| l.len() == 4),
+            "{decades:?}"
+        );
+        assert_eq!(labels("2026-12-01", "2026-12-31"), ["2026-12"]);
     }
 }

@@ -455,7 +455,17 @@ fn detect(
                 "cod",
                 "identificador",
                 "identifier",
-            ]),
+            ])
+            // Else a header with one of those as a word: "Airstrip ID", "ID pista",
+            // "strip_id", "Código de pista" ("width" and "provider" have no such word).
+            .or_else(|| {
+                headers.iter().position(|h| {
+                    words(h).iter().any(|w| {
+                        ["id", "codigo", "code", "identificador", "identifier"]
+                            .contains(&w.as_str())
+                    })
+                })
+            }),
             named(&[
                 "name", "nombre", "nome", "title", "titulo", "label", "etiqueta",
             ]),

@@ -2,7 +2,7 @@
 //! located (line and column) and sorted by place.
 
 use super::Parsed;
-use crate::io::diagnostic::{Diagnostic, Locator, Severity};
+use crate::io::diagnostic::{Diagnostic, Locator, MORE_NO_ID, NO_ID, Severity};
 use crate::io::interpret::{Interpreter, Problem};
 use crate::model::{Document, IdChange};
 
@@ -48,13 +48,7 @@ pub(super) fn id_changes(
                 missing_count += 1;
                 if missing_count <= 10 {
                     ids.push((index, change.new_id().as_str().to_owned()));
-                    warn(
-                        Some(index),
-                        format!(
-                            "this feature has no id; Pistas gave it the id \"{}\"",
-                            change.new_id()
-                        ),
-                    );
+                    warn(Some(index), format!("{NO_ID} \"{}\"", change.new_id()));
                 }
             }
             Some(old) => {
@@ -74,7 +68,7 @@ pub(super) fn id_changes(
         warn(
             None,
             format!(
-                "{} more features have no id; Pistas gave them ids starting with \"pistas-\"",
+                "{} {MORE_NO_ID} starting with \"pistas-\"",
                 missing_count - 10
             ),
         );

@@ -1,0 +1,108 @@
+//! The in-window file picker: when the desktop shows no file dialog (no XDG desktop portal
+//! and no zenity, so rfd returns at once with nothing), the window says so and asks with
+//! egui_file's picker instead, then carries out the command that asked, with the answer.
+
+use std::path::PathBuf;
+
+use super::PistasApp;
+use super::actions::Action;
+use super::files::Request;
+use super::i18n::T;
+
+pub struct Picker {
+    dialog: egui_file::FileDialog,
+    /// The command to carry out again with the answer; `None` for a button outside the
+    /// menus, whose answer waits for it to be pressed again.
+    replay: Option<Action>,
+}
+
+impl Picker {
+    fn new(request: &Request, folder: PathBuf, replay: Option<Action>) -> Picker {
+        let dialog = match request {
+            Request::Open {
+                what,
+                extensions,
+                many,
+            } => {
+                let extensions = extensions.clone();
+                egui_file::FileDialog::open_file()
+                    .title(what)
+                    .multi_select(*many)
+                    .show_files_filter(Box::new(move |p: &std::path::Path| {
+                        p.extension().is_some_and(|e| {
+                            let e = e.to_string_lossy().to_lowercase();
+                            extensions.iter().any(|x| *x == e || x == "*")
+                        })
+                    }))
+            }
+            Request::Save {
+                name,
+                what,
+                extension: _,
+            } => egui_file::FileDialog::save_file()
+                .title(what)
+                .default_filename(name.clone()),
+        };
+        let mut dialog = dialog
+            .initial_path(folder)
+            .id(egui::Id::unique("pistas-picker"))
+            .show_rename(false)
+            .default_size([640.0, 420.0]);
+        dialog.open();
+        Picker { dialog, replay }
+    }
+}
+
+impl PistasApp {
+    /// After a command that asked for a file: when the desktop could not show the dialog,
+    /// opens the in-window picker (and says why) to ask again for `replay`.
+    pub(super) fn check_dialogs(&mut self, replay: Option<Action>) {
+        let Some(request) = self.dialogs.unavailable() else {
+            return;
+        };
+        let folder = self
+            .doc
+            .path
+            .as_deref()
+            .and_then(|p| p.parent())
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        self.notice = Some(self.lang.t(T::NoSystemDialog).to_owned());
+        self.picker = Some(Picker::new(&request, folder, replay));
+    }
+
+    /// The in-window picker, while open; its answer goes to the command that asked.
+    pub(super) fn picker_ui(&mut self, ctx: &egui::Context) {
+        let Some(picker) = &mut self.picker else {
+            return;
+        };
+        match picker.dialog.show(ctx).state() {
+            egui_file::State::Open => {}
+            egui_file::State::Selected => {
+                let mut paths: Vec<PathBuf> = picker
+                    .dialog
+                    .selection()
+                    .into_iter()
+                    .map(PathBuf::from)
+                    .collect();
+                if paths.is_empty() {
+                    paths.extend(picker.dialog.path().map(PathBuf::from));
+                }
+                let replay = picker.replay.take();
+                self.picker = None;
+                self.dialogs.answer_next(paths);
+                match replay {
+                    Some(action) => self.pending.push(action),
+                    None => self.notice = Some(self.lang.t(T::PickedAgain).to_owned()),
+                }
+            }
+            egui_file::State::Cancelled | egui_file::State::Closed => self.picker = None,
+        }
+    }
+
+    /// Whether the in-window picker is open.
+    pub fn picker_open(&self) -> bool {
+        self.picker.is_some()
+    }
+}

@@ -1,0 +1,73 @@
+//! A desktop without a file dialog (no XDG portal, no zenity): File ▸ Open and Export do
+//! not fail silently: the window says so, its own picker asks, and the command is carried
+//! out with the answer.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pistas::app::{PistasApp, ScriptedDialogs};
+
+fn settle(h: &mut Harness<'static, PistasApp>) {
+    let start = Instant::now();
+    while h.state().is_busy() {
+        assert!(start.elapsed() < Duration::from_secs(30), "background work");
+        std::thread::sleep(Duration::from_millis(20));
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn without_a_system_dialog_open_asks_in_the_window_and_opens_the_answer() {
+    let dir = tempfile::tempdir().expect("dir");
+    let first = dir.path().join("first.geojson");
+    std::fs::copy(
+        super::common::project_file("data/vraem-sample.geojson"),
+        &first,
+    )
+    .expect("copy");
+    let other = dir.path().join("other.geojson");
+    std::fs::write(
+        &other,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"x","properties":{"name":"Otra"},"geometry":{"type":"Point","coordinates":[-74,-12]}}]}"#,
+    )
+    .expect("write");
+    let dialogs = ScriptedDialogs::without_native();
+    let mut h = super::common::window(Some(first), &dialogs, None);
+    settle(&mut h);
+    assert_eq!(h.state().document().features().len(), 60);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Open…").click();
+    h.run_steps(3);
+    assert!(h.state().picker_open(), "the window's own picker asks");
+    h.get_by_label_contains("no XDG desktop portal or zenity");
+    h.get_by_label_contains("other.geojson").click();
+    h.run_steps(2);
+    h.get_by_label("Open").click();
+    h.run_steps(3);
+    settle(&mut h);
+    assert!(!h.state().picker_open());
+    assert_eq!(
+        h.state().path(),
+        Some(other.as_path()),
+        "the answer was opened"
+    );
+    assert_eq!(h.state().document().features().len(), 1);
+}
+
+#[test]
+fn cancelling_the_in_window_picker_changes_nothing() {
+    let dialogs = ScriptedDialogs::without_native();
+    let mut h = super::common::window(None, &dialogs, None);
+    settle(&mut h);
+    let before = h.state().document().features().len();
+    h.state_mut().request(pistas::app::Action::Open);
+    h.run_steps(3);
+    assert!(h.state().picker_open());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(3);
+    assert!(!h.state().picker_open());
+    assert_eq!(h.state().document().features().len(), before);
+}

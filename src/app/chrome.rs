@@ -363,7 +363,8 @@ impl PistasApp {
                 let goto = ui
                     .add(
                         egui::TextEdit::singleline(&mut self.goto.text)
-                            .desired_width(220.0)
+                            // Narrower in a small window, so Go stays on screen.
+                            .desired_width((ui.available_width() - 50.0).clamp(90.0, 220.0))
                             .hint_text(lang.t(T::GoToHint)),
                     )
                     .labelled_by(label.id);
@@ -445,7 +446,7 @@ impl PistasApp {
                     && self.team.link(self.doc.version().generation()).is_none()
                 {
                     ui.separator();
-                    ui.label(lang.t(T::ClickToInspect));
+                    ui.add(egui::Label::new(lang.t(T::ClickToInspect)).truncate());
                 }
                 if !self.problems.list.is_empty() {
                     ui.separator();

@@ -349,12 +349,13 @@ impl Layers {
         ui.vertical(|ui| {
             ui.label(RichText::new(working.0).strong())
                 .on_hover_text(lang.t(T::WorkingLayerHelp));
-            ui.horizontal(|ui| {
+            // Wrapped: in a narrow panel "Zoom to" goes under the count, not off the edge.
+            ui.horizontal_wrapped(|ui| {
                 ui.label(
                     RichText::new(format!(
                         "{} · {}",
                         lang.t(T::WorkingLayer),
-                        lang.fill(T::FeatureCount, &[&working.1.to_string()])
+                        lang.fill(T::FeatureCount, &[&lang.number(working.1)])
                     ))
                     .small(),
                 );
@@ -431,15 +432,18 @@ impl Layers {
 /// A layer's opacity: a short slider (the panel stays narrow in a small window), named
 /// on hover.
 fn opacity_ui(ui: &mut Ui, lang: Lang, name: &str, opacity: &mut f32) {
-    ui.spacing_mut().slider_width = 56.0;
+    ui.spacing_mut().slider_width = 48.0;
     let mut percent = (*opacity * 100.0).round();
+    // The figure on hover: a value box beside each slider widened the panel past a small
+    // window's share.
     let response = ui
         .add(
             egui::Slider::new(&mut percent, 0.0..=100.0)
                 .suffix(" %")
-                .max_decimals(0),
+                .max_decimals(0)
+                .show_value(false),
         )
-        .on_hover_text(format!("{}: {name}", lang.t(T::Opacity)));
+        .on_hover_text(format!("{}: {name} ({percent:.0} %)", lang.t(T::Opacity)));
     if response.changed() {
         *opacity = percent / 100.0;
     }

@@ -127,7 +127,7 @@ impl PistasApp {
         let panel = if chart {
             egui::Panel::bottom("timeline")
                 .resizable(true)
-                .default_size(150.0)
+                .default_size(135.0)
                 .size_range(96.0..=(ui.available_height() * 0.4).max(100.0))
         } else {
             egui::Panel::bottom("timeline line").resizable(false)

@@ -428,9 +428,10 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     let cluster = hover
         .filter(|_| out.drawn.aggregated && frame.working_opacity > 0.0)
         .and_then(|p| out.drawn.cluster_at(p).copied());
+    // Aggregated, no strip is drawn on its own: none is hovered.
     if view.drag.is_none() {
         out.hovered = hover
-            .filter(|_| frame.working_opacity > 0.0 && cluster.is_none())
+            .filter(|_| frame.working_opacity > 0.0 && !out.drawn.aggregated)
             .and_then(|p| frame.cache.pick(&t, p, theme::HIT_TOLERANCE_PX));
     }
     if let Some(c) = cluster {

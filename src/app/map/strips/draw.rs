@@ -71,6 +71,7 @@ pub fn draw(
         let (cells, shown) = cells_of(t, cache, Features::All, CLUSTER_PX);
         if shown > AGGREGATE_ABOVE {
             let clusters = draw_clusters(painter, &cells);
+            reserve_clusters(labels, &clusters);
             draw_emphasis(painter, t, cache, emphasis);
             return Drawn {
                 in_view: shown,
@@ -85,6 +86,7 @@ pub fn draw(
     if aggregated {
         let (cells, _) = cells_of(t, cache, Features::These(&visible), CLUSTER_PX);
         clusters = draw_clusters(painter, &cells);
+        reserve_clusters(labels, &clusters);
     } else {
         if cache.halo {
             for &i in &visible {
@@ -320,6 +322,16 @@ pub fn draw_layer(
 /// Many features in view: one cluster per occupied screen cell, sized by its count, with a
 /// ring of its status mix (each status's share of the ring) around the count, so an
 /// overview shows where destroyed, rebuilt and active strips concentrate.
+/// Clusters take their room from the basemap's names, as markers do.
+fn reserve_clusters(labels: &mut LabelSpace, clusters: &[Cluster]) {
+    for c in clusters {
+        labels.reserve(Rect::from_center_size(
+            c.at,
+            vec2(2.0, 2.0) * (c.radius + 1.0),
+        ));
+    }
+}
+
 /// A cluster's radius: its area grows with its share of the largest cluster in view, from
 /// a disc that holds its count's text to half a grid cell.
 pub(super) fn cluster_radius(count: u32, largest: u32) -> f32 {

@@ -16,6 +16,15 @@ pub mod io;
 pub mod model;
 pub mod story;
 
+/// The version and the commit it was built from (`build.rs`), as `pistas --version` and
+/// Help ▸ About say it.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("PISTAS_COMMIT"),
+    ")"
+);
+
 /// How many threads the machine runs at once. Asking costs system calls and reading
 /// cgroup files (about a millisecond), so it is asked once.
 pub(crate) fn cores() -> usize {

@@ -219,3 +219,23 @@ fn a_survey_without_histories_is_strips_with_no_history_and_takes_its_id_column(
         .failure()
         .stderr(predicates::str::contains("cannot serve as id"));
 }
+
+#[test]
+fn version_says_the_commit_it_was_built_from() {
+    let out = pistas().arg("--version").output().expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let expected = format!("pistas {} (commit ", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&expected), "{text}");
+    let commit = text
+        .trim()
+        .strip_prefix(&expected)
+        .and_then(|t| t.strip_suffix(')'))
+        .expect("a commit in brackets");
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{commit}"
+    );
+    assert_eq!(text.trim(), format!("pistas {}", pistas::VERSION));
+}

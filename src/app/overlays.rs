@@ -322,7 +322,7 @@ impl PistasApp {
                 }
                 Overlay::About => {
                     ui.heading("Pistas");
-                    ui.label(lang.fill(T::VersionLine, &[env!("CARGO_PKG_VERSION")]));
+                    ui.label(lang.fill(T::VersionLine, &[crate::VERSION]));
                     ui.label(lang.t(T::AboutBody));
                     ui.label(basemap_credits());
                     if ui.button(lang.t(T::Ok)).clicked() {

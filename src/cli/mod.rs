@@ -16,7 +16,7 @@ pub use db::DbCommand;
 ///
 /// With no command, opens the map window (on FILE, or on the bundled sample).
 #[derive(Debug, Parser)]
-#[command(name = "pistas", version, args_conflicts_with_subcommands = true)]
+#[command(name = "pistas", version = crate::VERSION, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -71,3 +71,12 @@ fn cancelling_the_in_window_picker_changes_nothing() {
     assert!(!h.state().picker_open());
     assert_eq!(h.state().document().features().len(), before);
 }
+
+#[test]
+fn about_says_the_version_and_commit() {
+    let dialogs = ScriptedDialogs::default();
+    let mut h = super::common::window(None, &dialogs, None);
+    h.state_mut().request(pistas::app::Action::About);
+    h.run_steps(3);
+    h.get_by_label(&format!("Version {}", pistas::VERSION));
+}

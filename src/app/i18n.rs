@@ -165,6 +165,7 @@ table! {
     Columns => "Columns…", "Columnas…";
     NoProperties => "The file's features have no other properties.", "Los elementos del archivo no tienen otras propiedades.";
     ColumnsHelp => "Click a cell of the selected row to edit it; Enter keeps the change (one undo step).", "Clic en una celda de la fila seleccionada para editarla; Intro guarda el cambio (un paso de deshacer).";
+    OnRegisteredAerodrome => "registered aerodrome: {}, {} m away: this may be that aerodrome, not a clandestine strip", "aeródromo registrado: {}, a {} m: puede ser ese aeródromo y no una pista clandestina";
     NoAerodromeNear => "registered aerodrome: none within {} km in the embedded data (it covers South America)", "aeródromo registrado: ninguno a menos de {} km en los datos incluidos (cubren América del Sur)";
     NoTownNear => "town: none within {} km in the embedded data (it covers South America)", "poblado: ninguno a menos de {} km en los datos incluidos (cubren América del Sur)";
     KeptAt => "The unsaved work is kept, as it was, at {}", "El trabajo sin guardar se conserva, tal cual, en {}";

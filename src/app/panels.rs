@@ -52,9 +52,17 @@ impl PistasApp {
         // The embedded aerodromes and towns cover South America: farther than this, the
         // nearest one says nothing about the strip, so the line says there is none near.
         use crate::geodata::south_america::NEAR_M;
+        /// Closer than this to a registered aerodrome, a strip is likely that aerodrome.
+        const REGISTERED_M: f64 = 1_000.0;
         let near = NEAR_M / 1000.0;
         let context = context_places();
         match context.aerodromes.nearest(lon, lat, None) {
+            // The check a survey needs: a "strip" on a registered aerodrome is likely that
+            // aerodrome, not a clandestine strip.
+            Some((j, m)) if m <= REGISTERED_M => lines.push(self.lang.fill(
+                T::OnRegisteredAerodrome,
+                &[&context.aerodrome_names[j], &format!("{m:.0}")],
+            )),
             Some((j, m)) if m <= NEAR_M => lines.push(
                 self.lang
                     .fill(T::NearestAerodrome, &[&context.aerodrome_names[j], &km(m)]),

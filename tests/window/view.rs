@@ -48,3 +48,47 @@ fn a_strip_selected_near_the_edge_stays_in_view_when_the_inspector_opens() {
         "the selected strip is at {now:?}, outside the map {narrower:?}"
     );
 }
+
+/// Outside the VRAEM the inspector measures against South America's registry: a "strip"
+/// on a registered aerodrome is flagged as likely that aerodrome.
+#[test]
+fn a_strip_on_a_registered_aerodrome_in_brazil_is_flagged() {
+    use egui_kittest::kittest::Queryable;
+    let aerodrome = pistas::geodata::south_america::context()
+        .aerodromes
+        .iter()
+        .find(|a| a.country == "BR" && a.kind == "small_airport")
+        .expect("a Brazilian airstrip");
+    let (lon, lat) = aerodrome.lon_lat;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("survey.geojson");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"s1","properties":{{"name":"On it"}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}]}}"#
+        ),
+    )
+    .expect("write");
+    let options = AppOptions {
+        file: Some(path),
+        dialogs: Box::new(ScriptedDialogs::default()),
+        recovery: None,
+        settings: Some(Settings::default()),
+        lang: Some(pistas::app::i18n::Lang::En),
+        tile_cache: None,
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| PistasApp::new(cc, options));
+    h.run_steps(4);
+    while h.state().is_busy() {
+        h.run_steps(1);
+    }
+    h.state_mut().select(Some(0));
+    h.run_steps(4);
+    let expected = format!(
+        "registered aerodrome: {} {}, 0 m away: this may be that aerodrome, not a clandestine strip",
+        aerodrome.ident, aerodrome.name
+    );
+    h.get_by_label(&expected);
+}

@@ -280,4 +280,6 @@ fn a_cluster_stands_at_its_members_mean_and_grows_with_its_count() {
         draw::cluster_radius(1, 100_000) >= 9.0,
         "room for the count's text"
     );
+    // A fifth of the largest is visibly smaller (a log scale capped both at one size).
+    assert!(draw::cluster_radius(20_000, 100_000) + 4.0 < draw::cluster_radius(100_000, 100_000));
 }

@@ -418,7 +418,11 @@ impl PistasApp {
             .show(ui, |ui| self.centre_ui(ui));
         self.evidence_requests(&ctx);
         self.evidence_windows_ui(&ctx);
-        self.overlays_ui(&ctx);
+        // The in-window file picker stands alone: a modal dialog under it (Export…)
+        // would take its clicks; it comes back, as it was, when the picker closes.
+        if self.picker.is_none() {
+            self.overlays_ui(&ctx);
+        }
         self.save_png();
         // A dialog asked for by a panel or a dialog of the window's own.
         self.check_dialogs(None);

@@ -389,8 +389,12 @@ impl PistasApp {
                     let status_date = choices.status_date.unwrap_or(self.date);
                     self.jobs
                         .export(path, format, std::sync::Arc::new(doc), status_date);
+                    return false;
                 }
-                false
+                // No file dialog on this desktop: the window's own picker asks, and the
+                // dialog stays open for Export to be pressed again with the answer.
+                self.check_dialogs(None);
+                self.picker_open()
             }
         }
     }

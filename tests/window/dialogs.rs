@@ -80,3 +80,40 @@ fn about_says_the_version_and_commit() {
     h.run_steps(3);
     h.get_by_label(&format!("Version {}", pistas::VERSION));
 }
+
+#[test]
+fn without_a_system_dialog_the_export_dialog_waits_for_the_pickers_answer() {
+    let dir = tempfile::tempdir().expect("dir");
+    let first = dir.path().join("first.geojson");
+    std::fs::copy(
+        super::common::project_file("data/vraem-sample.geojson"),
+        &first,
+    )
+    .expect("copy");
+    let dialogs = ScriptedDialogs::without_native();
+    let mut h = super::common::window(Some(first), &dialogs, None);
+    settle(&mut h);
+    h.state_mut().request(pistas::app::Action::ExportDialog);
+    h.run_steps(3);
+    h.get_by_label("Export…").click();
+    h.run_steps(3);
+    assert!(
+        h.state().picker_open(),
+        "the window's own picker asks where"
+    );
+    // The picker suggests the export's name in the document's folder.
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+    assert!(!h.state().picker_open());
+    assert_eq!(
+        h.state().notice(),
+        Some("File chosen: press the button again to use it.")
+    );
+    // The export dialog stayed open: Export again writes to the chosen file.
+    h.get_by_label("Export…").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let written = dir.path().join("first-export.geojson");
+    let text = std::fs::read_to_string(&written).expect("the export was written");
+    assert!(text.contains("Pista ejemplo 01"));
+}

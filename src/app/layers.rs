@@ -454,15 +454,7 @@ pub fn hex(colour: Color32) -> String {
     format!("#{:02x}{:02x}{:02x}", colour.r(), colour.g(), colour.b())
 }
 
-/// A colour from `#rrggbb`.
-pub fn parse_hex(text: &str) -> Option<Color32> {
-    let t = text.strip_prefix('#')?;
-    if t.len() != 6 {
-        return None;
-    }
-    let v = u32::from_str_radix(t, 16).ok()?;
-    Some(Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8))
-}
+pub use super::theme::parse_hex;
 
 #[cfg(test)]
 mod tests {

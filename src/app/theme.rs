@@ -1,4 +1,7 @@
-//! Every colour and size the window draws with. Nowhere else builds a `Color32` from numbers.
+//! Every colour and size the window draws with. Nowhere else builds a `Color32` from numbers:
+//! clippy's `disallowed-methods` (clippy.toml) refuses `Color32`'s constructors outside this
+//! file.
+#![allow(clippy::disallowed_methods)]
 
 use egui::Color32;
 
@@ -41,6 +44,31 @@ pub const LAYER_PALETTE: [Color32; 6] = [
     Color32::from_rgb(0x1a, 0x23, 0x7e),
     Color32::from_rgb(0xaf, 0xb4, 0x2b),
 ];
+
+/// Text on the map's panels (legend, scale bar, attribution) and the legend's fold sign.
+pub const MAP_TEXT: Color32 = Color32::BLACK;
+pub const ATTRIBUTION_TEXT: Color32 = Color32::from_gray(40);
+pub const FOLD_SIGN: Color32 = Color32::from_gray(60);
+/// A cluster's count.
+pub const CLUSTER_TEXT: Color32 = Color32::from_gray(20);
+/// Behind a marker, a cluster's middle, an aerodrome's sign.
+pub const MARKER_FILL: Color32 = Color32::WHITE;
+/// The "tiles unavailable" banner over the map.
+pub const TILE_ERROR_FILL: Color32 = Color32::from_rgba_premultiplied(108, 36, 18, 230);
+pub const TILE_ERROR_TEXT: Color32 = Color32::WHITE;
+/// Behind a caption over an image.
+pub const CAPTION_BACKDROP: Color32 = Color32::from_black_alpha(170);
+pub const CAPTION_TEXT: Color32 = Color32::WHITE;
+
+/// A colour from `#rrggbb` (a project file's layer colour).
+pub fn parse_hex(text: &str) -> Option<Color32> {
+    let t = text.strip_prefix('#')?;
+    if t.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(t, 16).ok()?;
+    Some(Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
 
 pub const NON_STRIP: Color32 = Color32::from_rgb(0x6a, 0x3d, 0x9a);
 pub const WINDOW_HALO: Color32 = Color32::from_rgba_premultiplied(0x80, 0x20, 0x80, 0x50);

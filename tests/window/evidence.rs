@@ -449,7 +449,10 @@ fn a_pasted_image_is_attached_to_the_selected_strip() {
     let index = strip(&h);
     h.state_mut().select(Some(index));
     h.run_steps(2);
-    let image = egui::ColorImage::new([8, 6], vec![egui::Color32::from_rgb(40, 90, 30); 48]);
+    // The pasted image's pixels, not a colour the window draws with.
+    #[allow(clippy::disallowed_methods)]
+    let pixel = egui::Color32::from_rgb(40, 90, 30);
+    let image = egui::ColorImage::new([8, 6], vec![pixel; 48]);
     h.event(egui::Event::PasteImage(Arc::new(image)));
     h.run_steps(2);
     settle(&mut h);

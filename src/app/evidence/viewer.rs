@@ -477,7 +477,7 @@ impl Compare {
                         Color32::WHITE,
                     );
                     let frame = align.anchor_size(at, galley.size()).expand(4.0);
-                    painter.rect_filled(frame, 3.0, Color32::from_black_alpha(170));
+                    painter.rect_filled(frame, 3.0, theme::CAPTION_BACKDROP);
                     painter.galley(frame.min + egui::vec2(4.0, 4.0), galley, Color32::WHITE);
                 }
             });

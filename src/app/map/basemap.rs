@@ -539,7 +539,7 @@ fn text_label(
 /// The registered-aerodrome symbol: a small square with a runway stroke.
 pub fn aerodrome_symbol(painter: &Painter, at: egui::Pos2) {
     let r = Rect::from_center_size(at, vec2(9.0, 9.0));
-    painter.rect_filled(r, 1.5, egui::Color32::WHITE);
+    painter.rect_filled(r, 1.5, theme::MARKER_FILL);
     painter.rect_stroke(
         r,
         1.5,

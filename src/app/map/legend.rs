@@ -38,14 +38,14 @@ pub(super) fn overlays_ui(ui: &mut Ui, t: &Transform, projector: &Projector, leg
     );
     let title = format!("{} {}", lang.t(T::StatusOn), cache.date);
     let title_w = painter
-        .layout_no_wrap(title.clone(), font.clone(), Color32::BLACK)
+        .layout_no_wrap(title.clone(), font.clone(), theme::MAP_TEXT)
         .size()
         .x;
     let widest = rows
         .iter()
         .map(|(label, _)| {
             painter
-                .layout_no_wrap(label.clone(), font.clone(), Color32::BLACK)
+                .layout_no_wrap(label.clone(), font.clone(), theme::MAP_TEXT)
                 .size()
                 .x
                 + 24.0
@@ -91,7 +91,7 @@ pub(super) fn overlays_ui(ui: &mut Ui, t: &Transform, projector: &Projector, leg
     };
     painter.add(egui::Shape::convex_polygon(
         corners,
-        Color32::from_gray(60),
+        theme::FOLD_SIGN,
         Stroke::NONE,
     ));
     painter.text(
@@ -99,7 +99,7 @@ pub(super) fn overlays_ui(ui: &mut Ui, t: &Transform, projector: &Projector, leg
         Align2::LEFT_TOP,
         title,
         font.clone(),
-        Color32::BLACK,
+        theme::MAP_TEXT,
     );
     if *open {
         for (i, (label, swatch)) in rows.iter().enumerate() {
@@ -107,7 +107,7 @@ pub(super) fn overlays_ui(ui: &mut Ui, t: &Transform, projector: &Projector, leg
             let at = Pos2::new(area.left() + 14.0, y);
             match swatch {
                 Swatch::Disc(colour) => {
-                    painter.circle(at, 5.0, *colour, Stroke::new(1.0, Color32::WHITE));
+                    painter.circle(at, 5.0, *colour, Stroke::new(1.0, theme::MARKER_FILL));
                 }
                 Swatch::Aerodrome => basemap::aerodrome_symbol(&painter, at),
                 Swatch::Diamond(colour) => {
@@ -119,15 +119,15 @@ pub(super) fn overlays_ui(ui: &mut Ui, t: &Transform, projector: &Projector, leg
                             at + vec2(-6.0, 0.0),
                         ],
                         *colour,
-                        Stroke::new(1.0, Color32::WHITE),
+                        Stroke::new(1.0, theme::MARKER_FILL),
                     ));
                 }
             }
-            let galley = painter.layout(label.clone(), font.clone(), Color32::BLACK, width - 30.0);
+            let galley = painter.layout(label.clone(), font.clone(), theme::MAP_TEXT, width - 30.0);
             painter.galley(
                 Pos2::new(area.left() + 26.0, y - galley.size().y / 2.0),
                 galley,
-                Color32::BLACK,
+                theme::MAP_TEXT,
             );
         }
     }
@@ -169,7 +169,7 @@ pub(super) fn overlays_ui(ui: &mut Ui, t: &Transform, projector: &Projector, leg
     let galley = painter.layout(
         attribution.to_owned(),
         FontId::proportional(11.0),
-        Color32::from_gray(40),
+        theme::ATTRIBUTION_TEXT,
         (rect.width() - 24.0).max(60.0),
     );
     let at = rect.right_bottom() - galley.size() - vec2(6.0, 4.0);
@@ -178,7 +178,7 @@ pub(super) fn overlays_ui(ui: &mut Ui, t: &Transform, projector: &Projector, leg
         2.0,
         theme::MAP_PANEL_FILL,
     );
-    painter.galley(at, galley, Color32::from_gray(40));
+    painter.galley(at, galley, theme::ATTRIBUTION_TEXT);
 }
 
 /// What the legend shows, and whether it is unfolded.

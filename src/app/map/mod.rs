@@ -585,7 +585,7 @@ fn tile_notice(ui: &Ui, t: &Transform, lang: Lang) {
     let galley = painter.layout(
         lang.t(T::TilesUnavailable).to_owned(),
         egui::FontId::proportional(13.0),
-        Color32::WHITE,
+        theme::TILE_ERROR_TEXT,
         (t.rect.width() - 40.0).max(100.0),
     );
     let at = egui::pos2(
@@ -593,8 +593,8 @@ fn tile_notice(ui: &Ui, t: &Transform, lang: Lang) {
         t.rect.top() + 36.0,
     );
     let rect = Rect::from_min_size(at, galley.size()).expand(6.0);
-    painter.rect_filled(rect, 4.0, Color32::from_rgba_unmultiplied(120, 40, 20, 230));
-    painter.galley(at, galley, Color32::WHITE);
+    painter.rect_filled(rect, 4.0, theme::TILE_ERROR_FILL);
+    painter.galley(at, galley, theme::TILE_ERROR_TEXT);
 }
 
 /// Coordinates written by the app keep nine decimals (a tenth of a millimetre).

@@ -50,7 +50,7 @@ impl Plugin for ImageryPlugin<'_> {
             let bottom_right = t.to_screen(transform::mercator(*e, *s));
             let rect = egui::Rect::from_two_pos(top_left, bottom_right);
             if rect.intersects(projector.clip_rect()) {
-                painter.image(*texture, rect, uv, Color32::WHITE);
+                painter.image(*texture, rect, uv, Color32::WHITE); // white: no tint
             }
         }
     }
@@ -155,7 +155,7 @@ impl Plugin for StripsPlugin<'_> {
             }
             painter.add(egui::Shape::line(path, Stroke::new(2.5, theme::MEASURE)));
             for p in pts {
-                painter.circle(p, 4.0, Color32::WHITE, Stroke::new(2.0, theme::MEASURE));
+                painter.circle(p, 4.0, theme::MARKER_FILL, Stroke::new(2.0, theme::MEASURE));
             }
         }
         if let Tool::Area(Some(first)) = self.tool
@@ -171,7 +171,7 @@ impl Plugin for StripsPlugin<'_> {
         }
         if let Tool::AddRunway(Some(first)) = self.tool {
             let a = t.to_screen(mercator(first.x(), first.y()));
-            painter.circle(a, 4.0, theme::DRAFT, Stroke::new(1.5, Color32::WHITE));
+            painter.circle(a, 4.0, theme::DRAFT, Stroke::new(1.5, theme::MARKER_FILL));
             if let Some(hover) = ui.ctx().pointer_hover_pos().filter(|p| t.rect.contains(*p)) {
                 painter.line_segment(
                     [a, hover],

@@ -236,7 +236,7 @@ fn draw_parts_outline(
                     painter.circle(
                         t.to_screen(m),
                         4.0,
-                        egui::Color32::WHITE,
+                        theme::MARKER_FILL,
                         Stroke::new(2.0, highlight),
                     );
                 }
@@ -370,14 +370,14 @@ fn draw_clusters(painter: &Painter, cells: &[Cell]) -> Vec<Cluster> {
             painter.add(Shape::line(arc, Stroke::new(ring, colour)));
             start += sweep;
         }
-        painter.circle_filled(at, radius - ring, egui::Color32::WHITE);
+        painter.circle_filled(at, radius - ring, theme::MARKER_FILL);
         let size = if cell.count >= 1000 { 9.0 } else { 10.0 };
         painter.text(
             at,
             Align2::CENTER_CENTER,
             compact_count(cell.count),
             FontId::proportional(size),
-            egui::Color32::from_gray(20),
+            theme::CLUSTER_TEXT,
         );
         clusters.push(Cluster {
             at,
@@ -423,7 +423,7 @@ fn draw_aggregated_in(
                 Align2::CENTER_CENTER,
                 cell.count.to_string(),
                 FontId::proportional(9.0),
-                egui::Color32::WHITE,
+                theme::MARKER_FILL,
             );
         }
     }

@@ -2,17 +2,13 @@
 
 /// Lower case without accents, for matching names as people type them.
 pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    // Decomposed, every accent is a mark of its own (ã = a + ◌̃, ç = c + ◌̧): dropped.
     text.trim()
-        .chars()
-        .map(|c| match c {
-            'á' | 'Á' | 'à' | 'À' | 'â' | 'ä' => 'a',
-            'é' | 'É' | 'è' | 'È' | 'ê' | 'ë' => 'e',
-            'í' | 'Í' | 'ì' | 'ï' => 'i',
-            'ó' | 'Ó' | 'ò' | 'ô' | 'ö' => 'o',
-            'ú' | 'Ú' | 'ù' | 'ü' | 'Ü' => 'u',
-            'ñ' | 'Ñ' => 'n',
-            c => c.to_lowercase().next().unwrap_or(c),
-        })
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
         .collect()
 }
 
@@ -191,5 +187,14 @@ mod natural_tests {
                 proptest::prop_assert_ne!(natural_cmp(&a, &c), Greater);
             }
         }
+    }
+
+    #[test]
+    fn fold_drops_every_accent_of_spanish_and_portuguese() {
+        assert_eq!(
+            crate::analysis::fold("  Ñaupa São João Açaí Güepí ÀÉÎÕÜ "),
+            "naupa sao joao acai guepi aeiou"
+        );
+        assert_eq!(crate::analysis::fold("Código"), "codigo");
     }
 }

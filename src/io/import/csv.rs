@@ -175,21 +175,11 @@ fn sniff_delimiter(text: &str, tab_first: bool) -> u8 {
 
 /// A header as compared: lower case, accents removed, split into words.
 fn words(header: &str) -> Vec<String> {
-    let plain: String = header
-        .trim()
-        .to_lowercase()
+    // The one accent folding (search and merge use it too), then words of letters and
+    // digits.
+    let plain: String = crate::analysis::fold(header)
         .chars()
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ã' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'õ' | 'ö' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'ñ' => 'n',
-            'ç' => 'c',
-            c if c.is_alphanumeric() => c,
-            _ => ' ',
-        })
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
     plain.split_whitespace().map(str::to_owned).collect()
 }

@@ -86,17 +86,6 @@ fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn entity(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        _ => return None,
-    })
-}
-
 /// Reads a KML file.
 pub fn read(bytes: &[u8], file: &str) -> Parsed {
     let text = text_of(bytes);
@@ -188,7 +177,7 @@ pub fn read(bytes: &[u8], file: &str) -> Parsed {
                     text_buf.push(c);
                 } else {
                     let name = String::from_utf8_lossy(&r.into_inner()).into_owned();
-                    match entity(&name) {
+                    match quick_xml::escape::resolve_predefined_entity(&name) {
                         Some(s) => text_buf.push_str(s),
                         None => {
                             return fatal(

@@ -67,16 +67,13 @@ impl SpatialIndex {
             entries = rest;
         }
         groups.push(entries);
-        let trees = std::thread::scope(|scope| {
-            let handles: Vec<_> = groups
-                .into_iter()
-                .map(|group| scope.spawn(move || RTree::bulk_load_with_params(group)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| RTree::new_with_params()))
+        let trees = {
+            use rayon::prelude::*;
+            groups
+                .into_par_iter()
+                .map(RTree::bulk_load_with_params)
                 .collect()
-        });
+        };
         SpatialIndex { trees }
     }
 

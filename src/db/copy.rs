@@ -209,6 +209,8 @@ pub fn load(
     strips: &[(&StripRow, &Feature)],
     events: &[EventRow],
 ) -> Result<(), DbError> {
+    // One helper thread beside the COPY (not a pool): the events' text is made while the
+    // strips travel to the server.
     std::thread::scope(|scope| {
         let event_text = scope.spawn(|| event_pieces(events));
         tx.copy_in(STRIP_COLUMNS, strip_pieces(strips))?;

@@ -68,46 +68,20 @@ pub fn write_geojson_parts(
         }
         out
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(chunks);
-    let mut pieces: Vec<(usize, String)> = Vec::with_capacity(chunks);
-    if threads <= 1 {
-        for c in 0..chunks {
-            pieces.push((c, write_chunk(c)));
-            progress(((c + 1) * CHUNK).min(total), total);
-        }
-    } else {
-        let next = AtomicUsize::new(0);
-        let done = AtomicUsize::new(0);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let c = next.fetch_add(1, Ordering::Relaxed);
-                            if c >= chunks {
-                                break mine;
-                            }
-                            let text = write_chunk(c);
-                            let n = ((c + 1) * CHUNK).min(total) - c * CHUNK;
-                            progress(done.fetch_add(n, Ordering::Relaxed) + n, total);
-                            mine.push((c, text));
-                        }
-                    })
-                })
-                .collect();
-            for worker in workers {
-                // A worker only panics if writing a feature does, as it would on one thread.
-                match worker.join() {
-                    Ok(mine) => pieces.extend(mine),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-        });
-        pieces.sort_unstable_by_key(|(c, _)| *c);
-    }
+    // Chunks written on rayon's threads, gathered in order.
+    let done = AtomicUsize::new(0);
+    let pieces: Vec<String> = {
+        use rayon::prelude::*;
+        (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let text = write_chunk(c);
+                let n = ((c + 1) * CHUNK).min(total) - c * CHUNK;
+                progress(done.fetch_add(n, Ordering::Relaxed) + n, total);
+                text
+            })
+            .collect()
+    };
     let mut tail = String::from("\n]");
     for (key, value) in after {
         member(&mut tail, key, value.get());
@@ -115,7 +89,7 @@ pub fn write_geojson_parts(
     tail.push_str("}\n");
     let mut parts = Vec::with_capacity(chunks + 2);
     parts.push(head);
-    parts.extend(pieces.into_iter().map(|(_, text)| text));
+    parts.extend(pieces);
     parts.push(tail);
     parts
 }

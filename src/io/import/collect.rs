@@ -114,25 +114,11 @@ impl Part {
     }
 }
 
-/// `read` run for each of `pieces` on a thread of its own; the results in the pieces'
-/// order. A panic in one goes on in the caller (where the reader's guard reports it).
+/// `read` run for each of `pieces` on rayon's threads; the results in the pieces' order.
+/// A panic in one goes on in the caller (where the reader's guard reports it).
 pub fn in_parts<P: Sync, R: Send>(pieces: &[P], read: impl Fn(&P) -> R + Sync) -> Vec<R> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = pieces
-            .iter()
-            .map(|piece| {
-                let read = &read;
-                scope.spawn(move || read(piece))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    use rayon::prelude::*;
+    pieces.par_iter().map(&read).collect()
 }
 
 /// Features gathered from a file, written as GeoJSON as they come (a large file is never

@@ -99,6 +99,9 @@ pub(super) fn interpret_all(
         // Each task's problems are kept as soon as it is done, so a worker that panics
         // loses only the task it was on.
         let finished = std::sync::Mutex::new(std::mem::take(&mut results));
+        // Scoped threads, not rayon: the caller sets how many (tests read with one, two
+        // or eight), and a worker's panic must cost only its task, read again below;
+        // rayon would carry the panic to the caller and lose the whole file's reading.
         std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {

@@ -20,12 +20,21 @@ fn main() {
         .or_else(|| git(&["rev-parse", "--short=12", "HEAD"]))
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=PISTAS_COMMIT={commit}");
-    // Built again when HEAD moves to another commit.
+    // Built again when HEAD moves to another commit. Only files that exist are watched: a
+    // missing one (no packed-refs yet) would make cargo run this script on every build.
+    let watch = |path: String| {
+        if std::path::Path::new(&path).exists() {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    };
     if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
-        println!("cargo:rerun-if-changed={dir}/HEAD");
-        println!("cargo:rerun-if-changed={dir}/packed-refs");
+        watch(format!("{dir}/HEAD"));
+    }
+    // Branches live in the common directory (shared by worktrees), loose or packed.
+    if let Some(common) = git(&["rev-parse", "--git-common-dir"]) {
+        watch(format!("{common}/packed-refs"));
         if let Some(reference) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            println!("cargo:rerun-if-changed={dir}/{reference}");
+            watch(format!("{common}/{reference}"));
         }
     }
 }

@@ -32,12 +32,23 @@ fn man_pages(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut page = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut page)?;
     std::fs::write(dir.join("pistas.1"), page)?;
+    pages_of(&command, "pistas", dir)
+}
+
+/// A page for each subcommand of `command` and theirs in turn (`pistas-db-init.1`), so
+/// every page a SEE ALSO names is there.
+fn pages_of(
+    command: &clap::Command,
+    prefix: &str,
+    dir: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
         // A name that lives as long as the program (clap takes `&'static str` names).
-        let name: &'static str = format!("pistas-{}", sub.get_name()).leak();
+        let name: &'static str = format!("{prefix}-{}", sub.get_name()).leak();
         let mut page = Vec::new();
         clap_mangen::Man::new(sub.clone().name(name)).render(&mut page)?;
         std::fs::write(dir.join(format!("{name}.1")), page)?;
+        pages_of(sub, name, dir)?;
     }
     Ok(())
 }

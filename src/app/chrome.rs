@@ -14,12 +14,14 @@ use crate::io::Format;
 
 impl PistasApp {
     pub(super) fn handle_input(&mut self, ctx: &egui::Context) {
-        // The in-window file picker is modal: its keys are its own.
-        if self.picker.is_some() {
-            return;
-        }
         let typing = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
-        for action in Action::with_shortcuts() {
+        // The in-window file picker is modal: its keys are its own.
+        let shortcuts = if self.picker.is_some() {
+            Vec::new()
+        } else {
+            Action::with_shortcuts().to_vec()
+        };
+        for action in shortcuts {
             if !action.global() && typing {
                 continue;
             }

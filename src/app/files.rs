@@ -56,10 +56,14 @@ pub trait FileDialogs {
     fn unavailable(&mut self) -> Option<Request> {
         None
     }
-    /// What the next dialog answers without showing itself: the in-window picker's choice,
-    /// handed to the command that asked again.
-    fn answer_next(&mut self, _paths: Vec<PathBuf>) {}
+    /// What the next dialog answers without showing itself, when it asks `request` again:
+    /// the in-window picker's choice, handed to the command that asked. Another dialog
+    /// asked first drops it (a file picked for evidence is never a Save As's answer).
+    fn answer_next(&mut self, _request: Request, _paths: Vec<PathBuf>) {}
 }
+
+/// The in-window picker's answer, for the request it answers.
+type Preset = (Request, Vec<PathBuf>);
 
 /// A dialog that closes this fast was never shown: nobody cancels in a fifth of a second.
 const UNSHOWN: std::time::Duration = std::time::Duration::from_millis(200);
@@ -68,7 +72,7 @@ const UNSHOWN: std::time::Duration = std::time::Duration::from_millis(200);
 /// none to show.
 #[derive(Default)]
 pub struct NativeDialogs {
-    preset: Option<Vec<PathBuf>>,
+    preset: Option<Preset>,
     unavailable: Option<Request>,
 }
 
@@ -80,7 +84,9 @@ impl NativeDialogs {
     /// Shows a dialog through `show` unless an answer is waiting; a dialog that returns
     /// nothing at once was not shown, and `request` is kept for the in-window picker.
     fn ask(&mut self, request: Request, show: impl FnOnce() -> Vec<PathBuf>) -> Vec<PathBuf> {
-        if let Some(answer) = self.preset.take() {
+        if let Some((asked, answer)) = self.preset.take()
+            && asked == request
+        {
             return answer;
         }
         let start = std::time::Instant::now();
@@ -171,8 +177,8 @@ impl FileDialogs for NativeDialogs {
         self.unavailable.take()
     }
 
-    fn answer_next(&mut self, paths: Vec<PathBuf>) {
-        self.preset = Some(paths);
+    fn answer_next(&mut self, request: Request, paths: Vec<PathBuf>) {
+        self.preset = Some((request, paths));
     }
 }
 
@@ -194,7 +200,7 @@ pub fn extension(format: Format) -> &'static str {
 pub struct ScriptedDialogs {
     answers: Arc<Mutex<VecDeque<PathBuf>>>,
     without_native: bool,
-    preset: Arc<Mutex<Option<Vec<PathBuf>>>>,
+    preset: Arc<Mutex<Option<Preset>>>,
     unavailable: Arc<Mutex<Option<Request>>>,
 }
 
@@ -210,7 +216,9 @@ impl ScriptedDialogs {
     /// The answer for `request`: the picker's preset, else the queue, else (without
     /// native dialogs) nothing, and the request is kept as unavailable.
     fn answer(&self, request: Request, many: bool) -> Vec<PathBuf> {
-        if let Some(answer) = self.preset.lock().ok().and_then(|mut p| p.take()) {
+        if let Some((asked, answer)) = self.preset.lock().ok().and_then(|mut p| p.take())
+            && asked == request
+        {
             return answer;
         }
         if self.without_native {
@@ -291,9 +299,9 @@ impl FileDialogs for ScriptedDialogs {
     fn unavailable(&mut self) -> Option<Request> {
         self.unavailable.lock().ok()?.take()
     }
-    fn answer_next(&mut self, paths: Vec<PathBuf>) {
+    fn answer_next(&mut self, request: Request, paths: Vec<PathBuf>) {
         if let Ok(mut p) = self.preset.lock() {
-            *p = Some(paths);
+            *p = Some((request, paths));
         }
     }
 }

@@ -444,6 +444,9 @@ fn opacity_ui(ui: &mut Ui, lang: Lang, name: &str, opacity: &mut f32) {
                 .show_value(false),
         )
         .on_hover_text(format!("{}: {name} ({percent:.0} %)", lang.t(T::Opacity)));
+    // Named for screen readers, as the hover says it.
+    let label = format!("{}: {name}", lang.t(T::Opacity));
+    response.widget_info(|| egui::WidgetInfo::slider(true, f64::from(percent), &label));
     if response.changed() {
         *opacity = percent / 100.0;
     }

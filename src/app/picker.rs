@@ -11,6 +11,8 @@ use super::i18n::T;
 
 pub struct Picker {
     dialog: egui_file::FileDialog,
+    /// What was asked: the answer goes to this request only.
+    request: Request,
     /// The command to carry out again with the answer; `None` for a button outside the
     /// menus, whose answer waits for it to be pressed again.
     replay: Option<Action>,
@@ -49,7 +51,11 @@ impl Picker {
             .show_rename(false)
             .default_size([640.0, 420.0]);
         dialog.open();
-        Picker { dialog, replay }
+        Picker {
+            dialog,
+            request: request.clone(),
+            replay,
+        }
     }
 }
 
@@ -89,11 +95,22 @@ impl PistasApp {
                 if paths.is_empty() {
                     paths.extend(picker.dialog.path().map(PathBuf::from));
                 }
+                // A name typed without its extension gets the one asked for.
+                if let Request::Save { extension, .. } = &picker.request {
+                    for p in &mut paths {
+                        if p.extension().is_none() {
+                            p.set_extension(extension);
+                        }
+                    }
+                }
                 let replay = picker.replay.take();
+                let request = picker.request.clone();
                 self.picker = None;
-                self.dialogs.answer_next(paths);
+                self.dialogs.answer_next(request, paths);
                 match replay {
-                    Some(action) => self.pending.push(action),
+                    // Carried out as already confirmed: an unsaved-changes question it
+                    // needed was answered before the dialog was asked.
+                    Some(action) => self.discarding.push(action),
                     None => self.notice = Some(self.lang.t(T::PickedAgain).to_owned()),
                 }
             }

@@ -196,7 +196,7 @@ impl PistasApp {
     pub fn timeline_view(&self) -> (NaiveDate, NaiveDate) {
         let span = self.timeline.view();
         let day = |d: f64| NaiveDate::from_num_days_from_ce_opt(d as i32).unwrap_or(self.date);
-        (day(span.from), day(span.to - 1.0))
+        (day(span.from.floor()), day((span.to - 1e-9).floor()))
     }
 
     /// Whether the timeline is folded to its line of controls.

@@ -249,3 +249,32 @@ fn a_column_named_airstrip_id_is_taken_as_the_id() {
         parsed.diagnostics
     );
 }
+
+#[test]
+fn a_shared_code_column_is_not_taken_as_the_id() {
+    // "Código UBIGEO" names a district: it repeats across strips, so it is no id.
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("encuesta.csv");
+    std::fs::write(
+        &path,
+        "Nombre,Código UBIGEO,Latitud,Longitud\n\
+         Pista A,050409,-12.50,-73.80\n\
+         Pista B,050409,-12.55,-73.82\n\
+         Pista C,090718,-12.60,-73.90\n",
+    )
+    .expect("write");
+    let parsed = read(&path);
+    let f = parsed.document.features();
+    assert_eq!(f.len(), 3);
+    assert!(
+        f.iter().all(|f| f.id().as_str() != "050409"),
+        "{:?}",
+        f.iter()
+            .map(|f| f.id().as_str().to_owned())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        f[0].property("Código UBIGEO").map(|v| v.get()),
+        Some("\"050409\"")
+    );
+}

@@ -397,8 +397,8 @@ pub fn draw(
     let rivers = with_alpha(painter, alpha.rivers);
     let aerodromes = with_alpha(painter, alpha.aerodromes);
     let towns = with_alpha(painter, alpha.towns);
-    if vector && shapes {
-        super::world::draw(t, zoom, labels, borders.as_ref(), rivers.as_ref());
+    if vector {
+        super::world::draw(t, zoom, labels, borders.as_ref(), rivers.as_ref(), pass);
     }
     if vector
         && shapes

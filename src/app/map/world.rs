@@ -147,10 +147,12 @@ pub fn draw(
     labels: &mut LabelSpace,
     borders: Option<&Painter>,
     rivers: Option<&Painter>,
+    pass: super::basemap::Pass,
 ) {
     let world = world();
     let view = t.visible(20.0);
-    if let Some(painter) = rivers {
+    let shapes = pass == super::basemap::Pass::Shapes;
+    if let Some(painter) = rivers.filter(|_| shapes) {
         let mut mesh = Mesh::default();
         for lake in world.lakes.iter().filter(|l| l.outline.visible(&view)) {
             for tri in &lake.triangles {
@@ -173,7 +175,7 @@ pub fn draw(
         }
     }
     if let Some(painter) = borders {
-        for path in world.borders.iter().filter(|p| p.visible(&view)) {
+        for path in world.borders.iter().filter(|p| shapes && p.visible(&view)) {
             polyline(
                 painter,
                 t,
@@ -182,7 +184,8 @@ pub fn draw(
                 Stroke::new(1.2, theme::COUNTRY_BORDER),
             );
         }
-        if (2.5..7.0).contains(&zoom) {
+        // Country names with the other names, after the strips took their room.
+        if !shapes && (2.5..7.0).contains(&zoom) {
             for c in &world.countries {
                 let at = t.to_screen(c.label_at);
                 if !t.rect.contains(at) {

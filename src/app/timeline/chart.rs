@@ -104,16 +104,18 @@ impl Timeline {
         let brushing = response.dragged_by(egui::PointerButton::Secondary)
             || (response.dragged_by(egui::PointerButton::Primary) && shift);
         if brushing {
+            // From where the button went down, not where this frame's move began.
             if self.brush.is_none()
-                && let Some(p) = response.interact_pointer_pos()
+                && let Some(p) = ui.input(|i| i.pointer.press_origin())
             {
-                self.brush = Some(scale.day_at(p.x - response.drag_delta().x));
+                self.brush = Some(scale.day_at(p.x));
             }
             return None;
         }
         if let Some(start) = self.brush.take() {
             if let Some(p) = ui.input(|i| i.pointer.latest_pos()) {
-                let end = scale.day_at(p.x);
+                // The span as drawn: the end held to the plot.
+                let end = scale.day_at(p.x.clamp(response.rect.left(), response.rect.right()));
                 if (end - start).abs() * f64::from(scale_width(scale)) / scale.span().days() > 4.0 {
                     self.view = Some(super::scale::Span::between(start, end));
                 }

@@ -114,7 +114,7 @@ impl Default for Timeline {
 pub fn advance(date: NaiveDate, step: Step) -> NaiveDate {
     match step {
         Step::Day => date.succ_opt().unwrap_or(date),
-        Step::Week => date + chrono::Days::new(7),
+        Step::Week => date.checked_add_days(chrono::Days::new(7)).unwrap_or(date),
         Step::Month => date.checked_add_months(Months::new(1)).unwrap_or(date),
     }
 }
@@ -123,7 +123,7 @@ pub fn advance(date: NaiveDate, step: Step) -> NaiveDate {
 fn retreat(date: NaiveDate, step: Step) -> NaiveDate {
     match step {
         Step::Day => date.pred_opt().unwrap_or(date),
-        Step::Week => date - chrono::Days::new(7),
+        Step::Week => date.checked_sub_days(chrono::Days::new(7)).unwrap_or(date),
         Step::Month => date.checked_sub_months(Months::new(1)).unwrap_or(date),
     }
 }
@@ -151,6 +151,15 @@ impl Timeline {
         let today = chrono::Local::now().date_naive();
         self.range = counts.range().unwrap_or((today, today));
         self.histogram = Some((key, months));
+        // Another document's span, off this one's data: fitted again.
+        let bounds = self.bounds();
+        if self
+            .view
+            .is_some_and(|v| v.to <= bounds.from || v.from >= bounds.to)
+        {
+            self.view = None;
+        }
+        self.brush = None;
     }
 
     /// The first and last day of the data.

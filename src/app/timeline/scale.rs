@@ -146,8 +146,9 @@ impl TimeScale {
 
     /// The date under `x`, within the span.
     pub fn date_at(&self, x: f32) -> Option<NaiveDate> {
-        let last = (self.span.to - 1.0).max(self.span.from);
-        let day = self.day_at(x).floor().clamp(self.span.from, last);
+        // The last day at least partly shown (a zoomed span ends inside a day).
+        let last = (self.span.to - 1e-9).floor().max(self.span.from.floor());
+        let day = self.day_at(x).floor().clamp(self.span.from.floor(), last);
         NaiveDate::from_num_days_from_ce_opt(day as i32)
     }
 

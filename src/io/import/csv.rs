@@ -396,12 +396,7 @@ pub fn preview_as(
     };
     let (headers, rows) = table(&text, delimiter, 12);
     let mut problem = None;
-    detect(
-        &mut plan,
-        &headers,
-        rows.first().map(Vec::as_slice),
-        &mut problem,
-    );
+    detect(&mut plan, &headers, &rows, &mut problem);
     if plan.kind == TableKind::PistasStrips {
         plan.events = path.and_then(events_beside);
     }
@@ -417,9 +412,20 @@ pub fn preview_as(
 fn detect(
     plan: &mut CsvPlan,
     headers: &[String],
-    first: Option<&[String]>,
+    rows: &[Vec<String>],
     problem: &mut Option<String>,
 ) {
+    let first = rows.first().map(Vec::as_slice);
+    // A column whose values in the preview are all there and all different: an id, not a
+    // shared code ("Código UBIGEO", "country_code", "parent_id" repeat across rows).
+    let unique = |column: usize| {
+        let mut seen = std::collections::HashSet::new();
+        rows.iter().all(|r| {
+            r.get(column)
+                .map(|v| v.trim())
+                .is_some_and(|v| !v.is_empty() && seen.insert(v.to_owned()))
+        })
+    };
     let names: Vec<&str> = headers.iter().map(String::as_str).collect();
     plan.kind = if own::is_strips_header(&names) {
         TableKind::PistasStrips
@@ -449,11 +455,11 @@ fn detect(
             // Else a header with one of those as a word: "Airstrip ID", "ID pista",
             // "strip_id", "Código de pista" ("width" and "provider" have no such word).
             .or_else(|| {
-                headers.iter().position(|h| {
-                    words(h).iter().any(|w| {
+                (0..headers.len()).find(|&i| {
+                    words(&headers[i]).iter().any(|w| {
                         ["id", "codigo", "code", "identificador", "identifier"]
                             .contains(&w.as_str())
-                    })
+                    }) && unique(i)
                 })
             }),
             named(&[

@@ -109,10 +109,9 @@ pub fn draw(
             }
         }
         // Markers take their room first: no name, the basemap's or a strip's, covers one.
-        let marker = vec2(2.0, 2.0) * (theme::STRIP_RADIUS_PX + 2.0);
         for &i in &visible {
             if let Some(item) = &cache.items[i] {
-                labels.reserve(Rect::from_center_size(t.to_screen(item.anchor), marker));
+                labels.reserve(marker_box(t.to_screen(item.anchor)));
             }
         }
         if show_labels && visible.len() <= LABEL_AT_MOST && zoom >= 9.0 {
@@ -124,16 +123,9 @@ pub fn draw(
                         FontId::proportional(12.0),
                         theme::STRIP_LABEL,
                     );
-                    let size = galley.size();
                     // Right, left, above, below its own marker: the first place free of
                     // other names and markers, so a name never sits by another's marker.
-                    let gap = theme::STRIP_RADIUS_PX + 3.0;
-                    let places = [
-                        Rect::from_min_size(at + vec2(gap, -size.y / 2.0), size),
-                        Rect::from_min_size(at - vec2(gap + size.x, size.y / 2.0), size),
-                        Rect::from_min_size(at - vec2(size.x / 2.0, gap + size.y), size),
-                        Rect::from_min_size(at + vec2(-size.x / 2.0, gap), size),
-                    ];
+                    let places = label_places(at, galley.size());
                     if let Some(rect) = places.into_iter().find(|r| labels.claim(r.expand(1.0))) {
                         painter.rect_filled(rect.expand(1.0), 2.0, theme::TOWN_HALO);
                         painter.galley(rect.min, galley, theme::STRIP_LABEL);
@@ -322,6 +314,24 @@ pub fn draw_layer(
 /// Many features in view: one cluster per occupied screen cell, sized by its count, with a
 /// ring of its status mix (each status's share of the ring) around the count, so an
 /// overview shows where destroyed, rebuilt and active strips concentrate.
+/// The room a strip's marker takes from names.
+pub(super) fn marker_box(at: Pos2) -> Rect {
+    Rect::from_center_size(at, vec2(2.0, 2.0) * (theme::STRIP_RADIUS_PX + 2.0))
+}
+
+/// Where a strip's name of `size` may go, in order: right, left, above, below its marker,
+/// clear of the marker's box with the 1 pt a claim adds around a name (touching boxes count
+/// as meeting).
+pub(super) fn label_places(at: Pos2, size: egui::Vec2) -> [Rect; 4] {
+    let gap = theme::STRIP_RADIUS_PX + 4.0;
+    [
+        Rect::from_min_size(at + vec2(gap, -size.y / 2.0), size),
+        Rect::from_min_size(at - vec2(gap + size.x, size.y / 2.0), size),
+        Rect::from_min_size(at - vec2(size.x / 2.0, gap + size.y), size),
+        Rect::from_min_size(at + vec2(-size.x / 2.0, gap), size),
+    ]
+}
+
 /// Clusters take their room from the basemap's names, as markers do.
 fn reserve_clusters(labels: &mut LabelSpace, clusters: &[Cluster]) {
     for c in clusters {

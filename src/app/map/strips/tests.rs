@@ -283,3 +283,29 @@ fn a_cluster_stands_at_its_members_mean_and_grows_with_its_count() {
     // A fifth of the largest is visibly smaller (a log scale capped both at one size).
     assert!(draw::cluster_radius(20_000, 100_000) + 4.0 < draw::cluster_radius(100_000, 100_000));
 }
+
+#[test]
+fn a_strips_name_has_room_beside_its_own_marker() {
+    // The marker's box was reserved and then blocked every place of its own name: no strip
+    // names were drawn.
+    use super::super::basemap::LabelSpace;
+    for at in [
+        Pos2::new(100.0, 100.0),
+        Pos2::new(333.3, 217.7),
+        Pos2::new(0.5, 0.25),
+    ] {
+        let mut space = LabelSpace::default();
+        space.reserve(draw::marker_box(at));
+        let places = draw::label_places(at, vec2(80.0, 14.0));
+        for place in places {
+            assert!(
+                space.is_free(place.expand(1.0)),
+                "{place:?} meets its marker at {at:?}"
+            );
+        }
+        // Another marker right beside it takes the right-hand place; the left is still free.
+        space.reserve(draw::marker_box(at + vec2(20.0, 0.0)));
+        assert!(!space.is_free(places[0].expand(1.0)));
+        assert!(space.is_free(places[1].expand(1.0)));
+    }
+}

@@ -96,3 +96,44 @@ pub fn files_below(folder: &str, extensions: &[&str]) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// The window at `size` on `file` (the bundled sample when `None`), in English, with
+/// default settings and no recovery.
+#[cfg(feature = "gui")]
+pub fn window_sized(
+    file: Option<PathBuf>,
+    size: egui::Vec2,
+) -> egui_kittest::Harness<'static, pistas::app::PistasApp> {
+    use pistas::app::{AppOptions, PistasApp, ScriptedDialogs, Settings};
+    let options = AppOptions {
+        file,
+        dialogs: Box::new(ScriptedDialogs::default()),
+        recovery: None,
+        settings: Some(Settings::default()),
+        lang: Some(pistas::app::i18n::Lang::En),
+        tile_cache: None,
+    };
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(size)
+        .build_eframe(move |cc| PistasApp::new(cc, options));
+    harness.run_steps(4);
+    harness
+}
+
+/// A FeatureCollection of points at `positions`, each with `properties(i)` (JSON members).
+pub fn points_collection(positions: &[(f64, f64)], properties: impl Fn(usize) -> String) -> String {
+    let features: Vec<String> = positions
+        .iter()
+        .enumerate()
+        .map(|(i, (lon, lat))| {
+            format!(
+                r#"{{"type":"Feature","properties":{{{}}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}"#,
+                properties(i)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
+}

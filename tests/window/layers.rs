@@ -418,22 +418,13 @@ fn an_imported_survey_is_shown_with_its_id_guessed_and_escape_closes_only_a_drop
 fn taking_ids_from_a_column_clears_the_warnings_that_they_had_none() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("survey.geojson");
-    let features: Vec<String> = (0..15)
-        .map(|i| {
-            format!(
-                r#"{{"type":"Feature","properties":{{"name":"s{i}","Airstrip ID":"BR-{i:04}"}},"geometry":{{"type":"Point","coordinates":[{},-10]}}}}"#,
-                -50.0 + f64::from(i) * 0.1
-            )
-        })
+    let positions: Vec<(f64, f64)> = (0..15)
+        .map(|i| (-50.0 + f64::from(i) * 0.1, -10.0))
         .collect();
-    std::fs::write(
-        &path,
-        format!(
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            features.join(",")
-        ),
-    )
-    .expect("write");
+    let text = common::points_collection(&positions, |i| {
+        format!(r#""name":"s{i}","Airstrip ID":"BR-{i:04}""#)
+    });
+    std::fs::write(&path, text).expect("write");
     let dialogs = ScriptedDialogs::default();
     let mut h = common::window(Some(path), &dialogs, Some(dir.path().join("recovery")));
     wait(&mut h);

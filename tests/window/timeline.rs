@@ -6,24 +6,12 @@
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pistas::app::{AppOptions, PistasApp, ScriptedDialogs, Settings};
+use pistas::app::PistasApp;
 
 use chrono::NaiveDate;
 
 fn app(size: egui::Vec2, file: Option<std::path::PathBuf>) -> Harness<'static, PistasApp> {
-    let options = AppOptions {
-        file,
-        dialogs: Box::new(ScriptedDialogs::default()),
-        recovery: None,
-        settings: Some(Settings::default()),
-        lang: Some(pistas::app::i18n::Lang::En),
-        tile_cache: None,
-    };
-    let mut h = Harness::builder()
-        .with_size(size)
-        .build_eframe(move |cc| PistasApp::new(cc, options));
-    h.run_steps(4);
-    h
+    crate::common::window_sized(file, size)
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -145,23 +133,11 @@ fn the_timeline_folds_to_one_line_and_the_map_gets_the_room() {
 fn a_survey_without_events_has_a_one_line_timeline() {
     let dir = tempfile::tempdir().expect("test value");
     let path = dir.path().join("survey.geojson");
-    let features: Vec<String> = (0..20)
-        .map(|i| {
-            format!(
-                r#"{{"type":"Feature","properties":{{"name":"s{i}"}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}"#,
-                -50.0 + f64::from(i) * 0.1,
-                -10.0
-            )
-        })
+    let positions: Vec<(f64, f64)> = (0..20)
+        .map(|i| (-50.0 + f64::from(i) * 0.1, -10.0))
         .collect();
-    std::fs::write(
-        &path,
-        format!(
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            features.join(",")
-        ),
-    )
-    .expect("test value");
+    let text = crate::common::points_collection(&positions, |i| format!(r#""name":"s{i}""#));
+    std::fs::write(&path, text).expect("write");
     let mut h = app(egui::vec2(1024.0, 768.0), Some(path));
     h.run_steps(4);
     assert_eq!(h.state().document().features().len(), 20);

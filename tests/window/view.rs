@@ -69,18 +69,7 @@ fn a_strip_on_a_registered_aerodrome_in_brazil_is_flagged() {
         ),
     )
     .expect("write");
-    let options = AppOptions {
-        file: Some(path),
-        dialogs: Box::new(ScriptedDialogs::default()),
-        recovery: None,
-        settings: Some(Settings::default()),
-        lang: Some(pistas::app::i18n::Lang::En),
-        tile_cache: None,
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| PistasApp::new(cc, options));
-    h.run_steps(4);
+    let mut h = crate::common::window_sized(Some(path), egui::vec2(1400.0, 900.0));
     while h.state().is_busy() {
         h.run_steps(1);
     }

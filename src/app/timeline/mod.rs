@@ -229,18 +229,12 @@ impl Timeline {
         date: NaiveDate,
         date_text: &mut String,
     ) -> Option<NaiveDate> {
-        let mut picked = self.controls_ui(ui, lang, date, date_text);
+        let picked = self.controls_ui(ui, lang, date, date_text);
         self.drawn = None;
-        if self.folded {
+        if self.folded || !self.has_events() {
             return picked;
         }
-        if !self.has_events() {
-            return picked;
-        }
-        if let Some(d) = self.chart_ui(ui, lang, date) {
-            picked = Some(d);
-        }
-        picked
+        self.chart_ui(ui, lang, date).or(picked)
     }
 
     /// The line of controls: fold, play, step and speed, the date, the mode, fit.

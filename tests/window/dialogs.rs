@@ -18,8 +18,8 @@ fn settle(h: &mut Harness<'static, PistasApp>) {
     h.run_steps(2);
 }
 
-#[test]
-fn without_a_system_dialog_open_asks_in_the_window_and_opens_the_answer() {
+/// A copy of the sample in a folder of its own (the picker starts in the document's folder).
+fn sample_copy() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("dir");
     let first = dir.path().join("first.geojson");
     std::fs::copy(
@@ -27,6 +27,12 @@ fn without_a_system_dialog_open_asks_in_the_window_and_opens_the_answer() {
         &first,
     )
     .expect("copy");
+    (dir, first)
+}
+
+#[test]
+fn without_a_system_dialog_open_asks_in_the_window_and_opens_the_answer() {
+    let (dir, first) = sample_copy();
     let other = dir.path().join("other.geojson");
     std::fs::write(
         &other,
@@ -83,13 +89,7 @@ fn about_says_the_version_and_commit() {
 
 #[test]
 fn without_a_system_dialog_the_export_dialog_waits_for_the_pickers_answer() {
-    let dir = tempfile::tempdir().expect("dir");
-    let first = dir.path().join("first.geojson");
-    std::fs::copy(
-        super::common::project_file("data/vraem-sample.geojson"),
-        &first,
-    )
-    .expect("copy");
+    let (dir, first) = sample_copy();
     let dialogs = ScriptedDialogs::without_native();
     let mut h = super::common::window(Some(first), &dialogs, None);
     settle(&mut h);

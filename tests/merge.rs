@@ -160,7 +160,7 @@ fn the_whole_merge_is_one_undo_step() {
     assert_eq!(doc.features()[0].events().len(), 3);
     // Skipped: w3 does not get the detection's sighting.
     assert_eq!(doc.features()[2].events().len(), 1);
-    let actions: Vec<&str> = rows.iter().map(|r| r.action).collect();
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(
         actions,
         ["merged", "kept both", "skipped", "added", "added"]

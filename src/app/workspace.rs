@@ -247,11 +247,11 @@ impl PistasApp {
                     &review.plan,
                     &review.decisions,
                 );
-                let merged = rows.iter().filter(|r| r.action == "merged").count();
-                let added = rows
+                let merged = rows
                     .iter()
-                    .filter(|r| r.action == "added" || r.action == "kept both")
+                    .filter(|r| r.action == crate::edit::merge::RowAction::Merged)
                     .count();
+                let added = rows.iter().filter(|r| r.action.added_a_feature()).count();
                 let notice = lang.fill(
                     T::MergedNotice,
                     &[&review.layer_name, &merged.to_string(), &added.to_string()],

@@ -160,16 +160,6 @@ pub enum Decision {
     Skip,
 }
 
-impl Decision {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Decision::Merge(_) => "merged",
-            Decision::KeepBoth => "kept both",
-            Decision::Skip => "skipped",
-        }
-    }
-}
-
 /// Proposes matches between the working document and an incoming one.
 pub fn propose(working: &Document, incoming: &Document, options: &MatchOptions) -> Plan {
     let mut working_taken = vec![false; working.features().len()];
@@ -543,4 +533,4 @@ fn same_source(a: &Source, b: &Source) -> bool {
 
 mod command;
 
-pub use command::{ReportRow, merge_command, report_csv};
+pub use command::{ReportRow, RowAction, merge_command, report_csv};

@@ -6,13 +6,52 @@ use super::{Decision, MergeCounts, Plan, Side, merge_features};
 use crate::edit::{Change, Command, EditKind};
 use crate::model::{Document, Feature, FeatureId};
 
+/// What became of an incoming feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    Merged,
+    KeptBoth,
+    Skipped,
+    /// The same feature was already in the working layer.
+    AlreadyThere,
+    /// Nothing matched it: added as it is.
+    Added,
+}
+
+impl RowAction {
+    /// As the report's CSV says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowAction::Merged => "merged",
+            RowAction::KeptBoth => "kept both",
+            RowAction::Skipped => "skipped",
+            RowAction::AlreadyThere => "already there",
+            RowAction::Added => "added",
+        }
+    }
+
+    /// Whether the feature is now a feature of its own in the working layer.
+    pub fn added_a_feature(self) -> bool {
+        matches!(self, RowAction::Added | RowAction::KeptBoth)
+    }
+}
+
+impl From<&Decision> for RowAction {
+    fn from(decision: &Decision) -> Self {
+        match decision {
+            Decision::Merge(_) => RowAction::Merged,
+            Decision::KeepBoth => RowAction::KeptBoth,
+            Decision::Skip => RowAction::Skipped,
+        }
+    }
+}
+
 /// One line of a merge report: what became of an incoming feature.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportRow {
     pub incoming_id: String,
     pub incoming_name: String,
-    /// merged, kept both, skipped or added.
-    pub action: &'static str,
+    pub action: RowAction,
     pub working_id: String,
     pub working_name: String,
     pub reason: &'static str,
@@ -99,7 +138,7 @@ pub fn merge_command(
         rows.push(ReportRow {
             incoming_id: i.id().to_string(),
             incoming_name: i.name().unwrap_or("").to_owned(),
-            action: decision.as_str(),
+            action: RowAction::from(&decision),
             working_id: w.id().to_string(),
             working_name: w.name().unwrap_or("").to_owned(),
             reason: proposal.reason.as_str(),
@@ -114,7 +153,7 @@ pub fn merge_command(
         rows.push(ReportRow {
             incoming_id: feature.id().to_string(),
             incoming_name: feature.name().unwrap_or("").to_owned(),
-            action: "already there",
+            action: RowAction::AlreadyThere,
             working_id: String::new(),
             working_name: String::new(),
             reason: "",
@@ -130,7 +169,7 @@ pub fn merge_command(
         rows.push(ReportRow {
             incoming_id: feature.id().to_string(),
             incoming_name: feature.name().unwrap_or("").to_owned(),
-            action: "added",
+            action: RowAction::Added,
             working_id: String::new(),
             working_name: String::new(),
             reason: "",
@@ -176,7 +215,7 @@ pub fn report_csv(rows: &[ReportRow]) -> Result<String, csv::Error> {
         w.write_record([
             r.incoming_id.clone(),
             r.incoming_name.clone(),
-            r.action.to_owned(),
+            r.action.as_str().to_owned(),
             r.working_id.clone(),
             r.working_name.clone(),
             r.reason.to_owned(),

@@ -148,6 +148,8 @@ pub struct PistasApp {
     dialogs: Box<dyn FileDialogs>,
     /// The in-window file picker, when the desktop showed no dialog.
     picker: Option<picker::Picker>,
+    /// A statistics request asked again with the in-window picker's answer.
+    replayed_stats: Option<stats_view::StatsAction>,
     /// A drop-down or menu was open when the frame began: Escape closes it, not the
     /// dialog under it.
     popup_at_start: bool,
@@ -247,6 +249,7 @@ impl PistasApp {
             pending: Vec::new(),
             picker: None,
             popup_at_start: false,
+            replayed_stats: None,
             discarding: Vec::new(),
             allow_close: false,
             title: String::new(),
@@ -428,11 +431,11 @@ impl PistasApp {
         self.check_dialogs(None);
         for action in std::mem::take(&mut self.discarding) {
             self.apply_now(&ctx, action.clone());
-            self.check_dialogs(Some(action));
+            self.check_dialogs(Some(picker::Replay::Action(action)));
         }
         for action in std::mem::take(&mut self.pending) {
             self.apply(&ctx, action.clone());
-            self.check_dialogs(Some(action));
+            self.check_dialogs(Some(picker::Replay::Action(action)));
         }
         self.picker_ui(&ctx);
         self.refresh();

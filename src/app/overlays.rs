@@ -402,7 +402,11 @@ impl PistasApp {
                     "{}.geojson",
                     self.doc.title_name().trim_end_matches(".geojson")
                 );
-                self.dialogs.save_as(&name, Format::GeoJson)
+                let path = self.dialogs.save_as(&name, Format::GeoJson);
+                if path.is_none() {
+                    self.check_dialogs(Some(super::picker::Replay::SaveThen(then.clone())));
+                }
+                path
             }
         };
         if let Some(path) = path {

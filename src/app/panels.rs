@@ -224,7 +224,10 @@ impl PistasApp {
     pub(super) fn stats_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
         let stats = self.derived.stats(self.doc.document()).clone();
-        match stats_ui(ui, lang, &stats) {
+        // A request asked again with the in-window picker's answer comes first.
+        let asked = stats_ui(ui, lang, &stats);
+        let action = self.replayed_stats.take().or(asked);
+        match action.clone() {
             Some(StatsAction::Show(id)) => {
                 if let Some(i) = self.doc.document().position(&id) {
                     self.selection = Selection::Strip(i);
@@ -249,12 +252,16 @@ impl PistasApp {
                         }
                         Err(e) => self.overlays.message(e),
                     }
+                } else {
+                    self.check_dialogs(action.map(super::picker::Replay::Stats));
                 }
             }
             Some(StatsAction::SavePng(rect)) => {
                 if let Some(path) = self.dialogs.save_file("pistas-chart.png", "PNG", "png") {
                     let path = with_png_extension(path);
                     self.screenshot_to_png(ui.ctx(), rect, path, T::ChartSaved);
+                } else {
+                    self.check_dialogs(action.map(super::picker::Replay::Stats));
                 }
             }
             None => {}

@@ -9,17 +9,30 @@ use super::actions::Action;
 use super::files::Request;
 use super::i18n::T;
 
+/// What asked for a file, to be asked again with the picker's answer.
+#[derive(Debug, Clone)]
+pub enum Replay {
+    /// A command of the menus or shortcuts, already confirmed.
+    Action(Action),
+    /// The inspector's "Attach…".
+    Evidence(super::evidence::Request),
+    /// The statistics' CSV or chart PNG.
+    Stats(super::stats_view::StatsAction),
+    /// Save (an untitled document, asked before another command).
+    SaveThen(super::jobs::AfterSave),
+}
+
 pub struct Picker {
     dialog: egui_file::FileDialog,
     /// What was asked: the answer goes to this request only.
     request: Request,
-    /// The command to carry out again with the answer; `None` for a button outside the
-    /// menus, whose answer waits for it to be pressed again.
-    replay: Option<Action>,
+    /// What to ask again with the answer; `None` for a button whose answer waits for it to
+    /// be pressed again (the export dialog's, which stays open).
+    replay: Option<Replay>,
 }
 
 impl Picker {
-    fn new(request: &Request, folder: PathBuf, replay: Option<Action>) -> Picker {
+    fn new(request: &Request, folder: PathBuf, replay: Option<Replay>) -> Picker {
         let dialog = match request {
             Request::Open {
                 what,
@@ -62,7 +75,7 @@ impl Picker {
 impl PistasApp {
     /// After a command that asked for a file: when the desktop could not show the dialog,
     /// opens the in-window picker (and says why) to ask again for `replay`.
-    pub(super) fn check_dialogs(&mut self, replay: Option<Action>) {
+    pub(super) fn check_dialogs(&mut self, replay: Option<Replay>) {
         let Some(request) = self.dialogs.unavailable() else {
             return;
         };
@@ -110,7 +123,10 @@ impl PistasApp {
                 match replay {
                     // Carried out as already confirmed: an unsaved-changes question it
                     // needed was answered before the dialog was asked.
-                    Some(action) => self.discarding.push(action),
+                    Some(Replay::Action(action)) => self.discarding.push(action),
+                    Some(Replay::Evidence(request)) => self.evidence.requests.push(request),
+                    Some(Replay::Stats(action)) => self.replayed_stats = Some(action),
+                    Some(Replay::SaveThen(then)) => self.save_then(then),
                     None => self.notice = Some(self.lang.t(T::PickedAgain).to_owned()),
                 }
             }

@@ -10,6 +10,7 @@ use crate::analysis::Stats;
 use crate::model::{EventType, Status};
 
 /// What the panel asked for.
+#[derive(Debug, Clone)]
 pub enum StatsAction {
     /// Select and centre a strip (by id).
     Show(String),

@@ -117,3 +117,23 @@ fn without_a_system_dialog_the_export_dialog_waits_for_the_pickers_answer() {
     let text = std::fs::read_to_string(&written).expect("the export was written");
     assert!(text.contains("Pista ejemplo 01"));
 }
+
+#[test]
+fn without_a_system_dialog_the_statistics_csv_is_written_where_the_picker_says() {
+    let (dir, first) = sample_copy();
+    let dialogs = ScriptedDialogs::without_native();
+    let mut h = super::common::window(Some(first), &dialogs, None);
+    settle(&mut h);
+    h.state_mut().show_tab(pistas::app::Tab::Statistics);
+    h.run_steps(3);
+    h.get_by_label("Export statistics (CSV)…").click();
+    h.run_steps(3);
+    assert!(h.state().picker_open());
+    h.get_by_label("Save").click();
+    h.run_steps(4);
+    assert!(!h.state().picker_open());
+    // Asked again with the answer: written at once, no second press.
+    let written = dir.path().join("pistas-statistics.csv");
+    let text = std::fs::read_to_string(&written).expect("the statistics were written");
+    assert!(text.lines().count() > 5, "{text}");
+}

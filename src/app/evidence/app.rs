@@ -274,6 +274,9 @@ impl PistasApp {
                     let files = self.dialogs.open_evidence();
                     if !files.is_empty() {
                         self.attach(ctx, strip, Holder::Event(event), files);
+                    } else {
+                        let again = Request::Pick { strip, event };
+                        self.check_dialogs(Some(crate::app::picker::Replay::Evidence(again)));
                     }
                 }
                 Request::View {

@@ -30,9 +30,35 @@ pub struct Filter {
     pub operation: String,
     /// Only features whose position is inside this lon/lat box: west, south, east, north.
     pub area: Option<[f64; 4]>,
-    /// Only features whose position is inside this polygon: (longitude, latitude) corners
-    /// in order, not closed.
-    pub polygon: Option<Vec<(f64, f64)>>,
+    /// Only features whose position is inside this polygon.
+    pub polygon: Option<Ring>,
+}
+
+/// A polygon drawn to filter by: its (longitude, latitude) corners in order, not closed,
+/// and the shape geo tests positions against, made once with the corners rather than for
+/// every feature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ring {
+    corners: Vec<(f64, f64)>,
+    shape: geo::Polygon<f64>,
+}
+
+impl Ring {
+    pub fn new(corners: Vec<(f64, f64)>) -> Ring {
+        // geo closes the ring. Degrees are plane coordinates here, as the map draws them.
+        let shape = geo::Polygon::new(geo::LineString::from(corners.clone()), Vec::new());
+        Ring { corners, shape }
+    }
+
+    pub fn corners(&self) -> &[(f64, f64)] {
+        &self.corners
+    }
+
+    /// Whether (x, y) is inside (geo's `Contains`: a point on the edge is not).
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        use geo::Contains;
+        self.shape.contains(&geo::Point::new(x, y))
+    }
 }
 
 impl Filter {
@@ -180,27 +206,12 @@ impl Facts {
         }
         if let Some(ring) = &filter.polygon {
             match self.lon_lat {
-                Some((x, y)) if inside_ring(ring, x, y) => {}
+                Some((x, y)) if ring.contains(x, y) => {}
                 _ => return false,
             }
         }
         true
     }
-}
-
-/// Whether (x, y) is inside the polygon with these corners (even–odd rule; the ring need
-/// not be closed). Degrees are treated as plane coordinates, as the map draws them.
-pub fn inside_ring(ring: &[(f64, f64)], x: f64, y: f64) -> bool {
-    let mut inside = false;
-    let mut j = ring.len().wrapping_sub(1);
-    for (i, &(xi, yi)) in ring.iter().enumerate() {
-        let (xj, yj) = ring[j];
-        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
 }
 
 /// Facts about every feature of a document.

@@ -11,7 +11,7 @@ mod histogram;
 mod imagery;
 mod names;
 mod nearest;
-pub use filter::{FactBook, Facts, Filter, inside_ring};
+pub use filter::{FactBook, Facts, Filter, Ring};
 pub use histogram::{DayCounts, TypeCounts, type_slot};
 pub use imagery::{ImageryIndex, Placed, image_at};
 pub use measure::{distance_m, representative_point, runway_heading_deg, runway_length_m};

@@ -189,8 +189,10 @@ impl FilterPanel {
                 });
                 if let Some(ring) = &filter.polygon {
                     ui.label(
-                        RichText::new(lang.fill(T::PolygonCorners, &[&ring.len().to_string()]))
-                            .small(),
+                        RichText::new(
+                            lang.fill(T::PolygonCorners, &[&ring.corners().len().to_string()]),
+                        )
+                        .small(),
                     );
                 }
                 if let Some([w, s, e, n]) = filter.area {

@@ -105,12 +105,18 @@ impl PistasApp {
             working_opacity,
             context,
             legend_layers,
-            area_outline: self.filters.get().polygon.clone().or_else(|| {
-                self.filters
-                    .get()
-                    .area
-                    .map(|[w, s, e, n]| vec![(w, s), (e, s), (e, n), (w, n)])
-            }),
+            area_outline: self
+                .filters
+                .get()
+                .polygon
+                .as_ref()
+                .map(|r| r.corners().to_vec())
+                .or_else(|| {
+                    self.filters
+                        .get()
+                        .area
+                        .map(|[w, s, e, n]| vec![(w, s), (e, s), (e, n), (w, n)])
+                }),
             imagery,
         };
         let out = map::map_ui(ui, &mut self.map, frame);
@@ -186,7 +192,8 @@ impl PistasApp {
     pub(super) fn finish_polygon(&mut self, points: Vec<walkers::Position>) {
         if points.len() >= 3 {
             let ring = points.iter().map(|p| (p.x(), p.y())).collect();
-            self.filters.edit(|f| f.polygon = Some(ring));
+            self.filters
+                .edit(|f| f.polygon = Some(crate::analysis::Ring::new(ring)));
         }
         self.tool = Tool::Select;
     }

@@ -104,7 +104,7 @@ impl From<&Filter> for ProjectFilter {
             polygon: f
                 .polygon
                 .as_ref()
-                .map(|ring| ring.iter().map(|&(x, y)| [x, y]).collect()),
+                .map(|ring| ring.corners().iter().map(|&(x, y)| [x, y]).collect()),
         }
     }
 }
@@ -138,10 +138,9 @@ impl ProjectFilter {
             confidence,
             operation: self.operation.clone(),
             area: self.area,
-            polygon: self
-                .polygon
-                .as_ref()
-                .map(|ring| ring.iter().map(|&[x, y]| (x, y)).collect()),
+            polygon: self.polygon.as_ref().map(|ring| {
+                crate::analysis::Ring::new(ring.iter().map(|&[x, y]| (x, y)).collect())
+            }),
         })
     }
 }
@@ -296,7 +295,11 @@ mod tests {
             min_rebuilt: 2,
             confidence: Some(Confidence::Confirmed),
             area: Some([-75.0, -13.0, -73.0, -11.0]),
-            polygon: Some(vec![(-74.0, -12.0), (-73.0, -12.0), (-73.5, -13.0)]),
+            polygon: Some(crate::analysis::Ring::new(vec![
+                (-74.0, -12.0),
+                (-73.0, -12.0),
+                (-73.5, -13.0),
+            ])),
             ..Filter::default()
         };
         let words = ProjectFilter::from(&filter);

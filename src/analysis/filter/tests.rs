@@ -236,10 +236,11 @@ fn counts_confidence_operation_and_area() {
         (-74.5, -12.5),
     ];
     let f = Filter {
-        polygon: Some(l_shape.clone()),
+        polygon: Some(Ring::new(l_shape.clone())),
         ..Filter::default()
     };
     assert_eq!(passing(&f, "2020-01-01"), ["b"]);
-    assert!(inside_ring(&l_shape, -73.0, -12.0));
-    assert!(!inside_ring(&l_shape, -74.0, -12.0));
+    let ring = Ring::new(l_shape);
+    assert!(ring.contains(-73.0, -12.0));
+    assert!(!ring.contains(-74.0, -12.0));
 }

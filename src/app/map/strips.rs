@@ -429,13 +429,14 @@ fn segments_distance(pts: &[Pos2], p: Pos2) -> f32 {
         .fold(f32::MAX, f32::min)
 }
 
-/// Whether a screen point is inside a drawn ring (the filter's test, in screen points).
+/// Whether a screen point is inside a drawn ring (geo's `Contains`, in screen points).
 fn inside(ring: &[Pos2], p: Pos2) -> bool {
-    let ring: Vec<(f64, f64)> = ring
+    use geo::Contains;
+    let ring: geo::LineString<f64> = ring
         .iter()
         .map(|q| (f64::from(q.x), f64::from(q.y)))
         .collect();
-    crate::analysis::inside_ring(&ring, f64::from(p.x), f64::from(p.y))
+    geo::Polygon::new(ring, Vec::new()).contains(&geo::Point::new(f64::from(p.x), f64::from(p.y)))
 }
 
 mod clusters;

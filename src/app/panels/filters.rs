@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
-use super::i18n::{Lang, T};
-use super::theme;
 use crate::analysis::Filter;
+use crate::app::i18n::{Lang, T};
+use crate::app::theme;
 use crate::model::{EventType, FuzzyDate, Status};
 
 /// What the filters panel asks of the app besides a new filter.

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::i18n::Lang;
-use super::map::BasemapChoice;
+use crate::app::i18n::Lang;
+use crate::app::map::BasemapChoice;
 
 /// The storage key; bump `VERSION` when the meaning of a field changes.
 pub const KEY: &str = "pistas-settings";
@@ -32,7 +32,7 @@ pub struct Settings {
     /// The table's property columns per file (the last 50 files).
     pub table_columns: Vec<(PathBuf, Vec<String>)>,
     /// The Export… dialog's last choices.
-    pub export: super::export_view::ExportChoices,
+    pub export: crate::app::export_view::ExportChoices,
 }
 
 impl Default for Settings {

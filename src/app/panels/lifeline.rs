@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use egui::{Align2, FontId, Pos2, Rect, Sense, Stroke, Ui, vec2};
 
-use super::i18n::{Lang, T};
-use super::theme;
+use crate::app::i18n::{Lang, T};
+use crate::app::theme;
 use crate::model::{Feature, Status, StatusTimeline, chronological};
 
 pub fn lifeline_ui(ui: &mut Ui, lang: Lang, feature: &Feature, date: NaiveDate) {

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use chrono::{Months, NaiveDate};
 use egui::Ui;
 
-use super::i18n::{Lang, T};
 use crate::analysis::DayCounts;
+use crate::app::i18n::{Lang, T};
 use scale::{Span, month_index};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,7 +66,7 @@ impl Speed {
 /// A month's index (year × 12 + month − 1) and its events by type.
 type MonthCounts = (i32, [u32; 5]);
 
-/// [`super::derived::Derived::events_key`]: what the histogram was counted for.
+/// [`crate::app::derived::Derived::events_key`]: what the histogram was counted for.
 pub type HistogramKey = u64;
 
 pub struct Timeline {

@@ -5,13 +5,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::PistasApp;
-use super::document::Origin;
-use super::i18n::T;
-use super::layers::{Slot, hex, parse_hex};
-use super::problems::ProblemsOf;
-use super::selection::Selection;
 use crate::analysis::Filter;
+use crate::app::PistasApp;
+use crate::app::document::Origin;
+use crate::app::i18n::T;
+use crate::app::layers::{Slot, hex, parse_hex};
+use crate::app::problems::ProblemsOf;
+use crate::app::selection::Selection;
 use crate::io::{
     PROJECT_EXTENSION, Parsed, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
     relative_to, save_atomic,
@@ -129,7 +129,7 @@ impl PistasApp {
         Ok(project)
     }
 
-    pub(super) fn save_project(&mut self) {
+    pub(crate) fn save_project(&mut self) {
         if self.doc.path.is_none() {
             self.overlays.message(self.lang.t(T::SaveWorkingFirst));
             return;
@@ -155,12 +155,12 @@ impl PistasApp {
                     self.lang
                         .fill(T::ProjectSaved, &[&path.display().to_string()]),
                 );
-                super::files::remember(&mut self.settings.recent, &path);
+                crate::app::files::remember(&mut self.settings.recent, &path);
                 self.settings.last_file = Some(path.clone());
                 self.doc.project = Some(path.clone());
                 // The project refers to the working layer's file: keep it current too.
                 if self.doc.is_dirty() {
-                    self.pending.push(super::Action::Save);
+                    self.pending.push(crate::app::Action::Save);
                 }
             }
             Err(e) => self.overlays.message(e),
@@ -169,7 +169,7 @@ impl PistasApp {
 
     /// Installs a project that was read: the working layer, the imported layers with their
     /// styles, the view, the date and the filters.
-    pub(super) fn project_loaded(&mut self, path: &Path, loaded: LoadedProject) {
+    pub(crate) fn project_loaded(&mut self, path: &Path, loaded: LoadedProject) {
         let LoadedProject {
             project,
             filter,
@@ -251,7 +251,7 @@ impl PistasApp {
             self.set_date(d);
         }
         self.filters.set(filter);
-        super::files::remember(&mut self.settings.recent, path);
+        crate::app::files::remember(&mut self.settings.recent, path);
         // The next start reopens the whole workspace, not only its working layer.
         self.settings.last_file = Some(path.to_path_buf());
         if !problems.is_empty() {

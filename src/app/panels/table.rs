@@ -4,11 +4,11 @@
 use egui::{RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::derived::ViewKey;
-use super::document::Version;
-use super::i18n::{Lang, T};
-use super::theme;
 use crate::analysis::{FactBook, Nearest};
+use crate::app::derived::ViewKey;
+use crate::app::document::Version;
+use crate::app::i18n::{Lang, T};
+use crate::app::theme;
 use crate::model::{Document, Status};
 
 mod order;
@@ -395,7 +395,7 @@ impl Table {
                                                 serde_json::to_string(&edit.text)
                                                     .unwrap_or_else(|_| "\"\"".to_owned())
                                             } else {
-                                                super::inspector::text_json(&edit.text)
+                                                crate::app::inspector::text_json(&edit.text)
                                             };
                                             action = Some(TableAction::SetProperty(
                                                 i,

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::actions::Action;
-use super::document::Version;
-use super::files::{Job, JobKind, JobResult};
-use super::project::LoadedProject;
-use super::recovery::Recovered;
+use crate::app::actions::Action;
+use crate::app::document::Version;
+use crate::app::files::{Job, JobKind, JobResult};
+use crate::app::project::LoadedProject;
+use crate::app::recovery::Recovered;
 use crate::io::journal::Fingerprint;
 use crate::io::{Format, ImportOptions, Parsed};
 use crate::model::Document;

@@ -1,20 +1,33 @@
-//! The panels of the window: the inspector, the centre's tabs, the timeline, the table and
-//! the statistics, and saving a chart as PNG.
+//! The panels of the window and their places: the inspector (`inspector`, with the
+//! lifeline), the centre's tabs (the map, the table: `table`, the statistics:
+//! `stats_view`), the timeline (`timeline`), the layers and filters sidebar (`layers`,
+//! `filters`), the problems panel (`problems`) and unread events (`unread_view`); this
+//! file places them and saves a chart as PNG.
+
+pub(crate) mod filters;
+pub(crate) mod inspector;
+pub mod layers;
+pub(crate) mod lifeline;
+pub(crate) mod problems;
+pub(crate) mod stats_view;
+pub(crate) mod table;
+pub(crate) mod timeline;
+pub(crate) mod unread_view;
 
 use std::path::PathBuf;
 
-use super::derived::context_places;
-use super::i18n::T;
-use super::selection::Selection;
-use super::stats_view::{StatsAction, stats_ui};
-use super::table::TableAction;
-use super::{PistasApp, Tab, filters, map, theme};
 use crate::analysis::stats_csv;
+use crate::app::derived::context_places;
+use crate::app::i18n::T;
+use crate::app::selection::Selection;
+use crate::app::stats_view::{StatsAction, stats_ui};
+use crate::app::table::TableAction;
+use crate::app::{PistasApp, Tab, map, theme};
 use crate::io::save_atomic;
 
 impl PistasApp {
     /// The inspector: the selected strip (editable) or imported feature (read-only).
-    pub(super) fn inspector_panel_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn inspector_panel_ui(&mut self, ui: &mut egui::Ui) {
         if self.layer_inspector_ui(ui) {
             return;
         }
@@ -80,7 +93,7 @@ impl PistasApp {
     }
 
     /// The centre: tabs, the filters in force, and the map, table or statistics.
-    pub(super) fn centre_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn centre_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
         egui::Frame::new()
             .fill(ui.visuals().panel_fill)
@@ -125,7 +138,7 @@ impl PistasApp {
         }
     }
 
-    pub(super) fn timeline_panel_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn timeline_panel_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         if let Some(next) = self.timeline.tick(&ctx, self.date) {
             self.set_date(next);
@@ -157,7 +170,7 @@ impl PistasApp {
         }
     }
 
-    pub(super) fn table_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn table_ui(&mut self, ui: &mut egui::Ui) {
         let Some(key) = self.derived.key() else {
             return;
         };
@@ -174,7 +187,7 @@ impl PistasApp {
         }
         match action {
             Some(TableAction::SetProperty(i, key, json)) => {
-                self.inspector_edit(super::inspector::Edit::SetProperty(i, key, json));
+                self.inspector_edit(crate::app::inspector::Edit::SetProperty(i, key, json));
             }
             Some(TableAction::Select(i)) => self.selection = Selection::Strip(i),
             Some(TableAction::Centre(i)) => {
@@ -221,7 +234,7 @@ impl PistasApp {
         list.truncate(50);
     }
 
-    pub(super) fn stats_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn stats_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
         let stats = self.derived.stats(self.doc.document()).clone();
         // A request asked again with the in-window picker's answer comes first.
@@ -253,7 +266,7 @@ impl PistasApp {
                         Err(e) => self.overlays.message(e),
                     }
                 } else {
-                    self.check_dialogs(action.map(super::picker::Replay::Stats));
+                    self.check_dialogs(action.map(crate::app::picker::Replay::Stats));
                 }
             }
             Some(StatsAction::SavePng(rect)) => {
@@ -261,7 +274,7 @@ impl PistasApp {
                     let path = with_png_extension(path);
                     self.screenshot_to_png(ui.ctx(), rect, path, T::ChartSaved);
                 } else {
-                    self.check_dialogs(action.map(super::picker::Replay::Stats));
+                    self.check_dialogs(action.map(crate::app::picker::Replay::Stats));
                 }
             }
             None => {}
@@ -269,7 +282,7 @@ impl PistasApp {
     }
 
     /// Reports a chart saved as PNG (or why it could not be).
-    pub(super) fn save_png(&mut self) {
+    pub(crate) fn save_png(&mut self) {
         let result = self.png_result.lock().ok().and_then(|mut r| r.take());
         match result {
             Some((done, Ok(path))) => {
@@ -281,7 +294,7 @@ impl PistasApp {
     }
 }
 
-pub(super) fn with_png_extension(path: PathBuf) -> PathBuf {
+pub(crate) fn with_png_extension(path: PathBuf) -> PathBuf {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("png"))

@@ -1,11 +1,11 @@
 //! The map panel: the map with its tools (select, add, measure, draw an area), Go to, the
 //! basemap, and the filters panel that shapes what the map shows.
 
-use super::filters;
-use super::i18n::T;
-use super::map::{self, BasemapChoice, Tool, tiles};
-use super::selection::Selection;
-use super::{PistasApp, Tab, workspace};
+use crate::app::filters;
+use crate::app::i18n::T;
+use crate::app::map::{self, BasemapChoice, Tool, tiles};
+use crate::app::selection::Selection;
+use crate::app::{PistasApp, Tab, workspace};
 use crate::edit::parse_coordinates;
 
 /// The Go to field and why the last search found nothing.
@@ -17,7 +17,7 @@ pub struct GoTo {
 
 impl PistasApp {
     /// Go to: coordinates, then a strip's name or id, then a town or aerodrome.
-    pub(super) fn go_to(&mut self) {
+    pub(crate) fn go_to(&mut self) {
         let text = self.goto.text.trim().to_owned();
         if text.is_empty() {
             return;
@@ -54,7 +54,7 @@ impl PistasApp {
         self.goto.error = Some(self.lang.fill(T::NotFound, &[&text]));
     }
 
-    pub(super) fn filters_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn filters_ui(&mut self, ui: &mut egui::Ui) {
         let mut filter = self.filters.get().clone();
         let total = self.doc.document().features().len();
         let shown = self.derived.shown_count();
@@ -83,7 +83,7 @@ impl PistasApp {
         self.filters.set(filter);
     }
 
-    pub(super) fn map_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn map_ui(&mut self, ui: &mut egui::Ui) {
         let (working_opacity, context, legend_layers) = (
             self.working_opacity(),
             self.context_alpha(),
@@ -189,7 +189,7 @@ impl PistasApp {
     }
 
     /// The polygon drawn on the map becomes the area filter.
-    pub(super) fn finish_polygon(&mut self, points: Vec<walkers::Position>) {
+    pub(crate) fn finish_polygon(&mut self, points: Vec<walkers::Position>) {
         if points.len() >= 3 {
             let ring = points.iter().map(|p| (p.x(), p.y())).collect();
             self.filters
@@ -199,7 +199,7 @@ impl PistasApp {
     }
 
     /// Adds a strip drawn on the map, selects it and goes back to selecting.
-    pub(super) fn add_strip(&mut self, name: T, shape: geo::Geometry<f64>) {
+    pub(crate) fn add_strip(&mut self, name: T, shape: geo::Geometry<f64>) {
         let name = self.lang.t(name).to_owned();
         if let Some(i) = self.edit(|e| e.add_strip(&name, shape)) {
             self.selection = Selection::Strip(i);
@@ -207,7 +207,7 @@ impl PistasApp {
         self.tool = Tool::Select;
     }
 
-    pub(super) fn set_basemap(&mut self, ctx: &egui::Context, choice: BasemapChoice) {
+    pub(crate) fn set_basemap(&mut self, ctx: &egui::Context, choice: BasemapChoice) {
         let cache = self.map.tile_cache.clone();
         let watched = match &choice {
             BasemapChoice::Offline => None,

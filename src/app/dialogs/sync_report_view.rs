@@ -2,11 +2,11 @@
 //! (added, changed or deleted, with its events), the conflicts a pick resolved and those
 //! left, and the copy of the document as it was before the sync.
 
-use super::PistasApp;
-use super::i18n::{Lang, T};
-use super::overlays::Overlay;
-use super::team::LastSync;
-use super::team_view::{ConflictReview, part_label};
+use crate::app::PistasApp;
+use crate::app::i18n::{Lang, T};
+use crate::app::overlays::Overlay;
+use crate::app::team::LastSync;
+use crate::app::team_view::{ConflictReview, part_label};
 use crate::db::{ChangeKind, Keep, StripChange};
 
 fn kind_text(lang: Lang, kind: ChangeKind) -> &'static str {
@@ -38,7 +38,7 @@ fn events_text(lang: Lang, change: &StripChange) -> String {
 
 impl PistasApp {
     /// The last sync's list; true to keep it open.
-    pub(super) fn sync_report_ui(&mut self, ctx: &egui::Context) -> bool {
+    pub(crate) fn sync_report_ui(&mut self, ctx: &egui::Context) -> bool {
         let lang = self.lang;
         let generation = self.doc.version().generation();
         // Borrowed, never copied: a first sync's report names every strip.
@@ -128,7 +128,7 @@ impl PistasApp {
                     }
                     Some(Err(e)) => {
                         ui.colored_label(
-                            super::theme::WARNING_TEXT,
+                            crate::app::theme::WARNING_TEXT,
                             lang.fill(T::SyncBackupFailed, &[e]),
                         );
                     }

@@ -5,11 +5,11 @@
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
-use super::document::Version;
-use super::evidence::EvidenceView;
-use super::i18n::{Lang, T};
-use super::theme;
 use crate::analysis::StripSummary;
+use crate::app::document::Version;
+use crate::app::evidence::EvidenceView;
+use crate::app::i18n::{Lang, T};
+use crate::app::theme;
 use crate::edit::{EditError, Editor, format_dms, parse_coordinates};
 use crate::model::{Document, Event, EventType, Feature, Source};
 
@@ -83,7 +83,7 @@ pub struct Inspector {
     draft_for: Option<usize>,
     /// Shows a feature of a read-only layer: no controls that would change it.
     read_only: bool,
-    unread: super::unread_view::UnreadDrafts,
+    unread: crate::app::unread_view::UnreadDrafts,
 }
 
 impl Inspector {
@@ -97,11 +97,11 @@ impl Inspector {
     }
 }
 
-use super::table::value_text;
+use crate::app::table::value_text;
 
 /// The JSON for typed text: JSON values other than bare strings stay JSON; anything else is
 /// a string.
-pub(super) fn text_json(text: &str) -> String {
+pub(crate) fn text_json(text: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(text.trim()) {
         Ok(v) if !v.is_string() || text.trim().starts_with('"') => text.trim().to_owned(),
         _ => serde_json::to_string(text).unwrap_or_else(|_| "null".to_owned()),
@@ -172,7 +172,7 @@ impl Inspector {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    super::unread_view::unread_feature_ui(ui, lang, feature)
+                    crate::app::unread_view::unread_feature_ui(ui, lang, feature)
                 });
             return edits;
         }
@@ -356,21 +356,21 @@ impl Inspector {
     ) {
         let summary = StripSummary::of(feature, date);
         let events = feature.events();
-        super::lifeline::lifeline_ui(ui, lang, feature, date);
+        crate::app::lifeline::lifeline_ui(ui, lang, feature, date);
         ui.horizontal(|ui| {
             ui.strong(lang.fill(T::History, &[&events.len().to_string()]));
             if !self.read_only && self.draft.is_none() && ui.button(lang.t(T::AddEvent)).clicked() {
                 self.draft = Some(Draft::new());
             }
             if let Some(view) = evidence.as_deref_mut()
-                && super::evidence::comparable(feature).len() >= 2
+                && crate::app::evidence::comparable(feature).len() >= 2
                 && ui
                     .button(lang.t(T::CompareEvents))
                     .on_hover_text(lang.t(T::CompareHelp))
                     .clicked()
             {
                 view.requests
-                    .push(super::evidence::Request::Compare { strip: index });
+                    .push(crate::app::evidence::Request::Compare { strip: index });
             }
         });
         if let Some(draft) = &mut self.draft {

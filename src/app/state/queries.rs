@@ -5,8 +5,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{Action, PistasApp, Selection, Settings, Tab, map, theme};
 use crate::analysis::{Filter, Stats};
+use crate::app::{Action, PistasApp, Selection, Settings, Tab, map, theme};
 use crate::edit::Editor;
 use crate::io::Diagnostic;
 use crate::model::{Document, Status};
@@ -42,7 +42,7 @@ impl PistasApp {
         self.doc.project.as_deref()
     }
 
-    pub fn lang(&self) -> super::Lang {
+    pub fn lang(&self) -> crate::app::Lang {
         self.lang
     }
 
@@ -167,10 +167,10 @@ impl PistasApp {
     pub fn set_window(&mut self, days: Option<i64>) {
         match days {
             Some(d) => {
-                self.timeline.mode = super::timeline::Mode::Window;
+                self.timeline.mode = crate::app::timeline::Mode::Window;
                 self.timeline.window_days = d;
             }
-            None => self.timeline.mode = super::timeline::Mode::AsOf,
+            None => self.timeline.mode = crate::app::timeline::Mode::AsOf,
         }
         self.refresh();
     }
@@ -188,7 +188,7 @@ impl PistasApp {
     /// Where the timeline draws a date, and its month's bar (left and right), as last drawn.
     pub fn timeline_x(&self, date: NaiveDate) -> Option<(f32, (f32, f32))> {
         let (_, scale) = self.timeline.drawn()?;
-        let month = super::timeline::scale::month_index(date);
+        let month = crate::app::timeline::scale::month_index(date);
         Some((scale.x_of(date), scale.month_x(month)?))
     }
 
@@ -364,7 +364,7 @@ impl PistasApp {
         self.derived.stats(self.doc.document())
     }
 
-    pub fn layers(&self) -> &super::layers::Layers {
+    pub fn layers(&self) -> &crate::app::layers::Layers {
         &self.layers
     }
 

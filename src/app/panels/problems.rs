@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use super::i18n::T;
-use super::selection::Selection;
-use super::{PistasApp, inspector, map, theme};
+use crate::app::i18n::T;
+use crate::app::selection::Selection;
+use crate::app::{PistasApp, inspector, map, theme};
 use crate::io::{Diagnostic, Severity};
 
 /// Whose problems are listed.
@@ -82,7 +82,7 @@ impl Problems {
 }
 
 impl PistasApp {
-    pub(super) fn problems_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn problems_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
         ui.horizontal_wrapped(|ui| {
             ui.strong(lang.fill(T::ProblemsIn, &[&self.problems.file]));

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
-use super::i18n::{Lang, T};
-use super::theme;
+use crate::app::i18n::{Lang, T};
+use crate::app::theme;
 use crate::io::Format;
 
 /// Which features of the layer are exported.

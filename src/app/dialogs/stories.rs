@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::sync::mpsc;
 
-use super::PistasApp;
-use super::i18n::T;
+use crate::app::PistasApp;
+use crate::app::i18n::T;
 use crate::story::{self, Made};
 
 /// A story being written: where, and its outcome when done.
@@ -72,7 +72,7 @@ impl PistasApp {
     }
 
     /// File ▸ Export dossier…: the selected strip, else the strips shown.
-    pub(super) fn export_dossier(&mut self, ctx: &egui::Context) {
+    pub(crate) fn export_dossier(&mut self, ctx: &egui::Context) {
         let doc = self.doc.document();
         let picked: Vec<usize> = match self.selection.strip() {
             Some(i) if doc.features().get(i).is_some_and(|f| f.is_strip()) => vec![i],
@@ -111,7 +111,7 @@ impl PistasApp {
     }
 
     /// File ▸ Publish as web map…: every strip of the working document.
-    pub(super) fn publish_web_map(&mut self, ctx: &egui::Context) {
+    pub(crate) fn publish_web_map(&mut self, ctx: &egui::Context) {
         let stem = self.doc.title_name();
         let stem = stem.split('.').next().unwrap_or("pistas").to_owned();
         let Some(path) = self
@@ -129,7 +129,7 @@ impl PistasApp {
     }
 
     /// Takes in a finished story.
-    pub(super) fn poll_story(&mut self, ctx: &egui::Context) {
+    pub(crate) fn poll_story(&mut self, ctx: &egui::Context) {
         let Some(running) = &self.story.running else {
             return;
         };

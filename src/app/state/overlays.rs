@@ -2,15 +2,15 @@
 //! export dialog. Escape closes the top one (the recovery question excepted: it protects
 //! work and needs an answer); replacing the document closes the ones that belong to it.
 
-use super::actions::Action;
-use super::document::{Origin, Version};
-use super::export_view::ExportDialog;
-use super::i18n::T;
-use super::jobs::{AfterSave, OpenFor};
-use super::merge_view::MergeReview;
-use super::problems::ProblemsOf;
-use super::recovery::Recovered;
-use super::{PistasApp, map};
+use crate::app::actions::Action;
+use crate::app::document::{Origin, Version};
+use crate::app::export_view::ExportDialog;
+use crate::app::i18n::T;
+use crate::app::jobs::{AfterSave, OpenFor};
+use crate::app::merge_view::MergeReview;
+use crate::app::problems::ProblemsOf;
+use crate::app::recovery::Recovered;
+use crate::app::{PistasApp, map};
 use crate::io::Format;
 
 pub enum Overlay {
@@ -42,11 +42,11 @@ pub enum Overlay {
         fresh: bool,
     },
     /// The conflicts a sync left.
-    SyncConflicts(Box<super::team_view::ConflictReview>),
+    SyncConflicts(Box<crate::app::team_view::ConflictReview>),
     /// What the last sync did (it reads the link's report).
     SyncReport,
     /// A spreadsheet's preview, or a GeoPackage's layers, before the file is read.
-    Import(Box<super::import_view::ImportDialog>),
+    Import(Box<crate::app::import_view::ImportDialog>),
 }
 
 impl Overlay {
@@ -155,7 +155,7 @@ impl Overlays {
 
 impl PistasApp {
     /// Shows every overlay, bottom first.
-    pub(super) fn overlays_ui(&mut self, ctx: &egui::Context) {
+    pub(crate) fn overlays_ui(&mut self, ctx: &egui::Context) {
         let mut kept = Vec::new();
         for (depth, overlay) in self.overlays.take().into_iter().enumerate() {
             let keep = match overlay {
@@ -249,7 +249,7 @@ impl PistasApp {
                             keep = false;
                             if *version == self.doc.version() {
                                 let index = *index;
-                                self.selection = super::Selection::Nothing;
+                                self.selection = crate::app::Selection::Nothing;
                                 self.edit(|e| e.delete(index));
                             }
                         }
@@ -367,19 +367,20 @@ impl PistasApp {
                     ui.end_row();
                 });
             if let Some(e) = error.as_ref() {
-                ui.colored_label(super::theme::ERROR_TEXT, e.as_str());
+                ui.colored_label(crate::app::theme::ERROR_TEXT, e.as_str());
             }
             ui.horizontal(|ui| {
                 if ui.button(lang.t(T::Use)).clicked() {
                     // Checked here, so a mistyped template stays to be corrected.
-                    match super::map::tiles::Template::check(url) {
+                    match crate::app::map::tiles::Template::check(url) {
                         Ok(()) => {
                             keep = false;
-                            self.pending
-                                .push(Action::Basemap(super::map::BasemapChoice::Custom {
+                            self.pending.push(Action::Basemap(
+                                crate::app::map::BasemapChoice::Custom {
                                     url: url.trim().to_owned(),
                                     attribution: attribution.trim().to_owned(),
-                                }));
+                                },
+                            ));
                         }
                         Err(e) => *error = Some(e),
                     }
@@ -394,7 +395,7 @@ impl PistasApp {
 
     /// Saves the document where it belongs (asking where when it has no file yet), then
     /// does `then`.
-    pub(super) fn save_then(&mut self, then: AfterSave) {
+    pub(crate) fn save_then(&mut self, then: AfterSave) {
         let path = match self.doc.path.clone() {
             Some(path) => Some(path),
             None => {
@@ -404,7 +405,7 @@ impl PistasApp {
                 );
                 let path = self.dialogs.save_as(&name, Format::GeoJson);
                 if path.is_none() {
-                    self.check_dialogs(Some(super::picker::Replay::SaveThen(then.clone())));
+                    self.check_dialogs(Some(crate::app::picker::Replay::SaveThen(then.clone())));
                 }
                 path
             }
@@ -417,7 +418,7 @@ impl PistasApp {
     }
 
     /// A file read for the working layer: install it, or say why it cannot be.
-    pub(super) fn opened(
+    pub(crate) fn opened(
         &mut self,
         path: std::path::PathBuf,
         parsed: crate::io::Parsed,

@@ -1,9 +1,9 @@
 //! File ▸ Connect to database…, Sync, the conflicts review and the sync's place in the
 //! status bar.
 
-use super::i18n::T;
-use super::overlays::Overlay;
-use super::{PistasApp, theme};
+use crate::app::i18n::T;
+use crate::app::overlays::Overlay;
+use crate::app::{PistasApp, theme};
 use crate::db::{Keep, Part, Picks, Progress, StripConflict, Target};
 
 /// The conflicts a sync left, with a side picked for each (none: still open).
@@ -41,7 +41,7 @@ impl ConflictReview {
     }
 }
 
-pub(super) fn part_label(lang: super::i18n::Lang, part: &Part) -> String {
+pub(crate) fn part_label(lang: crate::app::i18n::Lang, part: &Part) -> String {
     match part {
         Part::Existence => lang.t(T::ConflictExistence).to_owned(),
         Part::Geometry => lang.t(T::ConflictGeometry).to_owned(),
@@ -52,7 +52,7 @@ pub(super) fn part_label(lang: super::i18n::Lang, part: &Part) -> String {
 
 impl PistasApp {
     /// The Connect dialog; true to keep it open.
-    pub(super) fn connect_ui(
+    pub(crate) fn connect_ui(
         &mut self,
         ctx: &egui::Context,
         (url, password, error, fresh): (&mut String, &mut String, &mut Option<String>, &mut bool),
@@ -131,7 +131,7 @@ impl PistasApp {
     }
 
     /// Starts a sync of the working layer, if it is linked.
-    pub(super) fn start_sync(&mut self, picks: Picks) {
+    pub(crate) fn start_sync(&mut self, picks: Picks) {
         self.start_sync_as(picks, false);
     }
 
@@ -156,7 +156,7 @@ impl PistasApp {
     }
 
     /// Brings a finished sync into the document, and starts one when it is due.
-    pub(super) fn poll_team(&mut self, ctx: &egui::Context) {
+    pub(crate) fn poll_team(&mut self, ctx: &egui::Context) {
         let generation = self.doc.version().generation();
         if let Some(done) = self.team.poll(generation) {
             match done.result {
@@ -231,7 +231,7 @@ impl PistasApp {
     }
 
     /// The conflicts review; true to keep it open.
-    pub(super) fn conflicts_ui(
+    pub(crate) fn conflicts_ui(
         &mut self,
         ctx: &egui::Context,
         review: &mut ConflictReview,
@@ -307,7 +307,7 @@ impl PistasApp {
     }
 
     /// The database part of the status bar.
-    pub(super) fn team_status_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn team_status_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
         let generation = self.doc.version().generation();
         let Some(link) = self.team.link(generation) else {

@@ -7,15 +7,15 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use egui::{Color32, RichText, Ui};
 
-use super::document::Version;
-use super::i18n::{Lang, T};
-use super::map::strips::StripCache;
-use super::theme;
 use crate::analysis::FactBook;
+use crate::app::document::Version;
+use crate::app::i18n::{Lang, T};
+use crate::app::map::strips::StripCache;
+use crate::app::theme;
 use crate::io::Diagnostic;
 use crate::model::Document;
 
-use super::theme::LAYER_PALETTE as PALETTE;
+use crate::app::theme::LAYER_PALETTE as PALETTE;
 
 /// A layer read from a file: shown and selectable, never edited.
 pub struct Imported {
@@ -457,7 +457,7 @@ pub fn hex(colour: Color32) -> String {
     format!("#{:02x}{:02x}{:02x}", colour.r(), colour.g(), colour.b())
 }
 
-pub use super::theme::parse_hex;
+pub use crate::app::theme::parse_hex;
 
 #[cfg(test)]
 mod tests {

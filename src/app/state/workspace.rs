@@ -4,19 +4,19 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-use super::derived::shown_into;
-use super::export_view::{Counts, ExportDialog, ExportOutcome, Scope};
-use super::i18n::T;
-use super::layers::{ContextKind, LayerAction, Slot};
-use super::map::basemap::ContextAlpha;
-use super::map::transform::mercator;
-use super::map::{DrawSlot, LayerDraw};
-use super::merge_view::{MergeReview, ReviewOutcome};
-use super::overlays::Overlay;
-use super::problems::ProblemsOf;
-use super::selection::Selection;
-use super::stats_view::png_bytes;
-use super::{PistasApp, Tab, theme};
+use crate::app::derived::shown_into;
+use crate::app::export_view::{Counts, ExportDialog, ExportOutcome, Scope};
+use crate::app::i18n::T;
+use crate::app::layers::{ContextKind, LayerAction, Slot};
+use crate::app::map::basemap::ContextAlpha;
+use crate::app::map::transform::mercator;
+use crate::app::map::{DrawSlot, LayerDraw};
+use crate::app::merge_view::{MergeReview, ReviewOutcome};
+use crate::app::overlays::Overlay;
+use crate::app::problems::ProblemsOf;
+use crate::app::selection::Selection;
+use crate::app::stats_view::png_bytes;
+use crate::app::{PistasApp, Tab, theme};
 use crate::edit::merge::{self, MatchOptions};
 use crate::io::{round_coordinates, save_atomic};
 use crate::model::Document;
@@ -31,7 +31,7 @@ pub enum Picked {
 impl PistasApp {
     // ----- layers -----
 
-    pub(super) fn layers_panel_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn layers_panel_ui(&mut self, ui: &mut egui::Ui) {
         let working = self.doc.title_name();
         let count = self.doc.document().features().len();
         let loading: Vec<(PathBuf, Option<f32>)> = self
@@ -45,7 +45,7 @@ impl PistasApp {
             .on_hover_text(self.lang.t(T::ImageryOnMapHelp));
         for action in actions {
             match action {
-                LayerAction::Import => self.pending.push(super::Action::ImportLayer),
+                LayerAction::Import => self.pending.push(crate::app::Action::ImportLayer),
                 LayerAction::Remove(key) => {
                     self.layers.remove(key);
                     if self.selection.layer().is_some_and(|(k, _)| k == key) {
@@ -67,8 +67,8 @@ impl PistasApp {
     }
 
     /// The data layers bottom first, for the map.
-    pub(super) fn draw_slots(
-        layers: &super::layers::Layers,
+    pub(crate) fn draw_slots(
+        layers: &crate::app::layers::Layers,
         selected_layer: Option<(u64, usize)>,
     ) -> Vec<DrawSlot<'_>> {
         layers
@@ -90,7 +90,7 @@ impl PistasApp {
             .collect()
     }
 
-    pub(super) fn working_opacity(&self) -> f32 {
+    pub(crate) fn working_opacity(&self) -> f32 {
         if self.layers.working_visible {
             self.layers.working_opacity
         } else {
@@ -98,7 +98,7 @@ impl PistasApp {
         }
     }
 
-    pub(super) fn context_alpha(&self) -> ContextAlpha {
+    pub(crate) fn context_alpha(&self) -> ContextAlpha {
         ContextAlpha {
             aerodromes: self.layers.context_alpha(ContextKind::Aerodromes),
             towns: self.layers.context_alpha(ContextKind::Towns),
@@ -108,7 +108,7 @@ impl PistasApp {
     }
 
     /// Names and colours of the visible imported layers, top first, for the legend.
-    pub(super) fn legend_layers(&self) -> Vec<(String, egui::Color32)> {
+    pub(crate) fn legend_layers(&self) -> Vec<(String, egui::Color32)> {
         self.layers
             .order
             .iter()
@@ -128,7 +128,7 @@ impl PistasApp {
     }
 
     /// What a click at `pos` hits, the top layer first; `working` is the working layer's hit.
-    pub(super) fn pick_at(&self, pos: walkers::Position, working: Option<usize>) -> Option<Picked> {
+    pub(crate) fn pick_at(&self, pos: walkers::Position, working: Option<usize>) -> Option<Picked> {
         let t = self.map.transform?;
         let screen = t.to_screen(mercator(pos.x(), pos.y()));
         for slot in &self.layers.order {
@@ -156,7 +156,7 @@ impl PistasApp {
     }
 
     /// The inspector for a feature of an imported layer: everything shown, nothing editable.
-    pub(super) fn layer_inspector_ui(&mut self, ui: &mut egui::Ui) -> bool {
+    pub(crate) fn layer_inspector_ui(&mut self, ui: &mut egui::Ui) -> bool {
         let Some((key, index)) = self.selection.layer() else {
             return false;
         };
@@ -202,7 +202,7 @@ impl PistasApp {
     }
 
     /// The merge review's window; false once it is closed.
-    pub(super) fn merge_window(&mut self, ctx: &egui::Context, review: &mut MergeReview) -> bool {
+    pub(crate) fn merge_window(&mut self, ctx: &egui::Context, review: &mut MergeReview) -> bool {
         // The working layer changed under the review: match again (a plan is only ever
         // applied to the version it was made for).
         if review.version != self.doc.version() {
@@ -266,7 +266,7 @@ impl PistasApp {
 
     // ----- export -----
 
-    pub(super) fn open_export(&mut self) {
+    pub(crate) fn open_export(&mut self) {
         let layer = self.selection.layer().map(|(key, _)| key);
         let dialog = ExportDialog::new(self.settings.export.clone(), layer);
         self.overlays.push(Overlay::Export(Box::new(dialog)));
@@ -313,7 +313,7 @@ impl PistasApp {
     }
 
     /// The Export… dialog; false once it is closed.
-    pub(super) fn export_window(&mut self, ctx: &egui::Context, dialog: &mut ExportDialog) -> bool {
+    pub(crate) fn export_window(&mut self, ctx: &egui::Context, dialog: &mut ExportDialog) -> bool {
         let layer = dialog.layer;
         let lang = self.lang;
         let mut layers = vec![(
@@ -365,7 +365,7 @@ impl PistasApp {
                     Scope::Filtered => "filtered",
                     Scope::Selected => "selected",
                 };
-                let name = format!("{stem}-{suffix}.{}", super::files::extension(format));
+                let name = format!("{stem}-{suffix}.{}", crate::app::files::extension(format));
                 if let Some(path) = self.dialogs.save_as(&name, format) {
                     let mut doc = self.export_document(dialog.layer, choices.scope);
                     if choices.public {
@@ -400,7 +400,7 @@ impl PistasApp {
     }
 
     /// Shows the whole of an imported layer on the map.
-    pub(super) fn zoom_to_layer(&mut self, key: u64) {
+    pub(crate) fn zoom_to_layer(&mut self, key: u64) {
         if let (Some(layer), Some(t)) = (self.layers.get(key), self.map.transform)
             && let Some(bounds) = layer.cache.bounds
         {
@@ -410,7 +410,7 @@ impl PistasApp {
     }
 
     /// Saves the map as drawn (with legend, scale bar, attribution and date) as a PNG.
-    pub(super) fn export_map_png(&mut self, ctx: &egui::Context) {
+    pub(crate) fn export_map_png(&mut self, ctx: &egui::Context) {
         self.tab = Tab::Map;
         let Some(rect) = self.map.transform.map(|t| t.rect) else {
             return;
@@ -418,13 +418,13 @@ impl PistasApp {
         let Some(path) = self.dialogs.save_file("pistas-map.png", "PNG", "png") else {
             return;
         };
-        let path = super::panels::with_png_extension(path);
+        let path = crate::app::panels::with_png_extension(path);
         self.screenshot_to_png(ctx, rect, path, T::MapPngSaved);
     }
 
     /// Crops the next window screenshot to `rect` and saves it as PNG; the notice `done`
     /// names the file when written.
-    pub(super) fn screenshot_to_png(
+    pub(crate) fn screenshot_to_png(
         &mut self,
         ctx: &egui::Context,
         rect: egui::Rect,

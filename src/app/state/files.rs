@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
-use super::recovery::Recovered;
+use crate::app::recovery::Recovered;
 use crate::io::import::read_bytes_as_reporting;
 use crate::io::journal::Fingerprint;
 use crate::io::{
@@ -326,7 +326,7 @@ pub enum JobKind {
 pub enum JobResult {
     /// What was read, with the fingerprint of a GeoJSON file's bytes (a journal's base).
     Opened(Result<Parsed, String>, Option<Fingerprint>),
-    Project(Box<Result<super::project::LoadedProject, String>>),
+    Project(Box<Result<crate::app::project::LoadedProject, String>>),
     /// Written; a save gives the fingerprint of the bytes it wrote.
     Written(Result<Option<Fingerprint>, String>),
 }
@@ -462,7 +462,7 @@ impl Job {
         let cancel = Arc::new(AtomicBool::new(false));
         let (c, file) = (cancel.clone(), path.clone());
         std::thread::spawn(move || {
-            let loaded = super::project::LoadedProject::read(&file);
+            let loaded = crate::app::project::LoadedProject::read(&file);
             if !c.load(Ordering::Relaxed) {
                 let _ = tx.send(JobResult::Project(Box::new(loaded)));
             }

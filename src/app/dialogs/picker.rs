@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use super::PistasApp;
-use super::actions::Action;
-use super::files::Request;
-use super::i18n::T;
+use crate::app::PistasApp;
+use crate::app::actions::Action;
+use crate::app::files::Request;
+use crate::app::i18n::T;
 
 /// What asked for a file, to be asked again with the picker's answer.
 #[derive(Debug, Clone)]
@@ -15,11 +15,11 @@ pub enum Replay {
     /// A command of the menus or shortcuts, already confirmed.
     Action(Action),
     /// The inspector's "Attach…".
-    Evidence(super::evidence::Request),
+    Evidence(crate::app::evidence::Request),
     /// The statistics' CSV or chart PNG.
-    Stats(super::stats_view::StatsAction),
+    Stats(crate::app::stats_view::StatsAction),
     /// Save (an untitled document, asked before another command).
-    SaveThen(super::jobs::AfterSave),
+    SaveThen(crate::app::jobs::AfterSave),
 }
 
 pub struct Picker {
@@ -75,7 +75,7 @@ impl Picker {
 impl PistasApp {
     /// After a command that asked for a file: when the desktop could not show the dialog,
     /// opens the in-window picker (and says why) to ask again for `replay`.
-    pub(super) fn check_dialogs(&mut self, replay: Option<Replay>) {
+    pub(crate) fn check_dialogs(&mut self, replay: Option<Replay>) {
         let Some(request) = self.dialogs.unavailable() else {
             return;
         };
@@ -92,7 +92,7 @@ impl PistasApp {
     }
 
     /// The in-window picker, while open; its answer goes to the command that asked.
-    pub(super) fn picker_ui(&mut self, ctx: &egui::Context) {
+    pub(crate) fn picker_ui(&mut self, ctx: &egui::Context) {
         let Some(picker) = &mut self.picker else {
             return;
         };

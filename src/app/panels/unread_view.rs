@@ -4,9 +4,9 @@
 
 use egui::{RichText, Ui};
 
-use super::i18n::{Lang, T};
-use super::inspector::Edit;
-use super::theme;
+use crate::app::i18n::{Lang, T};
+use crate::app::inspector::Edit;
+use crate::app::theme;
 use crate::model::Feature;
 
 /// The longest raw text shown; the rest is kept, not shown.

@@ -4,9 +4,9 @@
 
 use egui::{RichText, Ui};
 
-use super::document::Version;
-use super::i18n::{Lang, T};
-use super::theme;
+use crate::app::document::Version;
+use crate::app::i18n::{Lang, T};
+use crate::app::theme;
 use crate::edit::merge::{self, Decision, MatchOptions, Plan, Side};
 use crate::model::Document;
 

@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::PistasApp;
-use super::i18n::{Lang, T};
-use super::jobs::OpenFor;
-use super::theme;
+use crate::app::PistasApp;
+use crate::app::i18n::{Lang, T};
+use crate::app::jobs::OpenFor;
+use crate::app::theme;
 use crate::io::import::csv::{self, CsvPlan, CsvPreview, Locations, TableKind, TextEncoding};
 use crate::io::import::gpkg::{self, LayerInfo};
 use crate::io::{ImportOptions, InputFormat};
@@ -326,7 +326,7 @@ fn csv_ui(
 impl PistasApp {
     /// Reads a file for the working document or as a layer, asking first what the file
     /// needs asked (a spreadsheet's columns, a GeoPackage's layer).
-    pub(super) fn read_for(&mut self, path: PathBuf, purpose: ReadFor) {
+    pub(crate) fn read_for(&mut self, path: PathBuf, purpose: ReadFor) {
         if path
             .extension()
             .is_some_and(|e| e == crate::io::PROJECT_EXTENSION)
@@ -338,7 +338,7 @@ impl PistasApp {
         match ImportDialog::needed(&path, purpose) {
             Ok(Some(dialog)) => self
                 .overlays
-                .push(super::overlays::Overlay::Import(Box::new(dialog))),
+                .push(crate::app::overlays::Overlay::Import(Box::new(dialog))),
             Ok(None) => self.start_read(path, purpose, ImportOptions::default()),
             Err(e) => self.overlays.message(e),
         }
@@ -352,7 +352,7 @@ impl PistasApp {
     }
 
     /// The dialog; false once it is closed.
-    pub(super) fn import_window(
+    pub(crate) fn import_window(
         &mut self,
         ctx: &egui::Context,
         dialog: &mut ImportDialog,

@@ -6,10 +6,10 @@
 
 use chrono::NaiveDate;
 
-use super::document::{OpenDocument, Version};
-use super::map::strips::StripCache;
-use super::table;
 use crate::analysis::{DayCounts, FactBook, Filter, Nearest, Stats};
+use crate::app::document::{OpenDocument, Version};
+use crate::app::map::strips::StripCache;
+use crate::app::table;
 use crate::model::{Document, EventType, Status};
 
 /// The filters in force, with a generation that changes whenever they do.

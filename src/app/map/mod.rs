@@ -2,6 +2,7 @@
 //! or PMTiles tiles underneath, a legend, a scale bar and the attribution of what is drawn.
 
 pub mod basemap;
+mod hover;
 pub(crate) mod panel;
 pub mod strips;
 pub mod transform;
@@ -436,18 +437,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
             .and_then(|p| frame.cache.pick(&t, p, theme::HIT_TOLERANCE_PX));
     }
     if let Some(c) = cluster {
-        let lang = frame.lang;
-        response.clone().on_hover_ui_at_pointer(|ui| {
-            ui.strong(lang.fill(T::ClusterCount, &[&lang.number(c.count as usize)]));
-            for (slot, n) in c.by_status.iter().enumerate().filter(|(_, n)| **n > 0) {
-                let (colour, name) = match Status::ALL.get(slot) {
-                    Some(s) => (theme::status_colour(*s), lang.status(*s)),
-                    None => (theme::NON_STRIP, lang.t(T::OtherFeature)),
-                };
-                ui.colored_label(colour, format!("{} {name}", lang.number(*n as usize)));
-            }
-            ui.weak(lang.t(T::ClusterClick));
-        });
+        hover::cluster_tip(&response, frame.lang, &c);
     }
 
     // Dragging the selected strip, or one end of its runway.
@@ -530,30 +520,8 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     }
     if let Some(h) = out.hovered
         && view.drag.is_none()
-        && let Some(item) = frame.cache.item(h)
     {
-        response.clone().on_hover_ui_at_pointer(|ui| {
-            ui.strong(&item.label);
-            ui.label(format!(
-                "{}: {}",
-                frame.lang.t(T::Status),
-                frame.lang.status(frame.cache.status(h).0)
-            ));
-            if frame.cache.status(h).1 {
-                ui.label(frame.lang.t(T::FuzzyStatus));
-            }
-            if let Some(feature) = frame.document.features().get(h) {
-                let events = feature.events();
-                let history = crate::model::History::of(events);
-                if let Some(&last) = history.order().last() {
-                    let e = &events[last];
-                    ui.label(frame.lang.fill(
-                        T::LastEvent,
-                        &[frame.lang.event(e.kind()), &e.date().to_string()],
-                    ));
-                }
-            }
-        });
+        hover::strip_tip(&response, &frame, h);
     }
     out
 }

@@ -11,6 +11,21 @@ fn pistas() -> Command {
     Command::cargo_bin("pistas").expect("binary")
 }
 
+/// `pistas db ACTION FIRST SECOND`, which must succeed; what it said on stderr.
+fn db(
+    action: &str,
+    first: impl AsRef<std::ffi::OsStr>,
+    second: impl AsRef<std::ffi::OsStr>,
+) -> String {
+    let run = pistas()
+        .args(["db", action])
+        .arg(first)
+        .arg(second)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&run.get_output().stderr).into_owned()
+}
+
 #[test]
 fn evidence_files_go_up_once_and_come_down_whole() {
     let Some(server) = server("files") else {
@@ -33,13 +48,7 @@ fn evidence_files_go_up_once_and_come_down_whole() {
         .arg(&photo)
         .assert()
         .success();
-    let run = pistas()
-        .args(["db", "push"])
-        .arg(&doc)
-        .arg(&url)
-        .assert()
-        .success();
-    let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let said = db("push", &doc, &url);
     assert!(said.contains("evidence: uploaded 1 file(s)"), "{said}");
     let mut sql = sql(&url);
     let row = sql
@@ -47,25 +56,13 @@ fn evidence_files_go_up_once_and_come_down_whole() {
         .expect("one file");
     assert_eq!((row.get::<_, i64>(0), row.get::<_, i32>(1)), (2_500_000, 3));
     // Pushed again: nothing goes up twice.
-    let run = pistas()
-        .args(["db", "push"])
-        .arg(&doc)
-        .arg(&url)
-        .assert()
-        .success();
-    let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let said = db("push", &doc, &url);
     assert!(!said.contains("uploaded"), "{said}");
 
     // A colleague pulls into a folder of their own: the file comes down, whole.
     let there = tempfile::tempdir().expect("temp");
     let pulled = there.path().join("equipo.geojson");
-    let run = pistas()
-        .args(["db", "pull"])
-        .arg(&url)
-        .arg(&pulled)
-        .assert()
-        .success();
-    let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let said = db("pull", &url, &pulled);
     assert!(said.contains("evidence: fetched 1 file(s)"), "{said}");
     pistas().arg("verify").arg(&pulled).assert().success();
 
@@ -99,13 +96,7 @@ fn evidence_files_go_up_once_and_come_down_whole() {
         .expect("tamper");
     let third = tempfile::tempdir().expect("temp");
     let again = third.path().join("otra.geojson");
-    let run = pistas()
-        .args(["db", "pull"])
-        .arg(&url)
-        .arg(&again)
-        .assert()
-        .success();
-    let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let said = db("pull", &url, &again);
     assert!(said.contains("altered; not fetched"), "{said}");
     let folder = pistas::io::evidence::folder_of(&again);
     let left: Vec<_> = walk(&folder);

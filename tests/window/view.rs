@@ -1,23 +1,9 @@
 //! The map's view around a selection: a strip clicked near the map's right edge stays in
 //! view when the inspector opens and the map grows narrower.
 
-use egui_kittest::Harness;
-use pistas::app::{AppOptions, PistasApp, ScriptedDialogs, Settings};
-
 #[test]
 fn a_strip_selected_near_the_edge_stays_in_view_when_the_inspector_opens() {
-    let options = AppOptions {
-        file: None,
-        dialogs: Box::new(ScriptedDialogs::default()),
-        recovery: None,
-        settings: Some(Settings::default()),
-        lang: Some(pistas::app::i18n::Lang::En),
-        tile_cache: None,
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1024.0, 768.0))
-        .build_eframe(move |cc| PistasApp::new(cc, options));
-    h.run_steps(4);
+    let mut h = crate::common::window_sized(None, egui::vec2(1024.0, 768.0));
     let rect = h.state().map_rect().expect("the map is shown");
     // The strip drawn farthest right: the inspector opens over that side.
     let (index, p) = (0..h.state().document().features().len())

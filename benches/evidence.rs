@@ -9,24 +9,15 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use egui::{Pos2, RawInput, Rect, vec2};
 use pistas::app::i18n::Lang;
 use pistas::app::{PistasApp, ScriptedDialogs, Settings};
 use pistas::io::evidence::{self as ev, AddOptions};
 use pistas::io::{WriteOptions, write_geojson};
 use pistas::model::{Document, Event, EventType, Feature, FeatureId, FuzzyDate};
 
-fn input() -> RawInput {
-    RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1400.0, 900.0))),
-        ..Default::default()
-    }
-}
-
-fn frame(ctx: &egui::Context, app: &mut PistasApp) -> usize {
-    let out = ctx.run_ui(input(), |ui| app.frame_ui(ui));
-    ctx.tessellate(out.shapes, out.pixels_per_point).len()
-}
+#[path = "common/headless.rs"]
+mod headless;
+use headless::frame;
 
 /// A 320 × 240 picture, different for each `n`.
 fn picture(dir: &Path, n: usize) -> std::path::PathBuf {

@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use egui::{Pos2, RawInput, Rect, pos2, vec2};
+use egui::{pos2, vec2};
 use pistas::analysis::Filter;
 use pistas::app::i18n::Lang;
 use pistas::app::{PistasApp, ScriptedDialogs, Settings, Tab};
@@ -16,18 +16,9 @@ use pistas::io::{WriteOptions, write_geojson};
 use pistas::model::Status;
 use pistas::model::synthetic;
 
-fn input() -> RawInput {
-    RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1400.0, 900.0))),
-        ..Default::default()
-    }
-}
-
-/// Runs one frame and tessellates it, as eframe does before handing meshes to the GPU.
-fn frame(ctx: &egui::Context, app: &mut PistasApp) -> usize {
-    let out = ctx.run_ui(input(), |ui| app.frame_ui(ui));
-    ctx.tessellate(out.shapes, out.pixels_per_point).len()
-}
+#[path = "common/headless.rs"]
+mod headless;
+use headless::{frame, input};
 
 fn frames(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame");

@@ -4,15 +4,17 @@
 
 use std::path::PathBuf;
 
+use super::PistasApp;
 use super::actions::Action;
-use super::document::Origin;
 use super::i18n::T;
-use super::jobs::{AfterSave, Finished};
 use super::map::{BasemapChoice, Tool};
-use super::overlays::Overlay;
-use super::problems::ProblemsOf;
-use super::selection::Selection;
-use super::{PistasApp, files, inspector};
+use super::panels::inspector;
+use super::panels::problems::ProblemsOf;
+use super::state::document::Origin;
+use super::state::files;
+use super::state::jobs::{AfterSave, Finished};
+use super::state::overlays::Overlay;
+use super::state::selection::Selection;
 use crate::edit::{EditError, Editor};
 use crate::io::Format;
 use crate::model::Document;
@@ -47,7 +49,9 @@ impl PistasApp {
                     self.apply_now(ctx, Action::OpenPath(path));
                 }
             }
-            Action::OpenPath(path) => self.read_for(path, super::import_view::ReadFor::Open),
+            Action::OpenPath(path) => {
+                self.read_for(path, super::dialogs::import_view::ReadFor::Open)
+            }
             Action::Save => self.save_then(AfterSave::Nothing),
             Action::SaveAs => {
                 let name = format!(
@@ -79,7 +83,7 @@ impl PistasApp {
             }
             Action::ImportLayer => {
                 for path in self.dialogs.open_layers() {
-                    self.read_for(path, super::import_view::ReadFor::Layer);
+                    self.read_for(path, super::dialogs::import_view::ReadFor::Layer);
                 }
             }
             Action::ExportDialog => self.open_export(),

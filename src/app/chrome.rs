@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use super::actions::Action;
-use super::files::JobKind;
 use super::i18n::{Lang, T};
 use super::map::{BasemapChoice, Tool, tiles};
-use super::overlays::Overlay;
+use super::state::files::JobKind;
+use super::state::overlays::Overlay;
 use super::{PistasApp, Tab, theme};
 use crate::analysis::path_length_and_area;
 use crate::io::Format;
@@ -85,7 +85,7 @@ impl PistasApp {
             self.pending.push(Action::OpenPath(project));
         } else if !files.is_empty() {
             for path in files {
-                self.read_for(path, super::import_view::ReadFor::Layer);
+                self.read_for(path, super::dialogs::import_view::ReadFor::Layer);
             }
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {

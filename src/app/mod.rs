@@ -4,7 +4,7 @@
 //! - [`document`]: the open document (editor, generation, path, project, recovery and
 //!   autosave);
 //! - [`derived`]: everything derived from it, behind one key;
-//! - [`selection`], the time (`date`, [`timeline`]), the filters ([`derived::Filters`]),
+//! - [`selection`], the time (`date`, [`timeline`]), the filters ([`state::derived::Filters`]),
 //!   the map view and its tool;
 //! - [`jobs`]: background work with typed continuations;
 //! - [`overlays`]: questions, messages, the merge review and the export dialog, as a stack;
@@ -14,62 +14,32 @@
 mod actions;
 mod apply;
 mod chrome;
-mod dialogs;
+pub mod dialogs;
 pub mod evidence;
 pub mod i18n;
 pub mod map;
-mod panels;
+pub mod panels;
 mod state;
 pub mod theme;
-
-// The parts under their folders, by the names the window used before (its files refer to
-// `super::table`, `crate::app::derived` and so on).
-pub use dialogs::export_view;
-use dialogs::import_view;
-use dialogs::merge_view;
-use dialogs::picker;
-use dialogs::stories;
-use dialogs::team_view;
-use map::panel as map_panel;
-use panels::filters;
-use panels::inspector;
-pub use panels::layers;
-use panels::lifeline;
-use panels::problems;
-use panels::stats_view;
-use panels::table;
-use panels::timeline;
-use panels::unread_view;
-use state::derived;
-use state::document;
-use state::files;
-use state::jobs;
-use state::overlays;
-use state::project;
-use state::recovery;
-use state::selection;
-use state::settings;
-use state::team;
-use state::workspace;
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
 pub use actions::Action;
-pub use files::{FileDialogs, NativeDialogs, ScriptedDialogs};
-pub use recovery::{Recovered, Recovery, Slot};
-pub use selection::Selection;
-pub use settings::Settings;
+pub use state::files::{FileDialogs, NativeDialogs, ScriptedDialogs};
+pub use state::recovery::{Recovered, Recovery, Slot};
+pub use state::selection::Selection;
+pub use state::settings::Settings;
 
-use derived::{Derived, Filters};
-use document::OpenDocument;
 use i18n::{Lang, T};
-use inspector::Inspector;
-use jobs::Jobs;
 use map::{MapView, Tool};
-use overlays::{Overlay, Overlays};
-use problems::{Problems, ProblemsOf};
+use panels::inspector::Inspector;
+use panels::problems::{Problems, ProblemsOf};
+use state::derived::{Derived, Filters};
+use state::document::OpenDocument;
+use state::jobs::Jobs;
+use state::overlays::{Overlay, Overlays};
 
 use crate::io::read_bytes;
 
@@ -126,33 +96,33 @@ pub struct PistasApp {
     doc: OpenDocument,
     derived: Derived,
     filters: Filters,
-    filter_panel: filters::FilterPanel,
+    filter_panel: panels::filters::FilterPanel,
     selection: Selection,
     hovered: Option<usize>,
     /// The date statuses are shown at, and its text field.
     date: NaiveDate,
     date_text: String,
-    timeline: timeline::Timeline,
+    timeline: panels::timeline::Timeline,
     map: MapView,
     tool: Tool,
-    goto: map_panel::GoTo,
+    goto: map::panel::GoTo,
     jobs: Jobs,
     overlays: Overlays,
     inspector: Inspector,
     layer_inspector: Inspector,
     problems: Problems,
-    layers: layers::Layers,
+    layers: panels::layers::Layers,
     tab: Tab,
-    table: table::Table,
+    table: panels::table::Table,
     /// The document (generation) and file whose property columns the table shows.
     table_columns_for: (u64, Option<PathBuf>),
     lang: Lang,
     settings: Settings,
     dialogs: Box<dyn FileDialogs>,
     /// The in-window file picker, when the desktop showed no dialog.
-    picker: Option<picker::Picker>,
+    picker: Option<dialogs::picker::Picker>,
     /// A statistics request asked again with the in-window picker's answer.
-    replayed_stats: Option<stats_view::StatsAction>,
+    replayed_stats: Option<panels::stats_view::StatsAction>,
     /// A drop-down or menu was open when the frame began: Escape closes it, not the
     /// dialog under it.
     popup_at_start: bool,
@@ -167,11 +137,11 @@ pub struct PistasApp {
     /// Where the last chart was saved as PNG, or why it was not (set by the screenshot).
     png_result: PngSlot,
     /// The database the working layer syncs with.
-    team: team::Team,
+    team: state::team::Team,
     /// Evidence: thumbnails, attaching, the check on open, the viewer, imagery on the map.
     evidence: evidence::EvidenceView,
     /// A dossier or web map being written.
-    story: stories::StoryJob,
+    story: dialogs::stories::StoryJob,
 }
 
 /// Where a screenshot callback leaves the PNG it saved (or why not), with the notice to show.
@@ -222,29 +192,29 @@ impl PistasApp {
                 None
             }
         });
-        let found = slot.as_ref().and_then(recovery::Slot::found);
+        let found = slot.as_ref().and_then(state::recovery::Slot::found);
         let untitled = format!("{SAMPLE_NAME} ({})", lang.t(T::Illustrative));
         let mut app = PistasApp {
             doc: OpenDocument::new(parsed.document, untitled, slot),
             derived: Derived::new(today),
             filters: Filters::default(),
-            filter_panel: filters::FilterPanel::default(),
+            filter_panel: panels::filters::FilterPanel::default(),
             selection: Selection::Nothing,
             hovered: None,
             date: today,
             date_text: today.to_string(),
-            timeline: timeline::Timeline::default(),
+            timeline: panels::timeline::Timeline::default(),
             map: MapView::new(),
             tool: Tool::Select,
-            goto: map_panel::GoTo::default(),
+            goto: map::panel::GoTo::default(),
             jobs: Jobs::default(),
             overlays,
             inspector: Inspector::default(),
             layer_inspector: Inspector::read_only(),
             problems: Problems::default(),
-            layers: layers::Layers::default(),
+            layers: panels::layers::Layers::default(),
             tab: Tab::Map,
-            table: table::Table::default(),
+            table: panels::table::Table::default(),
             table_columns_for: (0, None),
             lang,
             settings,
@@ -258,9 +228,9 @@ impl PistasApp {
             title: String::new(),
             notice: None,
             png_result: Default::default(),
-            team: team::Team::default(),
+            team: state::team::Team::default(),
             evidence: evidence::EvidenceView::default(),
-            story: stories::StoryJob::default(),
+            story: dialogs::stories::StoryJob::default(),
         };
         let of = ProblemsOf::Working(app.doc.version().generation());
         app.problems
@@ -294,7 +264,7 @@ impl PistasApp {
             .extension()
             .is_some_and(|e| e == crate::io::PROJECT_EXTENSION)
         {
-            match project::LoadedProject::read(&path) {
+            match state::project::LoadedProject::read(&path) {
                 Ok(loaded) => self.project_loaded(&path, loaded),
                 Err(e) => self.overlays.message(e),
             }
@@ -305,7 +275,7 @@ impl PistasApp {
             crate::io::InputFormat::of_file(&path),
             crate::io::InputFormat::Csv | crate::io::InputFormat::GeoPackage
         ) {
-            self.read_for(path, import_view::ReadFor::Open);
+            self.read_for(path, dialogs::import_view::ReadFor::Open);
             return;
         }
         // A large file opens in the background, as from the Open menu: the window shows at
@@ -315,7 +285,7 @@ impl PistasApp {
         if size >= OPEN_IN_BACKGROUND_FROM {
             self.jobs.open(
                 path,
-                jobs::OpenFor::File,
+                state::jobs::OpenFor::File,
                 crate::io::ImportOptions::default(),
             );
             return;
@@ -338,7 +308,7 @@ impl PistasApp {
         });
         match read {
             Ok((parsed, fingerprint)) => {
-                self.opened(path, parsed, jobs::OpenFor::File, fingerprint);
+                self.opened(path, parsed, state::jobs::OpenFor::File, fingerprint);
             }
             Err(e) => self
                 .overlays
@@ -348,7 +318,7 @@ impl PistasApp {
 
     /// The time window the map shows, in days before the date, when one is chosen.
     fn window(&self) -> Option<i64> {
-        (self.timeline.mode == timeline::Mode::Window).then_some(self.timeline.window_days)
+        (self.timeline.mode == panels::timeline::Mode::Window).then_some(self.timeline.window_days)
     }
 
     /// Brings everything derived up to date, and the selection within the document.
@@ -434,11 +404,11 @@ impl PistasApp {
         self.check_dialogs(None);
         for action in std::mem::take(&mut self.discarding) {
             self.apply_now(&ctx, action.clone());
-            self.check_dialogs(Some(picker::Replay::Action(action)));
+            self.check_dialogs(Some(dialogs::picker::Replay::Action(action)));
         }
         for action in std::mem::take(&mut self.pending) {
             self.apply(&ctx, action.clone());
-            self.check_dialogs(Some(picker::Replay::Action(action)));
+            self.check_dialogs(Some(dialogs::picker::Replay::Action(action)));
         }
         self.picker_ui(&ctx);
         self.refresh();
@@ -457,7 +427,7 @@ impl eframe::App for PistasApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, settings::KEY, &self.settings);
+        eframe::set_value(storage, state::settings::KEY, &self.settings);
     }
 }
 

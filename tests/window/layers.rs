@@ -200,7 +200,10 @@ fn import_toggle_select_merge_undo_and_export() {
     // The choices are remembered for the next export.
     let remembered = &ui.harness.state().settings().export;
     assert_eq!(remembered.format, "csv");
-    assert_eq!(remembered.scope, pistas::app::export_view::Scope::Filtered);
+    assert_eq!(
+        remembered.scope,
+        pistas::app::dialogs::export_view::Scope::Filtered
+    );
 }
 
 #[test]
@@ -262,7 +265,7 @@ fn a_project_keeps_layers_styles_view_and_filters() {
 
 #[test]
 fn layers_are_reordered_by_dragging_or_buttons() {
-    use pistas::app::layers::Slot;
+    use pistas::app::panels::layers::Slot;
     let mut ui = app();
     let key = import_incoming(&mut ui);
     assert_eq!(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::app::PistasApp;
 use crate::app::i18n::{Lang, T};
-use crate::app::jobs::OpenFor;
+use crate::app::state::jobs::OpenFor;
 use crate::app::theme;
 use crate::io::import::csv::{self, CsvPlan, CsvPreview, Locations, TableKind, TextEncoding};
 use crate::io::import::gpkg::{self, LayerInfo};
@@ -338,7 +338,9 @@ impl PistasApp {
         match ImportDialog::needed(&path, purpose) {
             Ok(Some(dialog)) => self
                 .overlays
-                .push(crate::app::overlays::Overlay::Import(Box::new(dialog))),
+                .push(crate::app::state::overlays::Overlay::Import(Box::new(
+                    dialog,
+                ))),
             Ok(None) => self.start_read(path, purpose, ImportOptions::default()),
             Err(e) => self.overlays.message(e),
         }

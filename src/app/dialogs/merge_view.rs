@@ -4,8 +4,8 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::document::Version;
 use crate::app::i18n::{Lang, T};
+use crate::app::state::document::Version;
 use crate::app::theme;
 use crate::edit::merge::{self, Decision, MatchOptions, Plan, Side};
 use crate::model::Document;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use crate::app::PistasApp;
 use crate::app::actions::Action;
-use crate::app::files::Request;
 use crate::app::i18n::T;
+use crate::app::state::files::Request;
 
 /// What asked for a file, to be asked again with the picker's answer.
 #[derive(Debug, Clone)]
@@ -17,9 +17,9 @@ pub enum Replay {
     /// The inspector's "Attach…".
     Evidence(crate::app::evidence::Request),
     /// The statistics' CSV or chart PNG.
-    Stats(crate::app::stats_view::StatsAction),
+    Stats(crate::app::panels::stats_view::StatsAction),
     /// Save (an untitled document, asked before another command).
-    SaveThen(crate::app::jobs::AfterSave),
+    SaveThen(crate::app::state::jobs::AfterSave),
 }
 
 pub struct Picker {

@@ -3,10 +3,10 @@
 //! left, and the copy of the document as it was before the sync.
 
 use crate::app::PistasApp;
+use crate::app::dialogs::team_view::{ConflictReview, part_label};
 use crate::app::i18n::{Lang, T};
-use crate::app::overlays::Overlay;
-use crate::app::team::LastSync;
-use crate::app::team_view::{ConflictReview, part_label};
+use crate::app::state::overlays::Overlay;
+use crate::app::state::team::LastSync;
 use crate::db::{ChangeKind, Keep, StripChange};
 
 fn kind_text(lang: Lang, kind: ChangeKind) -> &'static str {

@@ -2,7 +2,7 @@
 //! status bar.
 
 use crate::app::i18n::T;
-use crate::app::overlays::Overlay;
+use crate::app::state::overlays::Overlay;
 use crate::app::{PistasApp, theme};
 use crate::db::{Keep, Part, Picks, Progress, StripConflict, Target};
 

@@ -9,7 +9,7 @@ use super::viewer::ViewerAsk;
 use super::{Compare, Finished, Request, Viewer};
 use crate::app::PistasApp;
 use crate::app::i18n::T;
-use crate::app::problems::ProblemsOf;
+use crate::app::panels::problems::ProblemsOf;
 use crate::edit::Holder;
 use crate::io::evidence::AddOptions;
 use crate::io::evidence::media::Kind;
@@ -276,7 +276,9 @@ impl PistasApp {
                         self.attach(ctx, strip, Holder::Event(event), files);
                     } else {
                         let again = Request::Pick { strip, event };
-                        self.check_dialogs(Some(crate::app::picker::Replay::Evidence(again)));
+                        self.check_dialogs(Some(crate::app::dialogs::picker::Replay::Evidence(
+                            again,
+                        )));
                     }
                 }
                 Request::View {

@@ -89,7 +89,10 @@ pub struct EvidenceView {
     /// Pasted images written for the attach that runs, removed once it is done.
     pasted: Vec<PathBuf>,
     /// The placed images of the document, for the version they were found in.
-    imagery: Option<(super::document::Version, crate::analysis::ImageryIndex)>,
+    imagery: Option<(
+        super::state::document::Version,
+        crate::analysis::ImageryIndex,
+    )>,
 }
 
 impl Default for EvidenceView {

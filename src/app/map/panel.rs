@@ -1,11 +1,12 @@
 //! The map panel: the map with its tools (select, add, measure, draw an area), Go to, the
 //! basemap, and the filters panel that shapes what the map shows.
 
-use crate::app::filters;
 use crate::app::i18n::T;
 use crate::app::map::{self, BasemapChoice, Tool, tiles};
-use crate::app::selection::Selection;
-use crate::app::{PistasApp, Tab, workspace};
+use crate::app::panels::filters;
+use crate::app::state::selection::Selection;
+use crate::app::state::workspace;
+use crate::app::{PistasApp, Tab};
 use crate::edit::parse_coordinates;
 
 /// The Go to field and why the last search found nothing.

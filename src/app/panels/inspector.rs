@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
 use crate::analysis::StripSummary;
-use crate::app::document::Version;
 use crate::app::evidence::EvidenceView;
 use crate::app::i18n::{Lang, T};
+use crate::app::state::document::Version;
 use crate::app::theme;
 use crate::edit::{EditError, Editor, format_dms, parse_coordinates};
 use crate::model::{Document, Event, EventType, Feature, Source};
@@ -83,7 +83,7 @@ pub struct Inspector {
     draft_for: Option<usize>,
     /// Shows a feature of a read-only layer: no controls that would change it.
     read_only: bool,
-    unread: crate::app::unread_view::UnreadDrafts,
+    unread: crate::app::panels::unread_view::UnreadDrafts,
 }
 
 impl Inspector {
@@ -97,7 +97,7 @@ impl Inspector {
     }
 }
 
-use crate::app::table::value_text;
+use crate::app::panels::table::value_text;
 
 /// The JSON for typed text: JSON values other than bare strings stay JSON; anything else is
 /// a string.
@@ -172,7 +172,7 @@ impl Inspector {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    crate::app::unread_view::unread_feature_ui(ui, lang, feature)
+                    crate::app::panels::unread_view::unread_feature_ui(ui, lang, feature)
                 });
             return edits;
         }
@@ -356,7 +356,7 @@ impl Inspector {
     ) {
         let summary = StripSummary::of(feature, date);
         let events = feature.events();
-        crate::app::lifeline::lifeline_ui(ui, lang, feature, date);
+        crate::app::panels::lifeline::lifeline_ui(ui, lang, feature, date);
         ui.horizontal(|ui| {
             ui.strong(lang.fill(T::History, &[&events.len().to_string()]));
             if !self.read_only && self.draft.is_none() && ui.button(lang.t(T::AddEvent)).clicked() {

@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use egui::{Color32, RichText, Ui};
 
 use crate::analysis::FactBook;
-use crate::app::document::Version;
 use crate::app::i18n::{Lang, T};
 use crate::app::map::strips::StripCache;
+use crate::app::state::document::Version;
 use crate::app::theme;
 use crate::io::Diagnostic;
 use crate::model::Document;

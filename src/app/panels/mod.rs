@@ -17,11 +17,11 @@ pub(crate) mod unread_view;
 use std::path::PathBuf;
 
 use crate::analysis::stats_csv;
-use crate::app::derived::context_places;
 use crate::app::i18n::T;
-use crate::app::selection::Selection;
-use crate::app::stats_view::{StatsAction, stats_ui};
-use crate::app::table::TableAction;
+use crate::app::panels::stats_view::{StatsAction, stats_ui};
+use crate::app::panels::table::TableAction;
+use crate::app::state::derived::context_places;
+use crate::app::state::selection::Selection;
 use crate::app::{PistasApp, Tab, map, theme};
 use crate::io::save_atomic;
 
@@ -187,7 +187,9 @@ impl PistasApp {
         }
         match action {
             Some(TableAction::SetProperty(i, key, json)) => {
-                self.inspector_edit(crate::app::inspector::Edit::SetProperty(i, key, json));
+                self.inspector_edit(crate::app::panels::inspector::Edit::SetProperty(
+                    i, key, json,
+                ));
             }
             Some(TableAction::Select(i)) => self.selection = Selection::Strip(i),
             Some(TableAction::Centre(i)) => {
@@ -266,7 +268,7 @@ impl PistasApp {
                         Err(e) => self.overlays.message(e),
                     }
                 } else {
-                    self.check_dialogs(action.map(crate::app::picker::Replay::Stats));
+                    self.check_dialogs(action.map(crate::app::dialogs::picker::Replay::Stats));
                 }
             }
             Some(StatsAction::SavePng(rect)) => {
@@ -274,7 +276,7 @@ impl PistasApp {
                     let path = with_png_extension(path);
                     self.screenshot_to_png(ui.ctx(), rect, path, T::ChartSaved);
                 } else {
-                    self.check_dialogs(action.map(crate::app::picker::Replay::Stats));
+                    self.check_dialogs(action.map(crate::app::dialogs::picker::Replay::Stats));
                 }
             }
             None => {}

@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use crate::app::i18n::T;
-use crate::app::selection::Selection;
-use crate::app::{PistasApp, inspector, map, theme};
+use crate::app::panels::inspector;
+use crate::app::state::selection::Selection;
+use crate::app::{PistasApp, map, theme};
 use crate::io::{Diagnostic, Severity};
 
 /// Whose problems are listed.

@@ -63,7 +63,7 @@ pub fn stats_ui(ui: &mut Ui, lang: Lang, stats: &Stats) -> Option<StatsAction> {
                         chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
                             .ok()?;
                     Some((
-                        f64::from(crate::app::timeline::scale::month_index(first)),
+                        f64::from(crate::app::panels::timeline::scale::month_index(first)),
                         *d,
                         *r,
                     ))
@@ -84,8 +84,8 @@ pub fn stats_ui(ui: &mut Ui, lang: Lang, stats: &Stats) -> Option<StatsAction> {
                 .allow_scroll(false)
                 .include_y(0.0)
                 .legend(egui_plot::Legend::default())
-                .x_grid_spacer(crate::app::timeline::scale::month_grid)
-                .x_axis_formatter(crate::app::timeline::scale::month_label)
+                .x_grid_spacer(crate::app::panels::timeline::scale::month_grid)
+                .x_axis_formatter(crate::app::panels::timeline::scale::month_label)
                 .show(ui, |plot| {
                     plot.bar_chart(
                         BarChart::new(lang.event(EventType::Destroyed), destroyed)

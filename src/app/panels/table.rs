@@ -5,9 +5,9 @@ use egui::{RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::{FactBook, Nearest};
-use crate::app::derived::ViewKey;
-use crate::app::document::Version;
 use crate::app::i18n::{Lang, T};
+use crate::app::state::derived::ViewKey;
+use crate::app::state::document::Version;
 use crate::app::theme;
 use crate::model::{Document, Status};
 
@@ -395,7 +395,7 @@ impl Table {
                                                 serde_json::to_string(&edit.text)
                                                     .unwrap_or_else(|_| "\"\"".to_owned())
                                             } else {
-                                                crate::app::inspector::text_json(&edit.text)
+                                                crate::app::panels::inspector::text_json(&edit.text)
                                             };
                                             action = Some(TableAction::SetProperty(
                                                 i,

@@ -7,9 +7,9 @@
 use chrono::NaiveDate;
 
 use crate::analysis::{DayCounts, FactBook, Filter, Nearest, Stats};
-use crate::app::document::{OpenDocument, Version};
 use crate::app::map::strips::StripCache;
-use crate::app::table;
+use crate::app::panels::table;
+use crate::app::state::document::{OpenDocument, Version};
 use crate::model::{Document, EventType, Status};
 
 /// The filters in force, with a generation that changes whenever they do.

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::app::recovery::Slot;
+use crate::app::state::recovery::Slot;
 use crate::edit::{EditError, Editor};
 use crate::io::journal::{Base, Fingerprint};
 use crate::model::Document;

@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use chrono::NaiveDate;
 
 pub use super::file_dialogs::{FileDialogs, NativeDialogs, Request, ScriptedDialogs, extension};
-use crate::app::recovery::Recovered;
+use crate::app::state::recovery::Recovered;
 use crate::io::import::read_bytes_as_reporting;
 use crate::io::journal::Fingerprint;
 use crate::io::{
@@ -39,7 +39,7 @@ pub enum JobKind {
 pub enum JobResult {
     /// What was read, with the fingerprint of a GeoJSON file's bytes (a journal's base).
     Opened(Result<Parsed, String>, Option<Fingerprint>),
-    Project(Box<Result<crate::app::project::LoadedProject, String>>),
+    Project(Box<Result<crate::app::state::project::LoadedProject, String>>),
     /// Written; a save gives the fingerprint of the bytes it wrote.
     Written(Result<Option<Fingerprint>, String>),
 }
@@ -175,7 +175,7 @@ impl Job {
         let cancel = Arc::new(AtomicBool::new(false));
         let (c, file) = (cancel.clone(), path.clone());
         std::thread::spawn(move || {
-            let loaded = crate::app::project::LoadedProject::read(&file);
+            let loaded = crate::app::state::project::LoadedProject::read(&file);
             if !c.load(Ordering::Relaxed) {
                 let _ = tx.send(JobResult::Project(Box::new(loaded)));
             }

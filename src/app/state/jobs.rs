@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::app::actions::Action;
-use crate::app::document::Version;
-use crate::app::files::{Job, JobKind, JobResult};
-use crate::app::project::LoadedProject;
-use crate::app::recovery::Recovered;
+use crate::app::state::document::Version;
+use crate::app::state::files::{Job, JobKind, JobResult};
+use crate::app::state::project::LoadedProject;
+use crate::app::state::recovery::Recovered;
 use crate::io::journal::Fingerprint;
 use crate::io::{Format, ImportOptions, Parsed};
 use crate::model::Document;

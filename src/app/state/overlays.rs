@@ -3,13 +3,13 @@
 //! work and needs an answer); replacing the document closes the ones that belong to it.
 
 use crate::app::actions::Action;
-use crate::app::document::{Origin, Version};
-use crate::app::export_view::ExportDialog;
+use crate::app::dialogs::export_view::ExportDialog;
+use crate::app::dialogs::merge_view::MergeReview;
 use crate::app::i18n::T;
-use crate::app::jobs::{AfterSave, OpenFor};
-use crate::app::merge_view::MergeReview;
-use crate::app::problems::ProblemsOf;
-use crate::app::recovery::Recovered;
+use crate::app::panels::problems::ProblemsOf;
+use crate::app::state::document::{Origin, Version};
+use crate::app::state::jobs::{AfterSave, OpenFor};
+use crate::app::state::recovery::Recovered;
 use crate::app::{PistasApp, map};
 use crate::io::Format;
 
@@ -42,11 +42,11 @@ pub enum Overlay {
         fresh: bool,
     },
     /// The conflicts a sync left.
-    SyncConflicts(Box<crate::app::team_view::ConflictReview>),
+    SyncConflicts(Box<crate::app::dialogs::team_view::ConflictReview>),
     /// What the last sync did (it reads the link's report).
     SyncReport,
     /// A spreadsheet's preview, or a GeoPackage's layers, before the file is read.
-    Import(Box<crate::app::import_view::ImportDialog>),
+    Import(Box<crate::app::dialogs::import_view::ImportDialog>),
 }
 
 impl Overlay {
@@ -405,7 +405,9 @@ impl PistasApp {
                 );
                 let path = self.dialogs.save_as(&name, Format::GeoJson);
                 if path.is_none() {
-                    self.check_dialogs(Some(crate::app::picker::Replay::SaveThen(then.clone())));
+                    self.check_dialogs(Some(crate::app::dialogs::picker::Replay::SaveThen(
+                        then.clone(),
+                    )));
                 }
                 path
             }

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::Filter;
 use crate::app::PistasApp;
-use crate::app::document::Origin;
 use crate::app::i18n::T;
-use crate::app::layers::{Slot, hex, parse_hex};
-use crate::app::problems::ProblemsOf;
-use crate::app::selection::Selection;
+use crate::app::panels::layers::{Slot, hex, parse_hex};
+use crate::app::panels::problems::ProblemsOf;
+use crate::app::state::document::Origin;
+use crate::app::state::selection::Selection;
 use crate::io::{
     PROJECT_EXTENSION, Parsed, Project, ProjectContext, ProjectFilter, ProjectLayer, ProjectView,
     relative_to, save_atomic,
@@ -155,7 +155,7 @@ impl PistasApp {
                     self.lang
                         .fill(T::ProjectSaved, &[&path.display().to_string()]),
                 );
-                crate::app::files::remember(&mut self.settings.recent, &path);
+                crate::app::state::files::remember(&mut self.settings.recent, &path);
                 self.settings.last_file = Some(path.clone());
                 self.doc.project = Some(path.clone());
                 // The project refers to the working layer's file: keep it current too.
@@ -251,7 +251,7 @@ impl PistasApp {
             self.set_date(d);
         }
         self.filters.set(filter);
-        crate::app::files::remember(&mut self.settings.recent, path);
+        crate::app::state::files::remember(&mut self.settings.recent, path);
         // The next start reopens the whole workspace, not only its working layer.
         self.settings.last_file = Some(path.to_path_buf());
         if !problems.is_empty() {

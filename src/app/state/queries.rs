@@ -167,10 +167,10 @@ impl PistasApp {
     pub fn set_window(&mut self, days: Option<i64>) {
         match days {
             Some(d) => {
-                self.timeline.mode = crate::app::timeline::Mode::Window;
+                self.timeline.mode = crate::app::panels::timeline::Mode::Window;
                 self.timeline.window_days = d;
             }
-            None => self.timeline.mode = crate::app::timeline::Mode::AsOf,
+            None => self.timeline.mode = crate::app::panels::timeline::Mode::AsOf,
         }
         self.refresh();
     }
@@ -188,7 +188,7 @@ impl PistasApp {
     /// Where the timeline draws a date, and its month's bar (left and right), as last drawn.
     pub fn timeline_x(&self, date: NaiveDate) -> Option<(f32, (f32, f32))> {
         let (_, scale) = self.timeline.drawn()?;
-        let month = crate::app::timeline::scale::month_index(date);
+        let month = crate::app::panels::timeline::scale::month_index(date);
         Some((scale.x_of(date), scale.month_x(month)?))
     }
 
@@ -364,7 +364,7 @@ impl PistasApp {
         self.derived.stats(self.doc.document())
     }
 
-    pub fn layers(&self) -> &crate::app::layers::Layers {
+    pub fn layers(&self) -> &crate::app::panels::layers::Layers {
         &self.layers
     }
 

@@ -32,7 +32,7 @@ pub struct Settings {
     /// The table's property columns per file (the last 50 files).
     pub table_columns: Vec<(PathBuf, Vec<String>)>,
     /// The Export… dialog's last choices.
-    pub export: crate::app::export_view::ExportChoices,
+    pub export: crate::app::dialogs::export_view::ExportChoices,
 }
 
 impl Default for Settings {

@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::app::document::Version;
+use crate::app::state::document::Version;
 use crate::db::{self, Base, Picks, Progress, StripConflict, SyncReport, Synced, Target};
 use crate::model::Document;
 

@@ -4,18 +4,18 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-use crate::app::derived::shown_into;
-use crate::app::export_view::{Counts, ExportDialog, ExportOutcome, Scope};
+use crate::app::dialogs::export_view::{Counts, ExportDialog, ExportOutcome, Scope};
+use crate::app::dialogs::merge_view::{MergeReview, ReviewOutcome};
 use crate::app::i18n::T;
-use crate::app::layers::{ContextKind, LayerAction, Slot};
 use crate::app::map::basemap::ContextAlpha;
 use crate::app::map::transform::mercator;
 use crate::app::map::{DrawSlot, LayerDraw};
-use crate::app::merge_view::{MergeReview, ReviewOutcome};
-use crate::app::overlays::Overlay;
-use crate::app::problems::ProblemsOf;
-use crate::app::selection::Selection;
-use crate::app::stats_view::png_bytes;
+use crate::app::panels::layers::{ContextKind, LayerAction, Slot};
+use crate::app::panels::problems::ProblemsOf;
+use crate::app::panels::stats_view::png_bytes;
+use crate::app::state::derived::shown_into;
+use crate::app::state::overlays::Overlay;
+use crate::app::state::selection::Selection;
 use crate::app::{PistasApp, Tab, theme};
 use crate::edit::merge::{self, MatchOptions};
 use crate::io::{round_coordinates, save_atomic};
@@ -68,7 +68,7 @@ impl PistasApp {
 
     /// The data layers bottom first, for the map.
     pub(crate) fn draw_slots(
-        layers: &crate::app::layers::Layers,
+        layers: &crate::app::panels::layers::Layers,
         selected_layer: Option<(u64, usize)>,
     ) -> Vec<DrawSlot<'_>> {
         layers
@@ -365,7 +365,10 @@ impl PistasApp {
                     Scope::Filtered => "filtered",
                     Scope::Selected => "selected",
                 };
-                let name = format!("{stem}-{suffix}.{}", crate::app::files::extension(format));
+                let name = format!(
+                    "{stem}-{suffix}.{}",
+                    crate::app::state::files::extension(format)
+                );
                 if let Some(path) = self.dialogs.save_as(&name, format) {
                     let mut doc = self.export_document(dialog.layer, choices.scope);
                     if choices.public {

@@ -66,7 +66,7 @@ impl Speed {
 /// A month's index (year × 12 + month − 1) and its events by type.
 type MonthCounts = (i32, [u32; 5]);
 
-/// [`crate::app::derived::Derived::events_key`]: what the histogram was counted for.
+/// [`crate::app::state::derived::Derived::events_key`]: what the histogram was counted for.
 pub type HistogramKey = u64;
 
 pub struct Timeline {

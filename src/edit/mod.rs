@@ -2,7 +2,7 @@
 //! and autosave work the same way for every edit. No egui: the window and tests share it.
 
 mod changes;
-mod coords;
+pub(crate) mod coords;
 mod evidence;
 pub mod merge;
 

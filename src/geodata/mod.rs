@@ -74,7 +74,7 @@ pub fn places() -> &'static Places {
                 lon_lat: t.lon_lat,
             })
             .collect(),
-        departments: crate::io::read_bytes(DEPARTMENTS, "departments")
+        departments: crate::io::read::read_bytes(DEPARTMENTS, "departments")
             .document
             .features()
             .iter()
@@ -149,7 +149,10 @@ mod tests {
     #[test]
     fn no_embedded_line_steps_across_the_antimeridian_once_cut() {
         for bytes in [WORLD_COUNTRIES, WORLD_RIVERS, WORLD_LAKES] {
-            for f in crate::io::read_bytes(bytes, "world").document.features() {
+            for f in crate::io::read::read_bytes(bytes, "world")
+                .document
+                .features()
+            {
                 let Some(g) = f.geometry() else { continue };
                 let mut lines = Vec::new();
                 collect(g.shape(), &mut lines);

@@ -173,7 +173,7 @@ mod tests {
                 > 3_000
         );
         assert_eq!(c.towns[0].name, "São Paulo", "largest first");
-        let admin1 = crate::io::read_bytes(admin1_geojson().as_bytes(), "admin1").document;
+        let admin1 = crate::io::read::read_bytes(admin1_geojson().as_bytes(), "admin1").document;
         assert!(admin1.features().len() > 500, "{}", admin1.features().len());
         // Brazil's states are there, and Peru's departments are left to Peru's own layer.
         let countries: std::collections::BTreeSet<String> = admin1

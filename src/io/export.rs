@@ -105,7 +105,10 @@ pub fn export(
     status_date: NaiveDate,
 ) -> Result<Vec<u8>, ExportError> {
     Ok(match format {
-        Format::GeoJson => super::write_geojson(doc, &super::WriteOptions { status_date }).into(),
+        Format::GeoJson => {
+            crate::io::write::write_geojson(doc, &crate::io::write::WriteOptions { status_date })
+                .into()
+        }
         Format::StripsCsv => strips_csv(doc, status_date)?.into(),
         Format::EventsCsv => events_csv(doc)?.into(),
         Format::EventsGeoJson => events_geojson(doc).into(),
@@ -330,7 +333,7 @@ pub fn events_csv(doc: &Document) -> Result<String, ExportError> {
                 &if event.sources().is_empty() {
                     String::new()
                 } else {
-                    super::sources_json(event)
+                    crate::io::write::sources_json(event)
                 },
                 &if event.evidence().is_empty() {
                     String::new()

@@ -2,7 +2,8 @@
 //! harnesses (`tests/fuzz.rs`, and `fuzz/` for long campaigns with cargo-fuzz) run on
 //! every input they make.
 
-use super::{WriteOptions, read_bytes, read_str, write_geojson};
+use crate::io::read::{read_bytes, read_str};
+use crate::io::write::{WriteOptions, write_geojson};
 
 /// Checks, for any bytes:
 /// - every error names where it is (a line, or a feature);

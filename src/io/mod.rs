@@ -9,7 +9,7 @@ mod invariants;
 pub mod journal;
 mod project;
 pub mod publication;
-mod read;
+pub(crate) mod read;
 mod scan;
 
 pub use diagnostic::{Diagnostic, LineIndex, Locator, Severity};
@@ -31,8 +31,7 @@ mod write;
 pub use save::{SaveError, save_atomic, save_atomic_parts};
 pub use write::{WriteOptions, write_geojson, write_geojson_parts};
 pub(crate) use write::{
-    evidence_json, number as write_number, sources_json, string as json_string_into,
-    write_geometry, write_shape,
+    evidence_json, sources_json, string as json_string_into, write_geometry, write_shape,
 };
 mod export;
 

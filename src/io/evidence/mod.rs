@@ -141,8 +141,8 @@ impl Finding {
 
     /// The finding as a diagnostic of `file` (the document), on its strip and event in
     /// `doc` when it names one; a file no event names is warned of, not an error.
-    pub fn diagnostic(&self, doc: &Document, file: &str) -> crate::io::Diagnostic {
-        use crate::io::{Diagnostic, Severity};
+    pub fn diagnostic(&self, doc: &Document, file: &str) -> crate::io::diagnostic::Diagnostic {
+        use crate::io::diagnostic::{Diagnostic, Severity};
         let severity = if self.problem == Problem::Unreferenced {
             Severity::Warning
         } else {

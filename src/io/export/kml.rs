@@ -172,7 +172,7 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
                 escape(feature.id().as_str()),
                 e.kind(),
             );
-            let sources = (!e.sources().is_empty()).then(|| crate::io::sources_json(e));
+            let sources = (!e.sources().is_empty()).then(|| crate::io::write::sources_json(e));
             let details = [
                 ("event_index", Some(i.to_string())),
                 ("event_id", e.id().as_deref().map(str::to_owned)),

@@ -306,7 +306,7 @@ pub fn events(doc: &Document) -> (Table, Vec<usize>) {
                 if e.sources().is_empty() {
                     Cell::Null
                 } else {
-                    Cell::Json(crate::io::sources_json(e))
+                    Cell::Json(crate::io::write::sources_json(e))
                 },
                 if e.sources().is_empty() {
                     Cell::Null

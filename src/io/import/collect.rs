@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use super::own::EventRow;
-use crate::io::{Diagnostic, Parsed, Severity, json_string_into, read_str};
+use crate::io::diagnostic::{Diagnostic, Severity};
+use crate::io::read::{Parsed, read_str};
+use crate::io::write::string as json_string_into;
 
 /// Where a row stands in its file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,7 +68,7 @@ impl Row {
 /// The geometry of a `geo` shape as GeoJSON text.
 pub fn shape_json(shape: &geo::Geometry<f64>) -> String {
     let mut out = String::new();
-    crate::io::write_shape(&mut out, shape);
+    crate::io::write::write_shape(&mut out, shape);
     out
 }
 

@@ -12,7 +12,8 @@ use super::collect::{Collection, Origin, Row, fatal, shape_json};
 use super::crs::ToWgs84;
 use super::own;
 use super::value::float_json;
-use crate::io::{Parsed, json_string_into};
+use crate::io::read::Parsed;
+use crate::io::write::string as json_string_into;
 
 /// The properties of one feature as JSON.
 struct Properties {

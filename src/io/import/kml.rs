@@ -4,34 +4,19 @@
 //! (a Strips folder, and an Events folder whose placemarks carry `strip_id`) reads back into
 //! the same strips and histories.
 
-use std::collections::HashMap;
-
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::collect::{Collection, Origin, Row, fatal, shape_json};
-use super::own::{self, EventRow};
-use super::value;
-use crate::io::{LineIndex, Parsed, json_string_into};
+use super::collect::{Collection, Origin, fatal};
+use crate::io::diagnostic::LineIndex;
+use crate::io::read::Parsed;
+use crate::io::write::string as json_string_into;
 
+mod placemark;
 mod rows;
 
+use placemark::{Placemark, combine, has};
 use rows::{column_kinds, own_event, own_strip, row};
-
-/// One placemark as read.
-#[derive(Debug, Default)]
-struct Placemark {
-    id: Option<String>,
-    name: Option<String>,
-    description: Option<String>,
-    data: Vec<(String, String)>,
-    shapes: Vec<geo::Geometry<f64>>,
-    when: Option<String>,
-    begin: Option<String>,
-    end: Option<String>,
-    folders: Vec<String>,
-    at: usize,
-}
 
 /// A geometry being read: its kind and rings or positions so far.
 #[derive(Debug)]
@@ -356,10 +341,6 @@ pub fn read(bytes: &[u8], file: &str) -> Parsed {
     collection.finish()
 }
 
-fn has(p: &Placemark, key: &str) -> bool {
-    p.data.iter().any(|(k, _)| k == key)
-}
-
 fn finish_shape(
     current: &mut Option<Placemark>,
     multi: &mut [Vec<geo::Geometry<f64>>],
@@ -370,43 +351,6 @@ fn finish_shape(
     } else if let Some(p) = current {
         p.shapes.push(shape);
     }
-}
-
-/// The parts of a MultiGeometry as one shape: a multi-point, -line or -polygon when the
-/// parts are all of one kind, else a collection.
-fn combine(parts: Vec<geo::Geometry<f64>>) -> geo::Geometry<f64> {
-    use geo::Geometry as G;
-    if parts.iter().all(|g| matches!(g, G::Point(_))) {
-        return G::MultiPoint(
-            parts
-                .into_iter()
-                .filter_map(|g| if let G::Point(p) = g { Some(p) } else { None })
-                .collect(),
-        );
-    }
-    if parts.iter().all(|g| matches!(g, G::LineString(_))) {
-        return G::MultiLineString(geo::MultiLineString(
-            parts
-                .into_iter()
-                .filter_map(|g| {
-                    if let G::LineString(l) = g {
-                        Some(l)
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-        ));
-    }
-    if parts.iter().all(|g| matches!(g, G::Polygon(_))) {
-        return G::MultiPolygon(geo::MultiPolygon(
-            parts
-                .into_iter()
-                .filter_map(|g| if let G::Polygon(p) = g { Some(p) } else { None })
-                .collect(),
-        ));
-    }
-    G::GeometryCollection(geo::GeometryCollection(parts))
 }
 
 /// Reads a KMZ: the KML inside it (`doc.kml`, else the first `.kml`).

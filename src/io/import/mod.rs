@@ -18,7 +18,7 @@ use std::path::Path;
 
 use geo::BoundingRect;
 
-use super::{Parsed, ReadFileError};
+use crate::io::read::{Parsed, ReadFileError};
 
 /// A box in WGS 84 degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -188,7 +188,7 @@ pub fn read_bytes_as_reporting(
     path: Option<&Path>,
     format: InputFormat,
     options: &ImportOptions,
-    progress: crate::io::Progress,
+    progress: crate::io::read::Progress,
 ) -> Parsed {
     guarded(name, || {
         read_format(bytes, name, path, format, options, progress)
@@ -221,13 +221,13 @@ fn read_format(
     path: Option<&Path>,
     format: InputFormat,
     options: &ImportOptions,
-    progress: crate::io::Progress,
+    progress: crate::io::read::Progress,
 ) -> Parsed {
     let parsed = match format {
         InputFormat::GeoJson if options.facts => {
-            super::read_owned_with_facts(bytes, name, progress)
+            crate::io::read::read_owned_with_facts(bytes, name, progress)
         }
-        InputFormat::GeoJson => super::read_owned(bytes, name, progress),
+        InputFormat::GeoJson => crate::io::read::read_owned(bytes, name, progress),
         InputFormat::Csv => csv::read(&bytes, name, path, options.csv.as_ref()),
         InputFormat::Kml => kml::read(&bytes, name),
         InputFormat::Kmz => kml::read_kmz(&bytes, name),

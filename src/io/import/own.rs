@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::collect::Origin;
-use crate::io::json_string_into;
+use crate::io::write::string as json_string_into;
 
 /// Columns of Pistas' strips tables derived from the geometry or written for people,
 /// besides the properties the profile derives from the history

@@ -3,7 +3,7 @@
 //! holding a JSON list or object (as GDAL writes nested values) is that JSON; anything
 //! else is text, kept exactly.
 
-use crate::io::json_string_into;
+use crate::io::write::string as json_string_into;
 
 /// What a column's cells are, decided from all of them together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +144,7 @@ pub fn cell_json(cell: &str, kind: ColumnKind, decimal_comma: bool) -> String {
 
 /// A JSON number for a float: `null` for NaN and infinities, which JSON cannot hold.
 pub fn float_json(value: f64) -> String {
-    crate::io::write_number(value)
+    crate::io::write::number(value)
 }
 
 #[cfg(test)]

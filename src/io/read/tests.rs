@@ -18,7 +18,7 @@ fn a_worker_that_panics_costs_time_not_features() {
     })
     .unwrap()
     .unwrap();
-    let text = crate::io::write_geojson(&doc, &Default::default());
+    let text = crate::io::write::write_geojson(&doc, &Default::default());
     let parsed = read_str_with_threads(&text, "t", 2);
     assert!(PANICKED.load(std::sync::atomic::Ordering::SeqCst));
     assert_eq!(
@@ -32,7 +32,7 @@ fn a_worker_that_panics_costs_time_not_features() {
 #[test]
 fn progress_counts_every_feature_once_on_any_number_of_threads() {
     let doc = crate::model::synthetic::generate(1_500, 2);
-    let text = crate::io::write_geojson(&doc, &Default::default());
+    let text = crate::io::write::write_geojson(&doc, &Default::default());
     for threads in [1, 2, 3] {
         let told = std::sync::Mutex::new(Vec::new());
         let tell = |done: usize, total: usize| told.lock().unwrap().push((done, total));
@@ -88,9 +88,9 @@ fn compressed_and_utf16_files_are_named_as_such() {
 /// on one thread and on two.
 #[test]
 fn facts_worked_out_while_reading_are_the_documents() {
-    let mut text = crate::io::write_geojson(
+    let mut text = crate::io::write::write_geojson(
         &crate::model::synthetic::generate(600, 3),
-        &crate::io::WriteOptions::default(),
+        &crate::io::write::WriteOptions::default(),
     );
     // A repeated id and a feature without one.
     text = text.replacen("\"id\":\"syn-000002\"", "\"id\":\"syn-000001\"", 1);

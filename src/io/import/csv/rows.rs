@@ -2,7 +2,13 @@
 //! with the lines they start on, locations from their cells, and the two passes (the
 //! second on every core) that type the columns and write the rows.
 
-use super::*;
+use super::plan::{CsvPlan, Locations, TableKind};
+use crate::edit::coords::{Hemisphere, parse_angle, parse_coordinates};
+use crate::io::diagnostic::Severity;
+use crate::io::import::collect::{Collection, Origin, Part, Row, in_parts, shape_json};
+use crate::io::import::own::{self, EventRow};
+use crate::io::import::value::{self, ColumnKind};
+use crate::io::write::string as json_string_into;
 
 /// The table's header, and a reader positioned at its first row.
 pub(super) fn reader_of<'t>(
@@ -405,5 +411,25 @@ pub(super) fn event_rows(
             origin,
         });
     });
+    out
+}
+
+/// Header names made unique and never empty.
+pub(super) fn clean_headers(record: &::csv::StringRecord) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, h) in record.iter().enumerate() {
+        let base = if h.trim().is_empty() {
+            format!("column_{}", i + 1)
+        } else {
+            h.trim().to_owned()
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while out.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        out.push(name);
+    }
     out
 }

@@ -1,7 +1,20 @@
 //! The rows of a layer as features, on every core by ranges of fids, and the rows of
 //! Pistas' events table as histories.
 
-use super::*;
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+
+use super::schema::{
+    LayerInfo, cell_json, cell_text, columns, json_columns, open, projection, property_keys,
+    quoted, shape, string_json,
+};
+use crate::io::diagnostic::Severity;
+use crate::io::import::Bbox;
+use crate::io::import::collect::{Collection, Origin, Part, Row, in_parts, shape_json};
+use crate::io::import::crs::ToWgs84;
+use crate::io::import::own::{self, EventRow};
 
 /// What reading a layer's rows needs, shared by the threads that read it.
 struct LayerRead<'a> {

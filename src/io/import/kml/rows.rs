@@ -1,7 +1,13 @@
 //! Placemarks as features: any placemark with its data, time and folders, and Pistas' own
 //! strips and events with their derived values left out.
 
-use super::*;
+use std::collections::HashMap;
+
+use super::placemark::{Placemark, combine, has};
+use crate::io::import::collect::{Origin, Row, shape_json};
+use crate::io::import::own::{self, EventRow};
+use crate::io::import::value;
+use crate::io::write::string as json_string_into;
 
 pub(super) fn geometry(p: &Placemark) -> Option<String> {
     let shape = match p.shapes.len() {

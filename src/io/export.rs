@@ -1,6 +1,7 @@
 //! Exports for other tools: strips CSV, events CSV, events as points (GeoJSON), KML,
 //! GeoPackage (strips and events, related) and FlatGeobuf (strips, or events as points).
 
+mod cells;
 mod fgb;
 pub(crate) mod gpkg;
 mod kml;
@@ -15,7 +16,8 @@ use wkt::ToWkt;
 
 use super::write::{number, string};
 use crate::analysis::{StripSummary, representative_point};
-use crate::model::{Document, Event, Feature, Source, Status};
+use crate::model::{Document, Feature};
+use cells::{day, property_cell, rounded, source_urls, sources_text, status_after_each};
 
 /// The formats Pistas writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,39 +141,12 @@ pub fn round_coordinates(doc: &Document, digits: u8) -> Document {
     out
 }
 
-fn day(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
-}
-
-fn rounded(value: Option<f64>) -> String {
-    value.map(|v| format!("{}", v.round())).unwrap_or_default()
-}
-
 fn lon_lat(feature: &Feature) -> (String, String) {
     feature
         .geometry()
         .and_then(|g| representative_point(g.shape()))
         .map(|p| (number(p.x()), number(p.y())))
         .unwrap_or_default()
-}
-
-fn sources_text(sources: &[Source]) -> String {
-    sources
-        .iter()
-        .map(Source::label)
-        .collect::<Vec<_>>()
-        .join(" | ")
-}
-
-fn source_urls(sources: &[Source]) -> String {
-    sources
-        .iter()
-        .filter_map(|s| match s {
-            Source::Reference(r) => r.url().as_deref().or(r.archived_url().as_deref()),
-            Source::Text(_) => None,
-        })
-        .collect::<Vec<_>>()
-        .join(" | ")
 }
 
 /// One row per strip: id, name, status at the date, summary figures, the nearest registered
@@ -261,28 +236,11 @@ pub fn strips_csv(doc: &Document, status_date: NaiveDate) -> Result<String, Expo
     into_string(w)
 }
 
-/// A property as a spreadsheet cell: text as it is, anything else as its JSON.
-fn property_cell(feature: &Feature, key: &str) -> String {
-    feature
-        .property(key)
-        .map_or_else(String::new, |raw| match raw.get() {
-            // Null and absent both read back absent.
-            "null" => String::new(),
-            _ => crate::model::decode_str(raw)
-                .map_or_else(|| raw.get().to_owned(), |s| s.into_owned()),
-        })
-}
-
 fn into_string(w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
     let bytes = w
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// The status a strip is in right after each of its events, by event index.
-fn status_after_each(events: &[Event]) -> Vec<Status> {
-    crate::model::statuses_after(events, &crate::model::chronological(events))
 }
 
 /// One row per event, with its strip and date bounds.

@@ -8,7 +8,8 @@
 use serde_json::value::RawValue;
 
 use super::diagnostic::Severity;
-use super::geometry::{check_bbox, describe, parse_geometry, raw_str};
+use super::geometry::{check_bbox, parse_geometry};
+use super::raw::{describe, raw_str};
 use super::scan::{FeatureIn, PropertiesIn, Slot};
 use crate::model::{Feature, FeatureId, FeatureParts, Foreign, Geometry};
 
@@ -117,7 +118,7 @@ impl<'t> Interpreter<'t> {
                     Some(raw),
                     Some(index),
                     None,
-                    super::geometry::serde_message(&e),
+                    super::raw::serde_message(&e),
                 );
                 let from = self.problems.len() - 1;
                 self.unreadable(index, None, raw.to_owned(), from)

@@ -9,6 +9,7 @@ mod invariants;
 pub mod journal;
 mod project;
 pub mod publication;
+pub(crate) mod raw;
 pub(crate) mod read;
 mod scan;
 

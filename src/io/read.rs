@@ -11,8 +11,8 @@ use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
 
 use super::diagnostic::{Diagnostic, LineIndex, Severity};
-use super::geometry::{describe, raw_str, serde_message};
 use super::interpret::Interpreter;
+use super::raw::{describe, raw_str, serde_message};
 use super::scan::{FeatureIn, PropertiesIn, RawList, Root, RootSeed};
 use crate::analysis::Facts;
 use crate::model::{Document, Extra, Feature, GeometryKind, SharedText};

@@ -12,7 +12,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::geometry::Key;
+use super::raw::Key;
 use crate::model::Event;
 
 /// Raw members of an object, in order, borrowed from the text.

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use quick_xml::escape::escape;
 
-use super::{day, property_cell, rounded, sources_text, status_after_each, tables};
+use super::cells::{day, property_cell, rounded, sources_text, status_after_each};
+use super::tables;
 use crate::analysis::{StripSummary, representative_point};
 use crate::io::write::number;
 use crate::model::{Document, Status};

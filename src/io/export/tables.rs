@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde_json::value::RawValue;
 
-use super::{source_urls, sources_text, status_after_each};
+use super::cells::{source_urls, sources_text, status_after_each};
 use crate::analysis::{StripSummary, representative_point};
 use crate::io::import::own::property_column as own_property_column;
 use crate::model::{Document, Feature, decode_str};

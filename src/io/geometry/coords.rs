@@ -1,7 +1,12 @@
 //! The coordinates member: positions, lists of them at every depth, and numbers, each
 //! checked where it stands so an error points at the bad value.
 
-use super::*;
+use std::fmt;
+
+use geo::{Coord, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::model::GeometryKind;
 
 /// Reads the coordinates of a geometry of a known type.
 pub(super) struct CoordinatesSeed(pub(super) GeometryKind);

@@ -4,43 +4,11 @@
 
 use std::collections::HashMap;
 
+use super::origin::Origin;
 use super::own::EventRow;
 use crate::io::diagnostic::{Diagnostic, Severity};
 use crate::io::read::{Parsed, read_str};
 use crate::io::write::string as json_string_into;
-
-/// Where a row stands in its file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Origin {
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    /// Where the row is, in words, when there are no lines: `table "strips", fid 7`.
-    pub place: Option<String>,
-}
-
-impl Origin {
-    pub fn line(line: usize) -> Self {
-        Origin {
-            line: Some(line),
-            ..Origin::default()
-        }
-    }
-
-    pub fn at(line: usize, column: usize) -> Self {
-        Origin {
-            line: Some(line),
-            column: Some(column),
-            place: None,
-        }
-    }
-
-    pub fn place(place: String) -> Self {
-        Origin {
-            place: Some(place),
-            ..Origin::default()
-        }
-    }
-}
 
 /// One feature to be: JSON texts of its parts.
 #[derive(Debug, Clone, Default)]

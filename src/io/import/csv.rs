@@ -8,7 +8,8 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use super::collect::{Collection, Origin, fatal};
+use super::collect::{Collection, fatal};
+use super::origin::Origin;
 use super::own::{self};
 use crate::edit::coords::parse_coordinates;
 use crate::io::diagnostic::Severity;

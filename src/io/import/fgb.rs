@@ -7,9 +7,10 @@ use std::io::Cursor;
 use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbReader};
 use geozero::{ColumnValue, FeatureProperties, PropertyProcessor, ToGeo};
 
-use super::Bbox;
-use super::collect::{Collection, Origin, Row, fatal, shape_json};
+use super::collect::{Collection, Row, fatal, shape_json};
 use super::crs::ToWgs84;
+use super::options::Bbox;
+use super::origin::Origin;
 use super::own;
 use super::value::float_json;
 use crate::io::read::Parsed;

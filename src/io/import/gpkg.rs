@@ -7,8 +7,9 @@
 
 use std::path::Path;
 
-use super::Bbox;
-use super::collect::{Collection, Origin, fatal};
+use super::collect::{Collection, fatal};
+use super::options::Bbox;
+use super::origin::Origin;
 use crate::io::read::Parsed;
 
 mod rows;

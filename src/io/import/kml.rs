@@ -7,7 +7,8 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::collect::{Collection, Origin, fatal};
+use super::collect::{Collection, fatal};
+use super::origin::Origin;
 use crate::io::diagnostic::LineIndex;
 use crate::io::read::Parsed;
 use crate::io::write::string as json_string_into;

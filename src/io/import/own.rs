@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::collect::Origin;
+use super::origin::Origin;
 use crate::io::write::string as json_string_into;
 
 /// Columns of Pistas' strips tables derived from the geometry or written for people,

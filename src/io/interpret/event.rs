@@ -4,7 +4,7 @@ use serde_json::value::RawValue;
 
 use super::Interpreter;
 use crate::io::diagnostic::Severity;
-use crate::io::geometry::{describe, raw_str};
+use crate::io::raw::{describe, raw_str};
 use crate::io::scan::{EventIn, Slot, Slots, SourceIn, scan_event};
 use crate::model::{
     Confidence, Event, EventType, EventsPart, Evidence, Field, FuzzyDate, Reference, Source,
@@ -416,7 +416,7 @@ pub fn interpret_event(text: &str) -> Result<Event, Vec<String>> {
     let raw: &RawValue = serde_json::from_str(text.trim()).map_err(|e| {
         vec![format!(
             "this is not valid JSON: {}",
-            crate::io::geometry::serde_message(&e)
+            crate::io::raw::serde_message(&e)
         )]
     })?;
     let mut interpreter = Interpreter::new(text);
@@ -427,7 +427,7 @@ pub fn interpret_event(text: &str) -> Result<Event, Vec<String>> {
                 "this is {what}; an event is an object such as {{\"type\": \"destroyed\", \"date\": \"2014-09-05\"}}"
             )]);
         }
-        Err(e) => return Err(vec![crate::io::geometry::serde_message(&e)]),
+        Err(e) => return Err(vec![crate::io::raw::serde_message(&e)]),
     };
     let errors: Vec<String> = interpreter
         .problems

@@ -5,7 +5,8 @@
 use super::plan::{CsvPlan, Locations, TableKind};
 use crate::edit::coords::{Hemisphere, parse_angle, parse_coordinates};
 use crate::io::diagnostic::Severity;
-use crate::io::import::collect::{Collection, Origin, Part, Row, in_parts, shape_json};
+use crate::io::import::collect::{Collection, Part, Row, in_parts, shape_json};
+use crate::io::import::origin::Origin;
 use crate::io::import::own::{self, EventRow};
 use crate::io::import::value::{self, ColumnKind};
 use crate::io::write::string as json_string_into;

@@ -11,9 +11,10 @@ use super::schema::{
     quoted, shape, string_json,
 };
 use crate::io::diagnostic::Severity;
-use crate::io::import::Bbox;
-use crate::io::import::collect::{Collection, Origin, Part, Row, in_parts, shape_json};
+use crate::io::import::collect::{Collection, Part, Row, in_parts, shape_json};
 use crate::io::import::crs::ToWgs84;
+use crate::io::import::options::Bbox;
+use crate::io::import::origin::Origin;
 use crate::io::import::own::{self, EventRow};
 
 /// What reading a layer's rows needs, shared by the threads that read it.

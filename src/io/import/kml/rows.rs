@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use super::placemark::{Placemark, combine, has};
-use crate::io::import::collect::{Origin, Row, shape_json};
+use crate::io::import::collect::{Row, shape_json};
+use crate::io::import::origin::Origin;
 use crate::io::import::own::{self, EventRow};
 use crate::io::import::value;
 use crate::io::write::string as json_string_into;

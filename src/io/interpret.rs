@@ -14,30 +14,21 @@ use super::scan::{FeatureIn, PropertiesIn, Slot};
 use crate::model::{Feature, FeatureId, FeatureParts, Foreign, Geometry};
 
 mod event;
+mod report;
+
+pub(super) use report::Problem;
+use report::Report;
 
 pub use event::interpret_event;
 
-/// A problem before it is located: a byte offset in the text.
-#[derive(Debug, Clone)]
-pub(super) struct Problem {
-    pub severity: Severity,
-    pub offset: Option<usize>,
-    pub feature: Option<usize>,
-    pub event: Option<usize>,
-    pub message: String,
-}
-
 /// Interprets features of one text, collecting problems.
 pub(super) struct Interpreter<'t> {
-    text: &'t str,
+    /// The problems found, where they are.
+    pub report: Report<'t>,
     /// The file is a bare geometry: its problems are not about a "feature #1".
     pub bare: bool,
-    pub problems: Vec<Problem>,
     /// The id of each feature that has a problem, by index in the file, to name it.
     pub ids: Vec<(usize, String)>,
-    errors: usize,
-    /// The errors that were about events, which cost only their event.
-    event_errors: usize,
     /// The shared text being read, when geometries keep spans of it instead of copies.
     pub source: Option<std::sync::Arc<crate::model::SharedText>>,
 }
@@ -45,56 +36,11 @@ pub(super) struct Interpreter<'t> {
 impl<'t> Interpreter<'t> {
     pub fn new(text: &'t str) -> Self {
         Interpreter {
-            text,
+            report: Report::new(text),
             bare: false,
-            problems: Vec::new(),
             ids: Vec::new(),
-            errors: 0,
-            event_errors: 0,
             source: None,
         }
-    }
-
-    pub fn offset_of(&self, raw: &RawValue) -> usize {
-        let at = raw.get().as_ptr() as usize;
-        let base = self.text.as_ptr() as usize;
-        if at >= base && at <= base + self.text.len() {
-            at - base
-        } else {
-            0
-        }
-    }
-
-    pub fn push(
-        &mut self,
-        severity: Severity,
-        offset: Option<usize>,
-        feature: Option<usize>,
-        event: Option<usize>,
-        message: String,
-    ) {
-        if severity == Severity::Error {
-            self.errors += 1;
-        }
-        self.problems.push(Problem {
-            severity,
-            offset,
-            feature,
-            event,
-            message,
-        });
-    }
-
-    fn push_at(
-        &mut self,
-        severity: Severity,
-        at: Option<&RawValue>,
-        feature: Option<usize>,
-        event: Option<usize>,
-        message: String,
-    ) {
-        let offset = at.map(|raw| self.offset_of(raw));
-        self.push(severity, offset, feature, event, message);
     }
 
     /// Reads list element `index` of a FeatureCollection from its raw text.
@@ -102,25 +48,25 @@ impl<'t> Interpreter<'t> {
         match super::scan::scan_feature(raw) {
             Ok(Slot::Object(f)) => self.feature(index, raw, f, None),
             Ok(Slot::NotObject(what)) => {
-                self.push_at(
+                self.report.push_at(
                     Severity::Error,
                     Some(raw),
                     Some(index),
                     None,
                     format!("this feature is {what}, not a Feature object"),
                 );
-                let from = self.problems.len() - 1;
+                let from = self.report.problems.len() - 1;
                 self.unreadable(index, None, raw.to_owned(), from)
             }
             Err(e) => {
-                self.push_at(
+                self.report.push_at(
                     Severity::Error,
                     Some(raw),
                     Some(index),
                     None,
                     super::raw::serde_message(&e),
                 );
-                let from = self.problems.len() - 1;
+                let from = self.report.problems.len() - 1;
                 self.unreadable(index, None, raw.to_owned(), from)
             }
         }
@@ -134,7 +80,7 @@ impl<'t> Interpreter<'t> {
         raw: Box<RawValue>,
         from: usize,
     ) -> Feature {
-        let problems = self.problems[from.min(self.problems.len())..]
+        let problems = self.report.problems[from.min(self.report.problems.len())..]
             .iter()
             .filter(|p| p.severity == Severity::Error)
             .map(|p| p.message.clone())
@@ -154,11 +100,12 @@ impl<'t> Interpreter<'t> {
         f: FeatureIn<'t>,
         verbatim: Option<Box<RawValue>>,
     ) -> Feature {
-        let errors_before = self.errors - self.event_errors;
-        let problems_before = self.problems.len();
+        let errors_before = self.report.errors - self.report.event_errors;
+        let problems_before = self.report.problems.len();
         let anchor = f.anchor.or(Some(raw));
         let err = |me: &mut Self, at: Option<&RawValue>, message: String| {
-            me.push_at(Severity::Error, at.or(anchor), Some(index), None, message);
+            me.report
+                .push_at(Severity::Error, at.or(anchor), Some(index), None, message);
         };
         if !self.bare {
             match f.type_.map(|raw| (raw, raw_str(raw))) {
@@ -268,17 +215,17 @@ impl<'t> Interpreter<'t> {
                     .map(|(k, v)| (k.into_owned(), v.to_owned()))
                     .collect();
                 if let Some((at, list)) = events {
-                    parts.events = self.events(index, anchor, raw, at, list);
+                    parts.events = event::events(&mut self.report, index, anchor, raw, at, list);
                 }
             }
         }
-        if self.errors - self.event_errors > errors_before {
+        if self.report.errors - self.report.event_errors > errors_before {
             let raw = verbatim.unwrap_or_else(|| raw.to_owned());
             return self.unreadable(index, id, raw, problems_before);
         }
         // Problems name their feature's id; only features with problems need it kept.
         if let Some(id) = &id
-            && self.problems.len() > problems_before
+            && self.report.problems.len() > problems_before
         {
             self.ids.push((index, id.as_str().to_owned()));
         }
@@ -291,7 +238,7 @@ impl<'t> Interpreter<'t> {
                 Some(s) => Some(FeatureId::String(s.into_owned())),
                 None => {
                     let lossy = lossy_string(raw.get());
-                    self.push_at(
+                    self.report.push_at(
                         Severity::Warning,
                         Some(raw),
                         Some(index),
@@ -307,7 +254,7 @@ impl<'t> Interpreter<'t> {
             },
             Some(b'-' | b'0'..=b'9') => FeatureId::number(raw.get()),
             Some(b'n') => {
-                self.push_at(
+                self.report.push_at(
                     Severity::Warning,
                     Some(raw),
                     Some(index),
@@ -317,7 +264,7 @@ impl<'t> Interpreter<'t> {
                 None
             }
             _ => {
-                self.push_at(
+                self.report.push_at(
                     Severity::Error,
                     Some(raw),
                     Some(index),
@@ -333,11 +280,11 @@ impl<'t> Interpreter<'t> {
     }
 
     fn geometry(&mut self, index: usize, raw: &'t RawValue) -> Option<Geometry> {
-        let base = self.offset_of(raw);
+        let base = self.report.offset_of(raw);
         match parse_geometry(raw.get()) {
             Ok(shape) => {
                 if let Some(lon) = beyond_dateline(&shape) {
-                    self.push(
+                    self.report.push(
                         Severity::Warning,
                         Some(base),
                         Some(index).filter(|_| !self.bare),
@@ -360,7 +307,7 @@ impl<'t> Interpreter<'t> {
                 } else {
                     format!("in its geometry: {}", e.message)
                 };
-                self.push(
+                self.report.push(
                     Severity::Error,
                     Some(base + e.offset.unwrap_or(0)),
                     Some(index),

@@ -289,8 +289,8 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
     };
     let mut top = Interpreter::new(text);
     for (key, value) in &root.duplicates {
-        let at = top.offset_of(value);
-        top.push(
+        let at = top.report.offset_of(value);
+        top.report.push(
             Severity::Error,
             Some(at),
             None,
@@ -302,7 +302,7 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
     // problem is reported, and every feature opens.
     let has_list = matches!(root.features, Some(RawList::List(_)));
     let as_collection = |top: &mut Interpreter<'_>, at: usize, problem: String| {
-        top.push(
+        top.report.push(
             Severity::Error,
             Some(at),
             None,
@@ -332,7 +332,7 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
                     && name != "FeatureCollection"
                     && name.eq_ignore_ascii_case("FeatureCollection") =>
             {
-                let at = top.offset_of(type_raw);
+                let at = top.report.offset_of(type_raw);
                 as_collection(
                     &mut top,
                     at,
@@ -343,7 +343,7 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
             }
             Some(name) => name,
             None if has_list => {
-                let at = top.offset_of(type_raw);
+                let at = top.report.offset_of(type_raw);
                 as_collection(
                     &mut top,
                     at,
@@ -354,7 +354,7 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
                 )
             }
             None => {
-                let at = LineIndex::new(text).line_col(top.offset_of(type_raw));
+                let at = LineIndex::new(text).line_col(top.report.offset_of(type_raw));
                 return fatal(
                     file,
                     Some(at),
@@ -370,9 +370,9 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
     let features = match type_name.as_ref() {
         "FeatureCollection" => {
             for (key, value) in &root.members {
-                let at = Some(top.offset_of(value));
+                let at = Some(top.report.offset_of(value));
                 if ["coordinates", "geometries", "geometry", "properties"].contains(&key.as_ref()) {
-                    top.push(
+                    top.report.push(
                         Severity::Error,
                         at,
                         None,
@@ -385,7 +385,7 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
                 } else if key == "bbox"
                     && let Err(message) = super::geometry::check_bbox(value)
                 {
-                    top.push(Severity::Error, at, None, None, message);
+                    top.report.push(Severity::Error, at, None, None, message);
                 }
                 foreign.push((key.to_string(), (*value).to_owned()));
             }
@@ -428,8 +428,8 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
         name => match GeometryKind::parse(name) {
             Some(_) => bare_geometry(text),
             None => {
-                let at =
-                    LineIndex::new(text).line_col(root.type_.map_or(0, |raw| top.offset_of(raw)));
+                let at = LineIndex::new(text)
+                    .line_col(root.type_.map_or(0, |raw| top.report.offset_of(raw)));
                 let hint = ["FeatureCollection", "Feature"]
                     .iter()
                     .copied()
@@ -457,7 +457,7 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
         bare,
         facts,
     } = features;
-    problems.extend(top.problems);
+    problems.extend(top.report.problems);
     let (document, changes) = Document::with_unique_ids(features, foreign);
     // The facts of a feature whose id changed are worked out again (they search its id).
     let facts = facts.map(|mut facts| {
@@ -509,7 +509,7 @@ fn bare_geometry(text: &str) -> Interpreted {
     };
     Interpreted {
         features,
-        problems: interpreter.problems,
+        problems: interpreter.report.problems,
         ids: interpreter.ids,
         bare: true,
         facts: None,

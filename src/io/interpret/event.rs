@@ -2,7 +2,7 @@
 
 use serde_json::value::RawValue;
 
-use super::Interpreter;
+use super::report::Report;
 use crate::io::diagnostic::Severity;
 use crate::io::raw::{describe, raw_str};
 use crate::io::scan::{EventIn, Slot, Slots, SourceIn, scan_event};
@@ -11,337 +11,332 @@ use crate::model::{
     Unknown, Unread,
 };
 
-impl<'t> Interpreter<'t> {
-    /// Reads the `events` member; `None` (an error of the feature) when it is not a list.
-    pub(super) fn events(
-        &mut self,
-        index: usize,
-        anchor: Option<&'t RawValue>,
-        feature_raw: &'t RawValue,
-        at: usize,
-        list: Slots<EventIn<'t>>,
-    ) -> Option<EventsPart> {
-        let items = match list {
-            Slots::List(items) => items,
-            Slots::NotList(what) => {
-                self.push_at(
+/// Reads the `events` member; `None` (an error of the feature) when it is not a list.
+pub(super) fn events<'t>(
+    report: &mut Report<'t>,
+    index: usize,
+    anchor: Option<&'t RawValue>,
+    feature_raw: &'t RawValue,
+    at: usize,
+    list: Slots<EventIn<'t>>,
+) -> Option<EventsPart> {
+    let items = match list {
+        Slots::List(items) => items,
+        Slots::NotList(what) => {
+            report.push_at(
+                Severity::Error,
+                anchor,
+                Some(index),
+                None,
+                format!("its \"events\" is {what}; it must be a list of event objects"),
+            );
+            return None;
+        }
+    };
+    let mut part = EventsPart {
+        at,
+        events: Vec::with_capacity(items.len()),
+        unread: Vec::new(),
+    };
+    // The text of each event, found only when one must be kept as written.
+    let mut raws: Option<Vec<&'t RawValue>> = None;
+    for (e, slot) in items.into_iter().enumerate() {
+        let errors_before = report.errors;
+        let problems_before = report.problems.len();
+        let event = match slot {
+            Slot::Object(event) => read_event(report, index, e, anchor, event),
+            Slot::NotObject(what) => {
+                let at = raws
+                    .get_or_insert_with(|| crate::io::scan::raw_events(feature_raw))
+                    .get(e)
+                    .copied()
+                    .or(anchor);
+                report.push_at(
                     Severity::Error,
-                    anchor,
+                    at,
                     Some(index),
-                    None,
-                    format!("its \"events\" is {what}; it must be a list of event objects"),
+                    Some(e),
+                    format!(
+                        "this event is {what}; an event is an object such as \
+                         {{\"type\": \"destroyed\", \"date\": \"2014-09-05\"}}"
+                    ),
                 );
-                return None;
+                None
             }
         };
-        let mut part = EventsPart {
-            at,
-            events: Vec::with_capacity(items.len()),
-            unread: Vec::new(),
-        };
-        // The text of each event, found only when one must be kept as written.
-        let mut raws: Option<Vec<&'t RawValue>> = None;
-        for (e, slot) in items.into_iter().enumerate() {
-            let errors_before = self.errors;
-            let problems_before = self.problems.len();
-            let event = match slot {
-                Slot::Object(event) => self.event(index, e, anchor, event),
-                Slot::NotObject(what) => {
-                    let at = raws
-                        .get_or_insert_with(|| crate::io::scan::raw_events(feature_raw))
-                        .get(e)
-                        .copied()
-                        .or(anchor);
-                    self.push_at(
+        report.event_errors += report.errors - errors_before;
+        match event {
+            Some(event) if report.errors == errors_before => part.events.push(event),
+            _ => {
+                let raws = raws.get_or_insert_with(|| crate::io::scan::raw_events(feature_raw));
+                let Some(raw) = raws.get(e) else {
+                    // Never lose an event: without its text, the feature is kept whole.
+                    report.event_errors -= report.errors - errors_before;
+                    report.push_at(
                         Severity::Error,
-                        at,
+                        anchor,
                         Some(index),
                         Some(e),
-                        format!(
-                            "this event is {what}; an event is an object such as \
-                             {{\"type\": \"destroyed\", \"date\": \"2014-09-05\"}}"
-                        ),
+                        "this event could not be kept as written, so its whole feature is".into(),
                     );
-                    None
-                }
-            };
-            self.event_errors += self.errors - errors_before;
-            match event {
-                Some(event) if self.errors == errors_before => part.events.push(event),
-                _ => {
-                    let raws = raws.get_or_insert_with(|| crate::io::scan::raw_events(feature_raw));
-                    let Some(raw) = raws.get(e) else {
-                        // Never lose an event: without its text, the feature is kept whole.
-                        self.event_errors -= self.errors - errors_before;
-                        self.push_at(
-                            Severity::Error,
-                            anchor,
-                            Some(index),
-                            Some(e),
-                            "this event could not be kept as written, so its whole feature is"
-                                .into(),
-                        );
-                        continue;
-                    };
-                    let problems = self.problems[problems_before..]
-                        .iter()
-                        .filter(|p| p.severity == Severity::Error)
-                        .map(|p| p.message.clone())
-                        .collect();
-                    let unread = Unread::new((*raw).to_owned(), problems);
-                    part.unread.push((part.events.len(), unread));
-                }
+                    continue;
+                };
+                let problems = report.problems[problems_before..]
+                    .iter()
+                    .filter(|p| p.severity == Severity::Error)
+                    .map(|p| p.message.clone())
+                    .collect();
+                let unread = Unread::new((*raw).to_owned(), problems);
+                part.unread.push((part.events.len(), unread));
             }
         }
-        Some(part)
     }
-
-    fn event(
-        &mut self,
-        index: usize,
-        e: usize,
-        fallback: Option<&'t RawValue>,
-        event: EventIn<'t>,
-    ) -> Option<Event> {
-        let anchor = event.anchor.or(fallback);
-        let problem = |me: &mut Self, severity, raw: Option<&RawValue>, message: String| {
-            me.push_at(severity, raw.or(anchor), Some(index), Some(e), message);
-        };
-        for key in &event.duplicates {
-            problem(
-                self,
-                Severity::Error,
-                None,
-                format!("\"{key}\" appears twice in this event"),
-            );
-        }
-        let mut kind = None;
-        let mut date = None;
-        let mut evidence = Vec::new();
-        let mut confidence = Field::Absent;
-        let (mut id, mut operation, mut note) = (Field::Absent, Field::Absent, Field::Absent);
-        for (key, raw) in &event.known {
-            let text = raw_str(raw);
-            match (key.as_ref(), text) {
-                ("type", Some(t)) => match EventType::parse(&t) {
-                    Some(k) => kind = Some(k),
-                    None => problem(self, Severity::Error, Some(raw), unknown_event_type(&t)),
-                },
-                ("type", None) => problem(
-                    self,
-                    Severity::Error,
-                    Some(raw),
-                    format!(
-                        "the event type is {}; it must be text such as \"destroyed\"",
-                        describe(raw.get())
-                    ),
-                ),
-                ("date", Some(t)) => match FuzzyDate::parse(&t) {
-                    Ok(d) => date = Some(d),
-                    Err(err) => problem(self, Severity::Error, Some(raw), err.to_string()),
-                },
-                ("date", None) => problem(
-                    self,
-                    Severity::Error,
-                    Some(raw),
-                    format!(
-                        "the date is {}; write it as text, for example \"2014-09-05\" or \"2014-09~\"",
-                        describe(raw.get())
-                    ),
-                ),
-                ("confidence", t) => {
-                    confidence = match t.as_deref().and_then(Confidence::parse) {
-                        Some(c) => Field::Value(c),
-                        None => {
-                            if raw.get() != "null" {
-                                problem(
-                                    self,
-                                    Severity::Warning,
-                                    Some(raw),
-                                    format!(
-                                        "the confidence {} is not one Pistas knows (confirmed, \
-                                         probable, unverified); it is kept as written",
-                                        raw.get()
-                                    ),
-                                );
-                            }
-                            Field::Kept((*raw).to_owned())
-                        }
-                    }
-                }
-                ("evidence", _) => {
-                    evidence = self.evidence(raw, &mut |me, at, message| {
-                        problem(me, Severity::Error, Some(at), message)
-                    });
-                }
-                (name, t) => {
-                    let slot = match name {
-                        "id" => &mut id,
-                        "operation" => &mut operation,
-                        _ => &mut note,
-                    };
-                    *slot = match t {
-                        Some(t) => Field::Value(t.into_owned()),
-                        None => Field::Kept((*raw).to_owned()),
-                    };
-                }
-            }
-        }
-        if !event.known.iter().any(|(k, _)| k == "type") {
-            let kind_like = event
-                .extra
-                .iter()
-                .find(|(k, _)| ["kind", "event", "event_type", "tipo"].contains(&k.as_ref()));
-            let hint = match kind_like {
-                Some((k, _)) => format!(
-                    "; it has \"{k}\": Pistas reads the event's kind from \"type\", so rename it"
-                ),
-                None => String::new(),
-            };
-            problem(
-                self,
-                Severity::Error,
-                None,
-                format!(
-                    "this event has no \"type\" (built, sighted, destroyed, rebuilt or reported){hint}"
-                ),
-            );
-        }
-        if !event.known.iter().any(|(k, _)| k == "date") {
-            problem(
-                self,
-                Severity::Error,
-                None,
-                "this event has no \"date\"; write one such as \"2014-09-05\", \"2014-09\" or \"2014~\"".into(),
-            );
-        }
-        let sources = match event.sources {
-            None => Vec::new(),
-            Some(Slots::NotList(what)) => {
-                problem(
-                    self,
-                    Severity::Error,
-                    None,
-                    format!("its \"sources\" is {what}; it must be a list"),
-                );
-                Vec::new()
-            }
-            Some(Slots::List(slots)) => {
-                let mut sources = Vec::with_capacity(slots.len());
-                for (s, slot) in slots.into_iter().enumerate() {
-                    match slot {
-                        Slot::Object(SourceIn::Text(text)) => sources.push(Source::Text(text)),
-                        Slot::Object(SourceIn::Reference {
-                            members,
-                            duplicates,
-                        }) => {
-                            for key in duplicates {
-                                problem(
-                                    self,
-                                    Severity::Error,
-                                    None,
-                                    format!("\"{key}\" appears twice in source #{}", s + 1),
-                                );
-                            }
-                            let r = self.reference(members, &mut |me, at, message| {
-                                problem(
-                                    me,
-                                    Severity::Error,
-                                    Some(at),
-                                    format!("source #{}: {message}", s + 1),
-                                )
-                            });
-                            sources.push(Source::Reference(r));
-                        }
-                        Slot::NotObject(what) => problem(
-                            self,
-                            Severity::Error,
-                            None,
-                            format!(
-                                "source #{} is {what}; a source is text or an object with a \"title\"",
-                                s + 1
-                            ),
-                        ),
-                    }
-                }
-                sources
-            }
-        };
-        let mut extra = Unknown::default();
-        for (key, value) in event.extra {
-            extra.push(&Event::FIELDS, key.into_owned(), value.to_owned());
-        }
-        let mut read = Event::new(kind?, date?).with_sources(sources);
-        *read.evidence_mut() = evidence;
-        *read.id_mut() = id;
-        *read.confidence_mut() = confidence;
-        *read.operation_mut() = operation;
-        *read.note_mut() = note;
-        *read.extra_mut() = extra;
-        Some(read)
-    }
+    Some(part)
 }
 
-impl<'t> Interpreter<'t> {
-    /// Reads an `evidence` list: each item an object the profile's rules accept (see
-    /// [`Evidence::from_members`]); each problem is told to `problem` at its place.
-    fn evidence(
-        &mut self,
-        raw: &'t RawValue,
-        problem: &mut dyn FnMut(&mut Self, &'t RawValue, String),
-    ) -> Vec<Evidence> {
-        let Ok(items) = serde_json::from_str::<Vec<&'t RawValue>>(raw.get()) else {
-            problem(
-                self,
-                raw,
+fn read_event<'t>(
+    report: &mut Report<'t>,
+    index: usize,
+    e: usize,
+    fallback: Option<&'t RawValue>,
+    event: EventIn<'t>,
+) -> Option<Event> {
+    let anchor = event.anchor.or(fallback);
+    let problem = |me: &mut Report<'t>, severity, raw: Option<&RawValue>, message: String| {
+        me.push_at(severity, raw.or(anchor), Some(index), Some(e), message);
+    };
+    for key in &event.duplicates {
+        problem(
+            report,
+            Severity::Error,
+            None,
+            format!("\"{key}\" appears twice in this event"),
+        );
+    }
+    let mut kind = None;
+    let mut date = None;
+    let mut evidence = Vec::new();
+    let mut confidence = Field::Absent;
+    let (mut id, mut operation, mut note) = (Field::Absent, Field::Absent, Field::Absent);
+    for (key, raw) in &event.known {
+        let text = raw_str(raw);
+        match (key.as_ref(), text) {
+            ("type", Some(t)) => match EventType::parse(&t) {
+                Some(k) => kind = Some(k),
+                None => problem(report, Severity::Error, Some(raw), unknown_event_type(&t)),
+            },
+            ("type", None) => problem(
+                report,
+                Severity::Error,
+                Some(raw),
                 format!(
-                    "its \"evidence\" is {}; it must be a list of objects, each with a \"sha256\"",
+                    "the event type is {}; it must be text such as \"destroyed\"",
                     describe(raw.get())
                 ),
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for (n, item) in items.into_iter().enumerate() {
-            let Ok(ObjectMembers(members)) = serde_json::from_str::<ObjectMembers<'t>>(item.get())
-            else {
-                problem(
-                    self,
-                    item,
-                    format!(
-                        "evidence #{} is {}; it must be an object with a \"sha256\"",
-                        n + 1,
-                        describe(item.get())
-                    ),
-                );
-                continue;
-            };
-            let mut seen = std::collections::HashSet::new();
-            if let Some((key, at)) = members.iter().find(|(k, _)| !seen.insert(k.as_str())) {
-                problem(
-                    self,
-                    at,
-                    format!("\"{key}\" appears twice in evidence #{}", n + 1),
-                );
-                continue;
-            }
-            let owned = members
-                .iter()
-                .map(|(k, v)| (k.clone(), (*v).to_owned()))
-                .collect();
-            match Evidence::from_members(owned) {
-                Ok(e) => out.push(e),
-                Err(e) => {
-                    let at = e
-                        .member()
-                        .and_then(|m| members.iter().find(|(k, _)| k == m))
-                        .map_or(item, |(_, v)| *v);
-                    problem(self, at, format!("evidence #{}: {}", n + 1, e.message()));
+            ),
+            ("date", Some(t)) => match FuzzyDate::parse(&t) {
+                Ok(d) => date = Some(d),
+                Err(err) => problem(report, Severity::Error, Some(raw), err.to_string()),
+            },
+            ("date", None) => problem(
+                report,
+                Severity::Error,
+                Some(raw),
+                format!(
+                    "the date is {}; write it as text, for example \"2014-09-05\" or \"2014-09~\"",
+                    describe(raw.get())
+                ),
+            ),
+            ("confidence", t) => {
+                confidence = match t.as_deref().and_then(Confidence::parse) {
+                    Some(c) => Field::Value(c),
+                    None => {
+                        if raw.get() != "null" {
+                            problem(
+                                report,
+                                Severity::Warning,
+                                Some(raw),
+                                format!(
+                                    "the confidence {} is not one Pistas knows (confirmed, \
+                                     probable, unverified); it is kept as written",
+                                    raw.get()
+                                ),
+                            );
+                        }
+                        Field::Kept((*raw).to_owned())
+                    }
                 }
             }
+            ("evidence", _) => {
+                evidence = read_evidence(report, raw, &mut |me, at, message| {
+                    problem(me, Severity::Error, Some(at), message)
+                });
+            }
+            (name, t) => {
+                let slot = match name {
+                    "id" => &mut id,
+                    "operation" => &mut operation,
+                    _ => &mut note,
+                };
+                *slot = match t {
+                    Some(t) => Field::Value(t.into_owned()),
+                    None => Field::Kept((*raw).to_owned()),
+                };
+            }
         }
-        out
     }
+    if !event.known.iter().any(|(k, _)| k == "type") {
+        let kind_like = event
+            .extra
+            .iter()
+            .find(|(k, _)| ["kind", "event", "event_type", "tipo"].contains(&k.as_ref()));
+        let hint = match kind_like {
+            Some((k, _)) => format!(
+                "; it has \"{k}\": Pistas reads the event's kind from \"type\", so rename it"
+            ),
+            None => String::new(),
+        };
+        problem(
+            report,
+            Severity::Error,
+            None,
+            format!(
+                "this event has no \"type\" (built, sighted, destroyed, rebuilt or reported){hint}"
+            ),
+        );
+    }
+    if !event.known.iter().any(|(k, _)| k == "date") {
+        problem(
+            report,
+            Severity::Error,
+            None,
+            "this event has no \"date\"; write one such as \"2014-09-05\", \"2014-09\" or \"2014~\"".into(),
+        );
+    }
+    let sources = match event.sources {
+        None => Vec::new(),
+        Some(Slots::NotList(what)) => {
+            problem(
+                report,
+                Severity::Error,
+                None,
+                format!("its \"sources\" is {what}; it must be a list"),
+            );
+            Vec::new()
+        }
+        Some(Slots::List(slots)) => {
+            let mut sources = Vec::with_capacity(slots.len());
+            for (s, slot) in slots.into_iter().enumerate() {
+                match slot {
+                    Slot::Object(SourceIn::Text(text)) => sources.push(Source::Text(text)),
+                    Slot::Object(SourceIn::Reference {
+                        members,
+                        duplicates,
+                    }) => {
+                        for key in duplicates {
+                            problem(
+                                report,
+                                Severity::Error,
+                                None,
+                                format!("\"{key}\" appears twice in source #{}", s + 1),
+                            );
+                        }
+                        let r = read_reference(report, members, &mut |me, at, message| {
+                            problem(
+                                me,
+                                Severity::Error,
+                                Some(at),
+                                format!("source #{}: {message}", s + 1),
+                            )
+                        });
+                        sources.push(Source::Reference(r));
+                    }
+                    Slot::NotObject(what) => problem(
+                        report,
+                        Severity::Error,
+                        None,
+                        format!(
+                            "source #{} is {what}; a source is text or an object with a \"title\"",
+                            s + 1
+                        ),
+                    ),
+                }
+            }
+            sources
+        }
+    };
+    let mut extra = Unknown::default();
+    for (key, value) in event.extra {
+        extra.push(&Event::FIELDS, key.into_owned(), value.to_owned());
+    }
+    let mut read = Event::new(kind?, date?).with_sources(sources);
+    *read.evidence_mut() = evidence;
+    *read.id_mut() = id;
+    *read.confidence_mut() = confidence;
+    *read.operation_mut() = operation;
+    *read.note_mut() = note;
+    *read.extra_mut() = extra;
+    Some(read)
+}
+
+/// Reads an `evidence` list: each item an object the profile's rules accept (see
+/// [`Evidence::from_members`]); each problem is told to `problem` at its place.
+fn read_evidence<'t>(
+    report: &mut Report<'t>,
+    raw: &'t RawValue,
+    problem: &mut dyn FnMut(&mut Report<'t>, &'t RawValue, String),
+) -> Vec<Evidence> {
+    let Ok(items) = serde_json::from_str::<Vec<&'t RawValue>>(raw.get()) else {
+        problem(
+            report,
+            raw,
+            format!(
+                "its \"evidence\" is {}; it must be a list of objects, each with a \"sha256\"",
+                describe(raw.get())
+            ),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (n, item) in items.into_iter().enumerate() {
+        let Ok(ObjectMembers(members)) = serde_json::from_str::<ObjectMembers<'t>>(item.get())
+        else {
+            problem(
+                report,
+                item,
+                format!(
+                    "evidence #{} is {}; it must be an object with a \"sha256\"",
+                    n + 1,
+                    describe(item.get())
+                ),
+            );
+            continue;
+        };
+        let mut seen = std::collections::HashSet::new();
+        if let Some((key, at)) = members.iter().find(|(k, _)| !seen.insert(k.as_str())) {
+            problem(
+                report,
+                at,
+                format!("\"{key}\" appears twice in evidence #{}", n + 1),
+            );
+            continue;
+        }
+        let owned = members
+            .iter()
+            .map(|(k, v)| (k.clone(), (*v).to_owned()))
+            .collect();
+        match Evidence::from_members(owned) {
+            Ok(e) => out.push(e),
+            Err(e) => {
+                let at = e
+                    .member()
+                    .and_then(|m| members.iter().find(|(k, _)| k == m))
+                    .map_or(item, |(_, v)| *v);
+                problem(report, at, format!("evidence #{}: {}", n + 1, e.message()));
+            }
+        }
+    }
+    out
 }
 
 /// An object's members in order, with their text (duplicates kept, to be told).
@@ -370,31 +365,29 @@ impl<'de> serde::Deserialize<'de> for ObjectMembers<'de> {
     }
 }
 
-impl<'t> Interpreter<'t> {
-    /// A source object: its typed fields, its evidence, and the rest kept as written.
-    fn reference(
-        &mut self,
-        members: crate::io::scan::Members<'t>,
-        problem: &mut dyn FnMut(&mut Self, &'t RawValue, String),
-    ) -> Reference {
-        let mut r = Reference::default();
-        for (key, raw) in members {
-            if key == "evidence" {
-                *r.evidence_mut() = self.evidence(raw, problem);
-                continue;
-            }
-            let Some(slot) = r.field_mut(key.as_ref()) else {
-                r.extra_mut()
-                    .push(&Reference::OWN, key.into_owned(), raw.to_owned());
-                continue;
-            };
-            *slot = match raw_str(raw) {
-                Some(text) => Field::Value(text.into_owned()),
-                None => Field::Kept(raw.to_owned()),
-            };
+/// A source object: its typed fields, its evidence, and the rest kept as written.
+fn read_reference<'t>(
+    report: &mut Report<'t>,
+    members: crate::io::scan::Members<'t>,
+    problem: &mut dyn FnMut(&mut Report<'t>, &'t RawValue, String),
+) -> Reference {
+    let mut r = Reference::default();
+    for (key, raw) in members {
+        if key == "evidence" {
+            *r.evidence_mut() = read_evidence(report, raw, problem);
+            continue;
         }
-        r
+        let Some(slot) = r.field_mut(key.as_ref()) else {
+            r.extra_mut()
+                .push(&Reference::OWN, key.into_owned(), raw.to_owned());
+            continue;
+        };
+        *slot = match raw_str(raw) {
+            Some(text) => Field::Value(text.into_owned()),
+            None => Field::Kept(raw.to_owned()),
+        };
     }
+    r
 }
 
 fn unknown_event_type(name: &str) -> String {
@@ -419,9 +412,9 @@ pub fn interpret_event(text: &str) -> Result<Event, Vec<String>> {
             crate::io::raw::serde_message(&e)
         )]
     })?;
-    let mut interpreter = Interpreter::new(text);
+    let mut report = Report::new(text);
     let event = match scan_event(raw) {
-        Ok(Slot::Object(event)) => interpreter.event(0, 0, Some(raw), event),
+        Ok(Slot::Object(event)) => read_event(&mut report, 0, 0, Some(raw), event),
         Ok(Slot::NotObject(what)) => {
             return Err(vec![format!(
                 "this is {what}; an event is an object such as {{\"type\": \"destroyed\", \"date\": \"2014-09-05\"}}"
@@ -429,7 +422,7 @@ pub fn interpret_event(text: &str) -> Result<Event, Vec<String>> {
         }
         Err(e) => return Err(vec![crate::io::raw::serde_message(&e)]),
     };
-    let errors: Vec<String> = interpreter
+    let errors: Vec<String> = report
         .problems
         .into_iter()
         .filter(|p| p.severity == Severity::Error)

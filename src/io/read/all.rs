@@ -69,7 +69,7 @@ pub(super) fn interpret_all(
             }
             let done = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed) + out.len();
             progress(done.min(items.len()), items.len());
-            (interpreter.problems, interpreter.ids, keys)
+            (interpreter.report.problems, interpreter.ids, keys)
         };
     let mut features: Vec<Feature> = std::iter::repeat_with(|| Feature::empty(None))
         .take(items.len())

@@ -12,7 +12,7 @@ pub(super) fn finish_fatal(
     file: &str,
     message: String,
 ) -> Parsed {
-    let mut problems = top.problems;
+    let mut problems = top.report.problems;
     problems.push(Problem {
         severity: Severity::Error,
         offset: None,

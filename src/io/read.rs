@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
 
-use super::diagnostic::{Diagnostic, LineIndex, Severity};
+use super::diagnostic::{LineIndex, Severity};
 use super::interpret::Interpreter;
 use super::raw::{describe, raw_str, serde_message};
 use super::scan::{FeatureIn, PropertiesIn, RawList, Root, RootSeed};
@@ -19,53 +19,15 @@ use crate::model::{Document, Extra, Feature, GeometryKind, SharedText};
 use std::sync::Arc;
 
 mod all;
+mod parsed;
 mod report;
 
-use all::{Interpreted, interpret_all};
+pub use all::Progress;
+pub use parsed::Parsed;
+use parsed::fatal;
+
+use all::{Interpreted, Reading, interpret_all};
 use report::{finish, finish_fatal, id_changes};
-
-/// The result of reading a file: every feature, and every problem found.
-#[derive(Debug, Clone)]
-pub struct Parsed {
-    /// Every feature of the file, in order; those with errors are kept verbatim
-    /// ([`Feature::unread`]) and events with errors among their feature's unread events.
-    pub document: Document,
-    pub diagnostics: Vec<Diagnostic>,
-    /// True when nothing could be read (not JSON, not GeoJSON at all).
-    pub fatal: bool,
-    /// What the window derives from each feature, worked out while the feature was read
-    /// (when asked for: see [`read_owned_with_facts`]), so that the window need not read
-    /// every feature's text a second time. One per feature, in order.
-    pub facts: Option<Vec<Facts>>,
-}
-
-impl Parsed {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-
-    pub fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
-    }
-
-    pub fn warning_count(&self) -> usize {
-        self.diagnostics.len() - self.error_count()
-    }
-
-    /// Nothing read from `file`, for `message` (a file that is not what it should be).
-    pub fn unreadable(file: &str, message: String) -> Self {
-        fatal(file, None, message)
-    }
-
-    /// The document only if there was no error at all.
-    pub fn into_strict(self) -> Result<Document, Vec<Diagnostic>> {
-        if self.has_errors() {
-            Err(self.diagnostics)
-        } else {
-            Ok(self.document)
-        }
-    }
-}
 
 /// Why a file could not be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -132,11 +94,6 @@ fn reread(text: &str) -> Feature {
     }
 }
 
-/// Told, from the threads doing the work, how many of a file's features are interpreted
-/// out of how many: a window shows it as the second half of an open's progress bar. The
-/// reports of different threads may arrive out of order (keep the largest).
-pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
-
 /// A [`Progress`] that tells no one.
 fn untold(_: usize, _: usize) {}
 
@@ -197,24 +154,6 @@ fn not_text(bytes: &[u8]) -> Option<String> {
     }
 }
 
-fn fatal(file: &str, at: Option<(usize, usize)>, message: String) -> Parsed {
-    Parsed {
-        document: Document::default(),
-        diagnostics: vec![Diagnostic {
-            severity: Severity::Error,
-            file: file.to_owned(),
-            line: at.map(|a| a.0),
-            column: at.map(|a| a.1),
-            feature_index: None,
-            feature_id: None,
-            event_index: None,
-            message,
-        }],
-        fatal: true,
-        facts: None,
-    }
-}
-
 /// Files at least this large are interpreted on every core.
 const PARALLEL_FROM_BYTES: usize = 1 << 20;
 
@@ -245,14 +184,6 @@ fn read_str_in(text: &str, file: &str, threads: usize, progress: Progress) -> Pa
         facts: false,
     };
     read_text(&SharedText::new(text.to_owned(), reread), file, &reading)
-}
-
-/// How a text is read: on how many threads, telling whom, and whether each feature's
-/// [`Facts`] are worked out too.
-struct Reading<'a> {
-    threads: usize,
-    progress: Progress<'a>,
-    facts: bool,
 }
 
 /// Reads the text of `source`; unedited features keep spans of it.

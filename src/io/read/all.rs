@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::value::RawValue;
 
 use super::super::interpret::{Interpreter, Problem};
-use super::Reading;
+
 use crate::analysis::Facts;
 use crate::model::{Feature, SharedText, Span};
 
@@ -168,3 +168,16 @@ pub(super) fn interpret_all(
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
+
+/// How a text is read: on how many threads, telling whom, and whether each feature's
+/// [`Facts`] are worked out too.
+pub(super) struct Reading<'a> {
+    pub threads: usize,
+    pub progress: Progress<'a>,
+    pub facts: bool,
+}
+
+/// Told, from the threads doing the work, how many of a file's features are interpreted
+/// out of how many: a window shows it as the second half of an open's progress bar. The
+/// reports of different threads may arrive out of order (keep the largest).
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);

@@ -1,7 +1,7 @@
 //! The last stage of reading: the ids Pistas gave are reported, and every problem is
 //! located (line and column) and sorted by place.
 
-use super::Parsed;
+use super::parsed::Parsed;
 use crate::io::diagnostic::{Diagnostic, Locator, MORE_NO_ID, NO_ID, Severity};
 use crate::io::interpret::{Interpreter, Problem};
 use crate::model::{Document, IdChange};

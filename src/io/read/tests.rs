@@ -97,7 +97,7 @@ fn facts_worked_out_while_reading_are_the_documents() {
     text = text.replacen("\"id\":\"syn-000003\",", "", 1);
     for threads in [1, 2] {
         let source = crate::model::SharedText::new(text.clone(), super::reread);
-        let reading = super::Reading {
+        let reading = super::all::Reading {
             threads,
             progress: &super::untold,
             facts: true,

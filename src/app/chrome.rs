@@ -441,7 +441,7 @@ impl PistasApp {
                 if let Some(hint) = tool_hint {
                     ui.separator();
                     ui.strong(lang.t(hint));
-                } else if self.selection == super::Selection::Nothing
+                } else if self.selection == crate::app::state::selection::Selection::Nothing
                     && self.tab == Tab::Map
                     && self.jobs.running().next().is_none()
                     // A database layer's status and last sync need the room.

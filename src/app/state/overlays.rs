@@ -249,7 +249,7 @@ impl PistasApp {
                             keep = false;
                             if *version == self.doc.version() {
                                 let index = *index;
-                                self.selection = crate::app::Selection::Nothing;
+                                self.selection = crate::app::state::selection::Selection::Nothing;
                                 self.edit(|e| e.delete(index));
                             }
                         }

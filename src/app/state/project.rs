@@ -160,7 +160,7 @@ impl PistasApp {
                 self.doc.project = Some(path.clone());
                 // The project refers to the working layer's file: keep it current too.
                 if self.doc.is_dirty() {
-                    self.pending.push(crate::app::Action::Save);
+                    self.pending.push(crate::app::actions::Action::Save);
                 }
             }
             Err(e) => self.overlays.message(e),

@@ -6,7 +6,10 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::analysis::{Filter, Stats};
-use crate::app::{Action, PistasApp, Selection, Settings, Tab, map, theme};
+use crate::app::actions::Action;
+use crate::app::{PistasApp, Tab, map, theme};
+use crate::app::state::selection::Selection;
+use crate::app::state::settings::Settings;
 use crate::edit::Editor;
 use crate::io::Diagnostic;
 use crate::model::{Document, Status};
@@ -42,7 +45,7 @@ impl PistasApp {
         self.doc.project.as_deref()
     }
 
-    pub fn lang(&self) -> crate::app::Lang {
+    pub fn lang(&self) -> crate::app::i18n::Lang {
         self.lang
     }
 

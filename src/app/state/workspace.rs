@@ -45,7 +45,7 @@ impl PistasApp {
             .on_hover_text(self.lang.t(T::ImageryOnMapHelp));
         for action in actions {
             match action {
-                LayerAction::Import => self.pending.push(crate::app::Action::ImportLayer),
+                LayerAction::Import => self.pending.push(crate::app::actions::Action::ImportLayer),
                 LayerAction::Remove(key) => {
                     self.layers.remove(key);
                     if self.selection.layer().is_some_and(|(k, _)| k == key) {

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::Command;
+use super::args::Command;
+use super::exit::{FAILURE, INVALID, OK};
 use crate::analysis::Stats;
 use crate::edit::Editor;
 use crate::edit::merge::{self, Decision, MatchOptions};
@@ -19,13 +20,6 @@ fn read_path(path: &Path) -> Result<Parsed, crate::io::ReadFileError> {
     read_file(path, &ImportOptions::default())
 }
 use crate::model::{FuzzyDate, synthetic};
-
-/// Exit status: everything fine.
-pub const OK: i32 = 0;
-/// Exit status: the input is invalid.
-pub const INVALID: i32 = 1;
-/// Exit status: usage or I/O error.
-pub const FAILURE: i32 = 2;
 
 /// Runs one subcommand; returns the process exit status.
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use super::commands::{FAILURE, INVALID, OK};
+use super::exit::{FAILURE, INVALID, OK};
 use crate::db::{self, DbError, Keep, Picks, Target};
 use crate::io::{WriteOptions, read_path, save_atomic, write_geojson};
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::commands::{FAILURE, INVALID, OK};
+use super::exit::{FAILURE, INVALID, OK};
 use crate::io::evidence::{self, AddOptions, Finding, Problem};
 use crate::io::{LineIndex, WriteOptions, read_path, save_atomic, write_geojson};
 

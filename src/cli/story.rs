@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::commands::OK;
+use super::exit::OK;
 use crate::analysis::Filter;
 use crate::io::publication::{Publication, for_publication};
 use crate::io::{read_path, save_atomic};

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::DbError;
+use super::error::DbError;
 
 /// How many copies are kept beside a file.
 pub const KEEP: usize = 5;

@@ -17,7 +17,7 @@ use rustls::pki_types::pem::PemObject;
 use tokio_postgres::Config;
 use tokio_postgres::config::{Host, SslMode};
 
-use super::DbError;
+use super::error::DbError;
 use super::session::Session;
 
 /// How to use TLS, in libpq's words.

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use bytes::Bytes;
 use geo::Geometry as G;
 
-use super::DbError;
+use super::error::DbError;
 use super::rows::{EventRow, StripRow};
 use super::session::Session;
 use crate::model::Feature;

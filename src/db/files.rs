@@ -11,7 +11,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::DbError;
+use super::error::DbError;
 use super::session::{Access, Session};
 use crate::io::evidence::{distinct_items, file_of, hex, relative_path};
 use crate::model::{Document, Evidence, check_path};

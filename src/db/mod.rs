@@ -10,6 +10,7 @@ pub mod apply;
 pub mod backup;
 mod connect;
 mod copy;
+mod error;
 pub mod files;
 pub mod merge;
 mod remote;
@@ -23,6 +24,7 @@ pub mod state;
 mod sync;
 
 pub use connect::{Target, TlsMode};
+pub use error::DbError;
 pub use merge::{Conflict, Keep, Part};
 pub use remote::{Fetched, check_schema, init};
 pub use report::{ChangeKind, EventCounts, Resolved, StripChange, StripConflict, SyncReport};
@@ -31,88 +33,3 @@ pub use session::{Access, Session, Tx};
 pub use settle::{Settled, Synced};
 pub use state::{Base, BaseStrip, SyncState};
 pub use sync::{Picks, Progress, pull, push, sync};
-
-/// What went wrong talking to the database, in words for a person.
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("connection string: {0}")]
-    Config(String),
-    #[error("{0}")]
-    Server(String),
-    #[error("{0}")]
-    Schema(String),
-    #[error("sync state: {0}")]
-    State(String),
-    #[error(
-        "this file was synced with another database ({0}); pull that database into a new file, or remove the file's .pistas-sync.json to merge it as new"
-    )]
-    OtherDatabase(String),
-    /// Another writer changed what this sync read; it is tried again.
-    #[error("the database changed during the sync; try again")]
-    Busy,
-    /// The server did not answer in time (a frozen or unreachable server, or a statement
-    /// past `statement_timeout`).
-    #[error("{0}")]
-    Timeout(String),
-}
-
-impl DbError {
-    fn retryable(&self) -> bool {
-        matches!(self, DbError::Busy)
-    }
-}
-
-/// The server's message, with its detail and hint, without the driver's wrapping.
-pub(crate) fn message(e: &tokio_postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => {
-            let mut text = db.message().to_owned();
-            if let Some(detail) = db.detail() {
-                text.push_str(&format!(" ({detail})"));
-            }
-            if let Some(hint) = db.hint() {
-                text.push_str(&format!("; {hint}"));
-            }
-            text
-        }
-        None => {
-            let mut text = e.to_string();
-            let mut source = std::error::Error::source(e);
-            while let Some(cause) = source {
-                text.push_str(&format!(": {cause}"));
-                source = cause.source();
-            }
-            if e.is_closed() || text.contains("connection") {
-                format!("the connection was lost: {text}")
-            } else {
-                text
-            }
-        }
-    }
-}
-
-impl From<tokio_postgres::Error> for DbError {
-    fn from(e: tokio_postgres::Error) -> Self {
-        use tokio_postgres::error::SqlState;
-        if let Some(code) = e.code()
-            && (*code == SqlState::T_R_SERIALIZATION_FAILURE
-                || *code == SqlState::T_R_DEADLOCK_DETECTED
-                || *code == SqlState::UNIQUE_VIOLATION)
-        {
-            return DbError::Busy;
-        }
-        if e.code() == Some(&SqlState::QUERY_CANCELED) {
-            return DbError::Timeout(format!(
-                "{}: the server stopped the statement (statement_timeout in the connection string sets how long it may take); nothing was changed",
-                message(&e)
-            ));
-        }
-        if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
-            return DbError::Server(format!(
-                "{}: this role may not do that (a pistas_reviewer can pull but not push or sync)",
-                message(&e)
-            ));
-        }
-        DbError::Server(message(&e))
-    }
-}

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::DbError;
+use super::error::DbError;
 use super::rows::{
     EventRow, PulledEvent, PulledStrip, StripRow, event_row, feature_json, strip_row,
 };

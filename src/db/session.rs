@@ -18,7 +18,7 @@ use futures_util::SinkExt;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Row};
 
-use super::DbError;
+use super::error::DbError;
 
 /// How long this side waits beyond the server's own `statement_timeout`.
 const GRACE: Duration = Duration::from_secs(5);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::DbError;
+use super::error::DbError;
 use crate::io::{WriteOptions, read_str, save_atomic, write_geojson};
 use crate::model::{Document, Feature};
 

@@ -5,6 +5,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
+use super::connect::Target;
+use super::error::DbError;
 use super::merge::{self, Keep, Outcome, Part, Side};
 use super::remote::{self, Write, changed_since, check_schema, fetch, watermark};
 use super::report::{ChangeKind, EventCounts, Resolved, StripChange, StripConflict, SyncReport};
@@ -12,7 +14,6 @@ use super::same::{keys_like, same_feature};
 use super::session::{Access, Session, Tx};
 use super::settle::{Settled, Synced};
 use super::state::{Base, BaseStrip, FORMAT, SyncState};
-use super::{DbError, Target};
 use crate::model::{Document, Feature};
 
 /// Where a long operation stands, for a progress bar.

@@ -1,8 +1,19 @@
 //! Change lists applied to a document all or nothing: by the editor's commands, undo and
 //! redo, and by the journal replaying what a crashed window did.
 
-use super::{Change, EditError};
-use crate::model::Document;
+use super::error::EditError;
+use crate::model::{Document, Feature};
+
+/// One primitive change to the document's list of features.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Replace the feature at `index`.
+    Replace { index: usize, feature: Box<Feature> },
+    /// Insert a feature at `index`.
+    Insert { index: usize, feature: Box<Feature> },
+    /// Remove the feature at `index`.
+    Remove { index: usize },
+}
 
 /// Applies a change list read back from a journal, all or nothing.
 pub fn replay(doc: &mut Document, changes: Vec<Change>) -> Result<(), EditError> {

@@ -1,7 +1,9 @@
 //! Evidence on events and sources: attached, placed on the map, taken off. Each is one
 //! undo step and one journal line, like every other edit.
 
-use super::{EditError, EditKind, Editor};
+use super::command::EditKind;
+use super::editor::Editor;
+use super::error::EditError;
 use crate::model::{Event, Evidence, Source};
 
 /// Where on a strip's event an item goes: the event's own list, or a source's.

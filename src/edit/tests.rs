@@ -1,7 +1,7 @@
 //! Tests of the editor: commands, undo and redo, the saved state.
 
 use super::*;
-use crate::model::{EventType, FuzzyDate};
+use crate::model::{Document, Event, EventType, Feature, FeatureId, FuzzyDate};
 use geo::point;
 
 fn editor() -> Editor {

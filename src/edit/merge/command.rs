@@ -2,8 +2,10 @@
 
 use std::collections::HashSet;
 
-use super::{Decision, MergeCounts, Plan, Side, merge_features};
-use crate::edit::{Change, Command, EditKind};
+use super::join::{MergeCounts, merge_features};
+use super::plan::{Decision, Plan, Side};
+use crate::edit::changes::Change;
+use crate::edit::command::{Command, EditKind};
 use crate::model::{Document, Feature, FeatureId};
 
 /// What became of an incoming feature.

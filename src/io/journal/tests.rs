@@ -1,9 +1,11 @@
+use super::entry::journal_options;
 use super::*;
 use std::fs::OpenOptions;
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::edit::Editor;
+use crate::edit::{Change, Editor};
 use crate::io::save_atomic;
 use crate::io::{read_str, write_geojson};
 

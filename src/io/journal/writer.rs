@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
-use super::{Base, Fingerprint, Header, VERSION, journal_options};
+use super::entry::journal_options;
+use super::header::{Base, Fingerprint, Header, VERSION};
 use crate::io::{save_atomic, write_geojson};
 
 enum Message {

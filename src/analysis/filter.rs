@@ -138,7 +138,7 @@ impl Facts {
                 .collect(),
             last_event: history.last_event(),
             runway_length_m: match feature.geometry().map(|g| g.shape()) {
-                Some(geo::Geometry::LineString(ls)) => Some(super::runway_length_m(ls)),
+                Some(geo::Geometry::LineString(ls)) => Some(super::measure::runway_length_m(ls)),
                 _ => None,
             },
             lon_lat: feature

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::FactBook;
+use super::filter::FactBook;
 use crate::model::EventType;
 
 /// Events on one day, by type (in [`EventType::ALL`] order).

@@ -8,7 +8,7 @@ use geo::{GeodesicArea, LineString, Point, Polygon};
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use super::distance_m;
+use super::measure::distance_m;
 
 /// Places to search, each with an index into the caller's list.
 pub struct Nearest {

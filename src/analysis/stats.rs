@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::model::{Document, EventType, Status};
 
-use super::StripSummary;
+use super::summary::StripSummary;
 
 /// Destructions under one operation, and how many of them were followed by a rebuild.
 #[derive(Debug, Clone, PartialEq, Serialize)]

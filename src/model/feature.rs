@@ -10,9 +10,10 @@ mod geometry;
 mod id;
 mod kept;
 
-use body::{Body, Kept};
+use body::Body;
 pub use geometry::{Geometry, GeometryKind};
 pub use id::{FeatureId, JsonNumber};
+use kept::Kept;
 pub(crate) use kept::{SharedText, Span};
 
 use super::event::Event;
@@ -82,6 +83,24 @@ pub const DERIVED_PROPERTIES: [&str; 7] = [
     "runway_length_m",
     "runway_heading_deg",
 ];
+
+// Made here, not in `kept.rs`: a feature holds its text, so the text's file does not name
+// `Feature`, and is given only what the reader's function reads beyond id and geometry.
+impl SharedText {
+    /// A text that features were read from, with `decode`, which reads one feature's text
+    /// (a JSON object) again as the reader read it in the file.
+    pub(crate) fn new(text: String, decode: fn(&str) -> Feature) -> std::sync::Arc<SharedText> {
+        SharedText::with_reread(text, Box::new(move |part| body_of(decode(part))))
+    }
+}
+
+/// What a feature says beyond its id and geometry, taken from it.
+fn body_of(feature: Feature) -> Body {
+    match feature.body.into_inner() {
+        Some(body) => *body,
+        None => Body::default(),
+    }
+}
 
 /// The events of a feature read from a file.
 #[derive(Debug, Default)]

@@ -5,26 +5,13 @@
 
 use std::fmt::Write;
 
+use super::overview;
+use super::page::{Made, Picture, footer_text};
 use super::strip::StripStory;
-use super::words::{Lang, W, status_colour};
-use super::{Made, Picture, svg};
+use super::svg;
+use super::text::escape;
+use super::words::{Lang, W, event_status, status_colour};
 use crate::model::Status;
-
-/// Text safe in HTML and SVG.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Only http and https links are made live.
 fn link(url: &str, label: &str) -> String {
@@ -218,7 +205,7 @@ fn strip_section(out: &mut String, s: &StripStory, pictures: &[Picture], made: &
 }
 
 fn event_colour(kind: crate::model::EventType) -> String {
-    status_colour(super::event_status(kind))
+    status_colour(event_status(kind))
 }
 
 /// The whole dossier: an overview when there are several strips, then one section each.
@@ -249,7 +236,7 @@ pub fn dossier(stories: &[StripStory], pictures: &[Vec<Picture>], made: &Made) -
         let _ = write!(out, r#"<p class="note">{}</p>"#, lang.w(W::Illustrative));
     }
     if stories.len() > 1 {
-        super::overview::section(&mut out, stories, made);
+        overview::section(&mut out, stories, made);
     }
     // Each strip's section (its map drawn from the geodata) on every core.
     use rayon::prelude::*;
@@ -275,6 +262,6 @@ fn footer(out: &mut String, pictures: &[Vec<Picture>], made: &Made) {
     let _ = write!(
         out,
         r#"<footer class="page">{}</footer>"#,
-        escape(&super::footer_text(pictures, made))
+        escape(&footer_text(pictures, made))
     );
 }

@@ -5,9 +5,11 @@
 
 pub mod html;
 pub mod overview;
+pub mod page;
 pub mod pdf;
 pub mod strip;
 pub mod svg;
+pub mod text;
 pub mod webmap;
 pub mod words;
 
@@ -20,36 +22,9 @@ use rayon::prelude::*;
 use crate::analysis::{FactBook, Filter};
 use crate::io::evidence::media::{self, Kind};
 use crate::model::{Document, Evidence};
+pub use page::{Made, Picture, footer_text};
 pub use strip::StripStory;
-pub use words::Lang;
-
-/// What a story says about how it was made.
-#[derive(Debug, Clone)]
-pub struct Made {
-    pub lang: Lang,
-    /// The date statuses are shown at.
-    pub at: NaiveDate,
-    /// The day it was made.
-    pub made: NaiveDate,
-    /// The data file's name and SHA-256.
-    pub file_name: String,
-    pub sha256: String,
-    /// What "for publication" left out, in words (empty otherwise).
-    pub left_out: Vec<String>,
-    /// The data says it is illustrative (the sample).
-    pub illustrative: bool,
-}
-
-/// An evidence picture of a strip, ready for a page.
-#[derive(Debug, Clone)]
-pub struct Picture {
-    pub item: Evidence,
-    pub event_date: String,
-    /// A data URI of the picture, or why there is none (missing, unreadable).
-    pub uri: Result<String, String>,
-    /// The image the strip's map inset shows at the date.
-    pub on_map: bool,
-}
+pub use words::{Lang, event_status};
 
 /// The strips a story is about: named ones (their ids), else those passing `filter` with
 /// their status at `at` (every strip when the filter is empty). An id that is not in the
@@ -108,50 +83,6 @@ pub fn picture_uri(
         "data:image/jpeg;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(jpeg)
     ))
-}
-
-/// The footer every page of a dossier carries: the data file and its SHA-256, when and
-/// with what it was made, and the credits of the basemap data and of each image.
-pub fn footer_text(pictures: &[Vec<Picture>], made: &Made) -> String {
-    use words::W;
-    let lang = made.lang;
-    let mut credits: Vec<String> = pictures
-        .iter()
-        .flatten()
-        .filter_map(|p| p.item.credit())
-        .collect();
-    credits.sort();
-    credits.dedup();
-    let mut text = format!(
-        "{} · {} · {}: {}",
-        lang.fill(W::DataFile, &[&made.file_name, &made.sha256]),
-        lang.fill(
-            W::MadeOn,
-            &[&made.made.to_string(), env!("CARGO_PKG_VERSION")]
-        ),
-        lang.w(W::Basemap),
-        crate::geodata::CREDITS
-    );
-    if !credits.is_empty() {
-        text.push_str(&format!(
-            " · {}: {}",
-            lang.w(W::ImageCredits),
-            credits.join(", ")
-        ));
-    }
-    text
-}
-
-/// The status whose colour an event type is drawn in: built and sighted as active,
-/// destroyed, rebuilt, and reported as no history yet.
-pub fn event_status(kind: crate::model::EventType) -> crate::model::Status {
-    use crate::model::{EventType, Status};
-    match kind {
-        EventType::Built | EventType::Sighted => Status::Active,
-        EventType::Destroyed => Status::Destroyed,
-        EventType::Rebuilt => Status::Rebuilt,
-        EventType::Reported => Status::Unknown,
-    }
 }
 
 /// True when the document says it is illustrative (the bundled sample does).

@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::html::escape;
+use super::page::Made;
 use super::strip::StripStory;
+use super::svg;
+use super::text::escape;
 use super::words::{W, status_colour};
-use super::{Made, svg};
 use crate::analysis::{median, quantile};
 use crate::model::{EventType, Status};
 

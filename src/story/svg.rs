@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use super::html::escape;
+use super::text::escape;
 use super::words::status_colour;
 use crate::geodata;
 use crate::model::Status;

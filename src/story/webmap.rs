@@ -7,8 +7,8 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::html::escape;
-use super::words::{Lang, W};
+use super::text::escape;
+use super::words::{Lang, W, event_status, status_colour};
 use crate::model::{Document, History, Source, Status, StatusTimeline};
 
 const LEAFLET_JS: &str = include_str!("../../assets/web/leaflet/leaflet.js");
@@ -85,7 +85,7 @@ fn strips(doc: &Document, lang: Lang) -> (Vec<Value>, [f64; 4], Option<(NaiveDat
                     None => (d.start(), d.end()),
                     Some((a, b)) => (a.min(d.start()), b.max(d.end())),
                 });
-                let colour = status_index(super::event_status(ev.kind()));
+                let colour = status_index(event_status(ev.kind()));
                 let sources: Vec<Value> = ev
                     .sources()
                     .iter()
@@ -197,10 +197,7 @@ pub fn webmap_html(
     let (strips, bounds, span) = strips(doc, lang);
     let (min, max) = span.unwrap_or((at, at));
     let (min, max) = (min.min(at), max.max(at));
-    let colours: Vec<String> = ORDER
-        .iter()
-        .map(|s| super::words::status_colour(*s))
-        .collect();
+    let colours: Vec<String> = ORDER.iter().map(|s| status_colour(*s)).collect();
     let statuses: Vec<&str> = ORDER.iter().map(|s| lang.status(*s)).collect();
     let data = json!({
         "at": day_number(at),

@@ -1,5 +1,5 @@
 //! The words of dossiers and web maps, in English and Spanish, in one table (the window has
-//! its own, which needs egui).
+//! its own, which needs egui), and the colours statuses and events are drawn in.
 
 use crate::model::{Confidence, EventType, Status};
 
@@ -184,6 +184,17 @@ impl Lang {
             (Lang::Es, Confidence::Probable) => "probable",
             (Lang::Es, Confidence::Unverified) => "sin verificar",
         }
+    }
+}
+
+/// The status whose colour an event type is drawn in: built and sighted as active,
+/// destroyed, rebuilt, and reported as no history yet.
+pub fn event_status(kind: EventType) -> Status {
+    match kind {
+        EventType::Built | EventType::Sighted => Status::Active,
+        EventType::Destroyed => Status::Destroyed,
+        EventType::Rebuilt => Status::Rebuilt,
+        EventType::Reported => Status::Unknown,
     }
 }
 

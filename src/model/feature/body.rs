@@ -1,24 +1,10 @@
-//! What a feature says beyond its id and geometry ([`Body`]), and what an unedited one
-//! keeps instead ([`Kept`]).
+//! What a feature says beyond its id and geometry ([`Body`]): its properties and events,
+//! decoded.
 
 use std::borrow::Cow;
 
 use super::super::event::Event;
 use super::super::members::{Extra, Foreign, Unread, decode_str, extra_eq};
-use super::Span;
-
-/// The text of an unedited feature, with the two facts about it that every pass asks.
-#[derive(Debug, Clone)]
-pub(super) struct Kept {
-    pub(super) span: Span,
-    /// The `name` property's text (escapes decoded), which lists, the map and search ask
-    /// of every feature: a copy, so that asking does not read the whole feature again.
-    pub(super) name: Option<Box<str>>,
-    /// It has an `events` member (so it is a strip).
-    pub(super) events_member: bool,
-    /// It could not be read.
-    pub(super) unread: bool,
-}
 
 /// What a feature says beyond its id and geometry.
 #[derive(Debug, Clone, Default)]
@@ -55,17 +41,6 @@ impl PartialEq for Body {
             && self.properties_null == other.properties_null
             && self.foreign == other.foreign
             && self.unread == other.unread
-    }
-}
-
-impl Kept {
-    /// The body of the feature the span holds, read again as the reader read it.
-    pub(super) fn decode(&self) -> Body {
-        let feature = self.span.decode();
-        match feature.body.into_inner() {
-            Some(body) => *body,
-            None => Body::default(),
-        }
     }
 }
 

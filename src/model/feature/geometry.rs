@@ -3,7 +3,7 @@
 
 use serde_json::value::RawValue;
 
-use super::Span;
+use super::kept::Span;
 
 /// The geometry types GeoJSON knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,5 +1,5 @@
 //! The file's text, kept once and shared by the features read from it: an unedited
-//! feature is a span of it, decoded when something asks what it says.
+//! feature is a span of it ([`Kept`]), decoded when something asks what it says.
 //!
 //! Shared, not memory-mapped: a mapped file that another program truncates while Pistas
 //! has it open kills the process (SIGBUS), and people overwrite exports in place. The
@@ -8,23 +8,28 @@
 
 use std::sync::Arc;
 
-use super::Feature;
+use super::body::Body;
+
+/// Reads one feature's text (a JSON object) as the reader read it in the file, and gives
+/// what it says beyond its id and geometry.
+pub(super) type Reread = Box<dyn Fn(&str) -> Body + Send + Sync>;
 
 /// A text that features were read from, with the reader that reads one feature of it again.
 pub(crate) struct SharedText {
     text: String,
-    /// Reads one feature's text (a JSON object) as the reader read it in the file.
-    decode: fn(&str) -> Feature,
+    reread: Reread,
     /// Every property name of the features read from the text, first seen first: set
     /// once the reader is done.
     keys: std::sync::OnceLock<Vec<String>>,
 }
 
 impl SharedText {
-    pub(crate) fn new(text: String, decode: fn(&str) -> Feature) -> Arc<SharedText> {
+    /// The text, with what reads its features again (the crate makes one with
+    /// `SharedText::new`, from the reader's function that reads a feature).
+    pub(super) fn with_reread(text: String, reread: Reread) -> Arc<SharedText> {
         Arc::new(SharedText {
             text,
-            decode,
+            reread,
             keys: std::sync::OnceLock::new(),
         })
     }
@@ -97,8 +102,29 @@ impl Span {
             && self.len == other.len
     }
 
-    /// The feature this span holds, read again as the reader read it.
-    pub(super) fn decode(&self) -> Feature {
-        (self.source.decode)(self.get())
+    /// What the feature this span holds says beyond its id and geometry, read again as the
+    /// reader read it.
+    fn decode(&self) -> Body {
+        (self.source.reread)(self.get())
+    }
+}
+
+/// The text of an unedited feature, with the two facts about it that every pass asks.
+#[derive(Debug, Clone)]
+pub(super) struct Kept {
+    pub(super) span: Span,
+    /// The `name` property's text (escapes decoded), which lists, the map and search ask
+    /// of every feature: a copy, so that asking does not read the whole feature again.
+    pub(super) name: Option<Box<str>>,
+    /// It has an `events` member (so it is a strip).
+    pub(super) events_member: bool,
+    /// It could not be read.
+    pub(super) unread: bool,
+}
+
+impl Kept {
+    /// The body of the feature the span holds, read again as the reader read it.
+    pub(super) fn decode(&self) -> Body {
+        self.span.decode()
     }
 }

@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use base64::Engine;
 
+use super::overview;
+use super::page::{Made, Picture, footer_text};
 use super::strip::StripStory;
-use super::words::W;
-use super::{Made, Picture, svg};
+use super::svg;
+use super::words::{W, event_status};
 use crate::model::Status;
 
 mod layout;
@@ -224,7 +226,7 @@ fn strip_pages(l: &mut Layout, s: &StripStory, pictures: &[Picture], made: &Made
 }
 
 fn event_rgb(kind: crate::model::EventType) -> [u8; 3] {
-    super::event_status(kind).rgb()
+    event_status(kind).rgb()
 }
 
 fn jpeg_of(uri: &str) -> Option<Vec<u8>> {
@@ -266,7 +268,7 @@ fn overview_pages(l: &mut Layout, stories: &[StripStory], made: &Made) {
         INK,
         TEXT_W,
     );
-    for (title, picture, below) in super::overview::charts(stories, made) {
+    for (title, picture, below) in overview::charts(stories, made) {
         l.text(MARGIN, 11.0, lang.w(title), INK, TEXT_W);
         l.svg(&picture, TEXT_W);
         if title == W::PerMonth {
@@ -340,5 +342,5 @@ pub fn dossier_pdf(
         }
         strip_pages(&mut l, s, &pictures[i], made);
     }
-    render(l, &super::footer_text(pictures, made))
+    render(l, &footer_text(pictures, made))
 }

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use super::pictures::{Size, Slot};
 use super::viewer::ViewerAsk;
-use crate::app::evidence::viewer::{Compare, Viewer};
-use crate::app::evidence::jobs::Finished;
-use crate::app::evidence::Request;
 use crate::app::PistasApp;
+use crate::app::evidence::Request;
+use crate::app::evidence::jobs::Finished;
+use crate::app::evidence::viewer::{Compare, Viewer};
 use crate::app::i18n::T;
 use crate::app::panels::problems::ProblemsOf;
 use crate::edit::Holder;

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use egui::{Align2, FontId, Painter, Rect, Shape, Stroke, pos2, vec2};
 
+use super::lines::{LabelSpace, Line, Pass, rings};
 use super::transform::{Merc, Transform, mercator};
 use crate::app::theme;
 use crate::io::read_bytes;
@@ -17,32 +18,6 @@ use crate::geodata::{DEPARTMENTS, PERU_OUTLINE as OUTLINE, VRAEM_RIVERS as RIVER
 
 /// Sources drawn by the offline basemap, for the attribution corner.
 pub const ATTRIBUTION: &str = crate::geodata::ATTRIBUTION;
-
-/// A line with its Mercator bounding box, for culling.
-pub struct Line {
-    pub points: Vec<Merc>,
-    min: Merc,
-    max: Merc,
-}
-
-impl Line {
-    pub(super) fn new(points: Vec<Merc>) -> Self {
-        let mut min = [f64::MAX; 2];
-        let mut max = [f64::MIN; 2];
-        for p in &points {
-            min = [min[0].min(p[0]), min[1].min(p[1])];
-            max = [max[0].max(p[0]), max[1].max(p[1])];
-        }
-        Line { points, min, max }
-    }
-
-    pub(super) fn visible(&self, view: &(Merc, Merc)) -> bool {
-        self.max[0] >= view.0[0]
-            && self.min[0] <= view.1[0]
-            && self.max[1] >= view.0[1]
-            && self.min[1] <= view.1[1]
-    }
-}
 
 /// A named place.
 pub struct Place {
@@ -91,34 +66,6 @@ pub fn basemap() -> &'static Basemap {
 
 fn doc(bytes: &[u8], name: &str) -> Document {
     read_bytes(bytes, name).document
-}
-
-/// The rings and lines of a shape as Mercator polylines.
-/// Lines are cut where they cross the antimeridian, so none runs the long way round.
-pub(super) fn rings(shape: &geo::Geometry<f64>, out: &mut Vec<Line>) {
-    let mut ring = |ls: &geo::LineString<f64>| {
-        let points: Vec<(f64, f64)> = ls.0.iter().map(|c| (c.x, c.y)).collect();
-        for piece in crate::geodata::split_at_antimeridian(&points) {
-            out.push(Line::new(
-                piece.iter().map(|&(x, y)| mercator(x, y)).collect(),
-            ));
-        }
-    };
-    match shape {
-        geo::Geometry::Polygon(p) => {
-            ring(p.exterior());
-            p.interiors().iter().for_each(&mut ring);
-        }
-        geo::Geometry::MultiPolygon(mp) => {
-            for p in &mp.0 {
-                ring(p.exterior());
-                p.interiors().iter().for_each(&mut ring);
-            }
-        }
-        geo::Geometry::LineString(ls) => ring(ls),
-        geo::Geometry::MultiLineString(mls) => mls.0.iter().for_each(&mut ring),
-        _ => {}
-    }
 }
 
 impl Basemap {
@@ -280,63 +227,6 @@ fn dist2(a: Merc, b: Merc) -> f64 {
     (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
 }
 
-/// Screen rectangles already taken by labels and strip markers, so a label never covers
-/// another label or a marker. Kept in buckets of a coarse screen grid, so thousands of
-/// markers and labels cost little.
-#[derive(Default)]
-pub struct LabelSpace {
-    taken: Vec<Rect>,
-    buckets: std::collections::HashMap<(i32, i32), Vec<u32>>,
-}
-
-/// The side of a bucket, in points.
-const BUCKET: f32 = 64.0;
-
-impl LabelSpace {
-    fn cells(rect: Rect) -> impl Iterator<Item = (i32, i32)> {
-        let (x0, x1) = (
-            (rect.left() / BUCKET).floor() as i32,
-            (rect.right() / BUCKET).floor() as i32,
-        );
-        let (y0, y1) = (
-            (rect.top() / BUCKET).floor() as i32,
-            (rect.bottom() / BUCKET).floor() as i32,
-        );
-        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
-    }
-
-    /// Whether `rect` meets nothing taken.
-    pub fn is_free(&self, rect: Rect) -> bool {
-        Self::cells(rect).all(|c| {
-            self.buckets.get(&c).is_none_or(|list| {
-                list.iter()
-                    .all(|&k| !self.taken[k as usize].intersects(rect))
-            })
-        })
-    }
-
-    /// Takes `rect` whether or not it is free (a strip marker, which labels avoid).
-    pub fn reserve(&mut self, rect: Rect) {
-        if !rect.is_finite() || rect.width() > 4096.0 || rect.height() > 4096.0 {
-            return;
-        }
-        let k = self.taken.len() as u32;
-        self.taken.push(rect);
-        for c in Self::cells(rect) {
-            self.buckets.entry(c).or_default().push(k);
-        }
-    }
-
-    /// Reserves `rect` when it is free; returns whether it was.
-    pub fn claim(&mut self, rect: Rect) -> bool {
-        if !self.is_free(rect) {
-            return false;
-        }
-        self.reserve(rect);
-        true
-    }
-}
-
 fn polyline(painter: &Painter, t: &Transform, line: &Line, stroke: Stroke) {
     let points: Vec<_> = line.points.iter().map(|&m| t.to_screen(m)).collect();
     painter.add(Shape::line(points, stroke));
@@ -369,15 +259,6 @@ fn with_alpha(painter: &Painter, alpha: f32) -> Option<Painter> {
         p.multiply_opacity(alpha);
         p
     })
-}
-
-/// What a pass of [`draw`] paints: lines, areas and symbols under the strips, or the
-/// names over them (after the strips' markers have taken their room, so no name hides a
-/// marker and no marker hides a name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pass {
-    Shapes,
-    Names,
 }
 
 pub fn draw(

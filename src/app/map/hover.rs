@@ -3,8 +3,8 @@
 
 use egui::Response;
 
-use super::MapFrame;
 use super::strips::Cluster;
+use super::view::MapFrame;
 use crate::app::i18n::{Lang, T};
 use crate::app::theme;
 use crate::model::Status;

@@ -1,6 +1,13 @@
 //! What is drawn over the map: the legend, the scale bar and the attribution.
 
-use super::*;
+use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Ui, vec2};
+use walkers::Projector;
+
+use super::strips::StripCache;
+use super::transform::Transform;
+use crate::app::i18n::{Lang, T};
+use crate::app::theme;
+use crate::model::Status;
 
 /// Legend, scale bar and attribution drawn over the map. The legend is compact and folds
 /// to its title line with a click, so it never has to cover data.
@@ -109,7 +116,7 @@ pub(super) fn overlays_ui(ui: &mut Ui, t: &Transform, projector: &Projector, leg
                 Swatch::Disc(colour) => {
                     painter.circle(at, 5.0, *colour, Stroke::new(1.0, theme::MARKER_FILL));
                 }
-                Swatch::Aerodrome => basemap::aerodrome_symbol(&painter, at),
+                Swatch::Aerodrome => super::basemap::aerodrome_symbol(&painter, at),
                 Swatch::Diamond(colour) => {
                     painter.add(egui::Shape::convex_polygon(
                         vec![

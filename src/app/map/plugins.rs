@@ -1,7 +1,17 @@
 //! What walkers draws over its tiles: the embedded basemap, imported layers and the
 //! working strips, each a plugin that paints egui shapes.
 
-use super::*;
+use std::cell::RefCell;
+
+use egui::{Color32, Pos2, Rect, Response, Stroke, Ui};
+use walkers::{MapMemory, Plugin, Projector};
+
+use super::lines::LabelSpace;
+use super::strips::{Drawn, StripCache};
+use super::transform::{Transform, mercator};
+use super::view::{LayerDraw, Tool};
+use crate::app::theme;
+use crate::model::Feature;
 
 /// The embedded basemap: the whole of it on the offline map; over tiles, its context
 /// lines and places when the person wants them there, else only the aerodromes.
@@ -9,18 +19,18 @@ pub(super) struct BasemapPlugin<'a> {
     pub(super) labels: &'a RefCell<LabelSpace>,
     pub(super) vector: bool,
     pub(super) over_tiles: bool,
-    pub(super) alpha: basemap::ContextAlpha,
-    pub(super) pass: basemap::Pass,
+    pub(super) alpha: super::basemap::ContextAlpha,
+    pub(super) pass: super::lines::Pass,
 }
 
 impl Plugin for BasemapPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, memory: &MapMemory) {
         let t = Transform::from_projector(projector);
         let painter = ui.painter().with_clip_rect(projector.clip_rect());
-        if self.vector && self.pass == basemap::Pass::Shapes {
+        if self.vector && self.pass == super::lines::Pass::Shapes {
             painter.rect_filled(projector.clip_rect(), 0.0, theme::LAND);
         }
-        basemap::draw(
+        super::basemap::draw(
             &painter,
             &t,
             memory.zoom(),
@@ -46,8 +56,8 @@ impl Plugin for ImageryPlugin<'_> {
         let painter = ui.painter().with_clip_rect(projector.clip_rect());
         let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
         for (texture, [w, s, e, n]) in self.images {
-            let top_left = t.to_screen(transform::mercator(*w, *n));
-            let bottom_right = t.to_screen(transform::mercator(*e, *s));
+            let top_left = t.to_screen(super::transform::mercator(*w, *n));
+            let bottom_right = t.to_screen(super::transform::mercator(*e, *s));
             let rect = egui::Rect::from_two_pos(top_left, bottom_right);
             if rect.intersects(projector.clip_rect()) {
                 painter.image(*texture, rect, uv, Color32::WHITE); // white: no tint
@@ -70,7 +80,7 @@ impl Plugin for ImportedPlugin<'_> {
         let t = Transform::from_projector(projector);
         let mut painter = ui.painter().with_clip_rect(projector.clip_rect());
         painter.multiply_opacity(self.layer.opacity);
-        strips::draw_layer(
+        super::strips::draw_layer(
             &painter,
             &t,
             self.layer.cache,
@@ -97,7 +107,7 @@ impl Plugin for StripsPlugin<'_> {
         let t = Transform::from_projector(projector);
         let mut painter = ui.painter().with_clip_rect(projector.clip_rect());
         painter.multiply_opacity(self.opacity);
-        let drawn = strips::draw(
+        let drawn = super::strips::draw(
             &painter,
             &t,
             memory.zoom(),
@@ -108,10 +118,10 @@ impl Plugin for StripsPlugin<'_> {
         );
         *self.drawn.borrow_mut() = drawn;
         if let Some(feature) = self.preview
-            && let Some(item) = strips::item_of(feature)
+            && let Some(item) = super::strips::item_of(feature)
         {
             let one = StripCache::from_item(item);
-            strips::draw(
+            super::strips::draw(
                 &painter,
                 &t,
                 memory.zoom(),

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use egui::epaint::{Mesh, Vertex};
 use egui::{FontId, Painter, Rect, Shape, Stroke, pos2};
 
-use super::basemap::{LabelSpace, Line, rings};
+use super::lines::{LabelSpace, Line, rings};
 use super::transform::{Merc, Transform, mercator};
 use crate::app::theme;
 use crate::io::read_bytes;
@@ -147,11 +147,11 @@ pub fn draw(
     labels: &mut LabelSpace,
     borders: Option<&Painter>,
     rivers: Option<&Painter>,
-    pass: super::basemap::Pass,
+    pass: super::lines::Pass,
 ) {
     let world = world();
     let view = t.visible(20.0);
-    let shapes = pass == super::basemap::Pass::Shapes;
+    let shapes = pass == super::lines::Pass::Shapes;
     if let Some(painter) = rivers.filter(|_| shapes) {
         let mut mesh = Mesh::default();
         for lake in world.lakes.iter().filter(|l| l.outline.visible(&view)) {

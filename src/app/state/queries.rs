@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 
 use crate::analysis::{Filter, Stats};
 use crate::app::actions::Action;
-use crate::app::{PistasApp, Tab, map, theme};
 use crate::app::state::selection::Selection;
 use crate::app::state::settings::Settings;
+use crate::app::{PistasApp, Tab, map, theme};
 use crate::edit::Editor;
 use crate::io::Diagnostic;
 use crate::model::{Document, Status};

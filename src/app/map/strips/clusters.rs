@@ -2,8 +2,11 @@
 //! layer's discs), counted on every core, straight from the cache's flat arrays when every
 //! feature is in view.
 
-use super::draw::status_slot;
-use super::*;
+use egui::Pos2;
+
+use super::cache::*;
+use crate::app::map::transform::{Merc, Transform};
+use crate::model::Status;
 
 /// Features in view gathered on a screen grid of `cell_px`.
 #[derive(Clone, Copy)]
@@ -249,4 +252,14 @@ pub(super) fn centres_for_tests(
         .iter()
         .map(|c| (c.centre(), c.count))
         .collect()
+}
+
+/// The place of a status in [`Status::ALL`] (the legend's order).
+pub(super) fn status_slot(status: Status) -> usize {
+    match status {
+        Status::Active => 0,
+        Status::Rebuilt => 1,
+        Status::Destroyed => 2,
+        Status::Unknown => 3,
+    }
 }

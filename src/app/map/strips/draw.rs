@@ -2,23 +2,19 @@
 //! crowded views on a screen grid.
 
 use super::clusters::{Cell, Features, cells_of};
-use super::*;
+use egui::{Align2, FontId, Painter, Pos2, Rect, Shape, Stroke, vec2};
+
+use super::cache::*;
+use crate::app::map::lines::LabelSpace;
+use crate::app::map::transform::{Merc, Transform};
+use crate::app::theme;
+use crate::model::Status;
 
 fn colour(item: &Item, status: Status) -> egui::Color32 {
     if item.strip {
         theme::status_colour(status)
     } else {
         theme::NON_STRIP
-    }
-}
-
-/// The place of a status in [`Status::ALL`] (the legend's order).
-pub(super) fn status_slot(status: Status) -> usize {
-    match status {
-        Status::Active => 0,
-        Status::Rebuilt => 1,
-        Status::Destroyed => 2,
-        Status::Unknown => 3,
     }
 }
 

@@ -1,5 +1,13 @@
-use super::*;
+use chrono::NaiveDate;
+use egui::{Pos2, Rect, vec2};
+
+use super::cache::*;
+use super::{clusters, draw};
+use crate::app::map::lines::LabelSpace;
+use crate::app::map::transform::{Transform, mercator};
+use crate::app::theme;
 use crate::model::synthetic::generate;
+use crate::model::{Document, Status};
 
 #[test]
 fn picks_the_strip_under_the_cursor() {
@@ -133,7 +141,7 @@ fn clusters_hold_every_feature_in_view_with_its_status_mix() {
     }
     let destroyed: u32 = cells
         .iter()
-        .map(|c| c.1[draw::status_slot(Status::Destroyed)])
+        .map(|c| c.1[clusters::status_slot(Status::Destroyed)])
         .sum();
     let expected = visible
         .iter()
@@ -288,7 +296,7 @@ fn a_cluster_stands_at_its_members_mean_and_grows_with_its_count() {
 fn a_strips_name_has_room_beside_its_own_marker() {
     // The marker's box was reserved and then blocked every place of its own name: no strip
     // names were drawn.
-    use super::super::basemap::LabelSpace;
+    use super::super::lines::LabelSpace;
     for at in [
         Pos2::new(100.0, 100.0),
         Pos2::new(333.3, 217.7),

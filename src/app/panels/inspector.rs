@@ -10,61 +10,15 @@ use crate::app::evidence::EvidenceView;
 use crate::app::i18n::{Lang, T};
 use crate::app::state::document::Version;
 use crate::app::theme;
-use crate::edit::{EditError, Editor, format_dms, parse_coordinates};
-use crate::model::{Document, Event, EventType, Feature, Source};
-
-/// An edit asked for in the inspector.
-#[derive(Debug)]
-pub enum Edit {
-    Rename(usize, String),
-    Notes(usize, String),
-    /// A new shape; the map centres on the given lon/lat.
-    Shape(usize, geo::Geometry<f64>, (f64, f64)),
-    AddEvent(usize, Event),
-    SetEvent(usize, usize, Event),
-    DeleteEvent(usize, usize),
-    SetProperty(usize, String, String),
-    RemoveProperty(usize, String),
-    /// Replace unread event `.1` of a strip with its fix.
-    FixUnreadEvent(usize, usize, Event),
-    DeleteUnreadEvent(usize, usize),
-    /// Make a property the id of every feature whose id Pistas gave.
-    TakeIds(String),
-}
-
-/// The result of applying an [`Edit`].
-pub struct Outcome {
-    pub result: Result<(), EditError>,
-    pub go_to: Option<(f64, f64)>,
-}
-
-impl Edit {
-    pub fn apply(self, editor: &mut Editor) -> Outcome {
-        let mut go_to = None;
-        let result = match self {
-            Edit::Rename(i, name) => editor.rename(i, &name),
-            Edit::Notes(i, notes) => editor.set_notes(i, &notes),
-            Edit::Shape(i, shape, at) => {
-                go_to = Some(at);
-                editor.set_shape(i, shape)
-            }
-            Edit::AddEvent(i, e) => editor.add_event(i, e).map(|_| ()),
-            Edit::SetEvent(i, j, e) => editor.set_event(i, j, e),
-            Edit::DeleteEvent(i, j) => editor.delete_event(i, j),
-            Edit::SetProperty(i, k, v) => editor.set_property(i, &k, &v),
-            Edit::RemoveProperty(i, k) => editor.remove_property(i, &k),
-            Edit::FixUnreadEvent(i, j, e) => editor.fix_unread_event(i, j, e),
-            Edit::DeleteUnreadEvent(i, j) => editor.delete_unread_event(i, j),
-            Edit::TakeIds(key) => editor.take_ids_from(&key).map(drop),
-        };
-        Outcome { result, go_to }
-    }
-}
+use crate::edit::{format_dms, parse_coordinates};
+use crate::model::{Document, EventType, Feature, Source};
 
 mod draft;
+pub(crate) mod edit;
 mod properties;
 
 use draft::{Draft, source_line};
+pub use edit::Edit;
 
 /// Text buffers of the inspector, reloaded when the selection or the document changes.
 #[derive(Default)]
@@ -97,16 +51,7 @@ impl Inspector {
     }
 }
 
-use crate::app::panels::table::value_text;
-
-/// The JSON for typed text: JSON values other than bare strings stay JSON; anything else is
-/// a string.
-pub(crate) fn text_json(text: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(text.trim()) {
-        Ok(v) if !v.is_string() || text.trim().starts_with('"') => text.trim().to_owned(),
-        _ => serde_json::to_string(text).unwrap_or_else(|_| "null".to_owned()),
-    }
-}
+use crate::app::panels::values::value_text;
 
 fn positions(feature: &Feature) -> Vec<(f64, f64)> {
     match feature.geometry().map(|g| g.shape()) {

@@ -13,6 +13,7 @@ pub(crate) mod stats_view;
 pub(crate) mod table;
 pub(crate) mod timeline;
 pub(crate) mod unread_view;
+pub(crate) mod values;
 
 use std::path::PathBuf;
 
@@ -177,7 +178,9 @@ impl PistasApp {
         self.derived.places(self.doc.document());
         self.derived.ensure_property_keys(self.doc.document());
         self.remembered_columns();
-        let Some(data) = self.derived.table_data(self.doc.document(), key) else {
+        let Some(data) =
+            crate::app::panels::table::Data::of(&self.derived, self.doc.document(), key)
+        else {
             return;
         };
         let before = self.table.columns.clone();

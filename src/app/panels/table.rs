@@ -6,14 +6,14 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::{FactBook, Nearest};
 use crate::app::i18n::{Lang, T};
-use crate::app::state::derived::ViewKey;
+use crate::app::state::derived::{Derived, StripPlaces, ViewKey, context_places};
 use crate::app::state::document::Version;
 use crate::app::theme;
 use crate::model::{Document, Status};
 
 mod order;
 
-pub use order::value_text;
+use crate::app::panels::values::value_text;
 use order::{property_cmp, sort_by_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,29 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The places the table measures distances to: the strips, and South America's
+    /// aerodromes and towns.
+    pub fn of(strips: &'a StripPlaces) -> Self {
+        let context = context_places();
+        Context {
+            strips: Places {
+                nearest: &strips.nearest,
+                names: &strips.names,
+                own: Some(&strips.own),
+            },
+            aerodromes: Places {
+                nearest: context.aerodromes,
+                names: &context.aerodrome_names,
+                own: None,
+            },
+            towns: Places {
+                nearest: context.towns,
+                names: &context.town_names,
+                own: None,
+            },
+        }
+    }
+
     fn places(&self, slot: usize) -> &Places<'a> {
         match slot {
             0 => &self.strips,
@@ -104,6 +127,22 @@ pub struct Data<'a> {
     pub context: Context<'a>,
     /// Every property key of the document, for the column chooser.
     pub property_keys: &'a [String],
+}
+
+impl<'a> Data<'a> {
+    /// What the table shows for `key`, once the strips' places are computed.
+    pub fn of(derived: &'a Derived, doc: &'a Document, key: ViewKey) -> Option<Self> {
+        let places = derived.places_ready()?;
+        Some(Data {
+            doc,
+            facts: &derived.facts,
+            statuses: &derived.statuses,
+            shown: &derived.shown,
+            key,
+            context: Context::of(places),
+            property_keys: derived.property_keys(),
+        })
+    }
 }
 
 /// A property cell being edited: for one version of the document and one feature (by
@@ -395,7 +434,7 @@ impl Table {
                                                 serde_json::to_string(&edit.text)
                                                     .unwrap_or_else(|_| "\"\"".to_owned())
                                             } else {
-                                                crate::app::panels::inspector::text_json(&edit.text)
+                                                crate::app::panels::values::text_json(&edit.text)
                                             };
                                             action = Some(TableAction::SetProperty(
                                                 i,

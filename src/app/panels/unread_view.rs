@@ -5,7 +5,7 @@
 use egui::{RichText, Ui};
 
 use crate::app::i18n::{Lang, T};
-use crate::app::panels::inspector::Edit;
+use crate::app::panels::inspector::edit::Edit;
 use crate::app::theme;
 use crate::model::Feature;
 

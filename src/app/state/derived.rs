@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 
 use crate::analysis::{DayCounts, FactBook, Filter, Nearest, Stats};
 use crate::app::map::strips::StripCache;
-use crate::app::panels::table;
 use crate::app::state::document::{OpenDocument, Version};
 use crate::model::{Document, EventType, Status};
 
@@ -394,23 +393,12 @@ impl Derived {
             .map(|(_, p)| p)
     }
 
-    /// What the table shows for `key`, once the strips' places are computed.
-    pub fn table_data<'a>(&'a self, doc: &'a Document, key: ViewKey) -> Option<table::Data<'a>> {
-        let places = self.places_ready()?;
-        let keys = self
-            .property_keys
+    /// The properties' keys of the document the parts were built for (the table's columns).
+    pub fn property_keys(&self) -> &[String] {
+        self.property_keys
             .as_ref()
             .filter(|(v, _)| Some(*v) == self.built_for)
-            .map_or(&[][..], |(_, k)| k.as_slice());
-        Some(table::Data {
-            doc,
-            facts: &self.facts,
-            statuses: &self.statuses,
-            shown: &self.shown,
-            key,
-            context: table_context(places),
-            property_keys: keys,
-        })
+            .map_or(&[][..], |(_, k)| k.as_slice())
     }
 
     /// The statistics of the shown strips at the date (computed when the key changes).
@@ -505,26 +493,4 @@ pub fn context_places() -> &'static ContextPlaces {
             town_names: c.towns.iter().map(|t| t.name.clone()).collect(),
         }
     })
-}
-
-/// The places the table measures distances to.
-pub fn table_context(strips: &StripPlaces) -> table::Context<'_> {
-    let context = context_places();
-    table::Context {
-        strips: table::Places {
-            nearest: &strips.nearest,
-            names: &strips.names,
-            own: Some(&strips.own),
-        },
-        aerodromes: table::Places {
-            nearest: context.aerodromes,
-            names: &context.aerodrome_names,
-            own: None,
-        },
-        towns: table::Places {
-            nearest: context.towns,
-            names: &context.town_names,
-            own: None,
-        },
-    }
 }

@@ -284,7 +284,9 @@ impl PistasApp {
         let doc = self.doc.document();
         self.derived.places(doc);
         self.derived.ensure_property_keys(doc);
-        let Some(data) = self.derived.table_data(self.doc.document(), key) else {
+        let Some(data) =
+            crate::app::panels::table::Data::of(&self.derived, self.doc.document(), key)
+        else {
             return Vec::new();
         };
         self.table.rows(&data)

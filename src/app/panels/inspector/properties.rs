@@ -4,8 +4,9 @@
 use egui::{RichText, Ui};
 
 use crate::app::i18n::{Lang, T};
-use crate::app::panels::inspector::{Edit, Inspector, text_json};
-use crate::app::panels::table::value_text;
+use crate::app::panels::inspector::{Edit, Inspector};
+use crate::app::panels::values::text_json;
+use crate::app::panels::values::value_text;
 use crate::app::theme;
 use crate::model::Feature;
 

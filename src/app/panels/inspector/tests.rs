@@ -1,4 +1,6 @@
 use super::*;
+use crate::app::panels::values::text_json;
+use crate::model::Event;
 use crate::model::{FuzzyDate, Reference};
 
 #[test]

@@ -2,6 +2,7 @@
 //! order.
 
 use crate::analysis::natural_cmp;
+use crate::app::panels::values::value_text;
 
 /// Two property values in a sensible order: numbers by value, text as read (natural
 /// order), missing values last.
@@ -23,11 +24,6 @@ pub(super) fn property_cmp(
             (Err(_), Err(_)) => natural_cmp(&value_text(a), &value_text(b)),
         },
     }
-}
-
-/// A property value as shown: strings without quotes, anything else as JSON.
-pub fn value_text(raw: &serde_json::value::RawValue) -> String {
-    serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned())
 }
 
 /// Sorts `rows` by their text in natural order (stable: equal texts keep their order).

@@ -7,6 +7,7 @@ mod app;
 mod jobs;
 pub mod pictures;
 mod viewer;
+mod words;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -21,8 +22,10 @@ use crate::io::evidence::{self, Problem, human_bytes};
 use crate::model::{Event, Evidence, Source};
 
 pub use jobs::{Finished, Jobs};
+pub use pictures::fit;
 use pictures::{Pictures, Size, Slot};
 pub use viewer::{Compare, Viewer, comparable};
+pub use words::problem_text;
 
 /// The extensions offered when picking evidence, and recognised when dropped.
 pub const EXTENSIONS: [&str; 12] = [
@@ -141,17 +144,6 @@ impl EvidenceView {
     /// What the check found wrong with an item, if anything.
     pub fn problem(&self, item: &Evidence) -> Option<&Problem> {
         self.checked.get(&item.sha256())
-    }
-}
-
-/// The words for a problem found with an item.
-pub fn problem_text(lang: Lang, problem: &Problem) -> String {
-    match problem {
-        Problem::Missing => lang.t(T::EvidenceMissing).to_owned(),
-        Problem::Altered(found) => lang.fill(T::EvidenceAltered, &[&found[..12.min(found.len())]]),
-        Problem::Outside => lang.t(T::EvidenceOutside).to_owned(),
-        Problem::Unreadable(why) => format!("{}: {why}", lang.t(T::EvidenceUnreadable)),
-        Problem::Unreferenced => String::new(),
     }
 }
 
@@ -407,13 +399,4 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::Warc => "WARC",
         Kind::Other => "file",
     }
-}
-
-/// The largest rectangle of `size`'s proportions centred in `within`.
-pub fn fit(size: egui::Vec2, within: egui::Rect) -> egui::Rect {
-    if size.x <= 0.0 || size.y <= 0.0 {
-        return within;
-    }
-    let scale = (within.width() / size.x).min(within.height() / size.y);
-    egui::Rect::from_center_size(within.center(), size * scale)
 }

@@ -234,3 +234,12 @@ fn work(queue: &Queue, send: &mpsc::Sender<Decoded>, ctx: &egui::Context) {
         ctx.request_repaint();
     }
 }
+
+/// The largest rectangle of `size`'s proportions centred in `within`.
+pub fn fit(size: egui::Vec2, within: egui::Rect) -> egui::Rect {
+    if size.x <= 0.0 || size.y <= 0.0 {
+        return within;
+    }
+    let scale = (within.width() / size.x).min(within.height() / size.y);
+    egui::Rect::from_center_size(within.center(), size * scale)
+}

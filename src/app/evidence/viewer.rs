@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use egui::{Color32, RichText, Ui};
 
-use super::pictures::{Pictures, Size, Slot};
-use super::{fit, problem_text};
+use super::pictures::{Pictures, Size, Slot, fit};
+use super::words::problem_text;
 use crate::app::i18n::{Lang, T};
 use crate::app::theme;
 use crate::edit::Holder;

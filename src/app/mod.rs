@@ -21,6 +21,7 @@ pub mod map;
 pub mod panels;
 mod state;
 pub mod theme;
+mod window;
 
 use std::path::PathBuf;
 

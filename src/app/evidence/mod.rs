@@ -3,10 +3,9 @@
 //! background check of every item on open, the viewer and the comparison of two events,
 //! and the images drawn on the map at the timeline's date.
 
-mod app;
-mod jobs;
+pub(crate) mod jobs;
 pub mod pictures;
-mod viewer;
+pub(crate) mod viewer;
 mod words;
 
 use std::collections::HashMap;
@@ -71,7 +70,7 @@ pub enum Request {
 pub struct EvidenceView {
     pub pictures: Pictures,
     /// The working document's evidence folder; `None` until the document has a file.
-    folder: Option<PathBuf>,
+    pub(crate) folder: Option<PathBuf>,
     /// What the background check found, by hash, for the folder it checked.
     pub checked: HashMap<String, Problem>,
     pub jobs: Jobs,
@@ -83,16 +82,16 @@ pub struct EvidenceView {
     /// The event files dropped now go to: set while the pointer is over an event.
     pub drop_target: Option<(usize, usize)>,
     /// The document (generation) and file the folder and check are for.
-    document: Option<(u64, Option<PathBuf>)>,
+    pub(crate) document: Option<(u64, Option<PathBuf>)>,
     /// The file the working document was opened from when it is not its own (a
     /// GeoPackage, a spreadsheet): its folder serves until the document is saved.
     pub opened_from: Option<(u64, PathBuf)>,
     /// The hashes of the images the map drew last.
     pub drawn: Vec<String>,
     /// Pasted images written for the attach that runs, removed once it is done.
-    pasted: Vec<PathBuf>,
+    pub(crate) pasted: Vec<PathBuf>,
     /// The placed images of the document, for the version they were found in.
-    imagery: Option<(
+    pub(crate) imagery: Option<(
         super::state::document::Version,
         crate::analysis::ImageryIndex,
     )>,

@@ -14,7 +14,7 @@ use legend::overlays_ui;
 mod plugins;
 use plugins::{BasemapPlugin, ImportedPlugin, StripsPlugin};
 pub mod tiles;
-mod view;
+pub(crate) mod view;
 
 use view::Drag;
 pub use view::{

@@ -228,3 +228,10 @@ pub struct MapFrame<'a> {
     /// drawn over the basemap and under the layers.
     pub imagery: Vec<(egui::TextureId, [f64; 4])>,
 }
+
+/// What a click on the map hit, across layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picked {
+    Working(usize),
+    Layer(u64, usize),
+}

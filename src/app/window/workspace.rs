@@ -1,6 +1,7 @@
 //! The workspace around the working layer: imported layers, merging one into the working
 //! layer, the Export… dialog, the map as PNG, and project files.
 
+use crate::app::map::view::Picked;
 use std::borrow::Cow;
 use std::path::PathBuf;
 
@@ -20,13 +21,6 @@ use crate::app::{PistasApp, Tab, theme};
 use crate::edit::merge::{self, MatchOptions};
 use crate::io::{round_coordinates, save_atomic};
 use crate::model::Document;
-
-/// What a click on the map hit, across layers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Picked {
-    Working(usize),
-    Layer(u64, usize),
-}
 
 impl PistasApp {
     // ----- layers -----

@@ -4,11 +4,11 @@
 
 use std::path::PathBuf;
 
-use super::pictures::{Size, Slot};
-use super::viewer::ViewerAsk;
 use crate::app::PistasApp;
 use crate::app::evidence::Request;
 use crate::app::evidence::jobs::Finished;
+use crate::app::evidence::pictures::{Size, Slot};
+use crate::app::evidence::viewer::ViewerAsk;
 use crate::app::evidence::viewer::{Compare, Viewer};
 use crate::app::i18n::T;
 use crate::app::panels::problems::ProblemsOf;
@@ -262,7 +262,7 @@ impl PistasApp {
         });
         // Whether there is anything to check is found out off the UI thread too (it reads
         // every feature's text).
-        let from = super::jobs::Bring { carry, restore };
+        let from = crate::app::evidence::jobs::Bring { carry, restore };
         self.evidence
             .jobs
             .check(ctx, generation, self.doc.shared(), &folder, from);

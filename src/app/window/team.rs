@@ -1,11 +1,11 @@
 //! The team in the window: connecting to the shared database, syncing in the background,
 //! and the conflicts a sync left for the person to settle.
 
-use crate::app::dialogs::team_view::{ConflictReview, part_label};
+use crate::app::dialogs::team_view::{ConflictReview, ReviewAnswer};
 use crate::app::i18n::T;
 use crate::app::state::overlays::Overlay;
 use crate::app::{PistasApp, theme};
-use crate::db::{Keep, Picks, Progress, Target};
+use crate::db::{Picks, Progress, Target};
 
 impl PistasApp {
     /// The Connect dialog; true to keep it open.
@@ -198,69 +198,14 @@ impl PistasApp {
         if review.generation != self.doc.version().generation() {
             return false;
         }
-        let mut keep = true;
-        egui::Modal::new(egui::Id::unique(("pistas-modal", depth))).show(ctx, |ui| {
-            ui.set_width(620.0);
-            ui.heading(lang.t(T::ConflictsTitle));
-            ui.label(lang.t(T::ConflictsHelp));
-            egui::ScrollArea::vertical()
-                .max_height(360.0)
-                .show(ui, |ui| {
-                    for (s, strip) in review.strips.iter().enumerate() {
-                        ui.strong(format!("{} ({})", strip.label, strip.strip));
-                        egui::Grid::new(("conflicts", s))
-                            .num_columns(3)
-                            .striped(true)
-                            .show(ui, |ui| {
-                                for (c, conflict) in strip.conflicts.iter().enumerate() {
-                                    ui.label(part_label(lang, &conflict.part));
-                                    let pick = &mut review.picks[s][c];
-                                    ui.radio_value(
-                                        pick,
-                                        Some(Keep::Mine),
-                                        format!("{}: {}", lang.t(T::Mine), conflict.mine),
-                                    );
-                                    ui.radio_value(
-                                        pick,
-                                        Some(Keep::Theirs),
-                                        format!("{}: {}", lang.t(T::Theirs), conflict.theirs),
-                                    );
-                                    ui.end_row();
-                                }
-                            });
-                        ui.add_space(6.0);
-                    }
-                });
-            ui.label(egui::RichText::new(lang.t(T::ConflictsKept)).small());
-            ui.horizontal(|ui| {
-                if ui.button(lang.t(T::AllMine)).clicked() {
-                    review
-                        .picks
-                        .iter_mut()
-                        .flatten()
-                        .for_each(|p| *p = Some(Keep::Mine));
-                }
-                if ui.button(lang.t(T::AllTheirs)).clicked() {
-                    review
-                        .picks
-                        .iter_mut()
-                        .flatten()
-                        .for_each(|p| *p = Some(Keep::Theirs));
-                }
-                let any = review.picks.iter().flatten().any(Option::is_some);
-                if ui
-                    .add_enabled(any, egui::Button::new(lang.t(T::ResolveAndSync)))
-                    .clicked()
-                {
-                    keep = false;
-                    self.start_sync(review.chosen());
-                }
-                if ui.button(lang.t(T::Later)).clicked() {
-                    keep = false;
-                }
-            });
-        });
-        keep
+        match review.ui(ctx, lang, depth) {
+            ReviewAnswer::Open => true,
+            ReviewAnswer::Later => false,
+            ReviewAnswer::Resolve(chosen) => {
+                self.start_sync(chosen);
+                false
+            }
+        }
     }
 
     /// The database part of the status bar.

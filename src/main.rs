@@ -11,6 +11,7 @@ fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(command) => {
+            pistas::logging::for_cli(cli.verbose);
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
             run(command, &mut out, &mut err)
         }
@@ -21,9 +22,14 @@ fn main() {
 
 #[cfg(feature = "gui")]
 fn open_window(file: Option<std::path::PathBuf>, tiles: Option<std::path::PathBuf>) -> i32 {
+    if let Some(path) = pistas::logging::for_window() {
+        log::info!("Pistas {} logs to {}", pistas::VERSION, path.display());
+    }
     match pistas::app::run(file, tiles) {
         Ok(()) => 0,
         Err(e) => {
+            // Shown on stderr, and kept in the log file for a window started from a menu.
+            log::error!("cannot open the window: {e}");
             eprintln!("pistas: cannot open the window: {e}");
             2
         }

@@ -21,6 +21,10 @@ pub struct Cli {
     /// Draw this offline vector tile file (.pmtiles, Protomaps schema) under the strips.
     #[arg(long, value_name = "FILE.pmtiles")]
     pub tiles: Option<PathBuf>,
+    /// Say more on stderr: -v what is read, written and synced; -vv the details too (RUST_LOG,
+    /// when set, decides instead). The window logs to pistas.log in the user's state folder.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]

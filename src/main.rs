@@ -1,5 +1,4 @@
 //! `pistas`: the map window, or a headless subcommand.
-use clap::Parser;
 use pistas::cli::{Cli, run};
 
 /// mimalloc: loading a file makes hundreds of thousands of small strings on several
@@ -8,7 +7,7 @@ use pistas::cli::{Cli, run};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
     let code = match cli.command {
         Some(command) => {
             pistas::logging::for_cli(cli.verbose);

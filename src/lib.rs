@@ -13,6 +13,7 @@ pub mod db;
 pub mod edit;
 pub mod geodata;
 pub mod io;
+pub mod logging;
 pub mod model;
 pub mod story;
 

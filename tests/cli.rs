@@ -239,3 +239,35 @@ fn version_says_the_commit_it_was_built_from() {
     );
     assert_eq!(text.trim(), format!("pistas {}", pistas::VERSION));
 }
+
+#[test]
+fn verbose_logs_what_was_read_on_stderr_and_quiet_does_not() {
+    let sample = sample();
+    let quiet = pistas()
+        .env_remove("RUST_LOG")
+        .args(["validate", &sample])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&quiet.stderr);
+    assert!(!stderr.contains(" INFO "), "{stderr}");
+    for args in [["-v", "validate"], ["validate", "--verbose"]] {
+        let out = pistas()
+            .env_remove("RUST_LOG")
+            .args(args)
+            .arg(&sample)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(" INFO  pistas::io::import: read "))
+            .unwrap_or_else(|| panic!("no info line: {stderr}"));
+        assert!(line.contains("60 features"), "{line}");
+    }
+    // FILE and --tiles open the window: with a subcommand they are a usage error.
+    pistas()
+        .args(["--tiles", "t.pmtiles", "validate", &sample])
+        .assert()
+        .code(2);
+}

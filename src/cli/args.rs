@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use super::db::DbCommand;
 use super::evidence::EvidenceCommand;
@@ -12,7 +12,11 @@ use super::story::{StoryArgs, Which};
 ///
 /// With no command, opens the map window (on FILE, or on the bundled sample).
 #[derive(Debug, Parser)]
-#[command(name = "pistas", version = crate::VERSION, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "pistas",
+    version = crate::VERSION,
+    override_usage = "pistas [OPTIONS] [FILE]\n       pistas [OPTIONS] <COMMAND>"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -21,6 +25,28 @@ pub struct Cli {
     /// Draw this offline vector tile file (.pmtiles, Protomaps schema) under the strips.
     #[arg(long, value_name = "FILE.pmtiles")]
     pub tiles: Option<PathBuf>,
+    /// Say more on stderr: -v what is read, written and synced; -vv the details too (RUST_LOG,
+    /// when set, decides instead). The window logs to pistas.log in the user's state folder.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+impl Cli {
+    /// The command line as given; exits with clap's usage error when it asks for a window
+    /// (FILE, --tiles) and a subcommand at once. (clap's `args_conflicts_with_subcommands`
+    /// would refuse `-v` before a subcommand too.)
+    pub fn parse_checked() -> Cli {
+        let cli = Cli::parse();
+        if cli.command.is_some() && (cli.file.is_some() || cli.tiles.is_some()) {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "FILE and --tiles are for the window: they cannot be used with a subcommand",
+                )
+                .exit();
+        }
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::args::Command;
 use super::exit::{FAILURE, INVALID, OK};
+use super::say::{say, told};
 use crate::analysis::Stats;
 use crate::edit::Editor;
 use crate::edit::merge::{self, Decision, MatchOptions};
@@ -95,7 +96,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match result {
         Ok(code) => code,
         Err(message) => {
-            let _ = writeln!(err, "pistas: {message}");
+            say!(err, "pistas: {message}");
             FAILURE
         }
     }
@@ -118,15 +119,15 @@ fn validate(
         }
         if !json {
             for d in &parsed.diagnostics {
-                let _ = writeln!(err, "{d}");
+                say!(err, "{d}");
             }
-            let _ = writeln!(err, "{}", summary_line(path, &parsed));
+            say!(err, "{}", summary_line(path, &parsed));
         }
         all.extend(parsed.diagnostics);
     }
     if json {
         let text = serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?;
-        let _ = writeln!(out, "{text}");
+        say!(out, "{text}");
     }
     Ok(code)
 }
@@ -227,7 +228,7 @@ fn convert(
     if let Some(column) = id_column {
         match parsed.document.take_ids_from(column) {
             Some(n) => {
-                let _ = writeln!(err, "{n} features take their id from \"{column}\"");
+                say!(err, "{n} features take their id from \"{column}\"");
             }
             None => {
                 return Err(format!(
@@ -237,10 +238,10 @@ fn convert(
         }
     }
     for d in &parsed.diagnostics {
-        let _ = writeln!(err, "{d}");
+        say!(err, "{d}");
     }
     if parsed.fatal || (parsed.has_errors() && !partial) {
-        let _ = writeln!(
+        say!(
             err,
             "{}\nnothing written; use --partial to convert anyway (what Pistas could not read is kept as written in GeoJSON, left out of other formats)",
             summary_line(input, &parsed)
@@ -260,7 +261,7 @@ fn convert(
         } else {
             "left out of this format"
         };
-        let _ = writeln!(
+        say!(
             err,
             "{unread} features and {unread_events} events Pistas could not read are {what}"
         );
@@ -270,12 +271,12 @@ fn convert(
             crate::io::publication::for_publication(&parsed.document, publication);
         parsed.document = document;
         for line in left.lines() {
-            let _ = writeln!(err, "for publication: {line}");
+            say!(err, "for publication: {line}");
         }
     }
     let text = export(&parsed.document, format, status_date).map_err(|e| e.to_string())?;
     super::evidence::write_carrying(input, output, &parsed.document, format, &text, force, err)?;
-    let _ = writeln!(
+    say!(
         err,
         "wrote {} ({}, {} features)",
         output.display(),
@@ -316,9 +317,9 @@ fn merge(args: &MergeArgs, err: &mut dyn Write) -> Outcome {
         let parsed = read_path(path).map_err(|e| e.to_string())?;
         if parsed.has_errors() {
             for d in &parsed.diagnostics {
-                let _ = writeln!(err, "{d}");
+                say!(err, "{d}");
             }
-            let _ = writeln!(err, "{}\nnothing written", summary_line(path, &parsed));
+            say!(err, "{}\nnothing written", summary_line(path, &parsed));
             return Ok(INVALID);
         }
         docs.push(parsed.document);
@@ -358,7 +359,7 @@ fn merge(args: &MergeArgs, err: &mut dyn Write) -> Outcome {
     if !plan.identical.is_empty() {
         identical = format!(", {} already there", plan.identical.len());
     }
-    let _ = writeln!(
+    say!(
         err,
         "wrote {} ({} features): {merged} merged, {} added{kept_apart}{identical}; {conflicts} conflicting values kept from {}",
         args.output.display(),
@@ -381,23 +382,24 @@ fn stats(
     let parsed = read_path(path).map_err(|e| e.to_string())?;
     if parsed.has_errors() {
         for d in &parsed.diagnostics {
-            let _ = writeln!(err, "{d}");
+            say!(err, "{d}");
         }
-        let _ = writeln!(err, "{}", summary_line(path, &parsed));
+        say!(err, "{}", summary_line(path, &parsed));
         return Ok(INVALID);
     }
     let stats = Stats::of(&parsed.document, at, top);
     if json {
         let text = serde_json::to_string_pretty(&stats).map_err(|e| e.to_string())?;
-        let _ = writeln!(out, "{text}");
+        say!(out, "{text}");
     } else {
-        let _ = write!(out, "{}", stats_text(&stats));
+        told(write!(out, "{}", stats_text(&stats)));
     }
     Ok(OK)
 }
 
 /// The statistics as a plain-text report.
 pub fn stats_text(s: &Stats) -> String {
+    // Ignored: each `let _ = writeln!` below writes to a String, which cannot fail.
     use std::fmt::Write as _;
     let mut t = String::new();
     let _ = writeln!(t, "{} strips; status at {}:", s.strips, s.at);
@@ -453,7 +455,7 @@ fn generate(strips: usize, seed: u64, output: &Path, force: bool, out: &mut dyn 
     let doc = synthetic::generate(strips, seed);
     let text = write_geojson(&doc, &crate::io::WriteOptions::default());
     save_atomic(output, text.as_bytes(), force).map_err(|e| e.to_string())?;
-    let _ = writeln!(
+    say!(
         out,
         "wrote {} synthetic strips to {}",
         strips,

@@ -3,7 +3,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use super::exit::{FAILURE, INVALID, OK};
+use super::exit::{INVALID, OK};
+use super::say::{say, told};
 use crate::db::{self, DbError, Keep, Picks, Target};
 use crate::io::{WriteOptions, read_path, save_atomic, write_geojson};
 
@@ -51,7 +52,7 @@ pub fn connect(url: &str, err: &mut dyn Write) -> Result<(Target, db::Session), 
                     target.describe()
                 ));
             }
-            let _ = err.flush();
+            told(err.flush());
             let password =
                 rpassword::prompt_password(format!("Password for {}: ", target.describe()))
                     .map_err(|e| format!("cannot read the password: {e}"))?;
@@ -98,7 +99,7 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             let parsed = read_path(&file).map_err(|e| e.to_string())?;
             if parsed.fatal {
                 for d in &parsed.diagnostics {
-                    let _ = writeln!(err, "{d}");
+                    say!(err, "{d}");
                 }
                 return Ok(INVALID);
             }
@@ -112,12 +113,12 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             let n = db::push(&mut client, &parsed.document, &progress).map_err(fail)?;
             upload_evidence(&mut client, &file, &parsed.document, err)?;
             if assigned > 0 {
-                let _ = writeln!(
+                say!(
                     err,
                     "{assigned} features had no id: in the database they have the ids Pistas gave them (pistas-1, …); pull or sync to have them in a file"
                 );
             }
-            let _ = writeln!(
+            say!(
                 out,
                 "pushed {n} features of {} to {}",
                 file.display(),
@@ -140,13 +141,13 @@ pub fn run(command: DbCommand, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             let (base, problems) = db::pull(&mut client, &target, &progress).map_err(fail)?;
             let doc = &base.doc;
             for p in &problems {
-                let _ = writeln!(err, "{}: {p}", target.describe());
+                say!(err, "{}: {p}", target.describe());
             }
             let text = write_geojson(doc, &WriteOptions::default());
             save_atomic(&path, text.as_bytes(), true).map_err(|e| e.to_string())?;
             db::state::store(&path, &base).map_err(fail)?;
             fetch_evidence(&mut client, &path, doc, err)?;
-            let _ = writeln!(
+            say!(
                 out,
                 "pulled {} features from {} into {}",
                 doc.features().len(),
@@ -194,7 +195,7 @@ fn fetch_evidence(
 
 fn say_moved(moved: &db::files::Moved, what: &str, err: &mut dyn Write) {
     if moved.files > 0 {
-        let _ = writeln!(
+        say!(
             err,
             "evidence: {what} {} file(s), {}",
             moved.files,
@@ -202,7 +203,7 @@ fn say_moved(moved: &db::files::Moved, what: &str, err: &mut dyn Write) {
         );
     }
     for p in &moved.problems {
-        let _ = writeln!(err, "evidence: {p}");
+        say!(err, "evidence: {p}");
     }
 }
 
@@ -220,7 +221,7 @@ fn sync(
     let parsed = read_path(file).map_err(|e| e.to_string())?;
     if parsed.fatal {
         for d in &parsed.diagnostics {
-            let _ = writeln!(err, "{d}");
+            say!(err, "{d}");
         }
         return Ok(INVALID);
     }
@@ -230,7 +231,7 @@ fn sync(
     let mut local = parsed.document.clone();
     let given = local.keep_assigned_ids().map_err(|e| e.to_string())?;
     if given > 0 {
-        let _ = writeln!(
+        say!(
             err,
             "{given} features had no id: they keep the ids Pistas gave them (pistas-1, …), written to {}",
             file.display()
@@ -271,7 +272,7 @@ fn sync(
         match kept {
             Ok(path) => backup = Some(path),
             Err(e) => {
-                let _ = writeln!(
+                say!(
                     err,
                     "warning: no copy of {} as it was before this sync could be kept: {e}",
                     file.display()
@@ -284,12 +285,12 @@ fn sync(
     db::state::store(file, &new_base).map_err(|e| e.to_string())?;
     fetch_evidence(&mut client, file, &doc, err)?;
     let report = &synced.report;
-    let _ = writeln!(out, "{}: {}", file.display(), report.summary());
+    say!(out, "{}: {}", file.display(), report.summary());
     for line in report.lines() {
-        let _ = writeln!(out, "  {line}");
+        say!(out, "  {line}");
     }
     if let Some(path) = &backup {
-        let _ = writeln!(
+        say!(
             out,
             "the file as it was before this sync: {} (the last {} are kept)",
             path.display(),
@@ -298,7 +299,7 @@ fn sync(
     }
     for strip in &report.conflicts {
         for c in &strip.conflicts {
-            let _ = writeln!(
+            say!(
                 out,
                 "conflict: {} ({}), {}: mine {} / theirs {}",
                 strip.label,
@@ -310,12 +311,11 @@ fn sync(
         }
     }
     if !report.conflicts.is_empty() {
-        let _ = writeln!(
+        say!(
             err,
             "conflicts left: nothing changed for those strips on either side; run again with --keep mine|theirs, or resolve them in the window"
         );
         return Ok(INVALID);
     }
-    let _ = FAILURE;
     Ok(OK)
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::exit::{FAILURE, INVALID, OK};
+use super::say::{say, told};
 use crate::io::evidence::{self, AddOptions, Finding, Problem};
 use crate::io::{LineIndex, WriteOptions, read_path, save_atomic, write_geojson};
 
@@ -62,11 +63,11 @@ pub fn run(action: EvidenceCommand, out: &mut dyn Write, err: &mut dyn Write) ->
         EvidenceCommand::Manifest { doc, public } => {
             let bytes = std::fs::read(&doc).map_err(|e| format!("{}: {e}", doc.display()))?;
             let parsed = read_path(&doc).map_err(|e| e.to_string())?;
-            let _ = write!(
+            told(write!(
                 out,
                 "{}",
                 evidence::manifest(&bytes, &parsed.document, public)
-            );
+            ));
             Ok(OK)
         }
     }
@@ -83,7 +84,7 @@ fn add(
     let parsed = read_path(doc).map_err(|e| e.to_string())?;
     if parsed.fatal {
         for d in &parsed.diagnostics {
-            let _ = writeln!(err, "{d}");
+            say!(err, "{d}");
         }
         return Ok(INVALID);
     }
@@ -92,7 +93,7 @@ fn add(
     for file in files {
         let stored = evidence::store(&folder, file, options)?;
         if let Some(note) = stored.note {
-            let _ = writeln!(err, "{note}");
+            say!(err, "{note}");
         }
         items.push(stored.item);
     }
@@ -100,7 +101,7 @@ fn add(
     evidence::attach(&mut document, strip, event, items)?;
     let text = write_geojson(&document, &WriteOptions::default());
     save_atomic(doc, text.as_bytes(), true).map_err(|e| e.to_string())?;
-    let _ = writeln!(
+    say!(
         err,
         "{}: {} file(s) attached to strip {strip}, kept in {}",
         doc.display(),
@@ -144,14 +145,14 @@ pub(super) fn write_carrying(
         }
     };
     if let Some(c) = carried {
-        let _ = writeln!(
+        say!(
             err,
             "evidence: {} file(s), {} taken along",
             c.files,
             crate::io::evidence::human_bytes(c.bytes)
         );
         for line in &c.not_carried {
-            let _ = writeln!(err, "evidence not taken along: {line}");
+            say!(err, "evidence not taken along: {line}");
         }
     }
     Ok(())
@@ -164,7 +165,7 @@ pub fn verify(doc: &Path, err: &mut dyn Write) -> Outcome {
     let parsed = read_path(doc).map_err(|e| e.to_string())?;
     if parsed.fatal {
         for d in &parsed.diagnostics {
-            let _ = writeln!(err, "{d}");
+            say!(err, "{d}");
         }
         return Ok(FAILURE);
     }
@@ -173,10 +174,10 @@ pub fn verify(doc: &Path, err: &mut dyn Write) -> Outcome {
     let lines = LineIndex::new(&text);
     let places = hash_places(&text);
     for finding in &findings {
-        let _ = writeln!(err, "{}", located(doc, &places, &lines, &folder, finding));
+        say!(err, "{}", located(doc, &places, &lines, &folder, finding));
     }
     let items = evidence::items(&parsed.document).len();
-    let _ = writeln!(
+    say!(
         err,
         "{}: {items} evidence item(s), {}",
         doc.display(),

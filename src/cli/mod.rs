@@ -5,6 +5,7 @@ mod commands;
 mod db;
 mod evidence;
 mod exit;
+mod say;
 mod story;
 
 pub use args::{Cli, Command};

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::exit::OK;
+use super::say::say;
 use crate::analysis::Filter;
 use crate::io::publication::{Publication, for_publication};
 use crate::io::{read_path, save_atomic};
@@ -126,7 +127,7 @@ fn load(args: &StoryArgs, err: &mut dyn Write) -> Result<Loaded, String> {
         doc = public;
         left_out = left.lines();
         for line in &left_out {
-            let _ = writeln!(err, "for publication: {line}");
+            say!(err, "for publication: {line}");
         }
     }
     let made = Made {
@@ -199,7 +200,7 @@ pub fn dossier(
             .into_bytes()
     };
     save_atomic(out_path, &bytes, true).map_err(|e| e.to_string())?;
-    let _ = writeln!(
+    say!(
         err,
         "wrote {} (dossier of {} strip(s), {} kB)",
         out_path.display(),
@@ -224,7 +225,7 @@ pub fn publish(args: &StoryArgs, out_path: &Path, err: &mut dyn Write) -> Result
         &loaded.made.left_out,
     );
     save_atomic(out_path, html.as_bytes(), true).map_err(|e| e.to_string())?;
-    let _ = writeln!(
+    say!(
         err,
         "wrote {} (web map of {} strips, {} kB)",
         out_path.display(),

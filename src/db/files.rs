@@ -112,6 +112,12 @@ pub fn upload(client: &mut Session, doc: &Document, folder: &Path) -> Result<Mov
         moved.files += 1;
         moved.bytes += sent;
     }
+    log::info!(
+        "uploaded {} evidence files ({} bytes); {} not",
+        moved.files,
+        moved.bytes,
+        moved.problems.len()
+    );
     Ok(moved)
 }
 
@@ -175,6 +181,8 @@ pub fn fetch(client: &mut Session, doc: &Document, folder: &Path) -> Result<Move
         out.sync_all().map_err(io)?;
         drop(out);
         if hex(&hasher.finalize()) != hash {
+            // Ignored: a copy left beside is only a ".partial" file, written anew by the
+            // next fetch.
             let _ = std::fs::remove_file(&partial);
             moved.problems.push(format!(
                 "{rel}: the database's copy is incomplete or altered; not fetched"
@@ -185,5 +193,11 @@ pub fn fetch(client: &mut Session, doc: &Document, folder: &Path) -> Result<Move
         moved.files += 1;
         moved.bytes += size;
     }
+    log::info!(
+        "fetched {} evidence files ({} bytes); {} not",
+        moved.files,
+        moved.bytes,
+        moved.problems.len()
+    );
     Ok(moved)
 }

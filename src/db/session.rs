@@ -75,8 +75,10 @@ impl Session {
         // The connection's own task runs whenever a call blocks on the runtime; its end
         // (the server gone) shows as the next call's error.
         rt.spawn(async move {
-            // Its error (the server gone) is the one the waiting call returns.
-            let _ = connection.await;
+            // Its error (the server gone) is also the one the waiting call returns.
+            if let Err(e) = connection.await {
+                log::debug!("the connection to the server ended: {e}");
+            }
         });
         Ok(Session {
             rt,

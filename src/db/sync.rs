@@ -131,6 +131,7 @@ pub fn push(
     remote::write_collection(&mut tx, doc)?;
     tx.commit()?;
     progress(Progress::Done);
+    log::info!("pushed {} strips", writes.len());
     Ok(writes.len())
 }
 
@@ -173,6 +174,12 @@ pub fn pull(
         doc: fetched.doc,
     };
     progress(Progress::Done);
+    log::info!(
+        "pulled {} strips from {} ({} problems)",
+        base.doc.features().len(),
+        base.state.target,
+        fetched.problems.len()
+    );
     Ok((base, fetched.problems))
 }
 
@@ -194,9 +201,17 @@ pub fn sync(
             Ok(mut synced) => {
                 synced.report.attempts = attempts;
                 progress(Progress::Done);
+                log::info!(
+                    "synced with {}: {}",
+                    target.describe(),
+                    synced.report.summary()
+                );
                 return Ok(synced);
             }
-            Err(e) if e.retryable() && attempts < ATTEMPTS => back_off(attempts),
+            Err(e) if e.retryable() && attempts < ATTEMPTS => {
+                log::warn!("sync, try {attempts} of {ATTEMPTS}: {e}; trying again");
+                back_off(attempts);
+            }
             Err(e) => return Err(e),
         }
     }

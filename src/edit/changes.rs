@@ -32,8 +32,10 @@ pub(super) fn apply_changes(
     let mut brought: Vec<String> = Vec::new();
     let inverse = apply_each(doc, changes, &mut brought)?;
     if let Some(id) = repeated(doc, &brought) {
-        // Undoing what was just done cannot fail.
-        let _ = apply_each(doc, inverse, &mut Vec::new());
+        // Undoing what was just done cannot fail; if it ever did, the log says so.
+        if let Err(e) = apply_each(doc, inverse, &mut Vec::new()) {
+            log::error!("undoing a refused edit failed: {e}");
+        }
         return Err(EditError::IdTaken(id));
     }
     Ok(inverse)
@@ -111,7 +113,9 @@ fn rollback(
     error: EditError,
 ) -> Result<Vec<Change>, EditError> {
     done.reverse();
-    // Undoing what was just done cannot fail.
-    let _ = apply_each(doc, done, &mut Vec::new());
+    // Undoing what was just done cannot fail; if it ever did, the log says so.
+    if let Err(e) = apply_each(doc, done, &mut Vec::new()) {
+        log::error!("undoing a refused edit failed ({error}): {e}");
+    }
     Err(error)
 }

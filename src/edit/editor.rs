@@ -183,7 +183,8 @@ impl Editor {
             }
             // Inverse changes are built from the state they undo, so this cannot fail;
             // if it ever did, the history is dropped rather than applied half-way.
-            Err(_) => {
+            Err(e) => {
+                log::error!("undo failed, so the undo history is dropped: {e}");
                 self.undo.clear();
                 None
             }
@@ -208,7 +209,8 @@ impl Editor {
                 });
                 Some(step.kind)
             }
-            Err(_) => {
+            Err(e) => {
+                log::error!("redo failed, so the redo history is dropped: {e}");
                 self.redo.clear();
                 None
             }

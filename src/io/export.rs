@@ -9,6 +9,7 @@ mod tables;
 
 pub use kml::kml;
 
+// Ignored: every `let _ = write!` in this file writes to a String, which cannot fail.
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
@@ -106,6 +107,7 @@ pub fn export(
     format: Format,
     status_date: NaiveDate,
 ) -> Result<Vec<u8>, ExportError> {
+    log::info!("exporting {} features as {format:?}", doc.features().len());
     Ok(match format {
         Format::GeoJson => {
             crate::io::write::write_geojson(doc, &crate::io::write::WriteOptions { status_date })
@@ -129,6 +131,7 @@ pub fn round_coordinates(doc: &Document, digits: u8) -> Document {
     let factor = 10f64.powi(i32::from(digits.min(15)));
     let round = |v: f64| (v * factor).round() / factor;
     let mut out = doc.clone();
+    // Ignored: only coordinates change, and only a change of id is refused.
     let _ = out.update_all(|feature| {
         if let Some(geometry) = feature.geometry_mut() {
             let shape = geometry.shape().map_coords(|c| geo::Coord {

@@ -86,7 +86,7 @@ pub fn for_publication(doc: &Document, options: Publication) -> (Document, LeftO
         }
         keep
     });
-    // Each feature's id stays as it is: no change here can refuse.
+    // Ignored: each feature's id stays as it is, and only a change of id is refused.
     let _ = out.update_all(|f| {
         if f.remove_property("notes").is_some() {
             left.strip_notes += 1;

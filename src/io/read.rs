@@ -44,7 +44,15 @@ pub fn read_path(path: &Path) -> Result<Parsed, ReadFileError> {
         path: path.display().to_string(),
         source,
     })?;
-    Ok(read_owned(bytes, &path.display().to_string(), &untold))
+    let parsed = read_owned(bytes, &path.display().to_string(), &untold);
+    log::info!(
+        "read {}: {} features, {} errors, {} warnings",
+        path.display(),
+        parsed.document.features().len(),
+        parsed.error_count(),
+        parsed.warning_count()
+    );
+    Ok(parsed)
 }
 
 /// Reads GeoJSON bytes the caller gives away: their text becomes the features' shared

@@ -88,9 +88,14 @@ pub fn save_atomic_parts(path: &Path, parts: &[&[u8]], overwrite: bool) -> Resul
     }
     // The rename is durable only once the folder itself is synced.
     #[cfg(unix)]
-    if let Ok(dir) = std::fs::File::open(&folder) {
-        let _ = dir.sync_all();
+    if let Ok(dir) = std::fs::File::open(&folder)
+        && let Err(e) = dir.sync_all()
+    {
+        // Some file systems cannot sync a folder; the file itself is synced.
+        log::debug!("{}: the folder was not synced: {e}", folder.display());
     }
+    let bytes: usize = parts.iter().map(|p| p.len()).sum();
+    log::info!("wrote {shown} ({bytes} bytes)");
     Ok(())
 }
 
@@ -136,6 +141,7 @@ fn remove_stale_temporaries(folder: &Path) {
         };
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
         if is_stale(pid, &entry) {
+            // Ignored: a stale temporary file that stays is tried again at the next save.
             let _ = std::fs::remove_file(entry.path());
         }
     }

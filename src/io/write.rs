@@ -4,6 +4,7 @@
 //! in their original order, and unedited geometries byte for byte. Strips also get the
 //! derived summary and each event its `date_start`/`date_end` bounds.
 
+// Ignored: every `let _ = write!` in this file writes to a String, which cannot fail.
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

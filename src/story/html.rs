@@ -3,6 +3,7 @@
 //! starts a page, and the footer (data file's hash, date, version, credits) is on every
 //! printed page.
 
+// Ignored: every `let _ = write!` in this file writes to a String, which cannot fail.
 use std::fmt::Write;
 
 use super::overview;

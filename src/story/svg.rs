@@ -2,6 +2,7 @@
 //! strip (with its evidence image at the date under it), an overview map of a selection, a
 //! strip's lifeline, and bar charts. Vector, so they print sharp and stay small.
 
+// Ignored: every `let _ = write!` in this file writes to a String, which cannot fail.
 use std::fmt::Write;
 use std::sync::OnceLock;
 

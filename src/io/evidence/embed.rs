@@ -46,7 +46,8 @@ pub fn embed(gpkg: &Path, doc: &Document, folder: &Path) -> Result<Carried, Stri
         let rel = relative_path(&item);
         let file = match file_of(folder, &item) {
             Ok(f) => f,
-            Err(_) => {
+            Err(e) => {
+                log::debug!("{rel}: not carried ({e:?})");
                 carried
                     .not_carried
                     .push(format!("{rel}: not in {}", folder.display()));
@@ -179,6 +180,7 @@ pub fn restore(gpkg: &Path, doc: &Document, folder: &Path) -> Result<Carried, St
         out.sync_all().map_err(|e| e.to_string())?;
         drop(out);
         if hex(&hasher.finalize()) != hash {
+            // Ignored: a copy left beside is only a ".partial" file, written anew next time.
             let _ = std::fs::remove_file(&partial);
             carried.not_carried.push(format!(
                 "{rel}: the GeoPackage's copy is altered; not restored"

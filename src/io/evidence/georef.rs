@@ -80,7 +80,12 @@ pub fn footprint_of(file: &Path) -> Result<Option<[f64; 4]>, String> {
     let prj = file.with_extension("prj");
     let crs = match std::fs::read_to_string(&prj) {
         Ok(wkt) => ToWgs84::from_definition(&wkt, &prj.display().to_string())?,
-        Err(_) => ToWgs84::identity(),
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                log::debug!("{}: {e}; the world file is taken as WGS 84", prj.display());
+            }
+            ToWgs84::identity()
+        }
     };
     let (width, height) = image::image_dimensions(file).map_err(|e| format!("{name}: {e}"))?;
     to_footprint(&placement, width, height, &crs).map(Some)

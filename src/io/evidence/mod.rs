@@ -337,6 +337,7 @@ pub fn store(folder: &Path, file: &Path, options: &AddOptions) -> Result<Stored,
         std::fs::copy(file, &partial).map_err(|e| format!("{name}: {e}"))?;
         let (copied, _) = sha256_file(&partial).map_err(|e| e.to_string())?;
         if copied != hash {
+            // Ignored: a copy left beside is only a ".partial" file, written anew next time.
             let _ = std::fs::remove_file(&partial);
             return Err(format!(
                 "{name} changed while it was copied; nothing was added"

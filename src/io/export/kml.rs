@@ -1,6 +1,7 @@
 //! Google Earth's KML: styles per status, a folder of strips with every property, and a
 //! folder of dated events with every field, so the file reads back whole.
 
+// Ignored: every `let _ = write!` in this file writes to a String, which cannot fail.
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;

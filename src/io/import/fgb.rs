@@ -154,7 +154,7 @@ pub fn read(bytes: &[u8], file: &str, bbox: Option<Bbox>) -> Parsed {
                 ),
             },
             Err(_) if bbox.is_some() => continue,
-            Err(_) => {}
+            Err(e) => log::trace!("feature #{n}: no geometry read: {e}"),
         }
         let mut properties = Properties { values: Vec::new() };
         if let Err(e) = feature.process_properties(&mut properties) {

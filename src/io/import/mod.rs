@@ -30,9 +30,10 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<Parsed, ReadFil
         if let Err(source) = std::fs::metadata(path) {
             return Err(ReadFileError { path: name, source });
         }
-        return Ok(guarded(&name, || {
+        let parsed = guarded(&name, || {
             gpkg::read(path, &name, options.layer.as_deref(), options.bbox)
-        }));
+        });
+        return Ok(logged(&name, format, parsed));
     }
     let bytes = std::fs::read(path).map_err(|source| ReadFileError {
         path: name.clone(),
@@ -66,9 +67,21 @@ pub fn read_bytes_as_reporting(
     options: &ImportOptions,
     progress: crate::io::read::Progress,
 ) -> Parsed {
-    guarded(name, || {
+    let parsed = guarded(name, || {
         read_format(bytes, name, path, format, options, progress)
-    })
+    });
+    logged(name, format, parsed)
+}
+
+/// Says in the log what reading a file gave.
+fn logged(name: &str, format: InputFormat, parsed: Parsed) -> Parsed {
+    log::info!(
+        "read {name} ({format:?}): {} features, {} errors, {} warnings",
+        parsed.document.features().len(),
+        parsed.error_count(),
+        parsed.warning_count()
+    );
+    parsed
 }
 
 /// A fault in a reader of another program's format (a crate that panics on a damaged

@@ -44,6 +44,8 @@ impl Writer {
 
     /// Begins a journal on `base` with `lines` (replaces any journal there was).
     pub fn start(&self, base: Base, original: Option<PathBuf>, lines: Vec<String>) {
+        // Ignored (here and below): the writer's thread ends only when the Writer is dropped,
+        // or by a panic, which its message has already told.
         let _ = self.tx.send(Message::Start {
             base,
             original,
@@ -52,6 +54,7 @@ impl Writer {
     }
 
     pub fn append(&self, line: String) {
+        // Ignored: see `start`.
         let _ = self.tx.send(Message::Append(line));
     }
 
@@ -67,6 +70,7 @@ impl Writer {
     }
 
     pub fn remove(&self) {
+        // Ignored: see `start`.
         let _ = self.tx.send(Message::Remove);
     }
 
@@ -74,6 +78,7 @@ impl Writer {
     pub fn flush(&self) {
         let (tx, rx) = channel();
         if self.tx.send(Message::Flush(tx)).is_ok() {
+            // Ignored: an error means the thread is gone: there is nothing left to wait for.
             let _ = rx.recv();
         }
     }
@@ -107,6 +112,7 @@ pub fn remove_snapshots(journal: &Path, keep: Option<&Path>) {
         let path = entry.path();
         if entry.file_name().to_string_lossy().starts_with(&prefix) && Some(path.as_path()) != keep
         {
+            // Ignored: a snapshot that stays is only disk space; the next clean-up tries again.
             let _ = std::fs::remove_file(path);
         }
     }
@@ -117,6 +123,7 @@ fn run(path: &Path, rx: &Receiver<Message>, errors: &Mutex<Option<String>>) {
     // The journal open for appending, and its length after the last whole line.
     let mut file: Option<(File, u64)> = None;
     let fail = |e: String| {
+        log::warn!("journal: {e}");
         if let Ok(mut slot) = errors.lock() {
             *slot = Some(e);
         }
@@ -142,7 +149,9 @@ fn run(path: &Path, rx: &Receiver<Message>, errors: &Mutex<Option<String>>) {
                         Ok(()) => *len += line.len() as u64,
                         Err(e) => {
                             // A line written in part is cut off: the journal ends whole.
-                            let _ = f.set_len(*len);
+                            if let Err(cut) = f.set_len(*len) {
+                                log::warn!("{shown}: a line written in part stays: {cut}");
+                            }
                             file = None;
                             fail(format!("{shown}: {e}"));
                         }
@@ -151,10 +160,15 @@ fn run(path: &Path, rx: &Receiver<Message>, errors: &Mutex<Option<String>>) {
             }
             Message::Remove => {
                 file = None;
-                let _ = std::fs::remove_file(path);
+                if let Err(e) = std::fs::remove_file(path)
+                    && e.kind() != std::io::ErrorKind::NotFound
+                {
+                    log::warn!("{shown}: the journal stays: {e}");
+                }
                 remove_snapshots(path, None);
             }
             Message::Flush(done) => {
+                // Ignored: a flush that stopped waiting has nothing to be told.
                 let _ = done.send(());
             }
         }
@@ -199,13 +213,20 @@ fn start(
                 }
                 Ok(()) => {
                     // The file changed since it was read: the edits are not on it.
+                    // Ignored: a link that stays is a snapshot, removed at the next clean-up.
                     let _ = std::fs::remove_file(&link);
                     return Err(format!(
                         "{} changed since it was read: its edits cannot be journaled on it",
                         file.display()
                     ));
                 }
-                Err(_) => (file, fingerprint),
+                Err(e) => {
+                    log::debug!(
+                        "no snapshot of {}: {e}; the journal names it",
+                        file.display()
+                    );
+                    (file, fingerprint)
+                }
             }
         }
         Base::Snapshot(doc) => {

@@ -120,7 +120,9 @@ pub(super) fn interpret_all(
             // Joined here, so a worker's panic is not the scope's: its task is read again
             // below.
             for worker in workers {
-                let _ = worker.join();
+                if worker.join().is_err() {
+                    log::warn!("a reading thread stopped on a fault; its part is read again");
+                }
             }
         });
         results = finished

@@ -40,6 +40,8 @@ impl SharedText {
 
     /// Records the property names of the features read (once; later calls change nothing).
     pub(crate) fn set_keys(&self, keys: Vec<String>) {
+        // Ignored: the keys are recorded once; a later call finds them set and changes
+        // nothing, as said above.
         let _ = self.keys.set(keys);
     }
 

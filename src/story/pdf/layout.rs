@@ -180,6 +180,17 @@ impl Layout {
     }
 }
 
+/// Draws a map (SVG) at the surface's origin; one krilla cannot draw leaves its place
+/// blank, and the log says so.
+fn draw_map(surface: &mut krilla::surface::Surface, tree: &usvg::Tree, size: Size) {
+    if surface
+        .draw_svg(tree, size, SvgSettings::default())
+        .is_none()
+    {
+        log::warn!("a map could not be drawn in the PDF; its place is blank");
+    }
+}
+
 pub(super) fn render(layout: Layout, footer: &str) -> Result<Vec<u8>, String> {
     let font =
         Font::new(Arc::new(FONT.to_vec()).into(), 0).ok_or("the embedded font cannot be read")?;
@@ -233,7 +244,7 @@ pub(super) fn render(layout: Layout, footer: &str) -> Result<Vec<u8>, String> {
                     Op::Svg { x, y, w, h, tree } => {
                         if let Some(size) = Size::from_wh(w, h) {
                             surface.push_transform(&Transform::from_translate(x, y));
-                            let _ = surface.draw_svg(&tree, size, SvgSettings::default());
+                            draw_map(&mut surface, &tree, size);
                             surface.pop();
                         }
                     }

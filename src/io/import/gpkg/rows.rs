@@ -101,7 +101,8 @@ impl LayerRead<'_> {
                     }
                     Err(e) => warnings.push(format!("{e}; the feature is kept without a location")),
                 },
-                Ok(ValueRef::Null) | Err(_) => {}
+                Ok(ValueRef::Null) => {}
+                Err(e) => log::debug!("table {table}, fid {fid}: no geometry read: {e}"),
                 Ok(_) => warnings.push(
                     "the geometry is not a blob; the feature is kept without a location".to_owned(),
                 ),

@@ -100,44 +100,8 @@ impl Stats {
             strips += 1;
             let summary = StripSummary::of(feature, at);
             *by_status.entry(summary.status).or_default() += 1;
-            let events = feature.events();
-            for event in events {
-                let start = event.date().start();
-                let year = per_year.entry(start.year()).or_default();
-                let month = per_month
-                    .entry(format!("{:04}-{:02}", start.year(), start.month()))
-                    .or_default();
-                match event.kind() {
-                    EventType::Destroyed => {
-                        year.0 += 1;
-                        month.0 += 1;
-                    }
-                    EventType::Rebuilt => {
-                        year.1 += 1;
-                        month.1 += 1;
-                    }
-                    _ => {}
-                }
-            }
-            for (i, event) in events.iter().enumerate() {
-                if event.kind() != EventType::Destroyed {
-                    continue;
-                }
-                let name = event
-                    .operation()
-                    .value()
-                    .unwrap_or_else(|| NO_OPERATION.to_owned());
-                let entry = operations.entry(name).or_default();
-                entry.0 += 1;
-                if summary
-                    .history
-                    .rebuilds()
-                    .iter()
-                    .any(|r| r.destroyed() == i)
-                {
-                    entry.1 += 1;
-                }
-            }
+            count_by_date(feature, &mut per_year, &mut per_month);
+            count_operations(feature, &summary, &mut operations);
             rebuild_days.extend(summary.history.rebuilds().iter().map(|r| r.days()));
             if summary.history.times_rebuilt() > 0 {
                 rebuilt.push(Rebuilt {
@@ -149,27 +113,6 @@ impl Stats {
             }
         }
         rebuild_days.sort_unstable();
-        let days_to_rebuild = (!rebuild_days.is_empty()).then(|| DaysToRebuild {
-            count: rebuild_days.len(),
-            min: rebuild_days[0],
-            q1: quantile(&rebuild_days, 0.25).unwrap_or(0.0),
-            median: quantile(&rebuild_days, 0.5).unwrap_or(0.0),
-            q3: quantile(&rebuild_days, 0.75).unwrap_or(0.0),
-            max: rebuild_days[rebuild_days.len() - 1],
-            mean: rebuild_days.iter().sum::<i64>() as f64 / rebuild_days.len() as f64,
-        });
-        let mut per_operation: Vec<OperationStats> = operations
-            .into_iter()
-            .map(
-                |(operation, (destructions, rebuilt_after))| OperationStats {
-                    operation,
-                    destructions,
-                    rebuilt_after,
-                    share_rebuilt: rebuilt_after as f64 / destructions as f64,
-                },
-            )
-            .collect();
-        per_operation.sort_by_key(|op| std::cmp::Reverse(op.destructions));
         // Most rebuilt first; ties by id so the list is stable.
         rebuilt.sort_by(|a, b| {
             b.times_rebuilt
@@ -186,12 +129,98 @@ impl Stats {
                 .collect(),
             per_year,
             per_month,
-            per_operation,
-            days_to_rebuild,
+            per_operation: per_operation(operations),
+            days_to_rebuild: days_to_rebuild(&rebuild_days),
             rebuild_days,
             most_rebuilt: rebuilt,
         }
     }
+}
+
+/// Adds a strip's destructions and rebuilds to the counts per year and per month (of each
+/// event's earliest day).
+fn count_by_date(
+    feature: &crate::model::Feature,
+    per_year: &mut BTreeMap<i32, (usize, usize)>,
+    per_month: &mut BTreeMap<String, (usize, usize)>,
+) {
+    for event in feature.events() {
+        let start = event.date().start();
+        let year = per_year.entry(start.year()).or_default();
+        let month = per_month
+            .entry(format!("{:04}-{:02}", start.year(), start.month()))
+            .or_default();
+        match event.kind() {
+            EventType::Destroyed => {
+                year.0 += 1;
+                month.0 += 1;
+            }
+            EventType::Rebuilt => {
+                year.1 += 1;
+                month.1 += 1;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Adds a strip's destructions to the counts per operation: destructions, and those followed
+/// by a rebuild.
+fn count_operations(
+    feature: &crate::model::Feature,
+    summary: &StripSummary,
+    operations: &mut BTreeMap<String, (usize, usize)>,
+) {
+    for (i, event) in feature.events().iter().enumerate() {
+        if event.kind() != EventType::Destroyed {
+            continue;
+        }
+        let name = event
+            .operation()
+            .value()
+            .unwrap_or_else(|| NO_OPERATION.to_owned());
+        let entry = operations.entry(name).or_default();
+        entry.0 += 1;
+        if summary
+            .history
+            .rebuilds()
+            .iter()
+            .any(|r| r.destroyed() == i)
+        {
+            entry.1 += 1;
+        }
+    }
+}
+
+/// The counts per operation as statistics, most destructions first.
+fn per_operation(operations: BTreeMap<String, (usize, usize)>) -> Vec<OperationStats> {
+    let mut per_operation: Vec<OperationStats> = operations
+        .into_iter()
+        .map(
+            |(operation, (destructions, rebuilt_after))| OperationStats {
+                operation,
+                destructions,
+                rebuilt_after,
+                share_rebuilt: rebuilt_after as f64 / destructions as f64,
+            },
+        )
+        .collect();
+    per_operation.sort_by_key(|op| std::cmp::Reverse(op.destructions));
+    per_operation
+}
+
+/// Summary statistics of sorted intervals in days (none for no intervals).
+fn days_to_rebuild(sorted: &[i64]) -> Option<DaysToRebuild> {
+    let (&min, &max) = (sorted.first()?, sorted.last()?);
+    Some(DaysToRebuild {
+        count: sorted.len(),
+        min,
+        q1: quantile(sorted, 0.25).unwrap_or(0.0),
+        median: quantile(sorted, 0.5).unwrap_or(0.0),
+        q3: quantile(sorted, 0.75).unwrap_or(0.0),
+        max,
+        mean: sorted.iter().sum::<i64>() as f64 / sorted.len() as f64,
+    })
 }
 
 /// The statistics as CSV rows: `section,key,value` (one table that spreadsheets open).

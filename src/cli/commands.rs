@@ -20,7 +20,7 @@ use crate::io::{
 fn read_path(path: &Path) -> Result<Parsed, crate::io::ReadFileError> {
     read_file(path, &ImportOptions::default())
 }
-use crate::model::{FuzzyDate, synthetic};
+use crate::model::{Document, FuzzyDate, synthetic};
 
 /// Runs one subcommand; returns the process exit status.
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
@@ -205,15 +205,7 @@ fn convert(
         bbox: bbox.map(Bbox::parse).transpose()?,
         ..ImportOptions::default()
     };
-    let format = match to {
-        Some(name) => Format::from_name(name).ok_or_else(|| format!("unknown format {name}"))?,
-        None => Format::from_path(output).ok_or_else(|| {
-            format!(
-                "cannot tell the format from {}; add --to geojson|csv|events-csv|events-geojson|kml|gpkg|fgb|events-fgb",
-                output.display()
-            )
-        })?,
-    };
+    let format = output_format(to, output)?;
     let status_date = status_date
         .map(parse_day)
         .transpose()?
@@ -226,16 +218,7 @@ fn convert(
     }
     let mut parsed = read_file(input, &import).map_err(|e| e.to_string())?;
     if let Some(column) = id_column {
-        match parsed.document.take_ids_from(column) {
-            Some(n) => {
-                say!(err, "{n} features take their id from \"{column}\"");
-            }
-            None => {
-                return Err(format!(
-                    "\"{column}\" cannot serve as id: some features without an id lack it, or its values repeat or clash with other ids"
-                ));
-            }
-        }
+        take_ids(&mut parsed.document, column, err)?;
     }
     for d in &parsed.diagnostics {
         say!(err, "{d}");
@@ -248,24 +231,7 @@ fn convert(
         );
         return Ok(INVALID);
     }
-    let unread = unread_features(&parsed.document);
-    let unread_events: usize = parsed
-        .document
-        .features()
-        .iter()
-        .map(|f| f.unread_events().len())
-        .sum();
-    if unread + unread_events > 0 {
-        let what = if format == Format::GeoJson {
-            "kept as written"
-        } else {
-            "left out of this format"
-        };
-        say!(
-            err,
-            "{unread} features and {unread_events} events Pistas could not read are {what}"
-        );
-    }
+    report_unread(&parsed.document, format, err);
     if let Some(publication) = public {
         let (document, left) =
             crate::io::publication::for_publication(&parsed.document, publication);
@@ -284,6 +250,54 @@ fn convert(
         parsed.document.features().len()
     );
     Ok(OK)
+}
+
+/// The format to convert to: the one named, or the one the output's extension tells.
+fn output_format(to: Option<&str>, output: &Path) -> Result<Format, String> {
+    match to {
+        Some(name) => Format::from_name(name).ok_or_else(|| format!("unknown format {name}")),
+        None => Format::from_path(output).ok_or_else(|| {
+            format!(
+                "cannot tell the format from {}; add --to geojson|csv|events-csv|events-geojson|kml|gpkg|fgb|events-fgb",
+                output.display()
+            )
+        }),
+    }
+}
+
+/// Gives the features without an id their value of `column` as id, and says how many did.
+fn take_ids(document: &mut Document, column: &str, err: &mut dyn Write) -> Result<(), String> {
+    match document.take_ids_from(column) {
+        Some(n) => {
+            say!(err, "{n} features take their id from \"{column}\"");
+            Ok(())
+        }
+        None => Err(format!(
+            "\"{column}\" cannot serve as id: some features without an id lack it, or its values repeat or clash with other ids"
+        )),
+    }
+}
+
+/// Says how many features and events Pistas could not read, and what becomes of them in
+/// `format`.
+fn report_unread(document: &Document, format: Format, err: &mut dyn Write) {
+    let unread = unread_features(document);
+    let unread_events: usize = document
+        .features()
+        .iter()
+        .map(|f| f.unread_events().len())
+        .sum();
+    if unread + unread_events > 0 {
+        let what = if format == Format::GeoJson {
+            "kept as written"
+        } else {
+            "left out of this format"
+        };
+        say!(
+            err,
+            "{unread} features and {unread_events} events Pistas could not read are {what}"
+        );
+    }
 }
 
 struct MergeArgs<'a> {

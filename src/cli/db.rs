@@ -1,7 +1,7 @@
 //! `pistas db …`: init, push, pull and sync against PostgreSQL + PostGIS.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::exit::{INVALID, OK};
 use super::say::{say, told};
@@ -263,33 +263,52 @@ fn sync(
     synced.settle(&mut doc, &mut new_base);
     let mut backup = None;
     if doc != parsed.document {
-        // The file as it was, kept before it is replaced: any sync can be undone by hand.
-        // The database has this sync already: a copy that cannot be kept is a warning, and
-        // the file and its base are still brought up to date.
-        let kept = std::fs::read(file)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| db::backup::keep(file, &bytes).map_err(|e| e.to_string()));
-        match kept {
-            Ok(path) => backup = Some(path),
-            Err(e) => {
-                say!(
-                    err,
-                    "warning: no copy of {} as it was before this sync could be kept: {e}",
-                    file.display()
-                );
-            }
-        }
+        backup = keep_backup(file, err);
         let text = write_geojson(&doc, &WriteOptions::default());
         save_atomic(file, text.as_bytes(), true).map_err(|e| e.to_string())?;
     }
     db::state::store(file, &new_base).map_err(|e| e.to_string())?;
     fetch_evidence(&mut client, file, &doc, err)?;
     let report = &synced.report;
+    say_synced(file, report, backup.as_deref(), out);
+    if !report.conflicts.is_empty() {
+        say!(
+            err,
+            "conflicts left: nothing changed for those strips on either side; run again with --keep mine|theirs, or resolve them in the window"
+        );
+        return Ok(INVALID);
+    }
+    Ok(OK)
+}
+
+/// Keeps a copy of the file as it was, before a sync replaces it: any sync can be undone by
+/// hand. The database has this sync already: a copy that cannot be kept is a warning (and
+/// no copy), and the file and its base are still brought up to date.
+fn keep_backup(file: &Path, err: &mut dyn Write) -> Option<PathBuf> {
+    let kept = std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| db::backup::keep(file, &bytes).map_err(|e| e.to_string()));
+    match kept {
+        Ok(path) => Some(path),
+        Err(e) => {
+            say!(
+                err,
+                "warning: no copy of {} as it was before this sync could be kept: {e}",
+                file.display()
+            );
+            None
+        }
+    }
+}
+
+/// Says what a sync did: its summary and lines, where the old file was kept, and every
+/// conflict left.
+fn say_synced(file: &Path, report: &db::SyncReport, backup: Option<&Path>, out: &mut dyn Write) {
     say!(out, "{}: {}", file.display(), report.summary());
     for line in report.lines() {
         say!(out, "  {line}");
     }
-    if let Some(path) = &backup {
+    if let Some(path) = backup {
         say!(
             out,
             "the file as it was before this sync: {} (the last {} are kept)",
@@ -310,12 +329,4 @@ fn sync(
             );
         }
     }
-    if !report.conflicts.is_empty() {
-        say!(
-            err,
-            "conflicts left: nothing changed for those strips on either side; run again with --keep mine|theirs, or resolve them in the window"
-        );
-        return Ok(INVALID);
-    }
-    Ok(OK)
 }

@@ -156,6 +156,155 @@ impl Decider<'_> {
             }
         }
     }
+
+    /// Decides the geometry into `out`.
+    fn geometry(&mut self, b: Option<&Feature>, m: &Feature, t: &Feature, out: &mut Feature) {
+        let geometry = self.decide(
+            [
+                b.and_then(|f| f.geometry().cloned()),
+                m.geometry().cloned(),
+                t.geometry().cloned(),
+            ],
+            |x, y| x == y,
+            || Conflict {
+                part: Part::Geometry,
+                mine: geometry_text(Some(m)),
+                theirs: geometry_text(Some(t)),
+            },
+        );
+        if let Some(g) = geometry {
+            out.set_geometry(g);
+        }
+    }
+
+    /// Decides the properties into `out`, in my order, then theirs that I do not have.
+    fn properties(&mut self, b: Option<&Feature>, m: &Feature, t: &Feature, out: &mut Feature) {
+        let mut keys: Vec<String> = m.properties().iter().map(|(k, _)| k.clone()).collect();
+        for source in [Some(t), b].into_iter().flatten() {
+            for (k, _) in source.properties() {
+                if !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+        for key in keys {
+            let value = self.decide(
+                [
+                    b.and_then(|f| f.property(&key)),
+                    m.property(&key),
+                    t.property(&key),
+                ],
+                |x, y| same_value(*x, *y),
+                || Conflict {
+                    part: Part::Property(key.clone()),
+                    mine: value_text(m.property(&key)),
+                    theirs: value_text(t.property(&key)),
+                },
+            );
+            match value {
+                Some(Some(v)) if out.property(&key).is_none_or(|o| o.get() != v.get()) => {
+                    out.set_property(&key, v.to_owned());
+                }
+                Some(Some(_)) => {}
+                Some(None) => {
+                    out.remove_property(&key);
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Decides my events (`mine_pairs` pairs them with the base's) into `history`: one added
+    /// here is kept, one the base had is merged with theirs. Returns which base events I
+    /// kept.
+    fn my_events(
+        &mut self,
+        base: Side,
+        m: &Feature,
+        theirs: Side,
+        mine_pairs: &[Option<usize>],
+        history: &mut History,
+    ) -> Vec<bool> {
+        let base_events = base.feature.map(|f| f.events()).unwrap_or(&[]);
+        let their_events = theirs.feature.map(|f| f.events()).unwrap_or(&[]);
+        let mut seen_base = vec![false; base_events.len()];
+        for (i, event) in m.events().iter().enumerate() {
+            let Some(j) = mine_pairs[i] else {
+                // Mine alone: added here (or added on both sides alike).
+                let twin = (0..their_events.len()).find(|&k| {
+                    same_event(event, &their_events[k])
+                        && !base.keys.iter().any(|bk| Some(bk) == theirs.keys.get(k))
+                        && !history.keys.iter().any(|ek| Some(ek) == theirs.keys.get(k))
+                });
+                let key = twin
+                    .and_then(|k| theirs.keys.get(k).cloned())
+                    .unwrap_or_else(new_key);
+                history.push(event.clone(), key);
+                continue;
+            };
+            seen_base[j] = true;
+            let key = base.keys.get(j).cloned().unwrap_or_else(new_key);
+            let their = event_by_key(theirs, &key);
+            let value = self.decide(
+                [Some(&base_events[j]), Some(event), their],
+                |x, y| match (x, y) {
+                    (Some(x), Some(y)) => same_event(x, y),
+                    (None, None) => true,
+                    _ => false,
+                },
+                || Conflict {
+                    part: Part::Event(key.clone()),
+                    mine: event_text(event),
+                    theirs: their.map_or_else(|| "(deleted)".to_owned(), event_text),
+                },
+            );
+            match value {
+                Some(Some(e)) => history.push(e.clone(), key),
+                Some(None) => {}
+                None => history.push(event.clone(), key),
+            }
+        }
+        seen_base
+    }
+
+    /// Decides the base events I deleted (those not in `seen_base`): gone unless they
+    /// changed them.
+    fn deleted_events(
+        &mut self,
+        base: Side,
+        theirs: Side,
+        seen_base: &[bool],
+        history: &mut History,
+    ) {
+        let base_events = base.feature.map(|f| f.events()).unwrap_or(&[]);
+        for (j, base_event) in base_events.iter().enumerate() {
+            if seen_base[j] {
+                continue;
+            }
+            let Some(key) = base.keys.get(j).cloned() else {
+                continue;
+            };
+            let Some(their) = event_by_key(theirs, &key) else {
+                continue;
+            };
+            if same_event(their, base_event) {
+                continue;
+            }
+            let conflict = Conflict {
+                part: Part::Event(key.clone()),
+                mine: "(deleted)".to_owned(),
+                theirs: event_text(their),
+            };
+            match (self.pick)(&conflict.part) {
+                Some(Keep::Mine) => self.resolved.push((conflict, Keep::Mine)),
+                Some(Keep::Theirs) => {
+                    self.resolved.push((conflict, Keep::Theirs));
+                    history.push(their.clone(), key);
+                }
+                None => self.open.push(conflict),
+            }
+        }
+    }
 }
 
 /// Merges one strip. `pick` chooses a side for a conflict, or leaves it open (`None`).
@@ -165,241 +314,38 @@ pub fn merge(
     theirs: Side,
     pick: &dyn Fn(&Part) -> Option<Keep>,
 ) -> Outcome {
+    let (Some(m), Some(t)) = (mine.feature, theirs.feature) else {
+        return merge_existence(base, mine, theirs, pick);
+    };
+    if same_feature(m, t) {
+        return Outcome::Merged(Box::new(merge_same(m, t, theirs.keys)));
+    }
     let mut d = Decider {
         pick,
         resolved: Vec::new(),
         open: Vec::new(),
     };
-    let changed = |a: Option<&Feature>, b: Option<&Feature>| match (a, b) {
-        (None, None) => false,
-        (Some(a), Some(b)) => !same_feature(a, b),
-        _ => true,
-    };
-    let (Some(m), Some(t)) = (mine.feature, theirs.feature) else {
-        // At least one side has no strip.
-        let mine_changed = changed(mine.feature, base.feature);
-        let theirs_changed = changed(theirs.feature, base.feature);
-        let take = |side: Side| Merged {
-            feature: side.feature.cloned(),
-            keys: side.keys.to_vec(),
-            resolved: Vec::new(),
-        };
-        if !theirs_changed || mine.feature.is_none() && theirs.feature.is_none() {
-            return Outcome::Merged(Box::new(take(mine)));
-        }
-        if !mine_changed {
-            return Outcome::Merged(Box::new(take(theirs)));
-        }
-        let conflict = Conflict {
-            part: Part::Existence,
-            mine: if mine.feature.is_some() {
-                "changed".into()
-            } else {
-                "deleted".into()
-            },
-            theirs: if theirs.feature.is_some() {
-                "changed".into()
-            } else {
-                "deleted".into()
-            },
-        };
-        return match pick(&Part::Existence) {
-            Some(keep) => {
-                let mut merged = take(if keep == Keep::Mine { mine } else { theirs });
-                merged.resolved.push((conflict, keep));
-                Outcome::Merged(Box::new(merged))
-            }
-            None => Outcome::Conflicts(vec![conflict]),
-        };
-    };
-    if same_feature(m, t) {
-        // Keep my text and their keys where the events pair up.
-        let pairs = pair_events(m.events(), t.events());
-        let keys = pairs
-            .iter()
-            .map(|j| {
-                j.and_then(|j| theirs.keys.get(j).cloned())
-                    .unwrap_or_else(new_key)
-            })
-            .collect();
-        return Outcome::Merged(Box::new(Merged {
-            feature: Some(m.clone()),
-            keys,
-            resolved: Vec::new(),
-        }));
-    }
     let b = base.feature;
     let mut out = m.clone();
-
-    // Geometry.
-    let geometry = d.decide(
-        [
-            b.and_then(|f| f.geometry().cloned()),
-            m.geometry().cloned(),
-            t.geometry().cloned(),
-        ],
-        |x, y| x == y,
-        || Conflict {
-            part: Part::Geometry,
-            mine: geometry_text(Some(m)),
-            theirs: geometry_text(Some(t)),
-        },
-    );
-    if let Some(g) = geometry {
-        out.set_geometry(g);
-    }
-
-    // Properties, in my order, then theirs that I do not have.
-    let mut keys: Vec<String> = m.properties().iter().map(|(k, _)| k.clone()).collect();
-    for source in [Some(t), b].into_iter().flatten() {
-        for (k, _) in source.properties() {
-            if !keys.contains(k) {
-                keys.push(k.clone());
-            }
-        }
-    }
-    for key in keys {
-        let value = d.decide(
-            [
-                b.and_then(|f| f.property(&key)),
-                m.property(&key),
-                t.property(&key),
-            ],
-            |x, y| same_value(*x, *y),
-            || Conflict {
-                part: Part::Property(key.clone()),
-                mine: value_text(m.property(&key)),
-                theirs: value_text(t.property(&key)),
-            },
-        );
-        match value {
-            Some(Some(v)) if out.property(&key).is_none_or(|o| o.get() != v.get()) => {
-                out.set_property(&key, v.to_owned());
-            }
-            Some(Some(_)) => {}
-            Some(None) => {
-                out.remove_property(&key);
-            }
-            None => {}
-        }
-    }
+    d.geometry(b, m, t, &mut out);
+    d.properties(b, m, t, &mut out);
 
     // Events: a set, each known to the base by its key.
     let base_events = b.map(|f| f.events()).unwrap_or(&[]);
-    let base_key = |j: usize| base.keys.get(j).cloned();
     let mine_pairs = pair_events(m.events(), base_events);
-    let theirs_by_key = |key: &str| {
-        theirs
-            .keys
-            .iter()
-            .position(|k| k == key)
-            .and_then(|i| t.events().get(i))
-    };
-    let mut events: Vec<Event> = Vec::new();
-    let mut event_keys: Vec<String> = Vec::new();
-    let mut seen_base = vec![false; base_events.len()];
-    for (i, event) in m.events().iter().enumerate() {
-        match mine_pairs[i] {
-            None => {
-                // Mine alone: added here (or added on both sides alike).
-                let twin = (0..t.events().len()).find(|&k| {
-                    same_event(event, &t.events()[k])
-                        && !base.keys.iter().any(|bk| Some(bk) == theirs.keys.get(k))
-                        && !event_keys.iter().any(|ek| Some(ek) == theirs.keys.get(k))
-                });
-                let key = twin
-                    .and_then(|k| theirs.keys.get(k).cloned())
-                    .unwrap_or_else(new_key);
-                events.push(event.clone());
-                event_keys.push(key);
-            }
-            Some(j) => {
-                seen_base[j] = true;
-                let key = base_key(j).unwrap_or_else(new_key);
-                let their = theirs_by_key(&key);
-                let value = d.decide(
-                    [Some(&base_events[j]), Some(event), their],
-                    |x, y| match (x, y) {
-                        (Some(x), Some(y)) => same_event(x, y),
-                        (None, None) => true,
-                        _ => false,
-                    },
-                    || Conflict {
-                        part: Part::Event(key.clone()),
-                        mine: event_text(event),
-                        theirs: their.map_or_else(|| "(deleted)".to_owned(), event_text),
-                    },
-                );
-                match value {
-                    Some(Some(e)) => {
-                        events.push(e.clone());
-                        event_keys.push(key);
-                    }
-                    Some(None) => {}
-                    None => {
-                        events.push(event.clone());
-                        event_keys.push(key);
-                    }
-                }
-            }
-        }
-    }
-    // Base events I deleted: gone unless they changed them.
-    for (j, base_event) in base_events.iter().enumerate() {
-        if seen_base[j] {
-            continue;
-        }
-        let Some(key) = base_key(j) else { continue };
-        let Some(their) = theirs_by_key(&key) else {
-            continue;
-        };
-        if same_event(their, base_event) {
-            continue;
-        }
-        let conflict = Conflict {
-            part: Part::Event(key.clone()),
-            mine: "(deleted)".to_owned(),
-            theirs: event_text(their),
-        };
-        match pick(&conflict.part) {
-            Some(Keep::Mine) => d.resolved.push((conflict, Keep::Mine)),
-            Some(Keep::Theirs) => {
-                d.resolved.push((conflict, Keep::Theirs));
-                events.push(their.clone());
-                event_keys.push(key);
-            }
-            None => d.open.push(conflict),
-        }
-    }
-    // Theirs that the base did not know: added there.
-    for (k, event) in t.events().iter().enumerate() {
-        let Some(key) = theirs.keys.get(k) else {
-            continue;
-        };
-        if base.keys.contains(key) || event_keys.contains(key) {
-            continue;
-        }
-        events.push(event.clone());
-        event_keys.push(key.clone());
-    }
+    let mut history = History::default();
+    let seen_base = d.my_events(base, m, theirs, &mine_pairs, &mut history);
+    d.deleted_events(base, theirs, &seen_base, &mut history);
+    history.add_theirs(base.keys, theirs);
     if !d.open.is_empty() {
         return Outcome::Conflicts(d.open);
     }
     // The order of the history: mine, unless I kept the base's and they changed it.
     let my_base_order: Vec<usize> = mine_pairs.iter().flatten().copied().collect();
     if my_base_order.windows(2).all(|w| w[0] < w[1]) {
-        let rank = |key: &String| {
-            theirs
-                .keys
-                .iter()
-                .position(|k| k == key)
-                .unwrap_or(usize::MAX)
-        };
-        let mut order: Vec<usize> = (0..events.len()).collect();
-        order.sort_by_key(|&i| rank(&event_keys[i]));
-        events = order.iter().map(|&i| events[i].clone()).collect();
-        event_keys = order.iter().map(|&i| event_keys[i].clone()).collect();
+        history.order_like(theirs.keys);
     }
+    let events = history.events;
     if events.len() != out.events().len() || !events.iter().zip(out.events()).all(|(a, b)| a == b) {
         // A strip Pistas could not read keeps its text; its unread events are not merged.
         if let Some(slot) = out.events_mut() {
@@ -415,9 +361,120 @@ pub fn merge(
     }
     Outcome::Merged(Box::new(Merged {
         feature: Some(out),
-        keys: event_keys,
+        keys: history.keys,
         resolved: d.resolved,
     }))
+}
+
+/// The merge when at least one side has no strip: the side that changed (or deleted) it
+/// wins, and both changing it is a conflict over its existence.
+fn merge_existence(
+    base: Side,
+    mine: Side,
+    theirs: Side,
+    pick: &dyn Fn(&Part) -> Option<Keep>,
+) -> Outcome {
+    let changed = |a: Option<&Feature>, b: Option<&Feature>| match (a, b) {
+        (None, None) => false,
+        (Some(a), Some(b)) => !same_feature(a, b),
+        _ => true,
+    };
+    let mine_changed = changed(mine.feature, base.feature);
+    let theirs_changed = changed(theirs.feature, base.feature);
+    let take = |side: Side| Merged {
+        feature: side.feature.cloned(),
+        keys: side.keys.to_vec(),
+        resolved: Vec::new(),
+    };
+    if !theirs_changed || mine.feature.is_none() && theirs.feature.is_none() {
+        return Outcome::Merged(Box::new(take(mine)));
+    }
+    if !mine_changed {
+        return Outcome::Merged(Box::new(take(theirs)));
+    }
+    let what = |side: Side| match side.feature {
+        Some(_) => "changed".to_owned(),
+        None => "deleted".to_owned(),
+    };
+    let conflict = Conflict {
+        part: Part::Existence,
+        mine: what(mine),
+        theirs: what(theirs),
+    };
+    match pick(&Part::Existence) {
+        Some(keep) => {
+            let mut merged = take(if keep == Keep::Mine { mine } else { theirs });
+            merged.resolved.push((conflict, keep));
+            Outcome::Merged(Box::new(merged))
+        }
+        None => Outcome::Conflicts(vec![conflict]),
+    }
+}
+
+/// The merge when both sides hold the same strip: my text, with their keys where the
+/// events pair up.
+fn merge_same(m: &Feature, t: &Feature, their_keys: &[String]) -> Merged {
+    let pairs = pair_events(m.events(), t.events());
+    let keys = pairs
+        .iter()
+        .map(|j| {
+            j.and_then(|j| their_keys.get(j).cloned())
+                .unwrap_or_else(new_key)
+        })
+        .collect();
+    Merged {
+        feature: Some(m.clone()),
+        keys,
+        resolved: Vec::new(),
+    }
+}
+
+/// Their event with a row key, if they still have it.
+fn event_by_key<'a>(theirs: Side<'a>, key: &str) -> Option<&'a Event> {
+    let i = theirs.keys.iter().position(|k| k == key)?;
+    theirs.feature?.events().get(i)
+}
+
+/// The events of the merged strip and their row keys, as they are decided.
+#[derive(Default)]
+struct History {
+    events: Vec<Event>,
+    keys: Vec<String>,
+}
+
+impl History {
+    fn push(&mut self, event: Event, key: String) {
+        self.events.push(event);
+        self.keys.push(key);
+    }
+
+    /// Adds their events the base did not know (added on their side), unless already kept.
+    fn add_theirs(&mut self, base_keys: &[String], theirs: Side) {
+        let their_events = theirs.feature.map(|f| f.events()).unwrap_or(&[]);
+        for (k, event) in their_events.iter().enumerate() {
+            let Some(key) = theirs.keys.get(k) else {
+                continue;
+            };
+            if base_keys.contains(key) || self.keys.contains(key) {
+                continue;
+            }
+            self.push(event.clone(), key.clone());
+        }
+    }
+
+    /// Puts the events in the order of their keys on their side (keys they lack last).
+    fn order_like(&mut self, their_keys: &[String]) {
+        let rank = |key: &String| {
+            their_keys
+                .iter()
+                .position(|k| k == key)
+                .unwrap_or(usize::MAX)
+        };
+        let mut order: Vec<usize> = (0..self.events.len()).collect();
+        order.sort_by_key(|&i| rank(&self.keys[i]));
+        self.events = order.iter().map(|&i| self.events[i].clone()).collect();
+        self.keys = order.iter().map(|&i| self.keys[i].clone()).collect();
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod copy;
 mod error;
 pub mod files;
 pub mod merge;
+mod plan;
 mod remote;
 pub mod report;
 pub mod rows;

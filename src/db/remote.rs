@@ -4,6 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
+use tokio_postgres::Row;
 
 use super::error::DbError;
 use super::rows::{
@@ -326,36 +328,78 @@ pub struct Fetched {
 
 /// Reads strips (all, or those with these ids) with their events, in document order.
 pub fn fetch(tx: &mut Session, ids: Option<&[String]>, label: &str) -> Result<Fetched, DbError> {
-    // Two texts, not one with "$1 IS NULL OR …", so that a few ids use the indexes.
     let strip_columns = "SELECT id, ST_AsGeoJSON(geom, 17), name, notes, properties::text, layout::text, row_version FROM strips";
     let event_columns =
         "SELECT id, strip_id, event_id, type, date, confidence, operation, sources::text, note,
             unknown::text, layout::text FROM events";
     let ids: Option<Vec<&str>> = ids.map(|ids| ids.iter().map(String::as_str).collect());
-    let event_rows = match &ids {
-        Some(ids) => tx.query(
-            &format!(
-                "{event_columns} WHERE strip_id = ANY($1::text[]) ORDER BY strip_id, position, id"
-            ),
-            &[ids],
-        )?,
-        None => tx.query(
-            &format!("{event_columns} ORDER BY strip_id, position, id"),
-            &[],
-        )?,
+    let event_rows = select(
+        tx,
+        event_columns,
+        "strip_id",
+        "ORDER BY strip_id, position, id",
+        ids.as_deref(),
+    )?;
+    let strip_rows = select(
+        tx,
+        strip_columns,
+        "id",
+        "ORDER BY position, id",
+        ids.as_deref(),
+    )?;
+    let (owners, events) = decode_events(&event_rows);
+    drop(event_rows);
+    let members = match ids {
+        None => collection(tx)?,
+        Some(_) => Vec::new(),
     };
-    let strip_rows = match &ids {
+    let strips = strip_texts(&strip_rows, &owners, &events);
+    drop(strip_rows);
+    let mut fetched = Fetched::default();
+    let text = collection_text(members, strips, &mut fetched);
+    let parsed = crate::io::read_str(&text, label);
+    if parsed.fatal {
+        // Never taken for "no strips": that would read as every strip deleted.
+        return Err(DbError::Server(format!(
+            "the database's rows do not make a readable document: {}",
+            parsed
+                .diagnostics
+                .first()
+                .map_or_else(String::new, |d| d.message.clone())
+        )));
+    }
+    fetched.problems = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::io::Severity::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    fetched.doc = parsed.document;
+    Ok(fetched)
+}
+
+/// The rows of `columns` (a `SELECT … FROM …`) where `column` is one of these ids, or all
+/// rows, in `order`. Two texts, not one with "$1 IS NULL OR …", so that a few ids use the
+/// indexes.
+fn select(
+    tx: &mut Session,
+    columns: &str,
+    column: &str,
+    order: &str,
+    ids: Option<&[&str]>,
+) -> Result<Vec<Row>, DbError> {
+    match ids {
         Some(ids) => tx.query(
-            &format!("{strip_columns} WHERE id = ANY($1::text[]) ORDER BY position, id"),
-            &[ids],
-        )?,
-        None => tx.query(&format!("{strip_columns} ORDER BY position, id"), &[])?,
-    };
-    // Rows decoded on every core; the events come sorted by strip, so each strip's are
-    // one run of them.
-    use rayon::prelude::*;
-    let (owners, events): (Vec<String>, Vec<PulledEvent>) = event_rows
-        .par_iter()
+            &format!("{columns} WHERE {column} = ANY($1::text[]) {order}"),
+            &[&ids],
+        ),
+        None => tx.query(&format!("{columns} {order}"), &[]),
+    }
+}
+
+/// The event rows decoded on every core: each one's strip id, and the event.
+fn decode_events(rows: &[Row]) -> (Vec<String>, Vec<PulledEvent>) {
+    rows.par_iter()
         .map(|row| {
             (
                 row.get(1),
@@ -373,8 +417,17 @@ pub fn fetch(tx: &mut Session, ids: Option<&[String]>, label: &str) -> Result<Fe
                 },
             )
         })
-        .unzip();
-    drop(event_rows);
+        .unzip()
+}
+
+/// Each strip row with its text and its read events' keys, made on every core. The events
+/// (and `owners`, their strips' ids) come sorted by strip, so each strip's are one run of
+/// them.
+fn strip_texts(
+    rows: &[Row],
+    owners: &[String],
+    events: &[PulledEvent],
+) -> Vec<(PulledStrip, String, Vec<String>)> {
     let mut runs: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
     let mut start = 0;
     for i in 1..=owners.len() {
@@ -383,34 +436,7 @@ pub fn fetch(tx: &mut Session, ids: Option<&[String]>, label: &str) -> Result<Fe
             start = i;
         }
     }
-    // The collection's own members where the writer puts them: a second `features` after
-    // the list, the rest before it.
-    let mut members: Vec<(String, Box<serde_json::value::RawValue>)> = Vec::new();
-    if ids.is_none()
-        && let Some(row) = tx.query_opt(
-            "SELECT value FROM pistas_meta WHERE key = 'collection'",
-            &[],
-        )?
-    {
-        let text: String = row.get(0);
-        members = serde_json::from_str(&text).unwrap_or_default();
-    }
-    let (after, before): (Vec<_>, Vec<_>) = members.into_iter().partition(|(k, _)| k == "features");
-    let mut text = String::from("{\"type\":\"FeatureCollection\"");
-    let push_member = |text: &mut String, key: &str, value: &serde_json::value::RawValue| {
-        text.push(',');
-        crate::io::json_string_into(text, key);
-        text.push(':');
-        text.push_str(value.get());
-    };
-    for (key, value) in &before {
-        push_member(&mut text, key, value);
-    }
-    text.push_str(",\"features\":[");
-    let mut fetched = Fetched::default();
-    // Each strip's text, with its read events' keys, made on every core.
-    let strips: Vec<(PulledStrip, String, Vec<String>)> = strip_rows
-        .par_iter()
+    rows.par_iter()
         .map(|row| {
             let strip = PulledStrip {
                 id: row.get(0),
@@ -433,8 +459,29 @@ pub fn fetch(tx: &mut Session, ids: Option<&[String]>, label: &str) -> Result<Fe
                 .collect();
             (strip, json, keys)
         })
-        .collect();
-    drop(strip_rows);
+        .collect()
+}
+
+/// The text of a collection of these strips, with its own members where the writer puts
+/// them: a second `features` after the list, the rest before it. Notes each strip's row
+/// version and event keys in `fetched`.
+fn collection_text(
+    members: crate::model::Extra,
+    strips: Vec<(PulledStrip, String, Vec<String>)>,
+    fetched: &mut Fetched,
+) -> String {
+    let (after, before): (Vec<_>, Vec<_>) = members.into_iter().partition(|(k, _)| k == "features");
+    let mut text = String::from("{\"type\":\"FeatureCollection\"");
+    let push_member = |text: &mut String, key: &str, value: &serde_json::value::RawValue| {
+        text.push(',');
+        crate::io::json_string_into(text, key);
+        text.push(':');
+        text.push_str(value.get());
+    };
+    for (key, value) in &before {
+        push_member(&mut text, key, value);
+    }
+    text.push_str(",\"features\":[");
     text.reserve(strips.iter().map(|(_, json, _)| json.len() + 2).sum());
     for (n, (strip, json, keys)) in strips.into_iter().enumerate() {
         if n > 0 {
@@ -450,25 +497,7 @@ pub fn fetch(tx: &mut Session, ids: Option<&[String]>, label: &str) -> Result<Fe
         push_member(&mut text, key, value);
     }
     text.push('}');
-    let parsed = crate::io::read_str(&text, label);
-    if parsed.fatal {
-        // Never taken for "no strips": that would read as every strip deleted.
-        return Err(DbError::Server(format!(
-            "the database's rows do not make a readable document: {}",
-            parsed
-                .diagnostics
-                .first()
-                .map_or_else(String::new, |d| d.message.clone())
-        )));
-    }
-    fetched.problems = parsed
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::io::Severity::Error)
-        .map(|d| d.message.clone())
-        .collect();
-    fetched.doc = parsed.document;
-    Ok(fetched)
+    text
 }
 
 /// The collection's own members as the database has them (`name`, `crs`, foreign ones).

@@ -362,28 +362,11 @@ pub fn feature_json(row: &PulledStrip, events: &[PulledEvent]) -> (String, Vec<b
         json_string_into(&mut out, &row.id);
     }
     out.push_str(",\"geometry\":");
-    match &row.geometry {
-        None => out.push_str("null"),
-        Some(db) => {
-            // The file's own text while the database holds the same shape.
-            let same = layout.geometry.as_deref().filter(|raw| {
-                match (
-                    crate::io::parse_geometry(raw),
-                    crate::io::parse_geometry(db),
-                ) {
-                    (Ok(a), Ok(b)) => a == b,
-                    _ => false,
-                }
-            });
-            match same {
-                Some(raw) => out.push_str(raw),
-                None => match crate::io::parse_geometry(db) {
-                    Ok(shape) => write_shape(&mut out, &shape),
-                    Err(_) => out.push_str(db),
-                },
-            }
-        }
-    }
+    push_geometry(
+        &mut out,
+        row.geometry.as_deref(),
+        layout.geometry.as_deref(),
+    );
     let mut texts = Vec::with_capacity(events.len());
     let mut reads = Vec::with_capacity(events.len());
     for event in events {
@@ -391,6 +374,54 @@ pub fn feature_json(row: &PulledStrip, events: &[PulledEvent]) -> (String, Vec<b
         reads.push(crate::io::interpret_event(&text).is_ok());
         texts.push(text);
     }
+    let properties = properties(row, &layout);
+    let has_events =
+        layout.events_at.is_some() || !events.is_empty() || !layout.unread_events.is_empty();
+    out.push_str(",\"properties\":");
+    if layout.properties_null && !has_events && properties.is_empty() {
+        out.push_str("null");
+    } else {
+        let events = has_events.then(|| events_list(&texts, &layout.unread_events));
+        push_properties(&mut out, &properties, events.as_deref(), layout.events_at);
+    }
+    for (key, value) in &layout.foreign {
+        out.push(',');
+        json_string_into(&mut out, key);
+        out.push(':');
+        out.push_str(value.get());
+    }
+    out.push('}');
+    (out, reads)
+}
+
+/// Writes the geometry the `geom` column holds (`null` for none): the file's own text
+/// while it is the same shape, else the column's.
+fn push_geometry(out: &mut String, column: Option<&str>, file: Option<&str>) {
+    let Some(db) = column else {
+        out.push_str("null");
+        return;
+    };
+    let same = file.filter(|raw| {
+        match (
+            crate::io::parse_geometry(raw),
+            crate::io::parse_geometry(db),
+        ) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    });
+    match same {
+        Some(raw) => out.push_str(raw),
+        None => match crate::io::parse_geometry(db) {
+            Ok(shape) => write_shape(out, &shape),
+            Err(_) => out.push_str(db),
+        },
+    }
+}
+
+/// The row's properties as keys and JSON texts in file order, with the `name` and `notes`
+/// columns in their places.
+fn properties(row: &PulledStrip, layout: &StripLayout) -> Vec<(String, String)> {
     let mut properties: Vec<(String, String)> = ordered(&row.properties, &layout.order)
         .into_iter()
         .map(|(k, v)| (k, v.get().to_owned()))
@@ -412,47 +443,34 @@ pub fn feature_json(row: &PulledStrip, events: &[PulledEvent]) -> (String, Vec<b
     };
     place("name", &row.name, &mut properties);
     place("notes", &row.notes, &mut properties);
-    let has_events =
-        layout.events_at.is_some() || !events.is_empty() || !layout.unread_events.is_empty();
-    out.push_str(",\"properties\":");
-    if layout.properties_null && !has_events && properties.is_empty() {
-        out.push_str("null");
-    } else {
-        out.push('{');
-        let mut first = true;
-        let events_at = layout
-            .events_at
-            .unwrap_or(properties.len())
-            .min(properties.len());
-        for (i, (key, value)) in properties.iter().enumerate() {
-            if has_events && i == events_at {
-                member(
-                    &mut out,
-                    &mut first,
-                    "events",
-                    &events_list(&texts, &layout.unread_events),
-                );
-            }
-            member(&mut out, &mut first, key, value);
+    properties
+}
+
+/// Writes the properties object, with the `events` list (when there is one) after
+/// `events_at` properties (or last).
+fn push_properties(
+    out: &mut String,
+    properties: &[(String, String)],
+    events: Option<&str>,
+    events_at: Option<usize>,
+) {
+    out.push('{');
+    let mut first = true;
+    let events_at = events_at.unwrap_or(properties.len()).min(properties.len());
+    for (i, (key, value)) in properties.iter().enumerate() {
+        if let Some(events) = events
+            && i == events_at
+        {
+            member(out, &mut first, "events", events);
         }
-        if has_events && events_at >= properties.len() {
-            member(
-                &mut out,
-                &mut first,
-                "events",
-                &events_list(&texts, &layout.unread_events),
-            );
-        }
-        out.push('}');
+        member(out, &mut first, key, value);
     }
-    for (key, value) in &layout.foreign {
-        out.push(',');
-        json_string_into(&mut out, key);
-        out.push(':');
-        out.push_str(value.get());
+    if let Some(events) = events
+        && events_at >= properties.len()
+    {
+        member(out, &mut first, "events", events);
     }
     out.push('}');
-    (out, reads)
 }
 
 /// The events list: the rows' events, with the unread ones where they stood among the

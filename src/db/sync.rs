@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 
 use super::connect::Target;
 use super::error::DbError;
-use super::merge::{self, Keep, Outcome, Part, Side};
-use super::remote::{self, Write, changed_since, check_schema, fetch, watermark};
-use super::report::{ChangeKind, EventCounts, Resolved, StripChange, StripConflict, SyncReport};
+use super::merge::{Keep, Part};
+use super::plan::{Map, Plan, Sides};
+use super::remote::{self, Fetched, Write, changed_since, check_schema, fetch, watermark};
 use super::same::{keys_like, same_feature};
 use super::session::{Access, Session, Tx};
 use super::settle::{Settled, Synced};
 use super::state::{Base, BaseStrip, FORMAT, SyncState};
-use crate::model::{Document, Feature};
+use crate::model::{Document, Extra, Feature};
 
 /// Where a long operation stands, for a progress bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,16 +59,6 @@ fn snapshot(client: &mut Session, read_only: bool) -> Result<Tx<'_>, DbError> {
     } else {
         Access::ReadWrite
     })
-}
-
-/// A feature as the GeoJSON a file would hold.
-fn feature_json(feature: &Feature) -> String {
-    let doc = Document::of_one(feature.clone());
-    let text = crate::io::write_geojson(&doc, &crate::io::WriteOptions::default());
-    serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("features")?.get(0).map(|f| f.to_string()))
-        .unwrap_or_default()
 }
 
 fn today() -> NaiveDate {
@@ -217,6 +207,8 @@ pub fn sync(
     }
 }
 
+/// One try at a sync, in one repeatable-read transaction: read this side's changes and
+/// theirs, merge them, write what the merge decided, and commit.
 fn attempt(
     client: &mut Session,
     target: &Target,
@@ -234,11 +226,86 @@ fn attempt(
     }
     let mark = watermark(&mut tx)?;
     progress(Progress::Reading);
+    let (local_by_id, base_by_id, mut candidates) = local_changes(local, base);
+    let fetched = fetch_theirs(&mut tx, base, &mut candidates, target)?;
+    let sides = Sides {
+        base,
+        base_by_id,
+        local,
+        local_by_id,
+        remote_by_id: fetched
+            .doc
+            .features()
+            .iter()
+            .map(|f| (f.id().as_str(), f))
+            .collect(),
+        remote_keys: &fetched.keys,
+    };
+    progress(Progress::Merging {
+        strips: candidates.len(),
+    });
+    let plan = Plan::make(&sides, &candidates, &|id, part| picks.get(id, part), target);
+    let writes = plan.writes();
+    progress(Progress::Writing {
+        done: 0,
+        total: writes.len() + plan.to_delete.len(),
+    });
+    // Nothing another sync committed after this one's snapshot is overwritten or brought
+    // back: locking a strip changed since then fails, and the sync starts over.
+    let touched: Vec<&str> = writes
+        .iter()
+        .map(|w| w.feature.id().as_str())
+        .chain(plan.to_delete.iter().map(String::as_str))
+        .collect();
+    remote::lock(&mut tx, &touched)?;
+    if !writes.is_empty() {
+        remote::write(&mut tx, &writes, today(), fetched.doc.features().is_empty())?;
+    }
+    if !plan.to_delete.is_empty() {
+        let ids: Vec<&str> = plan.to_delete.iter().map(String::as_str).collect();
+        remote::delete(&mut tx, &ids)?;
+    }
+    for (strip, record, why) in &plan.unkept {
+        remote::record_unkept(&mut tx, strip, record, why)?;
+    }
+    let foreign = sync_collection(&mut tx, local, base)?;
+    let versions = versions_after(&mut tx, &fetched.versions, &writes)?;
+    drop(writes);
+    tx.commit()?;
+    let settled = settled(plan.merged, &versions, &fetched.doc);
+    Ok(Synced {
+        settled,
+        foreign,
+        state: SyncState {
+            format: FORMAT.to_owned(),
+            database_id,
+            target: target.describe(),
+            watermark: mark,
+            strips: HashMap::new(),
+            conflicts: plan
+                .report
+                .conflicts
+                .iter()
+                .map(|c| c.strip.clone())
+                .collect(),
+        },
+        report: plan.report,
+    })
+}
 
-    // This side's changes since the base, on every core (a sync of a few strips in a file
-    // of 100k spends most of its own time here).
+/// This side's changes since the base, on every core (a sync of a few strips in a file of
+/// 100k spends most of its own time here): this side's strips and the base's by id, and
+/// the ids of those changed, added or deleted here.
+#[allow(clippy::type_complexity)]
+fn local_changes<'a>(
+    local: &'a Document,
+    base: Option<&'a Base>,
+) -> (
+    Map<'a, (usize, &'a Feature)>,
+    Map<'a, &'a Feature>,
+    BTreeSet<String>,
+) {
     use rayon::prelude::*;
-    type Map<'a, V> = HashMap<&'a str, V, foldhash::fast::RandomState>;
     type Maps<'a> = (Map<'a, (usize, &'a Feature)>, Map<'a, &'a Feature>);
     let (local_by_id, base_by_id): Maps = rayon::join(
         || {
@@ -276,16 +343,26 @@ fn attempt(
             candidates.insert((*id).to_owned());
         }
     }
-    // Theirs since the base (everything, the first time).
-    let fetched = match base {
+    (local_by_id, base_by_id, candidates)
+}
+
+/// Their strips changed since the base, with the base's conflicts and this side's
+/// `candidates` (everything, the first time); adds theirs to the candidates.
+fn fetch_theirs(
+    tx: &mut Session,
+    base: Option<&Base>,
+    candidates: &mut BTreeSet<String>,
+    target: &Target,
+) -> Result<Fetched, DbError> {
+    Ok(match base {
         Some(base) => {
-            candidates.extend(changed_since(&mut tx, &base.state.watermark)?);
+            candidates.extend(changed_since(tx, &base.state.watermark)?);
             candidates.extend(base.state.conflicts.iter().cloned());
             let ids: Vec<String> = candidates.iter().cloned().collect();
-            fetch(&mut tx, Some(&ids), &target.describe())?
+            fetch(tx, Some(&ids), &target.describe())?
         }
         None => {
-            let all = fetch(&mut tx, None, &target.describe())?;
+            let all = fetch(tx, None, &target.describe())?;
             candidates.extend(
                 all.doc
                     .features()
@@ -294,177 +371,18 @@ fn attempt(
             );
             all
         }
-    };
-    let remote_by_id: HashMap<&str, &Feature> = fetched
-        .doc
-        .features()
-        .iter()
-        .map(|f| (f.id().as_str(), f))
-        .collect();
-    progress(Progress::Merging {
-        strips: candidates.len(),
-    });
+    })
+}
 
-    let no_keys: Vec<String> = Vec::new();
-    let mut report = SyncReport::default();
-    let mut merged: HashMap<String, (Option<Feature>, Vec<String>)> = HashMap::new();
-    let mut to_write: Vec<(String, usize)> = Vec::new();
-    let mut to_delete: Vec<String> = Vec::new();
-    let mut unkept: Vec<(String, String, String)> = Vec::new();
-    for id in &candidates {
-        let base_feature = base_by_id.get(id.as_str()).copied();
-        let base_keys = base
-            .and_then(|b| b.state.strips.get(id))
-            .map_or(&no_keys[..], |s| s.keys.as_slice());
-        let mine = local_by_id.get(id.as_str()).map(|(_, f)| *f);
-        let theirs = remote_by_id.get(id.as_str()).copied();
-        let their_keys = fetched.keys.get(id).unwrap_or(&no_keys);
-        // This side's events keep the keys of the base events they are; new ones get new
-        // keys (a strip new here is written with all its events).
-        let mine_keys = mine.map_or_else(Vec::new, |m| {
-            let base_events = base_feature.map_or(&[][..], |b| b.events());
-            keys_like(m.events(), base_events, base_keys)
-        });
-        let outcome = merge::merge(
-            Side::new(base_feature, base_keys),
-            Side::new(mine, &mine_keys),
-            Side::new(theirs, their_keys),
-            &|part| picks.get(id, part),
-        );
-        match outcome {
-            Outcome::Conflicts(conflicts) => report.conflicts.push(StripConflict {
-                strip: id.clone(),
-                label: mine
-                    .or(theirs)
-                    .map_or_else(|| id.clone(), |f| f.label().to_owned()),
-                conflicts,
-            }),
-            Outcome::Merged(m) => {
-                for (conflict, keep) in &m.resolved {
-                    let (side, value) = match keep {
-                        Keep::Mine => ("theirs", &conflict.theirs),
-                        Keep::Theirs => ("mine", &conflict.mine),
-                    };
-                    // The whole strip as the side not kept had it, so nothing is lost.
-                    let unkept_feature = match keep {
-                        Keep::Mine => theirs,
-                        Keep::Theirs => mine,
-                    };
-                    let strip = unkept_feature
-                        .map(feature_json)
-                        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-                    let record = serde_json::json!({
-                        "part": conflict.part.label(),
-                        "side": side,
-                        "value": value,
-                        "by": target.config.get_user(),
-                        "strip": strip,
-                    });
-                    unkept.push((
-                        id.clone(),
-                        record.to_string(),
-                        format!(
-                            "sync kept {}",
-                            if *keep == Keep::Mine {
-                                "mine"
-                            } else {
-                                "theirs"
-                            }
-                        ),
-                    ));
-                }
-                let label = m
-                    .feature
-                    .as_ref()
-                    .or(mine)
-                    .or(theirs)
-                    .map_or_else(|| id.clone(), |f| f.label().to_owned());
-                report
-                    .resolved
-                    .extend(m.resolved.iter().map(|(conflict, keep)| Resolved {
-                        strip: id.clone(),
-                        label: label.clone(),
-                        part: conflict.part.clone(),
-                        kept: *keep,
-                    }));
-                let after = m.feature.as_ref().map(|f| (f, m.keys.as_slice()));
-                let change = |before: Option<&Feature>, keys: &[String]| StripChange {
-                    id: id.clone(),
-                    label: label.clone(),
-                    kind: match (before, &m.feature) {
-                        (None, _) => ChangeKind::Added,
-                        (_, None) => ChangeKind::Deleted,
-                        _ => ChangeKind::Changed,
-                    },
-                    events: EventCounts::between(before.map(|f| (f, keys)), after),
-                };
-                let remote_same = match (&m.feature, theirs) {
-                    (Some(f), Some(t)) => same_feature(f, t) && their_keys == &m.keys,
-                    (None, None) => true,
-                    _ => false,
-                };
-                let local_same = match (&m.feature, mine) {
-                    (Some(f), Some(l)) => same_feature(f, l),
-                    (None, None) => true,
-                    _ => false,
-                };
-                if !remote_same {
-                    match &m.feature {
-                        Some(_) => {
-                            let position = local_by_id
-                                .get(id.as_str())
-                                .map(|(i, _)| *i)
-                                .unwrap_or(local.features().len() + to_write.len());
-                            to_write.push((id.clone(), position));
-                        }
-                        None => to_delete.push(id.clone()),
-                    }
-                    report.sent.push(change(theirs, their_keys));
-                }
-                if !local_same {
-                    report.received.push(change(mine, &mine_keys));
-                }
-                merged.insert(id.clone(), (m.feature, m.keys));
-            }
-        }
-    }
-
-    let writes: Vec<Write> = to_write
-        .iter()
-        .filter_map(|(id, position)| {
-            let (feature, keys) = merged.get(id)?;
-            Some(Write {
-                feature: feature.as_ref()?,
-                position: *position,
-                keys,
-            })
-        })
-        .collect();
-    progress(Progress::Writing {
-        done: 0,
-        total: writes.len() + to_delete.len(),
-    });
-    // Nothing another sync committed after this one's snapshot is overwritten or brought
-    // back: locking a strip changed since then fails, and the sync starts over.
-    let touched: Vec<&str> = writes
-        .iter()
-        .map(|w| w.feature.id().as_str())
-        .chain(to_delete.iter().map(String::as_str))
-        .collect();
-    remote::lock(&mut tx, &touched)?;
-    if !writes.is_empty() {
-        remote::write(&mut tx, &writes, today(), fetched.doc.features().is_empty())?;
-    }
-    if !to_delete.is_empty() {
-        let ids: Vec<&str> = to_delete.iter().map(String::as_str).collect();
-        remote::delete(&mut tx, &ids)?;
-    }
-    for (strip, record, why) in &unkept {
-        remote::record_unkept(&mut tx, strip, record, why)?;
-    }
-    // The collection's own members (`name`, `crs`), three-way as a whole: mine if I
-    // changed them, else theirs if they did (a change on both sides keeps mine).
-    let theirs_foreign = remote::collection(&mut tx)?;
+/// The collection's own members (`name`, `crs`), three-way as a whole: mine if I changed
+/// them (written to the database unless it has them already), else theirs if they did (a
+/// change on both sides keeps mine). Returns theirs when this side is to take them.
+fn sync_collection(
+    tx: &mut Session,
+    local: &Document,
+    base: Option<&Base>,
+) -> Result<Option<Extra>, DbError> {
+    let theirs_foreign = remote::collection(tx)?;
     let base_foreign = base.map(|b| b.doc.foreign());
     let mine_changed = match base_foreign {
         Some(b) => !crate::model::extra_eq(b, local.foreign()),
@@ -475,15 +393,23 @@ fn attempt(
         None => !theirs_foreign.is_empty(),
     };
     if mine_changed && !crate::model::extra_eq(local.foreign(), &theirs_foreign) {
-        remote::write_collection(&mut tx, local)?;
+        remote::write_collection(tx, local)?;
     }
-    let foreign = (!mine_changed && theirs_changed).then(|| theirs_foreign.clone());
-    // Row versions after the writes, for the base.
+    Ok((!mine_changed && theirs_changed).then(|| theirs_foreign.clone()))
+}
+
+/// The strips' row versions after the writes, for the base: those read, and those written
+/// read again.
+fn versions_after(
+    tx: &mut Session,
+    read: &HashMap<String, i64>,
+    writes: &[Write],
+) -> Result<HashMap<String, i64>, DbError> {
     let written: Vec<String> = writes
         .iter()
         .map(|w| w.feature.id().as_str().to_owned())
         .collect();
-    let mut versions: HashMap<String, i64> = fetched.versions.clone();
+    let mut versions: HashMap<String, i64> = read.clone();
     if !written.is_empty() {
         for row in tx.query(
             "SELECT id, row_version FROM strips WHERE id = ANY($1::text[])",
@@ -492,8 +418,15 @@ fn attempt(
             versions.insert(row.get(0), row.get(1));
         }
     }
-    tx.commit()?;
+    Ok(versions)
+}
 
+/// The merged strips with their row versions, new ones in the database's order (`theirs`).
+fn settled(
+    merged: HashMap<String, (Option<Feature>, Vec<String>)>,
+    versions: &HashMap<String, i64>,
+    theirs: &Document,
+) -> Vec<Settled> {
     let mut settled: Vec<Settled> = merged
         .into_iter()
         .map(|(id, (feature, keys))| Settled {
@@ -503,26 +436,12 @@ fn attempt(
             keys,
         })
         .collect();
-    // New strips arrive in the database's order.
-    let order: HashMap<&str, usize> = fetched
-        .doc
+    let order: HashMap<&str, usize> = theirs
         .features()
         .iter()
         .enumerate()
         .map(|(i, f)| (f.id().as_str(), i))
         .collect();
     settled.sort_by_key(|s| order.get(s.id.as_str()).copied().unwrap_or(usize::MAX));
-    Ok(Synced {
-        settled,
-        foreign,
-        state: SyncState {
-            format: FORMAT.to_owned(),
-            database_id,
-            target: target.describe(),
-            watermark: mark,
-            strips: HashMap::new(),
-            conflicts: report.conflicts.iter().map(|c| c.strip.clone()).collect(),
-        },
-        report,
-    })
+    settled
 }

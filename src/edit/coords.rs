@@ -59,94 +59,29 @@ impl Group {
 /// assert!((lat + 12.35139).abs() < 1e-5 && (lon + 73.95278).abs() < 1e-5);
 /// ```
 pub fn parse_coordinates(text: &str) -> Result<(f64, f64), CoordError> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut current = Group::default();
-    let mut pending_letter: Option<(Axis, bool)> = None;
-    let mut had_marks = false;
-    let mut had_separator = false;
+    let mut reader = Reader::default();
     let chars: Vec<char> = text.trim().chars().collect();
     let mut i = 0;
-    let close = |current: &mut Group, groups: &mut Vec<Group>| {
-        if !current.numbers.is_empty() {
-            groups.push(std::mem::take(current));
-        }
-    };
     while i < chars.len() {
         let c = chars[i];
         if c.is_ascii_digit() || c == '.' || ((c == '-' || c == '+') && next_is_digit(&chars, i)) {
-            let start = i;
-            i += 1;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                i += 1;
-            }
-            let number: String = chars[start..i].iter().collect();
-            let value: f64 = number.parse().map_err(|_| CoordError::Shape)?;
-            // A signed number, or a degrees number after a complete group, starts a group.
-            if !current.numbers.is_empty()
-                && (c == '-' || c == '+' || current.numbers.len() == 3 || next_is_degree(&chars, i))
-            {
-                close(&mut current, &mut groups);
-            }
-            if current.numbers.is_empty() {
-                current.hemisphere = pending_letter.take();
-                current.negative = value < 0.0 || number.starts_with('-');
-            }
-            current.numbers.push(value);
+            i = reader.number(&chars, i)?;
             continue;
         }
         match c {
             '°' | 'º' | '\'' | '′' | '’' | '"' | '″' | '”' => {
-                had_marks = true;
+                reader.had_marks = true;
             }
             ',' | ';' | '/' => {
-                had_separator = true;
-                close(&mut current, &mut groups);
+                reader.had_separator = true;
+                reader.close();
             }
             c if c.is_whitespace() => {}
-            c => {
-                let letter = match c.to_ascii_uppercase() {
-                    'N' => (Axis::Lat, false),
-                    'S' => (Axis::Lat, true),
-                    'E' => (Axis::Lon, false),
-                    'W' | 'O' => (Axis::Lon, true),
-                    _ => return Err(CoordError::Shape),
-                };
-                if !current.numbers.is_empty() && current.hemisphere.is_none() {
-                    current.hemisphere = Some(letter);
-                    close(&mut current, &mut groups);
-                } else {
-                    close(&mut current, &mut groups);
-                    pending_letter = Some(letter);
-                }
-            }
+            c => reader.letter(c)?,
         }
         i += 1;
     }
-    close(&mut current, &mut groups);
-    if pending_letter.is_some() {
-        return Err(CoordError::Shape);
-    }
-    // Plain numbers separated by spaces only: split them evenly.
-    if groups.len() == 1 && !had_marks && !had_separator {
-        let numbers = std::mem::take(&mut groups[0].numbers);
-        if numbers.len().is_multiple_of(2) && numbers.len() <= 6 {
-            let half = numbers.len() / 2;
-            groups = vec![
-                Group {
-                    negative: numbers[0] < 0.0,
-                    numbers: numbers[..half].to_vec(),
-                    ..Group::default()
-                },
-                Group {
-                    negative: numbers[half] < 0.0,
-                    numbers: numbers[half..].to_vec(),
-                    ..Group::default()
-                },
-            ];
-        } else {
-            return Err(CoordError::Shape);
-        }
-    }
+    let groups = reader.finish()?;
     let [a, b] = groups.as_slice() else {
         return Err(CoordError::Shape);
     };
@@ -162,6 +97,100 @@ pub fn parse_coordinates(text: &str) -> Result<(f64, f64), CoordError> {
         return Err(CoordError::Range);
     }
     Ok((lon, lat))
+}
+
+/// The groups of numbers of a position text, as it is read from left to right.
+#[derive(Debug, Default)]
+struct Reader {
+    groups: Vec<Group>,
+    current: Group,
+    /// A hemisphere letter before its numbers, for the next group.
+    pending_letter: Option<(Axis, bool)>,
+    had_marks: bool,
+    had_separator: bool,
+}
+
+impl Reader {
+    /// Ends the group being read, if it has numbers.
+    fn close(&mut self) {
+        if !self.current.numbers.is_empty() {
+            self.groups.push(std::mem::take(&mut self.current));
+        }
+    }
+
+    /// Reads the number that starts at `chars[i]` into its group; returns where it ends.
+    fn number(&mut self, chars: &[char], mut i: usize) -> Result<usize, CoordError> {
+        let c = chars[i];
+        let start = i;
+        i += 1;
+        while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+            i += 1;
+        }
+        let number: String = chars[start..i].iter().collect();
+        let value: f64 = number.parse().map_err(|_| CoordError::Shape)?;
+        // A signed number, or a degrees number after a complete group, starts a group.
+        let current = &self.current;
+        if !current.numbers.is_empty()
+            && (c == '-' || c == '+' || current.numbers.len() == 3 || next_is_degree(chars, i))
+        {
+            self.close();
+        }
+        if self.current.numbers.is_empty() {
+            self.current.hemisphere = self.pending_letter.take();
+            self.current.negative = value < 0.0 || number.starts_with('-');
+        }
+        self.current.numbers.push(value);
+        Ok(i)
+    }
+
+    /// Reads a hemisphere letter: it ends the group it follows, or waits for the next one.
+    fn letter(&mut self, c: char) -> Result<(), CoordError> {
+        let letter = match c.to_ascii_uppercase() {
+            'N' => (Axis::Lat, false),
+            'S' => (Axis::Lat, true),
+            'E' => (Axis::Lon, false),
+            'W' | 'O' => (Axis::Lon, true),
+            _ => return Err(CoordError::Shape),
+        };
+        if !self.current.numbers.is_empty() && self.current.hemisphere.is_none() {
+            self.current.hemisphere = Some(letter);
+            self.close();
+        } else {
+            self.close();
+            self.pending_letter = Some(letter);
+        }
+        Ok(())
+    }
+
+    /// The groups read. Plain numbers separated by spaces only are split evenly in two.
+    fn finish(mut self) -> Result<Vec<Group>, CoordError> {
+        self.close();
+        if self.pending_letter.is_some() {
+            return Err(CoordError::Shape);
+        }
+        let mut groups = self.groups;
+        if groups.len() == 1 && !self.had_marks && !self.had_separator {
+            let numbers = std::mem::take(&mut groups[0].numbers);
+            if numbers.len().is_multiple_of(2) && numbers.len() <= 6 {
+                let half = numbers.len() / 2;
+                groups = vec![
+                    Group {
+                        negative: numbers[0] < 0.0,
+                        numbers: numbers[..half].to_vec(),
+                        ..Group::default()
+                    },
+                    Group {
+                        negative: numbers[half] < 0.0,
+                        numbers: numbers[half..].to_vec(),
+                        ..Group::default()
+                    },
+                ];
+            } else {
+                return Err(CoordError::Shape);
+            }
+        }
+        Ok(groups)
+    }
 }
 
 fn next_is_digit(chars: &[char], i: usize) -> bool {

@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use super::diagnostic::Severity;
 use super::geometry::{check_bbox, parse_geometry};
 use super::raw::{describe, raw_str};
-use super::scan::{FeatureIn, PropertiesIn, Slot};
+use super::scan::{FeatureIn, Members, PropertiesIn, Slot};
 use crate::model::{Feature, FeatureId, FeatureParts, Foreign, Geometry};
 
 mod event;
@@ -20,6 +20,26 @@ pub(super) use report::Problem;
 use report::Report;
 
 pub use event::interpret_event;
+
+/// Where a feature's errors are told: its index, and the text to point at when an error
+/// has no place of its own.
+#[derive(Clone, Copy)]
+struct FeatureAt<'t> {
+    index: usize,
+    anchor: Option<&'t RawValue>,
+}
+
+impl FeatureAt<'_> {
+    fn error(self, report: &mut Report, at: Option<&RawValue>, message: String) {
+        report.push_at(
+            Severity::Error,
+            at.or(self.anchor),
+            Some(self.index),
+            None,
+            message,
+        );
+    }
+}
 
 /// Interprets features of one text, collecting problems.
 pub(super) struct Interpreter<'t> {
@@ -102,73 +122,29 @@ impl<'t> Interpreter<'t> {
     ) -> Feature {
         let errors_before = self.report.errors - self.report.event_errors;
         let problems_before = self.report.problems.len();
-        let anchor = f.anchor.or(Some(raw));
-        let err = |me: &mut Self, at: Option<&RawValue>, message: String| {
-            me.report
-                .push_at(Severity::Error, at.or(anchor), Some(index), None, message);
+        let at = FeatureAt {
+            index,
+            anchor: f.anchor.or(Some(raw)),
         };
         if !self.bare {
-            match f.type_.map(|raw| (raw, raw_str(raw))) {
-                None => err(
-                    self,
-                    None,
-                    "this feature has no \"type\"; it must be \"Feature\"".into(),
-                ),
-                Some((_, Some(t))) if t == "Feature" => {}
-                Some((raw, Some(t))) if t.eq_ignore_ascii_case("Feature") => err(
-                    self,
-                    Some(raw),
-                    format!(
-                        "its type is \"{t}\"; GeoJSON types are case-sensitive: write \"Feature\""
-                    ),
-                ),
-                Some((raw, _)) => err(
-                    self,
-                    Some(raw),
-                    format!(
-                        "its type is {} but must be \"Feature\"",
-                        describe(raw.get())
-                    ),
-                ),
-            }
+            self.check_type(at, f.type_);
         }
         for key in &f.duplicates {
-            err(
-                self,
+            at.error(
+                &mut self.report,
                 None,
                 format!("\"{key}\" appears twice in this feature; member names must be unique"),
             );
         }
-        let mut foreign = Foreign::default();
-        for (key, value) in &f.members {
-            if ["coordinates", "geometries", "features"].contains(&key.as_ref()) {
-                err(
-                    self,
-                    Some(value),
-                    format!(
-                        "a Feature must not have a \"{key}\" member (RFC 7946 §7.1): \
-                         put the shape in \"geometry\""
-                    ),
-                );
-            } else if key == "bbox"
-                && let Err(message) = check_bbox(value)
-            {
-                err(self, Some(value), message);
-            }
-            // The scanner takes GeoJSON's own members apart and reports repeats, so a
-            // refusal here is a scanner's fault; it is still said, never dropped quietly.
-            if let Err(message) = foreign.push(key.to_string(), (*value).to_owned()) {
-                err(self, Some(value), message);
-            }
-        }
+        let foreign = self.foreign(at, &f.members);
         let id = f.id.and_then(|raw| self.id(index, raw));
         let geometry = if self.bare {
             f.geometry.and_then(|raw| self.geometry(index, raw))
         } else {
             match f.geometry {
                 None => {
-                    err(
-                        self,
+                    at.error(
+                        &mut self.report,
                         None,
                         "this feature has no \"geometry\" member; write \"geometry\": null if it has no location".into(),
                     );
@@ -184,41 +160,7 @@ impl<'t> Interpreter<'t> {
             foreign,
             ..FeatureParts::default()
         };
-        match f.properties {
-            PropertiesIn::Absent => err(
-                self,
-                None,
-                "this feature has no \"properties\" member; write \"properties\": {} (or null) if it has none".into(),
-            ),
-            PropertiesIn::Null => parts.properties_null = true,
-            PropertiesIn::NotObject(what) => err(
-                self,
-                None,
-                format!("its \"properties\" is {what}; it must be an object or null"),
-            ),
-            PropertiesIn::Object {
-                members,
-                events,
-                duplicates,
-            } => {
-                for key in &duplicates {
-                    err(
-                        self,
-                        None,
-                        format!(
-                            "the property \"{key}\" appears twice; property names must be unique"
-                        ),
-                    );
-                }
-                parts.properties = members
-                    .into_iter()
-                    .map(|(k, v)| (k.into_owned(), v.to_owned()))
-                    .collect();
-                if let Some((at, list)) = events {
-                    parts.events = event::events(&mut self.report, index, anchor, raw, at, list);
-                }
-            }
-        }
+        self.properties(at, raw, f.properties, &mut parts);
         if self.report.errors - self.report.event_errors > errors_before {
             let raw = verbatim.unwrap_or_else(|| raw.to_owned());
             return self.unreadable(index, id, raw, problems_before);
@@ -230,6 +172,107 @@ impl<'t> Interpreter<'t> {
             self.ids.push((index, id.as_str().to_owned()));
         }
         Feature::from_parts(parts)
+    }
+
+    /// Checks a feature's `type`: `"Feature"`, case and all.
+    fn check_type(&mut self, at: FeatureAt, type_: Option<&RawValue>) {
+        let report = &mut self.report;
+        match type_.map(|raw| (raw, raw_str(raw))) {
+            None => at.error(
+                report,
+                None,
+                "this feature has no \"type\"; it must be \"Feature\"".into(),
+            ),
+            Some((_, Some(t))) if t == "Feature" => {}
+            Some((raw, Some(t))) if t.eq_ignore_ascii_case("Feature") => at.error(
+                report,
+                Some(raw),
+                format!("its type is \"{t}\"; GeoJSON types are case-sensitive: write \"Feature\""),
+            ),
+            Some((raw, _)) => at.error(
+                report,
+                Some(raw),
+                format!(
+                    "its type is {} but must be \"Feature\"",
+                    describe(raw.get())
+                ),
+            ),
+        }
+    }
+
+    /// A feature's members beyond GeoJSON's own (foreign members), kept in order; the
+    /// members only other objects have, and a wrong `bbox`, are errors.
+    fn foreign(&mut self, at: FeatureAt, members: &Members<'t>) -> Foreign {
+        let mut foreign = Foreign::default();
+        for (key, value) in members {
+            if ["coordinates", "geometries", "features"].contains(&key.as_ref()) {
+                at.error(
+                    &mut self.report,
+                    Some(value),
+                    format!(
+                        "a Feature must not have a \"{key}\" member (RFC 7946 §7.1): \
+                         put the shape in \"geometry\""
+                    ),
+                );
+            } else if key == "bbox"
+                && let Err(message) = check_bbox(value)
+            {
+                at.error(&mut self.report, Some(value), message);
+            }
+            // The scanner takes GeoJSON's own members apart and reports repeats, so a
+            // refusal here is a scanner's fault; it is still said, never dropped quietly.
+            if let Err(message) = foreign.push(key.to_string(), (*value).to_owned()) {
+                at.error(&mut self.report, Some(value), message);
+            }
+        }
+        foreign
+    }
+
+    /// Reads a feature's `properties` into `parts`: the members, and the history from
+    /// `events`. `raw` is the feature's text, to find an event's when it must be kept.
+    fn properties(
+        &mut self,
+        at: FeatureAt<'t>,
+        raw: &'t RawValue,
+        properties: PropertiesIn<'t>,
+        parts: &mut FeatureParts,
+    ) {
+        match properties {
+            PropertiesIn::Absent => at.error(
+                &mut self.report,
+                None,
+                "this feature has no \"properties\" member; write \"properties\": {} (or null) if it has none".into(),
+            ),
+            PropertiesIn::Null => parts.properties_null = true,
+            PropertiesIn::NotObject(what) => at.error(
+                &mut self.report,
+                None,
+                format!("its \"properties\" is {what}; it must be an object or null"),
+            ),
+            PropertiesIn::Object {
+                members,
+                events,
+                duplicates,
+            } => {
+                for key in &duplicates {
+                    at.error(
+                        &mut self.report,
+                        None,
+                        format!(
+                            "the property \"{key}\" appears twice; property names must be unique"
+                        ),
+                    );
+                }
+                parts.properties = members
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.to_owned()))
+                    .collect();
+                if let Some((first, list)) = events {
+                    parts.events =
+                        event::events(&mut self.report, at.index, at.anchor, raw, first, list);
+                }
+            }
+        }
     }
 
     fn id(&mut self, index: usize, raw: &'t RawValue) -> Option<FeatureId> {

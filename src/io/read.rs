@@ -5,6 +5,7 @@
 //! for large files; a feature or event with a problem is kept verbatim and reported, never
 //! dropped. Last, ids are made unique and problems are located.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde::de::DeserializeSeed;
@@ -13,9 +14,9 @@ use serde_json::value::RawValue;
 use super::diagnostic::{LineIndex, Severity};
 use super::interpret::Interpreter;
 use super::raw::{describe, raw_str, serde_message};
-use super::scan::{FeatureIn, PropertiesIn, RawList, Root, RootSeed};
+use super::scan::{FeatureIn, PropertiesIn, RawList, Root, RootObject, RootSeed};
 use crate::analysis::Facts;
-use crate::model::{Document, Extra, Feature, GeometryKind, SharedText};
+use crate::model::{Document, Extra, Feature, GeometryKind, IdChange, SharedText};
 use std::sync::Arc;
 
 mod all;
@@ -194,37 +195,15 @@ fn read_str_in(text: &str, file: &str, threads: usize, progress: Progress) -> Pa
     read_text(&SharedText::new(text.to_owned(), reread), file, &reading)
 }
 
+/// Why a text cannot be read at all, and where (line and column), if anywhere.
+type Stop = (Option<(usize, usize)>, String);
+
 /// Reads the text of `source`; unedited features keep spans of it.
 fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed {
     let text = source.text();
-    let mut de = serde_json::Deserializer::from_str(text);
-    let root = match RootSeed
-        .deserialize(&mut de)
-        .and_then(|root| de.end().map(|()| root))
-    {
+    let root = match top_object(text) {
         Ok(root) => root,
-        Err(e) => {
-            let index = LineIndex::new(text);
-            let at = index.line_col(index.offset(e.line(), e.column()));
-            let message = match e.classify() {
-                serde_json::error::Category::Eof => format!(
-                    "the file ends too early ({}): it was cut off, or a bracket is missing",
-                    serde_message(&e)
-                ),
-                _ => format!("this is not valid JSON: {}", serde_message(&e)),
-            };
-            return fatal(file, Some(at), message);
-        }
-    };
-    let root = match root {
-        Root::Object(root) => root,
-        Root::NotObject(what) => {
-            return fatal(
-                file,
-                Some((1, 1)),
-                format!("the file holds {what}, not a GeoJSON object"),
-            );
-        }
+        Err((at, message)) => return fatal(file, at, message),
     };
     let mut top = Interpreter::new(text);
     for (key, value) in &root.duplicates {
@@ -237,102 +216,14 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
             format!("\"{key}\" appears twice at the top level; member names must be unique"),
         );
     }
-    // A "features" list with a missing or misspelt type is still a FeatureCollection: the
-    // problem is reported, and every feature opens.
-    let has_list = matches!(root.features, Some(RawList::List(_)));
-    let as_collection = |top: &mut Interpreter<'_>, at: usize, problem: String| {
-        top.report.push(
-            Severity::Error,
-            Some(at),
-            None,
-            None,
-            format!(
-                "{problem}; it has a \"features\" list, so Pistas reads it as a FeatureCollection"
-            ),
-        );
-        std::borrow::Cow::Borrowed("FeatureCollection")
-    };
-    let type_name = match root.type_ {
-        None if has_list => as_collection(
-            &mut top,
-            0,
-            "the top-level object has no \"type\"".to_owned(),
-        ),
-        None => {
-            return fatal(
-                file,
-                Some((1, 1)),
-                "the top-level object has no \"type\": is this GeoJSON? Expected \"FeatureCollection\", \"Feature\" or a geometry".to_owned(),
-            );
-        }
-        Some(type_raw) => match raw_str(type_raw) {
-            Some(name)
-                if has_list
-                    && name != "FeatureCollection"
-                    && name.eq_ignore_ascii_case("FeatureCollection") =>
-            {
-                let at = top.report.offset_of(type_raw);
-                as_collection(
-                    &mut top,
-                    at,
-                    format!(
-                        "the type \"{name}\" must be written \"FeatureCollection\" (GeoJSON types are case-sensitive)"
-                    ),
-                )
-            }
-            Some(name) => name,
-            None if has_list => {
-                let at = top.report.offset_of(type_raw);
-                as_collection(
-                    &mut top,
-                    at,
-                    format!(
-                        "the top-level \"type\" is {}; it must be \"FeatureCollection\"",
-                        describe(type_raw.get())
-                    ),
-                )
-            }
-            None => {
-                let at = LineIndex::new(text).line_col(top.report.offset_of(type_raw));
-                return fatal(
-                    file,
-                    Some(at),
-                    format!(
-                        "the top-level \"type\" is {}; it must be text such as \"FeatureCollection\"",
-                        describe(type_raw.get())
-                    ),
-                );
-            }
-        },
+    let type_name = match type_name(&mut top, &root, text) {
+        Ok(name) => name,
+        Err((at, message)) => return fatal(file, at, message),
     };
     let mut foreign: Extra = Vec::new();
     let features = match type_name.as_ref() {
         "FeatureCollection" => {
-            for (key, value) in &root.members {
-                let at = Some(top.report.offset_of(value));
-                if ["coordinates", "geometries", "geometry", "properties"].contains(&key.as_ref()) {
-                    top.report.push(
-                        Severity::Error,
-                        at,
-                        None,
-                        None,
-                        format!(
-                            "a FeatureCollection must not have a \"{key}\" member (RFC 7946 §7.1){}",
-                            if key == "properties" { "; properties belong to each feature" } else { "" }
-                        ),
-                    );
-                } else if key == "bbox"
-                    && let Err(message) = super::geometry::check_bbox(value)
-                {
-                    top.report.push(Severity::Error, at, None, None, message);
-                }
-                foreign.push((key.to_string(), (*value).to_owned()));
-            }
-            // A member written twice is reported; its second value is kept too, so that
-            // saving loses nothing (and the file keeps its error until someone fixes it).
-            for (key, value) in &root.duplicates {
-                foreign.push((key.clone(), (*value).to_owned()));
-            }
+            foreign = collection_members(&mut top, &root);
             match root.features {
                 Some(RawList::List(items)) => interpret_all(text, Some(source), &items, reading),
                 Some(RawList::NotList(what)) => {
@@ -369,23 +260,7 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
             None => {
                 let at = LineIndex::new(text)
                     .line_col(root.type_.map_or(0, |raw| top.report.offset_of(raw)));
-                let hint = ["FeatureCollection", "Feature"]
-                    .iter()
-                    .copied()
-                    .chain(GeometryKind::ALL.iter().map(|k| k.as_str()))
-                    .find(|known| known.eq_ignore_ascii_case(name))
-                    .map_or_else(
-                        || {
-                            "expected \"FeatureCollection\", \"Feature\" or a geometry type"
-                                .to_owned()
-                        },
-                        |known| format!("GeoJSON types are case-sensitive: write \"{known}\""),
-                    );
-                return fatal(
-                    file,
-                    Some(at),
-                    format!("unknown GeoJSON type \"{name}\"; {hint}"),
-                );
+                return fatal(file, Some(at), unknown_type(name));
             }
         },
     };
@@ -398,29 +273,187 @@ fn read_text(source: &Arc<SharedText>, file: &str, reading: &Reading) -> Parsed 
     } = features;
     problems.extend(top.report.problems);
     let (document, changes) = Document::with_unique_ids(features, foreign);
-    // The facts of a feature whose id changed are worked out again (they search its id).
-    let facts = facts.map(|mut facts| {
-        for (slot, feature) in facts.iter_mut().zip(document.features()) {
-            if slot.is_none() {
-                *slot = Some(Facts::of(feature));
-            }
-        }
-        // In place: an `Option<Facts>` is the size of a `Facts`, so the list is not copied.
-        let mut facts: Vec<Facts> = facts.into_iter().map(Option::unwrap_or_default).collect();
-        for change in &changes {
-            if let (Some(slot), Some(feature)) = (
-                facts.get_mut(change.index()),
-                document.features().get(change.index()),
-            ) {
-                *slot = Facts::of(feature);
-            }
-        }
-        facts
-    });
+    let facts = facts.map(|facts| every_fact(facts, &document, &changes));
     id_changes(&changes, &mut problems, &mut ids);
     let mut parsed = finish(text, file, document, problems, ids, bare);
     parsed.facts = facts;
     parsed
+}
+
+/// The text's top-level object, taken apart; the text must be JSON, and an object.
+fn top_object(text: &str) -> Result<RootObject<'_>, Stop> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let root = RootSeed
+        .deserialize(&mut de)
+        .and_then(|root| de.end().map(|()| root))
+        .map_err(|e| {
+            let index = LineIndex::new(text);
+            let at = index.line_col(index.offset(e.line(), e.column()));
+            let message = match e.classify() {
+                serde_json::error::Category::Eof => format!(
+                    "the file ends too early ({}): it was cut off, or a bracket is missing",
+                    serde_message(&e)
+                ),
+                _ => format!("this is not valid JSON: {}", serde_message(&e)),
+            };
+            (Some(at), message)
+        })?;
+    match root {
+        Root::Object(root) => Ok(root),
+        Root::NotObject(what) => Err((
+            Some((1, 1)),
+            format!("the file holds {what}, not a GeoJSON object"),
+        )),
+    }
+}
+
+/// The top-level object's type. A "features" list with a missing or misspelt type is still
+/// a FeatureCollection: the problem is reported, and every feature opens.
+fn type_name<'t>(
+    top: &mut Interpreter<'t>,
+    root: &RootObject<'t>,
+    text: &str,
+) -> Result<Cow<'t, str>, Stop> {
+    let has_list = matches!(root.features, Some(RawList::List(_)));
+    let as_collection = |top: &mut Interpreter<'_>, at: usize, problem: String| {
+        top.report.push(
+            Severity::Error,
+            Some(at),
+            None,
+            None,
+            format!(
+                "{problem}; it has a \"features\" list, so Pistas reads it as a FeatureCollection"
+            ),
+        );
+        Cow::Borrowed("FeatureCollection")
+    };
+    let Some(type_raw) = root.type_ else {
+        if has_list {
+            return Ok(as_collection(
+                top,
+                0,
+                "the top-level object has no \"type\"".to_owned(),
+            ));
+        }
+        return Err((
+            Some((1, 1)),
+            "the top-level object has no \"type\": is this GeoJSON? Expected \"FeatureCollection\", \"Feature\" or a geometry".to_owned(),
+        ));
+    };
+    Ok(match raw_str(type_raw) {
+        Some(name)
+            if has_list
+                && name != "FeatureCollection"
+                && name.eq_ignore_ascii_case("FeatureCollection") =>
+        {
+            let at = top.report.offset_of(type_raw);
+            as_collection(
+                top,
+                at,
+                format!(
+                    "the type \"{name}\" must be written \"FeatureCollection\" (GeoJSON types are case-sensitive)"
+                ),
+            )
+        }
+        Some(name) => name,
+        None if has_list => {
+            let at = top.report.offset_of(type_raw);
+            as_collection(
+                top,
+                at,
+                format!(
+                    "the top-level \"type\" is {}; it must be \"FeatureCollection\"",
+                    describe(type_raw.get())
+                ),
+            )
+        }
+        None => {
+            let at = LineIndex::new(text).line_col(top.report.offset_of(type_raw));
+            return Err((
+                Some(at),
+                format!(
+                    "the top-level \"type\" is {}; it must be text such as \"FeatureCollection\"",
+                    describe(type_raw.get())
+                ),
+            ));
+        }
+    })
+}
+
+/// A FeatureCollection's own members (foreign ones, `bbox`, and those written twice),
+/// kept in order; those only other objects have, and a wrong `bbox`, are errors.
+fn collection_members(top: &mut Interpreter<'_>, root: &RootObject<'_>) -> Extra {
+    let mut foreign: Extra = Vec::new();
+    for (key, value) in &root.members {
+        let at = Some(top.report.offset_of(value));
+        if ["coordinates", "geometries", "geometry", "properties"].contains(&key.as_ref()) {
+            top.report.push(
+                Severity::Error,
+                at,
+                None,
+                None,
+                format!(
+                    "a FeatureCollection must not have a \"{key}\" member (RFC 7946 §7.1){}",
+                    if key == "properties" {
+                        "; properties belong to each feature"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        } else if key == "bbox"
+            && let Err(message) = super::geometry::check_bbox(value)
+        {
+            top.report.push(Severity::Error, at, None, None, message);
+        }
+        foreign.push((key.to_string(), (*value).to_owned()));
+    }
+    // A member written twice is reported; its second value is kept too, so that
+    // saving loses nothing (and the file keeps its error until someone fixes it).
+    for (key, value) in &root.duplicates {
+        foreign.push((key.clone(), (*value).to_owned()));
+    }
+    foreign
+}
+
+/// The message for a type GeoJSON does not have, with the one meant if only its case is
+/// wrong.
+fn unknown_type(name: &str) -> String {
+    let hint = ["FeatureCollection", "Feature"]
+        .iter()
+        .copied()
+        .chain(GeometryKind::ALL.iter().map(|k| k.as_str()))
+        .find(|known| known.eq_ignore_ascii_case(name))
+        .map_or_else(
+            || "expected \"FeatureCollection\", \"Feature\" or a geometry type".to_owned(),
+            |known| format!("GeoJSON types are case-sensitive: write \"{known}\""),
+        );
+    format!("unknown GeoJSON type \"{name}\"; {hint}")
+}
+
+/// The facts of every feature of `document`: those a worker did not finish, and those of
+/// features whose id changed (they search its id), worked out again.
+fn every_fact(
+    mut facts: Vec<Option<Facts>>,
+    document: &Document,
+    changes: &[IdChange],
+) -> Vec<Facts> {
+    for (slot, feature) in facts.iter_mut().zip(document.features()) {
+        if slot.is_none() {
+            *slot = Some(Facts::of(feature));
+        }
+    }
+    // In place: an `Option<Facts>` is the size of a `Facts`, so the list is not copied.
+    let mut facts: Vec<Facts> = facts.into_iter().map(Option::unwrap_or_default).collect();
+    for change in changes {
+        if let (Some(slot), Some(feature)) = (
+            facts.get_mut(change.index()),
+            document.features().get(change.index()),
+        ) {
+            *slot = Facts::of(feature);
+        }
+    }
+    facts
 }
 
 /// A bare geometry read as a feature without properties.

@@ -68,44 +68,57 @@ impl Evidence {
     /// a typed member holds the wrong kind of value.
     pub fn from_members(members: Extra) -> Result<Self, EvidenceError> {
         let item = Evidence { members };
-        match item.raw("sha256") {
-            None => {
-                return Err(EvidenceError {
-                    member: None,
-                    message: "this evidence has no \"sha256\": every file of evidence is named \
-                              by its SHA-256 (64 hexadecimal digits)"
-                        .to_owned(),
-                });
-            }
+        item.check_hash()?;
+        item.check_path_member()?;
+        item.check_typed()?;
+        Ok(item)
+    }
+
+    /// Checks `sha256`: there, and 64 hexadecimal digits.
+    fn check_hash(&self) -> Result<(), EvidenceError> {
+        match self.raw("sha256") {
+            None => Err(EvidenceError {
+                member: None,
+                message: "this evidence has no \"sha256\": every file of evidence is named \
+                          by its SHA-256 (64 hexadecimal digits)"
+                    .to_owned(),
+            }),
             Some(raw) => match decode_str(raw) {
-                Some(hash) if is_sha256(&hash) => {}
-                _ => {
-                    return Err(EvidenceError::of(
-                        "sha256",
-                        format!(
-                            "the evidence's \"sha256\" is {}; it must be 64 hexadecimal digits",
-                            raw.get()
-                        ),
-                    ));
-                }
+                Some(hash) if is_sha256(&hash) => Ok(()),
+                _ => Err(EvidenceError::of(
+                    "sha256",
+                    format!(
+                        "the evidence's \"sha256\" is {}; it must be 64 hexadecimal digits",
+                        raw.get()
+                    ),
+                )),
             },
         }
-        if let Some(raw) = item.raw("path") {
-            let path = decode_str(raw).ok_or_else(|| {
-                EvidenceError::of(
-                    "path",
-                    format!("the evidence's \"path\" is {}; it must be text", raw.get()),
-                )
-            })?;
-            if let Err(why) = check_path(&path) {
-                return Err(EvidenceError::of(
-                    "path",
-                    format!("the evidence's \"path\" {}: {why}", raw.get()),
-                ));
-            }
-        }
+    }
+
+    /// Checks `path`, when there: text, and a path inside the evidence folder.
+    fn check_path_member(&self) -> Result<(), EvidenceError> {
+        let Some(raw) = self.raw("path") else {
+            return Ok(());
+        };
+        let path = decode_str(raw).ok_or_else(|| {
+            EvidenceError::of(
+                "path",
+                format!("the evidence's \"path\" is {}; it must be text", raw.get()),
+            )
+        })?;
+        check_path(&path).map_err(|why| {
+            EvidenceError::of(
+                "path",
+                format!("the evidence's \"path\" {}: {why}", raw.get()),
+            )
+        })
+    }
+
+    /// Checks the typed members that are there hold the kind of value they must.
+    fn check_typed(&self) -> Result<(), EvidenceError> {
         for name in ["media_type", "caption", "credit"] {
-            if let Some(raw) = item.raw(name)
+            if let Some(raw) = self.raw(name)
                 && decode_str(raw).is_none()
             {
                 return Err(EvidenceError::of(
@@ -117,7 +130,7 @@ impl Evidence {
                 ));
             }
         }
-        if let Some(raw) = item.raw("bytes")
+        if let Some(raw) = self.raw("bytes")
             && raw.get().parse::<u64>().is_err()
         {
             return Err(EvidenceError::of(
@@ -128,7 +141,7 @@ impl Evidence {
                 ),
             ));
         }
-        if let Some(raw) = item.raw("captured") {
+        if let Some(raw) = self.raw("captured") {
             let text = decode_str(raw).ok_or_else(|| {
                 EvidenceError::of(
                     "captured",
@@ -142,7 +155,7 @@ impl Evidence {
                 return Err(EvidenceError::of("captured", e.to_string()));
             }
         }
-        if let Some(raw) = item.raw("footprint")
+        if let Some(raw) = self.raw("footprint")
             && footprint(raw).is_none()
         {
             return Err(EvidenceError::of(
@@ -154,7 +167,7 @@ impl Evidence {
                 ),
             ));
         }
-        if let Some(raw) = item.raw("private")
+        if let Some(raw) = self.raw("private")
             && !matches!(raw.get(), "true" | "false")
         {
             return Err(EvidenceError::of(
@@ -165,7 +178,7 @@ impl Evidence {
                 ),
             ));
         }
-        Ok(item)
+        Ok(())
     }
 
     /// The item with member `name` set to `value` (JSON text), in its place when it was

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use super::overview;
 use super::page::{Made, Picture, footer_text};
-use super::strip::StripStory;
+use super::strip::{SourceLine, StripStory};
 use super::svg;
 use super::text::escape;
 use super::words::{Lang, W, event_status, status_colour};
@@ -69,6 +69,41 @@ fn strip_section(out: &mut String, s: &StripStory, pictures: &[Picture], made: &
         escape(&lang.fill(W::StatusOn, &[&made.at.to_string()])),
         status_badge(lang, s.status)
     );
+    facts_list(out, s, lang);
+    if let Some(shape) = &s.shape {
+        let image = pictures
+            .iter()
+            .find(|p| p.on_map)
+            .and_then(|p| Some((p.uri.as_deref().ok()?, p.item.footprint()?)));
+        out.push_str(&svg::inset(shape, s.status, image, "2 km"));
+    }
+    let _ = write!(out, "<h3>{}</h3>", lang.w(W::Lifeline));
+    out.push_str(&svg::lifeline(&s.steps, made.at));
+    let _ = write!(out, "<h3>{}</h3>", lang.w(W::History));
+    history_table(out, s, lang);
+    for (days, destroyed) in &s.rebuilds {
+        let _ = write!(
+            out,
+            "<p>{}</p>",
+            escape(&lang.fill(W::RebuiltAfter, &[days, destroyed]))
+        );
+    }
+    if !pictures.is_empty() {
+        let _ = write!(
+            out,
+            r#"<h3>{}</h3><div class="thumbs">"#,
+            lang.w(W::Evidence)
+        );
+        for p in pictures {
+            thumb(out, p);
+        }
+        out.push_str("</div>");
+    }
+    out.push_str("</section>");
+}
+
+/// A strip's facts: id, coordinates, department, nearest town and aerodrome.
+fn facts_list(out: &mut String, s: &StripStory, lang: Lang) {
     out.push_str(r#"<dl class="facts">"#);
     let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", lang.w(W::Id), escape(&s.id));
     if let (Some((lon, lat)), Some(dms)) = (s.lon_lat, &s.dms) {
@@ -102,107 +137,94 @@ fn strip_section(out: &mut String, s: &StripStory, pictures: &[Picture], made: &
         }
     }
     out.push_str("</dl>");
-    if let Some(shape) = &s.shape {
-        let image = pictures
-            .iter()
-            .find(|p| p.on_map)
-            .and_then(|p| Some((p.uri.as_deref().ok()?, p.item.footprint()?)));
-        out.push_str(&svg::inset(shape, s.status, image, "2 km"));
-    }
-    let _ = write!(out, "<h3>{}</h3>", lang.w(W::Lifeline));
-    out.push_str(&svg::lifeline(&s.steps, made.at));
-    let _ = write!(out, "<h3>{}</h3>", lang.w(W::History));
+}
+
+/// A strip's history as a table of its events (a note when it has none).
+fn history_table(out: &mut String, s: &StripStory, lang: Lang) {
     if s.events.is_empty() {
         let _ = write!(out, r#"<p class="note">{}</p>"#, lang.w(W::NoEvents));
-    } else {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        lang.w(W::Date),
+        lang.w(W::Event),
+        lang.w(W::Confidence),
+        lang.w(W::Operation),
+        lang.w(W::Sources)
+    );
+    for e in &s.events {
         let _ = write!(
             out,
-            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-            lang.w(W::Date),
-            lang.w(W::Event),
-            lang.w(W::Confidence),
-            lang.w(W::Operation),
-            lang.w(W::Sources)
+            r#"<tr><td>{}</td><td style="color:{}"><b>{}</b></td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            escape(&e.date),
+            event_colour(e.event.kind()),
+            escape(lang.event(e.event.kind())),
+            e.event
+                .confidence()
+                .get()
+                .map_or("", |c| lang.confidence(*c)),
+            escape(e.event.operation().as_deref().unwrap_or("")),
+            sources_cell(&e.sources, lang)
         );
-        for e in &s.events {
-            let mut sources = String::new();
-            for (k, src) in e.sources.iter().enumerate() {
-                if k > 0 {
-                    sources.push_str("<br>");
-                }
-                sources.push_str(&match &src.url {
-                    Some(url) => link(url, &src.label),
-                    None => escape(&src.label),
-                });
-                for (hash, captured) in &src.archived {
-                    let when = captured.clone().unwrap_or_default();
-                    let _ = write!(
-                        sources,
-                        r#"<br><span class="hash">{} · SHA-256 {}</span>"#,
-                        escape(&lang.fill(W::Archived, &[&when])),
-                        escape(hash)
-                    );
-                }
-            }
+    }
+    out.push_str("</table>");
+}
+
+/// An event's sources, one a line: live links where they are web addresses, each with
+/// its archived copies.
+fn sources_cell(sources: &[SourceLine], lang: Lang) -> String {
+    let mut cell = String::new();
+    for (k, src) in sources.iter().enumerate() {
+        if k > 0 {
+            cell.push_str("<br>");
+        }
+        cell.push_str(&match &src.url {
+            Some(url) => link(url, &src.label),
+            None => escape(&src.label),
+        });
+        for (hash, captured) in &src.archived {
+            let when = captured.clone().unwrap_or_default();
             let _ = write!(
-                out,
-                r#"<tr><td>{}</td><td style="color:{}"><b>{}</b></td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
-                escape(&e.date),
-                event_colour(e.event.kind()),
-                escape(lang.event(e.event.kind())),
-                e.event
-                    .confidence()
-                    .get()
-                    .map_or("", |c| lang.confidence(*c)),
-                escape(e.event.operation().as_deref().unwrap_or("")),
-                sources
+                cell,
+                r#"<br><span class="hash">{} · SHA-256 {}</span>"#,
+                escape(&lang.fill(W::Archived, &[&when])),
+                escape(hash)
             );
         }
-        out.push_str("</table>");
     }
-    for (days, destroyed) in &s.rebuilds {
-        let _ = write!(
-            out,
-            "<p>{}</p>",
-            escape(&lang.fill(W::RebuiltAfter, &[days, destroyed]))
-        );
+    cell
+}
+
+/// One picture of evidence: the image (or why it is missing), captioned with its date,
+/// caption, credit and hash.
+fn thumb(out: &mut String, p: &Picture) {
+    let mut caption = format!("{} · ", escape(&p.event_date));
+    if let Some(c) = p.item.caption() {
+        caption.push_str(&escape(&c));
     }
-    if !pictures.is_empty() {
-        let _ = write!(
-            out,
-            r#"<h3>{}</h3><div class="thumbs">"#,
-            lang.w(W::Evidence)
-        );
-        for p in pictures {
-            let mut caption = format!("{} · ", escape(&p.event_date));
-            if let Some(c) = p.item.caption() {
-                caption.push_str(&escape(&c));
-            }
-            if let Some(c) = p.item.credit() {
-                let _ = write!(caption, " © {}", escape(&c));
-            }
-            match &p.uri {
-                Ok(uri) => {
-                    let _ = write!(
-                        out,
-                        r#"<figure><img src="{uri}" alt="{}"><figcaption>{caption}<br><span class="hash">{}</span></figcaption></figure>"#,
-                        escape(&p.item.caption().unwrap_or_default()),
-                        escape(&p.item.sha256())
-                    );
-                }
-                Err(why) => {
-                    let _ = write!(
-                        out,
-                        r#"<figure><div class="missing">{}</div><figcaption>{caption}<br><span class="hash">{}</span></figcaption></figure>"#,
-                        escape(why),
-                        escape(&p.item.sha256())
-                    );
-                }
-            }
+    if let Some(c) = p.item.credit() {
+        let _ = write!(caption, " © {}", escape(&c));
+    }
+    match &p.uri {
+        Ok(uri) => {
+            let _ = write!(
+                out,
+                r#"<figure><img src="{uri}" alt="{}"><figcaption>{caption}<br><span class="hash">{}</span></figcaption></figure>"#,
+                escape(&p.item.caption().unwrap_or_default()),
+                escape(&p.item.sha256())
+            );
         }
-        out.push_str("</div>");
+        Err(why) => {
+            let _ = write!(
+                out,
+                r#"<figure><div class="missing">{}</div><figcaption>{caption}<br><span class="hash">{}</span></figcaption></figure>"#,
+                escape(why),
+                escape(&p.item.sha256())
+            );
+        }
     }
-    out.push_str("</section>");
 }
 
 fn event_colour(kind: crate::model::EventType) -> String {

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::join::{MergeCounts, merge_features};
-use super::plan::{Decision, Plan, Side};
+use super::plan::{Decision, Plan, Proposal, Side};
 use crate::edit::changes::Change;
 use crate::edit::command::{Command, EditKind};
 use crate::model::{Document, Feature, FeatureId};
@@ -76,33 +76,13 @@ pub fn merge_command(
 ) -> (Command, Vec<ReportRow>) {
     let mut changes = Vec::new();
     let mut rows = Vec::new();
-    let mut used: HashSet<String> = working
-        .features()
-        .iter()
-        .map(|f| f.id().as_str().to_owned())
-        .collect();
-    let mut next = working.features().len();
-    let mut append = |feature: &Feature, changes: &mut Vec<Change>| {
-        let mut feature = feature.clone();
-        if !used.insert(feature.id().as_str().to_owned()) {
-            let base = feature.id().as_str().to_owned();
-            let fresh = (2..)
-                .map(|n| format!("{base}-{n}"))
-                .find(|c| !used.contains(c))
-                .unwrap_or(base);
-            used.insert(fresh.clone());
-            // A feature whose file gave it no id keeps an id for this session only.
-            if feature.id_assigned() {
-                feature.assign_id(FeatureId::String(fresh));
-            } else {
-                feature.set_id(FeatureId::String(fresh));
-            }
-        }
-        changes.push(Change::Insert {
-            index: next,
-            feature: Box::new(feature),
-        });
-        next += 1;
+    let mut appender = Appender {
+        used: working
+            .features()
+            .iter()
+            .map(|f| f.id().as_str().to_owned())
+            .collect(),
+        next: working.features().len(),
     };
     for (n, proposal) in plan.proposals.iter().enumerate() {
         let decision = decisions.get(n).cloned().unwrap_or(Decision::Skip);
@@ -116,25 +96,13 @@ pub fn merge_command(
             Decision::Merge(picks) => {
                 let (merged, c) = merge_features(w, i, picks);
                 counts = c;
-                conflict_text = proposal
-                    .conflicts
-                    .iter()
-                    .enumerate()
-                    .map(|(k, conflict)| {
-                        let side = match picks.get(k).copied().unwrap_or_default() {
-                            Side::Working => "kept working",
-                            Side::Incoming => "took incoming",
-                        };
-                        format!("{}: {side}", conflict.field.label())
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                conflict_text = conflicts_text(proposal, picks);
                 changes.push(Change::Replace {
                     index: proposal.working,
                     feature: Box::new(merged),
                 });
             }
-            Decision::KeepBoth => append(i, &mut changes),
+            Decision::KeepBoth => appender.append(i, &mut changes),
             Decision::Skip => {}
         }
         rows.push(ReportRow {
@@ -152,37 +120,20 @@ pub fn merge_command(
     }
     for &i in &plan.identical {
         let feature = &incoming.features()[i];
-        rows.push(ReportRow {
-            incoming_id: feature.id().to_string(),
-            incoming_name: feature.name().unwrap_or("").to_owned(),
-            action: RowAction::AlreadyThere,
-            working_id: String::new(),
-            working_name: String::new(),
-            reason: "",
-            distance_m: None,
-            similarity: None,
-            counts: MergeCounts::default(),
-            conflicts: String::new(),
-        });
+        rows.push(ReportRow::unmatched(
+            feature,
+            RowAction::AlreadyThere,
+            MergeCounts::default(),
+        ));
     }
     for &i in &plan.unmatched {
         let feature = &incoming.features()[i];
-        append(feature, &mut changes);
-        rows.push(ReportRow {
-            incoming_id: feature.id().to_string(),
-            incoming_name: feature.name().unwrap_or("").to_owned(),
-            action: RowAction::Added,
-            working_id: String::new(),
-            working_name: String::new(),
-            reason: "",
-            distance_m: None,
-            similarity: None,
-            counts: MergeCounts {
-                events_added: feature.events().len(),
-                ..MergeCounts::default()
-            },
-            conflicts: String::new(),
-        });
+        appender.append(feature, &mut changes);
+        let counts = MergeCounts {
+            events_added: feature.events().len(),
+            ..MergeCounts::default()
+        };
+        rows.push(ReportRow::unmatched(feature, RowAction::Added, counts));
     }
     // Replacements name the working document's indices; appends go after its end, so
     // they never shift them and the order of the changes does not matter.
@@ -193,6 +144,76 @@ pub fn merge_command(
         },
         rows,
     )
+}
+
+/// Appends features after the working document's end, each with an id of its own.
+struct Appender {
+    /// The ids taken so far.
+    used: HashSet<String>,
+    /// The index of the next feature appended.
+    next: usize,
+}
+
+impl Appender {
+    /// Adds an insert of `feature` to `changes`; a feature whose id is taken gets a new one
+    /// (`id-2`, `id-3`, …).
+    fn append(&mut self, feature: &Feature, changes: &mut Vec<Change>) {
+        let mut feature = feature.clone();
+        if !self.used.insert(feature.id().as_str().to_owned()) {
+            let base = feature.id().as_str().to_owned();
+            let fresh = (2..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|c| !self.used.contains(c))
+                .unwrap_or(base);
+            self.used.insert(fresh.clone());
+            // A feature whose file gave it no id keeps an id for this session only.
+            if feature.id_assigned() {
+                feature.assign_id(FeatureId::String(fresh));
+            } else {
+                feature.set_id(FeatureId::String(fresh));
+            }
+        }
+        changes.push(Change::Insert {
+            index: self.next,
+            feature: Box::new(feature),
+        });
+        self.next += 1;
+    }
+}
+
+/// `key: kept working|took incoming` for each conflict of a proposal, as `picks` decided.
+fn conflicts_text(proposal: &Proposal, picks: &[Side]) -> String {
+    proposal
+        .conflicts
+        .iter()
+        .enumerate()
+        .map(|(k, conflict)| {
+            let side = match picks.get(k).copied().unwrap_or_default() {
+                Side::Working => "kept working",
+                Side::Incoming => "took incoming",
+            };
+            format!("{}: {side}", conflict.field.label())
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ReportRow {
+    /// The row of an incoming feature no working feature was matched with.
+    fn unmatched(feature: &Feature, action: RowAction, counts: MergeCounts) -> Self {
+        ReportRow {
+            incoming_id: feature.id().to_string(),
+            incoming_name: feature.name().unwrap_or("").to_owned(),
+            action,
+            working_id: String::new(),
+            working_name: String::new(),
+            reason: "",
+            distance_m: None,
+            similarity: None,
+            counts,
+            conflicts: String::new(),
+        }
+    }
 }
 
 /// The report as CSV, one row per incoming feature.

@@ -103,8 +103,14 @@ fn table(
     }
     ddl.push(')');
     conn.execute(&ddl, []).map_err(sql)?;
+    register(conn, name, geometry_type, table)?;
+    fill(conn, name, table, extra, extra_values)
+}
+
+/// The bounds of a table's geometries, if it has any.
+fn bounds(table: &Table) -> Option<geo::Rect<f64>> {
     let shapes = table.rows.iter().filter_map(|(g, _)| g.as_ref());
-    let bounds = shapes.fold(None::<geo::Rect<f64>>, |acc, g| {
+    shapes.fold(None::<geo::Rect<f64>>, |acc, g| {
         match (acc, g.bounding_rect()) {
             (None, r) => r,
             (Some(a), Some(r)) => Some(geo::Rect::new(
@@ -113,8 +119,18 @@ fn table(
             )),
             (a, None) => a,
         }
-    });
-    let (min_x, min_y, max_x, max_y) = bounds.map_or((None, None, None, None), |r| {
+    })
+}
+
+/// Registers a feature table: its contents with their bounds, its geometry column, and
+/// the columns that need describing.
+fn register(
+    conn: &Connection,
+    name: &str,
+    geometry_type: &str,
+    table: &Table,
+) -> Result<(), String> {
+    let (min_x, min_y, max_x, max_y) = bounds(table).map_or((None, None, None, None), |r| {
         (
             Some(r.min().x),
             Some(r.min().y),
@@ -151,6 +167,18 @@ fn table(
         )
         .map_err(sql)?;
     }
+    Ok(())
+}
+
+/// Inserts a table's rows (with the `extra` column's values, when it has one); returns the
+/// fids in row order.
+fn fill(
+    conn: &Connection,
+    name: &str,
+    table: &Table,
+    extra: &str,
+    extra_values: &[i64],
+) -> Result<Vec<i64>, String> {
     let extra_count = usize::from(!extra.is_empty());
     let placeholders: Vec<String> = (1..=table.columns.len() + 1 + extra_count)
         .map(|i| format!("?{i}"))

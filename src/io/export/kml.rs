@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 use quick_xml::escape::escape;
 
 use super::cells::{day, property_cell, rounded, sources_text, status_after_each};
-use super::tables;
+use super::tables::{self, Column};
 use crate::analysis::{StripSummary, representative_point};
 use crate::io::write::number;
-use crate::model::{Document, Status};
+use crate::model::{Document, Event, Feature, Status};
 
 /// KML colours are aabbggrr.
 fn kml_colour(status: Status) -> &'static str {
@@ -61,76 +61,11 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
         .filter(|(k, _)| k != "name")
         .collect();
     for feature in doc.strips() {
-        let feature: &crate::model::Feature = &feature.decoded();
-        let s = StripSummary::of(feature, status_date);
-        let _ = write!(
-            out,
-            "<Placemark id=\"{id}\"><name>{name}</name><styleUrl>#status-{status}</styleUrl>",
-            id = escape(feature.id().as_str()),
-            name = escape(feature.label()),
-            status = s.status.as_str()
-        );
-        if let Some(first) = s.history.first_event() {
-            let _ = write!(out, "<TimeSpan><begin>{first}</begin></TimeSpan>");
-        }
-        let mut history = String::new();
-        for &i in s.history.order() {
-            let e = &feature.events()[i];
-            let _ = writeln!(
-                history,
-                "{} {}: {}",
-                e.date(),
-                e.kind(),
-                sources_text(e.sources())
-            );
-        }
-        let _ = write!(
-            out,
-            "<description>{}</description>",
-            escape(history.trim_end())
-        );
-        out.push_str("<ExtendedData>");
-        let data = [
-            ("id", feature.id().as_str().to_owned()),
-            ("status", s.status.as_str().to_owned()),
-            ("times_destroyed", s.history.times_destroyed().to_string()),
-            ("times_rebuilt", s.history.times_rebuilt().to_string()),
-            ("first_event", day(s.history.first_event())),
-            ("last_event", day(s.history.last_event())),
-            ("runway_length_m", rounded(s.runway_length_m)),
-        ];
-        for (name, value) in data {
-            let _ = write!(
-                out,
-                "<Data name=\"{name}\"><value>{}</value></Data>",
-                escape(&value)
-            );
-        }
-        // The name and every property, so the file reads back into the same strips.
-        if let Some(name) = feature.name() {
-            let _ = write!(
-                out,
-                "<Data name=\"name\"><value>{}</value></Data>",
-                escape(name)
-            );
-        }
-        for (key, column) in &properties {
-            let _ = write!(
-                out,
-                "<Data name=\"{}\"><value>{}</value></Data>",
-                escape(&column.name),
-                escape(property_cell(feature, key))
-            );
-        }
-        out.push_str("</ExtendedData>");
-        if let Some(g) = feature.geometry() {
-            kml_geometry(&mut out, g.shape());
-        }
-        out.push_str("</Placemark>\n");
+        strip_placemark(&mut out, &feature.decoded(), status_date, &properties);
     }
     out.push_str("</Folder>\n<Folder><name>Events</name>\n");
     for feature in doc.strips() {
-        let feature: &crate::model::Feature = &feature.decoded();
+        let feature: &Feature = &feature.decoded();
         let Some(point) = feature
             .geometry()
             .and_then(|g| representative_point(g.shape()))
@@ -139,73 +74,160 @@ pub fn kml(doc: &Document, status_date: NaiveDate) -> String {
         };
         let after = status_after_each(feature.events());
         for (i, e) in feature.events().iter().enumerate() {
-            let _ = write!(
-                out,
-                "<Placemark><name>{kind} {date}: {name}</name><styleUrl>#status-{status}</styleUrl>",
-                kind = e.kind(),
-                date = e.date(),
-                name = escape(feature.label()),
-                status = after[i].as_str()
-            );
-            let (start, end) = (e.date().start(), e.date().end());
-            if start == end {
-                let _ = write!(out, "<TimeStamp><when>{start}</when></TimeStamp>");
-            } else {
-                let _ = write!(
-                    out,
-                    "<TimeSpan><begin>{start}</begin><end>{end}</end></TimeSpan>"
-                );
-            }
-            let mut text = format!("strip {}: {} {}", feature.id(), e.kind(), e.date());
-            if let Some(op) = e.operation().get() {
-                let _ = write!(text, "\noperation: {op}");
-            }
-            if !e.sources().is_empty() {
-                let _ = write!(text, "\nsources: {}", sources_text(e.sources()));
-            }
-            if let Some(note) = e.note().get() {
-                let _ = write!(text, "\n{note}");
-            }
-            let _ = write!(
-                out,
-                "<description>{}</description><ExtendedData><Data name=\"strip_id\"><value>{}</value></Data>\
-                 <Data name=\"type\"><value>{}</value></Data>",
-                escape(&text),
-                escape(feature.id().as_str()),
-                e.kind(),
-            );
-            let sources = (!e.sources().is_empty()).then(|| crate::io::write::sources_json(e));
-            let details = [
-                ("event_index", Some(i.to_string())),
-                ("event_id", e.id().as_deref().map(str::to_owned)),
-                ("date", Some(e.date().to_string())),
-                (
-                    "confidence",
-                    e.confidence().get().map(|c| c.as_str().to_owned()),
-                ),
-                ("operation", e.operation().as_deref().map(str::to_owned)),
-                ("sources_json", sources),
-                ("note", e.note().as_deref().map(str::to_owned)),
-            ];
-            for (name, value) in details {
-                if let Some(value) = value {
-                    let _ = write!(
-                        out,
-                        "<Data name=\"{name}\"><value>{}</value></Data>",
-                        escape(&value)
-                    );
-                }
-            }
-            let _ = writeln!(
-                out,
-                "</ExtendedData><Point><coordinates>{},{}</coordinates></Point></Placemark>",
-                number(point.x()),
-                number(point.y())
-            );
+            event_placemark(&mut out, feature, (i, e), after[i], point);
         }
     }
     out.push_str("</Folder>\n</Document>\n</kml>\n");
     out
+}
+
+/// Writes a strip's placemark: styled by its status at `status_date`, its history as
+/// description, its figures, name and every property as data, and its geometry.
+fn strip_placemark(
+    out: &mut String,
+    feature: &Feature,
+    status_date: NaiveDate,
+    properties: &[(String, Column)],
+) {
+    let s = StripSummary::of(feature, status_date);
+    let _ = write!(
+        out,
+        "<Placemark id=\"{id}\"><name>{name}</name><styleUrl>#status-{status}</styleUrl>",
+        id = escape(feature.id().as_str()),
+        name = escape(feature.label()),
+        status = s.status.as_str()
+    );
+    if let Some(first) = s.history.first_event() {
+        let _ = write!(out, "<TimeSpan><begin>{first}</begin></TimeSpan>");
+    }
+    let mut history = String::new();
+    for &i in s.history.order() {
+        let e = &feature.events()[i];
+        let _ = writeln!(
+            history,
+            "{} {}: {}",
+            e.date(),
+            e.kind(),
+            sources_text(e.sources())
+        );
+    }
+    let _ = write!(
+        out,
+        "<description>{}</description>",
+        escape(history.trim_end())
+    );
+    out.push_str("<ExtendedData>");
+    let data = [
+        ("id", feature.id().as_str().to_owned()),
+        ("status", s.status.as_str().to_owned()),
+        ("times_destroyed", s.history.times_destroyed().to_string()),
+        ("times_rebuilt", s.history.times_rebuilt().to_string()),
+        ("first_event", day(s.history.first_event())),
+        ("last_event", day(s.history.last_event())),
+        ("runway_length_m", rounded(s.runway_length_m)),
+    ];
+    for (name, value) in data {
+        let _ = write!(
+            out,
+            "<Data name=\"{name}\"><value>{}</value></Data>",
+            escape(&value)
+        );
+    }
+    // The name and every property, so the file reads back into the same strips.
+    if let Some(name) = feature.name() {
+        let _ = write!(
+            out,
+            "<Data name=\"name\"><value>{}</value></Data>",
+            escape(name)
+        );
+    }
+    for (key, column) in properties {
+        let _ = write!(
+            out,
+            "<Data name=\"{}\"><value>{}</value></Data>",
+            escape(&column.name),
+            escape(property_cell(feature, key))
+        );
+    }
+    out.push_str("</ExtendedData>");
+    if let Some(g) = feature.geometry() {
+        kml_geometry(out, g.shape());
+    }
+    out.push_str("</Placemark>\n");
+}
+
+/// Writes the placemark of a strip's event (with its index): at the strip's point, styled
+/// by the status after it, dated, with every field as data.
+fn event_placemark(
+    out: &mut String,
+    feature: &Feature,
+    (i, e): (usize, &Event),
+    status: Status,
+    point: geo::Point<f64>,
+) {
+    let _ = write!(
+        out,
+        "<Placemark><name>{kind} {date}: {name}</name><styleUrl>#status-{status}</styleUrl>",
+        kind = e.kind(),
+        date = e.date(),
+        name = escape(feature.label()),
+        status = status.as_str()
+    );
+    let (start, end) = (e.date().start(), e.date().end());
+    if start == end {
+        let _ = write!(out, "<TimeStamp><when>{start}</when></TimeStamp>");
+    } else {
+        let _ = write!(
+            out,
+            "<TimeSpan><begin>{start}</begin><end>{end}</end></TimeSpan>"
+        );
+    }
+    let mut text = format!("strip {}: {} {}", feature.id(), e.kind(), e.date());
+    if let Some(op) = e.operation().get() {
+        let _ = write!(text, "\noperation: {op}");
+    }
+    if !e.sources().is_empty() {
+        let _ = write!(text, "\nsources: {}", sources_text(e.sources()));
+    }
+    if let Some(note) = e.note().get() {
+        let _ = write!(text, "\n{note}");
+    }
+    let _ = write!(
+        out,
+        "<description>{}</description><ExtendedData><Data name=\"strip_id\"><value>{}</value></Data>\
+         <Data name=\"type\"><value>{}</value></Data>",
+        escape(&text),
+        escape(feature.id().as_str()),
+        e.kind(),
+    );
+    let sources = (!e.sources().is_empty()).then(|| crate::io::write::sources_json(e));
+    let details = [
+        ("event_index", Some(i.to_string())),
+        ("event_id", e.id().as_deref().map(str::to_owned)),
+        ("date", Some(e.date().to_string())),
+        (
+            "confidence",
+            e.confidence().get().map(|c| c.as_str().to_owned()),
+        ),
+        ("operation", e.operation().as_deref().map(str::to_owned)),
+        ("sources_json", sources),
+        ("note", e.note().as_deref().map(str::to_owned)),
+    ];
+    for (name, value) in details {
+        if let Some(value) = value {
+            let _ = write!(
+                out,
+                "<Data name=\"{name}\"><value>{}</value></Data>",
+                escape(&value)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "</ExtendedData><Point><coordinates>{},{}</coordinates></Point></Placemark>",
+        number(point.x()),
+        number(point.y())
+    );
 }
 
 fn kml_coords(out: &mut String, coords: &[geo::Coord<f64>]) {

@@ -75,29 +75,9 @@ pub fn read(bytes: &[u8], file: &str, bbox: Option<Bbox>) -> Parsed {
         Err(e) => return fail(format!("not a readable FlatGeobuf file: {e}")),
     };
     let header = reader.header();
-    let to = match header.crs() {
-        None => ToWgs84::identity(),
-        Some(crs) if crs.code() == 0 && crs.wkt().is_none() => ToWgs84::identity(),
-        Some(crs) => {
-            let org = crs.org().unwrap_or("EPSG");
-            let by_code = (org.eq_ignore_ascii_case("EPSG") && crs.code() != 0)
-                .then(|| ToWgs84::from_epsg(i64::from(crs.code())));
-            match (by_code, crs.wkt()) {
-                (Some(Ok(t)), _) => t,
-                (_, Some(wkt)) => {
-                    match ToWgs84::from_definition(wkt, &format!("{org}:{}", crs.code())) {
-                        Ok(t) => t,
-                        Err(e) => {
-                            return fail(format!("a reference system Pistas cannot handle: {e}"));
-                        }
-                    }
-                }
-                (Some(Err(e)), None) => {
-                    return fail(format!("a reference system Pistas cannot handle: {e}"));
-                }
-                (None, None) => ToWgs84::identity(),
-            }
-        }
+    let to = match to_wgs84(header.crs()) {
+        Ok(to) => to,
+        Err(e) => return fail(format!("a reference system Pistas cannot handle: {e}")),
     };
     let columns: Vec<(String, ColumnType)> = header
         .columns()
@@ -160,22 +140,48 @@ pub fn read(bytes: &[u8], file: &str, bbox: Option<Bbox>) -> Parsed {
         if let Err(e) = feature.process_properties(&mut properties) {
             return fail(format!("feature #{n}: its attributes cannot be read: {e}"));
         }
-        for (name, json) in properties.values {
-            if name.eq_ignore_ascii_case("id") && row.id.is_none() {
-                row.id = Some(json);
-                continue;
-            }
-            if own_strips {
-                if name == "events" && json.starts_with('[') {
-                    row.set("events", json);
-                } else if let Some(key) = own::strip_property(&name) {
-                    row.set(key, json);
-                }
-            } else {
-                row.set(&name, json);
-            }
-        }
+        set_properties(&mut row, properties.values, own_strips);
         collection.push(row);
     }
     collection.finish()
+}
+
+/// The conversion from the file's reference system (none: WGS 84) to WGS 84: by its EPSG
+/// code, else by its WKT.
+fn to_wgs84(crs: Option<flatgeobuf::Crs>) -> Result<ToWgs84, String> {
+    let Some(crs) = crs else {
+        return Ok(ToWgs84::identity());
+    };
+    if crs.code() == 0 && crs.wkt().is_none() {
+        return Ok(ToWgs84::identity());
+    }
+    let org = crs.org().unwrap_or("EPSG");
+    let by_code = (org.eq_ignore_ascii_case("EPSG") && crs.code() != 0)
+        .then(|| ToWgs84::from_epsg(i64::from(crs.code())));
+    match (by_code, crs.wkt()) {
+        (Some(Ok(t)), _) => Ok(t),
+        (_, Some(wkt)) => ToWgs84::from_definition(wkt, &format!("{org}:{}", crs.code())),
+        (Some(Err(e)), None) => Err(e),
+        (None, None) => Ok(ToWgs84::identity()),
+    }
+}
+
+/// Puts a feature's attributes in its row: the first `id` as its id; in a file of Pistas'
+/// own strips, the columns that are its properties (and `events`), else every column.
+fn set_properties(row: &mut Row, values: Vec<(String, String)>, own_strips: bool) {
+    for (name, json) in values {
+        if name.eq_ignore_ascii_case("id") && row.id.is_none() {
+            row.id = Some(json);
+            continue;
+        }
+        if own_strips {
+            if name == "events" && json.starts_with('[') {
+                row.set("events", json);
+            } else if let Some(key) = own::strip_property(&name) {
+                row.set(key, json);
+            }
+        } else {
+            row.set(&name, json);
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! the same strips and histories.
 
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::collect::{Collection, fatal};
 use super::origin::Origin;
@@ -82,16 +82,7 @@ pub fn read(bytes: &[u8], file: &str) -> Parsed {
     };
     let mut reader = Reader::from_str(&text);
     reader.config_mut().trim_text(false);
-    let mut stack: Vec<(String, usize)> = Vec::new();
-    let mut folders: Vec<Option<String>> = Vec::new();
-    let mut placemarks: Vec<Placemark> = Vec::new();
-    let mut current: Option<Placemark> = None;
-    let mut building: Vec<Building> = Vec::new();
-    let mut multi: Vec<Vec<geo::Geometry<f64>>> = Vec::new();
-    let mut text_buf = String::new();
-    let mut data_name: Option<String> = None;
-    let mut document_name: Option<String> = None;
-    let mut saw_kml = false;
+    let mut state = State::default();
     loop {
         let offset = reader.buffer_position() as usize;
         let event = match reader.read_event() {
@@ -105,252 +96,285 @@ pub fn read(bytes: &[u8], file: &str) -> Parsed {
                 );
             }
         };
-        match event {
+        let read = match event {
             Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                text_buf.clear();
-                match name.as_str() {
-                    "kml" => saw_kml = true,
-                    "Folder" | "Document" => folders.push(None),
-                    "Placemark" => {
-                        current = Some(Placemark {
-                            id: attribute(&e, b"id"),
-                            folders: folders.iter().flatten().cloned().collect(),
-                            at: offset,
-                            ..Placemark::default()
-                        });
-                    }
-                    "Point" => building.push(Building::Point),
-                    "LineString" | "LinearRing"
-                        if !matches!(building.last(), Some(Building::Polygon { .. })) =>
-                    {
-                        building.push(Building::Line)
-                    }
-                    "Polygon" => building.push(Building::Polygon {
-                        outer: None,
-                        inner: Vec::new(),
-                    }),
-                    "MultiGeometry" => multi.push(Vec::new()),
-                    "Data" | "SimpleData" => data_name = attribute(&e, b"name"),
-                    _ => {}
-                }
-                stack.push((name, offset));
+                state.start(&e, offset);
+                Ok(())
             }
             Event::Empty(e) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                if name == "Placemark" {
-                    placemarks.push(Placemark {
-                        id: attribute(&e, b"id"),
-                        folders: folders.iter().flatten().cloned().collect(),
-                        at: offset,
-                        ..Placemark::default()
-                    });
+                if e.local_name().as_ref() == b"Placemark" {
+                    let placemark = state.placemark(&e, offset);
+                    state.placemarks.push(placemark);
                 }
+                Ok(())
             }
             Event::Text(t) => match t.xml_content() {
-                Ok(s) => text_buf.push_str(&s),
-                Err(e) => {
-                    return fatal(
-                        file,
-                        &at(offset),
-                        format!("the KML has text that cannot be read: {e}"),
-                    );
+                Ok(s) => {
+                    state.text.push_str(&s);
+                    Ok(())
                 }
+                Err(e) => Err((offset, format!("the KML has text that cannot be read: {e}"))),
             },
-            Event::CData(t) => text_buf.push_str(&String::from_utf8_lossy(&t.into_inner())),
-            Event::GeneralRef(r) => {
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    text_buf.push(c);
-                } else {
-                    let name = String::from_utf8_lossy(&r.into_inner()).into_owned();
-                    match quick_xml::escape::resolve_predefined_entity(&name) {
-                        Some(s) => text_buf.push_str(s),
-                        None => {
-                            return fatal(
-                                file,
-                                &at(offset),
-                                format!("the KML uses the unknown entity &{name};"),
-                            );
-                        }
-                    }
-                }
+            Event::CData(t) => {
+                state
+                    .text
+                    .push_str(&String::from_utf8_lossy(&t.into_inner()));
+                Ok(())
             }
-            Event::End(_) => {
-                let Some((name, start)) = stack.pop() else {
-                    continue;
-                };
-                let parent = stack.last().map(|(n, _)| n.as_str()).unwrap_or("");
-                let value = std::mem::take(&mut text_buf);
-                let value = value.trim();
-                match name.as_str() {
-                    "Folder" | "Document" => {
-                        folders.pop();
-                    }
-                    "name" if parent == "Folder" || parent == "Document" => {
-                        if parent == "Document" && document_name.is_none() {
-                            document_name = Some(value.to_owned());
-                        }
-                        if let Some(slot) = folders.last_mut() {
-                            *slot = (parent == "Folder").then(|| value.to_owned());
-                        }
-                    }
-                    "name" if parent == "Placemark" => {
-                        if let Some(p) = &mut current {
-                            p.name = Some(value.to_owned());
-                        }
-                    }
-                    "description" if parent == "Placemark" => {
-                        if let Some(p) = &mut current {
-                            p.description = Some(value.to_owned());
-                        }
-                    }
-                    "value" if parent == "Data" => {
-                        if let (Some(p), Some(n)) = (&mut current, &data_name) {
-                            p.data.push((n.clone(), value.to_owned()));
-                        }
-                    }
-                    "SimpleData" => {
-                        if let (Some(p), Some(n)) = (&mut current, data_name.take()) {
-                            p.data.push((n, value.to_owned()));
-                        }
-                    }
-                    "when" if parent == "TimeStamp" => {
-                        if let Some(p) = &mut current {
-                            p.when = Some(value.to_owned());
-                        }
-                    }
-                    "begin" | "end" if parent == "TimeSpan" => {
-                        if let Some(p) = &mut current {
-                            if name == "begin" {
-                                p.begin = Some(value.to_owned());
-                            } else {
-                                p.end = Some(value.to_owned());
-                            }
-                        }
-                    }
-                    "coordinates" => {
-                        let coords = match positions(value) {
-                            Ok(c) => c,
-                            Err(message) => {
-                                return fatal(
-                                    file,
-                                    &at(start),
-                                    format!("<coordinates>: {message}"),
-                                );
-                            }
-                        };
-                        match building.last_mut() {
-                            Some(Building::Point) => {
-                                if let Some(c) = coords.first() {
-                                    finish_shape(&mut current, &mut multi, geo::Point(*c).into());
-                                }
-                            }
-                            Some(Building::Line) => {
-                                finish_shape(
-                                    &mut current,
-                                    &mut multi,
-                                    geo::LineString(coords).into(),
-                                );
-                            }
-                            Some(Building::Polygon { outer, inner }) => {
-                                let ring = geo::LineString(coords);
-                                if stack.iter().any(|(n, _)| n == "innerBoundaryIs") {
-                                    inner.push(ring);
-                                } else {
-                                    *outer = Some(ring);
-                                }
-                            }
-                            None => {}
-                        }
-                    }
-                    "Point" | "LineString" | "LinearRing" => {
-                        if matches!(building.last(), Some(Building::Point | Building::Line)) {
-                            building.pop();
-                        }
-                    }
-                    "Polygon" => {
-                        if let Some(Building::Polygon { outer, inner }) = building.pop()
-                            && let Some(outer) = outer
-                        {
-                            finish_shape(
-                                &mut current,
-                                &mut multi,
-                                geo::Polygon::new(outer, inner).into(),
-                            );
-                        }
-                    }
-                    "MultiGeometry" => {
-                        if let Some(parts) = multi.pop() {
-                            let shape = combine(parts);
-                            finish_shape(&mut current, &mut multi, shape);
-                        }
-                    }
-                    "Placemark" => {
-                        if let Some(p) = current.take() {
-                            placemarks.push(p);
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            Event::GeneralRef(r) => state.reference(r).map_err(|m| (offset, m)),
+            Event::End(_) => state.end(),
             Event::Eof => break,
-            _ => {}
+            _ => Ok(()),
+        };
+        if let Err((offset, message)) = read {
+            return fatal(file, &at(offset), message);
         }
     }
-    if let Some((name, start)) = stack.last() {
+    if let Some((name, start)) = state.stack.last() {
         return fatal(
             file,
             &at(*start),
             format!("the KML ends inside <{name}>, opened here: the file is cut off or not closed"),
         );
     }
-    if !saw_kml {
+    if !state.saw_kml {
         return fatal(
             file,
             &Origin::line(1),
             "this XML is not KML: it has no <kml> element".to_owned(),
         );
     }
-    let mut collection = Collection::new(file);
-    if let Some(name) = document_name.filter(|n| !n.is_empty()) {
-        let mut json = String::new();
-        json_string_into(&mut json, &name);
-        collection.member("name", json);
-    }
-    let own = placemarks
-        .iter()
-        .any(|p| p.folders.first().is_some_and(|f| f == "Events") && has(p, "strip_id"))
-        && placemarks
-            .iter()
-            .any(|p| p.folders.first().is_some_and(|f| f == "Strips"));
-    let origin = |p: &Placemark| at(p.at);
-    if own {
-        let (events, strips): (Vec<Placemark>, Vec<Placemark>) = placemarks
-            .into_iter()
-            .partition(|p| p.folders.first().is_some_and(|f| f == "Events") && has(p, "strip_id"));
-        let events = events.iter().map(|p| own_event(p, origin(p))).collect();
-        collection.set_events(events);
-        for p in &strips {
-            collection.push(own_strip(p, origin(p)));
-        }
-    } else {
-        let kinds = column_kinds(&placemarks);
-        for p in &placemarks {
-            collection.push(row(p, origin(p), &kinds));
-        }
-    }
-    collection.finish()
+    state.collect(file, &at)
 }
 
-fn finish_shape(
-    current: &mut Option<Placemark>,
-    multi: &mut [Vec<geo::Geometry<f64>>],
-    shape: geo::Geometry<f64>,
-) {
-    if let Some(parts) = multi.last_mut() {
-        parts.push(shape);
-    } else if let Some(p) = current {
-        p.shapes.push(shape);
+/// What reading a KML has found so far, and where it stands in the tree of elements.
+#[derive(Default)]
+struct State {
+    /// The elements open, each with the offset of its start.
+    stack: Vec<(String, usize)>,
+    /// The folders (and documents) open, with the names of the folders.
+    folders: Vec<Option<String>>,
+    placemarks: Vec<Placemark>,
+    /// The placemark open.
+    current: Option<Placemark>,
+    /// The geometries open inside it.
+    building: Vec<Building>,
+    /// The parts of each MultiGeometry open.
+    multi: Vec<Vec<geo::Geometry<f64>>>,
+    /// The text of the element open.
+    text: String,
+    /// The name of the `Data` or `SimpleData` open.
+    data_name: Option<String>,
+    document_name: Option<String>,
+    saw_kml: bool,
+}
+
+impl State {
+    /// A placemark starting here, in the folders open.
+    fn placemark(&self, e: &BytesStart<'_>, offset: usize) -> Placemark {
+        Placemark {
+            id: attribute(e, b"id"),
+            folders: self.folders.iter().flatten().cloned().collect(),
+            at: offset,
+            ..Placemark::default()
+        }
+    }
+
+    /// An element starts.
+    fn start(&mut self, e: &BytesStart<'_>, offset: usize) {
+        let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+        self.text.clear();
+        match name.as_str() {
+            "kml" => self.saw_kml = true,
+            "Folder" | "Document" => self.folders.push(None),
+            "Placemark" => self.current = Some(self.placemark(e, offset)),
+            "Point" => self.building.push(Building::Point),
+            "LineString" | "LinearRing"
+                if !matches!(self.building.last(), Some(Building::Polygon { .. })) =>
+            {
+                self.building.push(Building::Line)
+            }
+            "Polygon" => self.building.push(Building::Polygon {
+                outer: None,
+                inner: Vec::new(),
+            }),
+            "MultiGeometry" => self.multi.push(Vec::new()),
+            "Data" | "SimpleData" => self.data_name = attribute(e, b"name"),
+            _ => {}
+        }
+        self.stack.push((name, offset));
+    }
+
+    /// A character or entity reference in text.
+    fn reference(&mut self, r: BytesRef<'_>) -> Result<(), String> {
+        if let Ok(Some(c)) = r.resolve_char_ref() {
+            self.text.push(c);
+            return Ok(());
+        }
+        let name = String::from_utf8_lossy(&r.into_inner()).into_owned();
+        match quick_xml::escape::resolve_predefined_entity(&name) {
+            Some(s) => {
+                self.text.push_str(s);
+                Ok(())
+            }
+            None => Err(format!("the KML uses the unknown entity &{name};")),
+        }
+    }
+
+    /// An element ends: its text goes where it belongs, and what it built is finished. An
+    /// error is placed at the element's start.
+    fn end(&mut self) -> Result<(), (usize, String)> {
+        let Some((name, start)) = self.stack.pop() else {
+            return Ok(());
+        };
+        let parent = self.stack.last().map(|(n, _)| n.as_str()).unwrap_or("");
+        let value = std::mem::take(&mut self.text);
+        let value = value.trim();
+        let current = &mut self.current;
+        match name.as_str() {
+            "Folder" | "Document" => {
+                self.folders.pop();
+            }
+            "name" if parent == "Folder" || parent == "Document" => {
+                if parent == "Document" && self.document_name.is_none() {
+                    self.document_name = Some(value.to_owned());
+                }
+                if let Some(slot) = self.folders.last_mut() {
+                    *slot = (parent == "Folder").then(|| value.to_owned());
+                }
+            }
+            "name" if parent == "Placemark" => {
+                if let Some(p) = current {
+                    p.name = Some(value.to_owned());
+                }
+            }
+            "description" if parent == "Placemark" => {
+                if let Some(p) = current {
+                    p.description = Some(value.to_owned());
+                }
+            }
+            "value" if parent == "Data" => {
+                if let (Some(p), Some(n)) = (current, &self.data_name) {
+                    p.data.push((n.clone(), value.to_owned()));
+                }
+            }
+            "SimpleData" => {
+                if let (Some(p), Some(n)) = (current, self.data_name.take()) {
+                    p.data.push((n, value.to_owned()));
+                }
+            }
+            "when" if parent == "TimeStamp" => {
+                if let Some(p) = current {
+                    p.when = Some(value.to_owned());
+                }
+            }
+            "begin" | "end" if parent == "TimeSpan" => {
+                if let Some(p) = current {
+                    if name == "begin" {
+                        p.begin = Some(value.to_owned());
+                    } else {
+                        p.end = Some(value.to_owned());
+                    }
+                }
+            }
+            "coordinates" => {
+                let coords =
+                    positions(value).map_err(|m| (start, format!("<coordinates>: {m}")))?;
+                self.coordinates(coords);
+            }
+            "Point" | "LineString" | "LinearRing" => {
+                if matches!(self.building.last(), Some(Building::Point | Building::Line)) {
+                    self.building.pop();
+                }
+            }
+            "Polygon" => {
+                if let Some(Building::Polygon { outer, inner }) = self.building.pop()
+                    && let Some(outer) = outer
+                {
+                    self.finish_shape(geo::Polygon::new(outer, inner).into());
+                }
+            }
+            "MultiGeometry" => {
+                if let Some(parts) = self.multi.pop() {
+                    self.finish_shape(combine(parts));
+                }
+            }
+            "Placemark" => {
+                if let Some(p) = self.current.take() {
+                    self.placemarks.push(p);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Positions read: a point, a line, or a ring of the polygon being built.
+    fn coordinates(&mut self, coords: Vec<geo::Coord<f64>>) {
+        let inner_ring = self.stack.iter().any(|(n, _)| n == "innerBoundaryIs");
+        match self.building.last_mut() {
+            Some(Building::Point) => {
+                if let Some(c) = coords.first() {
+                    self.finish_shape(geo::Point(*c).into());
+                }
+            }
+            Some(Building::Line) => self.finish_shape(geo::LineString(coords).into()),
+            Some(Building::Polygon { outer, inner }) => {
+                let ring = geo::LineString(coords);
+                if inner_ring {
+                    inner.push(ring);
+                } else {
+                    *outer = Some(ring);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// A shape finished: a part of the MultiGeometry open, else a shape of the placemark.
+    fn finish_shape(&mut self, shape: geo::Geometry<f64>) {
+        if let Some(parts) = self.multi.last_mut() {
+            parts.push(shape);
+        } else if let Some(p) = &mut self.current {
+            p.shapes.push(shape);
+        }
+    }
+
+    /// The placemarks as a collection: Pistas' own KML (a Strips folder, and an Events
+    /// folder whose placemarks carry `strip_id`) as strips and histories, any other as
+    /// rows. `at` places an offset in the file.
+    fn collect(self, file: &str, at: &dyn Fn(usize) -> Origin) -> Parsed {
+        let placemarks = self.placemarks;
+        let mut collection = Collection::new(file);
+        if let Some(name) = self.document_name.filter(|n| !n.is_empty()) {
+            let mut json = String::new();
+            json_string_into(&mut json, &name);
+            collection.member("name", json);
+        }
+        let own = placemarks
+            .iter()
+            .any(|p| p.folders.first().is_some_and(|f| f == "Events") && has(p, "strip_id"))
+            && placemarks
+                .iter()
+                .any(|p| p.folders.first().is_some_and(|f| f == "Strips"));
+        let origin = |p: &Placemark| at(p.at);
+        if own {
+            let (events, strips): (Vec<Placemark>, Vec<Placemark>) =
+                placemarks.into_iter().partition(|p| {
+                    p.folders.first().is_some_and(|f| f == "Events") && has(p, "strip_id")
+                });
+            let events = events.iter().map(|p| own_event(p, origin(p))).collect();
+            collection.set_events(events);
+            for p in &strips {
+                collection.push(own_strip(p, origin(p)));
+            }
+        } else {
+            let kinds = column_kinds(&placemarks);
+            for p in &placemarks {
+                collection.push(row(p, origin(p), &kinds));
+            }
+        }
+        collection.finish()
     }
 }
 

@@ -94,38 +94,55 @@ pub(super) fn events<'t>(
     Some(part)
 }
 
-fn read_event<'t>(
-    report: &mut Report<'t>,
+/// Where an event's problems are told: its feature and its place in the history, and the
+/// text to point at when a problem has no place of its own.
+#[derive(Clone, Copy)]
+struct EventAt<'t> {
     index: usize,
     e: usize,
-    fallback: Option<&'t RawValue>,
-    event: EventIn<'t>,
-) -> Option<Event> {
-    let anchor = event.anchor.or(fallback);
-    let problem = |me: &mut Report<'t>, severity, raw: Option<&RawValue>, message: String| {
-        me.push_at(severity, raw.or(anchor), Some(index), Some(e), message);
-    };
-    for key in &event.duplicates {
-        problem(
-            report,
-            Severity::Error,
-            None,
-            format!("\"{key}\" appears twice in this event"),
+    anchor: Option<&'t RawValue>,
+}
+
+impl EventAt<'_> {
+    fn problem(
+        self,
+        report: &mut Report,
+        severity: Severity,
+        raw: Option<&RawValue>,
+        message: String,
+    ) {
+        report.push_at(
+            severity,
+            raw.or(self.anchor),
+            Some(self.index),
+            Some(self.e),
+            message,
         );
     }
-    let mut kind = None;
-    let mut date = None;
-    let mut evidence = Vec::new();
-    let mut confidence = Field::Absent;
-    let (mut id, mut operation, mut note) = (Field::Absent, Field::Absent, Field::Absent);
-    for (key, raw) in &event.known {
+}
+
+/// The members of an event the profile gives meaning to, as read so far.
+#[derive(Default)]
+struct Known {
+    kind: Option<EventType>,
+    date: Option<FuzzyDate>,
+    evidence: Vec<Evidence>,
+    confidence: Field<Confidence>,
+    id: Field<String>,
+    operation: Field<String>,
+    note: Field<String>,
+}
+
+impl Known {
+    /// Reads one member the profile knows, telling its problems at `at`.
+    fn read<'t>(&mut self, report: &mut Report<'t>, at: EventAt<'t>, key: &str, raw: &'t RawValue) {
         let text = raw_str(raw);
-        match (key.as_ref(), text) {
+        match (key, text) {
             ("type", Some(t)) => match EventType::parse(&t) {
-                Some(k) => kind = Some(k),
-                None => problem(report, Severity::Error, Some(raw), unknown_event_type(&t)),
+                Some(k) => self.kind = Some(k),
+                None => at.problem(report, Severity::Error, Some(raw), unknown_event_type(&t)),
             },
-            ("type", None) => problem(
+            ("type", None) => at.problem(
                 report,
                 Severity::Error,
                 Some(raw),
@@ -135,10 +152,10 @@ fn read_event<'t>(
                 ),
             ),
             ("date", Some(t)) => match FuzzyDate::parse(&t) {
-                Ok(d) => date = Some(d),
-                Err(err) => problem(report, Severity::Error, Some(raw), err.to_string()),
+                Ok(d) => self.date = Some(d),
+                Err(err) => at.problem(report, Severity::Error, Some(raw), err.to_string()),
             },
-            ("date", None) => problem(
+            ("date", None) => at.problem(
                 report,
                 Severity::Error,
                 Some(raw),
@@ -148,11 +165,11 @@ fn read_event<'t>(
                 ),
             ),
             ("confidence", t) => {
-                confidence = match t.as_deref().and_then(Confidence::parse) {
+                self.confidence = match t.as_deref().and_then(Confidence::parse) {
                     Some(c) => Field::Value(c),
                     None => {
                         if raw.get() != "null" {
-                            problem(
+                            at.problem(
                                 report,
                                 Severity::Warning,
                                 Some(raw),
@@ -163,28 +180,86 @@ fn read_event<'t>(
                                 ),
                             );
                         }
-                        Field::Kept((*raw).to_owned())
+                        Field::Kept(raw.to_owned())
                     }
                 }
             }
             ("evidence", _) => {
-                evidence = read_evidence(report, raw, &mut |me, at, message| {
-                    problem(me, Severity::Error, Some(at), message)
+                self.evidence = read_evidence(report, raw, &mut |me, place, message| {
+                    at.problem(me, Severity::Error, Some(place), message)
                 });
             }
             (name, t) => {
                 let slot = match name {
-                    "id" => &mut id,
-                    "operation" => &mut operation,
-                    _ => &mut note,
+                    "id" => &mut self.id,
+                    "operation" => &mut self.operation,
+                    _ => &mut self.note,
                 };
                 *slot = match t {
                     Some(t) => Field::Value(t.into_owned()),
-                    None => Field::Kept((*raw).to_owned()),
+                    None => Field::Kept(raw.to_owned()),
                 };
             }
         }
     }
+}
+
+/// Reads one event object; `None` when it lacks a readable type or date (its problems
+/// are in `report`).
+fn read_event<'t>(
+    report: &mut Report<'t>,
+    index: usize,
+    e: usize,
+    fallback: Option<&'t RawValue>,
+    event: EventIn<'t>,
+) -> Option<Event> {
+    let at = EventAt {
+        index,
+        e,
+        anchor: event.anchor.or(fallback),
+    };
+    for key in &event.duplicates {
+        at.problem(
+            report,
+            Severity::Error,
+            None,
+            format!("\"{key}\" appears twice in this event"),
+        );
+    }
+    let mut known = Known::default();
+    for (key, raw) in &event.known {
+        known.read(report, at, key, raw);
+    }
+    missing_members(report, at, &event);
+    let sources = match event.sources {
+        None => Vec::new(),
+        Some(Slots::NotList(what)) => {
+            at.problem(
+                report,
+                Severity::Error,
+                None,
+                format!("its \"sources\" is {what}; it must be a list"),
+            );
+            Vec::new()
+        }
+        Some(Slots::List(slots)) => read_sources(report, at, slots),
+    };
+    let mut extra = Unknown::default();
+    for (key, value) in event.extra {
+        extra.push(&Event::FIELDS, key.into_owned(), value.to_owned());
+    }
+    let mut read = Event::new(known.kind?, known.date?).with_sources(sources);
+    *read.evidence_mut() = known.evidence;
+    *read.id_mut() = known.id;
+    *read.confidence_mut() = known.confidence;
+    *read.operation_mut() = known.operation;
+    *read.note_mut() = known.note;
+    *read.extra_mut() = extra;
+    Some(read)
+}
+
+/// Tells an event's missing `type` (with a hint when a member looks like one) and `date`.
+fn missing_members(report: &mut Report, at: EventAt, event: &EventIn) {
     if !event.known.iter().any(|(k, _)| k == "type") {
         let kind_like = event
             .extra
@@ -196,7 +271,7 @@ fn read_event<'t>(
             ),
             None => String::new(),
         };
-        problem(
+        at.problem(
             report,
             Severity::Error,
             None,
@@ -206,77 +281,59 @@ fn read_event<'t>(
         );
     }
     if !event.known.iter().any(|(k, _)| k == "date") {
-        problem(
+        at.problem(
             report,
             Severity::Error,
             None,
             "this event has no \"date\"; write one such as \"2014-09-05\", \"2014-09\" or \"2014~\"".into(),
         );
     }
-    let sources = match event.sources {
-        None => Vec::new(),
-        Some(Slots::NotList(what)) => {
-            problem(
-                report,
-                Severity::Error,
-                None,
-                format!("its \"sources\" is {what}; it must be a list"),
-            );
-            Vec::new()
-        }
-        Some(Slots::List(slots)) => {
-            let mut sources = Vec::with_capacity(slots.len());
-            for (s, slot) in slots.into_iter().enumerate() {
-                match slot {
-                    Slot::Object(SourceIn::Text(text)) => sources.push(Source::Text(text)),
-                    Slot::Object(SourceIn::Reference {
-                        members,
-                        duplicates,
-                    }) => {
-                        for key in duplicates {
-                            problem(
-                                report,
-                                Severity::Error,
-                                None,
-                                format!("\"{key}\" appears twice in source #{}", s + 1),
-                            );
-                        }
-                        let r = read_reference(report, members, &mut |me, at, message| {
-                            problem(
-                                me,
-                                Severity::Error,
-                                Some(at),
-                                format!("source #{}: {message}", s + 1),
-                            )
-                        });
-                        sources.push(Source::Reference(r));
-                    }
-                    Slot::NotObject(what) => problem(
+}
+
+/// Reads an event's `sources` list: text, or reference objects.
+fn read_sources<'t>(
+    report: &mut Report<'t>,
+    at: EventAt<'t>,
+    slots: Vec<Slot<SourceIn<'t>>>,
+) -> Vec<Source> {
+    let mut sources = Vec::with_capacity(slots.len());
+    for (s, slot) in slots.into_iter().enumerate() {
+        match slot {
+            Slot::Object(SourceIn::Text(text)) => sources.push(Source::Text(text)),
+            Slot::Object(SourceIn::Reference {
+                members,
+                duplicates,
+            }) => {
+                for key in duplicates {
+                    at.problem(
                         report,
                         Severity::Error,
                         None,
-                        format!(
-                            "source #{} is {what}; a source is text or an object with a \"title\"",
-                            s + 1
-                        ),
-                    ),
+                        format!("\"{key}\" appears twice in source #{}", s + 1),
+                    );
                 }
+                let r = read_reference(report, members, &mut |me, place, message| {
+                    at.problem(
+                        me,
+                        Severity::Error,
+                        Some(place),
+                        format!("source #{}: {message}", s + 1),
+                    )
+                });
+                sources.push(Source::Reference(r));
             }
-            sources
+            Slot::NotObject(what) => at.problem(
+                report,
+                Severity::Error,
+                None,
+                format!(
+                    "source #{} is {what}; a source is text or an object with a \"title\"",
+                    s + 1
+                ),
+            ),
         }
-    };
-    let mut extra = Unknown::default();
-    for (key, value) in event.extra {
-        extra.push(&Event::FIELDS, key.into_owned(), value.to_owned());
     }
-    let mut read = Event::new(kind?, date?).with_sources(sources);
-    *read.evidence_mut() = evidence;
-    *read.id_mut() = id;
-    *read.confidence_mut() = confidence;
-    *read.operation_mut() = operation;
-    *read.note_mut() = note;
-    *read.extra_mut() = extra;
-    Some(read)
+    sources
 }
 
 /// Reads an `evidence` list: each item an object the profile's rules accept (see

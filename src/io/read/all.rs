@@ -2,6 +2,7 @@
 //! (and, when asked, their facts) straight into their places.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::value::RawValue;
 
@@ -38,48 +39,21 @@ pub(super) fn interpret_all(
     items: &[&RawValue],
     reading: &Reading,
 ) -> Interpreted {
-    let (threads, progress) = (reading.threads, reading.progress);
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let read_into =
-        |start: usize, out: &mut [Feature], mut facts: Option<&mut [Option<Facts>]>| -> Part {
-            let mut interpreter = Interpreter::new(text);
-            interpreter.source = source.cloned();
-            let mut keys: Vec<String> = Vec::new();
-            let mut seen: std::collections::HashSet<String, foldhash::fast::RandomState> =
-                Default::default();
-            for (k, slot) in out.iter_mut().enumerate() {
-                #[cfg(test)]
-                super::tests::panic_once_at(items[start + k]);
-                let item = items[start + k];
-                *slot = interpreter.element(start + k, item);
-                // Worked out while what the feature says is at hand, before it is let go.
-                if let Some(facts) = facts.as_deref_mut() {
-                    facts[k] = Some(Facts::of(slot));
-                }
-                for (key, _) in slot.properties() {
-                    if !seen.contains(key) {
-                        seen.insert(key.clone());
-                        keys.push(key.clone());
-                    }
-                }
-                // Only the span is kept: what the feature says is read again when asked.
-                if let Some(span) = source.and_then(|s| Span::of(s, item.get())) {
-                    slot.keep_text(span);
-                }
-            }
-            let done = done.fetch_add(out.len(), std::sync::atomic::Ordering::Relaxed) + out.len();
-            progress(done.min(items.len()), items.len());
-            (interpreter.report.problems, interpreter.ids, keys)
-        };
+    let tasks = Tasks {
+        text,
+        source,
+        items,
+        progress: reading.progress,
+        done: AtomicUsize::new(0),
+    };
     let mut features: Vec<Feature> = std::iter::repeat_with(|| Feature::empty(None))
         .take(items.len())
         .collect();
     let mut facts: Option<Vec<Option<Facts>>> = reading
         .facts
         .then(|| std::iter::repeat_with(|| None).take(items.len()).collect());
-    let tasks = items.len().div_ceil(FEATURES_PER_TASK);
-    let threads = threads.clamp(1, tasks.max(1));
-    let mut results: Vec<Option<Part>> = (0..tasks).map(|_| None).collect();
+    let count = items.len().div_ceil(FEATURES_PER_TASK);
+    let threads = reading.threads.clamp(1, count.max(1));
     // Each task's features, and the places for their facts when they are asked for.
     let fact_chunks: Box<dyn Iterator<Item = Option<&mut [Option<Facts>]>> + Send> =
         match facts.as_mut() {
@@ -90,45 +64,13 @@ pub(super) fn interpret_all(
         .chunks_mut(FEATURES_PER_TASK)
         .zip(fact_chunks)
         .enumerate();
-    if threads == 1 {
-        for (task, (chunk, facts)) in chunks {
-            results[task] = Some(read_into(task * FEATURES_PER_TASK, chunk, facts));
-        }
+    let results: Vec<Option<Part>> = if threads == 1 {
+        chunks
+            .map(|(task, (chunk, facts))| Some(tasks.read(task * FEATURES_PER_TASK, chunk, facts)))
+            .collect()
     } else {
-        let queue = std::sync::Mutex::new(chunks);
-        // Each task's problems are kept as soon as it is done, so a worker that panics
-        // loses only the task it was on.
-        let finished = std::sync::Mutex::new(std::mem::take(&mut results));
-        // Scoped threads, not rayon: the caller sets how many (tests read with one, two
-        // or eight), and a worker's panic must cost only its task, read again below;
-        // rayon would carry the panic to the caller and lose the whole file's reading.
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        loop {
-                            let next = lock(&queue).next();
-                            let Some((task, (chunk, facts))) = next else {
-                                break;
-                            };
-                            let part = read_into(task * FEATURES_PER_TASK, chunk, facts);
-                            lock(&finished)[task] = Some(part);
-                        }
-                    })
-                })
-                .collect();
-            // Joined here, so a worker's panic is not the scope's: its task is read again
-            // below.
-            for worker in workers {
-                if worker.join().is_err() {
-                    log::warn!("a reading thread stopped on a fault; its part is read again");
-                }
-            }
-        });
-        results = finished
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-    }
+        tasks.on_threads(threads, count, chunks)
+    };
     let mut all_keys: Vec<String> = Vec::new();
     let mut all_seen: std::collections::HashSet<String, foldhash::fast::RandomState> =
         Default::default();
@@ -146,7 +88,7 @@ pub(super) fn interpret_all(
             let start = task * FEATURES_PER_TASK;
             let end = (start + FEATURES_PER_TASK).min(items.len());
             let facts = facts.as_mut().map(|f| &mut f[start..end]);
-            read_into(start, &mut features[start..end], facts)
+            tasks.read(start, &mut features[start..end], facts)
         });
         out.problems.extend(problems);
         out.ids.extend(ids);
@@ -163,6 +105,102 @@ pub(super) fn interpret_all(
     out.features = features;
     out.facts = facts;
     out
+}
+
+/// What every task reads from, and where the progress of all of them is told.
+struct Tasks<'a> {
+    text: &'a str,
+    source: Option<&'a Arc<SharedText>>,
+    /// The text of every feature.
+    items: &'a [&'a RawValue],
+    progress: Progress<'a>,
+    /// Features interpreted so far, by all the tasks.
+    done: AtomicUsize,
+}
+
+impl Tasks<'_> {
+    /// Interprets the features from `start` on into `out` (and their facts into `facts`,
+    /// when asked for); returns the task's problems, ids and property names.
+    fn read(
+        &self,
+        start: usize,
+        out: &mut [Feature],
+        mut facts: Option<&mut [Option<Facts>]>,
+    ) -> Part {
+        let (items, source) = (self.items, self.source);
+        let mut interpreter = Interpreter::new(self.text);
+        interpreter.source = source.cloned();
+        let mut keys: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashSet<String, foldhash::fast::RandomState> =
+            Default::default();
+        for (k, slot) in out.iter_mut().enumerate() {
+            #[cfg(test)]
+            super::tests::panic_once_at(items[start + k]);
+            let item = items[start + k];
+            *slot = interpreter.element(start + k, item);
+            // Worked out while what the feature says is at hand, before it is let go.
+            if let Some(facts) = facts.as_deref_mut() {
+                facts[k] = Some(Facts::of(slot));
+            }
+            for (key, _) in slot.properties() {
+                if !seen.contains(key) {
+                    seen.insert(key.clone());
+                    keys.push(key.clone());
+                }
+            }
+            // Only the span is kept: what the feature says is read again when asked.
+            if let Some(span) = source.and_then(|s| Span::of(s, item.get())) {
+                slot.keep_text(span);
+            }
+        }
+        let done = self.done.fetch_add(out.len(), Ordering::Relaxed) + out.len();
+        (self.progress)(done.min(items.len()), items.len());
+        (interpreter.report.problems, interpreter.ids, keys)
+    }
+
+    /// Reads the `count` tasks `chunks` gives on `threads` threads; a task whose worker
+    /// panicked is left undone (`None`).
+    fn on_threads<'c>(
+        &self,
+        threads: usize,
+        count: usize,
+        chunks: impl Iterator<Item = (usize, (&'c mut [Feature], Option<&'c mut [Option<Facts>]>))>
+        + Send,
+    ) -> Vec<Option<Part>> {
+        let queue = std::sync::Mutex::new(chunks);
+        // Each task's problems are kept as soon as it is done, so a worker that panics
+        // loses only the task it was on.
+        let finished = std::sync::Mutex::new((0..count).map(|_| None).collect::<Vec<_>>());
+        // Scoped threads, not rayon: the caller sets how many (tests read with one, two
+        // or eight), and a worker's panic must cost only its task, read again below;
+        // rayon would carry the panic to the caller and lose the whole file's reading.
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        loop {
+                            let next = lock(&queue).next();
+                            let Some((task, (chunk, facts))) = next else {
+                                break;
+                            };
+                            let part = self.read(task * FEATURES_PER_TASK, chunk, facts);
+                            lock(&finished)[task] = Some(part);
+                        }
+                    })
+                })
+                .collect();
+            // Joined here, so a worker's panic is not the scope's: its task is read again
+            // by the caller.
+            for worker in workers {
+                if worker.join().is_err() {
+                    log::warn!("a reading thread stopped on a fault; its part is read again");
+                }
+            }
+        });
+        finished
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// The lock of `m`, also after a thread panicked holding it (what it guards stays whole:

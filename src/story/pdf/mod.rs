@@ -8,15 +8,16 @@ use base64::Engine;
 
 use super::overview;
 use super::page::{Made, Picture, footer_text};
-use super::strip::StripStory;
+use super::strip::{EventLine, StripStory};
 use super::svg;
-use super::words::{W, event_status};
+use super::words::{Lang, W, event_status};
 use crate::model::Status;
 
 mod layout;
 
 use layout::{GREY, INK, Layout, MARGIN, Op, TEXT_W, render, width, wrap};
 
+/// One strip's pages: name and status, facts, map, lifeline, history, rebuilds, evidence.
 fn strip_pages(l: &mut Layout, s: &StripStory, pictures: &[Picture], made: &Made) {
     let lang = made.lang;
     l.text(MARGIN, 16.0, &s.name, INK, TEXT_W);
@@ -26,6 +27,53 @@ fn strip_pages(l: &mut Layout, s: &StripStory, pictures: &[Picture], made: &Made
         lang.status(s.status)
     );
     l.text(MARGIN, 10.5, &status, s.status.rgb(), TEXT_W);
+    for f in fact_lines(s, lang) {
+        l.text(MARGIN, 9.5, &f, INK, TEXT_W);
+    }
+    l.y += 4.0;
+    if let Some(shape) = &s.shape {
+        let image = pictures
+            .iter()
+            .find(|p| p.on_map)
+            .and_then(|p| Some((p.uri.as_deref().ok()?, p.item.footprint()?)));
+        l.svg(&svg::inset(shape, s.status, image, "2 km"), 400.0);
+    }
+    l.text(MARGIN, 11.0, lang.w(W::Lifeline), INK, TEXT_W);
+    l.svg(&svg::lifeline(&s.steps, made.at), TEXT_W);
+    l.text(MARGIN, 11.0, lang.w(W::History), INK, TEXT_W);
+    for e in &s.events {
+        event_row(l, e, lang);
+    }
+    for (days, destroyed) in &s.rebuilds {
+        l.text(
+            MARGIN,
+            9.5,
+            &lang.fill(W::RebuiltAfter, &[days, destroyed]),
+            INK,
+            TEXT_W,
+        );
+    }
+    if !pictures.is_empty() {
+        l.y += 4.0;
+        // The heading stays with the first row of pictures.
+        l.room(180.0);
+        l.text(MARGIN, 11.0, lang.w(W::Evidence), INK, TEXT_W);
+        let per_row = 3;
+        for row in pictures.chunks(per_row) {
+            l.room(PICTURE.1 + 40.0);
+            let top = l.y;
+            let mut bottom = top + PICTURE.1;
+            for (k, p) in row.iter().enumerate() {
+                let x = MARGIN + k as f32 * (PICTURE.0 + PICTURE_GAP);
+                bottom = bottom.max(picture(l, p, x, top));
+            }
+            l.y = bottom + 6.0;
+        }
+    }
+}
+
+/// A strip's facts, one a line: id, coordinates, department, nearest town and aerodrome.
+fn fact_lines(s: &StripStory, lang: Lang) -> Vec<String> {
     let mut facts = vec![format!("{}: {}", lang.w(W::Id), s.id)];
     if let (Some((lon, lat)), Some(dms)) = (s.lon_lat, &s.dms) {
         facts.push(format!(
@@ -48,181 +96,167 @@ fn strip_pages(l: &mut Layout, s: &StripStory, pictures: &[Picture], made: &Made
             ));
         }
     }
-    for f in facts {
-        l.text(MARGIN, 9.5, &f, INK, TEXT_W);
-    }
-    l.y += 4.0;
-    if let Some(shape) = &s.shape {
-        let image = pictures
-            .iter()
-            .find(|p| p.on_map)
-            .and_then(|p| Some((p.uri.as_deref().ok()?, p.item.footprint()?)));
-        l.svg(&svg::inset(shape, s.status, image, "2 km"), 400.0);
-    }
-    l.text(MARGIN, 11.0, lang.w(W::Lifeline), INK, TEXT_W);
-    l.svg(&svg::lifeline(&s.steps, made.at), TEXT_W);
-    l.text(MARGIN, 11.0, lang.w(W::History), INK, TEXT_W);
-    // Columns: date, event, confidence, operation, sources.
-    let cols = [
-        MARGIN,
-        MARGIN + 62.0,
-        MARGIN + 128.0,
-        MARGIN + 196.0,
-        MARGIN + 300.0,
+    facts
+}
+
+/// Where the history's columns start: date, event, confidence, operation, sources.
+const HISTORY_COLUMNS: [f32; 5] = [
+    MARGIN,
+    MARGIN + 62.0,
+    MARGIN + 128.0,
+    MARGIN + 196.0,
+    MARGIN + 300.0,
+];
+
+/// How wide the history's columns are.
+const HISTORY_WIDTHS: [f32; 5] = [60.0, 64.0, 66.0, 100.0, TEXT_W - 300.0];
+
+/// One row of the history: an event's cells wrapped in their columns, its sources live
+/// links where they are web addresses, a rule under it.
+fn event_row(l: &mut Layout, e: &EventLine, lang: Lang) {
+    let (cols, widths) = (HISTORY_COLUMNS, HISTORY_WIDTHS);
+    let cells = [
+        vec![e.date.clone()],
+        vec![lang.event(e.event.kind()).to_owned()],
+        vec![
+            e.event
+                .confidence()
+                .get()
+                .map_or("", |c| lang.confidence(*c))
+                .to_owned(),
+        ],
+        vec![e.event.operation().as_deref().unwrap_or("").to_owned()],
     ];
-    let widths = [60.0, 64.0, 66.0, 100.0, TEXT_W - 300.0];
-    for e in &s.events {
-        let cells = [
-            vec![e.date.clone()],
-            vec![lang.event(e.event.kind()).to_owned()],
-            vec![
-                e.event
-                    .confidence()
-                    .get()
-                    .map_or("", |c| lang.confidence(*c))
-                    .to_owned(),
-            ],
-            vec![e.event.operation().as_deref().unwrap_or("").to_owned()],
-        ];
-        let size = 8.5;
-        let mut wrapped: Vec<Vec<String>> = cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| wrap(&c.join(" "), size, w))
-            .collect();
-        // Sources: each label (a link when it has an address) and its archived copies.
-        let mut sources: Vec<(String, Option<String>)> = Vec::new();
-        for src in &e.sources {
-            for line in wrap(&src.label, size, widths[4]) {
-                sources.push((line, src.url.clone()));
-            }
-            for (hash, captured) in &src.archived {
-                let when = captured.clone().unwrap_or_default();
-                sources.push((lang.fill(W::Archived, &[&when]), None));
-                sources.push((format!("SHA-256 {}…", &hash[..16.min(hash.len())]), None));
+    let size = 8.5;
+    let mut wrapped: Vec<Vec<String>> = cells
+        .iter()
+        .zip(widths)
+        .map(|(c, w)| wrap(&c.join(" "), size, w))
+        .collect();
+    let sources = source_lines(e, lang, size, widths[4]);
+    wrapped.push(sources.iter().map(|(t, _)| t.clone()).collect());
+    let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let h = lines as f32 * size * 1.35 + 4.0;
+    l.room(h);
+    let top = l.y;
+    l.push(Op::Rect {
+        x: MARGIN,
+        y: top + h - 0.5,
+        w: TEXT_W,
+        h: 0.5,
+        rgb: [0xdd, 0xdd, 0xdd],
+    });
+    for (k, cell) in wrapped.iter().enumerate() {
+        let colour = if k == 1 {
+            event_rgb(e.event.kind())
+        } else {
+            INK
+        };
+        for (n, line) in cell.iter().enumerate() {
+            let y = top + size + n as f32 * size * 1.35;
+            l.push(Op::Text {
+                x: cols[k],
+                y,
+                size,
+                text: line.clone(),
+                rgb: colour,
+            });
+            if k == 4
+                && let Some(Some(url)) = sources.get(n).map(|(_, u)| u.clone())
+                && (url.starts_with("http://") || url.starts_with("https://"))
+            {
+                let w = width(line, size);
+                l.push(Op::Link {
+                    rect: (cols[k], y - size, w, size * 1.3),
+                    url,
+                });
             }
         }
-        wrapped.push(sources.iter().map(|(t, _)| t.clone()).collect());
-        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let h = lines as f32 * size * 1.35 + 4.0;
-        l.room(h);
-        let top = l.y;
-        l.push(Op::Rect {
-            x: MARGIN,
-            y: top + h - 0.5,
-            w: TEXT_W,
-            h: 0.5,
-            rgb: [0xdd, 0xdd, 0xdd],
-        });
-        for (k, cell) in wrapped.iter().enumerate() {
-            let colour = if k == 1 {
-                event_rgb(e.event.kind())
-            } else {
-                INK
-            };
-            for (n, line) in cell.iter().enumerate() {
-                let y = top + size + n as f32 * size * 1.35;
+    }
+    l.y = top + h;
+}
+
+/// An event's sources as lines of the sources column: each label wrapped (with its
+/// address, to link it), and its archived copies.
+fn source_lines(e: &EventLine, lang: Lang, size: f32, w: f32) -> Vec<(String, Option<String>)> {
+    let mut sources: Vec<(String, Option<String>)> = Vec::new();
+    for src in &e.sources {
+        for line in wrap(&src.label, size, w) {
+            sources.push((line, src.url.clone()));
+        }
+        for (hash, captured) in &src.archived {
+            let when = captured.clone().unwrap_or_default();
+            sources.push((lang.fill(W::Archived, &[&when]), None));
+            sources.push((format!("SHA-256 {}…", &hash[..16.min(hash.len())]), None));
+        }
+    }
+    sources
+}
+
+/// The size of a picture of evidence.
+const PICTURE: (f32, f32) = (150.0, 112.0);
+
+/// The space between pictures side by side.
+const PICTURE_GAP: f32 = 10.0;
+
+/// One picture of evidence at `x`, `top`: the image (or why it is missing), its caption
+/// and its hash. Returns how far down it reaches.
+fn picture(l: &mut Layout, p: &Picture, x: f32, top: f32) -> f32 {
+    let (w, h) = PICTURE;
+    match p.uri.as_deref().ok().and_then(jpeg_of) {
+        Some(bytes) => l.push(Op::Jpeg {
+            x,
+            y: top,
+            w,
+            h,
+            bytes: Arc::new(bytes),
+        }),
+        None => {
+            l.push(Op::Rect {
+                x,
+                y: top,
+                w,
+                h,
+                rgb: [0xf0, 0xd8, 0xd8],
+            });
+            let why = p.uri.as_ref().err().cloned().unwrap_or_default();
+            for (n, line) in wrap(&why, 7.5, w - 8.0).iter().enumerate() {
                 l.push(Op::Text {
-                    x: cols[k],
-                    y,
-                    size,
+                    x: x + 4.0,
+                    y: top + 14.0 + n as f32 * 10.0,
+                    size: 7.5,
                     text: line.clone(),
-                    rgb: colour,
+                    rgb: [0xc0, 0x20, 0x20],
                 });
-                if k == 4
-                    && let Some(Some(url)) = sources.get(n).map(|(_, u)| u.clone())
-                    && (url.starts_with("http://") || url.starts_with("https://"))
-                {
-                    let w = width(line, size);
-                    l.push(Op::Link {
-                        rect: (cols[k], y - size, w, size * 1.3),
-                        url,
-                    });
-                }
             }
         }
-        l.y = top + h;
     }
-    for (days, destroyed) in &s.rebuilds {
-        l.text(
-            MARGIN,
-            9.5,
-            &lang.fill(W::RebuiltAfter, &[days, destroyed]),
-            INK,
-            TEXT_W,
-        );
+    let mut caption = p.event_date.clone();
+    if let Some(c) = p.item.caption() {
+        caption.push_str(&format!(" · {c}"));
     }
-    if !pictures.is_empty() {
-        l.y += 4.0;
-        // The heading stays with the first row of pictures.
-        l.room(180.0);
-        l.text(MARGIN, 11.0, lang.w(W::Evidence), INK, TEXT_W);
-        let (w, h, gap) = (150.0, 112.0, 10.0);
-        let per_row = 3;
-        for row in pictures.chunks(per_row) {
-            l.room(h + 40.0);
-            let top = l.y;
-            let mut bottom = top + h;
-            for (k, p) in row.iter().enumerate() {
-                let x = MARGIN + k as f32 * (w + gap);
-                match p.uri.as_deref().ok().and_then(jpeg_of) {
-                    Some(bytes) => l.push(Op::Jpeg {
-                        x,
-                        y: top,
-                        w,
-                        h,
-                        bytes: Arc::new(bytes),
-                    }),
-                    None => {
-                        l.push(Op::Rect {
-                            x,
-                            y: top,
-                            w,
-                            h,
-                            rgb: [0xf0, 0xd8, 0xd8],
-                        });
-                        let why = p.uri.as_ref().err().cloned().unwrap_or_default();
-                        for (n, line) in wrap(&why, 7.5, w - 8.0).iter().enumerate() {
-                            l.push(Op::Text {
-                                x: x + 4.0,
-                                y: top + 14.0 + n as f32 * 10.0,
-                                size: 7.5,
-                                text: line.clone(),
-                                rgb: [0xc0, 0x20, 0x20],
-                            });
-                        }
-                    }
-                }
-                let mut caption = p.event_date.clone();
-                if let Some(c) = p.item.caption() {
-                    caption.push_str(&format!(" · {c}"));
-                }
-                if let Some(c) = p.item.credit() {
-                    caption.push_str(&format!(" © {c}"));
-                }
-                let mut y = top + h + 9.0;
-                for line in wrap(&caption, 7.5, w).into_iter().take(3) {
-                    l.push(Op::Text {
-                        x,
-                        y,
-                        size: 7.5,
-                        text: line,
-                        rgb: INK,
-                    });
-                    y += 9.5;
-                }
-                l.push(Op::Text {
-                    x,
-                    y,
-                    size: 6.0,
-                    text: format!("SHA-256 {}…", &p.item.sha256()[..24]),
-                    rgb: GREY,
-                });
-                bottom = bottom.max(y + 6.0);
-            }
-            l.y = bottom + 6.0;
-        }
+    if let Some(c) = p.item.credit() {
+        caption.push_str(&format!(" © {c}"));
     }
+    let mut y = top + h + 9.0;
+    for line in wrap(&caption, 7.5, w).into_iter().take(3) {
+        l.push(Op::Text {
+            x,
+            y,
+            size: 7.5,
+            text: line,
+            rgb: INK,
+        });
+        y += 9.5;
+    }
+    l.push(Op::Text {
+        x,
+        y,
+        size: 6.0,
+        text: format!("SHA-256 {}…", &p.item.sha256()[..24]),
+        rgb: GREY,
+    });
+    y + 6.0
 }
 
 fn event_rgb(kind: crate::model::EventType) -> [u8; 3] {

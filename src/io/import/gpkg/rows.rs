@@ -42,23 +42,8 @@ impl LayerRead<'_> {
         mut each: impl FnMut(Row, Vec<String>),
     ) -> Result<(), String> {
         let table = &self.layer.name;
-        let list: Vec<String> = self.columns.iter().map(|(n, _)| quoted(n)).collect();
-        let mut sql = format!(
-            "SELECT {}, {}{}{} FROM {}",
-            quoted(&self.pk),
-            quoted(&self.layer.geometry_column),
-            if list.is_empty() { "" } else { ", " },
-            list.join(", "),
-            quoted(table)
-        );
-        if range.is_some() {
-            sql.push_str(&format!(
-                " WHERE {0} >= ?1 AND {0} <= ?2 ORDER BY {0}",
-                quoted(&self.pk)
-            ));
-        }
         let mut stmt = conn
-            .prepare(&sql)
+            .prepare(&self.select(range.is_some()))
             .map_err(|e| format!("table \"{table}\" cannot be read: {e}"))?;
         let mut rows = match range {
             Some((a, b)) => stmt.query([a, b]),
@@ -89,49 +74,10 @@ impl LayerRead<'_> {
                 properties: Vec::with_capacity(self.columns.len()),
                 ..Row::default()
             };
-            match row.get_ref(1) {
-                Ok(ValueRef::Blob(blob)) => match shape(blob, &self.to) {
-                    Ok(s) => {
-                        if let (Some(b), Some(s)) = (self.bbox, &s)
-                            && !b.touches(s)
-                        {
-                            continue;
-                        }
-                        out.geometry = s.as_ref().map(shape_json);
-                    }
-                    Err(e) => warnings.push(format!("{e}; the feature is kept without a location")),
-                },
-                Ok(ValueRef::Null) => {}
-                Err(e) => log::debug!("table {table}, fid {fid}: no geometry read: {e}"),
-                Ok(_) => warnings.push(
-                    "the geometry is not a blob; the feature is kept without a location".to_owned(),
-                ),
-            }
-            if self.bbox.is_some() && out.geometry.is_none() {
+            if !self.geometry(row, &mut out, &mut warnings) {
                 continue;
             }
-            for (i, (_, declared)) in self.columns.iter().enumerate() {
-                let Ok(value) = row.get_ref(i + 2) else {
-                    continue;
-                };
-                if Some(i) == self.id_column {
-                    out.id = match value {
-                        ValueRef::Integer(n) => Some(n.to_string()),
-                        ValueRef::Null => None,
-                        other => cell_text(other).map(|t| string_json(&t)),
-                    };
-                    continue;
-                }
-                let Some(key) = &self.keys[i] else {
-                    continue;
-                };
-                match cell_json(value, declared, self.json[i]) {
-                    Some(v) if self.own => out.set(key, v),
-                    Some(v) => out.properties.push((key.clone(), v)),
-                    None if self.own => {}
-                    None => out.properties.push((key.clone(), "null".to_owned())),
-                }
-            }
+            self.cells(row, &mut out);
             if out.id.is_none() {
                 out.id = Some(fid.to_string());
             }
@@ -141,6 +87,79 @@ impl LayerRead<'_> {
             each(out, warnings);
         }
         Ok(())
+    }
+
+    /// The `SELECT` of the rows: fid, geometry, the columns; with `in_range`, the fids
+    /// from `?1` to `?2`, in order.
+    fn select(&self, in_range: bool) -> String {
+        let list: Vec<String> = self.columns.iter().map(|(n, _)| quoted(n)).collect();
+        let mut sql = format!(
+            "SELECT {}, {}{}{} FROM {}",
+            quoted(&self.pk),
+            quoted(&self.layer.geometry_column),
+            if list.is_empty() { "" } else { ", " },
+            list.join(", "),
+            quoted(&self.layer.name)
+        );
+        if in_range {
+            sql.push_str(&format!(
+                " WHERE {0} >= ?1 AND {0} <= ?2 ORDER BY {0}",
+                quoted(&self.pk)
+            ));
+        }
+        sql
+    }
+
+    /// Reads a row's geometry into `out`, noting what is wrong with it in `warnings`.
+    /// False when the row is to be left out: with a bounding box, one outside it or
+    /// without a location.
+    fn geometry(&self, row: &rusqlite::Row, out: &mut Row, warnings: &mut Vec<String>) -> bool {
+        match row.get_ref(1) {
+            Ok(ValueRef::Blob(blob)) => match shape(blob, &self.to) {
+                Ok(s) => {
+                    if let (Some(b), Some(s)) = (self.bbox, &s)
+                        && !b.touches(s)
+                    {
+                        return false;
+                    }
+                    out.geometry = s.as_ref().map(shape_json);
+                }
+                Err(e) => warnings.push(format!("{e}; the feature is kept without a location")),
+            },
+            Ok(ValueRef::Null) => {}
+            Err(e) => log::debug!("no geometry read: {e}"),
+            Ok(_) => warnings.push(
+                "the geometry is not a blob; the feature is kept without a location".to_owned(),
+            ),
+        }
+        !(self.bbox.is_some() && out.geometry.is_none())
+    }
+
+    /// Reads a row's cells into `out`: the id column as its id, the others as properties
+    /// (in Pistas' strips table, empty cells are absent properties).
+    fn cells(&self, row: &rusqlite::Row, out: &mut Row) {
+        for (i, (_, declared)) in self.columns.iter().enumerate() {
+            let Ok(value) = row.get_ref(i + 2) else {
+                continue;
+            };
+            if Some(i) == self.id_column {
+                out.id = match value {
+                    ValueRef::Integer(n) => Some(n.to_string()),
+                    ValueRef::Null => None,
+                    other => cell_text(other).map(|t| string_json(&t)),
+                };
+                continue;
+            }
+            let Some(key) = &self.keys[i] else {
+                continue;
+            };
+            match cell_json(value, declared, self.json[i]) {
+                Some(v) if self.own => out.set(key, v),
+                Some(v) => out.properties.push((key.clone(), v)),
+                None if self.own => {}
+                None => out.properties.push((key.clone(), "null".to_owned())),
+            }
+        }
     }
 }
 

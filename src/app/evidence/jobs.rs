@@ -94,6 +94,7 @@ impl Jobs {
         let spawned = std::thread::Builder::new()
             .name("pistas-evidence".into())
             .spawn(move || {
+                // Ignored: the receiver is gone only when the window has closed; nobody waits.
                 let _ = send.send(work(&count));
                 ctx.request_repaint();
             });
@@ -191,6 +192,7 @@ impl Jobs {
                     ),
                     Err(e) => format!("evidence not brought into {}: {e}", dir.display()),
                 });
+                // Ignored: the receiver is gone only when the window has closed; nobody waits.
                 let _ = send.send((evidence::verify(&doc, &dir), said));
                 ctx.request_repaint();
             });

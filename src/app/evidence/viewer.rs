@@ -298,7 +298,9 @@ fn open_outside(file: &std::path::Path) {
     let program = "explorer";
     #[cfg(not(any(target_os = "macos", target_os = "windows")))]
     let program = "xdg-open";
-    let _ = std::process::Command::new(program).arg(file).spawn();
+    if let Err(e) = std::process::Command::new(program).arg(file).spawn() {
+        log::warn!("{program} could not open {}: {e}", file.display());
+    }
 }
 
 /// Two events of a strip compared by their first pictures.

@@ -428,6 +428,7 @@ table! {
     SyncEventsDeleted => "{} deleted", "{} borrados";
     SyncBackup => "The document as it was before this sync is kept in:", "El documento tal como estaba antes de esta sincronización se guardó en:";
     SyncBackupFailed => "No copy of the document before the sync could be kept: {}", "No se pudo guardar una copia del documento anterior a la sincronización: {}";
+    SyncStateNotStored => "What the last sync left could not be stored beside the file; the next sync compares with an older state", "Lo que dejó la última sincronización no se pudo guardar junto al archivo; la próxima sincronización compara con un estado anterior";
     LinkedTo => "Synced with {}", "Sincronizada con {}";
     ConflictsButton => "Conflicts to review: {}", "Conflictos por revisar: {}";
     ConflictsTitle => "Sync conflicts", "Conflictos de sincronización";

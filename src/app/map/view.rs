@@ -95,6 +95,7 @@ impl MapView {
     pub fn new() -> Self {
         let mut memory = MapMemory::default();
         memory.center_at(lon_lat(VRAEM_CENTRE.0, VRAEM_CENTRE.1));
+        // Ignored: 8 is within walkers' zoom range, the only reason it refuses.
         let _ = memory.set_zoom(8.0);
         MapView {
             memory,
@@ -125,6 +126,7 @@ impl MapView {
 
     pub fn set_view(&mut self, lon: f64, lat: f64, zoom: f64) {
         self.memory.center_at(lon_lat(lon, lat));
+        // Ignored: the zoom is clamped to walkers' range, the only reason it refuses.
         let _ = self.memory.set_zoom(zoom.clamp(2.0, 18.0));
         self.fit_pending = false;
     }

@@ -84,6 +84,7 @@ impl Job {
             if c.load(Ordering::Relaxed) {
                 return;
             }
+            // Ignored: the receiver is gone only when the window has closed; nobody waits.
             let _ = tx.send(JobResult::Opened(result, fingerprint));
         });
         Job {
@@ -104,6 +105,7 @@ impl Job {
         std::thread::spawn(move || {
             let parsed = found.restore();
             if !c.load(Ordering::Relaxed) {
+                // Ignored: the receiver is gone only when the window has closed; nobody waits.
                 let _ = tx.send(JobResult::Opened(Ok(parsed), None));
             }
         });
@@ -158,6 +160,7 @@ impl Job {
                 save_atomic_parts(path, &bytes, true).map_err(|e| e.to_string())?;
                 Ok(saving.then(|| Fingerprint::of_parts(&bytes)))
             });
+            // Ignored: the receiver is gone only when the window has closed; nobody waits.
             let _ = tx.send(JobResult::Written(result));
         });
         Job {
@@ -177,6 +180,7 @@ impl Job {
         std::thread::spawn(move || {
             let loaded = crate::app::state::project::LoadedProject::read(&file);
             if !c.load(Ordering::Relaxed) {
+                // Ignored: the receiver is gone only when the window has closed; nobody waits.
                 let _ = tx.send(JobResult::Project(Box::new(loaded)));
             }
         });

@@ -223,8 +223,13 @@ impl Slot {
                 base: Some(base),
                 original,
             };
-            if journal::create(&self.journal(), &header, &[]).is_ok() {
-                let _ = std::fs::remove_file(meta);
+            if journal::create(&self.journal(), &header, &[]).is_ok()
+                && let Err(e) = std::fs::remove_file(&meta)
+            {
+                log::warn!(
+                    "{} was kept after its journal was written: {e}",
+                    meta.display()
+                );
             }
         }
     }
@@ -246,7 +251,14 @@ impl Slot {
         if let Some(base) = journal::read_header(&journal).and_then(|h| h.base)
             && base.parent() == Some(self.inner.dir.as_path())
         {
-            let _ = std::fs::rename(&base, to.with_extension("geojson"));
+            let aside = to.with_extension("geojson");
+            if let Err(e) = std::fs::rename(&base, &aside) {
+                log::warn!(
+                    "{} was not set aside as {}: {e}",
+                    base.display(),
+                    aside.display()
+                );
+            }
         }
         std::fs::rename(&journal, &to).map_err(|e| format!("{}: {e}", to.display()))?;
         Ok(to)

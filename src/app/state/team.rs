@@ -71,9 +71,22 @@ pub struct Team {
     link: Option<Link>,
     running: Option<Running>,
     next_auto: Option<Instant>,
+    /// Why the sync state beside a file could not be stored, from the thread that stores
+    /// it, for the window to show once.
+    store_failures: Arc<Mutex<Vec<String>>>,
 }
 
 impl Team {
+    /// Why the sync state could not be stored since the last call (each told once).
+    pub fn take_store_failures(&self) -> Vec<String> {
+        std::mem::take(
+            &mut *self
+                .store_failures
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
     /// The link of the document of `generation`, if it has one.
     pub fn link(&self, generation: u64) -> Option<&Link> {
         self.link.as_ref().filter(|l| l.generation == generation)
@@ -200,6 +213,7 @@ impl Team {
             // result in changes it in place.
             drop(base);
             drop(local);
+            // Ignored: the receiver is gone only when the window has closed; nobody waits.
             let _ = tx.send(result);
         });
         self.running = Some(Running {
@@ -295,9 +309,19 @@ impl Team {
         }
         if let Some(base) = link.base.as_deref().cloned() {
             let path = path.to_owned();
+            let failures = Arc::clone(&self.store_failures);
             std::thread::spawn(move || {
                 let _guard = WRITER.lock();
-                let _ = db::state::store(&path, &base);
+                if let Err(e) = db::state::store(&path, &base) {
+                    log::error!(
+                        "the sync state beside {} was not stored: {e}",
+                        path.display()
+                    );
+                    failures
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(format!("{}: {e}", path.display()));
+                }
             });
         }
     }

@@ -103,7 +103,7 @@ impl PistasApp {
                     vec![path.clone()],
                     options,
                 ) {
-                    let _ = std::fs::remove_file(path);
+                    remove_pasted(&path);
                 } else {
                     self.evidence.pasted.push(path);
                 }
@@ -154,7 +154,7 @@ impl PistasApp {
                     result,
                 } => {
                     for path in self.evidence.pasted.drain(..) {
-                        let _ = std::fs::remove_file(path);
+                        remove_pasted(&path);
                     }
                     let stored = match result {
                         Ok(s) => s,
@@ -503,5 +503,13 @@ fn item_at(feature: &crate::model::Feature, holder: Holder, item: usize) -> Opti
             Source::Reference(r) => r.evidence().get(item).cloned(),
             Source::Text(_) => None,
         },
+    }
+}
+
+/// Removes a pasted picture's temporary file once it is stored (or was not taken); one left
+/// behind costs only space in the system's temporary folder.
+fn remove_pasted(path: &std::path::Path) {
+    if let Err(e) = std::fs::remove_file(path) {
+        log::debug!("pasted picture {} left in place: {e}", path.display());
     }
 }

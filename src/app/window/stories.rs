@@ -48,6 +48,7 @@ impl PistasApp {
                         .map(|()| path)
                         .map_err(|e| e.to_string())
                 });
+                // Ignored: the receiver is gone only when the window has closed; nobody waits.
                 let _ = send.send(done);
                 repaint.request_repaint();
             });

@@ -115,6 +115,10 @@ impl PistasApp {
     /// Brings a finished sync into the document, and starts one when it is due.
     pub(crate) fn poll_team(&mut self, ctx: &egui::Context) {
         let generation = self.doc.version().generation();
+        for failure in self.team.take_store_failures() {
+            self.overlays
+                .message(format!("{}: {failure}", self.lang.t(T::SyncStateNotStored)));
+        }
         if let Some(done) = self.team.poll(generation) {
             match done.result {
                 Ok(finished) => {

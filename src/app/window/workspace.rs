@@ -165,6 +165,7 @@ impl PistasApp {
         ui.add_enabled_ui(false, |ui| {
             // Edits cannot be made in a disabled inspector; any that came would be dropped.
             let subject = Some((&layer.document, index, layer.version));
+            // Ignored: the layer inspector is read-only; it asks for no edits.
             let _ = self.layer_inspector.ui(ui, lang, subject, date, &[], None);
         });
         true

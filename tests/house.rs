@@ -617,3 +617,38 @@ fn the_window_folder_has_at_most_a_dozen_entries() {
         entries.len()
     );
 }
+
+/// The window's selection and settings change in one place, `src/app/apply.rs`
+/// (`set_selection`, `remember`); every other file reads them.
+#[test]
+fn selection_and_settings_change_only_in_apply() {
+    let mut found = Vec::new();
+    for module in modules() {
+        let file = name(&module);
+        if !file.starts_with("src/app/") || file == "src/app/apply.rs" {
+            continue;
+        }
+        for (n, line) in module.code.lines().enumerate() {
+            let line = line.trim();
+            let assigns = |field: &str| {
+                line.split(field).skip(1).any(|rest| {
+                    let rest = rest.trim_start_matches(|c: char| c == '.' || is_ident(c));
+                    let rest = rest.trim_start();
+                    rest.starts_with('=') && !rest.starts_with("==")
+                })
+            };
+            if assigns("self.selection")
+                || assigns("self.settings")
+                || line.contains("&mut self.settings")
+                || line.contains("&mut self.selection")
+            {
+                found.push(format!("{file}:{}: {line}", n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the selection or settings change outside apply.rs:\n{}",
+        found.join("\n")
+    );
+}

@@ -36,6 +36,16 @@ impl PistasApp {
         }
     }
 
+    /// Selects a strip, a layer's feature or nothing: the one place the selection changes.
+    pub(super) fn set_selection(&mut self, selection: Selection) {
+        self.selection = selection;
+    }
+
+    /// Changes what is remembered between sessions: the one place settings change.
+    pub(super) fn remember(&mut self, change: impl FnOnce(&mut super::Settings)) {
+        change(&mut self.settings);
+    }
+
     pub(super) fn apply_now(&mut self, ctx: &egui::Context, action: Action) {
         match action {
             Action::New => {
@@ -145,8 +155,7 @@ impl PistasApp {
             }
             Action::FitToData => self.map.fit_pending = true,
             Action::ToggleLabels => {
-                self.map.show_labels = !self.map.show_labels;
-                self.settings.labels = self.map.show_labels;
+                self.remember(|s| s.labels = !s.labels);
             }
             Action::Basemap(choice) => self.set_basemap(ctx, choice),
             Action::OpenPmtiles => {

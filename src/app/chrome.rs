@@ -193,7 +193,7 @@ impl PistasApp {
                     }
                     ui.separator();
                     self.menu_item(ui, Action::FitToData, true);
-                    let mut labels = self.map.show_labels;
+                    let mut labels = self.settings.labels;
                     if ui.checkbox(&mut labels, lang.t(T::Labels)).changed() {
                         self.pending.push(Action::ToggleLabels);
                     }
@@ -246,13 +246,12 @@ impl PistasApp {
                     {
                         self.pending.push(Action::CustomTiles);
                     }
-                    let mut over = self.map.context_over_tiles;
+                    let mut over = self.settings.context_over_tiles;
                     if ui
                         .checkbox(&mut over, lang.t(T::ContextOverTiles))
                         .changed()
                     {
-                        self.map.context_over_tiles = over;
-                        self.settings.context_over_tiles = over;
+                        self.remember(|s| s.context_over_tiles = over);
                     }
                     ui.separator();
                     ui.label(lang.t(T::Language));

@@ -238,9 +238,7 @@ impl PistasApp {
             .set(of, std::path::Path::new(SAMPLE_NAME), parsed.diagnostics);
         app.problems.show = false;
         app.refresh();
-        app.map.show_labels = app.settings.labels;
         app.map.legend_open = app.settings.legend_open;
-        app.map.context_over_tiles = app.settings.context_over_tiles;
         app.map.tile_cache = tile_cache;
         app.set_basemap(ctx, app.settings.basemap.clone());
         if let Some((lon, lat, zoom)) = app.settings.view {
@@ -328,11 +326,12 @@ impl PistasApp {
         self.derived
             .refresh(&self.doc, &self.filters, self.date, window);
         let layers = &self.layers;
-        self.selection = self
+        let within = self
             .selection
             .within(self.doc.document().features().len(), |key| {
                 layers.get(key).map(|l| l.document.features().len())
             });
+        self.set_selection(within);
         self.timeline
             .update(self.derived.events_key(), &self.derived.histogram);
     }
@@ -416,8 +415,11 @@ impl PistasApp {
         if let Some(e) = self.doc.journal_error() {
             self.notice = Some(format!("{}: {e}", self.lang.t(T::AutosaveFailed)));
         }
-        self.settings.view = Some(self.map.view());
-        self.settings.legend_open = self.map.legend_open;
+        let (view, legend_open) = (self.map.view(), self.map.legend_open);
+        self.remember(|s| {
+            s.view = Some(view);
+            s.legend_open = legend_open;
+        });
         self.update_title(&ctx);
     }
 }

@@ -106,7 +106,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         .with_plugin(BasemapPlugin {
             labels: &labels,
             vector,
-            over_tiles: view.context_over_tiles,
+            over_tiles: frame.context_over_tiles,
             alpha: frame.context,
             pass: lines::Pass::Shapes,
         })
@@ -119,7 +119,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
         opacity: frame.working_opacity,
         emphasis,
         labels: &labels,
-        show_labels: view.show_labels,
+        show_labels: frame.show_labels,
         drawn: &drawn,
         preview: preview_feature.as_ref(),
         tool: frame.tool,
@@ -142,7 +142,7 @@ pub fn map_ui(ui: &mut Ui, view: &mut MapView, frame: MapFrame<'_>) -> MapOutput
     map = map.with_plugin(BasemapPlugin {
         labels: &labels,
         vector,
-        over_tiles: view.context_over_tiles,
+        over_tiles: frame.context_over_tiles,
         alpha: frame.context,
         pass: lines::Pass::Names,
     });

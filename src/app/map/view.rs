@@ -71,15 +71,12 @@ pub struct MapView {
     pub memory: MapMemory,
     pub tiles: Option<Box<dyn Tiles>>,
     pub choice: BasemapChoice,
-    pub show_labels: bool,
     /// The legend is unfolded.
     pub legend_open: bool,
     /// How the online tiles are arriving.
     pub tile_status: super::tiles::TileStatus,
     /// Where online tiles are cached on disk.
     pub tile_cache: Option<PathBuf>,
-    /// Draw the embedded borders, rivers and places over online tiles too.
-    pub context_over_tiles: bool,
     /// What the strips layer drew in the last frame (clusters, for tests and the status bar).
     pub last_drawn: Drawn,
     /// The map's area when the view was last checked (see `keep_in_view`).
@@ -101,13 +98,11 @@ impl MapView {
             memory,
             tiles: None,
             choice: BasemapChoice::Offline,
-            show_labels: true,
             legend_open: true,
             last_drawn: Drawn::default(),
             last_rect: None,
             tile_status: super::tiles::TileStatus::default(),
             tile_cache: super::tiles::default_cache(),
-            context_over_tiles: true,
             cursor: None,
             fit_pending: true,
             transform: None,
@@ -229,6 +224,10 @@ pub struct MapFrame<'a> {
     /// Evidence images at the date, each in its footprint (west, south, east, north),
     /// drawn over the basemap and under the layers.
     pub imagery: Vec<(egui::TextureId, [f64; 4])>,
+    /// Strip names on the map (a setting).
+    pub show_labels: bool,
+    /// The context layers drawn over online tiles too (a setting).
+    pub context_over_tiles: bool,
 }
 
 /// What a click on the map hit, across layers.

@@ -33,7 +33,7 @@ impl PistasApp {
                     .position(|f| map::basemap::fold(f.label()).contains(&q))
             });
         if let Some(i) = found {
-            self.selection = Selection::Strip(i);
+            self.set_selection(Selection::Strip(i));
             if let Some(item) = self.derived.cache.item(i) {
                 let (lon, lat) = map::transform::lon_lat_of(item.anchor);
                 self.map.go_to(lon, lat, 12.0);
@@ -90,6 +90,8 @@ impl PistasApp {
             hovered: self.hovered,
             tool: &self.tool,
             lang: self.lang,
+            show_labels: self.settings.labels,
+            context_over_tiles: self.settings.context_over_tiles,
             selected_feature: self
                 .selection
                 .strip()
@@ -132,14 +134,14 @@ impl PistasApp {
             match self.tool.clone() {
                 Tool::Select => match self.pick_at(pos, picked) {
                     Some(Picked::Working(i)) => {
-                        self.selection = Selection::Strip(i);
+                        self.set_selection(Selection::Strip(i));
                         self.table.scroll_to = Some(i);
                     }
                     Some(Picked::Layer(key, i)) => {
-                        self.selection = Selection::Layer { key, index: i };
+                        self.set_selection(Selection::Layer { key, index: i });
                     }
                     None => {
-                        self.selection = Selection::Nothing;
+                        self.set_selection(Selection::Nothing);
                     }
                 },
                 Tool::AddPoint => {
@@ -196,7 +198,7 @@ impl PistasApp {
     pub(crate) fn add_strip(&mut self, name: T, shape: geo::Geometry<f64>) {
         let name = self.lang.t(name).to_owned();
         if let Some(i) = self.edit(|e| e.add_strip(&name, shape)) {
-            self.selection = Selection::Strip(i);
+            self.set_selection(Selection::Strip(i));
         }
         self.tool = Tool::Select;
     }
@@ -224,7 +226,7 @@ impl PistasApp {
                         self.lang
                             .fill(T::CannotOpen, &[&path.display().to_string()]),
                     );
-                    self.settings.basemap = BasemapChoice::Offline;
+                    self.remember(|s| s.basemap = BasemapChoice::Offline);
                     self.map.choice = BasemapChoice::Offline;
                     return;
                 }
@@ -235,7 +237,7 @@ impl PistasApp {
                 )));
                 self.map.tile_status = tiles::TileStatus::default();
                 self.map.choice = choice.clone();
-                self.settings.basemap = choice;
+                self.remember(|s| s.basemap = choice);
                 return;
             }
         };
@@ -245,6 +247,6 @@ impl PistasApp {
             .unwrap_or_default();
         self.map.tiles = watched.map(|w| Box::new(w) as Box<dyn walkers::Tiles>);
         self.map.choice = choice.clone();
-        self.settings.basemap = choice;
+        self.remember(|s| s.basemap = choice);
     }
 }

@@ -106,7 +106,9 @@ impl PistasApp {
                             keep = false;
                             if *version == self.doc.version() {
                                 let index = *index;
-                                self.selection = crate::app::state::selection::Selection::Nothing;
+                                self.set_selection(
+                                    crate::app::state::selection::Selection::Nothing,
+                                );
                                 self.edit(|e| e.delete(index));
                             }
                         }

@@ -179,9 +179,9 @@ impl PistasApp {
                     i, key, json,
                 ));
             }
-            Some(TableAction::Select(i)) => self.selection = Selection::Strip(i),
+            Some(TableAction::Select(i)) => self.set_selection(Selection::Strip(i)),
             Some(TableAction::Centre(i)) => {
-                self.selection = Selection::Strip(i);
+                self.set_selection(Selection::Strip(i));
                 self.centre_on(i);
                 self.tab = Tab::Map;
             }
@@ -216,12 +216,15 @@ impl PistasApp {
         let Some(path) = self.doc.path.clone() else {
             return;
         };
-        let list = &mut self.settings.table_columns;
-        list.retain(|(p, _)| *p != path);
-        if !self.table.columns.is_empty() {
-            list.insert(0, (path, self.table.columns.clone()));
-        }
-        list.truncate(50);
+        let columns = self.table.columns.clone();
+        self.remember(|s| {
+            let list = &mut s.table_columns;
+            list.retain(|(p, _)| *p != path);
+            if !columns.is_empty() {
+                list.insert(0, (path, columns));
+            }
+            list.truncate(50);
+        });
     }
 
     pub(crate) fn stats_ui(&mut self, ui: &mut egui::Ui) {
@@ -233,7 +236,7 @@ impl PistasApp {
         match action.clone() {
             Some(StatsAction::Show(id)) => {
                 if let Some(i) = self.doc.document().position(&id) {
-                    self.selection = Selection::Strip(i);
+                    self.set_selection(Selection::Strip(i));
                     self.centre_on(i);
                     self.tab = Tab::Map;
                 }

@@ -105,7 +105,7 @@ impl PistasApp {
             }
             _ => return,
         };
-        self.selection = selection;
+        self.set_selection(selection);
         if let Some(anchor) = anchor {
             let (lon, lat) = map::transform::lon_lat_of(anchor);
             self.map.go_to(lon, lat, 11.0);

@@ -86,8 +86,8 @@ impl PistasApp {
                     self.lang
                         .fill(T::ProjectSaved, &[&path.display().to_string()]),
                 );
-                crate::app::state::files::remember(&mut self.settings.recent, &path);
-                self.settings.last_file = Some(path.clone());
+                self.remember(|s| crate::app::state::files::remember(&mut s.recent, &path));
+                self.remember(|s| s.last_file = Some(path.clone()));
                 self.doc.project = Some(path.clone());
                 // The project refers to the working layer's file: keep it current too.
                 if self.doc.is_dirty() {
@@ -109,7 +109,7 @@ impl PistasApp {
             problems,
         } = loaded;
         self.layers.clear();
-        self.selection = Selection::Nothing;
+        self.set_selection(Selection::Nothing);
         self.doc.project = Some(path.to_path_buf());
         if let Some((file, parsed)) = working {
             // A working layer in another format opens untitled: Save writes GeoJSON, never
@@ -182,9 +182,9 @@ impl PistasApp {
             self.set_date(d);
         }
         self.filters.set(filter);
-        crate::app::state::files::remember(&mut self.settings.recent, path);
+        self.remember(|s| crate::app::state::files::remember(&mut s.recent, path));
         // The next start reopens the whole workspace, not only its working layer.
-        self.settings.last_file = Some(path.to_path_buf());
+        self.remember(|s| s.last_file = Some(path.to_path_buf()));
         if !problems.is_empty() {
             self.overlays.message(problems.join("\n"));
         }

@@ -352,10 +352,11 @@ impl PistasApp {
     }
 
     pub fn select(&mut self, index: Option<usize>) {
-        self.selection = match index {
+        let selection = match index {
             Some(i) if i < self.document().features().len() => Selection::Strip(i),
             _ => Selection::Nothing,
         };
+        self.set_selection(selection);
     }
 
     /// The window's title as last set.

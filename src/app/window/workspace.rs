@@ -43,7 +43,7 @@ impl PistasApp {
                 LayerAction::Remove(key) => {
                     self.layers.remove(key);
                     if self.selection.layer().is_some_and(|(k, _)| k == key) {
-                        self.selection = Selection::Nothing;
+                        self.set_selection(Selection::Nothing);
                     }
                     self.overlays.layer_removed(key);
                 }
@@ -348,7 +348,7 @@ impl PistasApp {
             ExportOutcome::Cancel => false,
             ExportOutcome::Export => {
                 let choices = dialog.choices.clone();
-                self.settings.export = choices.clone();
+                self.remember(|s| s.export = choices.clone());
                 let format = choices.format();
                 let stem = layers
                     .iter()

@@ -48,12 +48,7 @@ impl PistasApp {
 
     pub(super) fn apply_now(&mut self, ctx: &egui::Context, action: Action) {
         match action {
-            Action::New => {
-                self.doc.project = None;
-                let untitled = self.lang.t(T::Untitled).to_owned();
-                self.install(Document::default(), None, untitled, Origin::Fresh, None);
-                self.problems.clear();
-            }
+            Action::New => self.new_document(),
             Action::Open => {
                 if let Some(path) = self.dialogs.open_geojson() {
                     self.apply_now(ctx, Action::OpenPath(path));
@@ -63,34 +58,9 @@ impl PistasApp {
                 self.read_for(path, super::dialogs::import_view::ReadFor::Open)
             }
             Action::Save => self.save_then(AfterSave::Nothing),
-            Action::SaveAs => {
-                let name = format!(
-                    "{}.geojson",
-                    self.doc.title_name().trim_end_matches(".geojson")
-                );
-                if let Some(path) = self.dialogs.save_as(&name, Format::GeoJson) {
-                    let doc = self.doc.shared();
-                    let version = self.doc.version();
-                    self.team.save_started(version);
-                    self.jobs
-                        .save(path, doc, self.date, version, AfterSave::Nothing);
-                }
-            }
-            Action::Export(format) | Action::ExportFiltered(format) => {
-                let filtered = matches!(action, Action::ExportFiltered(_));
-                let stem = self.doc.title_name();
-                let stem = stem.split('.').next().unwrap_or("pistas");
-                let suffix = if filtered { "filtered" } else { "export" };
-                let name = format!("{stem}-{suffix}.{}", files::extension(format));
-                if let Some(path) = self.dialogs.save_as(&name, format) {
-                    let doc = if filtered {
-                        std::sync::Arc::new(self.filtered_document())
-                    } else {
-                        self.doc.shared()
-                    };
-                    self.jobs.export(path, format, doc, self.date);
-                }
-            }
+            Action::SaveAs => self.save_as(),
+            Action::Export(format) => self.export_as(format, false),
+            Action::ExportFiltered(format) => self.export_as(format, true),
             Action::ImportLayer => {
                 for path in self.dialogs.open_layers() {
                     self.read_for(path, super::dialogs::import_view::ReadFor::Layer);
@@ -101,34 +71,9 @@ impl PistasApp {
             Action::ExportDossier => self.export_dossier(ctx),
             Action::PublishWebMap => self.publish_web_map(ctx),
             Action::SaveProject => self.save_project(),
-            Action::ConnectDatabase => {
-                let url = self
-                    .team
-                    .link(self.doc.version().generation())
-                    .map(|l| l.target.describe())
-                    // A file synced before offers the database it was synced with.
-                    .or_else(|| {
-                        let path = self.doc.path.as_deref()?;
-                        let (state, _) = crate::db::state::paths(path);
-                        let text = std::fs::read_to_string(state).ok()?;
-                        let state: crate::db::SyncState = serde_json::from_str(&text).ok()?;
-                        Some(state.target)
-                    })
-                    .unwrap_or_default();
-                self.overlays.push(Overlay::Connect {
-                    url,
-                    password: String::new(),
-                    error: None,
-                    fresh: true,
-                });
-            }
+            Action::ConnectDatabase => self.connect_database(),
             Action::SyncDatabase => self.start_sync(crate::db::Picks::default()),
-            Action::Quit => {
-                // Clean, saved, or the person chose to discard: nothing left to recover.
-                self.allow_close = true;
-                self.doc.discard();
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
+            Action::Quit => self.quit(ctx),
             Action::Undo | Action::Redo => {
                 if self.doc.step(action == Action::Redo) {
                     self.after_edit();
@@ -143,16 +88,7 @@ impl PistasApp {
                         .push(Overlay::ConfirmDelete { index, version });
                 }
             }
-            Action::Escape => {
-                if !self.overlays.escape() {
-                    if self.tool != Tool::Select {
-                        self.tool = Tool::Select;
-                    } else {
-                        self.selection = Selection::Nothing;
-                        self.map.cancel_drag();
-                    }
-                }
-            }
+            Action::Escape => self.escape(),
             Action::FitToData => self.map.fit_pending = true,
             Action::ToggleLabels => {
                 self.remember(|s| s.labels = !s.labels);
@@ -163,19 +99,7 @@ impl PistasApp {
                     self.set_basemap(ctx, BasemapChoice::PmTiles(path));
                 }
             }
-            Action::CustomTiles => {
-                let (url, attribution) = match &self.map.choice {
-                    BasemapChoice::Custom { url, attribution } => {
-                        (url.clone(), attribution.clone())
-                    }
-                    _ => (String::new(), String::new()),
-                };
-                self.overlays.push(Overlay::CustomTiles {
-                    url,
-                    attribution,
-                    error: None,
-                });
-            }
+            Action::CustomTiles => self.custom_tiles(),
             Action::Language(lang) => {
                 self.lang = lang;
                 self.settings.lang = Some(lang);
@@ -185,6 +109,101 @@ impl PistasApp {
             Action::Shortcuts => self.overlays.push(Overlay::Shortcuts),
             Action::About => self.overlays.push(Overlay::About),
         }
+    }
+
+    /// An empty, untitled document in place of the open one.
+    fn new_document(&mut self) {
+        self.doc.project = None;
+        let untitled = self.lang.t(T::Untitled).to_owned();
+        self.install(Document::default(), None, untitled, Origin::Fresh, None);
+        self.problems.clear();
+    }
+
+    /// Saves the document under a name the person gives, in the background.
+    fn save_as(&mut self) {
+        let name = format!(
+            "{}.geojson",
+            self.doc.title_name().trim_end_matches(".geojson")
+        );
+        if let Some(path) = self.dialogs.save_as(&name, Format::GeoJson) {
+            let doc = self.doc.shared();
+            let version = self.doc.version();
+            self.team.save_started(version);
+            self.jobs
+                .save(path, doc, self.date, version, AfterSave::Nothing);
+        }
+    }
+
+    /// Exports the document (or only what the filters show) to a file the person names.
+    fn export_as(&mut self, format: Format, filtered: bool) {
+        let stem = self.doc.title_name();
+        let stem = stem.split('.').next().unwrap_or("pistas");
+        let suffix = if filtered { "filtered" } else { "export" };
+        let name = format!("{stem}-{suffix}.{}", files::extension(format));
+        if let Some(path) = self.dialogs.save_as(&name, format) {
+            let doc = if filtered {
+                std::sync::Arc::new(self.filtered_document())
+            } else {
+                self.doc.shared()
+            };
+            self.jobs.export(path, format, doc, self.date);
+        }
+    }
+
+    /// Asks for the database to sync with, offering the one this file was synced with.
+    fn connect_database(&mut self) {
+        let url = self
+            .team
+            .link(self.doc.version().generation())
+            .map(|l| l.target.describe())
+            // A file synced before offers the database it was synced with.
+            .or_else(|| {
+                let path = self.doc.path.as_deref()?;
+                let (state, _) = crate::db::state::paths(path);
+                let text = std::fs::read_to_string(state).ok()?;
+                let state: crate::db::SyncState = serde_json::from_str(&text).ok()?;
+                Some(state.target)
+            })
+            .unwrap_or_default();
+        self.overlays.push(Overlay::Connect {
+            url,
+            password: String::new(),
+            error: None,
+            fresh: true,
+        });
+    }
+
+    /// Closes the window; nothing is left to recover.
+    fn quit(&mut self, ctx: &egui::Context) {
+        // Clean, saved, or the person chose to discard: nothing left to recover.
+        self.allow_close = true;
+        self.doc.discard();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    /// Escape: closes the top overlay, else leaves the tool, else clears the selection.
+    fn escape(&mut self) {
+        if !self.overlays.escape() {
+            if self.tool != Tool::Select {
+                self.tool = Tool::Select;
+            } else {
+                self.set_selection(Selection::Nothing);
+                self.map.cancel_drag();
+            }
+        }
+    }
+
+    /// Asks for a tile server's address and attribution, starting from the current one.
+    fn custom_tiles(&mut self) {
+        let (url, attribution) = match &self.map.choice {
+            BasemapChoice::Custom { url, attribution } => (url.clone(), attribution.clone()),
+            _ => (String::new(), String::new()),
+        };
+        self.overlays.push(Overlay::CustomTiles {
+            url,
+            attribution,
+            error: None,
+        });
     }
 
     /// Runs one edit of the working document; shows its error, or brings everything that
@@ -235,7 +254,7 @@ impl PistasApp {
         source: Option<crate::io::journal::Fingerprint>,
     ) {
         self.doc.install(document, path, untitled, origin, source);
-        self.selection = Selection::Nothing;
+        self.set_selection(Selection::Nothing);
         self.hovered = None;
         self.tool = Tool::Select;
         self.map.cancel_drag();

@@ -125,145 +125,9 @@ impl PistasApp {
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 let lang = self.lang;
-                ui.menu_button(lang.t(T::File), |ui| {
-                    self.menu_item(ui, Action::New, true);
-                    self.menu_item(ui, Action::Open, true);
-                    ui.menu_button(lang.t(T::Recent), |ui| {
-                        if self.settings.recent.is_empty() {
-                            ui.label(lang.t(T::NoRecent));
-                        }
-                        for path in self.settings.recent.clone() {
-                            self.menu_item(ui, Action::OpenPath(path), true);
-                        }
-                    });
-                    self.menu_item(ui, Action::ImportLayer, true);
-                    ui.separator();
-                    self.menu_item(ui, Action::Save, true);
-                    self.menu_item(ui, Action::SaveAs, true);
-                    self.menu_item(ui, Action::SaveProject, true);
-                    ui.separator();
-                    self.menu_item(ui, Action::ConnectDatabase, true);
-                    let linked = self.team.link(self.doc.version().generation()).is_some();
-                    self.menu_item(ui, Action::SyncDatabase, linked && !self.team.busy());
-                    ui.separator();
-                    self.menu_item(ui, Action::ExportDialog, true);
-                    self.menu_item(ui, Action::ExportMapPng, true);
-                    let writing = self.story.busy();
-                    self.menu_item(ui, Action::ExportDossier, !writing);
-                    self.menu_item(ui, Action::PublishWebMap, !writing);
-                    ui.menu_button(lang.t(T::ExportFiltered), |ui| {
-                        for format in Format::ALL {
-                            self.menu_item(ui, Action::ExportFiltered(format), true);
-                        }
-                    });
-                    ui.menu_button(lang.t(T::Export), |ui| {
-                        for format in Format::ALL {
-                            self.menu_item(ui, Action::Export(format), true);
-                        }
-                    });
-                    ui.separator();
-                    self.menu_item(ui, Action::Quit, true);
-                });
-                ui.menu_button(lang.t(T::Edit), |ui| {
-                    let undo = self.doc.editor().can_undo();
-                    let redo = self.doc.editor().can_redo();
-                    self.menu_item(ui, Action::Undo, undo);
-                    self.menu_item(ui, Action::Redo, redo);
-                    ui.separator();
-                    self.menu_item(ui, Action::AddPoint, true);
-                    self.menu_item(ui, Action::AddRunway, true);
-                    let has = self.selection.strip().is_some();
-                    self.menu_item(ui, Action::Delete, has);
-                });
-                ui.menu_button(lang.t(T::View), |ui| {
-                    for (action, on) in [
-                        (Action::ToggleSidebar, self.settings.sidebar),
-                        (Action::ToggleInspector, self.settings.inspector),
-                    ] {
-                        let mut shown = on;
-                        let keys = action
-                            .shortcuts()
-                            .first()
-                            .map(|k| ui.ctx().format_shortcut(k))
-                            .unwrap_or_default();
-                        let check = egui::Checkbox::new(&mut shown, action.text(lang));
-                        if ui.add(check).on_hover_text(keys).changed() {
-                            self.pending.push(action);
-                        }
-                    }
-                    ui.separator();
-                    self.menu_item(ui, Action::FitToData, true);
-                    let mut labels = self.settings.labels;
-                    if ui.checkbox(&mut labels, lang.t(T::Labels)).changed() {
-                        self.pending.push(Action::ToggleLabels);
-                    }
-                    ui.separator();
-                    ui.label(lang.t(T::Basemap));
-                    let current = self.map.choice.clone();
-                    if ui
-                        .radio(current == BasemapChoice::Offline, lang.t(T::BasemapOffline))
-                        .clicked()
-                    {
-                        self.pending.push(Action::Basemap(BasemapChoice::Offline));
-                    }
-                    if ui
-                        .radio(
-                            current == BasemapChoice::OpenStreetMap,
-                            lang.t(T::BasemapOsm),
-                        )
-                        .on_hover_text(lang.t(T::OsmWarning))
-                        .clicked()
-                    {
-                        self.pending
-                            .push(Action::Basemap(BasemapChoice::OpenStreetMap));
-                    }
-                    if ui
-                        .radio(
-                            matches!(current, BasemapChoice::PmTiles(_)),
-                            lang.t(T::OpenPmtiles),
-                        )
-                        .clicked()
-                    {
-                        self.pending.push(Action::OpenPmtiles);
-                    }
-                    ui.label(lang.t(T::Imagery));
-                    for provider in tiles::Imagery::ALL {
-                        let choice = BasemapChoice::Imagery(provider);
-                        if ui
-                            .radio(current == choice, provider.name())
-                            .on_hover_text(provider.attribution())
-                            .clicked()
-                        {
-                            self.pending.push(Action::Basemap(choice));
-                        }
-                    }
-                    if ui
-                        .radio(
-                            matches!(current, BasemapChoice::Custom { .. }),
-                            lang.t(T::CustomTiles),
-                        )
-                        .clicked()
-                    {
-                        self.pending.push(Action::CustomTiles);
-                    }
-                    let mut over = self.settings.context_over_tiles;
-                    if ui
-                        .checkbox(&mut over, lang.t(T::ContextOverTiles))
-                        .changed()
-                    {
-                        self.remember(|s| s.context_over_tiles = over);
-                    }
-                    ui.separator();
-                    ui.label(lang.t(T::Language));
-                    for l in [Lang::En, Lang::Es] {
-                        if ui
-                            .radio(self.lang == l, Action::Language(l).text(lang))
-                            .clicked()
-                        {
-                            self.pending.push(Action::Language(l));
-                        }
-                    }
-                });
+                ui.menu_button(lang.t(T::File), |ui| self.file_menu_ui(ui));
+                ui.menu_button(lang.t(T::Edit), |ui| self.edit_menu_ui(ui));
+                ui.menu_button(lang.t(T::View), |ui| self.view_menu_ui(ui));
                 ui.menu_button(lang.t(T::Help), |ui| {
                     self.menu_item(ui, Action::Shortcuts, true);
                     self.menu_item(ui, Action::About, true);
@@ -272,93 +136,160 @@ impl PistasApp {
         });
     }
 
+    /// The View menu: panels, labels, the basemap and the language.
+    fn view_menu_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        for (action, on) in [
+            (Action::ToggleSidebar, self.settings.sidebar),
+            (Action::ToggleInspector, self.settings.inspector),
+        ] {
+            let mut shown = on;
+            let keys = action
+                .shortcuts()
+                .first()
+                .map(|k| ui.ctx().format_shortcut(k))
+                .unwrap_or_default();
+            let check = egui::Checkbox::new(&mut shown, action.text(lang));
+            if ui.add(check).on_hover_text(keys).changed() {
+                self.pending.push(action);
+            }
+        }
+        ui.separator();
+        self.menu_item(ui, Action::FitToData, true);
+        let mut labels = self.settings.labels;
+        if ui.checkbox(&mut labels, lang.t(T::Labels)).changed() {
+            self.pending.push(Action::ToggleLabels);
+        }
+        ui.separator();
+        ui.label(lang.t(T::Basemap));
+        let current = self.map.choice.clone();
+        if ui
+            .radio(current == BasemapChoice::Offline, lang.t(T::BasemapOffline))
+            .clicked()
+        {
+            self.pending.push(Action::Basemap(BasemapChoice::Offline));
+        }
+        if ui
+            .radio(
+                current == BasemapChoice::OpenStreetMap,
+                lang.t(T::BasemapOsm),
+            )
+            .on_hover_text(lang.t(T::OsmWarning))
+            .clicked()
+        {
+            self.pending
+                .push(Action::Basemap(BasemapChoice::OpenStreetMap));
+        }
+        if ui
+            .radio(
+                matches!(current, BasemapChoice::PmTiles(_)),
+                lang.t(T::OpenPmtiles),
+            )
+            .clicked()
+        {
+            self.pending.push(Action::OpenPmtiles);
+        }
+        ui.label(lang.t(T::Imagery));
+        for provider in tiles::Imagery::ALL {
+            let choice = BasemapChoice::Imagery(provider);
+            if ui
+                .radio(current == choice, provider.name())
+                .on_hover_text(provider.attribution())
+                .clicked()
+            {
+                self.pending.push(Action::Basemap(choice));
+            }
+        }
+        if ui
+            .radio(
+                matches!(current, BasemapChoice::Custom { .. }),
+                lang.t(T::CustomTiles),
+            )
+            .clicked()
+        {
+            self.pending.push(Action::CustomTiles);
+        }
+        let mut over = self.settings.context_over_tiles;
+        if ui
+            .checkbox(&mut over, lang.t(T::ContextOverTiles))
+            .changed()
+        {
+            self.remember(|s| s.context_over_tiles = over);
+        }
+        ui.separator();
+        ui.label(lang.t(T::Language));
+        for l in [Lang::En, Lang::Es] {
+            if ui
+                .radio(self.lang == l, Action::Language(l).text(lang))
+                .clicked()
+            {
+                self.pending.push(Action::Language(l));
+            }
+        }
+    }
+
+    /// The Edit menu: undo, redo, adding and deleting strips.
+    fn edit_menu_ui(&mut self, ui: &mut egui::Ui) {
+        let undo = self.doc.editor().can_undo();
+        let redo = self.doc.editor().can_redo();
+        self.menu_item(ui, Action::Undo, undo);
+        self.menu_item(ui, Action::Redo, redo);
+        ui.separator();
+        self.menu_item(ui, Action::AddPoint, true);
+        self.menu_item(ui, Action::AddRunway, true);
+        let has = self.selection.strip().is_some();
+        self.menu_item(ui, Action::Delete, has);
+    }
+
+    /// The File menu: documents, projects, the database and exports.
+    fn file_menu_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        self.menu_item(ui, Action::New, true);
+        self.menu_item(ui, Action::Open, true);
+        ui.menu_button(lang.t(T::Recent), |ui| {
+            if self.settings.recent.is_empty() {
+                ui.label(lang.t(T::NoRecent));
+            }
+            for path in self.settings.recent.clone() {
+                self.menu_item(ui, Action::OpenPath(path), true);
+            }
+        });
+        self.menu_item(ui, Action::ImportLayer, true);
+        ui.separator();
+        self.menu_item(ui, Action::Save, true);
+        self.menu_item(ui, Action::SaveAs, true);
+        self.menu_item(ui, Action::SaveProject, true);
+        ui.separator();
+        self.menu_item(ui, Action::ConnectDatabase, true);
+        let linked = self.team.link(self.doc.version().generation()).is_some();
+        self.menu_item(ui, Action::SyncDatabase, linked && !self.team.busy());
+        ui.separator();
+        self.menu_item(ui, Action::ExportDialog, true);
+        self.menu_item(ui, Action::ExportMapPng, true);
+        let writing = self.story.busy();
+        self.menu_item(ui, Action::ExportDossier, !writing);
+        self.menu_item(ui, Action::PublishWebMap, !writing);
+        ui.menu_button(lang.t(T::ExportFiltered), |ui| {
+            for format in Format::ALL {
+                self.menu_item(ui, Action::ExportFiltered(format), true);
+            }
+        });
+        ui.menu_button(lang.t(T::Export), |ui| {
+            for format in Format::ALL {
+                self.menu_item(ui, Action::Export(format), true);
+            }
+        });
+        ui.separator();
+        self.menu_item(ui, Action::Quit, true);
+    }
+
     pub(super) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui.horizontal(|ui| {
-                for (action, on, short) in [
-                    (
-                        Action::ToggleSidebar,
-                        self.settings.sidebar,
-                        T::PanelLayersShort,
-                    ),
-                    (
-                        Action::ToggleInspector,
-                        self.settings.inspector,
-                        T::PanelInspectorShort,
-                    ),
-                ] {
-                    let keys = action
-                        .shortcuts()
-                        .first()
-                        .map(|k| ui.ctx().format_shortcut(k))
-                        .unwrap_or_default();
-                    if ui
-                        .selectable_label(on, lang.t(short))
-                        .on_hover_text(format!("{} ({keys})", action.text(lang)))
-                        .clicked()
-                    {
-                        self.pending.push(action);
-                    }
-                }
+                self.panel_toggles_ui(ui);
                 ui.separator();
-                let adding_point = self.tool == Tool::AddPoint;
-                if ui
-                    .selectable_label(adding_point, format!("+ {}", lang.t(T::AddPoint)))
-                    .on_hover_text(lang.t(T::AddPointHelp))
-                    .clicked()
-                {
-                    self.pending.push(if adding_point {
-                        Action::Escape
-                    } else {
-                        Action::AddPoint
-                    });
-                }
-                let adding_runway = matches!(self.tool, Tool::AddRunway(_));
-                if ui
-                    .selectable_label(adding_runway, lang.t(T::AddRunway).to_owned())
-                    .on_hover_text(lang.t(T::AddRunwayHelp))
-                    .clicked()
-                {
-                    self.pending.push(if adding_runway {
-                        Action::Escape
-                    } else {
-                        Action::AddRunway
-                    });
-                }
-                ui.separator();
-                if ui
-                    .add_enabled(
-                        self.doc.editor().can_undo(),
-                        egui::Button::new(lang.t(T::Undo)),
-                    )
-                    .clicked()
-                {
-                    self.pending.push(Action::Undo);
-                }
-                if ui
-                    .add_enabled(
-                        self.doc.editor().can_redo(),
-                        egui::Button::new(lang.t(T::Redo)),
-                    )
-                    .clicked()
-                {
-                    self.pending.push(Action::Redo);
-                }
-                ui.separator();
-                let measuring = matches!(self.tool, Tool::Measure(_));
-                if ui
-                    .selectable_label(measuring, lang.t(T::Measure))
-                    .on_hover_text(lang.t(T::MeasureHelp))
-                    .clicked()
-                {
-                    self.tool = if measuring {
-                        Tool::Select
-                    } else {
-                        Tool::Measure(Vec::new())
-                    };
-                    self.tab = Tab::Map;
-                }
+                self.tools_ui(ui);
                 ui.separator();
                 let label = ui.label(lang.t(T::GoTo));
                 let goto = ui
@@ -380,6 +311,98 @@ impl PistasApp {
                 }
             });
         });
+    }
+
+    /// The tools: adding a point or a runway, undo and redo, measuring.
+    fn tools_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        let adding_point = self.tool == Tool::AddPoint;
+        if ui
+            .selectable_label(adding_point, format!("+ {}", lang.t(T::AddPoint)))
+            .on_hover_text(lang.t(T::AddPointHelp))
+            .clicked()
+        {
+            self.pending.push(if adding_point {
+                Action::Escape
+            } else {
+                Action::AddPoint
+            });
+        }
+        let adding_runway = matches!(self.tool, Tool::AddRunway(_));
+        if ui
+            .selectable_label(adding_runway, lang.t(T::AddRunway).to_owned())
+            .on_hover_text(lang.t(T::AddRunwayHelp))
+            .clicked()
+        {
+            self.pending.push(if adding_runway {
+                Action::Escape
+            } else {
+                Action::AddRunway
+            });
+        }
+        ui.separator();
+        if ui
+            .add_enabled(
+                self.doc.editor().can_undo(),
+                egui::Button::new(lang.t(T::Undo)),
+            )
+            .clicked()
+        {
+            self.pending.push(Action::Undo);
+        }
+        if ui
+            .add_enabled(
+                self.doc.editor().can_redo(),
+                egui::Button::new(lang.t(T::Redo)),
+            )
+            .clicked()
+        {
+            self.pending.push(Action::Redo);
+        }
+        ui.separator();
+        let measuring = matches!(self.tool, Tool::Measure(_));
+        if ui
+            .selectable_label(measuring, lang.t(T::Measure))
+            .on_hover_text(lang.t(T::MeasureHelp))
+            .clicked()
+        {
+            self.tool = if measuring {
+                Tool::Select
+            } else {
+                Tool::Measure(Vec::new())
+            };
+            self.tab = Tab::Map;
+        }
+    }
+
+    /// The buttons that show and hide the sidebar and the inspector.
+    fn panel_toggles_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        for (action, on, short) in [
+            (
+                Action::ToggleSidebar,
+                self.settings.sidebar,
+                T::PanelLayersShort,
+            ),
+            (
+                Action::ToggleInspector,
+                self.settings.inspector,
+                T::PanelInspectorShort,
+            ),
+        ] {
+            let keys = action
+                .shortcuts()
+                .first()
+                .map(|k| ui.ctx().format_shortcut(k))
+                .unwrap_or_default();
+            if ui
+                .selectable_label(on, lang.t(short))
+                .on_hover_text(format!("{} ({keys})", action.text(lang)))
+                .clicked()
+            {
+                self.pending.push(action);
+            }
+        }
     }
 
     pub(super) fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
@@ -418,20 +441,7 @@ impl PistasApp {
                     Tool::Polygon(_) => Some(T::DrawPolygonHelp),
                     Tool::Measure(_) => None,
                 };
-                if let Tool::Measure(points) = &self.tool {
-                    let lon_lat: Vec<(f64, f64)> = points.iter().map(|p| (p.x(), p.y())).collect();
-                    let (length, area) = path_length_and_area(&lon_lat);
-                    ui.separator();
-                    let mut text =
-                        lang.fill(T::MeasureLength, &[&lang.decimal(length / 1000.0, 2)]);
-                    if let Some(a) = area {
-                        text.push_str(&lang.fill(T::MeasureArea, &[&lang.decimal(a / 1e6, 3)]));
-                    }
-                    if points.is_empty() {
-                        text = lang.t(T::MeasureHelp).to_owned();
-                    }
-                    ui.strong(text);
-                }
+                self.measure_ui(ui);
                 if let Some((done, total)) = self.evidence.jobs.progress() {
                     ui.separator();
                     ui.spinner();
@@ -462,43 +472,7 @@ impl PistasApp {
                         self.problems.show = !self.problems.show;
                     }
                 }
-                let mut cancel = false;
-                let mut running = false;
-                for job in self.jobs.running() {
-                    running = true;
-                    ui.separator();
-                    // The file's name, so the bar and Cancel fit a narrow window; the
-                    // whole path on hover.
-                    let path = job.path().display().to_string();
-                    let name = job
-                        .path()
-                        .file_name()
-                        .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
-                    let what = match &job.kind {
-                        JobKind::Open(_) | JobKind::Import(_) | JobKind::Project(_) => T::Opening,
-                        JobKind::Save(_) => T::Saving,
-                        JobKind::Export { .. } => T::Exporting,
-                    };
-                    ui.label(lang.fill(what, &[&name])).on_hover_text(path);
-                    match job.progress() {
-                        Some(p) => {
-                            ui.add(
-                                egui::ProgressBar::new(p)
-                                    .desired_width(120.0)
-                                    .show_percentage(),
-                            );
-                        }
-                        None => {
-                            ui.spinner();
-                        }
-                    }
-                }
-                if running && ui.button(lang.t(T::Cancel)).clicked() {
-                    cancel = true;
-                }
-                if cancel {
-                    self.jobs.cancel();
-                }
+                let running = self.jobs_status_ui(ui);
                 self.team_status_ui(ui);
                 if !running && let Some(notice) = &self.notice {
                     ui.separator();
@@ -506,5 +480,66 @@ impl PistasApp {
                 }
             });
         });
+    }
+
+    /// Each job running in the background, with its progress, and Cancel; true when any is.
+    fn jobs_status_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let lang = self.lang;
+        let mut cancel = false;
+        let mut running = false;
+        for job in self.jobs.running() {
+            running = true;
+            ui.separator();
+            // The file's name, so the bar and Cancel fit a narrow window; the
+            // whole path on hover.
+            let path = job.path().display().to_string();
+            let name = job
+                .path()
+                .file_name()
+                .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+            let what = match &job.kind {
+                JobKind::Open(_) | JobKind::Import(_) | JobKind::Project(_) => T::Opening,
+                JobKind::Save(_) => T::Saving,
+                JobKind::Export { .. } => T::Exporting,
+            };
+            ui.label(lang.fill(what, &[&name])).on_hover_text(path);
+            match job.progress() {
+                Some(p) => {
+                    ui.add(
+                        egui::ProgressBar::new(p)
+                            .desired_width(120.0)
+                            .show_percentage(),
+                    );
+                }
+                None => {
+                    ui.spinner();
+                }
+            }
+        }
+        if running && ui.button(lang.t(T::Cancel)).clicked() {
+            cancel = true;
+        }
+        if cancel {
+            self.jobs.cancel();
+        }
+        running
+    }
+
+    /// The length (and area) measured so far, or how to measure.
+    fn measure_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        if let Tool::Measure(points) = &self.tool {
+            let lon_lat: Vec<(f64, f64)> = points.iter().map(|p| (p.x(), p.y())).collect();
+            let (length, area) = path_length_and_area(&lon_lat);
+            ui.separator();
+            let mut text = lang.fill(T::MeasureLength, &[&lang.decimal(length / 1000.0, 2)]);
+            if let Some(a) = area {
+                text.push_str(&lang.fill(T::MeasureArea, &[&lang.decimal(a / 1e6, 3)]));
+            }
+            if points.is_empty() {
+                text = lang.t(T::MeasureHelp).to_owned();
+            }
+            ui.strong(text);
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! picker (`picker`).
 
 pub mod export_view;
+pub(crate) mod help;
 pub(crate) mod import_view;
 pub(crate) mod merge_view;
 pub(crate) mod picker;

@@ -131,55 +131,61 @@ impl PistasApp {
             self.edit(|e| e.set_shape(index, shape));
         }
         if let Some((pos, picked)) = out.clicked {
-            match self.tool.clone() {
-                Tool::Select => match self.pick_at(pos, picked) {
-                    Some(Picked::Working(i)) => {
-                        self.set_selection(Selection::Strip(i));
-                        self.table.scroll_to = Some(i);
-                    }
-                    Some(Picked::Layer(key, i)) => {
-                        self.set_selection(Selection::Layer { key, index: i });
-                    }
-                    None => {
-                        self.set_selection(Selection::Nothing);
-                    }
-                },
-                Tool::AddPoint => {
-                    let shape = geo::Point::new(pos.x(), pos.y()).into();
-                    self.add_strip(T::NewStrip, shape);
+            self.map_clicked(pos, picked);
+        }
+    }
+
+    /// A click on the map, by the tool in hand: selects what it hit, adds a strip, or
+    /// takes a point of a runway, a measure, an area or a polygon.
+    fn map_clicked(&mut self, pos: walkers::Position, picked: Option<usize>) {
+        match self.tool.clone() {
+            Tool::Select => match self.pick_at(pos, picked) {
+                Some(Picked::Working(i)) => {
+                    self.set_selection(Selection::Strip(i));
+                    self.table.scroll_to = Some(i);
                 }
-                Tool::AddRunway(None) => self.tool = Tool::AddRunway(Some(pos)),
-                Tool::Measure(mut points) => {
+                Some(Picked::Layer(key, i)) => {
+                    self.set_selection(Selection::Layer { key, index: i });
+                }
+                None => {
+                    self.set_selection(Selection::Nothing);
+                }
+            },
+            Tool::AddPoint => {
+                let shape = geo::Point::new(pos.x(), pos.y()).into();
+                self.add_strip(T::NewStrip, shape);
+            }
+            Tool::AddRunway(None) => self.tool = Tool::AddRunway(Some(pos)),
+            Tool::Measure(mut points) => {
+                points.push(pos);
+                self.tool = Tool::Measure(points);
+            }
+            Tool::Area(None) => self.tool = Tool::Area(Some(pos)),
+            Tool::Polygon(mut points) => {
+                // A click on the first corner closes the polygon.
+                let closes = points.len() >= 3
+                    && self.map.transform.is_some_and(|t| {
+                        let first =
+                            t.to_screen(map::transform::mercator(points[0].x(), points[0].y()));
+                        let here = t.to_screen(map::transform::mercator(pos.x(), pos.y()));
+                        first.distance(here) <= 10.0
+                    });
+                if closes {
+                    self.finish_polygon(points);
+                } else {
                     points.push(pos);
-                    self.tool = Tool::Measure(points);
+                    self.tool = Tool::Polygon(points);
                 }
-                Tool::Area(None) => self.tool = Tool::Area(Some(pos)),
-                Tool::Polygon(mut points) => {
-                    // A click on the first corner closes the polygon.
-                    let closes = points.len() >= 3
-                        && self.map.transform.is_some_and(|t| {
-                            let first =
-                                t.to_screen(map::transform::mercator(points[0].x(), points[0].y()));
-                            let here = t.to_screen(map::transform::mercator(pos.x(), pos.y()));
-                            first.distance(here) <= 10.0
-                        });
-                    if closes {
-                        self.finish_polygon(points);
-                    } else {
-                        points.push(pos);
-                        self.tool = Tool::Polygon(points);
-                    }
-                }
-                Tool::Area(Some(first)) => {
-                    let (w, e) = (first.x().min(pos.x()), first.x().max(pos.x()));
-                    let (s, n) = (first.y().min(pos.y()), first.y().max(pos.y()));
-                    self.filters.edit(|f| f.area = Some([w, s, e, n]));
-                    self.tool = Tool::Select;
-                }
-                Tool::AddRunway(Some(first)) => {
-                    let ends = vec![(first.x(), first.y()), (pos.x(), pos.y())];
-                    self.add_strip(T::NewRunway, geo::LineString::from(ends).into());
-                }
+            }
+            Tool::Area(Some(first)) => {
+                let (w, e) = (first.x().min(pos.x()), first.x().max(pos.x()));
+                let (s, n) = (first.y().min(pos.y()), first.y().max(pos.y()));
+                self.filters.edit(|f| f.area = Some([w, s, e, n]));
+                self.tool = Tool::Select;
+            }
+            Tool::AddRunway(Some(first)) => {
+                let ends = vec![(first.x(), first.y()), (pos.x(), pos.y())];
+                self.add_strip(T::NewRunway, geo::LineString::from(ends).into());
             }
         }
     }

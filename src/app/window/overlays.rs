@@ -3,11 +3,12 @@
 
 use crate::app::PistasApp;
 use crate::app::actions::Action;
+use crate::app::dialogs::help;
 use crate::app::i18n::T;
 use crate::app::panels::problems::ProblemsOf;
 use crate::app::state::document::Origin;
 use crate::app::state::jobs::{AfterSave, OpenFor};
-use crate::app::state::overlays::{Overlay, basemap_credits};
+use crate::app::state::overlays::Overlay;
 use crate::io::Format;
 
 impl PistasApp {
@@ -148,46 +149,8 @@ impl PistasApp {
                         keep = false;
                     }
                 }
-                Overlay::Shortcuts => {
-                    ui.heading(lang.t(T::Shortcuts));
-                    egui::Grid::new("shortcuts")
-                        .num_columns(2)
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for action in Action::in_help_order() {
-                                let keys: Vec<String> = action
-                                    .shortcuts()
-                                    .iter()
-                                    .map(|k| ui.ctx().format_shortcut(k))
-                                    .collect();
-                                ui.label(action.text(lang));
-                                ui.monospace(keys.join(", "));
-                                ui.end_row();
-                            }
-                            // The map's own gestures, which have no menu.
-                            for (what, how) in [
-                                (T::HelpPan, T::HelpPanHow),
-                                (T::HelpZoom, T::HelpZoomHow),
-                                (T::HelpInspect, T::HelpInspectHow),
-                            ] {
-                                ui.label(lang.t(what));
-                                ui.monospace(lang.t(how));
-                                ui.end_row();
-                            }
-                        });
-                    if ui.button(lang.t(T::Ok)).clicked() {
-                        keep = false;
-                    }
-                }
-                Overlay::About => {
-                    ui.heading("Pistas");
-                    ui.label(lang.fill(T::VersionLine, &[crate::VERSION]));
-                    ui.label(lang.t(T::AboutBody));
-                    ui.label(basemap_credits());
-                    if ui.button(lang.t(T::Ok)).clicked() {
-                        keep = false;
-                    }
-                }
+                Overlay::Shortcuts => keep = !help::shortcuts_ui(ui, lang),
+                Overlay::About => keep = !help::about_ui(ui, lang),
                 Overlay::Merge(_)
                 | Overlay::Export(_)
                 | Overlay::CustomTiles { .. }

@@ -1,7 +1,9 @@
-//! The window's dialogs: Export… (`export_view`), the import preview (`import_view`), the
-//! merge review (`merge_view`), team sync (`team_view`) and its report
-//! (`sync_report_view`), dossiers and the web map (`stories`), and the in-window file
-//! picker (`picker`).
+//! The window's dialogs, each drawing itself and returning the person's answer: Export…
+//! (`export_view`), the import preview (`import_view`), the merge review (`merge_view`),
+//! connecting to the team's database and reviewing a sync's conflicts (`team_view`), the
+//! last sync's report (`sync_report_view`), dossiers and the web map (`stories`), the
+//! in-window file picker (`picker`), and the shortcuts and About (`help`). What their
+//! answers start is in `app/window/`.
 
 pub mod export_view;
 pub(crate) mod help;

@@ -2,9 +2,9 @@
 //! or PMTiles tiles underneath, a legend, a scale bar and the attribution of what is drawn.
 
 pub mod basemap;
+pub(crate) mod goto;
 mod hover;
 pub mod lines;
-pub(crate) mod panel;
 pub mod strips;
 pub mod transform;
 pub mod world;

@@ -1,8 +1,9 @@
-//! The panels of the window and their places: the inspector (`inspector`, with the
-//! lifeline), the centre's tabs (the map, the table: `table`, the statistics:
-//! `stats_view`), the timeline (`timeline`), the layers and filters sidebar (`layers`,
-//! `filters`), the problems panel (`problems`) and unread events (`unread_view`); this
-//! file places them and saves a chart as PNG.
+//! The panels of the window, each given what it shows and returning what the person asked
+//! for: the inspector (`inspector`, with the lifeline: `lifeline`), the table (`table`),
+//! the statistics (`stats_view`), the timeline (`timeline`), the layers and filters
+//! sidebar (`layers`, `filters`), the problems panel (`problems`), unread events
+//! (`unread_view`) and property values as text (`values`). Where they sit in the window is
+//! `app/window/panels.rs`.
 
 pub(crate) mod filters;
 pub(crate) mod inspector;
@@ -17,6 +18,7 @@ pub(crate) mod values;
 
 use std::path::PathBuf;
 
+/// The path with `.png` as its extension (kept when it already has it, in any case).
 pub(crate) fn with_png_extension(path: PathBuf) -> PathBuf {
     if path
         .extension()

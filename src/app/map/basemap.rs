@@ -221,7 +221,7 @@ impl Basemap {
     }
 }
 
-pub use crate::analysis::fold;
+use crate::analysis::fold;
 
 fn dist2(a: Merc, b: Merc) -> f64 {
     (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)

@@ -21,16 +21,16 @@ impl PistasApp {
             self.map.go_to(lon, lat, 12.0);
             return;
         }
-        let q = map::basemap::fold(&text);
+        let q = crate::analysis::fold(&text);
         let doc = self.doc.document();
         let found = doc
             .features()
             .iter()
-            .position(|f| map::basemap::fold(f.label()) == q || f.id().as_str() == text)
+            .position(|f| crate::analysis::fold(f.label()) == q || f.id().as_str() == text)
             .or_else(|| {
                 doc.features()
                     .iter()
-                    .position(|f| map::basemap::fold(f.label()).contains(&q))
+                    .position(|f| crate::analysis::fold(f.label()).contains(&q))
             });
         if let Some(i) = found {
             self.set_selection(Selection::Strip(i));

@@ -140,8 +140,8 @@ fn column_combo(
         .labelled_by(label);
 }
 
-/// The CSV part of the dialog; true when the preview must be made again (new encoding or
-/// separator).
+/// The CSV part of the dialog: how to read the file, which columns say what, and its first
+/// rows; the encoding and separator to make the preview again with, when they changed.
 pub(crate) fn csv_ui(
     ui: &mut egui::Ui,
     lang: Lang,
@@ -151,112 +151,141 @@ pub(crate) fn csv_ui(
 ) -> Option<(TextEncoding, u8)> {
     let mut again = None;
     let plan: &mut CsvPlan = &mut preview.plan;
+    let headers = &preview.headers;
     egui::Grid::new("import-csv")
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            ui.label(lang.t(T::ImportEncoding));
-            let mut encoding = plan.encoding;
-            egui::ComboBox::from_id_salt("import-encoding")
-                .selected_text(encoding.label())
-                .show_ui(ui, |ui| {
-                    for e in TextEncoding::ALL {
-                        ui.selectable_value(&mut encoding, e, e.label());
-                    }
-                });
-            ui.end_row();
-            ui.label(lang.t(T::ImportSeparator));
-            let mut delimiter = plan.delimiter;
-            ui.horizontal(|ui| {
-                egui::ComboBox::from_id_salt("import-separator")
-                    .selected_text(delimiter_label(lang, delimiter))
-                    .show_ui(ui, |ui| {
-                        for d in [b',', b';', b'\t', b'|'] {
-                            ui.selectable_value(&mut delimiter, d, delimiter_label(lang, d));
-                        }
-                    });
-                ui.checkbox(&mut plan.decimal_comma, lang.t(T::ImportDecimalComma));
-            });
-            ui.end_row();
-            if encoding != plan.encoding || delimiter != plan.delimiter {
-                again = Some((encoding, delimiter));
-            }
-            let headers = &preview.headers;
+            again = reading_rows(ui, lang, plan);
             ui.label(lang.t(T::ImportLocations));
-            ui.vertical(|ui| {
-                let lonlat = matches!(plan.locations, Locations::LonLat { .. });
-                if ui.radio(lonlat, lang.t(T::ImportLonLat)).clicked() && !lonlat {
-                    plan.locations = Locations::LonLat {
-                        lon: 0,
-                        lat: 1.min(headers.len().saturating_sub(1)),
-                    };
-                }
-                if let Locations::LonLat { lon, lat } = &mut plan.locations {
-                    ui.horizontal(|ui| {
-                        let label = ui.label(lang.t(T::ImportLongitude));
-                        let mut l = Some(*lon);
-                        column_combo(ui, "import-lon", headers, &mut l, None, label.id);
-                        *lon = l.unwrap_or(*lon);
-                        let label = ui.label(lang.t(T::ImportLatitude));
-                        let mut l = Some(*lat);
-                        column_combo(ui, "import-lat", headers, &mut l, None, label.id);
-                        *lat = l.unwrap_or(*lat);
-                    });
-                }
-                let wkt = matches!(plan.locations, Locations::Wkt(_));
-                let wkt_radio = ui.radio(wkt, lang.t(T::ImportWkt));
-                if wkt_radio.clicked() && !wkt {
-                    plan.locations = Locations::Wkt(0);
-                }
-                if let Locations::Wkt(column) = &mut plan.locations {
-                    let mut c = Some(*column);
-                    column_combo(ui, "import-wkt", headers, &mut c, None, wkt_radio.id);
-                    *column = c.unwrap_or(*column);
-                }
-                let pair = matches!(plan.locations, Locations::Pair(_));
-                let pair_radio = ui.radio(pair, lang.t(T::ImportPair));
-                if pair_radio.clicked() && !pair {
-                    plan.locations = Locations::Pair(0);
-                }
-                if let Locations::Pair(column) = &mut plan.locations {
-                    let mut c = Some(*column);
-                    column_combo(ui, "import-pair", headers, &mut c, None, pair_radio.id);
-                    *column = c.unwrap_or(*column);
-                }
-                if ui
-                    .radio(
-                        plan.locations == Locations::None,
-                        lang.t(T::ImportNoLocations),
-                    )
-                    .clicked()
-                {
-                    plan.locations = Locations::None;
-                }
-            });
+            ui.vertical(|ui| locations_ui(ui, lang, plan, headers));
             ui.end_row();
             if plan.kind != TableKind::PistasEvents {
-                let label = ui.label(lang.t(T::ImportId));
-                column_combo(
-                    ui,
-                    "import-id",
-                    headers,
-                    &mut plan.id,
-                    Some(lang.t(T::ImportNone)),
-                    label.id,
-                );
-                ui.end_row();
-                let label = ui.label(lang.t(T::ImportName));
-                column_combo(
-                    ui,
-                    "import-name",
-                    headers,
-                    &mut plan.name,
-                    Some(lang.t(T::ImportNoName)),
-                    label.id,
-                );
-                ui.end_row();
+                id_and_name_rows(ui, lang, plan, headers);
             }
         });
+    kind_ui(ui, lang, plan, with_events);
+    if let Some(problem) = &preview.problem
+        && plan.locations == Locations::None
+    {
+        ui.colored_label(theme::ERROR_TEXT, problem.as_str());
+    }
+    ui.add_space(4.0);
+    ui.label(
+        egui::RichText::new(lang.fill(T::ImportFirstRows, &[&path.display().to_string()])).strong(),
+    );
+    first_rows_ui(ui, plan, headers, &preview.rows);
+    again
+}
+
+/// The encoding and separator rows (and whether decimals have a comma); the encoding and
+/// separator chosen, when either changed.
+fn reading_rows(ui: &mut egui::Ui, lang: Lang, plan: &mut CsvPlan) -> Option<(TextEncoding, u8)> {
+    ui.label(lang.t(T::ImportEncoding));
+    let mut encoding = plan.encoding;
+    egui::ComboBox::from_id_salt("import-encoding")
+        .selected_text(encoding.label())
+        .show_ui(ui, |ui| {
+            for e in TextEncoding::ALL {
+                ui.selectable_value(&mut encoding, e, e.label());
+            }
+        });
+    ui.end_row();
+    ui.label(lang.t(T::ImportSeparator));
+    let mut delimiter = plan.delimiter;
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("import-separator")
+            .selected_text(delimiter_label(lang, delimiter))
+            .show_ui(ui, |ui| {
+                for d in [b',', b';', b'\t', b'|'] {
+                    ui.selectable_value(&mut delimiter, d, delimiter_label(lang, d));
+                }
+            });
+        ui.checkbox(&mut plan.decimal_comma, lang.t(T::ImportDecimalComma));
+    });
+    ui.end_row();
+    (encoding != plan.encoding || delimiter != plan.delimiter).then_some((encoding, delimiter))
+}
+
+/// Where the locations are: longitude and latitude columns, a WKT column, a column with
+/// both, or none; a radio each, with its columns under the one chosen.
+fn locations_ui(ui: &mut egui::Ui, lang: Lang, plan: &mut CsvPlan, headers: &[String]) {
+    let lonlat = matches!(plan.locations, Locations::LonLat { .. });
+    if ui.radio(lonlat, lang.t(T::ImportLonLat)).clicked() && !lonlat {
+        plan.locations = Locations::LonLat {
+            lon: 0,
+            lat: 1.min(headers.len().saturating_sub(1)),
+        };
+    }
+    if let Locations::LonLat { lon, lat } = &mut plan.locations {
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.t(T::ImportLongitude));
+            let mut l = Some(*lon);
+            column_combo(ui, "import-lon", headers, &mut l, None, label.id);
+            *lon = l.unwrap_or(*lon);
+            let label = ui.label(lang.t(T::ImportLatitude));
+            let mut l = Some(*lat);
+            column_combo(ui, "import-lat", headers, &mut l, None, label.id);
+            *lat = l.unwrap_or(*lat);
+        });
+    }
+    let wkt = matches!(plan.locations, Locations::Wkt(_));
+    let wkt_radio = ui.radio(wkt, lang.t(T::ImportWkt));
+    if wkt_radio.clicked() && !wkt {
+        plan.locations = Locations::Wkt(0);
+    }
+    if let Locations::Wkt(column) = &mut plan.locations {
+        let mut c = Some(*column);
+        column_combo(ui, "import-wkt", headers, &mut c, None, wkt_radio.id);
+        *column = c.unwrap_or(*column);
+    }
+    let pair = matches!(plan.locations, Locations::Pair(_));
+    let pair_radio = ui.radio(pair, lang.t(T::ImportPair));
+    if pair_radio.clicked() && !pair {
+        plan.locations = Locations::Pair(0);
+    }
+    if let Locations::Pair(column) = &mut plan.locations {
+        let mut c = Some(*column);
+        column_combo(ui, "import-pair", headers, &mut c, None, pair_radio.id);
+        *column = c.unwrap_or(*column);
+    }
+    if ui
+        .radio(
+            plan.locations == Locations::None,
+            lang.t(T::ImportNoLocations),
+        )
+        .clicked()
+    {
+        plan.locations = Locations::None;
+    }
+}
+
+/// The rows choosing the id and name columns.
+fn id_and_name_rows(ui: &mut egui::Ui, lang: Lang, plan: &mut CsvPlan, headers: &[String]) {
+    let label = ui.label(lang.t(T::ImportId));
+    column_combo(
+        ui,
+        "import-id",
+        headers,
+        &mut plan.id,
+        Some(lang.t(T::ImportNone)),
+        label.id,
+    );
+    ui.end_row();
+    let label = ui.label(lang.t(T::ImportName));
+    column_combo(
+        ui,
+        "import-name",
+        headers,
+        &mut plan.name,
+        Some(lang.t(T::ImportNoName)),
+        label.id,
+    );
+    ui.end_row();
+}
+
+/// A word on Pistas's own tables, and for its strips, whether to read the events beside.
+fn kind_ui(ui: &mut egui::Ui, lang: Lang, plan: &CsvPlan, with_events: &mut bool) {
     match plan.kind {
         TableKind::PistasStrips => {
             ui.label(egui::RichText::new(lang.t(T::ImportOwnStrips)).small());
@@ -273,15 +302,11 @@ pub(crate) fn csv_ui(
         }
         TableKind::Table => {}
     }
-    if let Some(problem) = &preview.problem
-        && plan.locations == Locations::None
-    {
-        ui.colored_label(theme::ERROR_TEXT, problem.as_str());
-    }
-    ui.add_space(4.0);
-    ui.label(
-        egui::RichText::new(lang.fill(T::ImportFirstRows, &[&path.display().to_string()])).strong(),
-    );
+}
+
+/// The file's first rows under its headers, the location columns coloured and the id's in
+/// italics.
+fn first_rows_ui(ui: &mut egui::Ui, plan: &CsvPlan, headers: &[String], rows: &[Vec<String>]) {
     let highlighted: Vec<usize> = match plan.locations {
         Locations::LonLat { lon, lat } => vec![lon, lat],
         Locations::Wkt(c) | Locations::Pair(c) => vec![c],
@@ -295,7 +320,7 @@ pub(crate) fn csv_ui(
                 .striped(true)
                 .spacing([10.0, 2.0])
                 .show(ui, |ui| {
-                    for (i, h) in preview.headers.iter().enumerate() {
+                    for (i, h) in headers.iter().enumerate() {
                         let mut text = egui::RichText::new(h).strong();
                         if highlighted.contains(&i) {
                             text = text.color(theme::IMPORT_COLUMN);
@@ -305,7 +330,7 @@ pub(crate) fn csv_ui(
                         ui.label(text);
                     }
                     ui.end_row();
-                    for row in preview.rows.iter().take(8) {
+                    for row in rows.iter().take(8) {
                         for (i, cell) in row.iter().enumerate() {
                             let shown: String = cell.chars().take(40).collect();
                             let mut text = egui::RichText::new(shown);
@@ -318,5 +343,4 @@ pub(crate) fn csv_ui(
                     }
                 });
         });
-    again
 }

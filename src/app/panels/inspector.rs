@@ -11,7 +11,7 @@ use crate::app::i18n::{Lang, T};
 use crate::app::state::document::Version;
 use crate::app::theme;
 use crate::edit::{format_dms, parse_coordinates};
-use crate::model::{Document, EventType, Feature, Source};
+use crate::model::{Document, Event, EventType, Feature, Source};
 
 mod draft;
 pub(crate) mod edit;
@@ -288,6 +288,8 @@ impl Inspector {
             });
     }
 
+    /// A strip's history: its lifeline, a heading with the buttons to add or compare
+    /// events, the event being written, each event with its sources, and the rebuilds.
     #[allow(clippy::too_many_arguments)]
     fn history_ui(
         &mut self,
@@ -302,170 +304,22 @@ impl Inspector {
         let summary = StripSummary::of(feature, date);
         let events = feature.events();
         crate::app::panels::lifeline::lifeline_ui(ui, lang, feature, date);
-        ui.horizontal(|ui| {
-            ui.strong(lang.fill(T::History, &[&events.len().to_string()]));
-            if !self.read_only && self.draft.is_none() && ui.button(lang.t(T::AddEvent)).clicked() {
-                self.draft = Some(Draft::new());
-            }
-            if let Some(view) = evidence.as_deref_mut()
-                && crate::app::evidence::comparable(feature).len() >= 2
-                && ui
-                    .button(lang.t(T::CompareEvents))
-                    .on_hover_text(lang.t(T::CompareHelp))
-                    .clicked()
-            {
-                view.requests
-                    .push(crate::app::evidence::Request::Compare { strip: index });
-            }
-        });
-        if let Some(draft) = &mut self.draft {
-            let mut close = false;
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.strong(if draft.index.is_some() {
-                    lang.t(T::EditEvent)
-                } else {
-                    lang.t(T::NewEvent)
-                });
-                egui::Grid::new("draft")
-                    .num_columns(2)
-                    .spacing([8.0, 4.0])
-                    .show(ui, |ui| {
-                        let label = ui.label(lang.t(T::EventType));
-                        egui::ComboBox::from_id_salt("event-type")
-                            .selected_text(lang.event(draft.kind))
-                            .show_ui(ui, |ui| {
-                                for k in EventType::ALL {
-                                    ui.selectable_value(&mut draft.kind, k, lang.event(k));
-                                }
-                            })
-                            .response
-                            .labelled_by(label.id);
-                        ui.end_row();
-                        let label = ui.label(lang.t(T::Date));
-                        ui.add(
-                            egui::TextEdit::singleline(&mut draft.date)
-                                .hint_text("2014-09-05, 2014-09~, 2014?")
-                                .desired_width(160.0),
-                        )
-                        .labelled_by(label.id);
-                        ui.end_row();
-                        lang.confidence_combo(ui, "confidence", &mut draft.confidence, T::NotSaid);
-                        ui.end_row();
-                        let label = ui.label(lang.t(T::Operation));
-                        ui.add(
-                            egui::TextEdit::singleline(&mut draft.operation)
-                                .desired_width(f32::INFINITY),
-                        )
-                        .labelled_by(label.id);
-                        ui.end_row();
-                        let label = ui
-                            .label(lang.t(T::Sources))
-                            .on_hover_text(lang.t(T::SourcesHelp));
-                        ui.add(
-                            egui::TextEdit::multiline(&mut draft.sources)
-                                .desired_rows(2)
-                                .hint_text("IDL-Reporteros | https://…")
-                                .desired_width(f32::INFINITY),
-                        )
-                        .labelled_by(label.id);
-                        ui.end_row();
-                        let label = ui.label(lang.t(T::Note));
-                        ui.add(
-                            egui::TextEdit::multiline(&mut draft.note)
-                                .desired_rows(1)
-                                .desired_width(f32::INFINITY),
-                        )
-                        .labelled_by(label.id);
-                        ui.end_row();
-                    });
-                let event = draft.event();
-                if let Err(e) = &event
-                    && !draft.date.trim().is_empty()
-                {
-                    ui.colored_label(theme::ERROR_TEXT, e);
-                }
-                ui.horizontal(|ui| {
-                    if ui
-                        .add_enabled(event.is_ok(), egui::Button::new(lang.t(T::SaveEvent)))
-                        .clicked()
-                        && let Ok(event) = event
-                    {
-                        edits.push(match draft.index {
-                            Some(j) => Edit::SetEvent(index, j, event),
-                            None => Edit::AddEvent(index, event),
-                        });
-                        close = true;
-                    }
-                    if ui.button(lang.t(T::Cancel)).clicked() {
-                        close = true;
-                    }
-                });
-            });
-            if close {
-                self.draft = None;
-            }
+        self.history_heading_ui(ui, lang, feature, index, evidence.as_deref_mut());
+        if let Some(draft) = &mut self.draft
+            && draft_ui(ui, lang, draft, index, edits)
+        {
+            self.draft = None;
         }
         for &i in summary.history.order() {
-            let e = &events[i];
-            ui.add_space(4.0);
-            let row = ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(e.date().to_string()).monospace().strong());
-                ui.label(
-                    RichText::new(lang.event(e.kind()))
-                        .color(theme::event_colour(e.kind()))
-                        .strong(),
-                );
-                if let Some(c) = e.confidence().value() {
-                    ui.label(RichText::new(lang.confidence(c)).italics());
-                }
-                if let Some(op) = e.operation().get() {
-                    ui.label(format!("· {op}"));
-                }
-                if !self.read_only
-                    && ui
-                        .small_button(lang.t(T::EditShort))
-                        .on_hover_text(lang.t(T::EditEvent))
-                        .clicked()
-                {
-                    self.draft = Some(Draft::of(i, e));
-                }
-                if !self.read_only
-                    && ui
-                        .small_button("×")
-                        .on_hover_text(lang.t(T::DeleteEvent))
-                        .clicked()
-                {
-                    edits.push(Edit::DeleteEvent(index, i));
-                }
-                if !self.read_only
-                    && let Some(view) = evidence.as_deref_mut()
-                {
-                    view.attach_button(ui, lang, index, i);
-                }
-            });
-            if let Some(view) = evidence.as_deref_mut() {
-                view.event_ui(ui, lang, (index, i), e, row.response.rect, self.read_only);
-            }
-            for (k, s) in e.sources().iter().enumerate() {
-                let line = source_line(s);
-                match s {
-                    Source::Reference(r) if r.url().get().is_some() => {
-                        ui.hyperlink_to(
-                            format!("  {}", s.label()),
-                            r.url().value().unwrap_or_default(),
-                        );
-                    }
-                    _ => {
-                        ui.label(RichText::new(format!("  {line}")).weak());
-                    }
-                }
-                if let Some(view) = evidence.as_deref_mut() {
-                    view.source_ui(ui, lang, index, i, k, s, self.read_only);
-                }
-            }
-            if let Some(note) = e.note().get() {
-                ui.label(RichText::new(format!("  {note}")).italics());
-            }
+            self.event_ui(
+                ui,
+                lang,
+                index,
+                i,
+                &events[i],
+                edits,
+                evidence.as_deref_mut(),
+            );
         }
         if !summary.history.rebuilds().is_empty() {
             ui.add_space(6.0);
@@ -482,6 +336,203 @@ impl Inspector {
             }
         }
     }
+
+    /// "History (n)", with the buttons to add an event and to compare the events' evidence.
+    fn history_heading_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        feature: &Feature,
+        index: usize,
+        evidence: Option<&mut EvidenceView>,
+    ) {
+        ui.horizontal(|ui| {
+            ui.strong(lang.fill(T::History, &[&feature.events().len().to_string()]));
+            if !self.read_only && self.draft.is_none() && ui.button(lang.t(T::AddEvent)).clicked() {
+                self.draft = Some(Draft::new());
+            }
+            if let Some(view) = evidence
+                && crate::app::evidence::comparable(feature).len() >= 2
+                && ui
+                    .button(lang.t(T::CompareEvents))
+                    .on_hover_text(lang.t(T::CompareHelp))
+                    .clicked()
+            {
+                view.requests
+                    .push(crate::app::evidence::Request::Compare { strip: index });
+            }
+        });
+    }
+
+    /// Event `i` of feature `index`: its date, kind, confidence and operation with the
+    /// buttons to edit or delete it and attach evidence, then its sources and note.
+    #[allow(clippy::too_many_arguments)]
+    fn event_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        index: usize,
+        i: usize,
+        e: &Event,
+        edits: &mut Vec<Edit>,
+        mut evidence: Option<&mut EvidenceView>,
+    ) {
+        ui.add_space(4.0);
+        let row = ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(e.date().to_string()).monospace().strong());
+            ui.label(
+                RichText::new(lang.event(e.kind()))
+                    .color(theme::event_colour(e.kind()))
+                    .strong(),
+            );
+            if let Some(c) = e.confidence().value() {
+                ui.label(RichText::new(lang.confidence(c)).italics());
+            }
+            if let Some(op) = e.operation().get() {
+                ui.label(format!("· {op}"));
+            }
+            if !self.read_only
+                && ui
+                    .small_button(lang.t(T::EditShort))
+                    .on_hover_text(lang.t(T::EditEvent))
+                    .clicked()
+            {
+                self.draft = Some(Draft::of(i, e));
+            }
+            if !self.read_only
+                && ui
+                    .small_button("×")
+                    .on_hover_text(lang.t(T::DeleteEvent))
+                    .clicked()
+            {
+                edits.push(Edit::DeleteEvent(index, i));
+            }
+            if !self.read_only
+                && let Some(view) = evidence.as_deref_mut()
+            {
+                view.attach_button(ui, lang, index, i);
+            }
+        });
+        if let Some(view) = evidence.as_deref_mut() {
+            view.event_ui(ui, lang, (index, i), e, row.response.rect, self.read_only);
+        }
+        for (k, s) in e.sources().iter().enumerate() {
+            let line = source_line(s);
+            match s {
+                Source::Reference(r) if r.url().get().is_some() => {
+                    ui.hyperlink_to(
+                        format!("  {}", s.label()),
+                        r.url().value().unwrap_or_default(),
+                    );
+                }
+                _ => {
+                    ui.label(RichText::new(format!("  {line}")).weak());
+                }
+            }
+            if let Some(view) = evidence.as_deref_mut() {
+                view.source_ui(ui, lang, index, i, k, s, self.read_only);
+            }
+        }
+        if let Some(note) = e.note().get() {
+            ui.label(RichText::new(format!("  {note}")).italics());
+        }
+    }
+}
+
+/// The event being written for feature `index`, in a group: its fields, why it cannot be
+/// saved, and Save and Cancel; true when it is closed (saved into `edits`, or cancelled).
+fn draft_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    draft: &mut Draft,
+    index: usize,
+    edits: &mut Vec<Edit>,
+) -> bool {
+    let mut close = false;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.strong(if draft.index.is_some() {
+            lang.t(T::EditEvent)
+        } else {
+            lang.t(T::NewEvent)
+        });
+        draft_fields_ui(ui, lang, draft);
+        let event = draft.event();
+        if let Err(e) = &event
+            && !draft.date.trim().is_empty()
+        {
+            ui.colored_label(theme::ERROR_TEXT, e);
+        }
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(event.is_ok(), egui::Button::new(lang.t(T::SaveEvent)))
+                .clicked()
+                && let Ok(event) = event
+            {
+                edits.push(match draft.index {
+                    Some(j) => Edit::SetEvent(index, j, event),
+                    None => Edit::AddEvent(index, event),
+                });
+                close = true;
+            }
+            if ui.button(lang.t(T::Cancel)).clicked() {
+                close = true;
+            }
+        });
+    });
+    close
+}
+
+/// The fields of the event being written: kind, date, confidence, operation, sources, note.
+fn draft_fields_ui(ui: &mut Ui, lang: Lang, draft: &mut Draft) {
+    egui::Grid::new("draft")
+        .num_columns(2)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            let label = ui.label(lang.t(T::EventType));
+            egui::ComboBox::from_id_salt("event-type")
+                .selected_text(lang.event(draft.kind))
+                .show_ui(ui, |ui| {
+                    for k in EventType::ALL {
+                        ui.selectable_value(&mut draft.kind, k, lang.event(k));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(lang.t(T::Date));
+            ui.add(
+                egui::TextEdit::singleline(&mut draft.date)
+                    .hint_text("2014-09-05, 2014-09~, 2014?")
+                    .desired_width(160.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            lang.confidence_combo(ui, "confidence", &mut draft.confidence, T::NotSaid);
+            ui.end_row();
+            let label = ui.label(lang.t(T::Operation));
+            ui.add(egui::TextEdit::singleline(&mut draft.operation).desired_width(f32::INFINITY))
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui
+                .label(lang.t(T::Sources))
+                .on_hover_text(lang.t(T::SourcesHelp));
+            ui.add(
+                egui::TextEdit::multiline(&mut draft.sources)
+                    .desired_rows(2)
+                    .hint_text("IDL-Reporteros | https://…")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(lang.t(T::Note));
+            ui.add(
+                egui::TextEdit::multiline(&mut draft.note)
+                    .desired_rows(1)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+        });
 }
 
 #[cfg(test)]

@@ -2,18 +2,17 @@
 //! on screen are laid out), selection shared with the map, double-click to centre.
 
 use egui::{RichText, Sense, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::{Column, TableBuilder, TableRow};
 
 use crate::analysis::{FactBook, Nearest};
 use crate::app::i18n::{Lang, T};
 use crate::app::state::derived::{Derived, StripPlaces, ViewKey, context_places};
 use crate::app::state::document::Version;
-use crate::app::theme;
 use crate::model::{Document, Status};
 
 mod order;
+mod rows;
 
-use crate::app::panels::values::value_text;
 use order::{property_cmp, sort_by_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,8 +186,6 @@ pub struct Table {
     editing: Option<CellEdit>,
 }
 
-const DOUBLE_CLICK_S: f64 = 0.5;
-
 impl Default for Table {
     fn default() -> Self {
         Table {
@@ -312,6 +309,8 @@ impl Table {
         rows
     }
 
+    /// The table: "Columns…", a header of sortable titles and a row per shown feature;
+    /// answers the click or edit asked for.
     pub fn ui(
         &mut self,
         ui: &mut Ui,
@@ -320,30 +319,34 @@ impl Table {
         selected: Option<usize>,
     ) -> Option<TableAction> {
         let rows = self.rows(data);
-        let Data {
-            doc,
-            facts,
-            statuses,
-            key,
-            context,
-            property_keys,
-            ..
-        } = data;
-        let mut action = None;
-        self.columns_ui(ui, lang, property_keys);
+        self.columns_ui(ui, lang, data.property_keys);
         let scroll_row = self
             .scroll_to
             .take()
             .and_then(|i| rows.iter().position(|r| *r == i));
-        let mut clicked_sort = None;
-        let mut start_edit = None;
-        let mut finished_edit = false;
-        let mut edit_drawn = false;
-        let key_version = key.version;
-        // An edit begun on another version of the document, or on a feature that is no
-        // longer at its index, ends unsaved.
+        self.drop_stale_edit(data.doc, data.key.version);
+        let mut asked = Asked::default();
+        // Ten columns are wider than the centre of a small window: scroll sideways.
+        egui::ScrollArea::horizontal().show(ui, |ui| {
+            self.builder(ui, scroll_row)
+                .header(ROW_HEIGHT + 4.0, |header| {
+                    asked.sort = self.header_ui(header, lang);
+                })
+                .body(|body| {
+                    body.rows(ROW_HEIGHT, rows.len(), |row| {
+                        let i = rows[row.index()];
+                        self.row_ui(row, lang, data, i, selected, &mut asked);
+                    });
+                });
+        });
+        self.carry_out(asked)
+    }
+
+    /// Ends an edit begun on another version of the document, or on a feature that is no
+    /// longer at its index, unsaved.
+    fn drop_stale_edit(&mut self, doc: &Document, version: Version) {
         if self.editing.as_ref().is_some_and(|e| {
-            e.version != key_version
+            e.version != version
                 || doc
                     .features()
                     .get(e.index)
@@ -351,200 +354,76 @@ impl Table {
         }) {
             self.editing = None;
         }
-        // Ten columns are wider than the centre of a small window: scroll sideways.
-        egui::ScrollArea::horizontal().show(ui, |ui| {
-            let mut builder = TableBuilder::new(ui)
-                .id_salt("strips-table")
-                .striped(true)
-                .resizable(true)
-                .sense(Sense::click())
-                .column(Column::initial(90.0).at_least(60.0))
-                .column(Column::initial(140.0).at_least(80.0));
-            // The file's own columns come right after the name, where they are seen.
-            for _ in &self.columns {
-                builder = builder.column(Column::initial(120.0).at_least(50.0).clip(true));
-            }
-            builder = builder
-                .column(Column::initial(80.0))
-                .column(Column::initial(90.0))
-                .column(Column::initial(80.0))
-                .column(Column::initial(88.0))
-                .column(Column::initial(66.0))
-                .column(Column::initial(160.0))
-                .column(Column::initial(170.0))
-                .column(Column::initial(150.0));
-            if let Some(r) = scroll_row {
-                builder = builder.scroll_to_row(r, Some(egui::Align::Center));
-            }
-            builder
-                .header(ROW_HEIGHT + 4.0, |mut header| {
-                    let properties = (0..self.columns.len()).map(SortBy::Property);
-                    let order = COLUMNS[..2]
-                        .iter()
-                        .copied()
-                        .chain(properties)
-                        .chain(COLUMNS[2..].iter().copied());
-                    for col in order {
-                        header.col(|ui| {
-                            let arrow = if self.sort == col {
-                                if self.ascending { " ^" } else { " v" }
-                            } else {
-                                ""
-                            };
-                            if ui
-                                .button(
-                                    RichText::new(format!("{}{arrow}", self.title(lang, col)))
-                                        .strong(),
-                                )
-                                .clicked()
-                            {
-                                clicked_sort = Some(col);
-                            }
-                        });
-                    }
-                })
-                .body(|body| {
-                    body.rows(ROW_HEIGHT, rows.len(), |mut row| {
-                        let i = rows[row.index()];
-                        let feature = &doc.features()[i];
-                        let fact = &facts.facts[i];
-                        row.set_selected(selected == Some(i));
-                        row.col(|ui| {
-                            cell(ui, feature.id().as_str());
-                        });
-                        row.col(|ui| {
-                            cell(ui, feature.label());
-                        });
-                        let mut cells = Vec::new();
-                        for key in &self.columns {
-                            let (rect, _) = row.col(|ui| match &mut self.editing {
-                                Some(edit) if edit.index == i && &edit.key == key => {
-                                    edit_drawn = true;
-                                    let r = ui.add(
-                                        egui::TextEdit::singleline(&mut edit.text)
-                                            .desired_width(ui.available_width()),
-                                    );
-                                    if !r.has_focus() && !r.lost_focus() {
-                                        r.request_focus();
-                                    }
-                                    if r.lost_focus() {
-                                        let kept = ui.input(|i| !i.key_pressed(egui::Key::Escape));
-                                        if kept && edit.text != edit.shown {
-                                            let json = if edit.was_string {
-                                                serde_json::to_string(&edit.text)
-                                                    .unwrap_or_else(|_| "\"\"".to_owned())
-                                            } else {
-                                                crate::app::panels::values::text_json(&edit.text)
-                                            };
-                                            action = Some(TableAction::SetProperty(
-                                                i,
-                                                key.clone(),
-                                                json,
-                                            ));
-                                        }
-                                        finished_edit = true;
-                                    }
-                                }
-                                _ => {
-                                    let text =
-                                        feature.property(key).map(value_text).unwrap_or_default();
-                                    cell(ui, text);
-                                }
-                            });
-                            cells.push((rect, key.clone()));
-                        }
-                        row.col(|ui| {
-                            if fact.strip {
-                                let s = statuses[i].0;
-                                cell(
-                                    ui,
-                                    RichText::new(lang.status(s)).color(theme::status_colour(s)),
-                                );
-                            }
-                        });
-                        row.col(|ui| {
-                            cell(ui, fact.times_destroyed.to_string());
-                        });
-                        row.col(|ui| {
-                            cell(ui, fact.times_rebuilt.to_string());
-                        });
-                        row.col(|ui| {
-                            cell(
-                                ui,
-                                fact.last_event.map(|d| d.to_string()).unwrap_or_default(),
-                            );
-                        });
-                        row.col(|ui| {
-                            cell(
-                                ui,
-                                fact.runway_length_m
-                                    .map(|m| format!("{} m", lang.decimal(m, 0)))
-                                    .unwrap_or_default(),
-                            );
-                        });
-                        for slot in 0..3 {
-                            row.col(|ui| {
-                                // Only rows on screen are measured, unless sorting needed them all.
-                                let places = context.places(slot);
-                                let near = match &self.distances[slot] {
-                                    Some((s, all)) if *s == key.version => all[i],
-                                    _ => places.of(i, fact.lon_lat),
-                                };
-                                if let Some((a, m)) = near {
-                                    let name =
-                                        places.names.get(a).map(String::as_str).unwrap_or("");
-                                    cell(ui, format!("{} km  {name}", lang.decimal(m / 1000.0, 1)));
-                                }
-                            });
-                        }
-                        let response = row.response();
-                        // Two clicks on the same row within half a second: a double-click. (The
-                        // row's response is a union of its cells' and does not carry the count.)
-                        let now = response.ctx.input(|i| i.time);
-                        let double = response.clicked()
-                            && self
-                                .last_click
-                                .is_some_and(|(row, t)| row == i && now - t < DOUBLE_CLICK_S);
-                        if response.clicked() {
-                            self.last_click = Some((i, now));
-                        }
-                        // A click on a property cell of the selected row edits it.
-                        let on_cell = response
-                            .interact_pointer_pos()
-                            .and_then(|p| cells.iter().find(|(r, _)| r.contains(p)));
-                        if response.clicked()
-                            && selected == Some(i)
-                            && self.editing.is_none()
-                            && let Some((_, key)) = on_cell
-                        {
-                            let raw = feature.property(key);
-                            let text = raw.map(value_text).unwrap_or_default();
-                            start_edit = Some(CellEdit {
-                                version: key_version,
-                                index: i,
-                                id: feature.id().as_str().to_owned(),
-                                key: key.clone(),
-                                shown: text.clone(),
-                                text,
-                                was_string: raw.is_some_and(|r| r.get().starts_with('"')),
-                            });
-                        } else if double {
-                            action = Some(TableAction::Centre(i));
-                        } else if response.clicked() && action.is_none() {
-                            action = Some(TableAction::Select(i));
-                        }
-                    });
-                });
-        });
+    }
+
+    /// The table's columns, the file's own after the name; scrolled to `scroll_row`.
+    fn builder<'u>(&self, ui: &'u mut Ui, scroll_row: Option<usize>) -> TableBuilder<'u> {
+        let mut builder = TableBuilder::new(ui)
+            .id_salt("strips-table")
+            .striped(true)
+            .resizable(true)
+            .sense(Sense::click())
+            .column(Column::initial(90.0).at_least(60.0))
+            .column(Column::initial(140.0).at_least(80.0));
+        // The file's own columns come right after the name, where they are seen.
+        for _ in &self.columns {
+            builder = builder.column(Column::initial(120.0).at_least(50.0).clip(true));
+        }
+        builder = builder
+            .column(Column::initial(80.0))
+            .column(Column::initial(90.0))
+            .column(Column::initial(80.0))
+            .column(Column::initial(88.0))
+            .column(Column::initial(66.0))
+            .column(Column::initial(160.0))
+            .column(Column::initial(170.0))
+            .column(Column::initial(150.0));
+        if let Some(r) = scroll_row {
+            builder = builder.scroll_to_row(r, Some(egui::Align::Center));
+        }
+        builder
+    }
+
+    /// The header: a button per column, its title with an arrow when sorted by it; the
+    /// column clicked.
+    fn header_ui(&self, mut header: TableRow<'_, '_>, lang: Lang) -> Option<SortBy> {
+        let mut clicked = None;
+        let properties = (0..self.columns.len()).map(SortBy::Property);
+        let order = COLUMNS[..2]
+            .iter()
+            .copied()
+            .chain(properties)
+            .chain(COLUMNS[2..].iter().copied());
+        for col in order {
+            header.col(|ui| {
+                let arrow = if self.sort == col {
+                    if self.ascending { " ^" } else { " v" }
+                } else {
+                    ""
+                };
+                if ui
+                    .button(RichText::new(format!("{}{arrow}", self.title(lang, col))).strong())
+                    .clicked()
+                {
+                    clicked = Some(col);
+                }
+            });
+        }
+        clicked
+    }
+
+    /// Carries out what the frame asked of the table itself (the edit begun or ended, the
+    /// sort) and answers the rest.
+    fn carry_out(&mut self, asked: Asked) -> Option<TableAction> {
         // An edit whose cell was not drawn this frame (scrolled away, re-sorted, its row
         // filtered out) ends unsaved.
-        if finished_edit || !edit_drawn {
+        if asked.finished_edit || !asked.edit_drawn {
             self.editing = None;
         }
-        if let Some(edit) = start_edit {
+        if let Some(edit) = asked.start_edit {
             self.editing = Some(edit);
         }
-        if let Some(col) = clicked_sort {
+        if let Some(col) = asked.sort {
             if self.sort == col {
                 self.ascending = !self.ascending;
             } else {
@@ -552,15 +431,22 @@ impl Table {
                 self.ascending = true;
             }
         }
-        action
+        asked.action
     }
 }
 
-/// A table cell's text: not selectable, so a click selects the row.
-/// A cell's text on one line, cut with "…" where the column is narrower: every row the
-/// same height (a long name wrapping made some rows taller than others).
-fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
-    ui.add(egui::Label::new(text).selectable(false).truncate());
+/// What the table's header and rows asked for in one frame.
+#[derive(Default)]
+struct Asked {
+    action: Option<TableAction>,
+    /// The column whose title was clicked.
+    sort: Option<SortBy>,
+    /// A property cell of the selected row was clicked: edit it.
+    start_edit: Option<CellEdit>,
+    /// The cell being edited lost the focus.
+    finished_edit: bool,
+    /// The cell being edited was drawn.
+    edit_drawn: bool,
 }
 
 impl Table {

@@ -98,6 +98,16 @@ pub struct Derived {
     shown_total: usize,
 }
 
+/// How [`Derived::refresh`] brought the cache and the facts to the document's version.
+enum Built {
+    /// They were built for it already.
+    Same,
+    /// Updated for an edit in place: the edited features, with their events' days before it.
+    Edited(Vec<(usize, Vec<(NaiveDate, EventType)>)>),
+    /// Built anew.
+    Anew,
+}
+
 impl Derived {
     pub fn new(date: NaiveDate) -> Self {
         Derived {
@@ -130,7 +140,8 @@ impl Derived {
         self.key
     }
 
-    /// Brings everything up to date with the document, the filters and the date.
+    /// Brings everything up to date with the document, the filters and the date. The one
+    /// place the key is checked and set: the steps below only follow it.
     pub fn refresh(
         &mut self,
         open: &OpenDocument,
@@ -138,41 +149,9 @@ impl Derived {
         date: NaiveDate,
         window: Option<i64>,
     ) {
-        let doc = open.document();
-        let version = open.version();
-        // The features an edit replaced in place, with their events' days before it.
-        let mut edited: Option<Vec<(usize, Vec<_>)>> = None;
-        let mut rebuilt = false;
-        if self.built_for != Some(version) {
-            match self.built_for.and_then(|v| open.touched_since(v)) {
-                // An edit in place: update only what changed (a full rebuild at 100k strips
-                // takes a quarter of a second).
-                Some(indices) if self.facts.facts.len() == doc.features().len() => {
-                    let indices = indices.to_vec();
-                    let before = indices
-                        .iter()
-                        .map(|&i| (i, self.facts.event_days_of(i).to_vec()))
-                        .collect();
-                    self.cache.update(doc, &indices, version.state());
-                    self.facts.update(doc, &indices);
-                    self.update_places(doc, &indices, version);
-                    edited = Some(before);
-                }
-                _ => {
-                    self.cache = StripCache::build(doc, version.state(), date);
-                    self.facts = match self.prepared.take() {
-                        Some(facts) if facts.len() == doc.features().len() => {
-                            FactBook::from_facts(facts)
-                        }
-                        _ => FactBook::build(doc),
-                    };
-                    rebuilt = true;
-                }
-            }
-            self.built_for = Some(version);
-        }
+        let built = self.build_for(open, date);
         let key = ViewKey {
-            version,
+            version: open.version(),
             filter: filters.generation(),
             date,
             window,
@@ -180,56 +159,135 @@ impl Derived {
         if self.key == Some(key) {
             return;
         }
-        // Under the same filters, date and window, an edit in place changes the status and
-        // visibility of the edited features only.
-        if let (Some(indices), Some(old)) = (&edited, self.key)
-            && (old.version.generation(), old.filter, old.date, old.window)
-                == (version.generation(), key.filter, date, window)
-            && self.statuses.len() == doc.features().len()
-        {
-            let from = window.map(|days| date - chrono::Days::new(days.max(0) as u64));
-            for (i, days_before) in indices {
-                let i = *i;
-                let status = self.facts.status_of(i, date);
-                let passes = self.facts.passes_one(i, filters.get(), status.0);
-                let shown = passes
-                    && from.is_none_or(|from| self.facts.facts[i].has_event_between(from, date));
-                self.restate(i, status, passes, shown, Some(days_before));
+        let features = open.document().features().len();
+        let followed = match (&built, self.key) {
+            (Built::Edited(edited), Some(old)) => {
+                self.restate_edited(edited, old, key, filters, features)
             }
-            self.key = Some(key);
-            return;
+            (Built::Same, Some(old)) => self.step_date(old, key, filters, features),
+            _ => false,
+        };
+        if !followed {
+            self.restate_all(filters, date, window, !matches!(built, Built::Same));
         }
-        // A new date alone, without a time window: only the features with a status step
-        // between the two dates can change (a week at a million strips: a few thousand).
-        if let Some(old) = self.key
-            && !rebuilt
-            && edited.is_none()
-            && (old.version, old.filter, old.window, window) == (version, key.filter, None, None)
-            && self.statuses.len() == doc.features().len()
-        {
-            let changed = self.facts.changed_between(old.date, date);
-            if changed.len() <= doc.features().len() / 8 {
-                let statuses: Vec<_> = changed
+        self.key = Some(key);
+    }
+
+    /// Brings the map's cache and the facts to the document's version: by the features an
+    /// edit replaced in place, or built anew.
+    fn build_for(&mut self, open: &OpenDocument, date: NaiveDate) -> Built {
+        let doc = open.document();
+        let version = open.version();
+        if self.built_for == Some(version) {
+            return Built::Same;
+        }
+        let built = match self.built_for.and_then(|v| open.touched_since(v)) {
+            // An edit in place: update only what changed (a full rebuild at 100k strips
+            // takes a quarter of a second).
+            Some(indices) if self.facts.facts.len() == doc.features().len() => {
+                let indices = indices.to_vec();
+                let before = indices
                     .iter()
-                    .map(|&i| (i, self.facts.status_of(i, date)))
+                    .map(|&i| (i, self.facts.event_days_of(i).to_vec()))
                     .collect();
-                let passing: Vec<bool> = self
-                    .facts
-                    .passes_some(filters.get(), statuses.iter().map(|(i, s)| (*i, s.0)))
-                    .collect();
-                for (&(i, status), passes) in statuses.iter().zip(passing) {
-                    self.restate(i, status, passes, passes, None);
-                }
-                self.cache.date = date;
-                self.key = Some(key);
-                return;
+                self.cache.update(doc, &indices, version.state());
+                self.facts.update(doc, &indices);
+                self.update_places(doc, &indices, version);
+                Built::Edited(before)
             }
+            _ => {
+                self.cache = StripCache::build(doc, version.state(), date);
+                self.facts = match self.prepared.take() {
+                    Some(facts) if facts.len() == doc.features().len() => {
+                        FactBook::from_facts(facts)
+                    }
+                    _ => FactBook::build(doc),
+                };
+                Built::Anew
+            }
+        };
+        self.built_for = Some(version);
+        built
+    }
+
+    /// Under the same filters, date and window, an edit in place changes the status and
+    /// visibility of the edited features only; false when that does not hold.
+    fn restate_edited(
+        &mut self,
+        edited: &[(usize, Vec<(NaiveDate, EventType)>)],
+        old: ViewKey,
+        key: ViewKey,
+        filters: &Filters,
+        features: usize,
+    ) -> bool {
+        let ViewKey { date, window, .. } = key;
+        if (old.version.generation(), old.filter, old.date, old.window)
+            != (key.version.generation(), key.filter, date, window)
+            || self.statuses.len() != features
+        {
+            return false;
         }
+        let from = window.map(|days| date - chrono::Days::new(days.max(0) as u64));
+        for (i, days_before) in edited {
+            let i = *i;
+            let status = self.facts.status_of(i, date);
+            let passes = self.facts.passes_one(i, filters.get(), status.0);
+            let shown =
+                passes && from.is_none_or(|from| self.facts.facts[i].has_event_between(from, date));
+            self.restate(i, status, passes, shown, Some(days_before));
+        }
+        true
+    }
+
+    /// A new date alone, without a time window: only the features with a status step
+    /// between the two dates can change (a week at a million strips: a few thousand).
+    /// False when more than that changed, or more than an eighth of the features.
+    fn step_date(
+        &mut self,
+        old: ViewKey,
+        key: ViewKey,
+        filters: &Filters,
+        features: usize,
+    ) -> bool {
+        if (old.version, old.filter, old.window, key.window)
+            != (key.version, key.filter, None, None)
+            || self.statuses.len() != features
+        {
+            return false;
+        }
+        let changed = self.facts.changed_between(old.date, key.date);
+        if changed.len() > features / 8 {
+            return false;
+        }
+        let statuses: Vec<_> = changed
+            .iter()
+            .map(|&i| (i, self.facts.status_of(i, key.date)))
+            .collect();
+        let passing: Vec<bool> = self
+            .facts
+            .passes_some(filters.get(), statuses.iter().map(|(i, s)| (*i, s.0)))
+            .collect();
+        for (&(i, status), passes) in statuses.iter().zip(passing) {
+            self.restate(i, status, passes, passes, None);
+        }
+        self.cache.date = key.date;
+        true
+    }
+
+    /// Every feature's status, filter result and visibility anew, and the map's view of
+    /// them (`facts_changed`: the histogram is counted anew).
+    fn restate_all(
+        &mut self,
+        filters: &Filters,
+        date: NaiveDate,
+        window: Option<i64>,
+        facts_changed: bool,
+    ) {
         self.facts.statuses_into(date, &mut self.statuses);
         std::mem::swap(&mut self.passes, &mut self.passes_before);
         self.facts
             .apply_into(filters.get(), &self.statuses, &mut self.passes);
-        self.count_events(rebuilt || edited.is_some());
+        self.count_events(facts_changed);
         self.shown.clone_from(&self.passes);
         within_window(&self.facts, date, window, &mut self.shown);
         self.shown_total = self.shown.iter().filter(|s| **s).count();
@@ -238,7 +296,6 @@ impl Derived {
         self.cache.visible.clone_from(&self.shown);
         self.cache
             .set_view_state(date, &self.statuses, window.is_some());
-        self.key = Some(key);
     }
 
     /// Brings the histogram up to the passes: by the features whose result flipped since

@@ -366,11 +366,6 @@ impl Compare {
     ) -> bool {
         let mut open = true;
         let events = comparable(feature);
-        let name = |i: usize| {
-            feature.events().get(i).map_or_else(String::new, |e| {
-                format!("{} {}", e.date(), lang.event(e.kind()))
-            })
-        };
         egui::Window::new(lang.fill(T::CompareTitle, &[feature.label()]))
             .id(egui::Id::unique("evidence-compare"))
             .open(&mut open)
@@ -378,20 +373,7 @@ impl Compare {
             .resizable(true)
             .collapsible(false)
             .show(ctx, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    for (side, salt) in [(&mut self.left, "left"), (&mut self.right, "right")] {
-                        egui::ComboBox::from_id_salt(("compare", salt))
-                            .selected_text(name(*side))
-                            .show_ui(ui, |ui| {
-                                for (i, _) in &events {
-                                    ui.selectable_value(side, *i, name(*i));
-                                }
-                            });
-                    }
-                    ui.separator();
-                    ui.selectable_value(&mut self.swipe, false, lang.t(T::SideBySide));
-                    ui.selectable_value(&mut self.swipe, true, lang.t(T::Swipe));
-                });
+                self.choice_ui(ui, lang, feature, &events);
                 let item = |i: usize| {
                     events
                         .iter()
@@ -408,81 +390,164 @@ impl Compare {
                 let rect =
                     egui::Rect::from_min_size(rect.min, rect.size().max(egui::vec2(120.0, 80.0)));
                 let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
-                let file = |item: &Evidence| crate::io::evidence::file_of(folder, item);
-                let kind = |item: &Evidence| {
-                    Kind::of(
-                        item.media_type().as_deref(),
-                        &item.path().unwrap_or_default(),
-                    )
+                let pair = Pair {
+                    ctx,
+                    lang,
+                    folder,
+                    left,
+                    right,
                 };
-                let draw =
-                    |ui: &Ui, pictures: &mut Pictures, item: &Evidence, r, clip| match file(item) {
-                        Ok(f) => picture_in(ui, ctx, pictures, item, &f, kind(item), r, clip),
-                        Err(p) => {
-                            ui.painter().with_clip_rect(clip).text(
-                                r.center(),
-                                egui::Align2::CENTER_CENTER,
-                                problem_text(lang, &p),
-                                egui::FontId::proportional(13.0),
-                                theme::ERROR_TEXT,
-                            );
-                        }
-                    };
-                let painter = ui.painter();
                 if self.swipe {
-                    if let Some(p) = response.interact_pointer_pos() {
-                        self.divider = ((p.x - rect.left()) / rect.width()).clamp(0.0, 1.0);
-                    }
-                    let x = rect.left() + rect.width() * self.divider;
-                    let (l, r) = (
-                        egui::Rect::from_min_max(rect.min, egui::pos2(x, rect.bottom())),
-                        egui::Rect::from_min_max(egui::pos2(x, rect.top()), rect.max),
-                    );
-                    draw(ui, pictures, &left, rect, l);
-                    draw(ui, pictures, &right, rect, r);
-                    painter.line_segment(
-                        [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
-                        egui::Stroke::new(3.0, theme::SELECTED),
-                    );
-                    painter.circle_filled(egui::pos2(x, rect.center().y), 8.0, theme::SELECTED);
-                    ui.ctx().set_cursor_icon(if response.hovered() {
-                        egui::CursorIcon::ResizeHorizontal
-                    } else {
-                        egui::CursorIcon::Default
-                    });
+                    self.swipe_ui(ui, pictures, &pair, &response, rect);
                 } else {
-                    let half = rect.width() / 2.0;
-                    let l =
-                        egui::Rect::from_min_size(rect.min, egui::vec2(half - 4.0, rect.height()));
-                    let r = egui::Rect::from_min_size(
-                        rect.min + egui::vec2(half + 4.0, 0.0),
-                        egui::vec2(half - 4.0, rect.height()),
-                    );
-                    draw(ui, pictures, &left, l, l);
-                    draw(ui, pictures, &right, r, r);
+                    pair.side_by_side(ui, pictures, rect);
                 }
-                for (text, at, align) in [
-                    (
-                        name(self.left),
-                        rect.left_top() + egui::vec2(6.0, 6.0),
-                        egui::Align2::LEFT_TOP,
-                    ),
-                    (
-                        name(self.right),
-                        rect.right_top() + egui::vec2(-6.0, 6.0),
-                        egui::Align2::RIGHT_TOP,
-                    ),
-                ] {
-                    let galley = painter.layout_no_wrap(
-                        text,
-                        egui::FontId::proportional(14.0),
-                        Color32::WHITE,
-                    );
-                    let frame = align.anchor_size(at, galley.size()).expand(4.0);
-                    painter.rect_filled(frame, 3.0, theme::CAPTION_BACKDROP);
-                    painter.galley(frame.min + egui::vec2(4.0, 4.0), galley, Color32::WHITE);
-                }
+                captions(
+                    ui.painter(),
+                    rect,
+                    [
+                        event_name(feature, lang, self.left),
+                        event_name(feature, lang, self.right),
+                    ],
+                );
             });
         open
+    }
+
+    /// The events on each side, and side by side or swiped.
+    fn choice_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        feature: &Feature,
+        events: &[(usize, Evidence)],
+    ) {
+        let name = |i: usize| event_name(feature, lang, i);
+        ui.horizontal_wrapped(|ui| {
+            for (side, salt) in [(&mut self.left, "left"), (&mut self.right, "right")] {
+                egui::ComboBox::from_id_salt(("compare", salt))
+                    .selected_text(name(*side))
+                    .show_ui(ui, |ui| {
+                        for (i, _) in events {
+                            ui.selectable_value(side, *i, name(*i));
+                        }
+                    });
+            }
+            ui.separator();
+            ui.selectable_value(&mut self.swipe, false, lang.t(T::SideBySide));
+            ui.selectable_value(&mut self.swipe, true, lang.t(T::Swipe));
+        });
+    }
+
+    /// The left picture left of the divider and the right one right of it; the pointer
+    /// pressed on the pictures moves the divider.
+    fn swipe_ui(
+        &mut self,
+        ui: &Ui,
+        pictures: &mut Pictures,
+        pair: &Pair<'_>,
+        response: &egui::Response,
+        rect: egui::Rect,
+    ) {
+        if let Some(p) = response.interact_pointer_pos() {
+            self.divider = ((p.x - rect.left()) / rect.width()).clamp(0.0, 1.0);
+        }
+        let x = rect.left() + rect.width() * self.divider;
+        let (l, r) = (
+            egui::Rect::from_min_max(rect.min, egui::pos2(x, rect.bottom())),
+            egui::Rect::from_min_max(egui::pos2(x, rect.top()), rect.max),
+        );
+        pair.draw(ui, pictures, &pair.left, rect, l);
+        pair.draw(ui, pictures, &pair.right, rect, r);
+        let painter = ui.painter();
+        painter.line_segment(
+            [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+            egui::Stroke::new(3.0, theme::SELECTED),
+        );
+        painter.circle_filled(egui::pos2(x, rect.center().y), 8.0, theme::SELECTED);
+        ui.ctx().set_cursor_icon(if response.hovered() {
+            egui::CursorIcon::ResizeHorizontal
+        } else {
+            egui::CursorIcon::Default
+        });
+    }
+}
+
+/// An event's date and kind, or nothing when the strip has no such event.
+fn event_name(feature: &Feature, lang: Lang, i: usize) -> String {
+    feature.events().get(i).map_or_else(String::new, |e| {
+        format!("{} {}", e.date(), lang.event(e.kind()))
+    })
+}
+
+/// The two items compared, and what drawing them needs.
+struct Pair<'a> {
+    ctx: &'a egui::Context,
+    lang: Lang,
+    folder: &'a std::path::Path,
+    left: Evidence,
+    right: Evidence,
+}
+
+impl Pair<'_> {
+    /// Draws an item's picture fitted in `rect`, clipped to `clip`, or why its file is
+    /// missing.
+    fn draw(
+        &self,
+        ui: &Ui,
+        pictures: &mut Pictures,
+        item: &Evidence,
+        rect: egui::Rect,
+        clip: egui::Rect,
+    ) {
+        let kind = Kind::of(
+            item.media_type().as_deref(),
+            &item.path().unwrap_or_default(),
+        );
+        match crate::io::evidence::file_of(self.folder, item) {
+            Ok(f) => picture_in(ui, self.ctx, pictures, item, &f, kind, rect, clip),
+            Err(p) => {
+                ui.painter().with_clip_rect(clip).text(
+                    rect.center(),
+                    egui::Align2::CENTER_CENTER,
+                    problem_text(self.lang, &p),
+                    egui::FontId::proportional(13.0),
+                    theme::ERROR_TEXT,
+                );
+            }
+        }
+    }
+
+    /// The two pictures in halves of `rect`, 8 points apart.
+    fn side_by_side(&self, ui: &Ui, pictures: &mut Pictures, rect: egui::Rect) {
+        let half = rect.width() / 2.0;
+        let l = egui::Rect::from_min_size(rect.min, egui::vec2(half - 4.0, rect.height()));
+        let r = egui::Rect::from_min_size(
+            rect.min + egui::vec2(half + 4.0, 0.0),
+            egui::vec2(half - 4.0, rect.height()),
+        );
+        self.draw(ui, pictures, &self.left, l, l);
+        self.draw(ui, pictures, &self.right, r, r);
+    }
+}
+
+/// Each side's event named in its top corner, white on a dark backdrop.
+fn captions(painter: &egui::Painter, rect: egui::Rect, [left, right]: [String; 2]) {
+    for (text, at, align) in [
+        (
+            left,
+            rect.left_top() + egui::vec2(6.0, 6.0),
+            egui::Align2::LEFT_TOP,
+        ),
+        (
+            right,
+            rect.right_top() + egui::vec2(-6.0, 6.0),
+            egui::Align2::RIGHT_TOP,
+        ),
+    ] {
+        let galley = painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::WHITE);
+        let frame = align.anchor_size(at, galley.size()).expand(4.0);
+        painter.rect_filled(frame, 3.0, theme::CAPTION_BACKDROP);
+        painter.galley(frame.min + egui::vec2(4.0, 4.0), galley, Color32::WHITE);
     }
 }

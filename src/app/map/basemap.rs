@@ -69,138 +69,23 @@ fn doc(bytes: &[u8], name: &str) -> Document {
 }
 
 impl Basemap {
+    /// Reads every layer from the embedded data, in Mercator.
     fn load() -> Self {
-        let mut outline = Vec::new();
-        for f in doc(OUTLINE, "peru outline").features() {
-            if let Some(g) = f.geometry() {
-                rings(g.shape(), &mut outline);
-            }
-        }
-        let mut departments = Vec::new();
-        let mut department_labels = Vec::new();
-        for f in doc(DEPARTMENTS, "departments").features() {
-            if let Some(g) = f.geometry() {
-                rings(g.shape(), &mut departments);
-                // The interior point of a department, not its centroid, which may fall outside.
-                if let Some(p) = geo::InteriorPoint::interior_point(g.shape()) {
-                    department_labels.push(Place {
-                        name: f
-                            .property_str("name_es")
-                            .as_deref()
-                            .unwrap_or(f.label())
-                            .to_uppercase(),
-                        at: mercator(p.x(), p.y()),
-                        lon_lat: (p.x(), p.y()),
-                        priority: true,
-                        detail: String::new(),
-                        min_zoom: 5.0,
-                    });
-                }
-            }
-        }
-        let mut rivers = Vec::new();
-        for f in doc(RIVERS, "rivers").features() {
-            let level = f
-                .property("wdbii_level")
-                .and_then(|v| v.get().parse::<i64>().ok())
-                .unwrap_or(9);
-            if let Some(g) = f.geometry() {
-                let mut lines = Vec::new();
-                rings(g.shape(), &mut lines);
-                rivers.extend(lines.into_iter().map(|l| (l, level)));
-            }
-        }
-        // The river lines carry no names: label each named river at the vertex nearest to a
-        // point well inside its course (the Apurímac above, the Ene below, the Mantaro before
-        // their confluence).
-        let river_labels = [
-            ("Río Apurímac", -73.75, -12.65),
-            ("Río Ene", -74.0, -11.5),
-            ("Río Mantaro", -74.2, -12.2),
-        ]
-        .into_iter()
-        .filter_map(|(name, lon, lat)| {
-            let target = mercator(lon, lat);
-            let at = rivers
-                .iter()
-                .flat_map(|(l, _)| l.points.iter())
-                .min_by(|a, b| dist2(**a, target).total_cmp(&dist2(**b, target)))?;
-            Some(Place {
-                name: name.to_owned(),
-                at: *at,
-                lon_lat: super::transform::lon_lat_of(*at),
-                priority: true,
-                detail: String::new(),
-                min_zoom: 7.0,
-            })
-        })
-        .collect();
+        let (departments, department_labels) = load_departments();
+        let rivers = load_rivers();
+        let river_labels = river_labels(&rivers);
         let context = south_america::context();
-        let towns = context
-            .towns
-            .iter()
-            .map(|t| Place {
-                name: t.name.clone(),
-                at: mercator(t.lon_lat.0, t.lon_lat.1),
-                lon_lat: t.lon_lat,
-                priority: t.population >= 20_000,
-                detail: [t.admin1.as_str(), t.country.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                min_zoom: town_zoom(t.population),
-            })
-            .collect();
-        let aerodromes = context
-            .aerodromes
-            .iter()
-            .map(|a| Place {
-                name: a.name.clone(),
-                at: mercator(a.lon_lat.0, a.lon_lat.1),
-                lon_lat: a.lon_lat,
-                priority: a.major(),
-                detail: [a.ident.as_str(), a.kind.as_str(), a.runways.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-                min_zoom: if a.major() { 5.0 } else { 7.0 },
-            })
-            .collect();
-        let mut admin1 = Vec::new();
-        let mut admin1_labels = Vec::new();
-        for f in read_bytes(south_america::admin1_geojson().as_bytes(), "admin1")
-            .document
-            .features()
-        {
-            let Some(g) = f.geometry() else { continue };
-            match (g.shape(), f.property_str("label")) {
-                (geo::Geometry::Point(p), Some(label)) => admin1_labels.push(Place {
-                    name: label.to_uppercase(),
-                    at: mercator(p.x(), p.y()),
-                    lon_lat: (p.x(), p.y()),
-                    priority: true,
-                    detail: String::new(),
-                    min_zoom: f
-                        .property("min_zoom")
-                        .and_then(|v| v.get().parse::<f64>().ok())
-                        .unwrap_or(5.0)
-                        .max(4.5),
-                }),
-                (shape, _) => rings(shape, &mut admin1),
-            }
-        }
+        let (admin1, admin1_labels) = load_admin1();
         Basemap {
-            outline,
+            outline: load_outline(),
             departments,
             department_labels,
             admin1,
             admin1_labels,
             rivers,
             river_labels,
-            towns,
-            aerodromes,
+            towns: context.towns.iter().map(town_place).collect(),
+            aerodromes: context.aerodromes.iter().map(aerodrome_place).collect(),
         }
     }
 
@@ -223,6 +108,149 @@ impl Basemap {
 
 use crate::analysis::fold;
 
+/// Peru's outline.
+fn load_outline() -> Vec<Line> {
+    let mut outline = Vec::new();
+    for f in doc(OUTLINE, "peru outline").features() {
+        if let Some(g) = f.geometry() {
+            rings(g.shape(), &mut outline);
+        }
+    }
+    outline
+}
+
+/// Peru's department borders, and each department's name in capitals.
+fn load_departments() -> (Vec<Line>, Vec<Place>) {
+    let mut departments = Vec::new();
+    let mut department_labels = Vec::new();
+    for f in doc(DEPARTMENTS, "departments").features() {
+        if let Some(g) = f.geometry() {
+            rings(g.shape(), &mut departments);
+            // The interior point of a department, not its centroid, which may fall outside.
+            if let Some(p) = geo::InteriorPoint::interior_point(g.shape()) {
+                department_labels.push(Place {
+                    name: f
+                        .property_str("name_es")
+                        .as_deref()
+                        .unwrap_or(f.label())
+                        .to_uppercase(),
+                    at: mercator(p.x(), p.y()),
+                    lon_lat: (p.x(), p.y()),
+                    priority: true,
+                    detail: String::new(),
+                    min_zoom: 5.0,
+                });
+            }
+        }
+    }
+    (departments, department_labels)
+}
+
+/// The rivers' lines, each with its WDBII level (9 when it has none).
+fn load_rivers() -> Vec<(Line, i64)> {
+    let mut rivers = Vec::new();
+    for f in doc(RIVERS, "rivers").features() {
+        let level = f
+            .property("wdbii_level")
+            .and_then(|v| v.get().parse::<i64>().ok())
+            .unwrap_or(9);
+        if let Some(g) = f.geometry() {
+            let mut lines = Vec::new();
+            rings(g.shape(), &mut lines);
+            rivers.extend(lines.into_iter().map(|l| (l, level)));
+        }
+    }
+    rivers
+}
+
+/// The river lines carry no names: label each named river at the vertex nearest to a
+/// point well inside its course (the Apurímac above, the Ene below, the Mantaro before
+/// their confluence).
+fn river_labels(rivers: &[(Line, i64)]) -> Vec<Place> {
+    [
+        ("Río Apurímac", -73.75, -12.65),
+        ("Río Ene", -74.0, -11.5),
+        ("Río Mantaro", -74.2, -12.2),
+    ]
+    .into_iter()
+    .filter_map(|(name, lon, lat)| {
+        let target = mercator(lon, lat);
+        let at = rivers
+            .iter()
+            .flat_map(|(l, _)| l.points.iter())
+            .min_by(|a, b| dist2(**a, target).total_cmp(&dist2(**b, target)))?;
+        Some(Place {
+            name: name.to_owned(),
+            at: *at,
+            lon_lat: super::transform::lon_lat_of(*at),
+            priority: true,
+            detail: String::new(),
+            min_zoom: 7.0,
+        })
+    })
+    .collect()
+}
+
+/// A town as a place: its region and country as detail, drawn from a zoom by population.
+fn town_place(t: &south_america::Town) -> Place {
+    Place {
+        name: t.name.clone(),
+        at: mercator(t.lon_lat.0, t.lon_lat.1),
+        lon_lat: t.lon_lat,
+        priority: t.population >= 20_000,
+        detail: [t.admin1.as_str(), t.country.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        min_zoom: town_zoom(t.population),
+    }
+}
+
+/// An aerodrome as a place: its code, kind and runways as detail; major ones drawn sooner.
+fn aerodrome_place(a: &south_america::Aerodrome) -> Place {
+    Place {
+        name: a.name.clone(),
+        at: mercator(a.lon_lat.0, a.lon_lat.1),
+        lon_lat: a.lon_lat,
+        priority: a.major(),
+        detail: [a.ident.as_str(), a.kind.as_str(), a.runways.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        min_zoom: if a.major() { 5.0 } else { 7.0 },
+    }
+}
+
+/// South America's first-level boundaries, and their names (points with a `label`).
+fn load_admin1() -> (Vec<Line>, Vec<Place>) {
+    let mut admin1 = Vec::new();
+    let mut admin1_labels = Vec::new();
+    for f in read_bytes(south_america::admin1_geojson().as_bytes(), "admin1")
+        .document
+        .features()
+    {
+        let Some(g) = f.geometry() else { continue };
+        match (g.shape(), f.property_str("label")) {
+            (geo::Geometry::Point(p), Some(label)) => admin1_labels.push(Place {
+                name: label.to_uppercase(),
+                at: mercator(p.x(), p.y()),
+                lon_lat: (p.x(), p.y()),
+                priority: true,
+                detail: String::new(),
+                min_zoom: f
+                    .property("min_zoom")
+                    .and_then(|v| v.get().parse::<f64>().ok())
+                    .unwrap_or(5.0)
+                    .max(4.5),
+            }),
+            (shape, _) => rings(shape, &mut admin1),
+        }
+    }
+    (admin1, admin1_labels)
+}
+
 fn dist2(a: Merc, b: Merc) -> f64 {
     (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
 }
@@ -232,7 +260,6 @@ fn polyline(painter: &Painter, t: &Transform, line: &Line, stroke: Stroke) {
     painter.add(Shape::line(points, stroke));
 }
 
-/// Draws the basemap's lines and labels; `aerodromes` draws the context layer.
 /// How opaque each context layer is drawn: 0 hides it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ContextAlpha {
@@ -261,6 +288,8 @@ fn with_alpha(painter: &Painter, alpha: f32) -> Option<Painter> {
     })
 }
 
+/// Draws the basemap's lines (`Pass::Shapes`) or names (`Pass::Names`), each context
+/// layer at its opacity. `vector` false (over tiles) draws only the aerodromes.
 pub fn draw(
     painter: &Painter,
     t: &Transform,
@@ -270,38 +299,45 @@ pub fn draw(
     alpha: ContextAlpha,
     pass: Pass,
 ) {
-    let shapes = pass == Pass::Shapes;
-    let names = pass == Pass::Names;
-    let map = basemap();
-    let view = t.visible(20.0);
     let borders = with_alpha(painter, alpha.borders);
     let rivers = with_alpha(painter, alpha.rivers);
     let aerodromes = with_alpha(painter, alpha.aerodromes);
     let towns = with_alpha(painter, alpha.towns);
     if vector {
         super::world::draw(t, zoom, labels, borders.as_ref(), rivers.as_ref(), pass);
+        match pass {
+            Pass::Shapes => draw_lines(t, zoom, borders.as_ref(), rivers.as_ref()),
+            Pass::Names => draw_area_names(t, zoom, labels, borders.as_ref(), rivers.as_ref()),
+        }
+    }
+    if let Some(painter) = &aerodromes {
+        draw_aerodromes(painter, t, zoom, labels, pass);
     }
     if vector
-        && shapes
         && zoom >= 4.0
-        && let Some(painter) = &borders
+        && let Some(painter) = &towns
+    {
+        draw_towns(painter, t, zoom, labels, pass);
+    }
+}
+
+/// The boundaries, departments, rivers (minor ones only close up) and Peru's outline.
+fn draw_lines(t: &Transform, zoom: f64, borders: Option<&Painter>, rivers: Option<&Painter>) {
+    let map = basemap();
+    let view = t.visible(20.0);
+    if zoom >= 4.0
+        && let Some(painter) = borders
     {
         for line in map.admin1.iter().filter(|l| l.visible(&view)) {
             polyline(painter, t, line, Stroke::new(0.8, theme::DEPARTMENT_BORDER));
         }
     }
-    if vector
-        && shapes
-        && let Some(painter) = &borders
-    {
+    if let Some(painter) = borders {
         for line in map.departments.iter().filter(|l| l.visible(&view)) {
             polyline(painter, t, line, Stroke::new(1.0, theme::DEPARTMENT_BORDER));
         }
     }
-    if vector
-        && shapes
-        && let Some(painter) = &rivers
-    {
+    if let Some(painter) = rivers {
         for (line, level) in map.rivers.iter().filter(|(l, _)| l.visible(&view)) {
             let width = match level {
                 1 => 2.2,
@@ -313,28 +349,32 @@ pub fn draw(
             }
         }
     }
-    if vector
-        && shapes
-        && let Some(painter) = &borders
-    {
+    if let Some(painter) = borders {
         for line in map.outline.iter().filter(|l| l.visible(&view)) {
             polyline(painter, t, line, Stroke::new(2.0, theme::COUNTRY_BORDER));
         }
     }
+}
+
+/// The names of rivers, then of departments and regions, each at its zooms.
+fn draw_area_names(
+    t: &Transform,
+    zoom: f64,
+    labels: &mut LabelSpace,
+    borders: Option<&Painter>,
+    rivers: Option<&Painter>,
+) {
+    let map = basemap();
     // Labels by priority: rivers, departments, aerodromes, then towns while space remains.
-    if vector
-        && names
-        && zoom >= 7.0
-        && let Some(painter) = &rivers
+    if zoom >= 7.0
+        && let Some(painter) = rivers
     {
         for p in &map.river_labels {
             text_label(painter, t, p, 14.0, theme::RIVER_LABEL, labels, false);
         }
     }
-    if vector
-        && names
-        && (5.0..10.5).contains(&zoom)
-        && let Some(painter) = &borders
+    if (5.0..10.5).contains(&zoom)
+        && let Some(painter) = borders
     {
         for p in &map.department_labels {
             text_label(painter, t, p, 13.0, theme::DEPARTMENT_LABEL, labels, false);
@@ -343,48 +383,53 @@ pub fn draw(
             text_label(painter, t, p, 12.0, theme::DEPARTMENT_LABEL, labels, false);
         }
     }
-    if let Some(painter) = &aerodromes {
-        let shown = map.aerodromes.iter().filter(|p| zoom >= p.min_zoom);
-        for p in shown {
-            let at = t.to_screen(p.at);
-            if !t.rect.contains(at) {
-                continue;
-            }
-            if shapes {
-                aerodrome_symbol(painter, at);
-            }
-            if names && zoom >= 9.0 {
-                let rect = Rect::from_min_size(
-                    at + vec2(7.0, -7.0),
-                    vec2(7.0 * p.name.len() as f32, 14.0),
+}
+
+/// The aerodromes in view at this zoom: their symbols, or their names close up.
+fn draw_aerodromes(
+    painter: &Painter,
+    t: &Transform,
+    zoom: f64,
+    labels: &mut LabelSpace,
+    pass: Pass,
+) {
+    let shown = basemap().aerodromes.iter().filter(|p| zoom >= p.min_zoom);
+    for p in shown {
+        let at = t.to_screen(p.at);
+        if !t.rect.contains(at) {
+            continue;
+        }
+        if pass == Pass::Shapes {
+            aerodrome_symbol(painter, at);
+        }
+        if pass == Pass::Names && zoom >= 9.0 {
+            let rect =
+                Rect::from_min_size(at + vec2(7.0, -7.0), vec2(7.0 * p.name.len() as f32, 14.0));
+            if labels.claim(rect) {
+                painter.text(
+                    at + vec2(7.0, 0.0),
+                    Align2::LEFT_CENTER,
+                    &p.name,
+                    FontId::proportional(11.0),
+                    theme::AERODROME,
                 );
-                if labels.claim(rect) {
-                    painter.text(
-                        at + vec2(7.0, 0.0),
-                        Align2::LEFT_CENTER,
-                        &p.name,
-                        FontId::proportional(11.0),
-                        theme::AERODROME,
-                    );
-                }
             }
         }
     }
-    if vector
-        && zoom >= 4.0
-        && let Some(painter) = &towns
-    {
-        // Largest first: where labels collide, the bigger town keeps its name.
-        for p in map.towns.iter().filter(|p| zoom >= p.min_zoom) {
-            let at = t.to_screen(p.at);
-            if !t.rect.contains(at) {
-                continue;
-            }
-            if shapes {
-                painter.circle_filled(at, if p.priority { 2.8 } else { 2.2 }, theme::TOWN);
-            } else {
-                text_label(painter, t, p, 11.0, theme::TOWN, labels, true);
-            }
+}
+
+/// The towns in view at this zoom: their dots, or their names beside them.
+fn draw_towns(painter: &Painter, t: &Transform, zoom: f64, labels: &mut LabelSpace, pass: Pass) {
+    // Largest first: where labels collide, the bigger town keeps its name.
+    for p in basemap().towns.iter().filter(|p| zoom >= p.min_zoom) {
+        let at = t.to_screen(p.at);
+        if !t.rect.contains(at) {
+            continue;
+        }
+        if pass == Pass::Shapes {
+            painter.circle_filled(at, if p.priority { 2.8 } else { 2.2 }, theme::TOWN);
+        } else {
+            text_label(painter, t, p, 11.0, theme::TOWN, labels, true);
         }
     }
 }

@@ -48,6 +48,34 @@ impl FilterPanel {
         total: usize,
     ) -> AreaRequest {
         let mut area = AreaRequest::None;
+        self.heading_ui(ui, lang, filter, shown, total);
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                search_ui(ui, lang, filter);
+                ui.add_space(6.0);
+                statuses_ui(ui, lang, filter);
+                ui.add_space(6.0);
+                self.event_ui(ui, lang, filter);
+                ui.add_space(6.0);
+                counts_ui(ui, lang, filter);
+                ui.add_space(6.0);
+                area = area_ui(ui, lang, filter);
+            });
+        area
+    }
+
+    /// The heading with a button that clears every filter, and how many strips are shown
+    /// (in warning colours while a filter hides some).
+    fn heading_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        filter: &mut Filter,
+        shown: usize,
+        total: usize,
+    ) {
         ui.horizontal(|ui| {
             ui.heading(lang.t(T::Filters));
             if !filter.is_empty() && ui.button(lang.t(T::ClearFilters)).clicked() {
@@ -63,148 +91,160 @@ impl FilterPanel {
         } else {
             ui.label(RichText::new(counts).strong().color(theme::WARNING_TEXT));
         }
-        ui.separator();
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                let label = ui.label(lang.t(T::Search));
-                ui.add(
-                    egui::TextEdit::singleline(&mut filter.text)
-                        .hint_text(lang.t(T::SearchHint))
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id);
-                ui.add_space(6.0);
-                ui.label(lang.t(T::StatusAtDate));
-                ui.horizontal_wrapped(|ui| {
-                    for s in Status::ALL {
-                        let mut on = filter.statuses.contains(&s);
-                        if ui
-                            .checkbox(
-                                &mut on,
-                                RichText::new(lang.status(s)).color(theme::status_colour(s)),
-                            )
-                            .changed()
-                        {
-                            if on {
-                                filter.statuses.push(s);
-                            } else {
-                                filter.statuses.retain(|x| *x != s);
-                            }
-                        }
-                    }
-                });
-                ui.add_space(6.0);
-                let event_label = ui.label(lang.t(T::EventBetween));
-                egui::ComboBox::from_id_salt("filter-event")
-                    .selected_text(
-                        filter
-                            .event_type
-                            .map_or(lang.t(T::AnyEvent), |k| lang.event(k)),
-                    )
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut filter.event_type, None, lang.t(T::AnyEvent));
-                        for k in EventType::ALL {
-                            ui.selectable_value(&mut filter.event_type, Some(k), lang.event(k));
-                        }
-                    })
-                    .response
-                    .labelled_by(event_label.id);
-                ui.horizontal(|ui| {
-                    let from = ui.add(
-                        egui::TextEdit::singleline(&mut self.from)
-                            .hint_text(lang.t(T::From))
-                            .desired_width(80.0),
-                    );
-                    ui.label("–");
-                    let to = ui.add(
-                        egui::TextEdit::singleline(&mut self.to)
-                            .hint_text(lang.t(T::To))
-                            .desired_width(80.0),
-                    );
-                    if from.changed() || to.changed() {
-                        match (day(&self.from, false), day(&self.to, true)) {
-                            (Ok(a), Ok(b)) => {
-                                filter.from = a;
-                                filter.to = b;
-                                self.date_error = None;
-                            }
-                            (Err(e), _) | (_, Err(e)) => self.date_error = Some(e),
-                        }
-                    }
-                })
-                .response
-                .labelled_by(event_label.id);
-                if let Some(e) = &self.date_error {
-                    ui.colored_label(theme::ERROR_TEXT, e);
-                }
-                ui.add_space(6.0);
-                egui::Grid::new("counts").num_columns(2).show(ui, |ui| {
-                    let label = ui.label(lang.t(T::MinDestroyed));
-                    ui.add(egui::DragValue::new(&mut filter.min_destroyed).range(0..=50))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                    let label = ui.label(lang.t(T::MinRebuilt));
-                    ui.add(egui::DragValue::new(&mut filter.min_rebuilt).range(0..=50))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                    lang.confidence_combo(
-                        ui,
-                        "filter-confidence",
-                        &mut filter.confidence,
-                        T::AnyConfidence,
-                    );
-                    ui.end_row();
-                    let label = ui.label(lang.t(T::Operation));
-                    ui.add(egui::TextEdit::singleline(&mut filter.operation).desired_width(140.0))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                });
-                ui.add_space(6.0);
-                ui.label(lang.t(T::Area));
-                ui.horizontal_wrapped(|ui| {
-                    if ui.button(lang.t(T::InsideView)).clicked() {
-                        area = AreaRequest::CurrentView;
-                    }
-                    if ui
-                        .button(lang.t(T::DrawRectangle))
-                        .on_hover_text(lang.t(T::DrawRectangleHelp))
-                        .clicked()
-                    {
-                        area = AreaRequest::Draw;
-                    }
-                    if ui
-                        .button(lang.t(T::DrawPolygon))
-                        .on_hover_text(lang.t(T::DrawPolygonHelp))
-                        .clicked()
-                    {
-                        area = AreaRequest::DrawPolygon;
-                    }
-                    if (filter.area.is_some() || filter.polygon.is_some())
-                        && ui.button(lang.t(T::AnyArea)).clicked()
-                    {
-                        filter.area = None;
-                        filter.polygon = None;
-                    }
-                });
-                if let Some(ring) = &filter.polygon {
-                    ui.label(
-                        RichText::new(
-                            lang.fill(T::PolygonCorners, &[&ring.corners().len().to_string()]),
-                        )
-                        .small(),
-                    );
-                }
-                if let Some([w, s, e, n]) = filter.area {
-                    ui.label(
-                        RichText::new(format!("{s:.3}…{n:.3}, {w:.3}…{e:.3}"))
-                            .monospace()
-                            .small(),
-                    );
-                }
-            });
-        area
     }
+
+    /// The kind of event and the dates it falls between, typed as fuzzy dates; a date that
+    /// does not read keeps the filter as it was and says why.
+    fn event_ui(&mut self, ui: &mut Ui, lang: Lang, filter: &mut Filter) {
+        let event_label = ui.label(lang.t(T::EventBetween));
+        egui::ComboBox::from_id_salt("filter-event")
+            .selected_text(
+                filter
+                    .event_type
+                    .map_or(lang.t(T::AnyEvent), |k| lang.event(k)),
+            )
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.event_type, None, lang.t(T::AnyEvent));
+                for k in EventType::ALL {
+                    ui.selectable_value(&mut filter.event_type, Some(k), lang.event(k));
+                }
+            })
+            .response
+            .labelled_by(event_label.id);
+        ui.horizontal(|ui| {
+            let from = ui.add(
+                egui::TextEdit::singleline(&mut self.from)
+                    .hint_text(lang.t(T::From))
+                    .desired_width(80.0),
+            );
+            ui.label("–");
+            let to = ui.add(
+                egui::TextEdit::singleline(&mut self.to)
+                    .hint_text(lang.t(T::To))
+                    .desired_width(80.0),
+            );
+            if from.changed() || to.changed() {
+                match (day(&self.from, false), day(&self.to, true)) {
+                    (Ok(a), Ok(b)) => {
+                        filter.from = a;
+                        filter.to = b;
+                        self.date_error = None;
+                    }
+                    (Err(e), _) | (_, Err(e)) => self.date_error = Some(e),
+                }
+            }
+        })
+        .response
+        .labelled_by(event_label.id);
+        if let Some(e) = &self.date_error {
+            ui.colored_label(theme::ERROR_TEXT, e);
+        }
+    }
+}
+
+/// The text searched for in names, ids and notes.
+fn search_ui(ui: &mut Ui, lang: Lang, filter: &mut Filter) {
+    let label = ui.label(lang.t(T::Search));
+    ui.add(
+        egui::TextEdit::singleline(&mut filter.text)
+            .hint_text(lang.t(T::SearchHint))
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+}
+
+/// A checkbox for each status at the timeline's date, in the status's colour.
+fn statuses_ui(ui: &mut Ui, lang: Lang, filter: &mut Filter) {
+    ui.label(lang.t(T::StatusAtDate));
+    ui.horizontal_wrapped(|ui| {
+        for s in Status::ALL {
+            let mut on = filter.statuses.contains(&s);
+            if ui
+                .checkbox(
+                    &mut on,
+                    RichText::new(lang.status(s)).color(theme::status_colour(s)),
+                )
+                .changed()
+            {
+                if on {
+                    filter.statuses.push(s);
+                } else {
+                    filter.statuses.retain(|x| *x != s);
+                }
+            }
+        }
+    });
+}
+
+/// The least destructions and rebuilds, the confidence and the operation, in a grid.
+fn counts_ui(ui: &mut Ui, lang: Lang, filter: &mut Filter) {
+    egui::Grid::new("counts").num_columns(2).show(ui, |ui| {
+        let label = ui.label(lang.t(T::MinDestroyed));
+        ui.add(egui::DragValue::new(&mut filter.min_destroyed).range(0..=50))
+            .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label(lang.t(T::MinRebuilt));
+        ui.add(egui::DragValue::new(&mut filter.min_rebuilt).range(0..=50))
+            .labelled_by(label.id);
+        ui.end_row();
+        lang.confidence_combo(
+            ui,
+            "filter-confidence",
+            &mut filter.confidence,
+            T::AnyConfidence,
+        );
+        ui.end_row();
+        let label = ui.label(lang.t(T::Operation));
+        ui.add(egui::TextEdit::singleline(&mut filter.operation).desired_width(140.0))
+            .labelled_by(label.id);
+        ui.end_row();
+    });
+}
+
+/// The area: buttons to take the map's view or draw a rectangle or polygon on the map
+/// (asked of the app), one to drop the area, and the area set.
+fn area_ui(ui: &mut Ui, lang: Lang, filter: &mut Filter) -> AreaRequest {
+    let mut area = AreaRequest::None;
+    ui.label(lang.t(T::Area));
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(lang.t(T::InsideView)).clicked() {
+            area = AreaRequest::CurrentView;
+        }
+        if ui
+            .button(lang.t(T::DrawRectangle))
+            .on_hover_text(lang.t(T::DrawRectangleHelp))
+            .clicked()
+        {
+            area = AreaRequest::Draw;
+        }
+        if ui
+            .button(lang.t(T::DrawPolygon))
+            .on_hover_text(lang.t(T::DrawPolygonHelp))
+            .clicked()
+        {
+            area = AreaRequest::DrawPolygon;
+        }
+        if (filter.area.is_some() || filter.polygon.is_some())
+            && ui.button(lang.t(T::AnyArea)).clicked()
+        {
+            filter.area = None;
+            filter.polygon = None;
+        }
+    });
+    if let Some(ring) = &filter.polygon {
+        ui.label(
+            RichText::new(lang.fill(T::PolygonCorners, &[&ring.corners().len().to_string()]))
+                .small(),
+        );
+    }
+    if let Some([w, s, e, n]) = filter.area {
+        ui.label(
+            RichText::new(format!("{s:.3}…{n:.3}, {w:.3}…{e:.3}"))
+                .monospace()
+                .small(),
+        );
+    }
+    area
 }
 
 /// A one-line summary of the active filters, for the map and the status bar.

@@ -232,94 +232,88 @@ impl Layers {
             }
         });
         for (path, progress) in loading {
-            ui.horizontal(|ui| {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                match progress {
-                    Some(p) => {
-                        ui.add(
-                            egui::ProgressBar::new(*p)
-                                .desired_width(80.0)
-                                .show_percentage(),
-                        );
-                    }
-                    None => {
-                        ui.spinner();
-                    }
-                }
-                ui.label(lang.fill(T::LoadingLayer, &[&name]));
-            });
+            loading_row(ui, lang, path, *progress);
         }
         let mut moved: Option<(usize, usize)> = None;
-        let count = self.order.len();
         for (row, slot) in self.order.clone().into_iter().enumerate() {
-            let frame = egui::Frame::group(ui.style()).inner_margin(egui::Margin::same(4));
-            let response = frame
-                .show(ui, |ui| {
-                    ui.set_min_width(ui.available_width());
-                    ui.horizontal(|ui| {
-                        let handle_id = egui::Id::unique(("layer-drag", row));
-                        ui.dnd_drag_source(handle_id, row, |ui| {
-                            ui.label(RichText::new("::").strong())
-                                .on_hover_text(lang.t(T::DragToReorder));
-                        });
-                        if ui
-                            .add_enabled(row > 0, egui::Button::new("^").small())
-                            .on_hover_text(lang.t(T::MoveUp))
-                            .clicked()
-                        {
-                            moved = Some((row, row - 1));
-                        }
-                        if ui
-                            .add_enabled(row + 1 < count, egui::Button::new("v").small())
-                            .on_hover_text(lang.t(T::MoveDown))
-                            .clicked()
-                        {
-                            moved = Some((row, row + 1));
-                        }
-                        match slot {
-                            Slot::Working => self.working_row(ui, lang, working, &mut actions),
-                            Slot::Imported(key) => self.imported_row(ui, lang, key, &mut actions),
-                        }
-                    });
-                    match slot {
-                        Slot::Working => {
-                            ui.horizontal(|ui| {
-                                opacity_ui(ui, lang, working.0, &mut self.working_opacity);
-                            });
-                        }
-                        Slot::Imported(key) => {
-                            if let Some(layer) = self.get_mut(key) {
-                                ui.horizontal(|ui| {
-                                    let label = ui.label(lang.t(T::Colour));
-                                    ui.color_edit_button_srgba(&mut layer.colour)
-                                        .labelled_by(label.id);
-                                    opacity_ui(ui, lang, &layer.name, &mut layer.opacity);
-                                });
-                                let path = layer.path.display().to_string();
-                                ui.label(RichText::new(path).small().weak());
-                            }
-                        }
-                    }
-                })
-                .response;
-            if let Some(from) = response.dnd_release_payload::<usize>() {
-                moved = Some((*from, row));
-            }
-            if response.dnd_hover_payload::<usize>().is_some() {
-                ui.painter().hline(
-                    response.rect.x_range(),
-                    response.rect.top(),
-                    egui::Stroke::new(2.0, theme::SELECTED),
-                );
+            if let Some(m) = self.layer_card(ui, lang, (row, slot), working, &mut actions) {
+                moved = Some(m);
             }
         }
         if let Some((from, to)) = moved {
             self.reorder(from, to);
         }
         ui.add_space(4.0);
+        self.context_ui(ui, lang);
+        actions
+    }
+
+    /// One layer in its frame at `row` of the order: the handle to drag it by, buttons to
+    /// move it up and down, its row, and its style. Returns a move asked for (by a button
+    /// or by a layer dropped on it, marked while one is dragged over it).
+    fn layer_card(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        (row, slot): (usize, Slot),
+        working: (&str, usize),
+        actions: &mut Vec<LayerAction>,
+    ) -> Option<(usize, usize)> {
+        let mut moved = None;
+        let count = self.order.len();
+        let frame = egui::Frame::group(ui.style()).inner_margin(egui::Margin::same(4));
+        let response = frame
+            .show(ui, |ui| {
+                ui.set_min_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    moved = move_buttons(ui, lang, row, count);
+                    match slot {
+                        Slot::Working => self.working_row(ui, lang, working, actions),
+                        Slot::Imported(key) => self.imported_row(ui, lang, key, actions),
+                    }
+                });
+                self.style_ui(ui, lang, slot, working.0);
+            })
+            .response;
+        if let Some(from) = response.dnd_release_payload::<usize>() {
+            moved = Some((*from, row));
+        }
+        if response.dnd_hover_payload::<usize>().is_some() {
+            ui.painter().hline(
+                response.rect.x_range(),
+                response.rect.top(),
+                egui::Stroke::new(2.0, theme::SELECTED),
+            );
+        }
+        moved
+    }
+
+    /// Under a layer's row: its opacity; for an imported layer its colour first, and its
+    /// file below.
+    fn style_ui(&mut self, ui: &mut Ui, lang: Lang, slot: Slot, working_name: &str) {
+        match slot {
+            Slot::Working => {
+                ui.horizontal(|ui| {
+                    opacity_ui(ui, lang, working_name, &mut self.working_opacity);
+                });
+            }
+            Slot::Imported(key) => {
+                if let Some(layer) = self.get_mut(key) {
+                    ui.horizontal(|ui| {
+                        let label = ui.label(lang.t(T::Colour));
+                        ui.color_edit_button_srgba(&mut layer.colour)
+                            .labelled_by(label.id);
+                        opacity_ui(ui, lang, &layer.name, &mut layer.opacity);
+                    });
+                    let path = layer.path.display().to_string();
+                    ui.label(RichText::new(path).small().weak());
+                }
+            }
+        }
+    }
+
+    /// The basemap's context layers: each shown or not, and its opacity.
+    fn context_ui(&mut self, ui: &mut Ui, lang: Lang) {
         ui.label(RichText::new(lang.t(T::ContextLayers)).strong())
             .on_hover_text(lang.t(T::ContextLayersHelp));
         egui::Grid::new("context layers")
@@ -334,7 +328,6 @@ impl Layers {
                     ui.end_row();
                 }
             });
-        actions
     }
 
     fn working_row(
@@ -427,6 +420,55 @@ impl Layers {
             });
         });
     }
+}
+
+/// A layer still being read: its progress (or a spinner while unknown) and its file name.
+fn loading_row(ui: &mut Ui, lang: Lang, path: &std::path::Path, progress: Option<f32>) {
+    ui.horizontal(|ui| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match progress {
+            Some(p) => {
+                ui.add(
+                    egui::ProgressBar::new(p)
+                        .desired_width(80.0)
+                        .show_percentage(),
+                );
+            }
+            None => {
+                ui.spinner();
+            }
+        }
+        ui.label(lang.fill(T::LoadingLayer, &[&name]));
+    });
+}
+
+/// The handle that drags the layer at `row` and the buttons that move it up or down one
+/// place; the move clicked, as (from, to).
+fn move_buttons(ui: &mut Ui, lang: Lang, row: usize, count: usize) -> Option<(usize, usize)> {
+    let mut moved = None;
+    let handle_id = egui::Id::unique(("layer-drag", row));
+    ui.dnd_drag_source(handle_id, row, |ui| {
+        ui.label(RichText::new("::").strong())
+            .on_hover_text(lang.t(T::DragToReorder));
+    });
+    if ui
+        .add_enabled(row > 0, egui::Button::new("^").small())
+        .on_hover_text(lang.t(T::MoveUp))
+        .clicked()
+    {
+        moved = Some((row, row - 1));
+    }
+    if ui
+        .add_enabled(row + 1 < count, egui::Button::new("v").small())
+        .on_hover_text(lang.t(T::MoveDown))
+        .clicked()
+    {
+        moved = Some((row, row + 1));
+    }
+    moved
 }
 
 /// A layer's opacity: a short slider (the panel stays narrow in a small window), named

@@ -652,3 +652,23 @@ fn selection_and_settings_change_only_in_apply() {
         found.join("\n")
     );
 }
+
+/// The window's state (`PistasApp`) is named only where it is defined and wired: `app/mod.rs`,
+/// `app/apply.rs`, `app/chrome.rs` and `app/window/`. Panels, dialogs, the map and the state
+/// types are given what they show and return what the person asked for.
+#[test]
+fn only_the_wiring_names_the_window() {
+    let wiring = |file: &str| {
+        matches!(
+            file,
+            "src/app/mod.rs" | "src/app/apply.rs" | "src/app/chrome.rs"
+        ) || file.starts_with("src/app/window/")
+    };
+    let naming: Vec<String> = modules()
+        .iter()
+        .filter(|m| m.code.contains("PistasApp"))
+        .map(name)
+        .filter(|file| !wiring(file))
+        .collect();
+    assert!(naming.is_empty(), "these files name PistasApp: {naming:?}");
+}

@@ -618,10 +618,15 @@ fn the_window_folder_has_at_most_a_dozen_entries() {
     );
 }
 
-/// The window's selection and settings change in one place, `src/app/apply.rs`
-/// (`set_selection`, `remember`); every other file reads them.
+/// The window's selection, settings, tool and tab change in one place, `src/app/apply.rs`
+/// (`set_selection`, `remember`, `set_tool`, `show_tab`); every other file reads them.
 #[test]
 fn selection_and_settings_change_only_in_apply() {
+    let mutably = |line: &str, field: &str| {
+        line.split(&format!("&mut {field}"))
+            .skip(1)
+            .any(|rest| !rest.starts_with(is_ident))
+    };
     let mut found = Vec::new();
     for module in modules() {
         let file = name(&module);
@@ -632,23 +637,24 @@ fn selection_and_settings_change_only_in_apply() {
             let line = line.trim();
             let assigns = |field: &str| {
                 line.split(field).skip(1).any(|rest| {
+                    // `self.tab` is not `self.table`.
+                    if rest.starts_with(is_ident) {
+                        return false;
+                    }
                     let rest = rest.trim_start_matches(|c: char| c == '.' || is_ident(c));
                     let rest = rest.trim_start();
                     rest.starts_with('=') && !rest.starts_with("==")
                 })
             };
-            if assigns("self.selection")
-                || assigns("self.settings")
-                || line.contains("&mut self.settings")
-                || line.contains("&mut self.selection")
-            {
+            let fields = ["self.selection", "self.settings", "self.tool", "self.tab"];
+            if fields.iter().any(|f| assigns(f) || mutably(line, f)) {
                 found.push(format!("{file}:{}: {line}", n + 1));
             }
         }
     }
     assert!(
         found.is_empty(),
-        "the selection or settings change outside apply.rs:\n{}",
+        "the selection, settings, tool or tab change outside apply.rs:\n{}",
         found.join("\n")
     );
 }

@@ -41,6 +41,18 @@ impl PistasApp {
         self.selection = selection;
     }
 
+    /// Takes a tool in hand (or the next step of one: a runway's second end, a polygon's
+    /// next corner): the one place the tool changes.
+    pub(super) fn set_tool(&mut self, tool: Tool) {
+        self.tool = tool;
+    }
+
+    /// Shows a tab in the centre (the map, the table, the statistics): the one place the
+    /// tab changes.
+    pub fn show_tab(&mut self, tab: super::Tab) {
+        self.tab = tab;
+    }
+
     /// Changes what is remembered between sessions: the one place settings change.
     pub(super) fn remember(&mut self, change: impl FnOnce(&mut super::Settings)) {
         change(&mut self.settings);

@@ -366,12 +366,12 @@ impl PistasApp {
             .on_hover_text(lang.t(T::MeasureHelp))
             .clicked()
         {
-            self.tool = if measuring {
+            self.set_tool(if measuring {
                 Tool::Select
             } else {
                 Tool::Measure(Vec::new())
-            };
-            self.tab = Tab::Map;
+            });
+            self.show_tab(Tab::Map);
         }
     }
 

@@ -66,12 +66,12 @@ impl PistasApp {
                 }
             }
             filters::AreaRequest::Draw => {
-                self.tab = Tab::Map;
-                self.tool = Tool::Area(None);
+                self.show_tab(Tab::Map);
+                self.set_tool(Tool::Area(None));
             }
             filters::AreaRequest::DrawPolygon => {
-                self.tab = Tab::Map;
-                self.tool = Tool::Polygon(Vec::new());
+                self.show_tab(Tab::Map);
+                self.set_tool(Tool::Polygon(Vec::new()));
             }
         }
         self.filters.set(filter);
@@ -155,12 +155,12 @@ impl PistasApp {
                 let shape = geo::Point::new(pos.x(), pos.y()).into();
                 self.add_strip(T::NewStrip, shape);
             }
-            Tool::AddRunway(None) => self.tool = Tool::AddRunway(Some(pos)),
+            Tool::AddRunway(None) => self.set_tool(Tool::AddRunway(Some(pos))),
             Tool::Measure(mut points) => {
                 points.push(pos);
-                self.tool = Tool::Measure(points);
+                self.set_tool(Tool::Measure(points));
             }
-            Tool::Area(None) => self.tool = Tool::Area(Some(pos)),
+            Tool::Area(None) => self.set_tool(Tool::Area(Some(pos))),
             Tool::Polygon(mut points) => {
                 // A click on the first corner closes the polygon.
                 let closes = points.len() >= 3
@@ -174,14 +174,14 @@ impl PistasApp {
                     self.finish_polygon(points);
                 } else {
                     points.push(pos);
-                    self.tool = Tool::Polygon(points);
+                    self.set_tool(Tool::Polygon(points));
                 }
             }
             Tool::Area(Some(first)) => {
                 let (w, e) = (first.x().min(pos.x()), first.x().max(pos.x()));
                 let (s, n) = (first.y().min(pos.y()), first.y().max(pos.y()));
                 self.filters.edit(|f| f.area = Some([w, s, e, n]));
-                self.tool = Tool::Select;
+                self.set_tool(Tool::Select);
             }
             Tool::AddRunway(Some(first)) => {
                 let ends = vec![(first.x(), first.y()), (pos.x(), pos.y())];
@@ -197,7 +197,7 @@ impl PistasApp {
             self.filters
                 .edit(|f| f.polygon = Some(crate::analysis::Ring::new(ring)));
         }
-        self.tool = Tool::Select;
+        self.set_tool(Tool::Select);
     }
 
     /// Adds a strip drawn on the map, selects it and goes back to selecting.
@@ -206,7 +206,7 @@ impl PistasApp {
         if let Some(i) = self.edit(|e| e.add_strip(&name, shape)) {
             self.set_selection(Selection::Strip(i));
         }
-        self.tool = Tool::Select;
+        self.set_tool(Tool::Select);
     }
 
     pub(crate) fn set_basemap(&mut self, ctx: &egui::Context, choice: BasemapChoice) {

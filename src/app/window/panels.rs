@@ -87,9 +87,13 @@ impl PistasApp {
             .show(ui, |ui| {
                 ui.set_min_width(ui.available_width());
                 ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.tab, Tab::Map, lang.t(T::TabMap));
-                    ui.selectable_value(&mut self.tab, Tab::Table, lang.t(T::TabTable));
-                    ui.selectable_value(&mut self.tab, Tab::Statistics, lang.t(T::TabStats));
+                    let mut tab = self.tab;
+                    ui.selectable_value(&mut tab, Tab::Map, lang.t(T::TabMap));
+                    ui.selectable_value(&mut tab, Tab::Table, lang.t(T::TabTable));
+                    ui.selectable_value(&mut tab, Tab::Statistics, lang.t(T::TabStats));
+                    if tab != self.tab {
+                        self.show_tab(tab);
+                    }
                     let active = filters::summary(lang, self.filters.get());
                     if !active.is_empty() {
                         ui.separator();
@@ -183,7 +187,7 @@ impl PistasApp {
             Some(TableAction::Centre(i)) => {
                 self.set_selection(Selection::Strip(i));
                 self.centre_on(i);
-                self.tab = Tab::Map;
+                self.show_tab(Tab::Map);
             }
             None => {}
         }
@@ -238,7 +242,7 @@ impl PistasApp {
                 if let Some(i) = self.doc.document().position(&id) {
                     self.set_selection(Selection::Strip(i));
                     self.centre_on(i);
-                    self.tab = Tab::Map;
+                    self.show_tab(Tab::Map);
                 }
             }
             Some(StatsAction::ExportCsv) => {

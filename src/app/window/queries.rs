@@ -301,11 +301,6 @@ impl PistasApp {
         self.tab
     }
 
-    /// Shows the map, the table or the statistics.
-    pub fn show_tab(&mut self, tab: Tab) {
-        self.tab = tab;
-    }
-
     /// The filters in force.
     pub fn filter(&self) -> &Filter {
         self.filters.get()

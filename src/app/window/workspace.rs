@@ -404,12 +404,12 @@ impl PistasApp {
         {
             self.map.fit(t.rect, bounds);
         }
-        self.tab = Tab::Map;
+        self.show_tab(Tab::Map);
     }
 
     /// Saves the map as drawn (with legend, scale bar, attribution and date) as a PNG.
     pub(crate) fn export_map_png(&mut self, ctx: &egui::Context) {
-        self.tab = Tab::Map;
+        self.show_tab(Tab::Map);
         let Some(rect) = self.map.transform.map(|t| t.rect) else {
             return;
         };

@@ -618,8 +618,9 @@ fn the_window_folder_has_at_most_a_dozen_entries() {
     );
 }
 
-/// The window's selection, settings, tool and tab change in one place, `src/app/apply.rs`
-/// (`set_selection`, `remember`, `set_tool`, `show_tab`); every other file reads them.
+/// The window's selection, settings, tool and tab, and the open document's fields, change in
+/// one place, `src/app/apply.rs` (`set_selection`, `remember`, `set_tool`, `show_tab`,
+/// `set_project`, `edit`, `install`); every other file reads them.
 #[test]
 fn selection_and_settings_change_only_in_apply() {
     let mutably = |line: &str, field: &str| {
@@ -646,7 +647,13 @@ fn selection_and_settings_change_only_in_apply() {
                     rest.starts_with('=') && !rest.starts_with("==")
                 })
             };
-            let fields = ["self.selection", "self.settings", "self.tool", "self.tab"];
+            let fields = [
+                "self.selection",
+                "self.settings",
+                "self.tool",
+                "self.tab",
+                "self.doc",
+            ];
             if fields.iter().any(|f| assigns(f) || mutably(line, f)) {
                 found.push(format!("{file}:{}: {line}", n + 1));
             }
@@ -654,7 +661,7 @@ fn selection_and_settings_change_only_in_apply() {
     }
     assert!(
         found.is_empty(),
-        "the selection, settings, tool or tab change outside apply.rs:\n{}",
+        "the selection, settings, tool, tab or document change outside apply.rs:\n{}",
         found.join("\n")
     );
 }

@@ -53,6 +53,11 @@ impl PistasApp {
         self.tab = tab;
     }
 
+    /// Ties the open document to a project file, or to none.
+    pub(super) fn set_project(&mut self, project: Option<PathBuf>) {
+        self.doc.project = project;
+    }
+
     /// Changes what is remembered between sessions: the one place settings change.
     pub(super) fn remember(&mut self, change: impl FnOnce(&mut super::Settings)) {
         change(&mut self.settings);

@@ -291,7 +291,7 @@ impl PistasApp {
             return;
         }
         if matches!(purpose, OpenFor::File) {
-            self.doc.project = None;
+            self.set_project(None);
         }
         self.derived.prepare_facts(parsed.facts);
         let own = shown_path.is_some();

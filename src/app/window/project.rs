@@ -88,7 +88,7 @@ impl PistasApp {
                 );
                 self.remember(|s| crate::app::state::files::remember(&mut s.recent, &path));
                 self.remember(|s| s.last_file = Some(path.clone()));
-                self.doc.project = Some(path.clone());
+                self.set_project(Some(path.clone()));
                 // The project refers to the working layer's file: keep it current too.
                 if self.doc.is_dirty() {
                     self.pending.push(crate::app::actions::Action::Save);
@@ -110,7 +110,7 @@ impl PistasApp {
         } = loaded;
         self.layers.clear();
         self.set_selection(Selection::Nothing);
-        self.doc.project = Some(path.to_path_buf());
+        self.set_project(Some(path.to_path_buf()));
         if let Some((file, parsed)) = working {
             // A working layer in another format opens untitled: Save writes GeoJSON, never
             // over the file the project names.

@@ -165,18 +165,34 @@ impl Editor {
 
     /// Undoes the last step; returns its kind.
     pub fn undo(&mut self) -> Option<EditKind> {
-        let step = self.undo.pop()?;
+        self.step(true)
+    }
+
+    /// Redoes the last undone step; returns its kind.
+    pub fn redo(&mut self) -> Option<EditKind> {
+        self.step(false)
+    }
+
+    /// Takes the last step of the undo (`back`) or redo history, applies its changes, and
+    /// puts their inverse on the other history.
+    fn step(&mut self, back: bool) -> Option<EditKind> {
+        let (from, to) = if back {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let step = from.pop()?;
         self.touched = touched_by(&step.changes);
         self.previous_state = self.state;
         let line = self.recorder.map(|write| write(&step.changes));
         match apply_changes(Arc::make_mut(&mut self.document), step.changes) {
-            Ok(redo) => {
-                self.state = step.before;
+            Ok(inverse) => {
+                self.state = if back { step.before } else { step.after };
                 if let Some(line) = line {
                     self.recorded.push((self.state, line));
                 }
-                self.redo.push(Step {
-                    changes: redo,
+                to.push(Step {
+                    changes: inverse,
                     ..step
                 });
                 Some(step.kind)
@@ -184,34 +200,9 @@ impl Editor {
             // Inverse changes are built from the state they undo, so this cannot fail;
             // if it ever did, the history is dropped rather than applied half-way.
             Err(e) => {
-                log::error!("undo failed, so the undo history is dropped: {e}");
-                self.undo.clear();
-                None
-            }
-        }
-    }
-
-    /// Redoes the last undone step; returns its kind.
-    pub fn redo(&mut self) -> Option<EditKind> {
-        let step = self.redo.pop()?;
-        self.touched = touched_by(&step.changes);
-        self.previous_state = self.state;
-        let line = self.recorder.map(|write| write(&step.changes));
-        match apply_changes(Arc::make_mut(&mut self.document), step.changes) {
-            Ok(undo) => {
-                self.state = step.after;
-                if let Some(line) = line {
-                    self.recorded.push((self.state, line));
-                }
-                self.undo.push(Step {
-                    changes: undo,
-                    ..step
-                });
-                Some(step.kind)
-            }
-            Err(e) => {
-                log::error!("redo failed, so the redo history is dropped: {e}");
-                self.redo.clear();
+                let which = if back { "undo" } else { "redo" };
+                log::error!("{which} failed, so the {which} history is dropped: {e}");
+                from.clear();
                 None
             }
         }
